@@ -1,0 +1,118 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import { Value } from 'typebox/value';
+import { ConfigFile } from './schema.js';
+import { describeSchemaErrors } from './errors.js';
+import { parseDuration } from '../domain/time.js';
+import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
+
+export interface Component {
+  id: string;
+  name: string;
+  group: string | null;
+  description: string | null;
+}
+
+export interface Config {
+  source: string;
+  organization: { name: string; statusPageTitle: string };
+  policy: SeverityPolicy;
+  reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
+  components: Component[];
+  links: { statusPage: string | null; dashboard: string | null; runbook: string | null };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: { field: string; problem: string }[],
+  ) {
+    super(`${source} is not valid:\n${problems.map((p) => `  - ${p.field}: ${p.problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function duration(text: string | undefined, fallback: number): number {
+  return text === undefined ? fallback : (parseDuration(text) ?? fallback);
+}
+
+/** Validates a parsed configuration document and fills in the playbook's defaults. */
+export function buildConfig(raw: unknown, source = 'configuration'): Config {
+  const document = raw ?? {};
+  if (!Value.Check(ConfigFile, document)) {
+    throw new ConfigError(source, describeSchemaErrors(Value.Errors(ConfigFile, document)));
+  }
+  const file = document as ConfigFile;
+  const problems: { field: string; problem: string }[] = [];
+
+  const levels: SeverityLevel[] = file.severities
+    ? file.severities.map((s) => ({
+        id: s.id,
+        name: s.name,
+        impact: s.impact,
+        response: s.response,
+        updateEveryMs: s.updateEvery === undefined ? null : duration(s.updateEvery, 0),
+        audience: s.audience,
+        roles: s.roles,
+        postmortem: s.postmortem,
+        escalateTo: s.escalateTo ?? [],
+      }))
+    : DEFAULT_SEVERITIES;
+  const seen = new Set<string>();
+  levels.forEach((level, i) => {
+    if (seen.has(level.id)) problems.push({ field: `severities[${i}].id`, problem: `duplicates ${level.id}` });
+    seen.add(level.id);
+    if (level.updateEveryMs !== null && level.updateEveryMs < 60_000)
+      problems.push({ field: `severities[${i}].updateEvery`, problem: 'must be at least 1m' });
+  });
+  const componentIds = new Set<string>();
+  (file.components ?? []).forEach((c, i) => {
+    if (componentIds.has(c.id)) problems.push({ field: `components[${i}].id`, problem: `duplicates ${c.id}` });
+    componentIds.add(c.id);
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
+
+  const name = file.organization?.name ?? 'Incident Command';
+  const dueSoon = duration(file.reminders?.dueSoon, 5 * 60_000);
+  return {
+    source,
+    organization: { name, statusPageTitle: file.organization?.statusPageTitle ?? `${name} Status` },
+    policy: { levels },
+    reminders: {
+      dueSoonMs: dueSoon,
+      escalateAfterMs: file.reminders?.escalateAfter === undefined ? null : duration(file.reminders.escalateAfter, 0),
+      roleGapMs: duration(file.reminders?.roleGap, 5 * 60_000),
+      postmortemOwedMs: duration(file.reminders?.postmortemOwed, 24 * 3_600_000),
+    },
+    components: (file.components ?? []).map((c) => ({
+      id: c.id,
+      name: c.name,
+      group: c.group ?? null,
+      description: c.description ?? null,
+    })),
+    links: {
+      statusPage: file.links?.statusPage ?? null,
+      dashboard: file.links?.dashboard ?? null,
+      runbook: file.links?.runbook ?? null,
+    },
+  };
+}
+
+/** `INCIDENT_CONFIG`, else `incident.config.yaml` in the working directory, else the defaults. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const explicit = env.INCIDENT_CONFIG;
+  const path = resolve(cwd, explicit ?? 'incident.config.yaml');
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError(path, [{ field: '(file)', problem: 'does not exist (INCIDENT_CONFIG)' }]);
+    return buildConfig({}, 'built-in defaults');
+  }
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : '(file)';
+    throw new ConfigError(path, [{ field: where, problem: `is not valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
+  return buildConfig(raw, path);
+}

@@ -1,0 +1,71 @@
+import Type, { type Static } from 'typebox';
+
+const Duration = Type.String({ pattern: '^(?:\\d+(?:ms|s|m|h|d))+$', description: 'a duration such as 30m, 90s, 1h' });
+const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });
+
+export const SeverityConfig = Type.Object(
+  {
+    id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' }),
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    impact: Type.String({ minLength: 1, maxLength: 500 }),
+    response: Type.String({ minLength: 1, maxLength: 500 }),
+    updateEvery: Type.Optional(Duration),
+    audience: Type.Enum(['public', 'stakeholders', 'internal']),
+    roles: Type.Enum(['separate', 'comms-separate', 'combined']),
+    postmortem: Type.Enum(['required', 'optional']),
+    escalateTo: Type.Optional(Type.Array(Handle)),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigFile = Type.Object(
+  {
+    organization: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+          statusPageTitle: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    severities: Type.Optional(Type.Array(SeverityConfig, { minItems: 1, maxItems: 10 })),
+    reminders: Type.Optional(
+      Type.Object(
+        {
+          dueSoon: Type.Optional(Duration),
+          escalateAfter: Type.Optional(Duration),
+          roleGap: Type.Optional(Duration),
+          postmortemOwed: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    components: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' }),
+            name: Type.String({ minLength: 1, maxLength: 120 }),
+            group: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+            description: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    links: Type.Optional(
+      Type.Object(
+        {
+          statusPage: Type.Optional(Type.String({ format: 'uri' })),
+          dashboard: Type.Optional(Type.String({ format: 'uri' })),
+          runbook: Type.Optional(Type.String({ format: 'uri' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigFile = Static<typeof ConfigFile>;

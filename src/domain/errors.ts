@@ -1,0 +1,52 @@
+/**
+ * A refusal the playbook or the contract makes. The code is stable (clients and
+ * tests match on it); the message is written for a tired human at 2am.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNKNOWN_SEVERITY'
+  | 'UNKNOWN_PERSON'
+  | 'UNKNOWN_COMPONENT'
+  | 'SEVERITY_UNCHANGED'
+  | 'INCIDENT_NOT_FOUND'
+  | 'INCIDENT_NOT_OPEN'
+  | 'INCIDENT_ALREADY_RESOLVED'
+  | 'ONLY_COMMANDER'
+  | 'ALREADY_COMMANDER'
+  | 'HANDOFF_NOT_FOUND'
+  | 'HANDOFF_NOT_PENDING'
+  | 'NOT_OFFERED_TO_YOU'
+  | 'COMMANDER_REQUIRED'
+  | 'ROLE_NOT_HELD'
+  | 'ROLE_ALREADY_HELD'
+  | 'SME_ALREADY_IN'
+  | 'SME_NOT_FOUND'
+  | 'NEXT_UPDATE_IN_PAST'
+  | 'NEXT_UPDATE_REQUIRED'
+  | 'USE_RESOLVE'
+  | 'ENTRY_NOT_FOUND'
+  | 'ENTRY_IN_FUTURE'
+  | 'STARTED_IN_FUTURE'
+  | 'VERSION_CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'PERSON_EXISTS'
+  | 'NOT_FOUND'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function refuse(code: ErrorCode, message: string, details?: Record<string, unknown>): never {
+  throw new DomainError(code, message, details);
+}

@@ -1,0 +1,68 @@
+/**
+ * Every change to an incident is one of these, past tense. The Scribe's timeline,
+ * the postmortem draft and (later) the realtime stream and reminders read them.
+ */
+export type UpdateStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
+export type UpdateAudience = 'public' | 'internal';
+export type DeputyRole = 'comms_lead' | 'scribe';
+export type RoleName = 'incident_commander' | DeputyRole;
+export const MANUAL_ENTRY_KINDS = ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out'] as const;
+export type ManualEntryKind = (typeof MANUAL_ENTRY_KINDS)[number];
+
+export interface Links {
+  statusPage: string | null;
+  dashboard: string | null;
+  runbook: string | null;
+}
+
+export type IncidentEvent =
+  | {
+      type: 'IncidentDeclared';
+      number: number;
+      title: string;
+      severity: string;
+      summary: string | null;
+      startedAt: string;
+      declaredAt: string;
+      channel: string;
+      components: string[];
+      links: Links;
+      private: boolean;
+      commander: string;
+      /** The first update is owed within the severity's cadence; null when it has none. */
+      nextUpdateBy: string | null;
+    }
+  | { type: 'SeverityChanged'; from: string; to: string; reason: string; nextUpdateBy: string | null }
+  | { type: 'CommanderOffered'; handoffId: string; from: string; to: string; supersedes: string | null }
+  | { type: 'CommanderAccepted'; handoffId: string; from: string; to: string }
+  | { type: 'CommanderDeclined'; handoffId: string; from: string; to: string }
+  | { type: 'RoleAssigned'; role: DeputyRole; person: string; previous: string | null }
+  | { type: 'RoleReleased'; role: DeputyRole; person: string }
+  | { type: 'SmeAdded'; person: string; specialty: string }
+  | { type: 'SmeReleased'; person: string; specialty: string }
+  | { type: 'CommanderWentHandsOn'; commander: string; via: 'action' | 'sme' }
+  | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null }
+  | {
+      type: 'StatusUpdatePosted';
+      status: UpdateStatus;
+      impact: string;
+      whatWeKnow: string;
+      nextStep: string | null;
+      nextUpdateBy: string | null;
+      audience: UpdateAudience;
+    }
+  | { type: 'StatusChanged'; from: UpdateStatus; to: UpdateStatus }
+  | { type: 'IncidentResolved'; postmortemRequired: boolean }
+  | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string };
+
+export type IncidentEventType = IncidentEvent['type'];
+
+/** An event as recorded: its place in the incident's stream, who and when. */
+export interface RecordedEvent<E extends IncidentEvent = IncidentEvent> {
+  incident: number;
+  seq: number;
+  actor: string;
+  recordedAt: string;
+  event: E;
+}

@@ -1,0 +1,238 @@
+import type { IncidentEvent, Links, RecordedEvent, UpdateAudience, UpdateStatus } from './events.js';
+
+export interface StatusUpdate {
+  /** The sequence number of the event that posted it. */
+  id: number;
+  status: UpdateStatus;
+  impact: string;
+  whatWeKnow: string;
+  nextStep: string | null;
+  nextUpdateBy: string | null;
+  audience: UpdateAudience;
+  postedAt: string;
+  postedBy: string;
+  severity: string;
+  final: boolean;
+}
+
+export interface PendingHandoff {
+  id: string;
+  from: string;
+  to: string;
+  offeredAt: string;
+}
+
+export interface RoleTenure {
+  role: 'incident_commander' | 'comms_lead' | 'scribe' | 'sme';
+  person: string;
+  specialty: string | null;
+  from: string;
+  to: string | null;
+}
+
+export interface SeverityPeriod {
+  severity: string;
+  from: string;
+  reason: string | null;
+  by: string;
+}
+
+interface IncidentCore {
+  number: number;
+  version: number;
+  title: string;
+  severity: string;
+  summary: string | null;
+  startedAt: string;
+  declaredAt: string;
+  declaredBy: string;
+  channel: string;
+  components: string[];
+  links: Links;
+  private: boolean;
+  status: UpdateStatus;
+  roles: { incident_commander: string; comms_lead: string | null; scribe: string | null };
+  smes: { person: string; specialty: string }[];
+  pendingHandoff: PendingHandoff | null;
+  lastUpdate: StatusUpdate | null;
+  lastPublicUpdate: StatusUpdate | null;
+  firstUpdateAt: string | null;
+  nextUpdateBy: string | null;
+  severityHistory: SeverityPeriod[];
+  roleHistory: RoleTenure[];
+  /** Everyone who has declared, held a role, been offered IC or been an SME: who may see a private incident. */
+  participants: string[];
+  postmortem: { owner: string; scheduledFor: string } | null;
+}
+
+/** The incident's lifecycle: fighting the fire, then waiting on its postmortem, then done. */
+export type IncidentState =
+  | (IncidentCore & { phase: 'active' })
+  | (IncidentCore & { phase: 'resolved'; resolvedAt: string; postmortemRequired: true })
+  | (IncidentCore & { phase: 'closed'; resolvedAt: string; postmortemRequired: boolean });
+
+/** `open` / `resolved` (postmortem owed) / `closed`, as the API names the phases. */
+export function lifecycleState(state: IncidentState): 'open' | 'resolved' | 'closed' {
+  switch (state.phase) {
+    case 'active':
+      return 'open';
+    case 'resolved':
+      return 'resolved';
+    case 'closed':
+      return 'closed';
+  }
+}
+
+function withParticipant(participants: string[], person: string): string[] {
+  return participants.includes(person) ? participants : [...participants, person];
+}
+
+function closeTenure(history: RoleTenure[], role: RoleTenure['role'], person: string, at: string): RoleTenure[] {
+  return history.map((t) => (t.role === role && t.person === person && t.to === null ? { ...t, to: at } : t));
+}
+
+function openTenure(history: RoleTenure[], role: RoleTenure['role'], person: string, at: string, specialty: string | null = null): RoleTenure[] {
+  return [...history, { role, person, specialty, from: at, to: null }];
+}
+
+export function evolveDeclared(recorded: RecordedEvent): IncidentState {
+  const { event, actor, seq } = recorded;
+  if (event.type !== 'IncidentDeclared') throw new Error(`an incident's stream must start with IncidentDeclared, not ${event.type}`);
+  return {
+    phase: 'active',
+    number: event.number,
+    version: seq,
+    title: event.title,
+    severity: event.severity,
+    summary: event.summary,
+    startedAt: event.startedAt,
+    declaredAt: event.declaredAt,
+    declaredBy: actor,
+    channel: event.channel,
+    components: event.components,
+    links: event.links,
+    private: event.private,
+    status: 'investigating',
+    roles: { incident_commander: event.commander, comms_lead: null, scribe: null },
+    smes: [],
+    pendingHandoff: null,
+    lastUpdate: null,
+    lastPublicUpdate: null,
+    firstUpdateAt: null,
+    nextUpdateBy: event.nextUpdateBy,
+    severityHistory: [{ severity: event.severity, from: event.declaredAt, reason: null, by: actor }],
+    roleHistory: [{ role: 'incident_commander', person: event.commander, specialty: null, from: event.declaredAt, to: null }],
+    participants: withParticipant([actor], event.commander),
+    postmortem: null,
+  };
+}
+
+/** Applies one recorded event. Pure: the same events always fold to the same state. */
+export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
+  const { event, actor, recordedAt: at, seq } = recorded;
+  const next = { ...state, version: seq };
+  switch (event.type) {
+    case 'IncidentDeclared':
+      throw new Error(`incident ${state.number} is already declared`);
+    case 'SeverityChanged':
+      return {
+        ...next,
+        severity: event.to,
+        nextUpdateBy: event.nextUpdateBy,
+        severityHistory: [...state.severityHistory, { severity: event.to, from: at, reason: event.reason, by: actor }],
+      };
+    case 'CommanderOffered':
+      return {
+        ...next,
+        pendingHandoff: { id: event.handoffId, from: event.from, to: event.to, offeredAt: at },
+        participants: withParticipant(state.participants, event.to),
+      };
+    case 'CommanderAccepted': {
+      const history = closeTenure(state.roleHistory, 'incident_commander', event.from, at);
+      return {
+        ...next,
+        pendingHandoff: null,
+        roles: { ...state.roles, incident_commander: event.to },
+        roleHistory: openTenure(history, 'incident_commander', event.to, at),
+      };
+    }
+    case 'CommanderDeclined':
+      return { ...next, pendingHandoff: null };
+    case 'RoleAssigned': {
+      const previous = state.roles[event.role];
+      const history = previous ? closeTenure(state.roleHistory, event.role, previous, at) : state.roleHistory;
+      return {
+        ...next,
+        roles: { ...state.roles, [event.role]: event.person },
+        roleHistory: openTenure(history, event.role, event.person, at),
+        participants: withParticipant(state.participants, event.person),
+      };
+    }
+    case 'RoleReleased':
+      return {
+        ...next,
+        roles: { ...state.roles, [event.role]: null },
+        roleHistory: closeTenure(state.roleHistory, event.role, event.person, at),
+      };
+    case 'SmeAdded':
+      return {
+        ...next,
+        smes: [...state.smes, { person: event.person, specialty: event.specialty }],
+        roleHistory: openTenure(state.roleHistory, 'sme', event.person, at, event.specialty),
+        participants: withParticipant(state.participants, event.person),
+      };
+    case 'SmeReleased':
+      return {
+        ...next,
+        smes: state.smes.filter((s) => s.person !== event.person),
+        roleHistory: closeTenure(state.roleHistory, 'sme', event.person, at),
+      };
+    case 'CommanderWentHandsOn':
+    case 'TimelineEntryAdded':
+      return next;
+    case 'StatusUpdatePosted': {
+      const update: StatusUpdate = {
+        id: seq,
+        status: event.status,
+        impact: event.impact,
+        whatWeKnow: event.whatWeKnow,
+        nextStep: event.nextStep,
+        nextUpdateBy: event.nextUpdateBy,
+        audience: event.audience,
+        postedAt: at,
+        postedBy: actor,
+        severity: state.severity,
+        final: event.status === 'resolved',
+      };
+      return {
+        ...next,
+        lastUpdate: update,
+        lastPublicUpdate: update.audience === 'public' ? update : state.lastPublicUpdate,
+        firstUpdateAt: state.firstUpdateAt ?? at,
+        nextUpdateBy: event.nextUpdateBy,
+      };
+    }
+    case 'StatusChanged':
+      return { ...next, status: event.to };
+    case 'IncidentResolved': {
+      const roleHistory = state.roleHistory.map((t) => (t.to === null ? { ...t, to: at } : t));
+      const base = { ...next, status: 'resolved' as const, pendingHandoff: null, nextUpdateBy: null, roleHistory, resolvedAt: at };
+      if (event.postmortemRequired && !state.postmortem) return { ...base, phase: 'resolved', postmortemRequired: true };
+      return { ...base, phase: 'closed', postmortemRequired: event.postmortemRequired };
+    }
+    case 'PostmortemAssigned': {
+      const postmortem = { owner: event.owner, scheduledFor: event.scheduledFor };
+      const participants = withParticipant(state.participants, event.owner);
+      if (next.phase === 'resolved') return { ...next, phase: 'closed', postmortem, participants };
+      return { ...next, postmortem, participants };
+    }
+  }
+}
+
+export function fold(events: RecordedEvent[]): IncidentState {
+  const [first, ...rest] = events;
+  if (!first) throw new Error('an incident needs at least its declaration');
+  return rest.reduce(evolve, evolveDeclared(first));
+}
+
+export type { IncidentEvent };

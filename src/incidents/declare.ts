@@ -1,0 +1,65 @@
+/**
+ * R1 — declaring is one deliberate act: title and severity, and the incident is
+ * open, named, on the clock, and commanded by the declarer unless someone else is named.
+ */
+import type { IncidentEvent, Links } from '../domain/events.js';
+import type { DecideContext, DeclareInput, Decision } from '../domain/decide.js';
+import { refuse } from '../domain/errors.js';
+import { addMs } from '../domain/time.js';
+import { findSeverity } from '../severity/policy.js';
+
+const SLUG_WORDS = 5;
+const SLUG_MAX = 48;
+
+/** `Checkout returning 500s for ~30% of users` → `checkout-returning-500s-for-30`. */
+export function slugify(title: string): string {
+  const words = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .slice(0, SLUG_WORDS);
+  const slug = words.join('-').slice(0, SLUG_MAX).replace(/-+$/, '');
+  return slug || 'incident';
+}
+
+/** `inc-<YYYY-MM-DD>-<slug>`, dated by the UTC day of declaration. */
+export function channelName(title: string, declaredAt: string): string {
+  return `inc-${declaredAt.slice(0, 10)}-${slugify(title)}`;
+}
+
+export function decideDeclare(input: DeclareInput, number: number, ctx: DecideContext, defaultLinks: Links): Decision {
+  const title = input.title.trim();
+  if (!title) refuse('VALIDATION_FAILED', 'An incident needs a title: what is broken, in a few words.', { field: 'title' });
+  const level = findSeverity(ctx.policy, input.severity);
+  if (!level)
+    refuse('UNKNOWN_SEVERITY', `Severity "${input.severity}" is not in the policy.`, {
+      field: 'severity',
+      allowed: ctx.policy.levels.map((l) => l.id),
+    });
+  const startedAt = input.startedAt ?? ctx.now;
+  if (Date.parse(startedAt) > Date.parse(ctx.now))
+    refuse('STARTED_IN_FUTURE', 'Impact cannot start after the incident is declared.', { field: 'startedAt' });
+
+  const event: IncidentEvent = {
+    type: 'IncidentDeclared',
+    number,
+    title,
+    severity: level.id,
+    summary: input.summary?.trim() || null,
+    startedAt,
+    declaredAt: ctx.now,
+    channel: channelName(title, ctx.now),
+    components: [...new Set(input.components ?? [])],
+    links: {
+      statusPage: input.links?.statusPage ?? defaultLinks.statusPage,
+      dashboard: input.links?.dashboard ?? defaultLinks.dashboard,
+      runbook: input.links?.runbook ?? defaultLinks.runbook,
+    },
+    private: input.private ?? false,
+    commander: input.commander ?? ctx.actor.handle,
+    nextUpdateBy: level.updateEveryMs === null ? null : addMs(ctx.now, level.updateEveryMs),
+  };
+  return { events: [event], warnings: [] };
+}

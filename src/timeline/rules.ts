@@ -1,0 +1,27 @@
+/**
+ * R9 — the Scribe's timeline is the record: append-only, backdatable for catch-up,
+ * corrected by new entries that point at the old ones.
+ */
+import type { CommandOf, DecideContext, Decision } from '../domain/decide.js';
+import type { IncidentEvent } from '../domain/events.js';
+import type { IncidentState } from '../domain/state.js';
+import { refuse } from '../domain/errors.js';
+import { IC_HANDS_ON } from '../roles/rules.js';
+
+export function decideTimelineEntry(state: IncidentState, command: CommandOf<'AddTimelineEntry'>, ctx: DecideContext): Decision {
+  const text = command.text.trim();
+  if (!text) refuse('VALIDATION_FAILED', 'A timeline entry needs text.', { field: 'text' });
+  const occurredAt = command.at ?? ctx.now;
+  if (Date.parse(occurredAt) > Date.parse(ctx.now))
+    refuse('ENTRY_IN_FUTURE', 'A timeline entry records what happened; it cannot be dated in the future.', { field: 'at' });
+  const corrects = command.corrects ?? null;
+  if (corrects !== null && (corrects < 1 || corrects > state.version))
+    refuse('ENTRY_NOT_FOUND', `INC-${state.number} has no timeline entry ${corrects} to correct.`, { field: 'corrects' });
+
+  const entry: IncidentEvent = { type: 'TimelineEntryAdded', kind: command.kind, text, occurredAt, corrects };
+  const commander = state.roles.incident_commander;
+  if (command.kind === 'action' && state.phase === 'active' && ctx.actor.handle === commander) {
+    return { events: [entry, { type: 'CommanderWentHandsOn', commander, via: 'action' }], warnings: [IC_HANDS_ON] };
+  }
+  return { events: [entry], warnings: [] };
+}

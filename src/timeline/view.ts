@@ -1,0 +1,108 @@
+/** Reads the Scribe's timeline off the incident's events: one entry per event. */
+import type { IncidentEvent, ManualEntryKind, RecordedEvent } from '../domain/events.js';
+import { MANUAL_ENTRY_KINDS } from '../domain/events.js';
+import { STATUS_LABELS } from '../updates/template.js';
+import { ROLE_LABELS } from '../roles/rules.js';
+import { hhmmUtc } from '../domain/time.js';
+
+export const AUTOMATIC_ENTRY_KINDS = [
+  'declared',
+  'severity_changed',
+  'role_offered',
+  'role_accepted',
+  'role_declined',
+  'role_assigned',
+  'role_released',
+  'sme_added',
+  'sme_released',
+  'commander_hands_on',
+  'update_posted',
+  'status_changed',
+  'resolved',
+  'postmortem_assigned',
+] as const;
+export type AutomaticEntryKind = (typeof AUTOMATIC_ENTRY_KINDS)[number];
+export type EntryKind = ManualEntryKind | AutomaticEntryKind;
+export const ENTRY_KINDS: readonly EntryKind[] = [...MANUAL_ENTRY_KINDS, ...AUTOMATIC_ENTRY_KINDS];
+
+export interface TimelineEntry {
+  id: number;
+  kind: EntryKind;
+  text: string;
+  /** When it happened: the backdated time for catch-up entries, else when it was recorded. */
+  at: string;
+  recordedAt: string;
+  actor: string;
+  corrects: number | null;
+  event: IncidentEvent['type'];
+}
+
+function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
+  switch (event.type) {
+    case 'IncidentDeclared':
+      return { kind: 'declared', text: `Declared ${event.severity}: ${event.title}. Incident Commander: @${event.commander}.` };
+    case 'SeverityChanged':
+      return { kind: 'severity_changed', text: `Severity ${event.from} → ${event.to}: ${event.reason}` };
+    case 'CommanderOffered':
+      return { kind: 'role_offered', text: `@${event.from} offered Incident Commander to @${event.to}.` };
+    case 'CommanderAccepted':
+      return { kind: 'role_accepted', text: `@${event.to} accepted Incident Commander from @${event.from}.` };
+    case 'CommanderDeclined':
+      return { kind: 'role_declined', text: `@${event.to} declined Incident Commander; @${event.from} keeps it.` };
+    case 'RoleAssigned':
+      return {
+        kind: 'role_assigned',
+        text: `@${event.person} is ${ROLE_LABELS[event.role]}${event.previous ? ` (was @${event.previous})` : ''}.`,
+      };
+    case 'RoleReleased':
+      return { kind: 'role_released', text: `@${event.person} released as ${ROLE_LABELS[event.role]}.` };
+    case 'SmeAdded':
+      return { kind: 'sme_added', text: `@${event.person} pulled in as SME (${event.specialty}).` };
+    case 'SmeReleased':
+      return { kind: 'sme_released', text: `@${event.person} released as SME (${event.specialty}).` };
+    case 'CommanderWentHandsOn':
+      return {
+        kind: 'commander_hands_on',
+        text: `Incident Commander @${event.commander} went hands-on (${event.via === 'action' ? 'recorded an action' : 'added as SME'}): hand off IC first.`,
+      };
+    case 'TimelineEntryAdded':
+      return { kind: event.kind, text: event.text };
+    case 'StatusUpdatePosted':
+      return {
+        kind: 'update_posted',
+        text: `${event.audience === 'public' ? 'Public' : 'Internal'} update posted: ${STATUS_LABELS[event.status]}. ${event.impact}${
+          event.nextUpdateBy ? ` Next update by ${hhmmUtc(event.nextUpdateBy)} UTC.` : ''
+        }`,
+      };
+    case 'StatusChanged':
+      return { kind: 'status_changed', text: `Status ${STATUS_LABELS[event.from]} → ${STATUS_LABELS[event.to]}.` };
+    case 'IncidentResolved':
+      return {
+        kind: 'resolved',
+        text: event.postmortemRequired ? 'Resolved. A postmortem is owed.' : 'Resolved.',
+      };
+    case 'PostmortemAssigned':
+      return { kind: 'postmortem_assigned', text: `Postmortem owned by @${event.owner}, scheduled for ${event.scheduledFor}.` };
+  }
+}
+
+export function toTimelineEntry(recorded: RecordedEvent): TimelineEntry {
+  const { kind, text } = describe(recorded.event);
+  const e = recorded.event;
+  return {
+    id: recorded.seq,
+    kind,
+    text,
+    at: e.type === 'TimelineEntryAdded' ? e.occurredAt : e.type === 'IncidentDeclared' ? e.declaredAt : recorded.recordedAt,
+    recordedAt: recorded.recordedAt,
+    actor: recorded.actor,
+    corrects: e.type === 'TimelineEntryAdded' ? e.corrects : null,
+    event: e.type,
+  };
+}
+
+/** The timeline in the order things happened; ties keep the order they were recorded. */
+export function buildTimeline(events: RecordedEvent[], kinds?: readonly EntryKind[]): TimelineEntry[] {
+  const entries = events.map(toTimelineEntry).sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
+  return kinds && kinds.length ? entries.filter((e) => kinds.includes(e.kind)) : entries;
+}
