@@ -28,6 +28,12 @@ export function iso(date: Date): string {
   return date.toISOString();
 }
 
+/** A time given as input, in the stored form (UTC, milliseconds); null when it is not a time. */
+export function toUtcIso(text: string): string | null {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
 export function addMs(isoTime: string, ms: number): string {
   return new Date(Date.parse(isoTime) + ms).toISOString();
 }

@@ -5,7 +5,7 @@
 import type { IncidentEvent, Links } from '../domain/events.js';
 import type { DecideContext, DeclareInput, Decision } from '../domain/decide.js';
 import { refuse } from '../domain/errors.js';
-import { addMs } from '../domain/time.js';
+import { addMs, toUtcIso } from '../domain/time.js';
 import { findSeverity } from '../severity/policy.js';
 
 const SLUG_WORDS = 5;
@@ -38,7 +38,9 @@ export function decideDeclare(input: DeclareInput, number: number, ctx: DecideCo
       field: 'severity',
       allowed: ctx.policy.levels.map((l) => l.id),
     });
-  const startedAt = input.startedAt ?? ctx.now;
+  const startedAt = input.startedAt ? toUtcIso(input.startedAt) : ctx.now;
+  if (startedAt === null)
+    refuse('VALIDATION_FAILED', 'When impact started (startedAt) must be a time, such as 2026-06-06T14:00:00Z.', { field: 'startedAt' });
   if (Date.parse(startedAt) > Date.parse(ctx.now))
     refuse('STARTED_IN_FUTURE', 'Impact cannot start after the incident is declared.', { field: 'startedAt' });
 

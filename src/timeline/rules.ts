@@ -7,15 +7,18 @@ import type { IncidentEvent } from '../domain/events.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';
 import { IC_HANDS_ON } from '../roles/rules.js';
+import { toUtcIso } from '../domain/time.js';
 
 export function decideTimelineEntry(state: IncidentState, command: CommandOf<'AddTimelineEntry'>, ctx: DecideContext): Decision {
   const text = command.text.trim();
   if (!text) refuse('VALIDATION_FAILED', 'A timeline entry needs text.', { field: 'text' });
-  const occurredAt = command.at ?? ctx.now;
+  const occurredAt = command.at ? toUtcIso(command.at) : ctx.now;
+  if (occurredAt === null)
+    refuse('VALIDATION_FAILED', 'When it happened ("at") must be a time, such as 2026-06-06T14:20:00Z.', { field: 'at' });
   if (Date.parse(occurredAt) > Date.parse(ctx.now))
     refuse('ENTRY_IN_FUTURE', 'A timeline entry records what happened; it cannot be dated in the future.', { field: 'at' });
   const corrects = command.corrects ?? null;
-  if (corrects !== null && (corrects < 1 || corrects > state.version))
+  if (corrects !== null && (!Number.isInteger(corrects) || corrects < 1 || corrects > state.version))
     refuse('ENTRY_NOT_FOUND', `INC-${state.number} has no timeline entry ${corrects} to correct.`, { field: 'corrects' });
 
   const entry: IncidentEvent = { type: 'TimelineEntryAdded', kind: command.kind, text, occurredAt, corrects };

@@ -7,7 +7,7 @@ import { requireActive } from '../domain/decide.js';
 import type { IncidentEvent, UpdateAudience, UpdateStatus } from '../domain/events.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';
-import { addMs, formatDuration } from '../domain/time.js';
+import { addMs, formatDuration, toUtcIso } from '../domain/time.js';
 import { findSeverity, type SeverityLevel } from '../severity/policy.js';
 
 /** Who hears an update when the poster does not say: the severity's audience decides. */
@@ -45,7 +45,9 @@ export function decidePostUpdate(state: IncidentState, command: CommandOf<'PostU
 
   let nextUpdateBy: string | null;
   if (command.nextUpdateBy) {
-    nextUpdateBy = new Date(command.nextUpdateBy).toISOString();
+    nextUpdateBy = toUtcIso(command.nextUpdateBy);
+    if (nextUpdateBy === null)
+      refuse('VALIDATION_FAILED', '"Next update by" must be a time, such as 2026-06-06T15:00:00Z.', { field: 'nextUpdateBy' });
     if (Date.parse(nextUpdateBy) <= Date.parse(ctx.now))
       refuse('NEXT_UPDATE_IN_PAST', `"Next update by" must be in the future (it is now ${ctx.now.slice(11, 16)} UTC).`, {
         field: 'nextUpdateBy',

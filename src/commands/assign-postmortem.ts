@@ -1,0 +1,7 @@
+import type { CommandContext } from './context.js';
+import { requirePeople, runIncidentCommand, type CommandResult } from './incident-command.js';
+
+export async function assignPostmortem(ctx: CommandContext, number: number, input: { owner: string; scheduledFor: string }, version?: number): Promise<CommandResult> {
+  await requirePeople(ctx, { owner: input.owner });
+  return runIncidentCommand(ctx, number, { type: 'AssignPostmortem', ...input }, version);
+}

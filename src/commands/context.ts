@@ -1,0 +1,10 @@
+import type { Config } from '../config/load.js';
+import type { Person, Repository } from '../store/store.js';
+
+/** What every command runs with: the open transaction, the policy in force, the time, and who asks. */
+export interface CommandContext {
+  tx: Repository;
+  config: Config;
+  now: string;
+  actor: Person;
+}

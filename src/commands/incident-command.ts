@@ -1,0 +1,56 @@
+/** Load → authorize → decide → record → append, the same for every change to an incident. */
+import type { CommandContext } from './context.js';
+import { decide, type IncidentCommand, type Warning } from '../domain/decide.js';
+import type { RecordedEvent } from '../domain/events.js';
+import { evolve, type IncidentState } from '../domain/state.js';
+import { DomainError } from '../domain/errors.js';
+import { authorize, canSee } from '../people/policy.js';
+
+export interface CommandResult {
+  state: IncidentState;
+  warnings: Warning[];
+  recorded: RecordedEvent[];
+}
+
+export async function loadVisibleIncident(ctx: Pick<CommandContext, 'tx' | 'actor'>, number: number, lock = false): Promise<IncidentState> {
+  const state = await ctx.tx.loadIncident(number, lock);
+  // A private incident the caller is not in is reported as missing, so its existence does not leak.
+  if (!state || !canSee(ctx.actor, state))
+    throw new DomainError('INCIDENT_NOT_FOUND', `There is no incident INC-${number} that you can see.`, { field: 'id' });
+  return state;
+}
+
+export async function requirePeople(ctx: Pick<CommandContext, 'tx'>, people: Record<string, string | null | undefined>): Promise<void> {
+  for (const [field, handle] of Object.entries(people)) {
+    if (handle == null) continue;
+    if (!(await ctx.tx.getPerson(handle)))
+      throw new DomainError('UNKNOWN_PERSON', `There is nobody with the handle @${handle}; add them with POST /people first.`, { field });
+  }
+}
+
+export function record(number: number, fromVersion: number, actor: string, at: string, decided: { events: RecordedEvent['event'][] }): RecordedEvent[] {
+  return decided.events.map((event, i) => ({ incident: number, seq: fromVersion + i + 1, actor, recordedAt: at, event }));
+}
+
+export async function runIncidentCommand(
+  ctx: CommandContext,
+  number: number,
+  command: IncidentCommand,
+  expectedVersion?: number,
+): Promise<CommandResult> {
+  authorize(ctx.actor, 'incidents.write');
+  const state = await loadVisibleIncident(ctx, number, true);
+  if (expectedVersion !== undefined && expectedVersion !== state.version)
+    throw new DomainError('VERSION_CONFLICT', `INC-${number} is at version ${state.version}, not ${expectedVersion}: someone changed it; reload.`, {
+      currentVersion: state.version,
+    });
+  const decision = decide(state, command, {
+    now: ctx.now,
+    actor: { handle: ctx.actor.handle, admin: ctx.actor.role === 'admin' },
+    policy: ctx.config.policy,
+  });
+  const recorded = record(number, state.version, ctx.actor.handle, ctx.now, decision);
+  const next = recorded.reduce(evolve, state);
+  await ctx.tx.append(state.version, recorded, next);
+  return { state: next, warnings: decision.warnings, recorded };
+}

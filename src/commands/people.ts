@@ -1,0 +1,39 @@
+import type { CommandContext } from './context.js';
+import type { OrgRole, Person } from '../store/store.js';
+import { DomainError } from '../domain/errors.js';
+import { authorize } from '../people/policy.js';
+import { newToken } from '../people/tokens.js';
+
+export interface NewPerson {
+  handle: string;
+  name: string;
+  email?: string | null;
+  role?: OrgRole;
+  chat?: Record<string, string>;
+}
+
+export async function createPerson(ctx: CommandContext, input: NewPerson): Promise<Person> {
+  authorize(ctx.actor, 'people.manage');
+  const person: Person = {
+    handle: input.handle,
+    name: input.name.trim(),
+    email: input.email ?? null,
+    role: input.role ?? 'responder',
+    chat: input.chat ?? {},
+    createdAt: ctx.now,
+  };
+  if (!person.name) throw new DomainError('VALIDATION_FAILED', 'A person needs a name.', { field: 'name' });
+  await ctx.tx.insertPerson(person);
+  return person;
+}
+
+/** Admins issue tokens for anyone; a person may issue their own (for a second machine, a script). */
+export async function createToken(ctx: CommandContext, handle: string, name: string | undefined): Promise<{ id: string; token: string; person: string; name: string }> {
+  if (handle !== ctx.actor.handle) authorize(ctx.actor, 'people.manage');
+  const person = await ctx.tx.getPerson(handle);
+  if (!person) throw new DomainError('UNKNOWN_PERSON', `There is nobody with the handle @${handle}.`, { field: 'handle' });
+  const token = newToken();
+  const label = name?.trim() || 'api';
+  await ctx.tx.insertToken({ id: token.id, person: handle, name: label, hash: token.hash, createdAt: ctx.now });
+  return { id: token.id, token: token.token, person: handle, name: label };
+}

@@ -1,0 +1,64 @@
+/** The HTTP adapter: Fastify with schema validation, generated OpenAPI, and one error shape. */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { HttpDeps } from './context.js';
+import { authenticate } from './context.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+import { peopleRoutes } from './routes/people.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { roleRoutes } from './routes/roles.js';
+import { timelineRoutes } from './routes/timeline.js';
+import { updateRoutes } from './routes/updates.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function validator(coerceTypes: boolean | 'array') {
+  // Unknown keys are refused rather than silently dropped: a typo must not lose what was meant.
+  const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({ ...(logger ? { loggerInstance: logger } : { logger: false }), bodyLimit: 256 * 1024, return503OnClosing: true });
+  const bodies = validator(false);
+  const rest = validator('array');
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : rest).compile(schema));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('person', null);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Incident Command API',
+        version: '1',
+        description: 'Declare, command, communicate, resolve, and hand off to a blameless postmortem. Times are UTC ISO-8601.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  await app.register(healthRoutes, deps);
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.addHook('onRequest', async (request) => {
+        if (request.routeOptions.url === '/api/v1/openapi.json') return;
+        await authenticate(deps, request);
+      });
+      await api.register(peopleRoutes, deps);
+      await api.register(incidentRoutes, deps);
+      await api.register(roleRoutes, deps);
+      await api.register(timelineRoutes, deps);
+      await api.register(updateRoutes, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

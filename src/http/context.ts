@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/load.js';
+import type { Clock } from '../domain/time.js';
+import type { Person, Store } from '../store/store.js';
+import type { CommandContext } from '../commands/context.js';
+import { DomainError } from '../domain/errors.js';
+import { hashToken } from '../people/tokens.js';
+
+export interface HttpDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    person: Person | null;
+  }
+}
+
+export async function authenticate(deps: HttpDeps, request: FastifyRequest): Promise<void> {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match)
+    throw new DomainError('UNAUTHENTICATED', 'Send your API token as "Authorization: Bearer <token>".', { field: 'authorization' });
+  const person = await deps.store.personByTokenHash(hashToken(match[1]!));
+  if (!person) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'authorization' });
+  request.person = person;
+}
+
+export function actor(request: FastifyRequest): Person {
+  if (!request.person) throw new DomainError('UNAUTHENTICATED', 'Sign in first.');
+  return request.person;
+}
+
+/** `INC-7`, `inc-7` or `7` → 7. */
+export function incidentNumber(id: string): number {
+  return Number(id.replace(/^inc-/i, ''));
+}
+
+/** `If-Match: "7"` makes a write conditional on the incident still being at version 7. */
+export function expectedVersion(request: FastifyRequest): number | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(header).trim());
+  if (!match) throw new DomainError('VALIDATION_FAILED', 'If-Match must be the incident version you last saw, e.g. "7".', { field: 'if-match' });
+  return Number(match[1]);
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Runs one write in one transaction. With an Idempotency-Key, the first answer is
+ * stored in that same transaction, so a retry gets it back and changes nothing.
+ */
+export async function write(
+  deps: HttpDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (ctx: CommandContext) => Promise<{ status: number; body: unknown }>,
+): Promise<void> {
+  const person = actor(request);
+  const rawKey = request.headers['idempotency-key'];
+  const key = rawKey === undefined ? undefined : String(rawKey);
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 printable characters.', { field: 'idempotency-key' });
+  const fingerprint = createHash('sha256')
+    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+
+  const answer = await deps.store.transaction(async (tx) => {
+    if (key !== undefined) {
+      const prior = await tx.getIdempotent(person.handle, key);
+      if (prior) {
+        if (prior.fingerprint !== fingerprint)
+          throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.', {
+            field: 'idempotency-key',
+          });
+        return { status: prior.status, body: prior.body, replayed: true };
+      }
+    }
+    const now = deps.clock.now().toISOString();
+    const result = await work({ tx, config: deps.config, now, actor: person });
+    const body = JSON.stringify(result.body);
+    if (key !== undefined) await tx.putIdempotent(person.handle, key, { fingerprint, status: result.status, body }, now);
+    return { status: result.status, body, replayed: false };
+  });
+  if (answer.replayed) reply.header('idempotent-replayed', 'true');
+  reply
+    .code(answer.status)
+    .type('application/json; charset=utf-8')
+    .serializer((payload: unknown) => payload as string)
+    .send(answer.body);
+}

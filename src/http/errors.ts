@@ -1,0 +1,77 @@
+/** Every error leaves as `{"error": {"code", "message", "details"?}}`; anything the caller did wrong is a 4xx. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { describeSchemaErrors, type SchemaError } from '../config/errors.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNKNOWN_SEVERITY: 400,
+  UNKNOWN_PERSON: 400,
+  UNKNOWN_COMPONENT: 400,
+  SEVERITY_UNCHANGED: 409,
+  INCIDENT_NOT_FOUND: 404,
+  INCIDENT_NOT_OPEN: 409,
+  INCIDENT_ALREADY_RESOLVED: 409,
+  ONLY_COMMANDER: 403,
+  ALREADY_COMMANDER: 409,
+  HANDOFF_NOT_FOUND: 404,
+  HANDOFF_NOT_PENDING: 409,
+  NOT_OFFERED_TO_YOU: 403,
+  COMMANDER_REQUIRED: 409,
+  ROLE_NOT_HELD: 409,
+  ROLE_ALREADY_HELD: 409,
+  SME_ALREADY_IN: 409,
+  SME_NOT_FOUND: 404,
+  NEXT_UPDATE_IN_PAST: 400,
+  NEXT_UPDATE_REQUIRED: 400,
+  USE_RESOLVE: 400,
+  ENTRY_NOT_FOUND: 400,
+  ENTRY_IN_FUTURE: 400,
+  STARTED_IN_FUTURE: 400,
+  VERSION_CONFLICT: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  PERSON_EXISTS: 409,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+function send(reply: FastifyReply, status: number, code: string, message: string, details?: Record<string, unknown>) {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .serializer((p: unknown) => JSON.stringify(p))
+    .send({ error: { code, message, ...(details ? { details } : {}) } });
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DomainError) return send(reply, STATUS[error.code], error.code, error.message, error.details);
+  if (error.validation) {
+    const problems = describeSchemaErrors(error.validation as SchemaError[]);
+    const first = problems[0] ?? { field: '(request)', problem: 'is not valid' };
+    const part = PARTS[error.validationContext ?? 'body'] ?? 'body';
+    return send(reply, 400, 'VALIDATION_FAILED', `${first.field} ${first.problem}.`, { field: first.field, in: part, problems });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return send(reply, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return send(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON, with Content-Type: application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return send(reply, 400, 'VALIDATION_FAILED', 'The request body is empty; send a JSON object.', { field: '(body)' });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return send(reply, 400, 'VALIDATION_FAILED', `The request body is not valid JSON: ${error.message}`, { field: '(body)' });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return send(reply, status, 'BAD_REQUEST', error.message);
+  request.log.error({ err: error }, 'request failed');
+  return send(reply, 500, 'INTERNAL', 'Something went wrong on our side; the change was not made. Retry with the same Idempotency-Key.');
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return send(reply, 404, 'NOT_FOUND', `There is no ${request.method} ${request.url.split('?')[0]}.`);
+}

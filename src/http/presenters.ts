@@ -1,0 +1,123 @@
+/**
+ * API answers are built here from explicit allow-lists: state and rows never leave
+ * as they are stored.
+ */
+import type { Config } from '../config/load.js';
+import type { Warning } from '../domain/decide.js';
+import type { RecordedEvent } from '../domain/events.js';
+import { evolve, evolveDeclared, lifecycleState, type IncidentState, type StatusUpdate } from '../domain/state.js';
+import { assessRoles } from '../roles/rules.js';
+import { renderAnnouncement } from '../incidents/announcement.js';
+import { renderUpdateMarkdown, renderUpdateText } from '../updates/template.js';
+import type { TimelineEntry } from '../timeline/view.js';
+import type { Person } from '../store/store.js';
+import { findSeverity, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
+import { formatDuration } from '../domain/time.js';
+
+export const incidentId = (number: number) => `INC-${number}`;
+
+export function presentUpdate(state: Pick<IncidentState, 'number' | 'title'>, update: StatusUpdate, warnings: Warning[] = []) {
+  return {
+    id: update.id,
+    incident: incidentId(state.number),
+    status: update.status,
+    impact: update.impact,
+    whatWeKnow: update.whatWeKnow,
+    nextStep: update.nextStep,
+    nextUpdateBy: update.nextUpdateBy,
+    audience: update.audience,
+    severity: update.severity,
+    final: update.final,
+    postedAt: update.postedAt,
+    postedBy: update.postedBy,
+    markdown: renderUpdateMarkdown(state.title, update),
+    text: renderUpdateText(state.title, update),
+    warnings,
+  };
+}
+
+/**
+ * While the incident is open, `required` follows its current severity's policy; from
+ * resolution on, it is what the policy said at resolution.
+ */
+function postmortemView(state: IncidentState, policy: SeverityPolicy) {
+  const required = state.phase === 'active' ? findSeverity(policy, state.severity)?.postmortem !== 'optional' : state.postmortemRequired;
+  if (state.postmortem) return { state: 'assigned' as const, required, owner: state.postmortem.owner, scheduledFor: state.postmortem.scheduledFor };
+  return { state: required ? ('owed' as const) : ('not_required' as const), required, owner: null, scheduledFor: null };
+}
+
+export interface PresentOptions {
+  now: string;
+  warnings?: Warning[];
+  withAnnouncement?: boolean;
+}
+
+export function presentIncident(state: IncidentState, config: Config, options: PresentOptions) {
+  const assessment = assessRoles(state, config.policy);
+  const overdue = state.phase === 'active' && state.nextUpdateBy !== null && state.nextUpdateBy < options.now;
+  return {
+    id: incidentId(state.number),
+    number: state.number,
+    title: state.title,
+    summary: state.summary,
+    severity: state.severity,
+    status: state.status,
+    state: lifecycleState(state),
+    channel: state.channel,
+    declaredAt: state.declaredAt,
+    declaredBy: state.declaredBy,
+    startedAt: state.startedAt,
+    resolvedAt: state.phase === 'active' ? null : state.resolvedAt,
+    roles: { ...state.roles },
+    smes: state.smes.map((s) => ({ person: s.person, specialty: s.specialty })),
+    pendingHandoff: state.pendingHandoff ? { ...state.pendingHandoff } : null,
+    roleGaps: assessment.roleGaps,
+    warnings: [...assessment.warnings, ...(options.warnings ?? [])],
+    lastUpdate: state.lastUpdate ? presentUpdate(state, state.lastUpdate) : null,
+    nextUpdateBy: state.phase === 'active' ? state.nextUpdateBy : null,
+    overdue,
+    overdueSince: overdue ? state.nextUpdateBy : null,
+    postmortem: postmortemView(state, config.policy),
+    components: [...state.components],
+    links: { ...state.links },
+    private: state.private,
+    version: state.version,
+    ...(options.withAnnouncement ? { announcement: renderAnnouncement(state, 'markdown') } : {}),
+  };
+}
+
+/** Every update the incident has posted, each rendered with the severity it had then. */
+export function updatesOf(events: RecordedEvent[]): { state: IncidentState; updates: StatusUpdate[] } {
+  const [first, ...rest] = events;
+  if (!first) throw new Error('an incident needs at least its declaration');
+  let state = evolveDeclared(first);
+  const updates: StatusUpdate[] = [];
+  for (const recorded of rest) {
+    state = evolve(state, recorded);
+    if (recorded.event.type === 'StatusUpdatePosted' && state.lastUpdate) updates.push(state.lastUpdate);
+  }
+  return { state, updates };
+}
+
+export function presentEntry(entry: TimelineEntry, correctedBy: number | null, warnings: Warning[] = []) {
+  return { ...entry, correctedBy, warnings };
+}
+
+export function presentPerson(person: Person) {
+  return { handle: person.handle, name: person.name, email: person.email, role: person.role, chat: person.chat, createdAt: person.createdAt };
+}
+
+export function presentSeverity(level: SeverityLevel) {
+  return {
+    id: level.id,
+    name: level.name,
+    impact: level.impact,
+    response: level.response,
+    updateEvery: level.updateEveryMs === null ? null : formatDuration(level.updateEveryMs).replace(/ /g, ''),
+    updateEveryMinutes: level.updateEveryMs === null ? null : level.updateEveryMs / 60_000,
+    audience: level.audience,
+    roles: level.roles,
+    postmortem: level.postmortem,
+    escalateTo: level.escalateTo,
+  };
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
+import { DeclareBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, ResolveBody, SeverityBody } from '../schemas.js';
+import { presentIncident } from '../presenters.js';
+import type { CommandResult } from '../../commands/incident-command.js';
+import { loadVisibleIncident } from '../../commands/incident-command.js';
+import { declareIncident } from '../../commands/declare-incident.js';
+import { changeSeverity } from '../../commands/change-severity.js';
+import { resolveIncident } from '../../commands/resolve-incident.js';
+import { assignPostmortem } from '../../commands/assign-postmortem.js';
+import { authorize, canSee } from '../../people/policy.js';
+import { renderAnnouncement } from '../../incidents/announcement.js';
+import { renderPostmortemDraft } from '../../postmortem/draft.js';
+import type { IncidentState } from '../../domain/state.js';
+
+const PHASES: Record<'open' | 'resolved' | 'closed', IncidentState['phase']> = { open: 'active', resolved: 'resolved', closed: 'closed' };
+
+export function incidentAnswer(deps: HttpDeps, ctx: { now: string }, result: CommandResult, status = 200) {
+  return { status, body: presentIncident(result.state, deps.config, { now: ctx.now, warnings: result.warnings, withAnnouncement: true }) };
+}
+
+export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['incidents'];
+  const responses = (ok: number) => ({ [ok]: IncidentSchema, '4xx': ErrorBody });
+  const now = () => deps.clock.now().toISOString();
+
+  app.post(
+    '/incidents',
+    { schema: { tags, summary: 'Declare an incident (R1)', body: DeclareBody, response: responses(201) } },
+    (request, reply) => write(deps, request, reply, async (ctx) => incidentAnswer(deps, ctx, await declareIncident(ctx, request.body), 201)),
+  );
+
+  app.get(
+    '/incidents',
+    { schema: { tags, summary: 'Incidents, open first', querystring: ListQuery, response: { 200: Type.Array(IncidentSchema) } } },
+    async (request) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const at = now();
+      const { state, severity, overdue, limit } = request.query;
+      const states = await deps.store.listIncidents({
+        phases: state ? [PHASES[state]] : undefined,
+        severity,
+        overdueAt: overdue ? at : undefined,
+        limit,
+      });
+      const visible = states.filter((s) => canSee(person, s));
+      const filtered = overdue === false ? visible.filter((s) => !(s.phase === 'active' && s.nextUpdateBy !== null && s.nextUpdateBy < at)) : visible;
+      return filtered.map((s) => presentIncident(s, deps.config, { now: at }));
+    },
+  );
+
+  app.get(
+    '/incidents/:id',
+    { schema: { tags, summary: 'One incident', params: IncidentParams, response: responses(200) } },
+    async (request, reply) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const state = await loadVisibleIncident({ tx: deps.store, actor: person }, incidentNumber(request.params.id));
+      reply.header('etag', `"${state.version}"`);
+      return presentIncident(state, deps.config, { now: now(), withAnnouncement: true });
+    },
+  );
+
+  app.post(
+    '/incidents/:id/severity',
+    { schema: { tags, summary: 'Change severity, with a reason (R2)', params: IncidentParams, body: SeverityBody, response: responses(200) } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) =>
+        incidentAnswer(deps, ctx, await changeSeverity(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
+      ),
+  );
+
+  app.post(
+    '/incidents/:id/resolve',
+    { schema: { tags, summary: 'Resolve with a final update (R11)', params: IncidentParams, body: ResolveBody, response: responses(200) } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) =>
+        incidentAnswer(deps, ctx, await resolveIncident(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
+      ),
+  );
+
+  app.put(
+    '/incidents/:id/postmortem',
+    { schema: { tags: ['postmortem'], summary: 'Give the postmortem an owner and a date (R11)', params: IncidentParams, body: PostmortemBody, response: responses(200) } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) =>
+        incidentAnswer(deps, ctx, await assignPostmortem(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
+      ),
+  );
+
+  const markdown = { 200: Type.String({ description: 'text/markdown' }), '4xx': ErrorBody };
+
+  app.get(
+    '/incidents/:id/announcement.md',
+    { schema: { tags, summary: 'The channel announcement, Markdown', params: IncidentParams, response: markdown } },
+    async (request, reply) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const state = await loadVisibleIncident({ tx: deps.store, actor: person }, incidentNumber(request.params.id));
+      return reply.type('text/markdown; charset=utf-8').send(renderAnnouncement(state, 'markdown'));
+    },
+  );
+
+  app.get(
+    '/incidents/:id/postmortem.md',
+    { schema: { tags: ['postmortem'], summary: 'The blameless postmortem draft, built from the timeline (R12)', params: IncidentParams, response: markdown } },
+    async (request, reply) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const number = incidentNumber(request.params.id);
+      const state = await loadVisibleIncident({ tx: deps.store, actor: person }, number);
+      const events = await deps.store.loadEvents(number);
+      return reply.type('text/markdown; charset=utf-8').send(renderPostmortemDraft(state, events, deps.config.policy));
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { actor, incidentNumber, write, type HttpDeps } from '../context.js';
+import { EntrySchema, ErrorBody, IncidentParams, TimelineBody, TimelineQuery } from '../schemas.js';
+import { presentEntry } from '../presenters.js';
+import { addTimelineEntry } from '../../commands/add-timeline-entry.js';
+import { loadVisibleIncident } from '../../commands/incident-command.js';
+import { authorize } from '../../people/policy.js';
+import { buildTimeline, toTimelineEntry, type EntryKind } from '../../timeline/view.js';
+
+export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['timeline'];
+
+  app.post(
+    '/incidents/:id/timeline',
+    { schema: { tags, summary: 'Add a timeline entry; backdate with `at`, correct with `corrects` (R9)', params: IncidentParams, body: TimelineBody, response: { 201: EntrySchema, '4xx': ErrorBody } } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const result = await addTimelineEntry(ctx, incidentNumber(request.params.id), request.body);
+        const entry = result.recorded.find((r) => r.event.type === 'TimelineEntryAdded');
+        if (!entry) throw new Error('a timeline entry command recorded no entry');
+        return { status: 201, body: presentEntry(toTimelineEntry(entry), null, result.warnings) };
+      }),
+  );
+
+  app.get(
+    '/incidents/:id/timeline',
+    { schema: { tags, summary: 'The timeline, in the order things happened; `kind=ruled_out` answers "what have we ruled out?"', params: IncidentParams, querystring: TimelineQuery, response: { 200: Type.Array(EntrySchema), '4xx': ErrorBody } } },
+    async (request) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const number = incidentNumber(request.params.id);
+      await loadVisibleIncident({ tx: deps.store, actor: person }, number);
+      const all = buildTimeline(await deps.store.loadEvents(number));
+      const correctedBy = new Map<number, number>();
+      for (const entry of all) if (entry.corrects !== null && !correctedBy.has(entry.corrects)) correctedBy.set(entry.corrects, entry.id);
+      const kinds = request.query.kind ? (request.query.kind.split(',') as EntryKind[]) : undefined;
+      return all.filter((e) => !kinds || kinds.includes(e.kind)).map((e) => presentEntry(e, correctedBy.get(e.id) ?? null));
+    },
+  );
+}

@@ -1,0 +1,201 @@
+/** Request and response schemas: they validate input and generate the OpenAPI document. */
+import Type from 'typebox';
+import { MANUAL_ENTRY_KINDS } from '../domain/events.js';
+import { ENTRY_KINDS } from '../timeline/view.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$', description: 'lower-case handle, e.g. priya' });
+export const Time = Type.String({ format: 'date-time', maxLength: 40, description: 'UTC ISO-8601' });
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Url = Type.String({ format: 'uri', maxLength: 2000 });
+const Status = Type.Enum(['investigating', 'identified', 'monitoring', 'resolved']);
+const Audience = Type.Enum(['public', 'internal']);
+const RoleName = Type.Enum(['incident_commander', 'comms_lead', 'scribe']);
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  }),
+});
+
+export const IncidentParams = Type.Object({
+  id: Type.String({ pattern: '^([Ii][Nn][Cc]-)?[1-9][0-9]{0,8}$', description: 'INC-7 or 7' }),
+});
+
+export const WarningSchema = Type.Object({ code: Type.String(), message: Type.String() });
+const Warnings = Type.Array(WarningSchema);
+
+export const UpdateSchema = Type.Object({
+  id: Type.Integer(),
+  incident: Type.String(),
+  status: Status,
+  impact: Type.String(),
+  whatWeKnow: Type.String(),
+  nextStep: Nullable(Type.String()),
+  nextUpdateBy: Nullable(Type.String()),
+  audience: Audience,
+  severity: Type.String(),
+  final: Type.Boolean(),
+  postedAt: Type.String(),
+  postedBy: Type.String(),
+  markdown: Type.String(),
+  text: Type.String(),
+  warnings: Warnings,
+});
+
+const LinksSchema = Type.Object({ statusPage: Nullable(Type.String()), dashboard: Nullable(Type.String()), runbook: Nullable(Type.String()) });
+
+export const IncidentSchema = Type.Object({
+  id: Type.String(),
+  number: Type.Integer(),
+  title: Type.String(),
+  summary: Nullable(Type.String()),
+  severity: Type.String(),
+  status: Status,
+  state: Type.Enum(['open', 'resolved', 'closed']),
+  channel: Type.String(),
+  declaredAt: Type.String(),
+  declaredBy: Type.String(),
+  startedAt: Type.String(),
+  resolvedAt: Nullable(Type.String()),
+  roles: Type.Object({ incident_commander: Type.String(), comms_lead: Nullable(Type.String()), scribe: Nullable(Type.String()) }),
+  smes: Type.Array(Type.Object({ person: Type.String(), specialty: Type.String() })),
+  pendingHandoff: Nullable(Type.Object({ id: Type.String(), from: Type.String(), to: Type.String(), offeredAt: Type.String() })),
+  roleGaps: Warnings,
+  warnings: Warnings,
+  lastUpdate: Nullable(UpdateSchema),
+  nextUpdateBy: Nullable(Type.String()),
+  overdue: Type.Boolean(),
+  overdueSince: Nullable(Type.String()),
+  postmortem: Type.Object({
+    state: Type.Enum(['not_required', 'owed', 'assigned']),
+    required: Type.Boolean(),
+    owner: Nullable(Type.String()),
+    scheduledFor: Nullable(Type.String()),
+  }),
+  components: Type.Array(Type.String()),
+  links: LinksSchema,
+  private: Type.Boolean(),
+  version: Type.Integer(),
+  announcement: Type.Optional(Type.String({ description: 'the channel announcement, Markdown' })),
+});
+
+export const DeclareBody = Type.Object(
+  {
+    title: Text(200),
+    severity: Type.String({ minLength: 1, maxLength: 20 }),
+    summary: Type.Optional(Type.String({ maxLength: 2000 })),
+    startedAt: Type.Optional(Time),
+    components: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' }), { maxItems: 50 })),
+    links: Type.Optional(
+      Type.Object(
+        { statusPage: Type.Optional(Url), dashboard: Type.Optional(Url), runbook: Type.Optional(Url) },
+        { additionalProperties: false },
+      ),
+    ),
+    commander: Type.Optional(Handle),
+    private: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const SeverityBody = Type.Object(
+  { severity: Type.String({ minLength: 1, maxLength: 20 }), reason: Text(1000) },
+  { additionalProperties: false },
+);
+
+export const RoleBody = Type.Object({ role: RoleName, person: Handle }, { additionalProperties: false });
+export const RoleParams = Type.Object({ id: IncidentParams.properties.id, role: RoleName });
+export const HandoffParams = Type.Object({ id: IncidentParams.properties.id, handoffId: Type.String({ pattern: '^h[0-9]{1,9}$' }) });
+export const SmeBody = Type.Object({ person: Handle, specialty: Text(100) }, { additionalProperties: false });
+export const SmeParams = Type.Object({ id: IncidentParams.properties.id, handle: Handle });
+
+export const TimelineBody = Type.Object(
+  {
+    kind: Type.Enum([...MANUAL_ENTRY_KINDS]),
+    text: Text(5000),
+    at: Type.Optional(Time),
+    corrects: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export const TimelineQuery = Type.Object({
+  kind: Type.Optional(Type.String({ pattern: `^(${ENTRY_KINDS.join('|')})(,(${ENTRY_KINDS.join('|')}))*$`, description: 'one kind or several, comma-separated' })),
+});
+export const EntrySchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  text: Type.String(),
+  at: Type.String(),
+  recordedAt: Type.String(),
+  actor: Type.String(),
+  corrects: Nullable(Type.Integer()),
+  correctedBy: Nullable(Type.Integer()),
+  event: Type.String(),
+  warnings: Warnings,
+});
+
+export const UpdateBody = Type.Object(
+  {
+    status: Status,
+    impact: Text(2000),
+    whatWeKnow: Text(5000),
+    nextStep: Text(2000),
+    nextUpdateBy: Type.Optional(Time),
+    audience: Type.Optional(Audience),
+  },
+  { additionalProperties: false },
+);
+
+export const ResolveBody = Type.Object(
+  { impact: Text(2000), whatWeKnow: Text(5000), nextStep: Type.Optional(Text(2000)), audience: Type.Optional(Audience) },
+  { additionalProperties: false },
+);
+
+export const PostmortemBody = Type.Object({ owner: Handle, scheduledFor: Time }, { additionalProperties: false });
+
+export const ListQuery = Type.Object({
+  state: Type.Optional(Type.Enum(['open', 'resolved', 'closed'])),
+  severity: Type.Optional(Type.String({ maxLength: 20 })),
+  overdue: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+
+export const PersonBody = Type.Object(
+  {
+    handle: Handle,
+    name: Text(120),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    role: Type.Optional(Type.Enum(['admin', 'responder', 'viewer'])),
+    chat: Type.Optional(Type.Object({ slack: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,20}$' })) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export const PersonSchema = Type.Object({
+  handle: Type.String(),
+  name: Type.String(),
+  email: Nullable(Type.String()),
+  role: Type.String(),
+  chat: Type.Object({ slack: Type.Optional(Type.String()) }),
+  createdAt: Type.String(),
+});
+export const TokenBody = Type.Object({ name: Type.Optional(Text(60)) }, { additionalProperties: false });
+export const TokenSchema = Type.Object({ id: Type.String(), token: Type.String(), person: Type.String(), name: Type.String() });
+
+export const SeveritySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  impact: Type.String(),
+  response: Type.String(),
+  updateEvery: Nullable(Type.String()),
+  updateEveryMinutes: Nullable(Type.Number()),
+  audience: Type.String(),
+  roles: Type.String(),
+  postmortem: Type.String(),
+  escalateTo: Type.Array(Type.String()),
+});
+
+export const MeSchema = Type.Object({ person: PersonSchema, permissions: Type.Array(Type.String()) });

@@ -1,0 +1,40 @@
+/**
+ * Who may do what, in one table. Viewers read; responders run incidents; admins also
+ * manage people. Per-incident rules (only the IC hands off IC…) are the playbook's
+ * and live in the domain.
+ */
+import type { OrgRole, Person } from '../store/store.js';
+import type { IncidentState } from '../domain/state.js';
+import { DomainError } from '../domain/errors.js';
+
+export const PERMISSIONS = {
+  'incidents.read': ['admin', 'responder', 'viewer'],
+  'incidents.declare': ['admin', 'responder'],
+  'incidents.write': ['admin', 'responder'],
+  'people.read': ['admin', 'responder', 'viewer'],
+  'people.manage': ['admin'],
+  'severities.read': ['admin', 'responder', 'viewer'],
+} as const satisfies Record<string, readonly OrgRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(person: Pick<Person, 'role'>, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly OrgRole[]).includes(person.role);
+}
+
+export function authorize(person: Pick<Person, 'role' | 'handle'>, permission: Permission): void {
+  if (!can(person, permission))
+    throw new DomainError('FORBIDDEN', `@${person.handle} is a ${person.role}; that needs ${PERMISSIONS[permission].join(' or ')}.`, {
+      permission,
+    });
+}
+
+/** The permissions a person holds, shipped to clients so they hide what the person cannot do. */
+export function permissionsOf(person: Pick<Person, 'role'>): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(person, p));
+}
+
+/** A private incident is seen only by the people in it and by admins. */
+export function canSee(person: Pick<Person, 'role' | 'handle'>, state: Pick<IncidentState, 'private' | 'participants'>): boolean {
+  return !state.private || person.role === 'admin' || state.participants.includes(person.handle);
+}

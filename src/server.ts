@@ -1,0 +1,41 @@
+/** Starts the server: configuration, store, first-run admin, HTTP. */
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from './config/load.js';
+import { Store } from './store/store.js';
+import { buildApp } from './http/app.js';
+import { bootstrapAdmin } from './people/bootstrap.js';
+import { systemClock } from './domain/time.js';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+}
+
+export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env) {
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const config = loadConfig(env);
+  const dataDir = resolve(env.INCIDENT_DATA_DIR ?? 'data');
+  const store = await Store.open({ databaseUrl: env.DATABASE_URL, dataDir });
+  logger.info({ store: store.dialect, location: store.location, config: config.source }, 'store ready');
+
+  const bootstrapped = await bootstrapAdmin(store, dataDir, systemClock.now().toISOString(), env.INCIDENT_BOOTSTRAP_TOKEN);
+  if (bootstrapped?.tokenFile)
+    logger.info({ person: bootstrapped.handle, tokenFile: bootstrapped.tokenFile }, `first start: created @admin; its API token is in ${bootstrapped.tokenFile}`);
+  else if (bootstrapped) logger.info({ person: bootstrapped.handle }, 'first start: created @admin with INCIDENT_BOOTSTRAP_TOKEN');
+
+  const app = await buildApp({ store, config, clock: systemClock }, logger);
+  app.addHook('onClose', () => store.close());
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  await app.listen({ port, host });
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return app;
+}

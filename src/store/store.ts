@@ -1,0 +1,291 @@
+/**
+ * Storage for both databases behind one interface. An incident's events and its
+ * read model are written in one transaction, with the incident's version checked.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import { migrations, type Dialect } from './migrations.js';
+import type { IncidentEvent, RecordedEvent } from '../domain/events.js';
+import type { IncidentState } from '../domain/state.js';
+import { DomainError } from '../domain/errors.js';
+
+export type OrgRole = 'admin' | 'responder' | 'viewer';
+
+export interface Person {
+  handle: string;
+  name: string;
+  email: string | null;
+  role: OrgRole;
+  chat: Record<string, string>;
+  createdAt: string;
+}
+
+export interface IncidentFilter {
+  phases?: IncidentState['phase'][];
+  severity?: string;
+  overdueAt?: string;
+  limit?: number;
+}
+
+export interface IdempotentAnswer {
+  fingerprint: string;
+  status: number;
+  body: string;
+}
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+function toPerson(row: Database['people']): Person {
+  return {
+    handle: row.handle,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    chat: JSON.parse(row.chat) as Record<string, string>,
+    createdAt: row.created_at,
+  };
+}
+
+function toRecorded(row: Pick<Database['incident_events'], 'incident' | 'seq' | 'actor' | 'recorded_at' | 'data'>): RecordedEvent {
+  return {
+    incident: Number(row.incident),
+    seq: Number(row.seq),
+    actor: row.actor,
+    recordedAt: row.recorded_at,
+    event: JSON.parse(row.data) as IncidentEvent,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Reads and writes inside one transaction (or straight on the database outside one). */
+export class Repository {
+  constructor(
+    protected readonly db: Executor,
+    readonly dialect: Dialect,
+  ) {}
+
+  async countPeople(): Promise<number> {
+    const row = await this.db.selectFrom('people').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertPerson(person: Person): Promise<void> {
+    try {
+      await this.db
+        .insertInto('people')
+        .values({
+          handle: person.handle,
+          name: person.name,
+          email: person.email,
+          role: person.role,
+          chat: JSON.stringify(person.chat),
+          created_at: person.createdAt,
+        })
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new DomainError('PERSON_EXISTS', `@${person.handle} already exists.`, { field: 'handle' });
+      throw error;
+    }
+  }
+
+  async getPerson(handle: string): Promise<Person | null> {
+    const row = await this.db.selectFrom('people').selectAll().where('handle', '=', handle).executeTakeFirst();
+    return row ? toPerson(row) : null;
+  }
+
+  async listPeople(): Promise<Person[]> {
+    const rows = await this.db.selectFrom('people').selectAll().orderBy('handle').execute();
+    return rows.map(toPerson);
+  }
+
+  async insertToken(token: { id: string; person: string; name: string; hash: string; createdAt: string }): Promise<void> {
+    await this.db
+      .insertInto('tokens')
+      .values({ id: token.id, person: token.person, name: token.name, hash: token.hash, created_at: token.createdAt })
+      .execute();
+  }
+
+  async personByTokenHash(hash: string): Promise<Person | null> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .innerJoin('people', 'people.handle', 'tokens.person')
+      .selectAll('people')
+      .where('tokens.hash', '=', hash)
+      .executeTakeFirst();
+    return row ? toPerson(row) : null;
+  }
+
+  async nextIncidentNumber(): Promise<number> {
+    const row = await this.db
+      .updateTable('counters')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'incident')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+
+  /** With `lock`, later writers to the same incident wait for this transaction (PostgreSQL row lock). */
+  async loadIncident(number: number, lock = false): Promise<IncidentState | null> {
+    let query = this.db.selectFrom('incidents').select('state').where('number', '=', number);
+    if (lock && this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? (JSON.parse(row.state) as IncidentState) : null;
+  }
+
+  async loadEvents(number: number): Promise<RecordedEvent[]> {
+    const rows = await this.db
+      .selectFrom('incident_events')
+      .select(['incident', 'seq', 'actor', 'recorded_at', 'data'])
+      .where('incident', '=', number)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toRecorded);
+  }
+
+  async listIncidents(filter: IncidentFilter): Promise<IncidentState[]> {
+    let query = this.db.selectFrom('incidents').select('state');
+    if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
+    if (filter.severity) query = query.where('severity', '=', filter.severity);
+    if (filter.overdueAt)
+      query = query.where('phase', '=', 'active').where('next_update_by', 'is not', null).where('next_update_by', '<', filter.overdueAt);
+    const rows = await query
+      .orderBy(sql`case when phase = 'active' then 0 else 1 end`)
+      .orderBy('declared_at', 'desc')
+      .limit(filter.limit ?? 500)
+      .execute();
+    return rows.map((r) => JSON.parse(r.state) as IncidentState);
+  }
+
+  /**
+   * Appends events and replaces the read model, refusing if another writer got there
+   * first (the unique (incident, seq) key and the version check both guard it).
+   */
+  async append(expectedVersion: number, recorded: RecordedEvent[], state: IncidentState): Promise<void> {
+    if (recorded.length === 0) return;
+    const row = {
+      version: state.version,
+      title: state.title,
+      severity: state.severity,
+      phase: state.phase,
+      private: state.private ? 1 : 0,
+      declared_at: state.declaredAt,
+      next_update_by: state.phase === 'active' ? state.nextUpdateBy : null,
+      participants: JSON.stringify(state.participants),
+      state: JSON.stringify(state),
+      updated_at: recorded[recorded.length - 1]!.recordedAt,
+    };
+    if (expectedVersion === 0) {
+      await this.db.insertInto('incidents').values({ number: state.number, ...row }).execute();
+    } else {
+      const result = await this.db
+        .updateTable('incidents')
+        .set(row)
+        .where('number', '=', state.number)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1)
+        throw new DomainError('VERSION_CONFLICT', `INC-${state.number} changed while this change was being made; reload and retry.`);
+    }
+    await this.db
+      .insertInto('incident_events')
+      .values(
+        recorded.map((r) => ({
+          incident: r.incident,
+          seq: r.seq,
+          type: r.event.type,
+          actor: r.actor,
+          recorded_at: r.recordedAt,
+          data: JSON.stringify(r.event),
+        })),
+      )
+      .execute();
+  }
+
+  async getIdempotent(person: string, key: string): Promise<IdempotentAnswer | null> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select(['fingerprint', 'status', 'body'])
+      .where('person', '=', person)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? { fingerprint: row.fingerprint, status: Number(row.status), body: row.body } : null;
+  }
+
+  async putIdempotent(person: string, key: string, answer: IdempotentAnswer, at: string): Promise<void> {
+    await this.db
+      .insertInto('idempotency_keys')
+      .values({ person, key, fingerprint: answer.fingerprint, status: answer.status, body: answer.body, created_at: at })
+      .execute();
+  }
+}
+
+export interface StoreOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}
+
+export class Store extends Repository {
+  private constructor(
+    private readonly kysely: Kysely<Database>,
+    dialect: Dialect,
+    readonly location: string,
+  ) {
+    super(kysely, dialect);
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    let store: Store;
+    if (options.databaseUrl) {
+      const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+      const url = new URL(options.databaseUrl);
+      store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', `postgres://${url.host}${url.pathname}`);
+    } else {
+      mkdirSync(options.dataDir, { recursive: true });
+      const file = join(options.dataDir, 'incident.sqlite');
+      const database = new SQLite(file);
+      database.pragma('journal_mode = WAL');
+      // better-sqlite3 would otherwise run WAL at NORMAL, which can lose acknowledged commits on power loss.
+      database.pragma('synchronous = FULL');
+      database.pragma('foreign_keys = ON');
+      database.pragma('busy_timeout = 5000');
+      store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', file);
+    }
+    await store.migrate();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.kysely, provider: migrations(this.dialect) });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */
+  async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
+    const run = () => this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect)));
+    try {
+      return await run();
+    } catch (error) {
+      if (this.dialect === 'postgres' && isUniqueViolation(error)) return run();
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.kysely);
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}

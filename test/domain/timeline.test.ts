@@ -1,0 +1,334 @@
+import { describe, expect, it } from 'vitest';
+import type { IncidentEvent, IncidentEventType, ManualEntryKind } from '../../src/domain/events.js';
+import { MANUAL_ENTRY_KINDS } from '../../src/domain/events.js';
+import { AUTOMATIC_ENTRY_KINDS, buildTimeline, ENTRY_KINDS, toTimelineEntry, type EntryKind } from '../../src/timeline/view.js';
+import { declared, given, minutes, refusal, T0, type Step } from './given.js';
+
+const entry = (kind: ManualEntryKind, text: string, occurredAt: string, corrects: number | null = null): IncidentEvent => ({
+  type: 'TimelineEntryAdded',
+  kind,
+  text,
+  occurredAt,
+  corrects,
+});
+
+describe('R9: anyone in the incident adds entries', () => {
+  it('R9: an entry is recorded now, by whoever adds it', () => {
+    const incident = given(declared());
+    const decision = incident.when({ type: 'AddTimelineEntry', kind: 'observation', text: 'p99 latency at 4s' }, { by: 'sam', at: minutes(7) });
+    expect(decision).toEqual({ events: [entry('observation', 'p99 latency at 4s', minutes(7))], warnings: [] });
+    const [, added] = buildTimeline(incident.with({ event: decision.events[0]!, by: 'sam', at: minutes(7) }).events);
+    expect(added).toEqual({
+      id: 2,
+      kind: 'observation',
+      text: 'p99 latency at 4s',
+      at: minutes(7),
+      recordedAt: minutes(7),
+      actor: 'sam',
+      corrects: null,
+      event: 'TimelineEntryAdded',
+    });
+  });
+
+  it('R9: every manual kind is accepted: note, observation, action, decision, hypothesis, ruled_out', () => {
+    expect(MANUAL_ENTRY_KINDS).toEqual(['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out']);
+    const incident = given(declared());
+    for (const kind of MANUAL_ENTRY_KINDS) {
+      const decision = incident.when({ type: 'AddTimelineEntry', kind, text: `a ${kind}` }, { by: 'sam', at: minutes(3) });
+      expect(decision.events).toEqual([entry(kind, `a ${kind}`, minutes(3))]);
+    }
+  });
+
+  it('R9: the text is trimmed, and an entry without text is refused', () => {
+    const incident = given(declared());
+    expect(incident.when({ type: 'AddTimelineEntry', kind: 'note', text: '  Pool at 100%  ' }, { at: minutes(2) }).events[0]).toMatchObject({
+      text: 'Pool at 100%',
+    });
+    const error = refusal(() => incident.when({ type: 'AddTimelineEntry', kind: 'note', text: ' \n ' }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details).toEqual({ field: 'text' });
+  });
+
+  it('R9: entries may still be added after resolving, for catch-up', () => {
+    const incident = given(declared({ severity: 'SEV3' }), { type: 'IncidentResolved', postmortemRequired: false });
+    const decision = incident.when({ type: 'AddTimelineEntry', kind: 'action', text: 'Restarted the job at 14:20' }, { by: 'alex' });
+    expect(decision.events.map((e) => e.type)).toEqual(['TimelineEntryAdded']);
+    expect(decision.warnings).toEqual([]);
+  });
+});
+
+describe('R9: backdating for catch-up', () => {
+  it('R9: a backdated entry happened at `at` and keeps when it was recorded', () => {
+    const incident = given(declared());
+    const decision = incident.when(
+      { type: 'AddTimelineEntry', kind: 'action', text: 'Restarted the batch job', at: minutes(2) },
+      { by: 'dana', at: minutes(30) },
+    );
+    expect(decision.events).toEqual([entry('action', 'Restarted the batch job', minutes(2))]);
+    const timeline = buildTimeline(incident.with({ event: decision.events[0]!, by: 'dana', at: minutes(30) }).events);
+    expect(timeline[1]).toMatchObject({ at: minutes(2), recordedAt: minutes(30), actor: 'dana' });
+  });
+
+  it('R9: a backdated entry takes its place in the order things happened', () => {
+    const incident = given(
+      declared(),
+      { event: { type: 'RoleAssigned', role: 'scribe', person: 'sam', previous: null }, at: minutes(5) },
+      { event: entry('observation', 'Pool exhausted', minutes(1)), by: 'sam', at: minutes(10) },
+    );
+    expect(buildTimeline(incident.events).map((e) => [e.id, e.at])).toEqual([
+      [1, T0],
+      [3, minutes(1)],
+      [2, minutes(5)],
+    ]);
+  });
+
+  it('R9: an entry may be backdated before the declaration (impact began earlier)', () => {
+    const decision = given(declared()).when({ type: 'AddTimelineEntry', kind: 'observation', text: 'First 500s', at: minutes(-20) });
+    expect(decision.events[0]).toMatchObject({ occurredAt: minutes(-20) });
+  });
+
+  it('R9: an entry cannot be dated in the future', () => {
+    const error = refusal(() =>
+      given(declared()).when({ type: 'AddTimelineEntry', kind: 'note', text: 'Later', at: minutes(10, 1) }, { at: minutes(10) }),
+    );
+    expect(error.code).toBe('ENTRY_IN_FUTURE');
+    expect(error.details).toEqual({ field: 'at' });
+  });
+
+  it('R9: an entry dated exactly now is fine', () => {
+    const decision = given(declared()).when({ type: 'AddTimelineEntry', kind: 'note', text: 'Now', at: minutes(10) }, { at: minutes(10) });
+    expect(decision.events[0]).toMatchObject({ occurredAt: minutes(10) });
+  });
+
+  it('R9: an `at` that is not a time is refused', () => {
+    const error = refusal(() => given(declared()).when({ type: 'AddTimelineEntry', kind: 'note', text: 'x', at: 'ten minutes ago' }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details).toEqual({ field: 'at' });
+  });
+
+  it('R9: an `at` with an offset is stored in UTC and sorts by the instant it names', () => {
+    const incident = given(declared(), { event: { type: 'RoleAssigned', role: 'scribe', person: 'sam', previous: null }, at: minutes(10) });
+    // 16:20+02:00 is 14:20 UTC: six minutes after the declaration, four before the scribe was named.
+    const decision = incident.when({ type: 'AddTimelineEntry', kind: 'action', text: 'Restarted', at: '2026-06-06T16:20:00+02:00' }, { by: 'dana' });
+    expect(decision.events[0]).toMatchObject({ occurredAt: minutes(6) });
+    const timeline = buildTimeline(incident.with({ event: decision.events[0]!, by: 'dana' }).events);
+    expect(timeline.map((e) => e.kind)).toEqual(['declared', 'action', 'role_assigned']);
+  });
+});
+
+describe('R9: append-only; a correction points at the old entry', () => {
+  const history = () => given(declared(), { event: entry('observation', 'Errors began at 14:41', minutes(2)), by: 'sam' });
+
+  it('R9: a correction is a new entry that points at the old one, which stays', () => {
+    const incident = history();
+    const decision = incident.when({ type: 'AddTimelineEntry', kind: 'observation', text: 'Errors began at 14:14', corrects: 2 }, { by: 'sam', at: minutes(5) });
+    expect(decision.events).toEqual([entry('observation', 'Errors began at 14:14', minutes(5), 2)]);
+    const timeline = buildTimeline(incident.with({ event: decision.events[0]!, by: 'sam', at: minutes(5) }).events);
+    expect(timeline.map((e) => [e.id, e.text, e.corrects])).toEqual([
+      [1, expect.stringContaining('Declared'), null],
+      [2, 'Errors began at 14:41', null],
+      [3, 'Errors began at 14:14', 2],
+    ]);
+  });
+
+  it('R9: an automatic entry can be corrected too (every event is an entry)', () => {
+    const decision = history().when({ type: 'AddTimelineEntry', kind: 'note', text: 'Declared late: impact began 13:50', corrects: 1 });
+    expect(decision.events[0]).toMatchObject({ corrects: 1 });
+  });
+
+  it('R9: a correction must point at an existing entry', () => {
+    const incident = history();
+    for (const corrects of [0, 3, 99, -1]) {
+      const error = refusal(() => incident.when({ type: 'AddTimelineEntry', kind: 'note', text: 'fix', corrects }));
+      expect(error.code).toBe('ENTRY_NOT_FOUND');
+      expect(error.details).toEqual({ field: 'corrects' });
+    }
+  });
+
+  it('R9: a correction cannot point between entries (no entry 1.5)', () => {
+    expect(refusal(() => history().when({ type: 'AddTimelineEntry', kind: 'note', text: 'fix', corrects: 1.5 })).code).toBe('ENTRY_NOT_FOUND');
+  });
+
+  it('R9: corrects: null is a plain entry', () => {
+    expect(history().when({ type: 'AddTimelineEntry', kind: 'note', text: 'x', corrects: null }).events[0]).toMatchObject({ corrects: null });
+  });
+});
+
+describe('R9: "What have we ruled out?" is one query', () => {
+  const incident = given(
+    declared(),
+    { event: entry('hypothesis', 'Bad deploy?', minutes(2)), by: 'dana' },
+    { event: entry('ruled_out', 'Not the 14:00 deploy: rolled back, errors continue', minutes(6)), by: 'dana' },
+    { event: entry('observation', 'Pool at 100%', minutes(8)), by: 'lee' },
+    { event: entry('ruled_out', 'Not the network: packet loss 0%', minutes(3)), by: 'lee', at: minutes(12) },
+  );
+
+  it('R9: filtering by kind ruled_out returns only what was ruled out, in the order it happened', () => {
+    const ruledOut = buildTimeline(incident.events, ['ruled_out']);
+    expect(ruledOut.map((e) => [e.at, e.text, e.actor])).toEqual([
+      [minutes(3), 'Not the network: packet loss 0%', 'lee'],
+      [minutes(6), 'Not the 14:00 deploy: rolled back, errors continue', 'dana'],
+    ]);
+  });
+
+  it('R9: filtering by several kinds, or automatic kinds, works the same way', () => {
+    expect(buildTimeline(incident.events, ['hypothesis', 'observation']).map((e) => e.kind)).toEqual(['hypothesis', 'observation']);
+    expect(buildTimeline(incident.events, ['declared']).map((e) => e.id)).toEqual([1]);
+  });
+
+  it('R9: no filter (or an empty one) is the whole timeline', () => {
+    expect(buildTimeline(incident.events)).toHaveLength(5);
+    expect(buildTimeline(incident.events, [])).toHaveLength(5);
+  });
+});
+
+describe('R9: every change lands on the timeline automatically, with time and actor', () => {
+  // One of each event type, in a plausible order; the table below is checked exhaustive by the compiler.
+  const steps: Step[] = [
+    { event: declared({ severity: 'SEV2' }), by: 'alex' },
+    { event: { type: 'SeverityChanged', from: 'SEV2', to: 'SEV1', reason: 'Payments down too', nextUpdateBy: minutes(31) }, by: 'alex' },
+    { event: { type: 'RoleAssigned', role: 'comms_lead', person: 'priya', previous: null }, by: 'alex' },
+    { event: { type: 'RoleAssigned', role: 'scribe', person: 'kim', previous: null }, by: 'alex' },
+    { event: { type: 'RoleAssigned', role: 'scribe', person: 'sam', previous: 'kim' }, by: 'alex' },
+    { event: { type: 'RoleReleased', role: 'comms_lead', person: 'priya' }, by: 'priya' },
+    { event: { type: 'SmeAdded', person: 'dana', specialty: 'payments' }, by: 'alex' },
+    { event: { type: 'SmeReleased', person: 'dana', specialty: 'payments' }, by: 'alex' },
+    { event: { type: 'CommanderOffered', handoffId: 'h9', from: 'alex', to: 'priya', supersedes: null }, by: 'alex' },
+    { event: { type: 'CommanderDeclined', handoffId: 'h9', from: 'alex', to: 'priya' }, by: 'priya' },
+    { event: { type: 'CommanderOffered', handoffId: 'h11', from: 'alex', to: 'lee', supersedes: null }, by: 'alex' },
+    { event: { type: 'CommanderAccepted', handoffId: 'h11', from: 'alex', to: 'lee' }, by: 'lee' },
+    { event: entry('action', 'Restarted the pool', minutes(13)), by: 'lee' },
+    { event: { type: 'CommanderWentHandsOn', commander: 'lee', via: 'action' }, by: 'lee' },
+    { event: { type: 'CommanderWentHandsOn', commander: 'lee', via: 'sme' }, by: 'lee' },
+    {
+      event: {
+        type: 'StatusUpdatePosted',
+        status: 'identified',
+        impact: '~30% of checkouts failing.',
+        whatWeKnow: 'Pool exhausted.',
+        nextStep: 'Throttle.',
+        nextUpdateBy: minutes(46),
+        audience: 'public',
+      },
+      by: 'priya',
+    },
+    { event: { type: 'StatusChanged', from: 'investigating', to: 'identified' }, by: 'priya' },
+    {
+      event: {
+        type: 'StatusUpdatePosted',
+        status: 'monitoring',
+        impact: 'Recovering.',
+        whatWeKnow: 'Throttled.',
+        nextStep: 'Watch.',
+        nextUpdateBy: null,
+        audience: 'internal',
+      },
+      by: 'priya',
+    },
+    { event: { type: 'StatusChanged', from: 'identified', to: 'monitoring' }, by: 'priya' },
+    { event: { type: 'IncidentResolved', postmortemRequired: true }, by: 'lee' },
+    { event: { type: 'PostmortemAssigned', owner: 'lee', scheduledFor: '2026-06-09T15:00:00.000Z' }, by: 'lee' },
+  ];
+  const events = given(...steps).events;
+
+  const expected: [EntryKind, string][] = [
+    ['declared', 'Declared SEV2: Checkout errors. Incident Commander: @alex.'],
+    ['severity_changed', 'Severity SEV2 → SEV1: Payments down too'],
+    ['role_assigned', '@priya is Comms Lead.'],
+    ['role_assigned', '@kim is Scribe.'],
+    ['role_assigned', '@sam is Scribe (was @kim).'],
+    ['role_released', '@priya released as Comms Lead.'],
+    ['sme_added', '@dana pulled in as SME (payments).'],
+    ['sme_released', '@dana released as SME (payments).'],
+    ['role_offered', '@alex offered Incident Commander to @priya.'],
+    ['role_declined', '@priya declined Incident Commander; @alex keeps it.'],
+    ['role_offered', '@alex offered Incident Commander to @lee.'],
+    ['role_accepted', '@lee accepted Incident Commander from @alex.'],
+    ['action', 'Restarted the pool'],
+    ['commander_hands_on', 'Incident Commander @lee went hands-on (recorded an action): hand off IC first.'],
+    ['commander_hands_on', 'Incident Commander @lee went hands-on (added as SME): hand off IC first.'],
+    ['update_posted', 'Public update posted: Identified. ~30% of checkouts failing. Next update by 15:00 UTC.'],
+    ['status_changed', 'Status Investigating → Identified.'],
+    ['update_posted', 'Internal update posted: Monitoring. Recovering.'],
+    ['status_changed', 'Status Identified → Monitoring.'],
+    ['resolved', 'Resolved. A postmortem is owed.'],
+    ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09T15:00:00.000Z.'],
+  ];
+
+  const kindOf: Record<IncidentEventType, EntryKind | 'manual'> = {
+    IncidentDeclared: 'declared',
+    SeverityChanged: 'severity_changed',
+    CommanderOffered: 'role_offered',
+    CommanderAccepted: 'role_accepted',
+    CommanderDeclined: 'role_declined',
+    RoleAssigned: 'role_assigned',
+    RoleReleased: 'role_released',
+    SmeAdded: 'sme_added',
+    SmeReleased: 'sme_released',
+    CommanderWentHandsOn: 'commander_hands_on',
+    TimelineEntryAdded: 'manual',
+    StatusUpdatePosted: 'update_posted',
+    StatusChanged: 'status_changed',
+    IncidentResolved: 'resolved',
+    PostmortemAssigned: 'postmortem_assigned',
+  };
+
+  it('R9: the history covers every event type', () => {
+    expect(new Set(events.map((e) => e.event.type))).toEqual(new Set(Object.keys(kindOf)));
+  });
+
+  it('R9: each event becomes one entry of its kind with a readable text', () => {
+    expect(buildTimeline(events).map((e) => [e.kind, e.text])).toEqual(expected);
+  });
+
+  it('R9: each event type maps to its automatic kind', () => {
+    for (const recorded of events) {
+      const kind = kindOf[recorded.event.type];
+      const entryKind = toTimelineEntry(recorded).kind;
+      expect(entryKind).toBe(kind === 'manual' ? (recorded.event as { kind: string }).kind : kind);
+    }
+    expect([...new Set(Object.values(kindOf).filter((k) => k !== 'manual'))].sort()).toEqual([...AUTOMATIC_ENTRY_KINDS].sort());
+    expect(ENTRY_KINDS).toEqual([...MANUAL_ENTRY_KINDS, ...AUTOMATIC_ENTRY_KINDS]);
+  });
+
+  it('R9: each entry carries the time it happened, the time it was recorded, the actor and the event', () => {
+    const timeline = buildTimeline(events);
+    timeline.forEach((e, i) => {
+      const recorded = events[i]!;
+      expect(e.id).toBe(recorded.seq);
+      expect(e.actor).toBe(recorded.actor);
+      expect(e.recordedAt).toBe(recorded.recordedAt);
+      expect(e.event).toBe(recorded.event.type);
+    });
+    expect(timeline[0]).toMatchObject({ at: T0, actor: 'alex' });
+    expect(timeline[11]).toMatchObject({ kind: 'role_accepted', at: minutes(11), actor: 'lee' });
+  });
+
+  it('R9: simultaneous entries keep the order they were recorded', () => {
+    const same = given(
+      declared(),
+      { event: entry('note', 'first', minutes(5)), at: minutes(5) },
+      { event: entry('note', 'second', minutes(5)), at: minutes(5) },
+      { event: entry('note', 'third', minutes(5)), at: minutes(5) },
+    );
+    expect(buildTimeline(same.events).map((e) => e.text).slice(1)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('R9: a SEV3 update without a next-update time says nothing about it', () => {
+    const recorded = given(declared({ severity: 'SEV3' }), {
+      type: 'StatusUpdatePosted',
+      status: 'investigating',
+      impact: 'One tenant sees slow exports.',
+      whatWeKnow: 'x',
+      nextStep: 'y',
+      nextUpdateBy: null,
+      audience: 'internal',
+    }).events[1]!;
+    expect(toTimelineEntry(recorded).text).toBe('Internal update posted: Investigating. One tenant sees slow exports.');
+  });
+
+  it('R9: resolving without a required postmortem says just "Resolved."', () => {
+    const recorded = given(declared({ severity: 'SEV3' }), { type: 'IncidentResolved', postmortemRequired: false }).events[1]!;
+    expect(toTimelineEntry(recorded)).toMatchObject({ kind: 'resolved', text: 'Resolved.' });
+  });
+});
