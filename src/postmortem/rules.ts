@@ -35,10 +35,12 @@ export function decideResolve(state: IncidentState, command: CommandOf<'Resolve'
 }
 
 export function decideAssignPostmortem(state: IncidentState, command: CommandOf<'AssignPostmortem'>, _ctx: DecideContext): Decision {
+  const owner = command.owner.trim();
+  if (!owner) refuse('VALIDATION_FAILED', 'The postmortem needs an owner.', { field: 'owner' });
   if (Number.isNaN(Date.parse(command.scheduledFor)))
     refuse('VALIDATION_FAILED', 'The postmortem needs a date.', { field: 'scheduledFor' });
   const scheduledFor = new Date(command.scheduledFor).toISOString();
-  if (state.postmortem && state.postmortem.owner === command.owner && state.postmortem.scheduledFor === scheduledFor)
+  if (state.postmortem && state.postmortem.owner === owner && state.postmortem.scheduledFor === scheduledFor)
     return { events: [], warnings: [] };
-  return { events: [{ type: 'PostmortemAssigned', owner: command.owner, scheduledFor }], warnings: [] };
+  return { events: [{ type: 'PostmortemAssigned', owner, scheduledFor }], warnings: [] };
 }
