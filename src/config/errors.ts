@@ -15,6 +15,21 @@ export interface SchemaError {
   message?: string;
 }
 
+/** Plain words for the patterns our schemas use, instead of the regular expression. */
+const PATTERN_HINTS: [RegExp, string][] = [
+  [/ms\|s\|m\|h\|d/, 'must be a duration such as 30m, 90s or 1h'],
+  [/^\^\[a-z0-9\]\[a-z0-9\._-\]/, 'must be a lower-case handle: letters, digits, dot, dash or underscore'],
+  [/INC-|\[Ii\]\[Nn\]\[Cc\]/, 'must be an incident id such as INC-7 or 7'],
+  [/^\^\(note\|/, 'must be timeline kinds, comma-separated (note, observation, action, decision, hypothesis, ruled_out, …)'],
+  [/^\^\[UW\]/, 'must be a Slack member id such as U012AB3CD'],
+  [/^\^h\[0-9\]/, 'must be a handoff id such as h7'],
+];
+
+function patternProblem(pattern: unknown): string {
+  const text = String(pattern);
+  return PATTERN_HINTS.find(([test]) => test.test(text))?.[1] ?? `must match the pattern ${text}`;
+}
+
 export interface FieldProblem {
   field: string;
   problem: string;
@@ -49,6 +64,9 @@ export function describeSchemaErrors(
         problem = `must be one of: ${allowed.join(', ')}`;
         break;
       }
+      case 'pattern':
+        problem = patternProblem(params.pattern);
+        break;
       case 'boolean':
         continue;
       default:

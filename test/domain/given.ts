@@ -2,9 +2,11 @@
  * Given/when/then for the pure domain: build an incident's recorded events, fold
  * them, ask a command of the result, and read back events or a refusal.
  *
- *   const incident = given(declared({ severity: 'SEV1' }), offered('priya'));
- *   const decision = incident.when({ type: 'AcceptCommand', handoffId: 'h2' }, { by: 'priya' });
- *   expect(decision.events).toEqual([...]);
+ *   const incident = given(declared({ severity: 'SEV1' }), { event: { type: 'CommanderOffered', … }, by: 'alex' });
+ *   const decision = incident.when({ type: 'AcceptCommand', handoffId: 'h2' }, { by: 'priya', at: minutes(3) });
+ *   expect(decision.events).toEqual([...]);              // or: expect(refusal(() => …).code).toBe('…')
+ *
+ * `incident.after(command, …)` decides and records in one go, to build longer histories from commands.
  *
  * Time never comes from a clock: every event and command carries a fixed ISO time.
  */
@@ -26,7 +28,7 @@ export function minutes(n: number, seconds = 0): string {
 
 export const policy: SeverityPolicy = { levels: DEFAULT_SEVERITIES };
 
-/** The cast: alex declares and commands, priya does comms, sam scribes, dana and lee fix. */
+/** The declarer and default actor. The rest of the cast: priya (comms), sam (scribe), dana and lee (SMEs). */
 export const ALEX = 'alex';
 
 type Declared = Extract<IncidentEvent, { type: 'IncidentDeclared' }>;
@@ -59,14 +61,6 @@ export interface Step {
   event: IncidentEvent;
   by?: string;
   at?: string;
-}
-
-export function by(actor: string, event: IncidentEvent, at?: string): Step {
-  return at === undefined ? { event, by: actor } : { event, by: actor, at };
-}
-
-export function atTime(at: string, event: IncidentEvent, actor?: string): Step {
-  return actor === undefined ? { event, at } : { event, at, by: actor };
 }
 
 function isStep(step: IncidentEvent | Step): step is Step {
