@@ -1,14 +1,10 @@
-import type { IncidentEvent, Links, RecordedEvent, UpdateAudience, UpdateStatus } from './events.js';
+import type { IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
 
-export interface StatusUpdate {
+type UpdateFields = Omit<Extract<IncidentEvent, { type: 'StatusUpdatePosted' }>, 'type'>;
+
+export interface StatusUpdate extends UpdateFields {
   /** The sequence number of the event that posted it. */
   id: number;
-  status: UpdateStatus;
-  impact: string;
-  whatWeKnow: string;
-  nextStep: string | null;
-  nextUpdateBy: string | null;
-  audience: UpdateAudience;
   postedAt: string;
   postedBy: string;
   severity: string;
