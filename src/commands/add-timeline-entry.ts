@@ -6,6 +6,7 @@ export function addTimelineEntry(
   ctx: CommandContext,
   number: number,
   input: { kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null },
+  version?: number,
 ): Promise<CommandResult> {
-  return runIncidentCommand(ctx, number, { type: 'AddTimelineEntry', ...input });
+  return runIncidentCommand(ctx, number, { type: 'AddTimelineEntry', ...input }, version);
 }

@@ -23,6 +23,7 @@ const PATTERN_HINTS: [RegExp, string][] = [
   [/^\^\(note\|/, 'must be timeline kinds, comma-separated (note, observation, action, decision, hypothesis, ruled_out, …)'],
   [/^\^\[UW\]/, 'must be a Slack member id such as U012AB3CD'],
   [/^\^h\[0-9\]/, 'must be a handoff id such as h7'],
+  [/^\^https\?/, 'must be an http:// or https:// address'],
 ];
 
 function patternProblem(pattern: unknown): string {

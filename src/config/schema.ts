@@ -57,9 +57,9 @@ export const ConfigFile = Type.Object(
     links: Type.Optional(
       Type.Object(
         {
-          statusPage: Type.Optional(Type.String({ format: 'uri' })),
-          dashboard: Type.Optional(Type.String({ format: 'uri' })),
-          runbook: Type.Optional(Type.String({ format: 'uri' })),
+          statusPage: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://' })),
+          dashboard: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://' })),
+          runbook: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://' })),
         },
         { additionalProperties: false },
       ),

@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import type { HttpDeps } from './context.js';
 import { authenticate } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { DomainError } from '../domain/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -22,14 +23,47 @@ function validator(coerceTypes: boolean | 'array') {
   return ajv;
 }
 
+/**
+ * The path of the first string holding a NUL character, or null. PostgreSQL cannot store
+ * NUL in text (it would fail as a 500), so no store accepts it. Iterative: bodies of routes
+ * without a body schema are not validated and may nest deeply.
+ */
+function nulCharacterAt(root: unknown): string | null {
+  const stack: [unknown, string][] = [[root, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path || '(body)';
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value).reverse()) stack.push([item, path ? `${path}.${key}` : key]);
+    }
+  }
+  return null;
+}
+
 export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
-  const app = Fastify({ ...(logger ? { loggerInstance: logger } : { logger: false }), bodyLimit: 256 * 1024, return503OnClosing: true });
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: 256 * 1024,
+    return503OnClosing: true,
+    // Malformed percent-encoding and over-long path parameters get the one error shape too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+  });
   const bodies = validator(false);
   const rest = validator('array');
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : rest).compile(schema));
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('person', null);
+  app.addHook('preHandler', async (request) => {
+    for (const [part, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
+      const field = nulCharacterAt(value);
+      if (field !== null)
+        throw new DomainError('VALIDATION_FAILED', `${field} must not contain a NUL character (\\u0000).`, { field, in: part });
+    }
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -71,6 +71,7 @@ export async function write(
 
   const answer = await deps.store.transaction(async (tx) => {
     if (key !== undefined) {
+      await tx.lockIdempotencyKey(person.handle, key);
       const prior = await tx.getIdempotent(person.handle, key);
       if (prior) {
         if (prior.fingerprint !== fingerprint)

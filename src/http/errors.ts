@@ -63,6 +63,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       return send(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON, with Content-Type: application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return send(reply, 400, 'VALIDATION_FAILED', 'The request body is empty; send a JSON object.', { field: '(body)' });
+    case 'FST_ERR_BAD_URL':
+      return send(reply, 400, 'VALIDATION_FAILED', 'The URL is not valid: a part of its path is not properly percent-encoded.', { field: '(path)' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return send(reply, 414, 'VALIDATION_FAILED', 'A part of the URL path is too long.', { field: '(path)' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return send(reply, 400, 'VALIDATION_FAILED', `The request body is not valid JSON: ${error.message}`, { field: '(body)' });
   }

@@ -46,6 +46,12 @@ function postmortemView(state: IncidentState, policy: SeverityPolicy) {
   return { state: required ? ('owed' as const) : ('not_required' as const), required, owner: null, scheduledFor: null };
 }
 
+/** A command's own warnings may repeat what the role assessment already says (R4): say it once. */
+function uniqueWarnings(warnings: Warning[]): Warning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => (seen.has(w.code) ? false : (seen.add(w.code), true)));
+}
+
 export interface PresentOptions {
   now: string;
   warnings?: Warning[];
@@ -72,7 +78,7 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     smes: state.smes.map((s) => ({ person: s.person, specialty: s.specialty })),
     pendingHandoff: state.pendingHandoff ? { ...state.pendingHandoff } : null,
     roleGaps: assessment.roleGaps,
-    warnings: [...assessment.warnings, ...(options.warnings ?? [])],
+    warnings: uniqueWarnings([...assessment.warnings, ...(options.warnings ?? [])]),
     lastUpdate: state.lastUpdate ? presentUpdate(state, state.lastUpdate) : null,
     nextUpdateBy: state.phase === 'active' ? state.nextUpdateBy : null,
     overdue,

@@ -8,7 +8,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 export const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$', description: 'lower-case handle, e.g. priya' });
 export const Time = Type.String({ format: 'date-time', maxLength: 40, description: 'UTC ISO-8601' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-const Url = Type.String({ format: 'uri', maxLength: 2000 });
+// Links end up as hrefs in chat, e-mail and the console: only web addresses, never javascript: or data:.
+const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
 const Status = Type.Enum(['investigating', 'identified', 'monitoring', 'resolved']);
 const Audience = Type.Enum(['public', 'internal']);
 const RoleName = Type.Enum(['incident_commander', 'comms_lead', 'scribe']);

@@ -211,6 +211,16 @@ export class Repository {
       .execute();
   }
 
+  /**
+   * Makes concurrent requests with one Idempotency-Key wait for each other until the first
+   * commits, so the others read its answer instead of redoing (and being refused) the change.
+   * PostgreSQL only: SQLite runs one transaction at a time.
+   */
+  async lockIdempotencyKey(person: string, key: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`${person}\n${key}`}, 0))`.execute(this.db);
+  }
+
   async getIdempotent(person: string, key: string): Promise<IdempotentAnswer | null> {
     const row = await this.db
       .selectFrom('idempotency_keys')
@@ -265,7 +275,13 @@ export class Store extends Repository {
   }
 
   private async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.kysely, provider: migrations(this.dialect) });
+    // Kysely looks for its migration tables in every schema unless told which one; another
+    // schema in the same database that has them would make it skip creating ours.
+    const schema =
+      this.dialect === 'postgres'
+        ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.kysely)).rows[0]?.schema ?? undefined)
+        : undefined;
+    const migrator = new Migrator({ db: this.kysely, provider: migrations(this.dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error;
   }

@@ -45,7 +45,7 @@ export async function roleRoutes(base: FastifyInstance, deps: HttpDeps) {
     { schema: { tags, summary: 'Accept the IC offer made to you', params: HandoffParams, response: responses } },
     (request, reply) =>
       write(deps, request, reply, async (ctx) =>
-        incidentAnswer(deps, ctx, await acceptHandoff(ctx, incidentNumber(request.params.id), request.params.handoffId)),
+        incidentAnswer(deps, ctx, await acceptHandoff(ctx, incidentNumber(request.params.id), request.params.handoffId, expectedVersion(request))),
       ),
   );
 
@@ -54,7 +54,7 @@ export async function roleRoutes(base: FastifyInstance, deps: HttpDeps) {
     { schema: { tags, summary: 'Decline the IC offer made to you; IC stays where it was', params: HandoffParams, response: responses } },
     (request, reply) =>
       write(deps, request, reply, async (ctx) =>
-        incidentAnswer(deps, ctx, await declineHandoff(ctx, incidentNumber(request.params.id), request.params.handoffId)),
+        incidentAnswer(deps, ctx, await declineHandoff(ctx, incidentNumber(request.params.id), request.params.handoffId, expectedVersion(request))),
       ),
   );
 

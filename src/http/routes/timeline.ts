@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { actor, incidentNumber, write, type HttpDeps } from '../context.js';
+import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
 import { EntrySchema, ErrorBody, IncidentParams, TimelineBody, TimelineQuery } from '../schemas.js';
 import { presentEntry } from '../presenters.js';
 import { addTimelineEntry } from '../../commands/add-timeline-entry.js';
@@ -18,7 +18,7 @@ export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
     { schema: { tags, summary: 'Add a timeline entry; backdate with `at`, correct with `corrects` (R9)', params: IncidentParams, body: TimelineBody, response: { 201: EntrySchema, '4xx': ErrorBody } } },
     (request, reply) =>
       write(deps, request, reply, async (ctx) => {
-        const result = await addTimelineEntry(ctx, incidentNumber(request.params.id), request.body);
+        const result = await addTimelineEntry(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request));
         const entry = result.recorded.find((r) => r.event.type === 'TimelineEntryAdded');
         if (!entry) throw new Error('a timeline entry command recorded no entry');
         return { status: 201, body: presentEntry(toTimelineEntry(entry), null, result.warnings) };
