@@ -1,10 +1,40 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { startServer } from '../server.js';
-import { ConfigError } from '../config/load.js';
+import { Command, type CommanderError } from 'commander';
+import { acceptCommand, declineCommand, roleCommand, smeCommand } from './commands/roles.js';
+import { declareCommand, listCommand, postmortemCommand, resolveCommand, severityCommand, showCommand } from './commands/incidents.js';
+import { noteCommand, timelineCommand, updateCommand } from './commands/timeline.js';
+import { peopleCommand, tokenCommand } from './commands/people.js';
+import { EXIT } from './commands/shared.js';
 
 const program = new Command();
-program.name('incident').description('Run an incident by the playbook: declare, command, communicate, resolve, learn.');
+program
+  .name('incident')
+  .description('Run an incident by the playbook: declare, command, communicate, resolve, learn.')
+  .showSuggestionAfterError()
+  // Commander's own usage errors (unknown option, missing argument, no verb) exit 2 like ours; --help exits 0.
+  .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage))
+  .addHelpText(
+    'after',
+    `
+Connection:
+  INCIDENT_URL     the server (default http://127.0.0.1:3000)
+  INCIDENT_TOKEN   your API token; without it, <INCIDENT_DATA_DIR or ./data>/admin-token (written by the first "incident serve")
+
+Every read and write takes --json for the raw answer. Every write sends an Idempotency-Key, so a retry is safe.
+Exit codes: 0 done (warnings go to stderr), 1 refused by the server or server unreachable, 2 usage error.
+
+Walk-through (the playbook):
+  incident declare "Checkout errors" --severity SEV2 --summary "Checkout returning 500s for ~30% of users"
+  incident role INC-1 comms priya && incident role INC-1 scribe sam
+  incident sme INC-1 dana --specialty payments && incident sme INC-1 lee --specialty database
+  incident update INC-1 --status investigating --impact "..." --what-we-know "..." --next-step "..."
+  incident note INC-1 "Rolled back deploy 4821: errors continue" --kind ruled_out
+  incident resolve INC-1 --impact "..." --what-we-know "..."
+  incident postmortem INC-1 --owner alex --date 2026-06-09T15:00:00Z
+
+Run "incident <verb> --help" for a verb's options and examples.
+`,
+  );
 
 program
   .command('serve')
@@ -12,6 +42,8 @@ program
   .option('-p, --port <port>', 'port to listen on (PORT, default 3000)')
   .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
   .action(async (options: { port?: string; host?: string }) => {
+    // Loaded on demand so the client verbs start fast.
+    const [{ startServer }, { ConfigError }] = await Promise.all([import('../server.js'), import('../config/load.js')]);
     try {
       await startServer({ port: options.port ? Number(options.port) : undefined, host: options.host });
     } catch (error) {
@@ -22,5 +54,24 @@ program
       throw error;
     }
   });
+
+for (const register of [
+  declareCommand,
+  listCommand,
+  showCommand,
+  roleCommand,
+  acceptCommand,
+  declineCommand,
+  smeCommand,
+  noteCommand,
+  timelineCommand,
+  updateCommand,
+  severityCommand,
+  resolveCommand,
+  postmortemCommand,
+  peopleCommand,
+  tokenCommand,
+])
+  register(program);
 
 await program.parseAsync(process.argv);

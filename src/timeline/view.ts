@@ -82,7 +82,10 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
         text: event.postmortemRequired ? 'Resolved. A postmortem is owed.' : 'Resolved.',
       };
     case 'PostmortemAssigned':
-      return { kind: 'postmortem_assigned', text: `Postmortem owned by @${event.owner}, scheduled for ${event.scheduledFor}.` };
+      return {
+        kind: 'postmortem_assigned',
+        text: `Postmortem owned by @${event.owner}, scheduled for ${event.scheduledFor.slice(0, 10)} ${hhmmUtc(event.scheduledFor)} UTC.`,
+      };
   }
 }
 

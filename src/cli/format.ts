@@ -1,0 +1,175 @@
+/** Human output: short, the same shape every time, times in UTC like the templates. */
+import { formatDuration } from '../domain/time.js';
+import type { Entry, Incident, Person, Warning } from './client.js';
+
+const STATUS: Record<string, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+const ROLE_LABELS: Record<string, string> = { incident_commander: 'Incident Commander', comms_lead: 'Comms Lead', scribe: 'Scribe' };
+
+export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
+export const statusLabel = (status: string) => STATUS[status] ?? status;
+export const at = (handle: string | null | undefined) => (handle ? `@${handle}` : '(unassigned)');
+
+/** `2026-06-06 14:14 UTC` */
+export function utc(iso: string, seconds = false): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
+}
+
+export function hhmm(iso: string): string {
+  return iso.slice(11, 16);
+}
+
+/** `42m`, `3h 5m`, `2d 4h`: two units at most. */
+export function span(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 1) return `${Math.max(0, Math.floor(ms / 1000))}s`;
+  return formatDuration(minutes * 60_000).split(' ').slice(0, 2).join(' ');
+}
+
+/** `in 28m` or `12m ago`. */
+export function relative(iso: string, now: Date): string {
+  const diff = Date.parse(iso) - now.getTime();
+  return diff >= 0 ? `in ${span(diff)}` : `${span(-diff)} ago`;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function badges(incident: Incident): string[] {
+  const out: string[] = [];
+  if (incident.overdue) out.push('OVERDUE');
+  if (incident.roleGaps.length) out.push('ROLE GAP');
+  if (incident.pendingHandoff) out.push(`IC OFFERED to @${incident.pendingHandoff.to}`);
+  if (incident.state !== 'open' && incident.postmortem.state === 'owed') out.push('postmortem owed');
+  if (incident.private) out.push('private');
+  return out;
+}
+
+/** The compact list: id, severity, status, age, IC, badges, title. */
+export function incidentTable(incidents: Incident[], now: Date): string {
+  if (!incidents.length) return 'No incidents.\n';
+  const rows = incidents.map((i) => [
+    i.id,
+    i.severity,
+    i.state === 'open' ? statusLabel(i.status) : i.state === 'resolved' ? 'Resolved' : 'Closed',
+    span(now.getTime() - Date.parse(i.declaredAt)),
+    at(i.roles.incident_commander),
+    badges(i)
+      .map((b) => `[${b}]`)
+      .join(' '),
+    i.title,
+  ]);
+  return table(['ID', 'SEV', 'STATUS', 'AGE', 'IC', 'FLAGS', 'TITLE'], rows);
+}
+
+function postmortemLine(incident: Incident): string {
+  const pm = incident.postmortem;
+  if (pm.state === 'assigned') return `owned by ${at(pm.owner)}, scheduled for ${pm.scheduledFor ? utc(pm.scheduledFor) : '(no date)'}`;
+  if (pm.state === 'owed')
+    return incident.state === 'open'
+      ? 'required once resolved'
+      : `OWED: give it an owner and a date: incident postmortem ${incident.id} --owner <handle> --date <when>`;
+  return 'not required';
+}
+
+function indent(text: string, by = '  '): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+/** `incident show`: everything the IC needs to steer, on one screen. */
+export function incidentSummary(i: Incident, now: Date): string {
+  const lines: string[] = [];
+  const flags = badges(i);
+  lines.push(`${i.id}  [${i.severity}] ${i.title}${flags.length ? '  ' + flags.map((b) => `[${b}]`).join(' ') : ''}`);
+  const field = (label: string, value: string) => lines.push(`${`${label}:`.padEnd(12)} ${value}`);
+  field('Status', i.state === 'open' ? `${statusLabel(i.status)} (open)` : `Resolved at ${i.resolvedAt ? utc(i.resolvedAt) : '?'} (${i.state})`);
+  field('Declared', `${utc(i.declaredAt)} by ${at(i.declaredBy)} (${relative(i.declaredAt, now)})`);
+  field('Started', utc(i.startedAt));
+  field('Channel', `#${i.channel}`);
+  if (i.summary) field('Summary', i.summary);
+  if (i.components.length) field('Components', i.components.join(', '));
+  if (i.links.statusPage) field('Status page', i.links.statusPage);
+  if (i.links.dashboard) field('Dashboard', i.links.dashboard);
+  if (i.links.runbook) field('Runbook', i.links.runbook);
+
+  lines.push('', 'ROLES');
+  lines.push(`  Incident Commander: ${at(i.roles.incident_commander)}`);
+  lines.push(`  Comms Lead:         ${at(i.roles.comms_lead)}`);
+  lines.push(`  Scribe:             ${at(i.roles.scribe)}`);
+  lines.push(`  SMEs:               ${i.smes.length ? i.smes.map((s) => `@${s.person} (${s.specialty})`).join(', ') : '(none yet)'}`);
+
+  if (i.pendingHandoff) {
+    const h = i.pendingHandoff;
+    lines.push('', `PENDING HANDOFF ${h.id}: @${h.from} offered Incident Commander to @${h.to} at ${hhmm(h.offeredAt)} UTC; @${h.from} keeps it until @${h.to} says yes.`);
+    lines.push(`  @${h.to} accepts with:  incident accept ${i.id} ${h.id}`);
+    lines.push(`  or declines with:  incident decline ${i.id} ${h.id}`);
+  }
+  if (i.roleGaps.length) lines.push('', 'ROLE GAPS', ...i.roleGaps.map((g) => `  ! ${g.message}`));
+  if (i.warnings.length) lines.push('', 'WARNINGS', ...i.warnings.map((w) => `  ! ${w.message}`));
+
+  lines.push('');
+  if (i.lastUpdate) {
+    const u = i.lastUpdate;
+    lines.push(`LAST UPDATE (${u.audience}, posted ${utc(u.postedAt)} by @${u.postedBy})`, indent(u.markdown));
+  } else {
+    lines.push('LAST UPDATE: none yet. Post one: incident update ' + i.id + ' --status investigating --impact ... --what-we-know ... --next-step ...');
+  }
+  if (i.state === 'open') {
+    if (i.overdue && i.nextUpdateBy)
+      field('Next update by', `${utc(i.nextUpdateBy)}: OVERDUE, due ${relative(i.nextUpdateBy, now)}. Silence reads as abandonment: post an update.`);
+    else if (i.nextUpdateBy) field('Next update by', `${utc(i.nextUpdateBy)} (${relative(i.nextUpdateBy, now)})`);
+    else field('Next update by', `at resolution (${i.severity} has no update cadence)`);
+  }
+  field('Postmortem', postmortemLine(i));
+  return lines.join('\n') + '\n';
+}
+
+/** `Roles: IC @alex · Comms @priya · Scribe @sam · SMEs @dana (payments)` */
+export function rolesLine(i: Incident): string {
+  const smes = i.smes.length ? ` · SMEs ${i.smes.map((s) => `@${s.person} (${s.specialty})`).join(', ')}` : '';
+  return `Roles: IC ${at(i.roles.incident_commander)} · Comms ${at(i.roles.comms_lead)} · Scribe ${at(i.roles.scribe)}${smes}\n`;
+}
+
+/** One line per entry: UTC time, #id, kind, actor, text. */
+export function timelineLines(entries: Entry[]): string {
+  if (!entries.length) return 'No timeline entries.\n';
+  const kindWidth = Math.max(...entries.map((e) => e.kind.length));
+  const idWidth = Math.max(...entries.map((e) => String(e.id).length)) + 1;
+  const actorWidth = Math.max(...entries.map((e) => e.actor.length)) + 1;
+  return (
+    entries
+      .map((e) => {
+        const notes: string[] = [];
+        if (e.corrects !== null) notes.push(`corrects #${e.corrects}`);
+        if (e.correctedBy !== null) notes.push(`corrected by #${e.correctedBy}`);
+        if (Math.abs(Date.parse(e.recordedAt) - Date.parse(e.at)) >= 60_000) notes.push(`recorded ${utc(e.recordedAt)}`);
+        const suffix = notes.length ? `  (${notes.join('; ')})` : '';
+        return `${utc(e.at, true)}  ${`#${e.id}`.padEnd(idWidth)}  ${e.kind.padEnd(kindWidth)}  ${`@${e.actor}`.padEnd(actorWidth)}  ${e.text}${suffix}`;
+      })
+      .join('\n') + '\n'
+  );
+}
+
+export function peopleTable(people: Person[]): string {
+  if (!people.length) return 'Nobody yet.\n';
+  return table(
+    ['HANDLE', 'NAME', 'ROLE', 'EMAIL'],
+    people.map((p) => [`@${p.handle}`, p.name, p.role, p.email ?? '']),
+  );
+}
+
+/** Warnings and role gaps, for stderr: prominent, but not a failure. */
+export function warningBlock(warnings: Warning[], roleGaps: Warning[] = []): string {
+  const lines = [...roleGaps.map((g) => `⚠  ROLE GAP: ${g.message}`), ...warnings.map((w) => `⚠  WARNING: ${w.message}`)];
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
