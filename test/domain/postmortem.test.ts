@@ -383,7 +383,7 @@ describe('R12: the postmortem draft is built from the timeline', () => {
     const text = renderPostmortemDraft(assigned.state, assigned.events, policy);
     expect(text).toContain('- Postmortem owner: @lee, review 2026-06-09 15:00 UTC\n');
     expect(section(text, '## Timeline').at(-1)).toBe(
-      '| 2026-06-06 16:14 UTC | #21 | postmortem_assigned | @lee | Postmortem owned by @lee, scheduled for 2026-06-09T15:00:00.000Z. |',
+      '| 2026-06-06 16:14 UTC | #21 | postmortem_assigned | @lee | Postmortem owned by @lee, scheduled for 2026-06-09 15:00 UTC. |',
     );
   });
 

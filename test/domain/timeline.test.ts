@@ -252,7 +252,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['update_posted', 'Internal update posted: Monitoring. Recovering.'],
     ['status_changed', 'Status Identified → Monitoring.'],
     ['resolved', 'Resolved. A postmortem is owed.'],
-    ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09T15:00:00.000Z.'],
+    ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09 15:00 UTC.'],
   ];
 
   const kindOf: Record<IncidentEventType, EntryKind | 'manual'> = {
