@@ -1,4 +1,4 @@
-import type { IncidentEvent, ManualEntryKind, DeputyRole, UpdateAudience, UpdateStatus, Links } from './events.js';
+import type { IncidentEvent, ManualEntryKind, DeputyRole, RoleName, UpdateAudience, UpdateStatus, Links } from './events.js';
 import type { IncidentState } from './state.js';
 import type { SeverityPolicy } from '../severity/policy.js';
 import { refuse } from './errors.js';
@@ -51,7 +51,7 @@ export type IncidentCommand =
   | { type: 'AcceptCommand'; handoffId: string }
   | { type: 'DeclineCommand'; handoffId: string }
   | { type: 'AssignRole'; role: DeputyRole; person: string }
-  | { type: 'ReleaseRole'; role: DeputyRole }
+  | { type: 'ReleaseRole'; role: RoleName }
   | { type: 'AddSme'; person: string; specialty: string }
   | { type: 'ReleaseSme'; person: string }
   | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null }

@@ -58,7 +58,7 @@ export async function write(
   deps: HttpDeps,
   request: FastifyRequest,
   reply: FastifyReply,
-  work: (ctx: CommandContext) => Promise<{ status: number; body: unknown }>,
+  work: (ctx: CommandContext) => Promise<{ status: number; body: unknown; replayBody?: unknown }>,
 ): Promise<void> {
   const person = actor(request);
   const rawKey = request.headers['idempotency-key'];
@@ -84,7 +84,9 @@ export async function write(
     const now = deps.clock.now().toISOString();
     const result = await work({ tx, config: deps.config, now, actor: person });
     const body = JSON.stringify(result.body);
-    if (key !== undefined) await tx.putIdempotent(person.handle, key, { fingerprint, status: result.status, body }, now);
+    // A secret shown once (a new token) is not kept for replays: the replay says it was issued.
+    const kept = result.replayBody === undefined ? body : JSON.stringify(result.replayBody);
+    if (key !== undefined) await tx.putIdempotent(person.handle, key, { fingerprint, status: result.status, body: kept }, now);
     return { status: result.status, body, replayed: false };
   });
   if (answer.replayed) reply.header('idempotent-replayed', 'true');

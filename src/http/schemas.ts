@@ -184,7 +184,12 @@ export const PersonSchema = Type.Object({
   createdAt: Type.String(),
 });
 export const TokenBody = Type.Object({ name: Type.Optional(Text(60)) }, { additionalProperties: false });
-export const TokenSchema = Type.Object({ id: Type.String(), token: Type.String(), person: Type.String(), name: Type.String() });
+export const TokenSchema = Type.Object({
+  id: Type.String(),
+  token: Nullable(Type.String({ description: 'the secret; null when this answer is an Idempotency-Key replay, since it is shown once' })),
+  person: Type.String(),
+  name: Type.String(),
+});
 
 export const SeveritySchema = Type.Object({
   id: Type.String(),

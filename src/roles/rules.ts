@@ -90,10 +90,15 @@ export function decideAssignRole(state: IncidentState, command: CommandOf<'Assig
 
 export function decideReleaseRole(state: IncidentState, command: CommandOf<'ReleaseRole'>, ctx: DecideContext): Decision {
   requireActive(state);
-  const holder = state.roles[command.role];
-  if (!holder) refuse('ROLE_NOT_HELD', `Nobody is the ${ROLE_LABELS[command.role]} on INC-${state.number}.`, { field: 'role' });
-  if (ctx.actor.handle !== holder) requireCommander(state, ctx, `releases someone else from ${ROLE_LABELS[command.role]}`);
-  return { events: [{ type: 'RoleReleased', role: command.role, person: holder }], warnings: [] };
+  if (command.role === 'incident_commander')
+    refuse('COMMANDER_REQUIRED', 'An open incident always has exactly one Incident Commander: offer IC to someone instead.', {
+      field: 'role',
+    });
+  const role = command.role;
+  const holder = state.roles[role];
+  if (!holder) refuse('ROLE_NOT_HELD', `Nobody is the ${ROLE_LABELS[role]} on INC-${state.number}.`, { field: 'role' });
+  if (ctx.actor.handle !== holder) requireCommander(state, ctx, `releases someone else from ${ROLE_LABELS[role]}`);
+  return { events: [{ type: 'RoleReleased', role, person: holder }], warnings: [] };
 }
 
 export function decideAddSme(state: IncidentState, command: CommandOf<'AddSme'>, ctx: DecideContext): Decision {

@@ -1,6 +1,6 @@
 /** people (list/add) and token: the team that can be named in an incident. */
 import { Option, type Command } from 'commander';
-import type { IssuedToken, Person } from '../client.js';
+import { ApiError, type IssuedToken, type Person } from '../client.js';
 import { handle } from '../args.js';
 import { peopleTable } from '../format.js';
 import { client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
@@ -62,6 +62,8 @@ export function tokenCommand(program: Command): void {
         printJson(issued);
         return;
       }
+      if (issued.token === null)
+        throw new ApiError(409, 'TOKEN_ANSWER_LOST', `token ${issued.id} was issued, but its answer was lost on the way and a token is shown only once: run this again for a new one`);
       print(issued.token);
       if (process.stderr.isTTY) process.stderr.write(`Token for @${issued.person} (${issued.name}); it is shown once. They use it as INCIDENT_TOKEN.\n`);
     }),

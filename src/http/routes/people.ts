@@ -32,14 +32,17 @@ export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
     {
       schema: {
         tags,
-        summary: 'Issue an API token; it is shown once',
+        summary: 'Issue an API token; it is shown once (a replay with the same Idempotency-Key answers token: null)',
         params: Type.Object({ handle: Handle }),
         body: TokenBody,
         response: { 201: TokenSchema, '4xx': ErrorBody },
       },
     },
     (request, reply) =>
-      write(deps, request, reply, async (ctx) => ({ status: 201, body: await createToken(ctx, request.params.handle, request.body.name) })),
+      write(deps, request, reply, async (ctx) => {
+        const issued = await createToken(ctx, request.params.handle, request.body.name);
+        return { status: 201, body: issued, replayBody: { ...issued, token: null } };
+      }),
   );
 
   app.get('/severities', { schema: { tags: ['policy'], summary: 'The severity policy in force', response: { 200: Type.Array(SeveritySchema) } } }, async (request) => {
