@@ -236,7 +236,7 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
   });
 
   it('one Idempotency-Key sent by 10 requests at once makes exactly one change; all get the same answer', async () => {
-    const cases: { name: string; method: string; path: (n: number) => string; body: (n: number) => Record<string, unknown>; count: () => Promise<number>; token?: string }[] = [
+    const cases: { name: string; method: string; path: (n: number) => string; body: (n: number) => Record<string, unknown>; count: () => Promise<number>; token?: string; replay?: (text: string) => string }[] = [
       {
         name: 'timeline entry',
         method: 'POST',
@@ -278,6 +278,8 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
         path: (n) => `/people/client${n}/tokens`,
         body: () => ({ name: 'same key' }),
         count: async () => 0,
+        // The secret is shown once: replays carry the same token id with the token itself withheld.
+        replay: (text: string) => JSON.stringify({ ...(JSON.parse(text) as object), token: null }),
       },
     ];
     for (const [n, c] of cases.entries()) {
@@ -287,11 +289,14 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
       const answers = await Promise.all(
         Array.from({ length: 10 }, () => call(server.url, c.method, c.path(n), c.body(n), { idempotencyKey: key, token: c.token ?? ADMIN_TOKEN })),
       );
-      const first = answers[0]!;
+      const originals = answers.filter((a) => a.headers.get('idempotent-replayed') !== 'true');
+      expect(originals, `${c.name}: one first answer`).toHaveLength(1);
+      const first = originals[0]!;
       expect(first.status, `${c.name}: ${first.text}`).toBeGreaterThanOrEqual(200);
       expect(first.status, `${c.name}: ${first.text}`).toBeLessThan(300);
-      for (const a of answers) expect({ status: a.status, body: a.text }, c.name).toEqual({ status: first.status, body: first.text });
-      expect(answers.filter((a) => a.headers.get('idempotent-replayed') !== 'true'), `${c.name}: one first answer`).toHaveLength(1);
+      const replayed = c.replay ? c.replay(first.text) : first.text;
+      for (const a of answers.filter((x) => x !== first))
+        expect({ status: a.status, body: a.text }, c.name).toEqual({ status: first.status, body: replayed });
       const after = await c.count();
       if (c.name !== 'issue a token') expect(after - before, c.name).toBe(1);
       const versionAfter = (await expectStatus<Incident>(200, server.url, 'GET', '/incidents/INC-1')).version;
@@ -299,7 +304,7 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
       else expect(versionAfter, c.name).toBe(versionBefore);
       // A later retry still gets the same answer.
       const retry = await call(server.url, c.method, c.path(n), c.body(n), { idempotencyKey: key, token: c.token ?? ADMIN_TOKEN });
-      expect({ status: retry.status, body: retry.text }).toEqual({ status: first.status, body: first.text });
+      expect({ status: retry.status, body: retry.text }).toEqual({ status: first.status, body: replayed });
     }
     // The note, the update and the SME add are each on the timeline once.
     const timeline = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline');
