@@ -51,14 +51,15 @@ export function badges(incident: Incident): string[] {
   return out;
 }
 
-/** The compact list: id, severity, status, age, IC, badges, title. */
+/** The compact list: id, severity, status, age (impact start to now or resolution), IC, badges, title. */
 export function incidentTable(incidents: Incident[], now: Date): string {
   if (!incidents.length) return 'No incidents.\n';
   const rows = incidents.map((i) => [
     i.id,
     i.severity,
     i.state === 'open' ? statusLabel(i.status) : i.state === 'resolved' ? 'Resolved' : 'Closed',
-    span(now.getTime() - Date.parse(i.declaredAt)),
+    // Age runs from when impact began, and stops at resolution.
+    span((i.resolvedAt ? Date.parse(i.resolvedAt) : now.getTime()) - Date.parse(i.startedAt)),
     at(i.roles.incident_commander),
     badges(i)
       .map((b) => `[${b}]`)

@@ -42,6 +42,9 @@ export function renderPostmortemDraft(state: IncidentState, events: RecordedEven
     const backdated = e.at !== e.recordedAt && e.kind !== 'declared' ? ' _(recorded later)_' : '';
     return `| ${utc(e.at)} | #${e.id} | ${e.kind} | @${e.actor} | ${cell(e.text)}${note}${backdated} |`;
   });
+  // Impact usually begins before anyone declares; the review should see that gap on the timeline.
+  if (state.startedAt < state.declaredAt)
+    timelineRows.unshift(`| ${utc(state.startedAt)} | — | impact_started | — | Impact began (as recorded at declaration). |`);
   const ruledOut = ofKind('ruled_out');
   const decisions = ofKind('decision');
   const actions = ofKind('action');

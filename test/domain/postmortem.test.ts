@@ -347,8 +347,9 @@ describe('R12: the postmortem draft is built from the timeline', () => {
     ]);
   });
 
-  it('R12: the whole timeline, one row per event, in the order things happened', () => {
-    const rows = section(draft, '## Timeline').slice(2);
+  it('R12: the whole timeline, from when impact began, one row per event, in the order things happened', () => {
+    const [impact, ...rows] = section(draft, '## Timeline').slice(2);
+    expect(impact).toBe('| 2026-06-06 14:00 UTC | — | impact_started | — | Impact began (as recorded at declaration). |');
     expect(rows).toHaveLength(incident.events.length);
     expect(rows.map((r) => r.split(' | ')[1])).toEqual(buildTimeline(incident.events).map((e) => `#${e.id}`));
     expect(rows[0]).toBe('| 2026-06-06 14:14 UTC | #1 | declared | @alex | Declared SEV2: Checkout errors. Incident Commander: @alex. |');
