@@ -1,18 +1,14 @@
 /** Human output: short, the same shape every time, times in UTC like the templates. */
-import { formatDuration } from '../domain/time.js';
+import { formatDuration, utcMinute } from '../domain/time.js';
+import { STATUS_LABELS } from '../updates/template.js';
+import { ROLE_LABELS } from '../roles/rules.js';
 import type { Entry, Incident, Person, Warning } from './client.js';
 
-const STATUS: Record<string, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
-const ROLE_LABELS: Record<string, string> = { incident_commander: 'Incident Commander', comms_lead: 'Comms Lead', scribe: 'Scribe' };
-
-export const roleLabel = (role: string) => ROLE_LABELS[role] ?? role;
-export const statusLabel = (status: string) => STATUS[status] ?? status;
+export const roleLabel = (role: string) => (ROLE_LABELS as Record<string, string>)[role] ?? role;
+export const statusLabel = (status: string) => (STATUS_LABELS as Record<string, string>)[status] ?? status;
 export const at = (handle: string | null | undefined) => (handle ? `@${handle}` : '(unassigned)');
 
-/** `2026-06-06 14:14 UTC` */
-export function utc(iso: string, seconds = false): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
-}
+export const utc = utcMinute;
 
 export function hhmm(iso: string): string {
   return iso.slice(11, 16);

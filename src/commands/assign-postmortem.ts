@@ -1,7 +1,9 @@
 import type { CommandContext } from './context.js';
+import { authorize } from '../people/policy.js';
 import { requirePeople, runIncidentCommand, type CommandResult } from './incident-command.js';
 
 export async function assignPostmortem(ctx: CommandContext, number: number, input: { owner: string; scheduledFor: string }, version?: number): Promise<CommandResult> {
+  authorize(ctx.actor, 'incidents.write');
   await requirePeople(ctx, { owner: input.owner });
   return runIncidentCommand(ctx, number, { type: 'AssignPostmortem', ...input }, version);
 }

@@ -1,10 +1,11 @@
 /** Load → authorize → decide → record → append, the same for every change to an incident. */
 import type { CommandContext } from './context.js';
-import { decide, type IncidentCommand, type Warning } from '../domain/decide.js';
+import { decide } from '../domain/decide.js';
+import type { IncidentCommand, Warning } from '../domain/commands.js';
 import type { RecordedEvent } from '../domain/events.js';
 import { evolve, type IncidentState } from '../domain/state.js';
 import { DomainError } from '../domain/errors.js';
-import { authorize, canSee } from '../people/policy.js';
+import { authorize, can, canSee } from '../people/policy.js';
 
 export interface CommandResult {
   state: IncidentState;
@@ -20,11 +21,24 @@ export async function loadVisibleIncident(ctx: Pick<CommandContext, 'tx' | 'acto
   return state;
 }
 
-export async function requirePeople(ctx: Pick<CommandContext, 'tx'>, people: Record<string, string | null | undefined>): Promise<void> {
+/**
+ * The people a command names must exist; with `responders`, they must also be able to
+ * act (a viewer named IC could never accept, post or resolve).
+ */
+export async function requirePeople(
+  ctx: Pick<CommandContext, 'tx'>,
+  people: Record<string, string | null | undefined>,
+  options: { responders?: boolean } = {},
+): Promise<void> {
   for (const [field, handle] of Object.entries(people)) {
     if (handle == null) continue;
-    if (!(await ctx.tx.getPerson(handle)))
+    const person = await ctx.tx.getPerson(handle);
+    if (!person)
       throw new DomainError('UNKNOWN_PERSON', `There is nobody with the handle @${handle}; add them with POST /people first.`, { field });
+    if (options.responders && !can(person, 'incidents.write'))
+      throw new DomainError('PERSON_CANNOT_RESPOND', `@${handle} is a viewer and cannot hold an incident role; make them a responder first.`, {
+        field,
+      });
   }
 }
 

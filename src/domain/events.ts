@@ -3,7 +3,6 @@
  * the postmortem draft and (later) the realtime stream and reminders read them.
  */
 export type UpdateStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
-export const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
 export type UpdateAudience = 'public' | 'internal';
 export type DeputyRole = 'comms_lead' | 'scribe';
 export type RoleName = 'incident_commander' | DeputyRole;
@@ -37,6 +36,8 @@ export type IncidentEvent =
   | { type: 'CommanderOffered'; handoffId: string; from: string; to: string; supersedes: string | null }
   | { type: 'CommanderAccepted'; handoffId: string; from: string; to: string }
   | { type: 'CommanderDeclined'; handoffId: string; from: string; to: string }
+  /** An IC offer still unanswered when the incident resolved. */
+  | { type: 'CommanderOfferLapsed'; handoffId: string; from: string; to: string }
   | { type: 'RoleAssigned'; role: DeputyRole; person: string; previous: string | null }
   | { type: 'RoleReleased'; role: DeputyRole; person: string }
   | { type: 'SmeAdded'; person: string; specialty: string }

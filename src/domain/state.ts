@@ -123,6 +123,13 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
   };
 }
 
+/**
+ * The shape of the folded state stored as the read model (the incidents rows). Bump it
+ * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
+ * with another version re-folds every incident from its events.
+ */
+export const READ_MODEL_VERSION = 1;
+
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
   const { event, actor, recordedAt: at, seq } = recorded;
@@ -153,6 +160,7 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       };
     }
     case 'CommanderDeclined':
+    case 'CommanderOfferLapsed':
       return { ...next, pendingHandoff: null };
     case 'RoleAssigned': {
       const previous = state.roles[event.role];

@@ -23,9 +23,9 @@ export function formatDuration(ms: number): string {
   return (negative ? '-' : '') + parts.join(' ');
 }
 
-/** All stored and served times are UTC ISO-8601 with milliseconds. */
-export function iso(date: Date): string {
-  return date.toISOString();
+/** `2026-06-06 14:14 UTC`: how templates, the timeline and the CLI print a time. */
+export function utcMinute(isoTime: string, seconds = false): string {
+  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, seconds ? 19 : 16)} UTC`;
 }
 
 /** A time given as input, in the stored form (UTC, milliseconds); null when it is not a time. */

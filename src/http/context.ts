@@ -48,6 +48,15 @@ export function expectedVersion(request: FastifyRequest): number | undefined {
   return Number(match[1]);
 }
 
+/** Routes without a body schema accept any JSON; one nested deeper than the stack is refused, not a 500. */
+function serializedBody(body: unknown): string {
+  try {
+    return JSON.stringify(body ?? null);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'The request body is nested too deeply.', { field: '(body)' });
+  }
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
@@ -66,7 +75,7 @@ export async function write(
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
     throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 printable characters.', { field: 'idempotency-key' });
   const fingerprint = createHash('sha256')
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .update(`${request.method} ${request.url}\n${serializedBody(request.body)}`)
     .digest('hex');
 
   const answer = await deps.store.transaction(async (tx) => {

@@ -3,9 +3,9 @@
  * as they are stored.
  */
 import type { Config } from '../config/load.js';
-import type { Warning } from '../domain/decide.js';
-import type { RecordedEvent } from '../domain/events.js';
-import { evolve, evolveDeclared, lifecycleState, type IncidentState, type StatusUpdate } from '../domain/state.js';
+import type { Warning } from '../domain/commands.js';
+import { lifecycleState, type IncidentState, type StatusUpdate } from '../domain/state.js';
+import { isOverdue } from '../updates/rules.js';
 import { assessRoles } from '../roles/rules.js';
 import { renderAnnouncement } from '../incidents/announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from '../updates/template.js';
@@ -60,7 +60,7 @@ export interface PresentOptions {
 
 export function presentIncident(state: IncidentState, config: Config, options: PresentOptions) {
   const assessment = assessRoles(state, config.policy);
-  const overdue = state.phase === 'active' && state.nextUpdateBy !== null && state.nextUpdateBy < options.now;
+  const overdue = isOverdue(state, options.now);
   return {
     id: incidentId(state.number),
     number: state.number,
@@ -92,21 +92,19 @@ export function presentIncident(state: IncidentState, config: Config, options: P
   };
 }
 
-/** Every update the incident has posted, each rendered with the severity it had then. */
-export function updatesOf(events: RecordedEvent[]): { state: IncidentState; updates: StatusUpdate[] } {
-  const [first, ...rest] = events;
-  if (!first) throw new Error('an incident needs at least its declaration');
-  let state = evolveDeclared(first);
-  const updates: StatusUpdate[] = [];
-  for (const recorded of rest) {
-    state = evolve(state, recorded);
-    if (recorded.event.type === 'StatusUpdatePosted' && state.lastUpdate) updates.push(state.lastUpdate);
-  }
-  return { state, updates };
-}
-
-export function presentEntry(entry: TimelineEntry, correctedBy: number | null, warnings: Warning[] = []) {
-  return { ...entry, correctedBy, warnings };
+export function presentEntry(entry: TimelineEntry, warnings: Warning[] = []) {
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    text: entry.text,
+    at: entry.at,
+    recordedAt: entry.recordedAt,
+    actor: entry.actor,
+    corrects: entry.corrects,
+    correctedBy: entry.correctedBy,
+    event: entry.event,
+    warnings,
+  };
 }
 
 export function presentPerson(person: Person) {

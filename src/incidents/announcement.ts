@@ -1,6 +1,6 @@
 /** The channel announcement posted when an incident is declared. */
 import type { IncidentState } from '../domain/state.js';
-import { hhmmUtc } from '../domain/time.js';
+import { utcMinute } from '../domain/time.js';
 
 type Format = 'markdown' | 'text';
 
@@ -13,7 +13,7 @@ export function renderAnnouncement(state: IncidentState, format: Format = 'markd
   const smes = state.smes.length
     ? state.smes.map((s) => `${mention(s.person, format)} (${s.specialty})`).join(', ')
     : '(none yet)';
-  const started = `${state.startedAt.slice(0, 10)} ${hhmmUtc(state.startedAt)} UTC`;
+  const started = utcMinute(state.startedAt);
   const header =
     format === 'markdown'
       ? `🚨 INCIDENT DECLARED, #${state.channel}`

@@ -3,7 +3,7 @@
  * open, named, on the clock, and commanded by the declarer unless someone else is named.
  */
 import type { IncidentEvent, Links } from '../domain/events.js';
-import type { DecideContext, DeclareInput, Decision } from '../domain/decide.js';
+import type { DecideContext, DeclareInput, Decision } from '../domain/commands.js';
 import { refuse } from '../domain/errors.js';
 import { addMs, toUtcIso } from '../domain/time.js';
 import { findSeverity } from '../severity/policy.js';
@@ -29,7 +29,14 @@ export function channelName(title: string, declaredAt: string): string {
   return `inc-${declaredAt.slice(0, 10)}-${slugify(title)}`;
 }
 
-export function decideDeclare(input: DeclareInput, number: number, ctx: DecideContext, defaultLinks: Links): Decision {
+/** What the organization's configuration brings to a declaration. */
+export interface Organization {
+  links: Links;
+  /** Configured component ids; empty when the team lists none (then any id is accepted). */
+  components: string[];
+}
+
+export function decideDeclare(input: DeclareInput, number: number, ctx: DecideContext, org: Organization): Decision {
   const title = input.title.trim();
   if (!title) refuse('VALIDATION_FAILED', 'An incident needs a title: what is broken, in a few words.', { field: 'title' });
   const level = findSeverity(ctx.policy, input.severity);
@@ -38,6 +45,9 @@ export function decideDeclare(input: DeclareInput, number: number, ctx: DecideCo
       field: 'severity',
       allowed: ctx.policy.levels.map((l) => l.id),
     });
+  const unknown = (input.components ?? []).find((c) => org.components.length > 0 && !org.components.includes(c));
+  if (unknown !== undefined)
+    refuse('UNKNOWN_COMPONENT', `"${unknown}" is not a configured component.`, { field: 'components', allowed: org.components });
   const startedAt = input.startedAt ? toUtcIso(input.startedAt) : ctx.now;
   if (startedAt === null)
     refuse('VALIDATION_FAILED', 'When impact started (startedAt) must be a time, such as 2026-06-06T14:00:00Z.', { field: 'startedAt' });
@@ -55,9 +65,9 @@ export function decideDeclare(input: DeclareInput, number: number, ctx: DecideCo
     channel: channelName(title, ctx.now),
     components: [...new Set(input.components ?? [])],
     links: {
-      statusPage: input.links?.statusPage ?? defaultLinks.statusPage,
-      dashboard: input.links?.dashboard ?? defaultLinks.dashboard,
-      runbook: input.links?.runbook ?? defaultLinks.runbook,
+      statusPage: input.links?.statusPage ?? org.links.statusPage,
+      dashboard: input.links?.dashboard ?? org.links.dashboard,
+      runbook: input.links?.runbook ?? org.links.runbook,
     },
     private: input.private ?? false,
     commander: input.commander ?? ctx.actor.handle,

@@ -34,7 +34,7 @@ export function permissionsOf(person: Pick<Person, 'role'>): Permission[] {
   return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(person, p));
 }
 
-/** A private incident is seen only by the people in it and by admins. */
+/** A private incident is seen only by the people in it and by admins. Lists apply the same rule in SQL (`IncidentFilter.visibleTo`). */
 export function canSee(person: Pick<Person, 'role' | 'handle'>, state: Pick<IncidentState, 'private' | 'participants'>): boolean {
   return !state.private || person.role === 'admin' || state.participants.includes(person.handle);
 }

@@ -4,15 +4,13 @@
  */
 import type { RecordedEvent } from '../domain/events.js';
 import type { IncidentState } from '../domain/state.js';
-import { formatDuration } from '../domain/time.js';
+import { formatDuration, utcMinute } from '../domain/time.js';
 import { ROLE_LABELS } from '../roles/rules.js';
 import { buildTimeline, type TimelineEntry } from '../timeline/view.js';
 import { STATUS_LABELS } from '../updates/template.js';
 import { severityRank, type SeverityPolicy } from '../severity/policy.js';
 
-function utc(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
-}
+const utc = utcMinute;
 
 function between(from: string | null, to: string | null): string {
   if (!from || !to) return 'n/a';
@@ -25,11 +23,9 @@ function cell(text: string): string {
 
 export function renderPostmortemDraft(state: IncidentState, events: RecordedEvent[], policy: SeverityPolicy): string {
   const timeline = buildTimeline(events);
-  const correctedBy = new Map<number, number>();
-  for (const entry of timeline) if (entry.corrects !== null) correctedBy.set(entry.corrects, entry.id);
   const resolvedAt = state.phase === 'active' ? null : state.resolvedAt;
   const final = state.lastUpdate?.final ? state.lastUpdate : null;
-  const ofKind = (kind: TimelineEntry['kind']) => timeline.filter((e) => e.kind === kind && !correctedBy.has(e.id));
+  const ofKind = (kind: TimelineEntry['kind']) => timeline.filter((e) => e.kind === kind && e.correctedBy === null);
   const bullet = (e: TimelineEntry) => `- ${utc(e.at)} — ${e.text} (@${e.actor})`;
 
   const roleRows = state.roleHistory.map((t) => {
@@ -38,7 +34,7 @@ export function renderPostmortemDraft(state: IncidentState, events: RecordedEven
   });
   const severityRows = state.severityHistory.map((p) => `| ${utc(p.from)} | ${p.severity} | @${p.by} | ${cell(p.reason ?? 'declared')} |`);
   const timelineRows = timeline.map((e) => {
-    const note = correctedBy.has(e.id) ? ` _(corrected by #${correctedBy.get(e.id)})_` : e.corrects !== null ? ` _(corrects #${e.corrects})_` : '';
+    const note = e.correctedBy !== null ? ` _(corrected by #${e.correctedBy})_` : e.corrects !== null ? ` _(corrects #${e.corrects})_` : '';
     const backdated = e.at !== e.recordedAt && e.kind !== 'declared' ? ' _(recorded later)_' : '';
     return `| ${utc(e.at)} | #${e.id} | ${e.kind} | @${e.actor} | ${cell(e.text)}${note}${backdated} |`;
   });

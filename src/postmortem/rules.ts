@@ -2,24 +2,27 @@
  * R11 — resolving is not the end: it takes a final update, and where the severity's
  * policy requires it the incident owes a postmortem until one has an owner and a date.
  */
-import type { CommandOf, DecideContext, Decision } from '../domain/decide.js';
+import type { CommandOf, DecideContext, Decision, Warning } from '../domain/commands.js';
+import { utcMinute } from '../domain/time.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';
+import { requireCommander } from '../domain/guards.js';
 import { findSeverity } from '../severity/policy.js';
 import { defaultAudience, updateEvents } from '../updates/rules.js';
 
 export function decideResolve(state: IncidentState, command: CommandOf<'Resolve'>, ctx: DecideContext): Decision {
   if (state.phase !== 'active')
     refuse('INCIDENT_ALREADY_RESOLVED', `INC-${state.number} was already resolved at ${state.resolvedAt}.`);
-  if (ctx.actor.handle !== state.roles.incident_commander && !ctx.actor.admin)
-    refuse('ONLY_COMMANDER', `Only the Incident Commander (@${state.roles.incident_commander}) declares the incident resolved.`);
+  requireCommander(state, ctx, 'declares the incident resolved');
   const impact = command.impact.trim();
   const whatWeKnow = command.whatWeKnow.trim();
   if (!impact) refuse('VALIDATION_FAILED', 'The final update needs "Impact": what users saw, start to end.', { field: 'impact' });
   if (!whatWeKnow) refuse('VALIDATION_FAILED', 'The final update needs "What we know": the cause as far as it is known.', { field: 'whatWeKnow' });
   const level = findSeverity(ctx.policy, state.severity);
+  const pending = state.pendingHandoff;
   return {
     events: [
+      ...(pending ? [{ type: 'CommanderOfferLapsed' as const, handoffId: pending.id, from: pending.from, to: pending.to }] : []),
       ...updateEvents(state, {
         status: 'resolved',
         impact,
@@ -34,7 +37,7 @@ export function decideResolve(state: IncidentState, command: CommandOf<'Resolve'
   };
 }
 
-export function decideAssignPostmortem(state: IncidentState, command: CommandOf<'AssignPostmortem'>, _ctx: DecideContext): Decision {
+export function decideAssignPostmortem(state: IncidentState, command: CommandOf<'AssignPostmortem'>, ctx: DecideContext): Decision {
   const owner = command.owner.trim();
   if (!owner) refuse('VALIDATION_FAILED', 'The postmortem needs an owner.', { field: 'owner' });
   if (Number.isNaN(Date.parse(command.scheduledFor)))
@@ -42,5 +45,10 @@ export function decideAssignPostmortem(state: IncidentState, command: CommandOf<
   const scheduledFor = new Date(command.scheduledFor).toISOString();
   if (state.postmortem && state.postmortem.owner === owner && state.postmortem.scheduledFor === scheduledFor)
     return { events: [], warnings: [] };
-  return { events: [{ type: 'PostmortemAssigned', owner, scheduledFor }], warnings: [] };
+  // A date in the past is accepted, for recording a review that was already held.
+  const warnings: Warning[] =
+    scheduledFor < ctx.now
+      ? [{ code: 'POSTMORTEM_IN_PAST', message: `The postmortem date ${utcMinute(scheduledFor)} has passed; fine if the review was already held.` }]
+      : [];
+  return { events: [{ type: 'PostmortemAssigned', owner, scheduledFor }], warnings };
 }

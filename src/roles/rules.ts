@@ -4,8 +4,8 @@
  * R5 — SMEs are pulled in by the IC, each with a specialty, and can be released.
  * R6 — the IC does not debug.
  */
-import type { CommandOf, DecideContext, Decision, Warning } from '../domain/decide.js';
-import { requireActive } from '../domain/decide.js';
+import type { CommandOf, DecideContext, Decision, Warning } from '../domain/commands.js';
+import { requireActive, requireCommander } from '../domain/guards.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';
 import { findSeverity, type SeverityPolicy } from '../severity/policy.js';
@@ -20,12 +20,6 @@ export const IC_HANDS_ON: Warning = {
   code: 'IC_HANDS_ON',
   message: 'The Incident Commander is going hands-on. Nobody is steering while the IC debugs: hand off IC first.',
 };
-
-/** The IC runs the room; an admin may step in when the IC is unreachable. */
-function requireCommander(state: IncidentState, ctx: DecideContext, what: string): void {
-  if (ctx.actor.handle !== state.roles.incident_commander && !ctx.actor.admin)
-    refuse('ONLY_COMMANDER', `Only the Incident Commander (@${state.roles.incident_commander}) ${what}.`);
-}
 
 export function decideOfferCommand(state: IncidentState, command: CommandOf<'OfferCommand'>, ctx: DecideContext): Decision {
   requireActive(state);

@@ -1,6 +1,6 @@
 /** R2 — severity moves up or down with a reason, and the move is on the record. */
-import type { CommandOf, DecideContext, Decision } from '../domain/decide.js';
-import { requireActive } from '../domain/decide.js';
+import type { CommandOf, DecideContext, Decision } from '../domain/commands.js';
+import { requireActive } from '../domain/guards.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';
 import { addMs } from '../domain/time.js';

@@ -70,6 +70,12 @@ export function migrations(dialect: Dialect): MigrationProvider {
         await sql`insert into counters (name, value) values ('incident', 0)`.execute(db);
       },
     },
+    '0002_read_model': {
+      async up(db: Kysely<unknown>) {
+        // The READ_MODEL_VERSION the incidents rows were folded with; 0 makes the next start rebuild them.
+        await sql`insert into counters (name, value) values ('read_model', 0)`.execute(db);
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -10,7 +10,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction
 import type { Database } from './schema.js';
 import { migrations, type Dialect } from './migrations.js';
 import type { IncidentEvent, RecordedEvent } from '../domain/events.js';
-import type { IncidentState } from '../domain/state.js';
+import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/state.js';
 import { DomainError } from '../domain/errors.js';
 
 export type OrgRole = 'admin' | 'responder' | 'viewer';
@@ -27,7 +27,10 @@ export interface Person {
 export interface IncidentFilter {
   phases?: IncidentState['phase'][];
   severity?: string;
-  overdueAt?: string;
+  /** Only incidents whose promised update is (or is not) overdue at `at` (R8). */
+  overdue?: { at: string; is: boolean };
+  /** Leaves out private incidents this person is not in (unless an admin), before the limit. */
+  visibleTo?: { handle: string; admin: boolean };
   limit?: number;
 }
 
@@ -57,6 +60,22 @@ function toRecorded(row: Pick<Database['incident_events'], 'incident' | 'seq' | 
     actor: row.actor,
     recordedAt: row.recorded_at,
     event: JSON.parse(row.data) as IncidentEvent,
+  };
+}
+
+/** The incidents row for a state, as of its last event. */
+function incidentRow(state: IncidentState, updatedAt: string): Omit<Database['incidents'], 'number'> {
+  return {
+    version: state.version,
+    title: state.title,
+    severity: state.severity,
+    phase: state.phase,
+    private: state.private ? 1 : 0,
+    declared_at: state.declaredAt,
+    next_update_by: state.phase === 'active' ? state.nextUpdateBy : null,
+    participants: JSON.stringify(state.participants),
+    state: JSON.stringify(state),
+    updated_at: updatedAt,
   };
 }
 
@@ -156,8 +175,17 @@ export class Repository {
     let query = this.db.selectFrom('incidents').select('state');
     if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
     if (filter.severity) query = query.where('severity', '=', filter.severity);
-    if (filter.overdueAt)
-      query = query.where('phase', '=', 'active').where('next_update_by', 'is not', null).where('next_update_by', '<', filter.overdueAt);
+    // next_update_by is kept only while the incident is active, so it alone says "overdue".
+    if (filter.overdue?.is === true) query = query.where('next_update_by', 'is not', null).where('next_update_by', '<', filter.overdue.at);
+    if (filter.overdue?.is === false)
+      query = query.where((eb) => eb.or([eb('next_update_by', 'is', null), eb('next_update_by', '>=', filter.overdue!.at)]));
+    if (filter.visibleTo && !filter.visibleTo.admin) {
+      // The quoted handle as it appears in the JSON array; a substring search, not LIKE,
+      // because `_` (allowed in handles) is a LIKE wildcard.
+      const quoted = JSON.stringify(filter.visibleTo.handle);
+      const position = this.dialect === 'postgres' ? sql<number>`strpos(participants, ${quoted})` : sql<number>`instr(participants, ${quoted})`;
+      query = query.where((eb) => eb.or([eb('private', '=', 0), eb(position, '>', 0)]));
+    }
     const rows = await query
       .orderBy(sql`case when phase = 'active' then 0 else 1 end`)
       .orderBy('declared_at', 'desc')
@@ -172,18 +200,7 @@ export class Repository {
    */
   async append(expectedVersion: number, recorded: RecordedEvent[], state: IncidentState): Promise<void> {
     if (recorded.length === 0) return;
-    const row = {
-      version: state.version,
-      title: state.title,
-      severity: state.severity,
-      phase: state.phase,
-      private: state.private ? 1 : 0,
-      declared_at: state.declaredAt,
-      next_update_by: state.phase === 'active' ? state.nextUpdateBy : null,
-      participants: JSON.stringify(state.participants),
-      state: JSON.stringify(state),
-      updated_at: recorded[recorded.length - 1]!.recordedAt,
-    };
+    const row = incidentRow(state, recorded[recorded.length - 1]!.recordedAt);
     if (expectedVersion === 0) {
       await this.db.insertInto('incidents').values({ number: state.number, ...row }).execute();
     } else {
@@ -271,6 +288,7 @@ export class Store extends Repository {
       store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', file);
     }
     await store.migrate();
+    await store.refreshReadModel();
     return store;
   }
 
@@ -284,6 +302,31 @@ export class Store extends Repository {
     const migrator = new Migrator({ db: this.kysely, provider: migrations(this.dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error;
+  }
+
+  /**
+   * Re-folds every incident from its events when the rows were written by another
+   * `READ_MODEL_VERSION`, so a release that changes `evolve` does not serve stale snapshots.
+   */
+  private async refreshReadModel(): Promise<void> {
+    const stored = async (db: Executor) =>
+      Number((await db.selectFrom('counters').select('value').where('name', '=', 'read_model').executeTakeFirstOrThrow()).value);
+    if ((await stored(this.kysely)) === READ_MODEL_VERSION) return;
+    await this.kysely.transaction().execute(async (trx) => {
+      // Instances starting together take turns; the later ones find the work done.
+      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended('incident-command read model', 0))`.execute(trx);
+      if ((await stored(trx)) === READ_MODEL_VERSION) return;
+      // Row-locked so that a running instance's writes wait rather than being overwritten.
+      let numbers = trx.selectFrom('incidents').select('number').orderBy('number');
+      if (this.dialect === 'postgres') numbers = numbers.forUpdate();
+      const repository = new Repository(trx, this.dialect);
+      for (const { number } of await numbers.execute()) {
+        const events = await repository.loadEvents(number);
+        const row = incidentRow(fold(events), events[events.length - 1]!.recordedAt);
+        await trx.updateTable('incidents').set(row).where('number', '=', number).execute();
+      }
+      await trx.updateTable('counters').set({ value: READ_MODEL_VERSION }).where('name', '=', 'read_model').execute();
+    });
   }
 
   /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */

@@ -2,7 +2,7 @@
  * R9 — the Scribe's timeline is the record: append-only, backdatable for catch-up,
  * corrected by new entries that point at the old ones.
  */
-import type { CommandOf, DecideContext, Decision } from '../domain/decide.js';
+import type { CommandOf, DecideContext, Decision } from '../domain/commands.js';
 import type { IncidentEvent } from '../domain/events.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';

@@ -3,7 +3,7 @@ import type { IncidentEvent, ManualEntryKind, RecordedEvent } from '../domain/ev
 import { MANUAL_ENTRY_KINDS } from '../domain/events.js';
 import { STATUS_LABELS } from '../updates/template.js';
 import { ROLE_LABELS } from '../roles/rules.js';
-import { hhmmUtc } from '../domain/time.js';
+import { hhmmUtc, utcMinute } from '../domain/time.js';
 
 export const AUTOMATIC_ENTRY_KINDS = [
   'declared',
@@ -11,6 +11,7 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'role_offered',
   'role_accepted',
   'role_declined',
+  'role_offer_lapsed',
   'role_assigned',
   'role_released',
   'sme_added',
@@ -34,7 +35,14 @@ export interface TimelineEntry {
   recordedAt: string;
   actor: string;
   corrects: number | null;
+  /** The latest entry that corrects this one. */
+  correctedBy: number | null;
   event: IncidentEvent['type'];
+}
+
+/** Ends free text with a full stop, so what follows it reads as its own sentence. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
 function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
@@ -49,6 +57,8 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
       return { kind: 'role_accepted', text: `@${event.to} accepted Incident Commander from @${event.from}.` };
     case 'CommanderDeclined':
       return { kind: 'role_declined', text: `@${event.to} declined Incident Commander; @${event.from} keeps it.` };
+    case 'CommanderOfferLapsed':
+      return { kind: 'role_offer_lapsed', text: `The offer of Incident Commander to @${event.to} lapsed: the incident resolved first.` };
     case 'RoleAssigned':
       return {
         kind: 'role_assigned',
@@ -70,7 +80,7 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
     case 'StatusUpdatePosted':
       return {
         kind: 'update_posted',
-        text: `${event.audience === 'public' ? 'Public' : 'Internal'} update posted: ${STATUS_LABELS[event.status]}. ${event.impact}${
+        text: `${event.audience === 'public' ? 'Public' : 'Internal'} update posted (${STATUS_LABELS[event.status]}): ${sentence(event.impact)}${
           event.nextUpdateBy ? ` Next update by ${hhmmUtc(event.nextUpdateBy)} UTC.` : ''
         }`,
       };
@@ -84,7 +94,7 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
     case 'PostmortemAssigned':
       return {
         kind: 'postmortem_assigned',
-        text: `Postmortem owned by @${event.owner}, scheduled for ${event.scheduledFor.slice(0, 10)} ${hhmmUtc(event.scheduledFor)} UTC.`,
+        text: `Postmortem owned by @${event.owner}, scheduled for ${utcMinute(event.scheduledFor)}.`,
       };
   }
 }
@@ -100,12 +110,17 @@ export function toTimelineEntry(recorded: RecordedEvent): TimelineEntry {
     recordedAt: recorded.recordedAt,
     actor: recorded.actor,
     corrects: e.type === 'TimelineEntryAdded' ? e.corrects : null,
+    correctedBy: null,
     event: e.type,
   };
 }
 
 /** The timeline in the order things happened; ties keep the order they were recorded. */
 export function buildTimeline(events: RecordedEvent[], kinds?: readonly EntryKind[]): TimelineEntry[] {
-  const entries = events.map(toTimelineEntry).sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
+  const correctedBy = new Map<number, number>();
+  for (const { seq, event } of events) if (event.type === 'TimelineEntryAdded' && event.corrects !== null) correctedBy.set(event.corrects, seq);
+  const entries = events
+    .map((recorded) => ({ ...toTimelineEntry(recorded), correctedBy: correctedBy.get(recorded.seq) ?? null }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
   return kinds && kinds.length ? entries.filter((e) => kinds.includes(e.kind)) : entries;
 }

@@ -2,8 +2,8 @@
  * R7 — every status update has the same fields in the same order, and every one but
  * the final one promises when the next will come.
  */
-import type { CommandOf, DecideContext, Decision, Warning } from '../domain/decide.js';
-import { requireActive } from '../domain/decide.js';
+import type { CommandOf, DecideContext, Decision, Warning } from '../domain/commands.js';
+import { requireActive } from '../domain/guards.js';
 import type { IncidentEvent, UpdateAudience, UpdateStatus } from '../domain/events.js';
 import type { IncidentState } from '../domain/state.js';
 import { refuse } from '../domain/errors.js';
@@ -30,6 +30,11 @@ export function updateEvents(
   const events: IncidentEvent[] = [{ type: 'StatusUpdatePosted', ...fields }];
   if (fields.status !== state.status) events.push({ type: 'StatusChanged', from: state.status, to: fields.status });
   return events;
+}
+
+/** R8's trigger: the promised time has passed with no newer update. */
+export function isOverdue(state: Pick<IncidentState, 'phase' | 'nextUpdateBy'>, now: string): boolean {
+  return state.phase === 'active' && state.nextUpdateBy !== null && state.nextUpdateBy < now;
 }
 
 export function decidePostUpdate(state: IncidentState, command: CommandOf<'PostUpdate'>, ctx: DecideContext): Decision {

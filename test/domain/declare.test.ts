@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelName, decideDeclare, slugify } from '../../src/incidents/declare.js';
 import { renderAnnouncement } from '../../src/incidents/announcement.js';
-import type { DeclareInput } from '../../src/domain/decide.js';
+import type { DeclareInput } from '../../src/domain/commands.js';
 import type { Links } from '../../src/domain/events.js';
 import { lifecycleState } from '../../src/domain/state.js';
 import { ALEX, INCIDENT, T0, ctx, given, minutes, record, refusal } from './given.js';
@@ -9,12 +9,15 @@ import { fold } from '../../src/domain/state.js';
 
 const noLinks: Links = { statusPage: null, dashboard: null, runbook: null };
 
-function declare(input: Partial<DeclareInput> & { title?: string; severity?: string }, options: { by?: string; at?: string; links?: Links } = {}) {
+function declare(
+  input: Partial<DeclareInput> & { title?: string; severity?: string },
+  options: { by?: string; at?: string; links?: Links; components?: string[] } = {},
+) {
   return decideDeclare(
     { title: 'Checkout errors', severity: 'SEV2', ...input },
     INCIDENT,
     ctx({ by: options.by ?? ALEX, at: options.at ?? T0 }),
-    options.links ?? noLinks,
+    { links: options.links ?? noLinks, components: options.components ?? [] },
   );
 }
 
@@ -26,6 +29,12 @@ function declaredEvent(input: Partial<DeclareInput> = {}, options: { by?: string
 }
 
 describe('R1: declaring is one deliberate act', () => {
+  it('R1: affected components must be configured ones, when the team lists any', () => {
+    expect(refusal(() => declare({ components: ['checkout', 'chekout'] }, { components: ['checkout', 'search'] })).code).toBe('UNKNOWN_COMPONENT');
+    expect(declaredEvent({ components: ['checkout'] }).components).toEqual(['checkout']);
+    expect(declare({ components: ['anything'] }, { components: [] }).events).toHaveLength(1);
+  });
+
   it('R1: title and severity are enough to open the incident, named, on the clock and commanded by the declarer', () => {
     const decision = declare({ title: 'Checkout returning 500s for ~30% of users', severity: 'SEV2' });
     expect(decision.warnings).toEqual([]);

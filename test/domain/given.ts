@@ -12,7 +12,8 @@
  */
 import type { IncidentEvent, RecordedEvent } from '../../src/domain/events.js';
 import { fold, type IncidentState } from '../../src/domain/state.js';
-import { decide, type DecideContext, type Decision, type IncidentCommand } from '../../src/domain/decide.js';
+import { decide } from '../../src/domain/decide.js';
+import type { DecideContext, Decision, IncidentCommand } from '../../src/domain/commands.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { addMs } from '../../src/domain/time.js';
 import { DEFAULT_SEVERITIES, findSeverity, type SeverityPolicy } from '../../src/severity/policy.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandOf } from '../../src/domain/decide.js';
+import type { CommandOf } from '../../src/domain/commands.js';
 import { lifecycleState } from '../../src/domain/state.js';
 import { renderPostmortemDraft } from '../../src/postmortem/draft.js';
 import { renderUpdateMarkdown } from '../../src/updates/template.js';

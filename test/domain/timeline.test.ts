@@ -26,6 +26,7 @@ describe('R9: anyone in the incident adds entries', () => {
       recordedAt: minutes(7),
       actor: 'sam',
       corrects: null,
+      correctedBy: null,
       event: 'TimelineEntryAdded',
     });
   });
@@ -226,6 +227,8 @@ describe('R9: every change lands on the timeline automatically, with time and ac
       by: 'priya',
     },
     { event: { type: 'StatusChanged', from: 'identified', to: 'monitoring' }, by: 'priya' },
+    { event: { type: 'CommanderOffered', handoffId: 'h90', from: 'lee', to: 'sam', supersedes: null }, by: 'lee' },
+    { event: { type: 'CommanderOfferLapsed', handoffId: 'h90', from: 'lee', to: 'sam' }, by: 'lee' },
     { event: { type: 'IncidentResolved', postmortemRequired: true }, by: 'lee' },
     { event: { type: 'PostmortemAssigned', owner: 'lee', scheduledFor: '2026-06-09T15:00:00.000Z' }, by: 'lee' },
   ];
@@ -247,10 +250,12 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['action', 'Restarted the pool'],
     ['commander_hands_on', 'Incident Commander @lee went hands-on (recorded an action): hand off IC first.'],
     ['commander_hands_on', 'Incident Commander @lee went hands-on (added as SME): hand off IC first.'],
-    ['update_posted', 'Public update posted: Identified. ~30% of checkouts failing. Next update by 15:00 UTC.'],
+    ['update_posted', 'Public update posted (Identified): ~30% of checkouts failing. Next update by 15:00 UTC.'],
     ['status_changed', 'Status Investigating → Identified.'],
-    ['update_posted', 'Internal update posted: Monitoring. Recovering.'],
+    ['update_posted', 'Internal update posted (Monitoring): Recovering.'],
     ['status_changed', 'Status Identified → Monitoring.'],
+    ['role_offered', '@lee offered Incident Commander to @sam.'],
+    ['role_offer_lapsed', 'The offer of Incident Commander to @sam lapsed: the incident resolved first.'],
     ['resolved', 'Resolved. A postmortem is owed.'],
     ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09 15:00 UTC.'],
   ];
@@ -261,6 +266,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     CommanderOffered: 'role_offered',
     CommanderAccepted: 'role_accepted',
     CommanderDeclined: 'role_declined',
+    CommanderOfferLapsed: 'role_offer_lapsed',
     RoleAssigned: 'role_assigned',
     RoleReleased: 'role_released',
     SmeAdded: 'sme_added',
@@ -324,7 +330,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
       nextUpdateBy: null,
       audience: 'internal',
     }).events[1]!;
-    expect(toTimelineEntry(recorded).text).toBe('Internal update posted: Investigating. One tenant sees slow exports.');
+    expect(toTimelineEntry(recorded).text).toBe('Internal update posted (Investigating): One tenant sees slow exports.');
   });
 
   it('R9: resolving without a required postmortem says just "Resolved."', () => {

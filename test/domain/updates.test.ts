@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandOf } from '../../src/domain/decide.js';
+import type { CommandOf } from '../../src/domain/commands.js';
 import { DEFAULT_SEVERITIES, type SeverityPolicy } from '../../src/severity/policy.js';
 import { renderUpdateMarkdown, renderUpdateText, updateHeader } from '../../src/updates/template.js';
 import { codes, declared, given, minutes, refusal } from './given.js';

@@ -72,6 +72,8 @@ export class TestClock {
 export interface TestApp {
   app: FastifyInstance;
   store: Store;
+  /** The database under `store`, for tests that reach past the store or reopen it. */
+  db: Database;
   clock: TestClock;
   config: Config;
   /** Tokens by handle; `admin` exists from the start. */
@@ -114,6 +116,7 @@ export async function testApp(kind: StoreKind, configDocument: unknown = {}): Pr
   return {
     app,
     store,
+    db,
     clock,
     config,
     tokens,

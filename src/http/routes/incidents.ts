@@ -10,7 +10,7 @@ import { declareIncident } from '../../commands/declare-incident.js';
 import { changeSeverity } from '../../commands/change-severity.js';
 import { resolveIncident } from '../../commands/resolve-incident.js';
 import { assignPostmortem } from '../../commands/assign-postmortem.js';
-import { authorize, canSee } from '../../people/policy.js';
+import { authorize } from '../../people/policy.js';
 import { renderAnnouncement } from '../../incidents/announcement.js';
 import { renderPostmortemDraft } from '../../postmortem/draft.js';
 import type { IncidentState } from '../../domain/state.js';
@@ -44,12 +44,11 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       const states = await deps.store.listIncidents({
         phases: state ? [PHASES[state]] : undefined,
         severity,
-        overdueAt: overdue ? at : undefined,
+        overdue: overdue === undefined ? undefined : { at, is: overdue },
+        visibleTo: { handle: person.handle, admin: person.role === 'admin' },
         limit,
       });
-      const visible = states.filter((s) => canSee(person, s));
-      const filtered = overdue === false ? visible.filter((s) => !(s.phase === 'active' && s.nextUpdateBy !== null && s.nextUpdateBy < at)) : visible;
-      return filtered.map((s) => presentIncident(s, deps.config, { now: at }));
+      return states.map((s) => presentIncident(s, deps.config, { now: at }));
     },
   );
 

@@ -21,7 +21,7 @@ export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
         const result = await addTimelineEntry(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request));
         const entry = result.recorded.find((r) => r.event.type === 'TimelineEntryAdded');
         if (!entry) throw new Error('a timeline entry command recorded no entry');
-        return { status: 201, body: presentEntry(toTimelineEntry(entry), null, result.warnings) };
+        return { status: 201, body: presentEntry(toTimelineEntry(entry), result.warnings) };
       }),
   );
 
@@ -33,11 +33,8 @@ export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
       authorize(person, 'incidents.read');
       const number = incidentNumber(request.params.id);
       await loadVisibleIncident({ tx: deps.store, actor: person }, number);
-      const all = buildTimeline(await deps.store.loadEvents(number));
-      const correctedBy = new Map<number, number>();
-      for (const entry of all) if (entry.corrects !== null && !correctedBy.has(entry.corrects)) correctedBy.set(entry.corrects, entry.id);
       const kinds = request.query.kind ? (request.query.kind.split(',') as EntryKind[]) : undefined;
-      return all.filter((e) => !kinds || kinds.includes(e.kind)).map((e) => presentEntry(e, correctedBy.get(e.id) ?? null));
+      return buildTimeline(await deps.store.loadEvents(number), kinds).map((e) => presentEntry(e));
     },
   );
 }
