@@ -1,4 +1,4 @@
-/** Starts the server: configuration, store, first-run admin, HTTP. */
+/** Starts the server: configuration, store, first-run admin, HTTP, the reminder scheduler. */
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from './config/load.js';
@@ -6,6 +6,7 @@ import { Store } from './store/store.js';
 import { buildApp } from './http/app.js';
 import { bootstrapAdmin } from './people/bootstrap.js';
 import { systemClock } from './domain/time.js';
+import { ReminderScheduler } from './reminders/scheduler.js';
 
 export interface ServerOptions {
   port?: number;
@@ -25,10 +26,16 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   else if (bootstrapped) logger.info({ person: bootstrapped.handle }, 'first start: created @admin with INCIDENT_BOOTSTRAP_TOKEN');
 
   const app = await buildApp({ store, config, clock: systemClock }, logger);
-  app.addHook('onClose', () => store.close());
+  const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
+  // The scheduler stops (finishing the firing in hand) before the store closes.
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await store.close();
+  });
   const port = options.port ?? Number(env.PORT ?? 3000);
   const host = options.host ?? env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
+  scheduler.start();
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

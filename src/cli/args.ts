@@ -88,3 +88,10 @@ export function positiveInt(text: string, what: string): number {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
+
+/** An alert group's id as `incident alerts` shows it: `12` or `#12`. */
+export function alertGroupId(text: string): string {
+  const match = /^#?([1-9][0-9]{0,14})$/.exec(text.trim());
+  if (!match) throw new UsageError(`"${text}" is not an alert group id; "incident alerts" lists them (ids such as 12).`);
+  return match[1]!;
+}

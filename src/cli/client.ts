@@ -7,13 +7,29 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
-import type { EntrySchema, IncidentSchema, PersonSchema, TokenSchema, UpdateSchema } from '../http/schemas.js';
+import type {
+  AlertGroupSchema,
+  AlertSchema,
+  AlertSourceSchema,
+  EntrySchema,
+  IncidentSchema,
+  NewAlertSourceSchema,
+  PersonSchema,
+  TokenSchema,
+  UpdateSchema,
+} from '../http/schemas.js';
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
 export type Entry = Static<typeof EntrySchema>;
 export type Person = Static<typeof PersonSchema>;
 export type IssuedToken = Static<typeof TokenSchema>;
+export type AlertSource = Static<typeof AlertSourceSchema>;
+/** The answer to adding a source: its key, shown once (null on an Idempotency-Key replay). */
+export type NewAlertSource = Static<typeof NewAlertSourceSchema>;
+/** A group of related alerts: the one thing to acknowledge (`GET /alerts`); `alerts` only from `GET /alerts/{groupId}`. */
+export type AlertGroup = Static<typeof AlertGroupSchema> & { alerts?: Alert[] };
+export type Alert = Static<typeof AlertSchema>;
 export interface Warning {
   code: string;
   message: string;

@@ -27,7 +27,7 @@ export function relative(iso: string, now: Date): string {
   return diff >= 0 ? `in ${span(diff)}` : `${span(-diff)} ago`;
 }
 
-function table(headers: string[], rows: string[][]): string {
+export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -40,6 +40,7 @@ function table(headers: string[], rows: string[][]): string {
 export function badges(incident: Incident): string[] {
   const out: string[] = [];
   if (incident.overdue) out.push('OVERDUE');
+  else if (incident.updateDue) out.push('DUE SOON');
   if (incident.roleGaps.length) out.push('ROLE GAP');
   if (incident.pendingHandoff) out.push(`IC OFFERED to @${incident.pendingHandoff.to}`);
   if (incident.state !== 'open' && incident.postmortem.state === 'owed') out.push('postmortem owed');
@@ -124,6 +125,7 @@ export function incidentSummary(i: Incident, now: Date): string {
   if (i.state === 'open') {
     if (i.overdue && i.nextUpdateBy)
       field('Next update by', `${utc(i.nextUpdateBy)}: OVERDUE, due ${relative(i.nextUpdateBy, now)}. Silence reads as abandonment: post an update.`);
+    else if (i.nextUpdateBy && i.updateDue) field('Next update by', `${utc(i.nextUpdateBy)}: DUE SOON (${relative(i.nextUpdateBy, now)}).`);
     else if (i.nextUpdateBy) field('Next update by', `${utc(i.nextUpdateBy)} (${relative(i.nextUpdateBy, now)})`);
     else field('Next update by', `at resolution (${i.severity} has no update cadence)`);
   }

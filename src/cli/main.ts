@@ -4,6 +4,7 @@ import { acceptCommand, declineCommand, roleCommand, smeCommand } from './comman
 import { declareCommand, listCommand, postmortemCommand, resolveCommand, severityCommand, showCommand } from './commands/incidents.js';
 import { noteCommand, timelineCommand, updateCommand } from './commands/timeline.js';
 import { peopleCommand, tokenCommand } from './commands/people.js';
+import { ackCommand, alertSourcesCommand, alertsCommand } from './commands/alerts.js';
 import { EXIT } from './commands/shared.js';
 
 const program = new Command();
@@ -31,6 +32,11 @@ Walk-through (the playbook):
   incident note INC-1 "Rolled back deploy 4821: errors continue" --kind ruled_out
   incident resolve INC-1 --impact "..." --what-we-know "..."
   incident postmortem INC-1 --owner alex --date 2026-06-09T15:00:00Z
+
+From an alert (acknowledge and assess):
+  incident alert-sources add prometheus --type alertmanager   # prints the key and the Alertmanager receiver
+  incident alerts && incident ack 3
+  incident alerts declare 3 --severity SEV2    # or: incident alerts dismiss 3 --reason "..."
 
 Run "incident <verb> --help" for a verb's options and examples.
 `,
@@ -69,6 +75,9 @@ for (const register of [
   severityCommand,
   resolveCommand,
   postmortemCommand,
+  alertsCommand,
+  ackCommand,
+  alertSourcesCommand,
   peopleCommand,
   tokenCommand,
 ])

@@ -4,6 +4,7 @@ import { decideDeclare } from '../incidents/declare.js';
 import type { DeclareInput } from '../domain/commands.js';
 import { fold } from '../domain/state.js';
 import { authorize } from '../people/policy.js';
+import { dueMoments } from '../reminders/rules.js';
 
 export async function declareIncident(ctx: CommandContext, input: DeclareInput): Promise<CommandResult> {
   authorize(ctx.actor, 'incidents.declare');
@@ -17,6 +18,6 @@ export async function declareIncident(ctx: CommandContext, input: DeclareInput):
   );
   const recorded = record(number, 0, ctx.actor.handle, ctx.now, decision);
   const state = fold(recorded);
-  await ctx.tx.append(0, recorded, state);
+  await ctx.tx.append(0, recorded, state, dueMoments(state, ctx.config.policy, ctx.config.reminders));
   return { state, warnings: decision.warnings, recorded };
 }

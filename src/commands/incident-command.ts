@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../domain/events.js';
 import { evolve, type IncidentState } from '../domain/state.js';
 import { DomainError } from '../domain/errors.js';
 import { authorize, can, canSee } from '../people/policy.js';
+import { dueMoments } from '../reminders/rules.js';
 
 export interface CommandResult {
   state: IncidentState;
@@ -65,6 +66,6 @@ export async function runIncidentCommand(
   });
   const recorded = record(number, state.version, ctx.actor.handle, ctx.now, decision);
   const next = recorded.reduce(evolve, state);
-  await ctx.tx.append(state.version, recorded, next);
+  await ctx.tx.append(state.version, recorded, next, dueMoments(next, ctx.config.policy, ctx.config.reminders));
   return { state: next, warnings: decision.warnings, recorded };
 }

@@ -12,8 +12,13 @@ export interface NewPerson {
   chat?: Record<string, string>;
 }
 
+/** Handles the system records events as (the reminder scheduler is `system`): nobody may take them. */
+export const RESERVED_HANDLES: readonly string[] = ['system'];
+
 export async function createPerson(ctx: CommandContext, input: NewPerson): Promise<Person> {
   authorize(ctx.actor, 'people.manage');
+  if (RESERVED_HANDLES.includes(input.handle))
+    throw new DomainError('PERSON_EXISTS', `@${input.handle} is reserved for what the system records; choose another handle.`, { field: 'handle' });
   const person: Person = {
     handle: input.handle,
     name: input.name.trim(),

@@ -5,6 +5,7 @@ import { Value } from 'typebox/value';
 import { ConfigFile } from './schema.js';
 import { describeSchemaErrors } from './errors.js';
 import { parseDuration } from '../domain/time.js';
+import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../alerts/events.js';
 import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
 
 export interface Component {
@@ -21,6 +22,12 @@ export interface Config {
   reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
   components: Component[];
   links: { statusPage: string | null; dashboard: string | null; runbook: string | null };
+  alerts: {
+    /** The Events v2 payload fields that put events into one group. */
+    groupEventsBy: EventGroupField[];
+    /** Per alert source: more requests than this within the window are answered 429. */
+    rateLimit: { requests: number; windowMs: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -71,6 +78,8 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     if (componentIds.has(c.id)) problems.push({ field: `components[${i}].id`, problem: `duplicates ${c.id}` });
     componentIds.add(c.id);
   });
+  const ratePer = file.alerts?.rateLimit?.per;
+  if (ratePer !== undefined && duration(ratePer, 0) < 1000) problems.push({ field: 'alerts.rateLimit.per', problem: 'must be at least 1s' });
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const name = file.organization?.name ?? 'Incident Command';
@@ -95,6 +104,10 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       statusPage: file.links?.statusPage ?? null,
       dashboard: file.links?.dashboard ?? null,
       runbook: file.links?.runbook ?? null,
+    },
+    alerts: {
+      groupEventsBy: (file.alerts?.groupEventsBy as EventGroupField[] | undefined) ?? DEFAULT_EVENT_GROUP_BY,
+      rateLimit: { requests: file.alerts?.rateLimit?.requests ?? 6000, windowMs: duration(file.alerts?.rateLimit?.per, 60_000) },
     },
   };
 }

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { EVENT_GROUP_FIELDS } from '../alerts/events.js';
 
 const Duration = Type.String({ pattern: '^(?:\\d+(?:ms|s|m|h|d))+$', description: 'a duration such as 30m, 90s, 1h' });
 const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });
@@ -52,6 +53,17 @@ export const ConfigFile = Type.Object(
           },
           { additionalProperties: false },
         ),
+      ),
+    ),
+    alerts: Type.Optional(
+      Type.Object(
+        {
+          groupEventsBy: Type.Optional(Type.Array(Type.Enum([...EVENT_GROUP_FIELDS]), { minItems: 1, uniqueItems: true })),
+          rateLimit: Type.Optional(
+            Type.Object({ requests: Type.Integer({ minimum: 1, maximum: 1_000_000 }), per: Duration }, { additionalProperties: false }),
+          ),
+        },
+        { additionalProperties: false },
       ),
     ),
     links: Type.Optional(

@@ -1,6 +1,7 @@
 /** The vocabulary of deciding: what can be asked of an incident, and what a decision is. */
 import type { DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent } from './events.js';
 import type { SeverityPolicy } from '../severity/policy.js';
+import type { ReminderSettings } from '../reminders/rules.js';
 
 export interface Warning {
   code: string;
@@ -51,6 +52,8 @@ export type IncidentCommand =
       audience?: UpdateAudience | null;
     }
   | { type: 'Resolve'; impact: string; whatWeKnow: string; nextStep?: string | null; audience?: UpdateAudience | null }
-  | { type: 'AssignPostmortem'; owner: string; scheduledFor: string };
+  | { type: 'AssignPostmortem'; owner: string; scheduledFor: string }
+  /** Asked by the scheduler when a due moment's time comes (R4, R8, R11). */
+  | { type: 'FireReminder'; key: string; settings: ReminderSettings };
 
 export type CommandOf<T extends IncidentCommand['type']> = Extract<IncidentCommand, { type: T }>;

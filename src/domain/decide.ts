@@ -13,6 +13,7 @@ import {
 import { decideTimelineEntry } from '../timeline/rules.js';
 import { decidePostUpdate } from '../updates/rules.js';
 import { decideAssignPostmortem, decideResolve } from '../postmortem/rules.js';
+import { decideFireReminder } from '../reminders/rules.js';
 
 /** Given an incident and a command, the events that follow — or a refusal. */
 export function decide(state: IncidentState, command: IncidentCommand, ctx: DecideContext): Decision {
@@ -41,5 +42,7 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decideResolve(state, command, ctx);
     case 'AssignPostmortem':
       return decideAssignPostmortem(state, command, ctx);
+    case 'FireReminder':
+      return decideFireReminder(state, command, ctx);
   }
 }

@@ -33,7 +33,13 @@ export type ErrorCode =
   | 'PERSON_EXISTS'
   | 'NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'ALERT_SOURCE_EXISTS'
+  | 'ALERT_GROUP_NOT_FOUND'
+  | 'ALERT_GROUP_NOT_OPEN'
+  | 'ALERT_GROUP_ACKNOWLEDGED'
+  | 'ALERT_GROUP_DECLARED'
+  | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(

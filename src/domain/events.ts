@@ -1,6 +1,7 @@
 /**
  * Every change to an incident is one of these, past tense. The Scribe's timeline,
- * the postmortem draft and (later) the realtime stream and reminders read them.
+ * the postmortem draft and (later) the realtime stream read them. The reminders (R4, R8,
+ * R11) are events too, recorded by the scheduler as `system` when they come due.
  */
 export type UpdateStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
 export type UpdateAudience = 'public' | 'internal';
@@ -55,7 +56,17 @@ export type IncidentEvent =
     }
   | { type: 'StatusChanged'; from: UpdateStatus; to: UpdateStatus }
   | { type: 'IncidentResolved'; postmortemRequired: boolean }
-  | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string };
+  | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string }
+  /** R8: the promised update is due within the reminder lead time. */
+  | { type: 'UpdateDueSoon'; promisedBy: string; lastUpdateAt: string | null }
+  /** R8: the promised time passed with no newer update. */
+  | { type: 'UpdateOverdue'; promisedBy: string; lastUpdateAt: string | null }
+  /** R8: still overdue after the escalation delay; `escalation` counts from 1 per promise. */
+  | { type: 'OverdueEscalated'; promisedBy: string; lastUpdateAt: string | null; escalation: number; escalateTo: string[] }
+  /** R4: the severity's roles are still not covered; the IC is nudged. `gaps` are the role-gap codes. */
+  | { type: 'RoleGapNudged'; commander: string; gaps: string[] }
+  /** R11: resolved, and the postmortem still has no owner and date. */
+  | { type: 'PostmortemReminded'; commander: string; resolvedAt: string };
 
 export type IncidentEventType = IncidentEvent['type'];
 

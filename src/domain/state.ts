@@ -54,11 +54,24 @@ interface IncidentCore {
   lastPublicUpdate: StatusUpdate | null;
   firstUpdateAt: string | null;
   nextUpdateBy: string | null;
+  /** When the current `nextUpdateBy` was promised (declaring, a severity change, an update). */
+  promisedAt: string | null;
+  /** When the roles or the severity last changed: a role gap's next nudge counts from here (R4). */
+  rolesChangedAt: string;
+  /** The last of each repeating reminder; the next one counts from it (R4, R8, R11). */
+  reminded: Reminded;
   severityHistory: SeverityPeriod[];
   roleHistory: RoleTenure[];
   /** Everyone who has declared, held a role, been offered IC or been an SME: who may see a private incident. */
   participants: string[];
   postmortem: { owner: string; scheduledFor: string } | null;
+}
+
+export interface Reminded {
+  /** Overdue escalations of the promise `promisedBy`: how many, the last one when. */
+  escalation: { promisedBy: string; count: number; at: string } | null;
+  roleGapAt: string | null;
+  postmortemAt: string | null;
 }
 
 /** The incident's lifecycle: fighting the fire, then waiting on its postmortem, then done. */
@@ -92,7 +105,7 @@ function openTenure(history: RoleTenure[], role: RoleTenure['role'], person: str
 }
 
 export function evolveDeclared(recorded: RecordedEvent): IncidentState {
-  const { event, actor, seq } = recorded;
+  const { event, actor, seq, recordedAt } = recorded;
   if (event.type !== 'IncidentDeclared') throw new Error(`an incident's stream must start with IncidentDeclared, not ${event.type}`);
   return {
     phase: 'active',
@@ -116,6 +129,9 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
     lastPublicUpdate: null,
     firstUpdateAt: null,
     nextUpdateBy: event.nextUpdateBy,
+    promisedAt: event.nextUpdateBy === null ? null : recordedAt,
+    rolesChangedAt: recordedAt,
+    reminded: { escalation: null, roleGapAt: null, postmortemAt: null },
     severityHistory: [{ severity: event.severity, from: event.declaredAt, reason: null, by: actor }],
     roleHistory: [{ role: 'incident_commander', person: event.commander, specialty: null, from: event.declaredAt, to: null }],
     participants: withParticipant([actor], event.commander),
@@ -128,7 +144,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
@@ -142,6 +158,8 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
         ...next,
         severity: event.to,
         nextUpdateBy: event.nextUpdateBy,
+        promisedAt: event.nextUpdateBy === state.nextUpdateBy ? state.promisedAt : event.nextUpdateBy === null ? null : at,
+        rolesChangedAt: at,
         severityHistory: [...state.severityHistory, { severity: event.to, from: at, reason: event.reason, by: actor }],
       };
     case 'CommanderOffered':
@@ -156,6 +174,7 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
         ...next,
         pendingHandoff: null,
         roles: { ...state.roles, incident_commander: event.to },
+        rolesChangedAt: at,
         roleHistory: openTenure(history, 'incident_commander', event.to, at),
       };
     }
@@ -168,6 +187,7 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       return {
         ...next,
         roles: { ...state.roles, [event.role]: event.person },
+        rolesChangedAt: at,
         roleHistory: openTenure(history, event.role, event.person, at),
         participants: withParticipant(state.participants, event.person),
       };
@@ -176,6 +196,7 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       return {
         ...next,
         roles: { ...state.roles, [event.role]: null },
+        rolesChangedAt: at,
         roleHistory: closeTenure(state.roleHistory, event.role, event.person, at),
       };
     case 'SmeAdded':
@@ -214,13 +235,14 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
         lastPublicUpdate: update.audience === 'public' ? update : state.lastPublicUpdate,
         firstUpdateAt: state.firstUpdateAt ?? at,
         nextUpdateBy: event.nextUpdateBy,
+        promisedAt: event.nextUpdateBy === null ? null : at,
       };
     }
     case 'StatusChanged':
       return { ...next, status: event.to };
     case 'IncidentResolved': {
       const roleHistory = state.roleHistory.map((t) => (t.to === null ? { ...t, to: at } : t));
-      const base = { ...next, status: 'resolved' as const, pendingHandoff: null, nextUpdateBy: null, roleHistory, resolvedAt: at };
+      const base = { ...next, status: 'resolved' as const, pendingHandoff: null, nextUpdateBy: null, promisedAt: null, roleHistory, resolvedAt: at };
       if (event.postmortemRequired && !state.postmortem) return { ...base, phase: 'resolved', postmortemRequired: true };
       return { ...base, phase: 'closed', postmortemRequired: event.postmortemRequired };
     }
@@ -230,6 +252,15 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       if (next.phase === 'resolved') return { ...next, phase: 'closed', postmortem, participants };
       return { ...next, postmortem, participants };
     }
+    case 'UpdateDueSoon':
+    case 'UpdateOverdue':
+      return next;
+    case 'OverdueEscalated':
+      return { ...next, reminded: { ...state.reminded, escalation: { promisedBy: event.promisedBy, count: event.escalation, at } } };
+    case 'RoleGapNudged':
+      return { ...next, reminded: { ...state.reminded, roleGapAt: at } };
+    case 'PostmortemReminded':
+      return { ...next, reminded: { ...state.reminded, postmortemAt: at } };
   }
 }
 

@@ -13,6 +13,8 @@ import { incidentRoutes } from './routes/incidents.js';
 import { roleRoutes } from './routes/roles.js';
 import { timelineRoutes } from './routes/timeline.js';
 import { updateRoutes } from './routes/updates.js';
+import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
+import { AlertInbox } from '../processors/alert-inbox.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -34,6 +36,9 @@ function nulCharacterAt(root: unknown): string | null {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) return path || '(body)';
+    } else if (Buffer.isBuffer(value)) {
+      // Raw bytes (alert intake) are stored as bytes; what is read from them is cleaned where it is read.
+      continue;
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`]);
     } else if (value !== null && typeof value === 'object') {
@@ -41,6 +46,12 @@ function nulCharacterAt(root: unknown): string | null {
     }
   }
   return null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alertInbox: AlertInbox;
+  }
 }
 
 export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
@@ -79,6 +90,13 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
   });
 
   await app.register(healthRoutes, deps);
+  const inbox = new AlertInbox(deps, app.log);
+  app.decorate('alertInbox', inbox);
+  // Deliveries a crash or a failure left in the inbox are picked up again on start.
+  app.addHook('onReady', async () => inbox.wake());
+  app.addHook('onClose', () => inbox.close());
+  // Alert senders authenticate with their source's key, not a person's token: outside the person hook.
+  await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox });
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -91,6 +109,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(roleRoutes, deps);
       await api.register(timelineRoutes, deps);
       await api.register(updateRoutes, deps);
+      await api.register(alertRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -35,6 +35,12 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  ALERT_SOURCE_EXISTS: 409,
+  ALERT_GROUP_NOT_FOUND: 404,
+  ALERT_GROUP_NOT_OPEN: 409,
+  ALERT_GROUP_ACKNOWLEDGED: 409,
+  ALERT_GROUP_DECLARED: 409,
+  RATE_LIMITED: 429,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

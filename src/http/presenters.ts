@@ -6,6 +6,7 @@ import type { Config } from '../config/load.js';
 import type { Warning } from '../domain/commands.js';
 import { lifecycleState, type IncidentState, type StatusUpdate } from '../domain/state.js';
 import { isOverdue } from '../updates/rules.js';
+import { isUpdateDueSoon } from '../reminders/rules.js';
 import { assessRoles } from '../roles/rules.js';
 import { renderAnnouncement } from '../incidents/announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from '../updates/template.js';
@@ -13,6 +14,8 @@ import type { TimelineEntry } from '../timeline/view.js';
 import type { Person } from '../store/store.js';
 import { findSeverity, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
 import { formatDuration } from '../domain/time.js';
+import type { AlertGroup, AlertSource, StoredAlert } from '../store/alerts.js';
+import { suggestSeverity } from '../alerts/assess.js';
 
 export const incidentId = (number: number) => `INC-${number}`;
 
@@ -81,6 +84,7 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     warnings: uniqueWarnings([...assessment.warnings, ...(options.warnings ?? [])]),
     lastUpdate: state.lastUpdate ? presentUpdate(state, state.lastUpdate) : null,
     nextUpdateBy: state.phase === 'active' ? state.nextUpdateBy : null,
+    updateDue: isUpdateDueSoon(state, options.now, config.reminders.dueSoonMs),
     overdue,
     overdueSince: overdue ? state.nextUpdateBy : null,
     postmortem: postmortemView(state, config.policy),
@@ -123,5 +127,53 @@ export function presentSeverity(level: SeverityLevel) {
     roles: level.roles,
     postmortem: level.postmortem,
     escalateTo: level.escalateTo,
+  };
+}
+
+export function presentAlertSource(source: AlertSource) {
+  return { id: source.id, name: source.name, type: source.type, createdBy: source.createdBy, createdAt: source.createdAt };
+}
+
+export function presentAlertGroup(group: AlertGroup, config: Config) {
+  return {
+    id: group.id,
+    source: { id: group.source.id, name: group.source.name, type: group.source.type },
+    groupKey: group.groupKey,
+    state: group.state,
+    title: group.title,
+    severity: group.severity,
+    suggestedSeverity: suggestSeverity(group.severity, config.policy),
+    suggestedComponents: [...group.suggestedComponents],
+    counts: { ...group.counts },
+    truncatedAlerts: group.truncatedAlerts,
+    firstSeenAt: group.firstSeenAt,
+    lastSeenAt: group.lastSeenAt,
+    commonLabels: { ...group.commonLabels },
+    differingLabels: { ...group.differingLabels },
+    acknowledgedBy: group.acknowledgedBy,
+    acknowledgedAt: group.acknowledgedAt,
+    secondsToAcknowledge: group.secondsToAcknowledge,
+    incident: group.incident === null ? null : incidentId(group.incident),
+    dismissedReason: group.dismissedReason,
+    dismissedBy: group.dismissedBy,
+    dismissedAt: group.dismissedAt,
+  };
+}
+
+export function presentAlert(alert: StoredAlert) {
+  return {
+    id: alert.id,
+    fingerprint: alert.fingerprint,
+    status: alert.status,
+    severity: alert.severity,
+    summary: alert.summary,
+    labels: { ...alert.labels },
+    annotations: { ...alert.annotations },
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+    generatorURL: alert.generatorUrl,
+    firstSeenAt: alert.firstSeenAt,
+    lastSeenAt: alert.lastSeenAt,
+    received: alert.received,
   };
 }

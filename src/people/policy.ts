@@ -14,6 +14,9 @@ export const PERMISSIONS = {
   'people.read': ['admin', 'responder', 'viewer'],
   'people.manage': ['admin'],
   'severities.read': ['admin', 'responder', 'viewer'],
+  'alerts.read': ['admin', 'responder', 'viewer'],
+  'alerts.respond': ['admin', 'responder'],
+  'alerts.sources': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -74,6 +74,107 @@ export function migrations(dialect: Dialect): MigrationProvider {
       async up(db: Kysely<unknown>) {
         // The READ_MODEL_VERSION the incidents rows were folded with; 0 makes the next start rebuild them.
         await sql`insert into counters (name, value) values ('read_model', 0)`.execute(db);
+      },
+    },
+    '0003_alerts': {
+      async up(db: Kysely<unknown>) {
+        const id = dialect === 'postgres' ? sql`bigserial` : 'integer';
+        const ref = dialect === 'postgres' ? 'bigint' : 'integer';
+        const serialKey = (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
+        await db.schema
+          .createTable('alert_sources')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // Deliveries as received (gzipped bytes), kept until processed: what was answered 2xx survives a crash.
+        await db.schema
+          .createTable('alert_inbox')
+          .addColumn('id', id, serialKey)
+          .addColumn('source', 'text', (c) => c.notNull().references('alert_sources.id'))
+          .addColumn('body', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addColumn('progress', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema
+          .createTable('alert_groups')
+          .addColumn('id', id, serialKey)
+          .addColumn('source', 'text', (c) => c.notNull().references('alert_sources.id'))
+          .addColumn('group_key', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text')
+          .addColumn('suggested_components', 'text', (c) => c.notNull())
+          .addColumn('common_labels', 'text', (c) => c.notNull())
+          .addColumn('differing_labels', 'text', (c) => c.notNull())
+          .addColumn('alerts', 'integer', (c) => c.notNull())
+          .addColumn('firing', 'integer', (c) => c.notNull())
+          .addColumn('resolved', 'integer', (c) => c.notNull())
+          .addColumn('received', 'integer', (c) => c.notNull())
+          .addColumn('truncated_alerts', 'integer', (c) => c.notNull())
+          .addColumn('first_seen_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('opened_at', 'text', (c) => c.notNull())
+          .addColumn('acknowledged_by', 'text')
+          .addColumn('acknowledged_at', 'text')
+          .addColumn('seconds_to_acknowledge', 'integer')
+          .addColumn('incident', 'integer', (c) => c.references('incidents.number'))
+          .addColumn('dismissed_reason', 'text')
+          .addColumn('dismissed_by', 'text')
+          .addColumn('dismissed_at', 'text')
+          .addUniqueConstraint('alert_groups_source_key', ['source', 'group_key'])
+          .execute();
+        await db.schema.createIndex('alert_groups_state_seen').on('alert_groups').columns(['state', 'last_seen_at']).execute();
+        await db.schema
+          .createTable('alerts')
+          .addColumn('id', id, serialKey)
+          .addColumn('group_id', ref, (c) => c.notNull().references('alert_groups.id'))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('fingerprint', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text')
+          .addColumn('summary', 'text')
+          .addColumn('labels', 'text', (c) => c.notNull())
+          .addColumn('annotations', 'text', (c) => c.notNull())
+          .addColumn('starts_at', 'text', (c) => c.notNull())
+          .addColumn('ends_at', 'text')
+          .addColumn('generator_url', 'text')
+          .addColumn('first_seen_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('received', 'integer', (c) => c.notNull())
+          // The inbox deliveries that last touched it and last changed its status.
+          .addColumn('seen_in', ref, (c) => c.notNull())
+          .addColumn('changed_in', ref, (c) => c.notNull())
+          .addUniqueConstraint('alerts_group_fingerprint', ['group_id', 'fingerprint'])
+          .execute();
+        await db.schema.createIndex('alerts_source_fingerprint').on('alerts').columns(['source', 'fingerprint']).execute();
+        await db.schema.createIndex('alerts_group_changed').on('alerts').columns(['group_id', 'changed_in']).execute();
+      },
+    },
+    '0004_reminders': {
+      async up(db: Kysely<unknown>) {
+        // The due moments of R4, R8 and R11, derived from each incident's state (src/reminders).
+        await db.schema
+          .createTable('reminders')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('incident', 'integer', (c) => c.notNull().references('incidents.number'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('due_at', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('fired_at', 'text')
+          .addColumn('outcome', 'text')
+          .addColumn('claimed_by', 'text')
+          .addColumn('claimed_until', 'text')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema.createIndex('reminders_unfired_due').on('reminders').columns(['fired_at', 'due_at']).execute();
+        await db.schema.createIndex('reminders_incident').on('reminders').column('incident').execute();
       },
     },
   };

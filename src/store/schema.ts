@@ -51,4 +51,81 @@ export interface Database {
     name: string;
     value: number;
   };
+  alert_sources: {
+    id: string;
+    name: string;
+    type: 'alertmanager' | 'events';
+    key_hash: string;
+    created_by: string;
+    created_at: string;
+  };
+  alert_inbox: {
+    id: Generated<number>;
+    source: string;
+    /** The body as received, gzipped. */
+    body: Buffer;
+    received_at: string;
+    /** Alerts of the body already applied, for a large body processed in steps. */
+    progress: Generated<number>;
+    attempts: Generated<number>;
+    last_error: string | null;
+  };
+  alert_groups: {
+    id: Generated<number>;
+    source: string;
+    group_key: string;
+    state: 'open' | 'acknowledged' | 'resolved' | 'dismissed';
+    title: string;
+    severity: string | null;
+    suggested_components: string;
+    common_labels: string;
+    differing_labels: string;
+    alerts: number;
+    firing: number;
+    resolved: number;
+    received: number;
+    truncated_alerts: number;
+    first_seen_at: string;
+    last_seen_at: string;
+    opened_at: string;
+    acknowledged_by: string | null;
+    acknowledged_at: string | null;
+    seconds_to_acknowledge: number | null;
+    incident: number | null;
+    dismissed_reason: string | null;
+    dismissed_by: string | null;
+    dismissed_at: string | null;
+  };
+  alerts: {
+    id: Generated<number>;
+    group_id: number;
+    source: string;
+    fingerprint: string;
+    status: 'firing' | 'resolved';
+    severity: string | null;
+    summary: string | null;
+    labels: string;
+    annotations: string;
+    starts_at: string;
+    ends_at: string | null;
+    generator_url: string | null;
+    first_seen_at: string;
+    last_seen_at: string;
+    received: number;
+    seen_in: number;
+    changed_in: number;
+  };
+  reminders: {
+    key: string;
+    incident: number;
+    kind: 'update_due_soon' | 'update_overdue' | 'overdue_escalation' | 'role_gap' | 'postmortem_owed';
+    due_at: string;
+    created_at: string;
+    fired_at: string | null;
+    outcome: 'fired' | 'skipped' | null;
+    claimed_by: string | null;
+    claimed_until: string | null;
+    attempts: Generated<number>;
+    last_error: string | null;
+  };
 }

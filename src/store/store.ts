@@ -12,6 +12,9 @@ import { migrations, type Dialect } from './migrations.js';
 import type { IncidentEvent, RecordedEvent } from '../domain/events.js';
 import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/state.js';
 import { DomainError } from '../domain/errors.js';
+import { AlertStore } from './alerts.js';
+import { ReminderStore } from './reminders.js';
+import type { DueMoment } from '../reminders/rules.js';
 
 export type OrgRole = 'admin' | 'responder' | 'viewer';
 
@@ -89,7 +92,19 @@ export class Repository {
   constructor(
     protected readonly db: Executor,
     readonly dialect: Dialect,
+    /** Inside `Store.transaction`: the due times of reminders this transaction adds, announced after commit. */
+    private readonly scheduled: string[] | null = null,
   ) {}
+
+  /** The reminders' schedule (R4, R8, R11), in the same transaction. */
+  get reminders(): ReminderStore {
+    return new ReminderStore(this.db, this.dialect);
+  }
+
+  /** Alert sources, the intake inbox, groups and alerts, in the same transaction. */
+  get alerts(): AlertStore {
+    return new AlertStore(this.db, this.dialect);
+  }
 
   async countPeople(): Promise<number> {
     const row = await this.db.selectFrom('people').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
@@ -196,9 +211,11 @@ export class Repository {
 
   /**
    * Appends events and replaces the read model, refusing if another writer got there
-   * first (the unique (incident, seq) key and the version check both guard it).
+   * first (the unique (incident, seq) key and the version check both guard it). The
+   * incident's reminders become `deadlines` (what its new state makes due) in the same
+   * transaction: every change moves or cancels them here, in one place.
    */
-  async append(expectedVersion: number, recorded: RecordedEvent[], state: IncidentState): Promise<void> {
+  async append(expectedVersion: number, recorded: RecordedEvent[], state: IncidentState, deadlines: DueMoment[]): Promise<void> {
     if (recorded.length === 0) return;
     const row = incidentRow(state, recorded[recorded.length - 1]!.recordedAt);
     if (expectedVersion === 0) {
@@ -226,6 +243,13 @@ export class Repository {
         })),
       )
       .execute();
+    await this.syncReminders(state.number, deadlines, row.updated_at);
+  }
+
+  /** Replaces the incident's reminders with `deadlines` (see `ReminderStore.sync`). */
+  async syncReminders(incident: number, deadlines: DueMoment[], at: string): Promise<void> {
+    const added = await this.reminders.sync(incident, deadlines, at);
+    this.scheduled?.push(...added);
   }
 
   /**
@@ -331,13 +355,30 @@ export class Store extends Repository {
 
   /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
-    const run = () => this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect)));
+    const run = async () => {
+      const scheduled: string[] = [];
+      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, scheduled)));
+      if (scheduled.length) this.announceScheduled(scheduled.reduce((a, b) => (b < a ? b : a)));
+      return result;
+    };
     try {
       return await run();
     } catch (error) {
       if (this.dialect === 'postgres' && isUniqueViolation(error)) return run();
       throw error;
     }
+  }
+
+  private readonly scheduledListeners = new Set<(dueAt: string) => void>();
+
+  /** Calls `listener` after each commit that added reminders, with the earliest due time added (this instance's writes only). */
+  onReminderScheduled(listener: (dueAt: string) => void): () => void {
+    this.scheduledListeners.add(listener);
+    return () => this.scheduledListeners.delete(listener);
+  }
+
+  private announceScheduled(dueAt: string): void {
+    for (const listener of this.scheduledListeners) listener(dueAt);
   }
 
   async ping(): Promise<void> {

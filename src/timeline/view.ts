@@ -21,6 +21,11 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'status_changed',
   'resolved',
   'postmortem_assigned',
+  'update_due_soon',
+  'update_overdue',
+  'overdue_escalated',
+  'role_gap_nudged',
+  'postmortem_reminded',
 ] as const;
 export type AutomaticEntryKind = (typeof AUTOMATIC_ENTRY_KINDS)[number];
 export type EntryKind = ManualEntryKind | AutomaticEntryKind;
@@ -44,6 +49,17 @@ export interface TimelineEntry {
 function sentence(text: string): string {
   return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
+
+/** `no update since 14:32 UTC` or `no update yet`. */
+function silence(lastUpdateAt: string | null): string {
+  return lastUpdateAt ? `no update since ${hhmmUtc(lastUpdateAt)} UTC` : 'no update yet';
+}
+
+const GAP_LABELS: Record<string, string> = {
+  COMMS_LEAD_MISSING: 'no Comms Lead',
+  SCRIBE_MISSING: 'no Scribe',
+  ROLES_NOT_DISTINCT: 'the IC, Comms Lead and Scribe are not three different people',
+};
 
 function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
   switch (event.type) {
@@ -95,6 +111,30 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
       return {
         kind: 'postmortem_assigned',
         text: `Postmortem owned by @${event.owner}, scheduled for ${utcMinute(event.scheduledFor)}.`,
+      };
+    case 'UpdateDueSoon':
+      return { kind: 'update_due_soon', text: `Update due soon: next update promised by ${hhmmUtc(event.promisedBy)} UTC (${silence(event.lastUpdateAt)}).` };
+    case 'UpdateOverdue':
+      return {
+        kind: 'update_overdue',
+        text: `Update overdue: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.`,
+      };
+    case 'OverdueEscalated':
+      return {
+        kind: 'overdue_escalated',
+        text: `Overdue escalated${event.escalation > 1 ? ` (${event.escalation})` : ''}: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.${
+          event.escalateTo.length ? ` Escalation list: ${event.escalateTo.map((h) => `@${h}`).join(', ')}.` : ''
+        }`,
+      };
+    case 'RoleGapNudged':
+      return {
+        kind: 'role_gap_nudged',
+        text: `Role gap: ${event.gaps.map((g) => GAP_LABELS[g] ?? g).join('; ')}. @${event.commander}, fill the roles.`,
+      };
+    case 'PostmortemReminded':
+      return {
+        kind: 'postmortem_reminded',
+        text: `Postmortem owed since ${utcMinute(event.resolvedAt)}: @${event.commander}, give it an owner and a date.`,
       };
   }
 }

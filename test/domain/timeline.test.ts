@@ -214,6 +214,10 @@ describe('R9: every change lands on the timeline automatically, with time and ac
       by: 'priya',
     },
     { event: { type: 'StatusChanged', from: 'investigating', to: 'identified' }, by: 'priya' },
+    { event: { type: 'UpdateDueSoon', promisedBy: minutes(46), lastUpdateAt: minutes(15) }, by: 'system' },
+    { event: { type: 'UpdateOverdue', promisedBy: minutes(46), lastUpdateAt: minutes(15) }, by: 'system' },
+    { event: { type: 'OverdueEscalated', promisedBy: minutes(46), lastUpdateAt: minutes(15), escalation: 2, escalateTo: ['vp-eng'] }, by: 'system' },
+    { event: { type: 'RoleGapNudged', commander: 'lee', gaps: ['COMMS_LEAD_MISSING', 'ROLES_NOT_DISTINCT'] }, by: 'system' },
     {
       event: {
         type: 'StatusUpdatePosted',
@@ -230,6 +234,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     { event: { type: 'CommanderOffered', handoffId: 'h90', from: 'lee', to: 'sam', supersedes: null }, by: 'lee' },
     { event: { type: 'CommanderOfferLapsed', handoffId: 'h90', from: 'lee', to: 'sam' }, by: 'lee' },
     { event: { type: 'IncidentResolved', postmortemRequired: true }, by: 'lee' },
+    { event: { type: 'PostmortemReminded', commander: 'lee', resolvedAt: minutes(25) }, by: 'system' },
     { event: { type: 'PostmortemAssigned', owner: 'lee', scheduledFor: '2026-06-09T15:00:00.000Z' }, by: 'lee' },
   ];
   const events = given(...steps).events;
@@ -252,11 +257,19 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['commander_hands_on', 'Incident Commander @lee went hands-on (added as SME): hand off IC first.'],
     ['update_posted', 'Public update posted (Identified): ~30% of checkouts failing. Next update by 15:00 UTC.'],
     ['status_changed', 'Status Investigating → Identified.'],
+    ['update_due_soon', 'Update due soon: next update promised by 15:00 UTC (no update since 14:29 UTC).'],
+    ['update_overdue', 'Update overdue: no update since 14:29 UTC, promised by 15:00 UTC.'],
+    ['overdue_escalated', 'Overdue escalated (2): no update since 14:29 UTC, promised by 15:00 UTC. Escalation list: @vp-eng.'],
+    [
+      'role_gap_nudged',
+      'Role gap: no Comms Lead; the IC, Comms Lead and Scribe are not three different people. @lee, fill the roles.',
+    ],
     ['update_posted', 'Internal update posted (Monitoring): Recovering.'],
     ['status_changed', 'Status Identified → Monitoring.'],
     ['role_offered', '@lee offered Incident Commander to @sam.'],
     ['role_offer_lapsed', 'The offer of Incident Commander to @sam lapsed: the incident resolved first.'],
     ['resolved', 'Resolved. A postmortem is owed.'],
+    ['postmortem_reminded', 'Postmortem owed since 2026-06-06 14:39 UTC: @lee, give it an owner and a date.'],
     ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09 15:00 UTC.'],
   ];
 
@@ -277,6 +290,11 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     StatusChanged: 'status_changed',
     IncidentResolved: 'resolved',
     PostmortemAssigned: 'postmortem_assigned',
+    UpdateDueSoon: 'update_due_soon',
+    UpdateOverdue: 'update_overdue',
+    OverdueEscalated: 'overdue_escalated',
+    RoleGapNudged: 'role_gap_nudged',
+    PostmortemReminded: 'postmortem_reminded',
   };
 
   it('R9: the history covers every event type', () => {

@@ -138,7 +138,8 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A port free right now on 127.0.0.1 (and so, until someone takes it, one nothing listens on). */
+export async function freePort(): Promise<number> {
   const net = await import('node:net');
   return new Promise((resolvePort, reject) => {
     const server = net.createServer();

@@ -1,0 +1,420 @@
+/**
+ * Alert storm (issue 6, "How fast"). On 127.0.0.1 only, bounded, stops by itself:
+ *
+ * 1. 20,000 alerts = 400 Alertmanager webhook (v4) posts of 50, from 2,000 distinct label
+ *    sets in 20 groups (each alert repeated ~10 times), posted by 32 concurrent clients to
+ *    one server process on SQLite, then on PostgreSQL when INCIDENT_TEST_DATABASE_URL (or
+ *    DATABASE_URL) is set. Prints alerts/s accepted, the p99 answer time, and, read back
+ *    from the API once the inbox has drained, the number of groups (must be 20) and of
+ *    distinct alerts (must be 2,000).
+ * 2. The same 20,000 alerts posted the same way to a local Alertmanager's /api/v2/alerts
+ *    (in memory, no receiver): its alerts/s, and the ratio ours / Alertmanager.
+ * 3. One 8 MB, 20,000-alert webhook body: the answer time, and the time until all 20,000
+ *    alerts are readable from the API (and the answer time of its repeat).
+ *
+ * Exit code 0 when every "must" holds, 1 otherwise.
+ */
+import { performance } from 'node:perf_hooks';
+import { execFileSync } from 'node:child_process';
+import { ADMIN_TOKEN, PG_URL, freshDatabase, startServerProcess, type Database, type ServerProcess, type StoreKind } from '../test/support/harness.js';
+import {
+  ALERTMANAGER_BIN,
+  FIRING_ENDS_AT,
+  fingerprint,
+  hasAlertmanager,
+  startAlertmanager,
+  webhookBody,
+  type PostableAlert,
+  type WebhookAlert,
+} from '../test/support/alertmanager.js';
+
+const GROUPS = 20;
+const PER_GROUP = 100; // 2,000 distinct label sets
+const POSTS = 400;
+const PER_POST = 50; // 20,000 alerts
+const CLIENTS = 32;
+const BIG_ALERTS = 20_000;
+const BIG_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 180_000;
+const OVERALL_LIMIT_MS = 15 * 60_000;
+
+interface Group {
+  id: string | number;
+  source: { id: string | number };
+  groupKey: string;
+  counts: { alerts: number; firing: number; resolved: number; received: number };
+  alerts?: { fingerprint?: string | null; labels?: Record<string, string> }[];
+}
+
+interface Posted {
+  seconds: number;
+  alertsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  throttled: number;
+  failures: string[];
+}
+
+interface StoreResult extends Posted {
+  store: StoreKind;
+  drainedAfter: number | null;
+  groups: number;
+  distinct: number;
+  received: number;
+  big: { bytes: number; answerMs: number; status: number; readableAfter: number | null; repeatMs: number; repeatStatus: number };
+  ok: boolean;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+// ---------------------------------------------------------------- the workload
+
+const STARTS_AT = new Date(Date.now() - 10 * 60_000).toISOString();
+
+function labelSet(group: number, index: number): Record<string, string> {
+  return {
+    alertname: `StormGroup${String(group).padStart(2, '0')}`,
+    severity: group % 4 === 0 ? 'critical' : 'warning',
+    service: `service-${group}`,
+    job: 'node-exporter',
+    region: ['eu-west-1', 'us-east-1', 'ap-south-1'][index % 3]!,
+    instance: `host-${group}-${String(index).padStart(3, '0')}.prod.example:9100`,
+  };
+}
+
+function webhookAlert(labels: Record<string, string>, description = ''): WebhookAlert {
+  return {
+    status: 'firing',
+    labels,
+    annotations: { summary: `${labels.alertname} on ${labels.instance}`, ...(description ? { description } : {}) },
+    startsAt: STARTS_AT,
+    endsAt: FIRING_ENDS_AT,
+    generatorURL: 'http://prometheus.example:9090/graph?g0.expr=up%3D%3D0',
+    fingerprint: fingerprint(labels),
+  };
+}
+
+/** 400 posts of 50: post k of group g carries 50 consecutive of its 100 label sets from offset 37k (mod 100). */
+export function stormPosts(): { group: number; labels: Record<string, string>[] }[] {
+  const posts: { group: number; labels: Record<string, string>[] }[] = [];
+  const perGroup = POSTS / GROUPS;
+  for (let k = 0; k < perGroup; k++)
+    for (let g = 0; g < GROUPS; g++) {
+      const offset = (k * 37) % PER_GROUP;
+      posts.push({ group: g, labels: Array.from({ length: PER_POST }, (_, j) => labelSet(g, (offset + j) % PER_GROUP)) });
+    }
+  const distinct = new Set(posts.flatMap((p) => p.labels.map((l) => l.instance)));
+  if (posts.length !== POSTS || distinct.size !== GROUPS * PER_GROUP) throw new Error(`workload: ${posts.length} posts, ${distinct.size} label sets`);
+  return posts;
+}
+
+/** One group of 20,000 distinct alerts, padded to 8 MiB as Alertmanager would send it. */
+function bigBody(): string {
+  const labels = Array.from({ length: BIG_ALERTS }, (_, i) => ({
+    alertname: 'BigStorm',
+    severity: 'critical',
+    service: 'checkout',
+    job: 'kubernetes-pods',
+    namespace: 'shop',
+    pod: `checkout-${(i * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}-${i}`,
+    instance: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:8080`,
+  }));
+  const build = (description: string) => JSON.stringify(webhookBody({ alertname: 'BigStorm' }, labels.map((l) => webhookAlert(l, description))));
+  const bare = Buffer.byteLength(build(''));
+  const sentence = 'Pod restarted repeatedly in the last 10 minutes; check recent deploys and the node it runs on. ';
+  const pad = Math.max(0, Math.ceil((BIG_BYTES - bare) / BIG_ALERTS) - 20);
+  return build(sentence.repeat(Math.ceil(pad / sentence.length)).slice(0, pad));
+}
+
+// ---------------------------------------------------------------- posting
+
+/** Posts every body with `CLIENTS` workers; a 429 waits its Retry-After and goes again (counted). */
+async function postAll(bodies: string[], alertsEach: number, send: (body: string) => Promise<Response>): Promise<Posted> {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let throttled = 0;
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= bodies.length) return;
+      for (let attempt = 1; ; attempt++) {
+        const t0 = performance.now();
+        let res: Response;
+        try {
+          res = await send(bodies[i]!);
+          await res.arrayBuffer();
+        } catch (error) {
+          failures.push(`post ${i}: ${(error as Error).message}`);
+          break;
+        }
+        latencies.push(performance.now() - t0);
+        if (res.status === 429 && attempt < 50) {
+          throttled++;
+          await sleep(Math.max(50, Number(res.headers.get('retry-after') ?? '1') * 1000));
+          continue;
+        }
+        if (res.status < 200 || res.status > 299) failures.push(`post ${i}: HTTP ${res.status}`);
+        break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    seconds,
+    alertsPerSecond: (bodies.length * alertsEach) / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? 0,
+    throttled,
+    failures,
+  };
+}
+
+async function api<T>(server: ServerProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Every group of `sourceId`, whatever its state. */
+async function groupsOf(server: ServerProcess, sourceId: string | number): Promise<Group[]> {
+  const lists = await Promise.all(['open', 'acknowledged', 'resolved'].map((state) => api<Group[]>(server, 'GET', `/alerts?state=${state}`)));
+  return lists.flat().filter((g) => String(g.source.id) === String(sourceId));
+}
+
+// ---------------------------------------------------------------- one store
+
+async function runStore(kind: StoreKind, posts: { group: number; labels: Record<string, string>[] }[], big: string): Promise<StoreResult> {
+  const db: Database = await freshDatabase(kind);
+  const server = await startServerProcess(db);
+  running.add(server);
+  try {
+    const source = await api<{ id: string | number; key: string }>(server, 'POST', '/alert-sources', { name: `storm-${kind}`, type: 'alertmanager' });
+    const bodies = posts.map((p) => JSON.stringify(webhookBody({ alertname: p.labels[0]!.alertname! }, p.labels.map((l) => webhookAlert(l)))));
+    const send = (body: string) =>
+      fetch(`${server.url}/api/v1/alerts/alertmanager`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${source.key}`, 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(60_000),
+      });
+
+    process.stdout.write(`  ${kind}: posting ${fmt(POSTS)} × ${PER_POST} alerts with ${CLIENTS} clients… `);
+    const t0 = performance.now();
+    const posted = await postAll(bodies, PER_POST, send);
+    process.stdout.write(`${fmt(posted.seconds, 2)} s; waiting for the inbox to drain… `);
+
+    // Drained: 20 groups holding 2,000 alerts, and every delivery counted (`received` counts deliveries per group,
+    // or alerts received, depending on the server); failing both, once the counts have stopped moving for 3 s.
+    let groups: Group[] = [];
+    let drainedAfter: number | null = null;
+    let lastReceived = -1;
+    let lastChange = performance.now();
+    const deadline = Date.now() + DRAIN_LIMIT_MS;
+    while (Date.now() < deadline) {
+      groups = await groupsOf(server, source.id);
+      const distinct = groups.reduce((n, g) => n + g.counts.alerts, 0);
+      const received = groups.reduce((n, g) => n + g.counts.received, 0);
+      if (received !== lastReceived) {
+        lastReceived = received;
+        lastChange = performance.now();
+      }
+      if (groups.length === GROUPS && distinct === GROUPS * PER_GROUP) {
+        if (received === POSTS || received === POSTS * PER_POST) {
+          drainedAfter = (performance.now() - t0) / 1000;
+          break;
+        }
+        if (performance.now() - lastChange > 3_000) {
+          drainedAfter = (lastChange - t0) / 1000;
+          break;
+        }
+      }
+      await sleep(50);
+    }
+    process.stdout.write(drainedAfter === null ? 'NOT drained\n' : `drained after ${fmt(drainedAfter, 2)} s\n`);
+
+    // Read back each group in full: the distinct alerts are what the API holds, not what the counters say.
+    const details = await Promise.all(groups.map((g) => api<Group>(server, 'GET', `/alerts/${encodeURIComponent(String(g.id))}`)));
+    const distinct = new Set(details.flatMap((g) => (g.alerts ?? []).map((a) => a.fingerprint ?? JSON.stringify(a.labels)))).size;
+    const received = groups.reduce((n, g) => n + g.counts.received, 0);
+
+    process.stdout.write(`  ${kind}: one ${fmt(Buffer.byteLength(big) / 1024 / 1024, 1)} MiB body of ${fmt(BIG_ALERTS)} alerts… `);
+    const bigStart = performance.now();
+    const bigRes = await send(big);
+    await bigRes.arrayBuffer();
+    const answerMs = performance.now() - bigStart;
+    let readableAfter: number | null = null;
+    const bigDeadline = Date.now() + DRAIN_LIMIT_MS;
+    while (Date.now() < bigDeadline) {
+      const found = (await groupsOf(server, source.id)).find((g) => g.groupKey.includes('BigStorm'));
+      if (found && found.counts.alerts === BIG_ALERTS) {
+        readableAfter = (performance.now() - bigStart) / 1000;
+        break;
+      }
+      await sleep(100);
+    }
+    // Alertmanager re-sends the same snapshot every group_interval: the repeat must be a cheap no-op.
+    const repeatStart = performance.now();
+    const repeatRes = await send(big);
+    await repeatRes.arrayBuffer();
+    const repeatMs = performance.now() - repeatStart;
+    process.stdout.write(`answered ${bigRes.status} in ${fmt(answerMs)} ms, ${readableAfter === null ? 'NOT all readable' : `all readable after ${fmt(readableAfter, 2)} s`}\n`);
+
+    const ok =
+      posted.failures.length === 0 &&
+      groups.length === GROUPS &&
+      distinct === GROUPS * PER_GROUP &&
+      bigRes.ok &&
+      readableAfter !== null &&
+      repeatRes.ok;
+    if (!ok) {
+      for (const f of posted.failures.slice(0, 5)) console.error(`    ${f}`);
+      console.error(`    server log (tail):\n${server.output().slice(-2000)}`);
+    }
+    return {
+      store: kind,
+      ...posted,
+      drainedAfter,
+      groups: groups.length,
+      distinct,
+      received,
+      big: { bytes: Buffer.byteLength(big), answerMs, status: bigRes.status, readableAfter, repeatMs, repeatStatus: repeatRes.status },
+      ok,
+    };
+  } finally {
+    await server.stop();
+    running.delete(server);
+    await db.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------- Alertmanager
+
+export async function runAlertmanager(posts: { group: number; labels: Record<string, string>[] }[]): Promise<(Posted & { version: string }) | string> {
+  if (!hasAlertmanager()) return `skipped: ${ALERTMANAGER_BIN} is missing (apt-get install prometheus-alertmanager)`;
+  const version = /version (\S+)/.exec(execFileSync(ALERTMANAGER_BIN, ['--version'], { encoding: 'utf8' }))?.[1] ?? '?';
+  // No receiver: Alertmanager only takes the alerts in, as in the issue's "about 30,000 alerts/s on one core, in memory".
+  const am = await startAlertmanager(`
+route:
+  receiver: blackhole
+  group_by: [alertname]
+  group_wait: 30s
+  group_interval: 5m
+  repeat_interval: 4h
+receivers:
+  - name: blackhole
+`);
+  running.add(am);
+  try {
+    const bodies = posts.map((p) =>
+      JSON.stringify(
+        p.labels.map(
+          (labels): PostableAlert => ({
+            labels,
+            annotations: { summary: `${labels.alertname} on ${labels.instance}` },
+            startsAt: STARTS_AT,
+            generatorURL: 'http://prometheus.example:9090/graph?g0.expr=up%3D%3D0',
+          }),
+        ),
+      ),
+    );
+    process.stdout.write(`  alertmanager ${version}: posting ${fmt(POSTS)} × ${PER_POST} alerts to /api/v2/alerts with ${CLIENTS} clients… `);
+    const posted = await postAll(bodies, PER_POST, (body) =>
+      fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) }),
+    );
+    process.stdout.write(`${fmt(posted.seconds, 2)} s\n`);
+    return { ...posted, version };
+  } finally {
+    await am.stop();
+    running.delete(am);
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const running = new Set<{ stop(): Promise<void> }>();
+
+async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop().catch(() => undefined)));
+}
+
+export async function main(args: string[]): Promise<number> {
+  if (args.length) {
+    console.error(`alert-storm takes no arguments (got ${args.join(' ')}); PostgreSQL runs when INCIDENT_TEST_DATABASE_URL or DATABASE_URL is set.`);
+    return 2;
+  }
+  const guard = setTimeout(() => {
+    console.error(`alert-storm: still running after ${OVERALL_LIMIT_MS / 60_000} minutes; stopping.`);
+    void stopAll().finally(() => process.exit(1));
+  }, OVERALL_LIMIT_MS);
+  guard.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+
+  const posts = stormPosts();
+  const big = bigBody();
+  const stores: StoreKind[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  console.log(
+    `alert-storm: ${fmt(POSTS * PER_POST)} alerts = ${POSTS} Alertmanager webhook posts of ${PER_POST}, ${fmt(GROUPS * PER_GROUP)} distinct label sets in ${GROUPS} groups, ${CLIENTS} concurrent clients, 127.0.0.1, Node ${process.version}`,
+  );
+  if (!PG_URL) console.log('  (PostgreSQL: skipped; set INCIDENT_TEST_DATABASE_URL or DATABASE_URL to run it)');
+
+  try {
+    const results: StoreResult[] = [];
+    for (const kind of stores) results.push(await runStore(kind, posts, big));
+    const am = await runAlertmanager(posts);
+
+    console.log('');
+    const rows: string[][] = [['', 'alerts/s', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'received', 'ratio vs AM']];
+    for (const r of results)
+      rows.push([
+        r.store,
+        fmt(r.alertsPerSecond),
+        fmt(r.p50, 1),
+        fmt(r.p99, 1),
+        fmt(r.max, 1),
+        fmt(r.throttled),
+        r.drainedAfter === null ? 'never' : fmt(r.drainedAfter, 2),
+        `${r.groups}${r.groups === GROUPS ? '' : ` (must be ${GROUPS})`}`,
+        `${fmt(r.distinct)}${r.distinct === GROUPS * PER_GROUP ? '' : ` (must be ${fmt(GROUPS * PER_GROUP)})`}`,
+        fmt(r.received),
+        typeof am === 'string' ? '-' : `${fmt(r.alertsPerSecond / am.alertsPerSecond, 2)}×`,
+      ]);
+    if (typeof am !== 'string')
+      rows.push([`alertmanager ${am.version}`, fmt(am.alertsPerSecond), fmt(am.p50, 1), fmt(am.p99, 1), fmt(am.max, 1), '-', '-', '-', '-', '-', '1.00×']);
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+    if (typeof am === 'string') console.log(`  alertmanager: ${am}`);
+
+    console.log('');
+    for (const r of results)
+      console.log(
+        `  8 MB body, ${r.store}: ${fmt(r.big.bytes / 1024 / 1024, 2)} MiB, ${fmt(BIG_ALERTS)} alerts: answered ${r.big.status} in ${fmt(r.big.answerMs)} ms; ` +
+          `all ${fmt(BIG_ALERTS)} readable after ${r.big.readableAfter === null ? 'NEVER (limit reached)' : `${fmt(r.big.readableAfter, 2)} s`}; ` +
+          `the same body again answered ${r.big.repeatStatus} in ${fmt(r.big.repeatMs)} ms`,
+      );
+    const failed = results.filter((r) => !r.ok);
+    console.log('');
+    console.log(failed.length ? `FAILED on ${failed.map((r) => r.store).join(', ')}` : 'OK: 20 groups and 2,000 distinct alerts on every store; the 8 MB body arrived whole.');
+    return failed.length ? 1 : 0;
+  } finally {
+    clearTimeout(guard);
+    await stopAll();
+  }
+}

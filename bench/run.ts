@@ -1,0 +1,24 @@
+/**
+ * `npm run bench -- <name>`: runs one benchmark (the `prebench` script builds dist/ first).
+ *
+ *   alert-storm   issue 6 "How fast": 20,000 alerts from 32 clients on SQLite, then PostgreSQL
+ *                 (INCIDENT_TEST_DATABASE_URL or DATABASE_URL), beside a local Alertmanager,
+ *                 and one 8 MB webhook body end to end.
+ */
+const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
+  'alert-storm': () => import('./alert-storm.js'),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || !(name in BENCHES)) {
+  console.error(`usage: npm run bench -- <name>\nbenchmarks: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+// Each server process is given its store explicitly: PostgreSQL comes from INCIDENT_TEST_DATABASE_URL
+// (or DATABASE_URL), and a DATABASE_URL left in the environment must not turn the SQLite run into a second PostgreSQL one.
+if (!process.env.INCIDENT_TEST_DATABASE_URL && process.env.DATABASE_URL) process.env.INCIDENT_TEST_DATABASE_URL = process.env.DATABASE_URL;
+delete process.env.DATABASE_URL;
+
+const bench = await BENCHES[name]!();
+process.exit(await bench.main(rest));

@@ -1,0 +1,19 @@
+/** What the alert commands share: finding a group, and who an alert source acts as. */
+import type { CommandContext } from './context.js';
+import type { Person } from '../store/store.js';
+import type { AlertGroup, AlertSource } from '../store/alerts.js';
+import { DomainError } from '../domain/errors.js';
+
+export async function loadAlertGroup(ctx: Pick<CommandContext, 'tx'>, id: number): Promise<AlertGroup> {
+  const group = await ctx.tx.alerts.getGroup(id, true);
+  if (!group) throw new DomainError('ALERT_GROUP_NOT_FOUND', `There is no alert group ${id}.`, { field: 'groupId' });
+  return group;
+}
+
+/**
+ * An alert source writes to an incident's timeline as `alerts:<name>`. It is not a
+ * person and cannot sign in: the name cannot be a handle, and it exists only here.
+ */
+export function sourceActor(source: AlertSource): Person {
+  return { handle: `alerts:${source.name}`, name: source.name, email: null, role: 'responder', chat: {}, createdAt: source.createdAt };
+}

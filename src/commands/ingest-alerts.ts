@@ -1,0 +1,93 @@
+/**
+ * Intake: applying a stored delivery (see src/processors/alert-inbox.ts) to alerts and
+ * their group. Deduplicates, reassesses the group, moves its state, and puts what
+ * changed onto the timeline of an open incident that owns the group instead of paging.
+ */
+import type { Config } from '../config/load.js';
+import type { Repository } from '../store/store.js';
+import type { AlertSource } from '../store/alerts.js';
+import type { Alert } from '../alerts/alert.js';
+import type { ValidEvent } from '../alerts/events.js';
+import { dedupe } from '../alerts/dedup.js';
+import { assessGroup } from '../alerts/assess.js';
+import { acknowledgement, afterIntake } from '../alerts/group.js';
+import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../alerts/observations.js';
+import { addTimelineEntry } from './add-timeline-entry.js';
+import { sourceActor } from './alert-group.js';
+
+export interface IntakeContext {
+  tx: Repository;
+  config: Config;
+  now: string;
+  source: AlertSource;
+  /** The inbox row: its id orders deliveries, its time is when the alerts were seen. */
+  delivery: { id: number; receivedAt: string };
+}
+
+/** Adds or updates some alerts of a delivery in their group (one step of a large body). */
+export async function applyAlerts(ctx: IntakeContext, groupKey: string, alerts: Alert[]): Promise<void> {
+  const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
+  await merge(ctx, group.id, alerts);
+}
+
+/** After every step of a delivery: the group reassessed, its state moved, the incident told. */
+export async function settleAlerts(ctx: IntakeContext, groupKey: string, truncatedAlerts: number | null): Promise<void> {
+  const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
+  await settle(ctx, group.id, truncatedAlerts);
+}
+
+export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promise<void> {
+  const known = await ctx.tx.alerts.alertByFingerprint(ctx.source.id, event.dedupKey);
+  switch (event.action) {
+    case 'trigger': {
+      // A dedup key stays in the group it first landed in, whatever the event now says.
+      const group = known ? known.groupId : (await ctx.tx.alerts.ensureGroup(ctx.source.id, event.groupKey!, ctx.delivery.receivedAt)).id;
+      await merge(ctx, group, [event.alert!]);
+      return settle(ctx, group, null);
+    }
+    case 'resolve':
+      // PagerDuty drops a resolve for a key it never saw; so do we.
+      if (!known) return;
+      await merge(ctx, known.groupId, [{ ...known, status: 'resolved', endsAt: ctx.delivery.receivedAt }]);
+      return settle(ctx, known.groupId, null);
+    case 'acknowledge': {
+      const group = known && (await ctx.tx.alerts.getGroup(known.groupId, true));
+      if (group && group.state === 'open')
+        await ctx.tx.alerts.changeGroup(group.id, { state: 'acknowledged', ...acknowledgement(group, sourceActor(ctx.source).handle, ctx.delivery.receivedAt) });
+      return;
+    }
+  }
+}
+
+async function merge(ctx: IntakeContext, groupId: number, alerts: Alert[]): Promise<void> {
+  const { id, receivedAt } = ctx.delivery;
+  const known = await ctx.tx.alerts.knownAlerts(groupId, alerts.map((a) => a.fingerprint));
+  const fresh: Alert[] = [];
+  const repeats: string[] = [];
+  for (const outcome of dedupe(alerts, known, id)) {
+    if (outcome.kind === 'new') fresh.push(outcome.alert);
+    else if (outcome.kind === 'changed') await ctx.tx.alerts.changeAlert(groupId, outcome.alert, id, receivedAt);
+    else if (outcome.kind === 'repeat') repeats.push(outcome.alert.fingerprint);
+  }
+  await ctx.tx.alerts.insertAlerts(groupId, ctx.source.id, fresh, id, receivedAt);
+  await ctx.tx.alerts.touchAlerts(groupId, repeats, id, receivedAt);
+}
+
+async function settle(ctx: IntakeContext, groupId: number, truncatedAlerts: number | null): Promise<void> {
+  const { id, receivedAt } = ctx.delivery;
+  const group = (await ctx.tx.alerts.getGroup(groupId, true))!;
+  const assessment = assessGroup(await ctx.tx.alerts.alertFacts(groupId), ctx.config.components);
+  await ctx.tx.alerts.assessGroup(groupId, assessment, receivedAt, truncatedAlerts);
+  const incident = group.incident === null ? null : await ctx.tx.loadIncident(group.incident, true);
+  const incidentOpen = incident?.phase === 'active';
+  const changed = await ctx.tx.alerts.changedBy(groupId, id, MAX_ALERT_ENTRIES);
+  const change = afterIntake(group, { firing: assessment.counts.firing, newlyFiring: changed.firing, incidentOpen, now: receivedAt });
+  await ctx.tx.alerts.changeGroup(groupId, change);
+  if (!incidentOpen || changed.total === 0) return;
+
+  const asSource = { tx: ctx.tx, config: ctx.config, now: ctx.now, actor: sourceActor(ctx.source) };
+  for (const alert of changed.alerts)
+    await addTimelineEntry(asSource, group.incident!, { kind: 'observation', text: alertObservation(alert), at: observedAt(alert, ctx.now) });
+  if (changed.total > changed.alerts.length)
+    await addTimelineEntry(asSource, group.incident!, { kind: 'observation', text: moreAlertsObservation(changed.total - changed.alerts.length, groupId) });
+}

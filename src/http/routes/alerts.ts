@@ -1,0 +1,228 @@
+/**
+ * Alert intake (Alertmanager webhook v4, Events API v2) and the alert groups an on-call
+ * engineer acknowledges, declares or dismisses. The two intake routes authenticate by
+ * the source's key, not a person's token.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import rateLimit from '@fastify/rate-limit';
+import Type from 'typebox';
+import { actor, write, type HttpDeps } from '../context.js';
+import {
+  AlertGroupDetailSchema,
+  AlertGroupParams,
+  AlertGroupSchema,
+  AlertListQuery,
+  AlertSourceBody,
+  AlertSourceSchema,
+  DeclareFromAlertsBody,
+  DismissBody,
+  ErrorBody,
+  IncidentSchema,
+  NewAlertSourceSchema,
+} from '../schemas.js';
+import { presentAlert, presentAlertGroup, presentAlertSource } from '../presenters.js';
+import { incidentAnswer } from './incidents.js';
+import type { AlertSource } from '../../store/alerts.js';
+import type { AlertInbox } from '../../processors/alert-inbox.js';
+import { checkEvent } from '../../alerts/events.js';
+import { createAlertSource } from '../../commands/create-alert-source.js';
+import { acknowledgeAlertGroup } from '../../commands/acknowledge-alert-group.js';
+import { declareFromAlerts } from '../../commands/declare-from-alerts.js';
+import { dismissAlertGroup } from '../../commands/dismiss-alert-group.js';
+import { authorize } from '../../people/policy.js';
+import { hashToken } from '../../people/tokens.js';
+import { DomainError } from '../../domain/errors.js';
+
+export interface AlertDeps extends HttpDeps {
+  inbox: AlertInbox;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    alertSource: AlertSource | null;
+  }
+}
+
+/** A 20,000-alert Alertmanager group is an 8 MB body; Alertmanager re-sends a refused one forever. */
+const ALERTMANAGER_BODY_LIMIT = 16 * 1024 * 1024;
+/** Up to this size a delivery is processed before it is answered (a few hundred alerts). */
+const INLINE_BYTES = 256 * 1024;
+/** What PagerDuty itself accepts for one event. */
+const EVENT_BODY_LIMIT = 512 * 1024;
+
+function invalidEvent(reply: FastifyReply, errors: string[]) {
+  return reply.code(400).send({ status: 'invalid event', message: 'Event object is invalid', errors });
+}
+
+export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
+  const tags = ['alert intake'];
+  // Bodies arrive as bytes, whatever the Content-Type: stored as received, parsed at most once.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.decorateRequest('alertSource', null);
+  await app.register(rateLimit, { global: false });
+  // One budget per source, so a runaway sender is slowed down without starving the others.
+  const overLimit = app.createRateLimit({
+    max: deps.config.alerts.rateLimit.requests,
+    timeWindow: deps.config.alerts.rateLimit.windowMs,
+    keyGenerator: (request) => request.alertSource?.id ?? request.ip,
+  });
+  const throttle = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
+    const limit = await overLimit(request);
+    if (limit.isAllowed || !limit.isExceeded) return false;
+    reply.header('retry-after', String(limit.ttlInSeconds));
+    return true;
+  };
+  const sourceFor = async (key: string, type: AlertSource['type']) => {
+    const source = await deps.store.alerts.sourceByKeyHash(hashToken(key));
+    return source?.type === type ? source : null;
+  };
+
+  app.post(
+    '/alerts/alertmanager',
+    {
+      bodyLimit: ALERTMANAGER_BODY_LIMIT,
+      schema: { tags, summary: 'Prometheus Alertmanager webhook (version 4); Authorization: Bearer <source key>', security: [{ bearer: [] }] },
+      // Before the body is read: a wrong key or a sender over its limit costs us no 16 MiB upload.
+      onRequest: async (request, reply) => {
+        const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+        request.alertSource = match ? await sourceFor(match[1]!, 'alertmanager') : null;
+        if (!request.alertSource)
+          throw new DomainError('UNAUTHENTICATED', 'Send the key of an alertmanager alert source as "Authorization: Bearer <key>" (http_config.authorization.credentials).', {
+            field: 'authorization',
+          });
+        if (await throttle(request, reply))
+          throw new DomainError('RATE_LIMITED', `Alert source ${request.alertSource.name} is over its limit of ${deps.config.alerts.rateLimit.requests} requests; retry later.`);
+      },
+    },
+    async (request, reply) => {
+      const raw = request.body as Buffer;
+      // Small deliveries are checked and processed before answering, so the answer already
+      // shows them. Large ones are stored unread and answered at once: parsing 8 MB alone
+      // would cost most of the time Alertmanager is owed an answer in.
+      if (raw.length > INLINE_BYTES) {
+        await deps.inbox.accept(request.alertSource!, raw);
+        deps.inbox.wake();
+        return reply.code(200).send({ status: 'success' });
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        throw new DomainError('VALIDATION_FAILED', `The request body is not valid JSON: ${(error as Error).message}`, { field: '(body)' });
+      }
+      const id = await deps.inbox.accept(request.alertSource!, raw);
+      if (!(await deps.inbox.process(id, parsed))) deps.inbox.wake();
+      return reply.code(200).send({ status: 'success' });
+    },
+  );
+
+  app.post(
+    '/alerts/events',
+    {
+      bodyLimit: EVENT_BODY_LIMIT,
+      schema: { tags, summary: 'PagerDuty Events API v2 (routing_key = source key); answers like PagerDuty', security: [] },
+    },
+    async (request, reply) => {
+      let body: unknown;
+      try {
+        body = JSON.parse((request.body as Buffer).toString('utf8'));
+      } catch {
+        return invalidEvent(reply, ['Event object is not valid JSON']);
+      }
+      const check = checkEvent(body, deps.clock.now().toISOString(), deps.config.alerts.groupEventsBy);
+      if (!check.ok) return invalidEvent(reply, check.errors);
+      request.alertSource = await sourceFor(check.event.routingKey, 'events');
+      if (!request.alertSource) return invalidEvent(reply, ["'routing_key' is not the key of an events alert source"]);
+      if (await throttle(request, reply))
+        return reply.code(429).send({ status: 'throttle event', message: 'Requests for this source are arriving too quickly; retry later.' });
+      // Stored with its dedup key, so the key answered is the key the event is kept under.
+      const stored = { ...(body as object), dedup_key: check.event.dedupKey };
+      const id = await deps.inbox.accept(request.alertSource, Buffer.from(JSON.stringify(stored)));
+      if (!(await deps.inbox.process(id, stored))) deps.inbox.wake();
+      return reply.code(202).send({ status: 'success', message: 'Event processed', dedup_key: check.event.dedupKey });
+    },
+  );
+}
+
+export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['alerts'];
+  const groupId = (request: { params: { groupId: string } }) => Number(request.params.groupId);
+
+  app.post(
+    '/alert-sources',
+    {
+      schema: {
+        tags,
+        summary: 'Add an alert source (admin); its key is shown once',
+        body: AlertSourceBody,
+        response: { 201: NewAlertSourceSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const { source, key } = await createAlertSource(ctx, request.body);
+        const answer = presentAlertSource(source);
+        return { status: 201, body: { ...answer, key }, replayBody: { ...answer, key: null } };
+      }),
+  );
+
+  app.get('/alert-sources', { schema: { tags, summary: 'Alert sources (keys are never shown again)', response: { 200: Type.Array(AlertSourceSchema) } } }, async (request) => {
+    authorize(actor(request), 'alerts.read');
+    return (await deps.store.alerts.listSources()).map(presentAlertSource);
+  });
+
+  app.get(
+    '/alerts',
+    { schema: { tags, summary: 'Alert groups, most recently seen first (state: open by default)', querystring: AlertListQuery, response: { 200: Type.Array(AlertGroupSchema) } } },
+    async (request) => {
+      authorize(actor(request), 'alerts.read');
+      const groups = await deps.store.alerts.listGroups(request.query.state ?? 'open', request.query.limit);
+      return groups.map((g) => presentAlertGroup(g, deps.config));
+    },
+  );
+
+  app.get(
+    '/alerts/:groupId',
+    { schema: { tags, summary: 'One alert group, with its alerts (firing first)', params: AlertGroupParams, response: { 200: AlertGroupDetailSchema, '4xx': ErrorBody } } },
+    async (request) => {
+      authorize(actor(request), 'alerts.read');
+      const group = await deps.store.alerts.getGroup(groupId(request));
+      if (!group) throw new DomainError('ALERT_GROUP_NOT_FOUND', `There is no alert group ${groupId(request)}.`, { field: 'groupId' });
+      return { ...presentAlertGroup(group, deps.config), alerts: (await deps.store.alerts.alertsOf(group.id)).map(presentAlert) };
+    },
+  );
+
+  app.post(
+    '/alerts/:groupId/ack',
+    { schema: { tags, summary: 'Acknowledge: "I have it" (who and when are kept)', params: AlertGroupParams, response: { 200: AlertGroupSchema, '4xx': ErrorBody } } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => ({ status: 200, body: presentAlertGroup(await acknowledgeAlertGroup(ctx, groupId(request)), deps.config) })),
+  );
+
+  app.post(
+    '/alerts/:groupId/declare',
+    {
+      schema: {
+        tags,
+        summary: 'Declare an incident from the group; title, severity and components as suggested unless given',
+        params: AlertGroupParams,
+        body: DeclareFromAlertsBody,
+        response: { 201: IncidentSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) => write(deps, request, reply, async (ctx) => incidentAnswer(deps, ctx, await declareFromAlerts(ctx, groupId(request), request.body ?? {}), 201)),
+  );
+
+  app.post(
+    '/alerts/:groupId/dismiss',
+    { schema: { tags, summary: 'Dismiss, with the reason', params: AlertGroupParams, body: DismissBody, response: { 200: AlertGroupSchema, '4xx': ErrorBody } } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => ({
+        status: 200,
+        body: presentAlertGroup(await dismissAlertGroup(ctx, groupId(request), request.body.reason), deps.config),
+      })),
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * The durable reminder scheduler. Due moments live in the `reminders` table, kept equal
+ * to what each incident's state derives by `Repository.append` (src/reminders/rules.ts).
+ * This loop sleeps until the earliest one (never more than `maxSleepMs`, to notice other
+ * instances' writes; earlier when this instance commits an earlier one), claims what is
+ * due with a lease, and fires each in its own transaction: lock the incident, check the
+ * row is still unfired, run `FireReminder` through the same load → decide → append path
+ * as every command (as `system`), mark the row fired. Firing and marking commit together,
+ * so a reminder fires exactly once across instances; a claim whose instance died runs
+ * out with its lease and is taken over; a restarted server fires what it missed.
+ *
+ * Notifications (webhooks, e-mail) are later processors of the firing events.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config/load.js';
+import type { Clock } from '../domain/time.js';
+import type { Person, Store } from '../store/store.js';
+import type { StoredReminder } from '../store/reminders.js';
+import { runIncidentCommand } from '../commands/incident-command.js';
+import { dueMoments } from './rules.js';
+
+/** Who records the reminders on the timeline. Not a person: nobody can sign in as it, and the handle is reserved (`RESERVED_HANDLES`). */
+export const SYSTEM_ACTOR: Person = { handle: 'system', name: 'Incident Command', email: null, role: 'admin', chat: {}, createdAt: '1970-01-01T00:00:00.000Z' };
+
+export interface SchedulerOptions {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  log?: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info'>;
+  /** This instance, in `claimed_by`. */
+  instance?: string;
+  /** How long a claim holds before another instance may take the row over. */
+  leaseMs?: number;
+  /** The longest sleep: how soon this instance notices a deadline another instance wrote. */
+  maxSleepMs?: number;
+  /** Rows claimed at a time. */
+  batch?: number;
+}
+
+export interface Firing {
+  reminder: StoredReminder;
+  outcome: 'fired' | 'skipped' | 'taken' | 'failed';
+  firedAt: string;
+}
+
+const RETRY_MS = 2_000;
+
+export class ReminderScheduler {
+  readonly instance: string;
+  private readonly leaseMs: number;
+  private readonly maxSleepMs: number;
+  private readonly batch: number;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private wakeUp: (() => void) | null = null;
+  /** When the current sleep ends (ms since epoch); a write due earlier cuts it short. */
+  private sleepingUntil = 0;
+  /** A write was announced while a pass was running: look again before sleeping. */
+  private dirty = false;
+  private unsubscribe: (() => void) | null = null;
+  /** Called after each firing; tests and (later) metrics listen. */
+  onFiring: ((firing: Firing) => void) | null = null;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.instance = options.instance ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? 10_000;
+    this.maxSleepMs = options.maxSleepMs ?? 30_000;
+    this.batch = options.batch ?? 50;
+  }
+
+  /** Re-derives every incident's reminders (the configuration may have changed), then runs the loop. */
+  start(): void {
+    if (this.loop) return;
+    this.stopped = false;
+    this.unsubscribe = this.options.store.onReminderScheduled((dueAt) => this.noticeScheduled(dueAt));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.interrupt();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Brings every incident's stored reminders in line with its state and the configuration in force. */
+  async resync(): Promise<number> {
+    const { store, config } = this.options;
+    let after = 0;
+    let count = 0;
+    for (;;) {
+      const numbers = await store.reminders.incidentsToSchedule(after, 100);
+      if (numbers.length === 0 || this.stopped) return count;
+      await store.transaction(async (tx) => {
+        const at = this.options.clock.now().toISOString();
+        for (const number of numbers) {
+          const state = await tx.loadIncident(number, true);
+          if (state) await tx.syncReminders(number, dueMoments(state, config.policy, config.reminders), at);
+        }
+      });
+      count += numbers.length;
+      after = numbers[numbers.length - 1]!;
+    }
+  }
+
+  /** One pass: claims and fires everything due now. Answers the firings (tests drive this with their clock). */
+  async tick(): Promise<Firing[]> {
+    const firings: Firing[] = [];
+    for (;;) {
+      const now = this.options.clock.now();
+      const claimed = await this.options.store.reminders.claimDue(
+        this.instance,
+        now.toISOString(),
+        new Date(now.getTime() + this.leaseMs).toISOString(),
+        this.batch,
+      );
+      for (const reminder of claimed) {
+        const firing = await this.fire(reminder);
+        firings.push(firing);
+        this.onFiring?.(firing);
+      }
+      if (claimed.length < this.batch || this.stopped) return firings;
+    }
+  }
+
+  /** Fires one claimed row in its own transaction; a row another instance fired meanwhile is `taken`. */
+  async fire(reminder: StoredReminder): Promise<Firing> {
+    const { store, config, clock } = this.options;
+    const firedAt = clock.now().toISOString();
+    try {
+      const outcome = await store.transaction(async (tx) => {
+        // The incident first, as every command locks it: the same lock order, no deadlock.
+        await tx.loadIncident(reminder.incident, true);
+        if (!(await tx.reminders.unfired(reminder.key))) return 'taken' as const;
+        const result = await runIncidentCommand({ tx, config, now: firedAt, actor: SYSTEM_ACTOR }, reminder.incident, {
+          type: 'FireReminder',
+          key: reminder.key,
+          settings: config.reminders,
+        });
+        const fired = result.recorded.length > 0 ? ('fired' as const) : ('skipped' as const);
+        await tx.reminders.markFired(reminder.key, firedAt, fired);
+        return fired;
+      });
+      return { reminder, outcome, firedAt };
+    } catch (error) {
+      this.options.log?.error({ err: error, reminder: reminder.key, attempt: reminder.attempts }, 'reminder could not be fired; it will be retried when its claim runs out');
+      await store.reminders.failed(reminder.key, (error as Error).message ?? String(error)).catch(() => undefined);
+      return { reminder, outcome: 'failed', firedAt };
+    }
+  }
+
+  private async run(): Promise<void> {
+    let synced = false;
+    while (!this.stopped) {
+      let delay: number;
+      try {
+        if (!synced) {
+          await this.resync();
+          synced = true;
+        }
+        this.dirty = false;
+        await this.tick();
+        const next = await this.options.store.reminders.nextWake();
+        const now = this.options.clock.now().getTime();
+        delay = next === null ? this.maxSleepMs : Math.min(this.maxSleepMs, Math.max(0, Date.parse(next) - now));
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.log?.error({ err: error }, 'reminder scheduler pass failed; retrying');
+        delay = RETRY_MS;
+      }
+      if (this.dirty) continue;
+      await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.sleepingUntil = this.options.clock.now().getTime() + ms;
+    return new Promise((resolve) => {
+      this.wakeUp = resolve;
+      this.timer = setTimeout(() => this.interrupt(), ms);
+    });
+  }
+
+  private interrupt(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.sleepingUntil = 0;
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  /** A commit on this instance added a reminder due at `dueAt`: wake now if that is before the planned wake-up. */
+  private noticeScheduled(dueAt: string): void {
+    if (!this.wakeUp) {
+      this.dirty = true;
+      return;
+    }
+    if (Date.parse(dueAt) < this.sleepingUntil) this.interrupt();
+  }
+}

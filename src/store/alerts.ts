@@ -1,0 +1,418 @@
+/** Alert sources, the intake inbox, alert groups and alerts, for both databases. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './migrations.js';
+import type { Alert, AlertSeverity, Labels } from '../alerts/alert.js';
+import type { KnownAlert } from '../alerts/dedup.js';
+import type { AlertFacts, GroupAssessment } from '../alerts/assess.js';
+import type { GroupChange, GroupState, GroupStatus } from '../alerts/group.js';
+import { DomainError } from '../domain/errors.js';
+
+export type SourceType = 'alertmanager' | 'events';
+
+export interface AlertSource {
+  id: string;
+  name: string;
+  type: SourceType;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface InboxItem {
+  id: number;
+  source: string;
+  /** Gzipped. */
+  body: Buffer;
+  receivedAt: string;
+  progress: number;
+}
+
+export interface AlertGroup extends GroupStatus {
+  source: AlertSource;
+  groupKey: string;
+  title: string;
+  severity: AlertSeverity | null;
+  suggestedComponents: string[];
+  commonLabels: Labels;
+  differingLabels: Record<string, string[]>;
+  counts: { alerts: number; firing: number; resolved: number; received: number };
+  truncatedAlerts: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  secondsToAcknowledge: number | null;
+  dismissedBy: string | null;
+  dismissedAt: string | null;
+}
+
+export interface StoredAlert extends Alert {
+  id: number;
+  groupId: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  received: number;
+  seenIn: number;
+}
+
+type Executor = Kysely<Database> | Transaction<Database>;
+type GroupRow = Database['alert_groups'] & { id: number; source_name: string; source_type: SourceType; source_created_by: string; source_created_at: string };
+type AlertRow = Database['alerts'] & { id: number };
+
+/** Enough for both databases' bound-parameter limits, with ~15 columns a row. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function toGroup(row: GroupRow): AlertGroup {
+  return {
+    id: Number(row.id),
+    source: { id: row.source, name: row.source_name, type: row.source_type, createdBy: row.source_created_by, createdAt: row.source_created_at },
+    groupKey: row.group_key,
+    state: row.state,
+    title: row.title,
+    severity: row.severity as AlertSeverity | null,
+    suggestedComponents: JSON.parse(row.suggested_components) as string[],
+    commonLabels: JSON.parse(row.common_labels) as Labels,
+    differingLabels: JSON.parse(row.differing_labels) as Record<string, string[]>,
+    counts: { alerts: Number(row.alerts), firing: Number(row.firing), resolved: Number(row.resolved), received: Number(row.received) },
+    truncatedAlerts: Number(row.truncated_alerts),
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    openedAt: row.opened_at,
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgedAt: row.acknowledged_at,
+    secondsToAcknowledge: row.seconds_to_acknowledge === null ? null : Number(row.seconds_to_acknowledge),
+    incident: row.incident === null ? null : Number(row.incident),
+    dismissedReason: row.dismissed_reason,
+    dismissedBy: row.dismissed_by,
+    dismissedAt: row.dismissed_at,
+  };
+}
+
+function toAlert(row: AlertRow): StoredAlert {
+  return {
+    id: Number(row.id),
+    groupId: Number(row.group_id),
+    fingerprint: row.fingerprint,
+    status: row.status,
+    severity: row.severity as AlertSeverity | null,
+    summary: row.summary,
+    labels: JSON.parse(row.labels) as Labels,
+    annotations: JSON.parse(row.annotations) as Labels,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    generatorUrl: row.generator_url,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    received: Number(row.received),
+    seenIn: Number(row.seen_in),
+  };
+}
+
+function alertContent(alert: Alert) {
+  return {
+    status: alert.status,
+    severity: alert.severity,
+    summary: alert.summary,
+    labels: JSON.stringify(alert.labels),
+    annotations: JSON.stringify(alert.annotations),
+    starts_at: alert.startsAt,
+    ends_at: alert.endsAt,
+    generator_url: alert.generatorUrl,
+  };
+}
+
+export class AlertStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insertSource(source: AlertSource, keyHash: string): Promise<void> {
+    try {
+      await this.db
+        .insertInto('alert_sources')
+        .values({ id: source.id, name: source.name, type: source.type, key_hash: keyHash, created_by: source.createdBy, created_at: source.createdAt })
+        .execute();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new DomainError('ALERT_SOURCE_EXISTS', `There is already an alert source named "${source.name}".`, { field: 'name' });
+      throw error;
+    }
+  }
+
+  async listSources(): Promise<AlertSource[]> {
+    const rows = await this.db.selectFrom('alert_sources').select(['id', 'name', 'type', 'created_by', 'created_at']).orderBy('name').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at }));
+  }
+
+  async sourceByKeyHash(hash: string): Promise<AlertSource | null> {
+    const r = await this.db.selectFrom('alert_sources').select(['id', 'name', 'type', 'created_by', 'created_at']).where('key_hash', '=', hash).executeTakeFirst();
+    return r ? { id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at } : null;
+  }
+
+  async sourceById(id: string): Promise<AlertSource | null> {
+    const r = await this.db.selectFrom('alert_sources').select(['id', 'name', 'type', 'created_by', 'created_at']).where('id', '=', id).executeTakeFirst();
+    return r ? { id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at } : null;
+  }
+
+  // The inbox.
+
+  async addToInbox(source: string, body: Buffer, receivedAt: string): Promise<number> {
+    const row = await this.db.insertInto('alert_inbox').values({ source, body, received_at: receivedAt }).returning('id').executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  async inboxItem(id: number): Promise<InboxItem | null> {
+    const r = await this.db.selectFrom('alert_inbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return r
+      ? { id: Number(r.id), source: r.source, body: r.body, receivedAt: r.received_at, progress: Number(r.progress) }
+      : null;
+  }
+
+  /**
+   * The delivery's progress, locked for this transaction; null when it is gone (processed)
+   * or, on PostgreSQL, another instance is working on it right now.
+   */
+  async claimInbox(id: number): Promise<number | null> {
+    let query = this.db.selectFrom('alert_inbox').select('progress').where('id', '=', id);
+    if (this.dialect === 'postgres') query = query.forUpdate().skipLocked();
+    const row = await query.executeTakeFirst();
+    return row ? Number(row.progress) : null;
+  }
+
+  async setInboxProgress(id: number, progress: number): Promise<void> {
+    await this.db.updateTable('alert_inbox').set({ progress }).where('id', '=', id).execute();
+  }
+
+  async removeFromInbox(id: number): Promise<void> {
+    await this.db.deleteFrom('alert_inbox').where('id', '=', id).execute();
+  }
+
+  async inboxFailed(id: number, error: string): Promise<void> {
+    await this.db
+      .updateTable('alert_inbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 2000) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Deliveries waiting, oldest first, after `after`, skipping those that failed `maxAttempts` times. */
+  async pendingInbox(after: number, maxAttempts: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('alert_inbox')
+      .select('id')
+      .where('id', '>', after)
+      .where('attempts', '<', maxAttempts)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  // Groups.
+
+  private groups() {
+    return this.db
+      .selectFrom('alert_groups')
+      .innerJoin('alert_sources', 'alert_sources.id', 'alert_groups.source')
+      .selectAll('alert_groups')
+      .select([
+        'alert_sources.name as source_name',
+        'alert_sources.type as source_type',
+        'alert_sources.created_by as source_created_by',
+        'alert_sources.created_at as source_created_at',
+      ]);
+  }
+
+  /** With `lock`, other writers to this group (another instance's intake, an ack) wait for this transaction. */
+  async getGroup(id: number, lock = false): Promise<AlertGroup | null> {
+    let query = this.groups().where('alert_groups.id', '=', id);
+    if (lock && this.dialect === 'postgres') query = query.forUpdate('alert_groups');
+    const row = await query.executeTakeFirst();
+    return row ? toGroup(row as GroupRow) : null;
+  }
+
+  /** The group for this key, created open on first sight, locked for the transaction. */
+  async ensureGroup(source: string, groupKey: string, now: string): Promise<AlertGroup> {
+    const existing = await this.db.selectFrom('alert_groups').select('id').where('source', '=', source).where('group_key', '=', groupKey).executeTakeFirst();
+    if (existing) return (await this.getGroup(Number(existing.id), true))!;
+    const row = await this.db
+      .insertInto('alert_groups')
+      .values({
+        source,
+        group_key: groupKey,
+        state: 'open',
+        title: 'Alerts',
+        severity: null,
+        suggested_components: '[]',
+        common_labels: '{}',
+        differing_labels: '{}',
+        alerts: 0,
+        firing: 0,
+        resolved: 0,
+        received: 0,
+        truncated_alerts: 0,
+        first_seen_at: now,
+        last_seen_at: now,
+        opened_at: now,
+        acknowledged_by: null,
+        acknowledged_at: null,
+        seconds_to_acknowledge: null,
+        incident: null,
+        dismissed_reason: null,
+        dismissed_by: null,
+        dismissed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.getGroup(Number(row.id), true))!;
+  }
+
+  async listGroups(state: GroupState, limit = 500): Promise<AlertGroup[]> {
+    const rows = await this.groups().where('alert_groups.state', '=', state).orderBy('alert_groups.last_seen_at', 'desc').orderBy('alert_groups.id', 'desc').limit(limit).execute();
+    return rows.map((r) => toGroup(r as GroupRow));
+  }
+
+  async changeGroup(id: number, change: GroupChange): Promise<void> {
+    const columns: Partial<Omit<Database['alert_groups'], 'id'>> = {};
+    if (change.state !== undefined) columns.state = change.state;
+    if (change.openedAt !== undefined) columns.opened_at = change.openedAt;
+    if (change.acknowledgedBy !== undefined) columns.acknowledged_by = change.acknowledgedBy;
+    if (change.acknowledgedAt !== undefined) columns.acknowledged_at = change.acknowledgedAt;
+    if (change.secondsToAcknowledge !== undefined) columns.seconds_to_acknowledge = change.secondsToAcknowledge;
+    if (change.incident !== undefined) columns.incident = change.incident;
+    if (change.dismissedReason !== undefined) columns.dismissed_reason = change.dismissedReason;
+    if (change.dismissedBy !== undefined) columns.dismissed_by = change.dismissedBy;
+    if (change.dismissedAt !== undefined) columns.dismissed_at = change.dismissedAt;
+    if (Object.keys(columns).length > 0) await this.db.updateTable('alert_groups').set(columns).where('id', '=', id).execute();
+  }
+
+  /** After a delivery: the recomputed assessment, one more delivery received, and when. */
+  async assessGroup(id: number, assessment: GroupAssessment, seenAt: string, truncatedAlerts: number | null): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({
+        title: assessment.title,
+        severity: assessment.severity,
+        suggested_components: JSON.stringify(assessment.suggestedComponents),
+        common_labels: JSON.stringify(assessment.commonLabels),
+        differing_labels: JSON.stringify(assessment.differingLabels),
+        alerts: assessment.counts.alerts,
+        firing: assessment.counts.firing,
+        resolved: assessment.counts.resolved,
+        received: eb('received', '+', 1),
+        last_seen_at: sql<string>`case when last_seen_at < ${seenAt} then ${seenAt} else last_seen_at end`,
+        ...(truncatedAlerts === null ? {} : { truncated_alerts: truncatedAlerts }),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // Alerts.
+
+  async knownAlerts(groupId: number, fingerprints: string[]): Promise<Map<string, KnownAlert>> {
+    const known = new Map<string, KnownAlert>();
+    for (const part of chunks(fingerprints)) {
+      const rows = await this.db
+        .selectFrom('alerts')
+        .select(['fingerprint', 'status', 'seen_in'])
+        .where('group_id', '=', groupId)
+        .where('fingerprint', 'in', part)
+        .execute();
+      for (const r of rows) known.set(r.fingerprint, { status: r.status, seenIn: Number(r.seen_in) });
+    }
+    return known;
+  }
+
+  /** An Events v2 alert by its dedup key, in whichever group it first landed. */
+  async alertByFingerprint(source: string, fingerprint: string): Promise<StoredAlert | null> {
+    const row = await this.db.selectFrom('alerts').selectAll().where('source', '=', source).where('fingerprint', '=', fingerprint).orderBy('id').executeTakeFirst();
+    return row ? toAlert(row as AlertRow) : null;
+  }
+
+  async insertAlerts(groupId: number, source: string, alerts: Alert[], delivery: number, seenAt: string): Promise<void> {
+    for (const part of chunks(alerts, 200)) {
+      await this.db
+        .insertInto('alerts')
+        .values(
+          part.map((a) => ({
+            group_id: groupId,
+            source,
+            fingerprint: a.fingerprint,
+            ...alertContent(a),
+            first_seen_at: seenAt,
+            last_seen_at: seenAt,
+            received: 1,
+            seen_in: delivery,
+            changed_in: delivery,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async changeAlert(groupId: number, alert: Alert, delivery: number, seenAt: string): Promise<void> {
+    await this.db
+      .updateTable('alerts')
+      .set((eb) => ({ ...alertContent(alert), last_seen_at: seenAt, received: eb('received', '+', 1), seen_in: delivery, changed_in: delivery }))
+      .where('group_id', '=', groupId)
+      .where('fingerprint', '=', alert.fingerprint)
+      .execute();
+  }
+
+  /** Repeats: seen once more, nothing else changes. */
+  async touchAlerts(groupId: number, fingerprints: string[], delivery: number, seenAt: string): Promise<void> {
+    for (const part of chunks(fingerprints)) {
+      await this.db
+        .updateTable('alerts')
+        .set((eb) => ({ last_seen_at: seenAt, received: eb('received', '+', 1), seen_in: delivery }))
+        .where('group_id', '=', groupId)
+        .where('fingerprint', 'in', part)
+        .execute();
+    }
+  }
+
+  /** What assessing a group needs of each of its alerts. */
+  async alertFacts(groupId: number): Promise<AlertFacts[]> {
+    const rows = await this.db.selectFrom('alerts').select(['status', 'severity', 'summary', 'labels']).where('group_id', '=', groupId).execute();
+    return rows.map((r) => ({ status: r.status, severity: r.severity as AlertSeverity | null, summary: r.summary, labels: JSON.parse(r.labels) as Labels }));
+  }
+
+  /** The group's alerts, firing first, then by when they started. */
+  async alertsOf(groupId: number, limit?: number): Promise<StoredAlert[]> {
+    let query = this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .orderBy(sql`case when status = 'firing' then 0 else 1 end`)
+      .orderBy('starts_at')
+      .orderBy('id');
+    if (limit !== undefined) query = query.limit(limit);
+    return (await query.execute()).map((r) => toAlert(r as AlertRow));
+  }
+
+  /** The alerts whose status one delivery changed (or that it brought), and how many there are. */
+  async changedBy(groupId: number, delivery: number, limit: number): Promise<{ alerts: StoredAlert[]; total: number; firing: number }> {
+    const counts = await this.db
+      .selectFrom('alerts')
+      .select((eb) => [eb.fn.countAll<string | number>().as('total'), eb.fn.sum<string | number | null>(sql`case when status = 'firing' then 1 else 0 end`).as('firing')])
+      .where('group_id', '=', groupId)
+      .where('changed_in', '=', delivery)
+      .executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .where('changed_in', '=', delivery)
+      .orderBy('starts_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return { alerts: rows.map((r) => toAlert(r as AlertRow)), total: Number(counts.total), firing: Number(counts.firing ?? 0) };
+  }
+}
