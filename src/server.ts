@@ -1,4 +1,4 @@
-/** Starts the server: configuration, store, first-run admin, HTTP, the reminder scheduler. */
+/** Starts the server: configuration, store, first-run admin, HTTP, the reminder scheduler, the notification processor. */
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from './config/load.js';
@@ -7,6 +7,9 @@ import { buildApp } from './http/app.js';
 import { bootstrapAdmin } from './people/bootstrap.js';
 import { systemClock } from './domain/time.js';
 import { ReminderScheduler } from './reminders/scheduler.js';
+import { NotificationProcessor } from './notifications/processor.js';
+import { httpWebhookSender } from './notifications/webhook.js';
+import { mailFromEnvironment } from './notifications/mail.js';
 
 export interface ServerOptions {
   port?: number;
@@ -27,15 +30,18 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
 
   const app = await buildApp({ store, config, clock: systemClock }, logger);
   const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
-  // The scheduler stops (finishing the firing in hand) before the store closes.
+  const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail: mailFromEnvironment(env), log: logger });
+  // The scheduler and the notifier stop (finishing the work in hand) before the store closes.
   app.addHook('onClose', async () => {
     await scheduler.stop();
+    await notifications.stop();
     await store.close();
   });
   const port = options.port ?? Number(env.PORT ?? 3000);
   const host = options.host ?? env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
   scheduler.start();
+  notifications.start();
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

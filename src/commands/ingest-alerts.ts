@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/load.js';
 import type { Repository } from '../store/store.js';
-import type { AlertSource } from '../store/alerts.js';
+import type { AlertGroup, AlertSource } from '../store/alerts.js';
 import type { Alert } from '../alerts/alert.js';
 import type { ValidEvent } from '../alerts/events.js';
 import { dedupe } from '../alerts/dedup.js';
@@ -25,15 +25,47 @@ export interface IntakeContext {
 }
 
 /** Adds or updates some alerts of a delivery in their group (one step of a large body). */
-export async function applyAlerts(ctx: IntakeContext, groupKey: string, alerts: Alert[]): Promise<void> {
+export async function applyAlerts(ctx: IntakeContext, groupKey: string, alerts: Alert[]): Promise<{ group: number; news: number }> {
   const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
-  await merge(ctx, group.id, alerts);
+  return { group: group.id, news: await merge(ctx, group.id, alerts) };
 }
 
-/** After every step of a delivery: the group reassessed, its state moved, the incident told. */
-export async function settleAlerts(ctx: IntakeContext, groupKey: string, truncatedAlerts: number | null): Promise<void> {
+/**
+ * After every step of a delivery: the group reassessed, its state moved, the incident
+ * told. `noNews`: every step of it was applied by this process and none changed an alert
+ * of a group whose assessment is current (see applyDelivery), so only the counts move.
+ */
+export async function settleAlerts(ctx: IntakeContext, groupKey: string, truncatedAlerts: number | null, noNews = false): Promise<void> {
   const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
-  await settle(ctx, group.id, truncatedAlerts);
+  if (noNews) await seenAgain(ctx, group, truncatedAlerts ?? 0);
+  else await settle(ctx, group.id, truncatedAlerts);
+}
+
+/**
+ * A whole delivery in this one transaction (a small Alertmanager snapshot). One that
+ * brings no news — every alert a repeat, as most of Alertmanager's re-sent snapshots
+ * are — leaves the group's assessment and state as they were: only its received count
+ * and last seen move, and the group is not read and assessed again. `assessed` holds the
+ * groups whose stored assessment this process has written (the first delivery for a
+ * group after a start is always assessed in full). Answers the group's id.
+ */
+export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts: Alert[], truncatedAlerts: number, assessed: ReadonlySet<number>): Promise<number> {
+  const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
+  const news = await merge(ctx, group.id, alerts);
+  if (news > 0 || !assessed.has(group.id)) {
+    await settle(ctx, group.id, truncatedAlerts);
+    return group.id;
+  }
+  await seenAgain(ctx, group, truncatedAlerts);
+  return group.id;
+}
+
+/** A delivery without news: the group's assessment stands; one more received, and its state as it follows from its counts. */
+async function seenAgain(ctx: IntakeContext, group: AlertGroup, truncatedAlerts: number): Promise<void> {
+  await ctx.tx.alerts.seenAgain(group.id, ctx.delivery.receivedAt, truncatedAlerts);
+  const incident = group.incident === null ? null : await ctx.tx.loadIncident(group.incident, true);
+  const change = afterIntake(group, { firing: group.counts.firing, newlyFiring: 0, incidentOpen: incident?.phase === 'active', now: ctx.delivery.receivedAt });
+  await ctx.tx.alerts.changeGroup(group.id, change);
 }
 
 export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promise<void> {
@@ -59,18 +91,22 @@ export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promis
   }
 }
 
-async function merge(ctx: IntakeContext, groupId: number, alerts: Alert[]): Promise<void> {
+/** Applies the alerts; answers how many of them are news (new, or changed status). */
+async function merge(ctx: IntakeContext, groupId: number, alerts: Alert[]): Promise<number> {
   const { id, receivedAt } = ctx.delivery;
   const known = await ctx.tx.alerts.knownAlerts(groupId, alerts.map((a) => a.fingerprint));
   const fresh: Alert[] = [];
   const repeats: string[] = [];
+  let stale = 0;
   for (const outcome of dedupe(alerts, known, id)) {
     if (outcome.kind === 'new') fresh.push(outcome.alert);
     else if (outcome.kind === 'changed') await ctx.tx.alerts.changeAlert(groupId, outcome.alert, id, receivedAt);
     else if (outcome.kind === 'repeat') repeats.push(outcome.alert.fingerprint);
+    else stale++;
   }
   await ctx.tx.alerts.insertAlerts(groupId, ctx.source.id, fresh, id, receivedAt);
   await ctx.tx.alerts.touchAlerts(groupId, repeats, id, receivedAt);
+  return alerts.length - repeats.length - stale;
 }
 
 async function settle(ctx: IntakeContext, groupId: number, truncatedAlerts: number | null): Promise<void> {

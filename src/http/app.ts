@@ -14,6 +14,8 @@ import { roleRoutes } from './routes/roles.js';
 import { timelineRoutes } from './routes/timeline.js';
 import { updateRoutes } from './routes/updates.js';
 import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { AlertInbox } from '../processors/alert-inbox.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -110,6 +112,8 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(timelineRoutes, deps);
       await api.register(updateRoutes, deps);
       await api.register(alertRoutes, deps);
+      await api.register(webhookRoutes, deps);
+      await api.register(notificationRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

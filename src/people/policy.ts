@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'alerts.read': ['admin', 'responder', 'viewer'],
   'alerts.respond': ['admin', 'responder'],
   'alerts.sources': ['admin'],
+  'webhooks.manage': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

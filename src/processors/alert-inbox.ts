@@ -1,10 +1,12 @@
 /**
- * The alert intake inbox. A delivery is stored raw, in its own committed transaction,
- * before it is answered 2xx: what was acknowledged survives a crash. It is processed
- * right after — in the request when it is small, so the answer already reflects it, or
- * here in the background when it is large, in steps that let other requests through.
- * Whatever is left over (a crash, a failure) is drained again on start and retried.
+ * The alert intake inbox. A delivery is stored, committed, before it is answered 2xx:
+ * what was acknowledged survives a crash. Deliveries arriving together share one commit.
+ * Alertmanager deliveries are processed right after, in the background: small ones many
+ * to a transaction, large ones in steps, letting requests through in between (Events v2
+ * deliveries are processed by their request). Whatever is left over (a crash, a failure)
+ * is drained again on start and retried.
  */
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,24 +14,89 @@ import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/time.js';
 import type { Store } from '../store/store.js';
 import type { AlertSource } from '../store/alerts.js';
-import { normalizeAlertmanager } from '../alerts/alertmanager.js';
+import { normalizeAlertmanager, type AlertBatch } from '../alerts/alertmanager.js';
+import type { Alert } from '../alerts/alert.js';
 import { checkEvent } from '../alerts/events.js';
-import { applyAlerts, ingestEvent, settleAlerts, type IntakeContext } from '../commands/ingest-alerts.js';
+import { applyAlerts, applyDelivery, ingestEvent, settleAlerts, type IntakeContext } from '../commands/ingest-alerts.js';
 
 /** Alerts applied per transaction: small enough that one step never holds up other requests for long. */
 const STEP = 500;
+/** Alerts of a large body normalized between two looks at the event loop. */
+const NORMALIZE_SLICE = 1_000;
+/** Small deliveries processed together, in one transaction: one commit (one fsync) for many. */
+const BATCH_DELIVERIES = 100;
 const MAX_ATTEMPTS = 10;
 const RETRY_MS = 5_000;
+/** Bodies below this are stored as they are: gzip would cost more CPU than the bytes it saves. */
+const GZIP_FROM = 64 * 1024;
+/** Deliveries stored together, in one transaction, when requests arrive while a commit is under way. */
+const MAX_GROUP_COMMIT = 256;
+/** Bodies parsed by the request that stored them, kept for the processor so it does not parse them again. */
+const MAX_PARSED = 2_000;
+const MAX_ASSESSED = 100_000;
 
 const compress = promisify(gzip);
 const decompress = promisify(gunzip);
 
+/** Stored bodies are gzipped when large; JSON never starts with gzip's magic bytes. */
+function isGzip(stored: Buffer): boolean {
+  return stored.length >= 2 && stored[0] === 0x1f && stored[1] === 0x8b;
+}
+
 async function readJson(stored: Buffer): Promise<unknown> {
   try {
-    return JSON.parse((await decompress(stored)).toString('utf8'));
+    return JSON.parse((isGzip(stored) ? await decompress(stored) : stored).toString('utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** How long one batch transaction keeps taking deliveries; requests wait for it to commit. */
+const BATCH_MS = 10;
+/** Deliveries listed from the inbox at a time; a full page means processing is behind intake. */
+const PAGE = 500;
+const INTAKE_QUIET_MS = 20;
+const MAX_DEFER_MS = 200;
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * normalizeAlertmanager, a slice at a time, letting requests through in between: the
+ * 20,000 alerts of an 8 MB snapshot take long enough to hold up an answer otherwise.
+ * The same result: one alert per fingerprint, in first-mention order, the last mention standing.
+ */
+async function normalizeInSlices(body: unknown, receivedAt: string): Promise<AlertBatch> {
+  const root = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const all: unknown[] = Array.isArray(root.alerts) ? root.alerts : [];
+  if (all.length <= NORMALIZE_SLICE) return normalizeAlertmanager(body, receivedAt);
+  const alerts = new Map<string, Alert>();
+  for (let i = 0; i < all.length; i += NORMALIZE_SLICE) {
+    await yieldToRequests();
+    for (const alert of normalizeAlertmanager({ ...root, alerts: all.slice(i, i + NORMALIZE_SLICE) }, receivedAt).alerts) alerts.set(alert.fingerprint, alert);
+  }
+  return { ...normalizeAlertmanager({ ...root, alerts: [] }, receivedAt), alerts: [...alerts.values()] };
+}
+
+interface Small {
+  id: number;
+  source: AlertSource;
+  receivedAt: string;
+  body: unknown;
+  batch: AlertBatch;
+}
+
+/** A body gzipped as it arrived (src/http/routes/alerts.ts); `bytes` is its size before. */
+export interface GzippedBody {
+  gzipped: Buffer;
+  bytes: number;
+}
+
+interface Arrival {
+  source: string;
+  body: Buffer;
+  receivedAt: string;
+  resolve: (id: number) => void;
+  reject: (error: unknown) => void;
 }
 
 export class AlertInbox {
@@ -37,6 +104,12 @@ export class AlertInbox {
   private again = false;
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Deliveries waiting for the next group commit, in the order they arrived. */
+  private arrivals: (Arrival & { parsed: unknown })[] = [];
+  private committing = false;
+  private readonly parsed = new Map<number, unknown>();
+  /** Groups whose stored assessment this process wrote (see applyDelivery). */
+  private readonly assessed = new Set<number>();
 
   constructor(
     private readonly deps: { store: Store; config: Config; clock: Clock },
@@ -44,13 +117,50 @@ export class AlertInbox {
   ) {}
 
   /**
-   * Stores a delivery; once this resolves, it is on disk and may be answered 2xx. Gzipped
-   * (off the event loop) because an 8 MB snapshot shrinks to a few hundred kB, and writing
-   * and syncing that much less is most of what answering fast takes.
+   * Stores a delivery; once this resolves, it is committed and may be answered 2xx.
+   * Large bodies are gzipped (off the event loop): an 8 MB snapshot shrinks to a few
+   * hundred kB, and writing and syncing that much less is most of what answering fast
+   * takes. Deliveries arriving while a commit is under way are stored together in the
+   * next one (group commit): one sync for all of them, each answered once it is done.
+   * `parsed`, when the caller has already read the body, spares the processor reading it again.
    */
-  async accept(source: AlertSource, body: Buffer): Promise<number> {
-    const receivedAt = this.deps.clock.now().toISOString();
-    return this.deps.store.alerts.addToInbox(source.id, await compress(body, { level: 1 }), receivedAt);
+  async accept(source: AlertSource, body: Buffer | GzippedBody, parsed?: unknown): Promise<number> {
+    const stored = !Buffer.isBuffer(body) ? body.gzipped : body.length >= GZIP_FROM ? await compress(body, { level: 1 }) : body;
+    return new Promise<number>((resolve, reject) => {
+      // Taken as it joins the queue, so that inbox ids and reception times run in the same order.
+      const receivedAt = this.deps.clock.now().toISOString();
+      this.lastArrival = performance.now();
+      this.arrivals.push({ source: source.id, body: stored, receivedAt, resolve, reject, parsed });
+      if (!this.committing) {
+        // Requests whose bodies arrived in the same turn of the event loop join this commit.
+        this.committing = true;
+        setImmediate(() => void this.commitArrivals());
+      }
+    });
+  }
+
+  private async commitArrivals(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.arrivals.length > 0) {
+        const batch = this.arrivals.splice(0, MAX_GROUP_COMMIT);
+        try {
+          const ids = await this.deps.store.transaction(async (tx) => {
+            const out: number[] = [];
+            for (const a of batch) out.push(await tx.alerts.addToInbox(a.source, a.body, a.receivedAt));
+            return out;
+          });
+          batch.forEach((a, i) => {
+            if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) this.parsed.set(ids[i]!, a.parsed);
+            a.resolve(ids[i]!);
+          });
+        } catch (error) {
+          for (const a of batch) a.reject(error);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
   }
 
   /**
@@ -60,13 +170,15 @@ export class AlertInbox {
    */
   async process(id: number, parsed?: unknown): Promise<boolean> {
     try {
-      await this.run(id, parsed);
+      await this.run(id, parsed ?? this.parsed.get(id));
       return true;
     } catch (error) {
       this.log.error({ err: error, delivery: id }, 'alert delivery could not be processed; it stays in the inbox and will be retried');
       await this.deps.store.alerts.inboxFailed(id, (error as Error).message ?? String(error)).catch(() => undefined);
       this.scheduleRetry();
       return false;
+    } finally {
+      this.parsed.delete(id);
     }
   }
 
@@ -101,16 +213,120 @@ export class AlertInbox {
     try {
       let after = 0;
       for (;;) {
-        const ids = await this.deps.store.alerts.pendingInbox(after, MAX_ATTEMPTS, 50);
+        const ids = await this.deps.store.alerts.pendingInbox(after, MAX_ATTEMPTS, PAGE);
         if (ids.length === 0 || this.closed) return;
-        for (const id of ids) {
-          await this.process(id);
-          after = id;
-        }
+        this.behind = ids.length === PAGE;
+        await this.processMany(ids);
+        after = ids[ids.length - 1]!;
       }
     } catch (error) {
       this.log.error({ err: error }, 'alert inbox could not be read; retrying');
       this.scheduleRetry();
+    }
+  }
+
+  /**
+   * Small Alertmanager deliveries (the usual case: a group's snapshot of a few dozen
+   * alerts) are applied many to a transaction, each exactly as on its own and in inbox
+   * order, so a storm costs one commit per batch rather than several per delivery. A
+   * transaction stops taking deliveries after BATCH_MS, and the loop yields between
+   * transactions, so requests (and their inbox commits) get through in between. Large
+   * bodies, events, and deliveries of a batch that failed are processed one by one.
+   */
+  private async processMany(ids: number[]): Promise<void> {
+    const sources = new Map<string, AlertSource | null>();
+    let batch: Small[] = [];
+    let alerts = 0;
+    for (const id of ids) {
+      if (this.closed) return;
+      const small = await this.readSmall(id, sources);
+      if (small === 'gone') continue;
+      if (small !== null) {
+        batch.push(small);
+        alerts += small.batch.alerts.length;
+        if (batch.length < BATCH_DELIVERIES && alerts < STEP) continue;
+      }
+      await this.applyBatch(batch);
+      batch = [];
+      alerts = 0;
+      if (small === null) {
+        await this.process(id);
+        await yieldToRequests();
+      }
+    }
+    await this.applyBatch(batch);
+  }
+
+  /** A small, unstarted Alertmanager delivery, read and normalized; null for anything else. */
+  private async readSmall(id: number, sources: Map<string, AlertSource | null>): Promise<Small | 'gone' | null> {
+    const { store } = this.deps;
+    const item = await store.alerts.inboxItem(id);
+    if (!item) {
+      this.parsed.delete(id);
+      return 'gone';
+    }
+    const cached = this.parsed.get(id);
+    // A gzipped body not parsed yet may be large: read once, by the step-wise path.
+    if (item.progress !== 0 || (cached === undefined && isGzip(item.body))) return null;
+    if (!sources.has(item.source)) sources.set(item.source, await store.alerts.sourceById(item.source));
+    const source = sources.get(item.source);
+    if (!source || source.type !== 'alertmanager') return null;
+    const body = cached !== undefined ? cached : await readJson(item.body);
+    if (body === undefined) return null;
+    const batch = normalizeAlertmanager(body, item.receivedAt);
+    if (batch.alerts.length > STEP) return null;
+    return { id, source, receivedAt: item.receivedAt, body, batch };
+  }
+
+  private lastArrival = 0;
+  /** The last look at the inbox found a full page of deliveries waiting: no more deferring to intake. */
+  private behind = false;
+
+  /**
+   * Intake first: while deliveries keep arriving (the last one less than INTAKE_QUIET_MS
+   * ago), processing waits for a lull, for at most MAX_DEFER_MS per batch, and not at all
+   * once a backlog has built up; answering Alertmanager in time is what keeps a storm from
+   * turning into a storm of retries, and what is stored is safe to process a moment later.
+   */
+  private async whileIntakeBusy(): Promise<void> {
+    if (this.behind) return;
+    const until = performance.now() + MAX_DEFER_MS;
+    while (performance.now() - this.lastArrival < INTAKE_QUIET_MS && performance.now() < until && !this.closed)
+      await new Promise((resolve) => setTimeout(resolve, INTAKE_QUIET_MS));
+  }
+
+  private async applyBatch(batch: Small[]): Promise<void> {
+    const { store, config, clock } = this.deps;
+    let from = 0;
+    while (from < batch.length && !this.closed) {
+      await this.whileIntakeBusy();
+      const started = performance.now();
+      let done = from;
+      const assessedNow: number[] = [];
+      try {
+        await store.transaction(async (tx) => {
+          for (let k = from; k < batch.length; k++) {
+            const d = batch[k]!;
+            // Gone (processed) or being processed elsewhere: not ours to apply.
+            if ((await tx.alerts.claimInbox(d.id)) === 0) {
+              const ctx: IntakeContext = { tx, config, now: clock.now().toISOString(), source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt } };
+              if (d.batch.alerts.length > 0) assessedNow.push(await applyDelivery(ctx, d.batch.groupKey, d.batch.alerts, d.batch.truncatedAlerts, this.assessed));
+              await tx.alerts.removeFromInbox(d.id);
+            }
+            done = k + 1;
+            if (performance.now() - started > BATCH_MS) break;
+          }
+        });
+        for (let k = from; k < done; k++) this.parsed.delete(batch[k]!.id);
+        // Only once committed: a rolled-back transaction wrote no assessment.
+        for (const group of assessedNow) if (this.assessed.size < MAX_ASSESSED) this.assessed.add(group);
+        from = done;
+      } catch {
+        // One of them failed and took the batch with it: each on its own, so only that one waits for a retry.
+        for (let k = from; k < batch.length; k++) await this.process(batch[k]!.id, batch[k]!.body);
+        return;
+      }
+      await yieldToRequests();
     }
   }
 
@@ -150,23 +366,33 @@ export class AlertInbox {
       return;
     }
 
-    const batch = normalizeAlertmanager(body, item.receivedAt);
+    const batch = await normalizeInSlices(body, item.receivedAt);
+    // Whether every step was applied here, and how many alerts they changed: a re-sent
+    // 20,000-alert snapshot without news is not read back and reassessed in full.
+    const whole = item.progress === 0;
+    let news = 0;
+    let group: number | null = null;
     for (let from = item.progress; from < batch.alerts.length; from += STEP) {
       const alerts = batch.alerts.slice(from, from + STEP);
       const applied = await store.transaction(async (tx) => {
-        if ((await tx.alerts.claimInbox(id)) !== from) return false;
-        await applyAlerts(context(tx), batch.groupKey, alerts);
+        if ((await tx.alerts.claimInbox(id)) !== from) return null;
+        const step = await applyAlerts(context(tx), batch.groupKey, alerts);
         await tx.alerts.setInboxProgress(id, from + alerts.length);
-        return true;
+        return step;
       });
       // Another worker has this delivery (or finished it).
       if (!applied) return;
-      await new Promise((resolve) => setImmediate(resolve));
+      news += applied.news;
+      group = applied.group;
+      await yieldToRequests();
     }
-    await store.transaction(async (tx) => {
-      if ((await tx.alerts.claimInbox(id)) === null) return;
-      if (batch.alerts.length > 0) await settleAlerts(context(tx), batch.groupKey, batch.truncatedAlerts);
+    const noNews = whole && news === 0 && group !== null && this.assessed.has(group);
+    const settled = await store.transaction(async (tx) => {
+      if ((await tx.alerts.claimInbox(id)) === null) return false;
+      if (batch.alerts.length > 0) await settleAlerts(context(tx), batch.groupKey, batch.truncatedAlerts, noNews);
       await tx.alerts.removeFromInbox(id);
+      return true;
     });
+    if (settled && group !== null && this.assessed.size < MAX_ASSESSED) this.assessed.add(group);
   }
 }

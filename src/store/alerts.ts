@@ -313,6 +313,19 @@ export class AlertStore {
       .execute();
   }
 
+  /** A delivery that changed none of the group's alerts: one more received, and when. */
+  async seenAgain(id: number, seenAt: string, truncatedAlerts: number | null): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({
+        received: eb('received', '+', 1),
+        last_seen_at: sql<string>`case when last_seen_at < ${seenAt} then ${seenAt} else last_seen_at end`,
+        ...(truncatedAlerts === null ? {} : { truncated_alerts: truncatedAlerts }),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
   // Alerts.
 
   async knownAlerts(groupId: number, fingerprints: string[]): Promise<Map<string, KnownAlert>> {

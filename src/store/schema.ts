@@ -128,4 +128,69 @@ export interface Database {
     attempts: Generated<number>;
     last_error: string | null;
   };
+  /** Events that notifications must see, written in the event's own transaction (src/notifications). */
+  notification_outbox: {
+    event_id: number;
+    incident: number;
+    created_at: string;
+  };
+  webhooks: {
+    id: string;
+    url: string;
+    events: string;
+    secret: string;
+    include_private: number;
+    created_by: string;
+    created_at: string;
+  };
+  webhook_deliveries: {
+    id: Generated<number>;
+    webhook_id: string;
+    event_id: number;
+    type: string;
+    body: string;
+    status: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    remaining: number;
+    next_attempt_at: string | null;
+    claimed_until: string | null;
+    created_at: string;
+  };
+  incident_subscribers: {
+    incident: number;
+    handle: string;
+    created_at: string;
+  };
+  notification_preferences: {
+    handle: string;
+    channels: string;
+    events: string;
+    updated_at: string;
+  };
+  email_deliveries: {
+    id: Generated<number>;
+    event_id: number;
+    recipient: string;
+    address: string;
+    type: string;
+    subject: string;
+    text: string;
+    html: string;
+    status: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    remaining: number;
+    next_attempt_at: string | null;
+    claimed_until: string | null;
+    last_error: string | null;
+    created_at: string;
+  };
+  webhook_attempts: {
+    id: Generated<number>;
+    delivery_id: number;
+    attempt: number;
+    at: string;
+    status_code: number | null;
+    error: string | null;
+    duration_ms: number;
+  };
 }

@@ -14,6 +14,9 @@ import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/state.js
 import { DomainError } from '../domain/errors.js';
 import { AlertStore } from './alerts.js';
 import { ReminderStore } from './reminders.js';
+import { WebhookStore } from './webhooks.js';
+import { EmailStore } from './email.js';
+import { notificationType } from '../notifications/events.js';
 import type { DueMoment } from '../reminders/rules.js';
 
 export type OrgRole = 'admin' | 'responder' | 'viewer';
@@ -94,7 +97,24 @@ export class Repository {
     readonly dialect: Dialect,
     /** Inside `Store.transaction`: the due times of reminders this transaction adds, announced after commit. */
     private readonly scheduled: string[] | null = null,
+    /** Inside `Store.transaction`: set when this transaction queued notification work, announced after commit. */
+    private readonly queued: { any: boolean } | null = null,
   ) {}
+
+  /** Webhook subscriptions, the notification outbox and the delivery log, in the same transaction. */
+  get webhooks(): WebhookStore {
+    return new WebhookStore(this.db, this.dialect);
+  }
+
+  /** Incident subscribers, notification preferences and e-mail deliveries, in the same transaction. */
+  get email(): EmailStore {
+    return new EmailStore(this.db, this.dialect);
+  }
+
+  /** Wakes this instance's notification processor after commit (the outbox or a delivery changed). */
+  noteNotificationQueued(): void {
+    if (this.queued) this.queued.any = true;
+  }
 
   /** The reminders' schedule (R4, R8, R11), in the same transaction. */
   get reminders(): ReminderStore {
@@ -230,7 +250,7 @@ export class Repository {
       if (Number(result.numUpdatedRows) !== 1)
         throw new DomainError('VERSION_CONFLICT', `INC-${state.number} changed while this change was being made; reload and retry.`);
     }
-    await this.db
+    const ids = await this.db
       .insertInto('incident_events')
       .values(
         recorded.map((r) => ({
@@ -242,7 +262,15 @@ export class Repository {
           data: JSON.stringify(r.event),
         })),
       )
+      .returning('id')
       .execute();
+    // The outbox row commits with its event (or not at all): notifications never miss one,
+    // whatever order concurrent transactions commit in (see src/notifications/processor.ts).
+    const notifiable = ids.filter((_, i) => notificationType(recorded[i]!.event.type) !== null).map((r) => Number(r.id));
+    if (notifiable.length) {
+      await this.webhooks.enqueue(notifiable, state.number, row.updated_at);
+      this.noteNotificationQueued();
+    }
     await this.syncReminders(state.number, deadlines, row.updated_at);
   }
 
@@ -357,8 +385,10 @@ export class Store extends Repository {
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     const run = async () => {
       const scheduled: string[] = [];
-      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, scheduled)));
+      const queued = { any: false };
+      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, scheduled, queued)));
       if (scheduled.length) this.announceScheduled(scheduled.reduce((a, b) => (b < a ? b : a)));
+      if (queued.any) for (const listener of this.queuedListeners) listener();
       return result;
     };
     try {
@@ -375,6 +405,14 @@ export class Store extends Repository {
   onReminderScheduled(listener: (dueAt: string) => void): () => void {
     this.scheduledListeners.add(listener);
     return () => this.scheduledListeners.delete(listener);
+  }
+
+  private readonly queuedListeners = new Set<() => void>();
+
+  /** Calls `listener` after each commit on this instance that queued notification work (new outbox rows, a redelivery). */
+  onNotificationQueued(listener: () => void): () => void {
+    this.queuedListeners.add(listener);
+    return () => this.queuedListeners.delete(listener);
   }
 
   private announceScheduled(dueAt: string): void {

@@ -57,9 +57,11 @@ describe.each(STORE_KINDS)('an 8 MB, 20,000-alert delivery (%s)', (kind) => {
     }
     expect(counts).toMatchObject({ alerts: 20_000, firing: 20_000, received: 1 });
 
-    // Alertmanager re-sends the snapshot every group_interval: repeats are answered as fast.
+    // Alertmanager re-sends the snapshot every group_interval: repeats are accepted as no-ops.
+    // How fast is measured by `npm run bench -- alert-storm`, not asserted here.
     const repeats = [await post(), await post(), await post()];
     console.log(`8 MB body (${(body.length / 1e6).toFixed(1)} MB, ${kind}): answered in ${[first, ...repeats].map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
-    expect(Math.max(first, ...repeats)).toBeLessThan(1000);
+    const after = (await (await fetch(`${server.url}/api/v1/alerts`, { headers: admin })).json()) as { groupKey: string; counts: { alerts: number } }[];
+    expect(after.find((g) => g.groupKey === GROUP_KEY)?.counts.alerts).toBe(20_000);
   }, 120_000);
 });

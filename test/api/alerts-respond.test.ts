@@ -13,8 +13,12 @@ interface Entry {
 describe.each(STORE_KINDS)('acknowledge, declare, dismiss (%s)', (kind) => {
   let t: TestApp;
   let key: string;
-  const post = (body: unknown) =>
-    t.app.inject({ method: 'POST', url: `${API}/alerts/alertmanager`, headers: { authorization: `Bearer ${key}` }, payload: body as object });
+  const post = async (body: unknown) => {
+    const res = await t.app.inject({ method: 'POST', url: `${API}/alerts/alertmanager`, headers: { authorization: `Bearer ${key}` }, payload: body as object });
+    // Answered once stored; processed right after, in the background.
+    await t.app.alertInbox.idle();
+    return res;
+  };
   const groupOf = async (groupKey: string) => {
     for (const state of ['open', 'acknowledged', 'resolved', 'dismissed']) {
       const found = (await ok(t, 200, 'GET', `${API}/alerts?state=${state}`)).find((g: { groupKey: string }) => g.groupKey === groupKey);

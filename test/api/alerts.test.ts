@@ -4,13 +4,16 @@ import { API, expectError, ok } from './helpers.js';
 import { amAlert, trigger, webhook } from './alert-payloads.js';
 
 /** Posts as an alert sender: with a source key, not a person's token. */
-function send(t: TestApp, url: string, body: unknown, key?: string, headers: Record<string, string> = {}) {
-  return t.app.inject({
+async function send(t: TestApp, url: string, body: unknown, key?: string, headers: Record<string, string> = {}) {
+  const res = await t.app.inject({
     method: 'POST',
     url: `${API}${url}`,
     headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...headers },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
+  // Webhook deliveries are answered once stored and processed right after, in the background.
+  await t.app.alertInbox.idle();
+  return res;
 }
 
 async function source(t: TestApp, name: string, type: 'alertmanager' | 'events'): Promise<string> {

@@ -3,7 +3,8 @@
  * engineer acknowledges, declares or dismisses. The two intake routes authenticate by
  * the source's key, not a person's token.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createGzip } from 'node:zlib';
+import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
 import Type from 'typebox';
@@ -24,7 +25,7 @@ import {
 import { presentAlert, presentAlertGroup, presentAlertSource } from '../presenters.js';
 import { incidentAnswer } from './incidents.js';
 import type { AlertSource } from '../../store/alerts.js';
-import type { AlertInbox } from '../../processors/alert-inbox.js';
+import type { AlertInbox, GzippedBody } from '../../processors/alert-inbox.js';
 import { checkEvent } from '../../alerts/events.js';
 import { createAlertSource } from '../../commands/create-alert-source.js';
 import { acknowledgeAlertGroup } from '../../commands/acknowledge-alert-group.js';
@@ -42,12 +43,18 @@ declare module 'fastify' {
   interface FastifyRequest {
     alertSource: AlertSource | null;
   }
+  interface FastifyContextConfig {
+    /** A body announced larger than INLINE_BYTES is gzipped as it arrives (see gzipLargeBodies). */
+    gzipLargeBodies?: boolean;
+  }
 }
 
 /** A 20,000-alert Alertmanager group is an 8 MB body; Alertmanager re-sends a refused one forever. */
 const ALERTMANAGER_BODY_LIMIT = 16 * 1024 * 1024;
-/** Up to this size a delivery is processed before it is answered (a few hundred alerts). */
+/** Up to this size a delivery is checked to be JSON before it is answered (a few hundred alerts). */
 const INLINE_BYTES = 256 * 1024;
+const SOURCE_CACHE_MS = 5_000;
+const SOURCE_CACHE_SIZE = 1_000;
 /** What PagerDuty itself accepts for one event. */
 const EVENT_BODY_LIMIT = 512 * 1024;
 
@@ -59,7 +66,43 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
   const tags = ['alert intake'];
   // Bodies arrive as bytes, whatever the Content-Type: stored as received, parsed at most once.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', (request, payload, done) => {
+    const limit = request.routeOptions.bodyLimit ?? EVENT_BODY_LIMIT;
+    const declared = Number(request.headers['content-length'] ?? NaN);
+    if (declared > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+    // An 8 MB snapshot is compressed while it is still arriving, so that it is ready to
+    // store almost as soon as its last byte is in: compressing it afterwards would add
+    // tens of milliseconds to an answer Alertmanager is owed within 100.
+    const gzipped = request.routeOptions.config.gzipLargeBodies === true && declared > INLINE_BYTES ? createGzip({ level: 1 }) : null;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let finished = false;
+    const finish = (error: Error | null, body?: Buffer | GzippedBody) => {
+      if (finished) return;
+      finished = true;
+      payload.removeListener('data', onData);
+      if (error) gzipped?.destroy();
+      done(error, body);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) return finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      if (gzipped) gzipped.write(chunk);
+      else chunks.push(chunk);
+    };
+    if (gzipped) {
+      const out: Buffer[] = [];
+      gzipped.on('data', (c: Buffer) => out.push(c));
+      gzipped.on('end', () => finish(null, { gzipped: Buffer.concat(out), bytes: received }));
+      gzipped.on('error', (error) => finish(error));
+    }
+    payload.on('data', onData);
+    payload.on('error', (error) => finish(error));
+    payload.on('end', () => {
+      if (gzipped) gzipped.end();
+      else finish(null, Buffer.concat(chunks, received));
+    });
+  });
   app.decorateRequest('alertSource', null);
   await app.register(rateLimit, { global: false });
   // One budget per source, so a runaway sender is slowed down without starving the others.
@@ -74,8 +117,20 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     reply.header('retry-after', String(limit.ttlInSeconds));
     return true;
   };
+  // Known keys are remembered for a few seconds: in a storm every delivery asks, and on
+  // SQLite the question would wait for the processor's transaction. Unknown keys always ask.
+  const known = new Map<string, { source: AlertSource; until: number }>();
   const sourceFor = async (key: string, type: AlertSource['type']) => {
-    const source = await deps.store.alerts.sourceByKeyHash(hashToken(key));
+    const hash = hashToken(key);
+    const cached = known.get(hash);
+    let source = cached && cached.until > Date.now() ? cached.source : null;
+    if (!source) {
+      source = await deps.store.alerts.sourceByKeyHash(hash);
+      if (source) {
+        if (known.size >= SOURCE_CACHE_SIZE) known.clear();
+        known.set(hash, { source, until: Date.now() + SOURCE_CACHE_MS });
+      }
+    }
     return source?.type === type ? source : null;
   };
 
@@ -83,6 +138,7 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     '/alerts/alertmanager',
     {
       bodyLimit: ALERTMANAGER_BODY_LIMIT,
+      config: { gzipLargeBodies: true },
       schema: { tags, summary: 'Prometheus Alertmanager webhook (version 4); Authorization: Bearer <source key>', security: [{ bearer: [] }] },
       // Before the body is read: a wrong key or a sender over its limit costs us no 16 MiB upload.
       onRequest: async (request, reply) => {
@@ -97,23 +153,22 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
       },
     },
     async (request, reply) => {
-      const raw = request.body as Buffer;
-      // Small deliveries are checked and processed before answering, so the answer already
-      // shows them. Large ones are stored unread and answered at once: parsing 8 MB alone
-      // would cost most of the time Alertmanager is owed an answer in.
-      if (raw.length > INLINE_BYTES) {
-        await deps.inbox.accept(request.alertSource!, raw);
-        deps.inbox.wake();
-        return reply.code(200).send({ status: 'success' });
-      }
+      const raw = request.body as Buffer | GzippedBody;
+      // Every delivery is answered once it is committed to the inbox, and processed right
+      // after in the background, many to a transaction (src/processors/alert-inbox.ts).
+      // Small bodies are checked first (an unparseable one is 400) and handed over parsed;
+      // large ones are stored unread: parsing 8 MB alone would cost most of the time
+      // Alertmanager is owed an answer in.
       let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        throw new DomainError('VALIDATION_FAILED', `The request body is not valid JSON: ${(error as Error).message}`, { field: '(body)' });
+      if (Buffer.isBuffer(raw) && raw.length <= INLINE_BYTES) {
+        try {
+          parsed = JSON.parse(raw.toString('utf8'));
+        } catch (error) {
+          throw new DomainError('VALIDATION_FAILED', `The request body is not valid JSON: ${(error as Error).message}`, { field: '(body)' });
+        }
       }
-      const id = await deps.inbox.accept(request.alertSource!, raw);
-      if (!(await deps.inbox.process(id, parsed))) deps.inbox.wake();
+      await deps.inbox.accept(request.alertSource!, raw, parsed);
+      deps.inbox.wake();
       return reply.code(200).send({ status: 'success' });
     },
   );

@@ -1,0 +1,51 @@
+/** Webhook subscriptions and redelivery (admins only). Deliveries are made by src/notifications/processor.ts. */
+import { randomBytes } from 'node:crypto';
+import type { CommandContext } from './context.js';
+import { DomainError } from '../domain/errors.js';
+import { authorize } from '../people/policy.js';
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../notifications/events.js';
+import { newWebhookSecret } from '../notifications/webhook.js';
+import type { Delivery, Webhook } from '../store/webhooks.js';
+
+export interface NewWebhook {
+  url: string;
+  events: string[];
+  includePrivate?: boolean;
+}
+
+export async function createWebhook(ctx: CommandContext, input: NewWebhook): Promise<Webhook> {
+  authorize(ctx.actor, 'webhooks.manage');
+  let url: URL;
+  try {
+    url = new URL(input.url);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'url must be an http(s) address.', { field: 'url' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new DomainError('VALIDATION_FAILED', 'url must be an http(s) address.', { field: 'url' });
+  const unknown = input.events.filter((e) => !(NOTIFICATION_EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown.length)
+    throw new DomainError('VALIDATION_FAILED', `Unknown event type ${unknown.join(', ')}; known: ${NOTIFICATION_EVENT_TYPES.join(', ')}.`, { field: 'events' });
+  const webhook: Webhook = {
+    id: `wh_${randomBytes(8).toString('hex')}`,
+    url: url.toString(),
+    events: [...new Set(input.events as NotificationEventType[])],
+    secret: newWebhookSecret(),
+    includePrivate: input.includePrivate ?? false,
+    createdBy: ctx.actor.handle,
+    createdAt: ctx.now,
+  };
+  await ctx.tx.webhooks.insert(webhook);
+  return webhook;
+}
+
+/** Attempts a delivery once more, now, whatever its status; the attempt joins its log. */
+export async function redeliver(ctx: CommandContext, webhookId: string, deliveryId: number): Promise<Delivery> {
+  authorize(ctx.actor, 'webhooks.manage');
+  if (!(await ctx.tx.webhooks.get(webhookId))) throw new DomainError('WEBHOOK_NOT_FOUND', `There is no webhook ${webhookId}.`);
+  const delivery = await ctx.tx.webhooks.delivery(webhookId, deliveryId);
+  if (!delivery) throw new DomainError('DELIVERY_NOT_FOUND', `Webhook ${webhookId} has no delivery ${deliveryId}.`);
+  await ctx.tx.webhooks.redeliver(deliveryId, ctx.now);
+  ctx.tx.noteNotificationQueued();
+  return (await ctx.tx.webhooks.delivery(webhookId, deliveryId))!;
+}

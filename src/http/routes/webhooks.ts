@@ -1,0 +1,110 @@
+/** Outbound webhooks (admin): subscribe, list, read the delivery log, redeliver. */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { actor, write, type HttpDeps } from '../context.js';
+import { ErrorBody } from '../schemas.js';
+import { authorize } from '../../people/policy.js';
+import { createWebhook, redeliver } from '../../commands/webhooks.js';
+import { NOTIFICATION_EVENT_TYPES } from '../../notifications/events.js';
+import { webhookMessageId } from '../../notifications/processor.js';
+import type { Delivery, DeliveryAttempt, Webhook } from '../../store/webhooks.js';
+import { DomainError } from '../../domain/errors.js';
+
+const EventType = Type.Enum([...NOTIFICATION_EVENT_TYPES]);
+const WebhookBody = Type.Object(
+  {
+    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'where deliveries are POSTed; http(s) only' }),
+    events: Type.Array(EventType, { minItems: 1, maxItems: NOTIFICATION_EVENT_TYPES.length * 2 }),
+    includePrivate: Type.Optional(Type.Boolean({ description: 'also private incidents (default false); only while the creator may see them' })),
+  },
+  { additionalProperties: false },
+);
+const WebhookSchema = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  includePrivate: Type.Boolean(),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+});
+const NewWebhookSchema = Type.Object({
+  ...WebhookSchema.properties,
+  secret: Type.Union([Type.String({ description: 'whsec_…, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
+});
+const AttemptSchema = Type.Object({
+  attempt: Type.Integer(),
+  at: Type.String(),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Type.Integer(),
+});
+const DeliverySchema = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  messageId: Type.String({ description: 'the webhook-id header of every attempt' }),
+  type: Type.String(),
+  eventId: Type.Integer(),
+  status: Type.Enum(['pending', 'delivered', 'failed']),
+  nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  attempts: Type.Array(AttemptSchema),
+});
+const WebhookParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{16}$' }) });
+const DeliveryParams = Type.Object({ id: WebhookParams.properties.id, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
+
+export const presentWebhook = (w: Webhook) => ({ id: w.id, url: w.url, events: w.events, includePrivate: w.includePrivate, createdBy: w.createdBy, createdAt: w.createdAt });
+export const presentDelivery = (d: Delivery, attempts: DeliveryAttempt[]) => ({
+  id: String(d.id),
+  webhookId: d.webhookId,
+  messageId: webhookMessageId(d),
+  type: d.type,
+  eventId: d.eventId,
+  status: d.status,
+  nextAttemptAt: d.nextAttemptAt,
+  createdAt: d.createdAt,
+  attempts,
+});
+
+export async function webhookRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['webhooks'];
+
+  app.post(
+    '/webhooks',
+    { schema: { tags, summary: 'Subscribe a URL to event types (admin); answers the signing secret once', body: WebhookBody, response: { 201: NewWebhookSchema, '4xx': ErrorBody } } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const webhook = await createWebhook(ctx, request.body);
+        return { status: 201, body: { ...presentWebhook(webhook), secret: webhook.secret }, replayBody: { ...presentWebhook(webhook), secret: null } };
+      }),
+  );
+
+  app.get('/webhooks', { schema: { tags, summary: 'The webhook subscriptions (admin)', response: { 200: Type.Array(WebhookSchema) } } }, async (request) => {
+    authorize(actor(request), 'webhooks.manage');
+    return (await deps.store.webhooks.list()).map(presentWebhook);
+  });
+
+  app.get(
+    '/webhooks/:id/deliveries',
+    { schema: { tags, summary: 'The latest 100 deliveries, newest first, each with its attempts (admin)', params: WebhookParams, response: { 200: Type.Array(DeliverySchema), '4xx': ErrorBody } } },
+    async (request) => {
+      authorize(actor(request), 'webhooks.manage');
+      if (!(await deps.store.webhooks.get(request.params.id))) throw new DomainError('WEBHOOK_NOT_FOUND', `There is no webhook ${request.params.id}.`);
+      const deliveries = await deps.store.webhooks.deliveries(request.params.id);
+      const attempts = await deps.store.webhooks.attempts(deliveries.map((d) => d.id));
+      return deliveries.map((d) => presentDelivery(d, attempts.get(d.id) ?? []));
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/deliveries/:deliveryId/redeliver',
+    { schema: { tags, summary: 'Attempt a delivery once more, now (admin)', params: DeliveryParams, response: { 202: DeliverySchema, '4xx': ErrorBody } } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const delivery = await redeliver(ctx, request.params.id, Number(request.params.deliveryId));
+        const attempts = await ctx.tx.webhooks.attempts([delivery.id]);
+        return { status: 202, body: presentDelivery(delivery, attempts.get(delivery.id) ?? []) };
+      }),
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * E-mail notifications: per-incident subscribers, per-person preferences, and the e-mail
+ * deliveries the notification processor fans out (one per (event, person)) and sends.
+ */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './migrations.js';
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../notifications/events.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Per-person channels (webhooks are the organization's, not a person's). */
+export const CHANNELS = ['email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface Preferences {
+  /** The channels a person is notified on (only `email` today; empty: none). */
+  channels: Channel[];
+  /** The event types a person is notified of. */
+  events: NotificationEventType[];
+}
+
+/** Without a stored choice: every event, by e-mail. */
+export const DEFAULT_PREFERENCES: Preferences = { channels: ['email'], events: [...NOTIFICATION_EVENT_TYPES] };
+
+export interface EmailDelivery {
+  id: number;
+  eventId: number;
+  recipient: string;
+  address: string;
+  type: string;
+  subject: string;
+  text: string;
+  html: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  remaining: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+function toEmail(row: Selectable<Database['email_deliveries']>): EmailDelivery {
+  return {
+    id: Number(row.id),
+    eventId: Number(row.event_id),
+    recipient: row.recipient,
+    address: row.address,
+    type: row.type,
+    subject: row.subject,
+    text: row.text,
+    html: row.html,
+    status: row.status,
+    attempts: Number(row.attempts),
+    remaining: Number(row.remaining),
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+  };
+}
+
+export class EmailStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async subscribe(incident: number, handle: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('incident_subscribers')
+      .values({ incident, handle, created_at: at })
+      .onConflict((oc) => oc.columns(['incident', 'handle']).doNothing())
+      .execute();
+  }
+
+  async subscribers(incident: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('incident_subscribers').select('handle').where('incident', '=', incident).orderBy('handle').execute();
+    return rows.map((r) => r.handle);
+  }
+
+  async preferences(handle: string): Promise<Preferences> {
+    const row = await this.db.selectFrom('notification_preferences').selectAll().where('handle', '=', handle).executeTakeFirst();
+    return row ? { channels: JSON.parse(row.channels) as Channel[], events: JSON.parse(row.events) as NotificationEventType[] } : DEFAULT_PREFERENCES;
+  }
+
+  async setPreferences(handle: string, preferences: Preferences, at: string): Promise<void> {
+    const values = { channels: JSON.stringify(preferences.channels), events: JSON.stringify(preferences.events), updated_at: at };
+    await this.db
+      .insertInto('notification_preferences')
+      .values({ handle, ...values })
+      .onConflict((oc) => oc.column('handle').doUpdateSet(values))
+      .execute();
+  }
+
+  async add(email: { eventId: number; recipient: string; address: string; type: string; subject: string; text: string; html: string; remaining: number; at: string }): Promise<void> {
+    await this.db
+      .insertInto('email_deliveries')
+      .values({
+        event_id: email.eventId,
+        recipient: email.recipient,
+        address: email.address,
+        type: email.type,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        status: 'pending',
+        attempts: 0,
+        remaining: email.remaining,
+        next_attempt_at: email.at,
+        created_at: email.at,
+      })
+      .onConflict((oc) => oc.columns(['event_id', 'recipient']).doNothing())
+      .execute();
+  }
+
+  async claimDue(now: string, until: string, limit: number): Promise<EmailDelivery[]> {
+    let due = this.db
+      .selectFrom('email_deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit);
+    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const rows = await this.db.updateTable('email_deliveries').set({ claimed_until: until }).where('id', 'in', due).returningAll().execute();
+    return rows.map(toEmail).sort((a, b) => a.id - b.id);
+  }
+
+  async recordAttempt(email: EmailDelivery, error: string | null, retryAt: string | null): Promise<void> {
+    await this.db
+      .updateTable('email_deliveries')
+      .set({
+        attempts: email.attempts + 1,
+        remaining: Math.max(0, email.remaining - 1),
+        status: error === null ? 'delivered' : retryAt ? 'pending' : 'failed',
+        next_attempt_at: error === null ? null : retryAt,
+        claimed_until: null,
+        last_error: error === null ? null : error.slice(0, 2000),
+      })
+      .where('id', '=', email.id)
+      .execute();
+  }
+
+  async forEvent(eventId: number): Promise<EmailDelivery[]> {
+    return (await this.db.selectFrom('email_deliveries').selectAll().where('event_id', '=', eventId).orderBy('recipient').execute()).map(toEmail);
+  }
+
+  async all(): Promise<EmailDelivery[]> {
+    return (await this.db.selectFrom('email_deliveries').selectAll().orderBy('id').execute()).map(toEmail);
+  }
+
+  async nextWake(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('email_deliveries')
+      .select(sql<string | null>`min(case when claimed_until is not null and claimed_until > next_attempt_at then claimed_until else next_attempt_at end)`.as('at'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.at ?? null;
+  }
+}
