@@ -191,7 +191,8 @@ export class NotificationProcessor {
         let body: string | null = null;
         for (const webhook of subscribed) {
           if (!(await this.mayReceive(tx, webhook, state))) continue;
-          body ??= webhookBody(type, event, state, config);
+          body ??= this.render(event.eventId, 'webhook body', () => webhookBody(type, event, state, config));
+          if (body === null) break;
           await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId: event.eventId, type, body, remaining: this.maxAttempts, at: event.recordedAt });
         }
         if (this.options.mail) await this.fanOutEmail(tx, type, recorded, event.eventId, state);
@@ -210,8 +211,23 @@ export class NotificationProcessor {
       if (!person?.email || !canSee(person, state)) continue;
       const preferences = await tx.email.preferences(handle);
       if (!preferences.channels.includes('email') || !preferences.events.includes(type)) continue;
-      message ??= renderEmail(type, recorded, state);
+      message ??= this.render(eventId, 'e-mail', () => renderEmail(type, recorded, state));
+      if (message === null) return;
       await tx.email.add({ eventId, recipient: handle, address: person.email, type, ...message, remaining: this.maxAttempts, at: recorded.recordedAt });
+    }
+  }
+
+  /**
+   * A message that cannot be built would fail its whole batch again on every pass and
+   * hold up every event behind it: it is logged as an error and that event's message
+   * skipped, so the rest still go out.
+   */
+  private render<T>(eventId: number, what: string, build: () => T): T | null {
+    try {
+      return build();
+    } catch (error) {
+      this.options.log?.error({ err: error, eventId }, `could not build the ${what} for event ${eventId}; skipped`);
+      return null;
     }
   }
 
