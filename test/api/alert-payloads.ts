@@ -2,17 +2,10 @@
  * Alertmanager v4 webhook bodies and Events v2 events shaped as Alertmanager 0.25 and
  * PagerDuty senders send them (firing alerts carry endsAt 0001-01-01T00:00:00Z).
  */
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
+import { FIRING_ENDS_AT as ZERO_TIME, type WebhookAlert } from '../support/alertmanager.js';
 
-export interface AmAlert {
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  generatorURL: string;
-  fingerprint?: string;
-}
+/** A webhook alert whose fingerprint may be left out, as some senders do. */
+export type AmAlert = Omit<WebhookAlert, 'fingerprint'> & { fingerprint?: string };
 
 export function amAlert(
   instance: string,
