@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations.js';
+import { claimDue } from './leases.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../notifications/events.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -112,17 +113,7 @@ export class EmailStore {
   }
 
   async claimDue(now: string, until: string, limit: number): Promise<EmailDelivery[]> {
-    let due = this.db
-      .selectFrom('email_deliveries')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit);
-    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await this.db.updateTable('email_deliveries').set({ claimed_until: until }).where('id', 'in', due).returningAll().execute();
+    const rows = await claimDue(this.db, this.dialect, 'email_deliveries', now, until, limit);
     return rows.map(toEmail).sort((a, b) => a.id - b.id);
   }
 

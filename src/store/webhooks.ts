@@ -8,6 +8,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations.js';
+import { claimDue } from './leases.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -159,17 +160,7 @@ export class WebhookStore {
 
   /** Claims up to `limit` pending deliveries due by `now` whose lease (if any) ran out, until `until`. */
   async claimDue(now: string, until: string, limit: number): Promise<Delivery[]> {
-    let due = this.db
-      .selectFrom('webhook_deliveries')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit);
-    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await this.db.updateTable('webhook_deliveries').set({ claimed_until: until }).where('id', 'in', due).returningAll().execute();
+    const rows = await claimDue(this.db, this.dialect, 'webhook_deliveries', now, until, limit);
     return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
 

@@ -1,0 +1,35 @@
+/**
+ * Claiming due rows of a retried-delivery table for a while (a lease), the same for
+ * webhook and e-mail deliveries: rows whose lease ran out are claimable again, and on
+ * PostgreSQL concurrent claimers skip each other's rows instead of waiting.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './migrations.js';
+
+export type LeasedTable = 'webhook_deliveries' | 'email_deliveries';
+
+export async function claimDue<T extends LeasedTable>(
+  db: Kysely<Database> | Transaction<Database>,
+  dialect: Dialect,
+  table: T,
+  now: string,
+  until: string,
+  limit: number,
+): Promise<Selectable<Database[T]>[]> {
+  // Both tables share these columns; Kysely cannot see that through a generic table name.
+  const leased = db as unknown as Kysely<Pick<Database, 'webhook_deliveries'>>;
+  const name = table as 'webhook_deliveries';
+  let due = leased
+    .selectFrom(name)
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  const rows = await leased.updateTable(name).set({ claimed_until: until }).where('id', 'in', due).returningAll().execute();
+  return rows as unknown as Selectable<Database[T]>[];
+}
