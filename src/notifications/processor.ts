@@ -24,6 +24,7 @@
  * instances' writes) and wakes at once when a commit on this instance queues work.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { WakeLoop } from '../processors/wake-loop.js';
 import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/time.js';
 import type { IncidentEvent, RecordedEvent } from '../domain/events.js';
@@ -92,11 +93,7 @@ export class NotificationProcessor {
   private readonly leaseMs: number;
   private readonly maxSleepMs: number;
   private readonly batch: number;
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
-  private wakeUp: (() => void) | null = null;
-  private dirty = false;
+  private readonly loop: WakeLoop;
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: NotificationProcessorOptions) {
@@ -105,22 +102,34 @@ export class NotificationProcessor {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxSleepMs = options.maxSleepMs ?? 30_000;
     this.batch = options.batch ?? 50;
+    this.loop = new WakeLoop({
+      clock: options.clock,
+      maxSleepMs: this.maxSleepMs,
+      retryMs: RETRY_PASS_MS,
+      log: options.log,
+      name: 'notification',
+      pass: async () => {
+        await this.tick();
+        const next = [await this.options.store.webhooks.nextWake(), this.options.mail ? await this.options.store.email.nextWake() : null];
+        return next.filter((at): at is string => at !== null).sort()[0] ?? null;
+      },
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopped = false;
-    this.unsubscribe = this.options.store.onNotificationQueued(() => this.notice());
-    this.loop = this.run();
+    if (this.loop.started) return;
+    this.unsubscribe = this.options.store.onNotificationQueued(() => this.loop.notice());
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.interrupt();
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
   }
 
   /** One pass: fans out every committed outbox row, then attempts every due webhook delivery and e-mail. Answers the webhook attempts (e-mail: `onEmail`). */
@@ -273,48 +282,5 @@ export class NotificationProcessor {
     if (result.error !== null)
       this.options.log?.warn({ delivery: delivery.id, webhook: delivery.webhookId, attempt, error: result.error, retryAt }, 'webhook delivery failed');
     return { delivery, statusCode: result.statusCode, error: result.error, retryAt };
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      let delay: number;
-      try {
-        this.dirty = false;
-        await this.tick();
-        const next = [await this.options.store.webhooks.nextWake(), this.options.mail ? await this.options.store.email.nextWake() : null]
-          .filter((at): at is string => at !== null)
-          .sort()[0] ?? null;
-        const now = this.options.clock.now().getTime();
-        delay = next === null ? this.maxSleepMs : Math.min(this.maxSleepMs, Math.max(0, Date.parse(next) - now));
-      } catch (error) {
-        if (this.stopped) return;
-        this.options.log?.error({ err: error }, 'notification pass failed; retrying');
-        delay = RETRY_PASS_MS;
-      }
-      if (this.dirty) continue;
-      await this.sleep(delay);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wakeUp = resolve;
-      this.timer = setTimeout(() => this.interrupt(), ms);
-    });
-  }
-
-  private interrupt(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const wake = this.wakeUp;
-    this.wakeUp = null;
-    wake?.();
-  }
-
-  /** A commit on this instance queued work: wake now, or look again after the pass in hand. */
-  private notice(): void {
-    if (this.wakeUp) this.interrupt();
-    else this.dirty = true;
   }
 }

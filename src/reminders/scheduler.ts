@@ -14,6 +14,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { WakeLoop } from '../processors/wake-loop.js';
 import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/time.js';
 import type { Person, Store } from '../store/store.js';
@@ -52,14 +53,8 @@ export class ReminderScheduler {
   private readonly leaseMs: number;
   private readonly maxSleepMs: number;
   private readonly batch: number;
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
-  private wakeUp: (() => void) | null = null;
-  /** When the current sleep ends (ms since epoch); a write due earlier cuts it short. */
-  private sleepingUntil = 0;
-  /** A write was announced while a pass was running: look again before sleeping. */
-  private dirty = false;
+  private readonly loop: WakeLoop;
+  private synced = false;
   private unsubscribe: (() => void) | null = null;
   /** Called after each firing; tests and (later) metrics listen. */
   onFiring: ((firing: Firing) => void) | null = null;
@@ -69,23 +64,38 @@ export class ReminderScheduler {
     this.leaseMs = options.leaseMs ?? 10_000;
     this.maxSleepMs = options.maxSleepMs ?? 30_000;
     this.batch = options.batch ?? 50;
+    this.loop = new WakeLoop({
+      clock: options.clock,
+      maxSleepMs: this.maxSleepMs,
+      retryMs: RETRY_MS,
+      log: options.log,
+      name: 'reminder scheduler',
+      pass: async () => {
+        if (!this.synced) {
+          await this.resync();
+          this.synced = true;
+        }
+        await this.tick();
+        return this.options.store.reminders.nextWake();
+      },
+    });
+  }
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   /** Re-derives every incident's reminders (the configuration may have changed), then runs the loop. */
   start(): void {
-    if (this.loop) return;
-    this.stopped = false;
-    this.unsubscribe = this.options.store.onReminderScheduled((dueAt) => this.noticeScheduled(dueAt));
-    this.loop = this.run();
+    if (this.loop.started) return;
+    this.unsubscribe = this.options.store.onReminderScheduled((dueAt) => this.loop.noticeDue(dueAt));
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.interrupt();
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
   }
 
   /** Brings every incident's stored reminders in line with its state and the configuration in force. */
@@ -152,56 +162,5 @@ export class ReminderScheduler {
       await store.reminders.failed(reminder.key, (error as Error).message ?? String(error)).catch(() => undefined);
       return { reminder, outcome: 'failed', firedAt };
     }
-  }
-
-  private async run(): Promise<void> {
-    let synced = false;
-    while (!this.stopped) {
-      let delay: number;
-      try {
-        if (!synced) {
-          await this.resync();
-          synced = true;
-        }
-        this.dirty = false;
-        await this.tick();
-        const next = await this.options.store.reminders.nextWake();
-        const now = this.options.clock.now().getTime();
-        delay = next === null ? this.maxSleepMs : Math.min(this.maxSleepMs, Math.max(0, Date.parse(next) - now));
-      } catch (error) {
-        if (this.stopped) return;
-        this.options.log?.error({ err: error }, 'reminder scheduler pass failed; retrying');
-        delay = RETRY_MS;
-      }
-      if (this.dirty) continue;
-      await this.sleep(delay);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    this.sleepingUntil = this.options.clock.now().getTime() + ms;
-    return new Promise((resolve) => {
-      this.wakeUp = resolve;
-      this.timer = setTimeout(() => this.interrupt(), ms);
-    });
-  }
-
-  private interrupt(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.sleepingUntil = 0;
-    const wake = this.wakeUp;
-    this.wakeUp = null;
-    wake?.();
-  }
-
-  /** A commit on this instance added a reminder due at `dueAt`: wake now if that is before the planned wake-up. */
-  private noticeScheduled(dueAt: string): void {
-    if (!this.wakeUp) {
-      this.dirty = true;
-      return;
-    }
-    if (Date.parse(dueAt) < this.sleepingUntil) this.interrupt();
   }
 }
