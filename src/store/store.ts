@@ -48,6 +48,19 @@ export interface IdempotentAnswer {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/** What one transaction did that listeners hear of once it has committed. */
+interface AfterCommit {
+  /** Due times of reminders added. */
+  scheduled: string[];
+  /** Notification work queued (outbox rows, a redelivery). */
+  queued: boolean;
+  /** Incidents that got new events. */
+  changed: Set<number>;
+}
+
+/** The PostgreSQL NOTIFY channel that carries "incident N has new events" between instances. */
+const INCIDENT_CHANNEL = 'incident_command_incidents';
+
 function toPerson(row: Database['people']): Person {
   return {
     handle: row.handle,
@@ -95,10 +108,8 @@ export class Repository {
   constructor(
     protected readonly db: Executor,
     readonly dialect: Dialect,
-    /** Inside `Store.transaction`: the due times of reminders this transaction adds, announced after commit. */
-    private readonly scheduled: string[] | null = null,
-    /** Inside `Store.transaction`: set when this transaction queued notification work, announced after commit. */
-    private readonly queued: { any: boolean } | null = null,
+    /** Inside `Store.transaction`: what this transaction did that is announced after it commits. */
+    private readonly committed: AfterCommit | null = null,
   ) {}
 
   /** Webhook subscriptions, the notification outbox and the delivery log, in the same transaction. */
@@ -113,7 +124,7 @@ export class Repository {
 
   /** Wakes this instance's notification processor after commit (the outbox or a delivery changed). */
   noteNotificationQueued(): void {
-    if (this.queued) this.queued.any = true;
+    if (this.committed) this.committed.queued = true;
   }
 
   /** The reminders' schedule (R4, R8, R11), in the same transaction. */
@@ -272,12 +283,15 @@ export class Repository {
       this.noteNotificationQueued();
     }
     await this.syncReminders(state.number, deadlines, row.updated_at);
+    this.committed?.changed.add(state.number);
+    // Delivered by PostgreSQL at commit (never for a rollback) to every instance listening.
+    if (this.dialect === 'postgres') await sql`select pg_notify(${INCIDENT_CHANNEL}, ${String(state.number)})`.execute(this.db);
   }
 
   /** Replaces the incident's reminders with `deadlines` (see `ReminderStore.sync`). */
   async syncReminders(incident: number, deadlines: DueMoment[], at: string): Promise<void> {
     const added = await this.reminders.sync(incident, deadlines, at);
-    this.scheduled?.push(...added);
+    this.committed?.scheduled.push(...added);
   }
 
   /**
@@ -318,6 +332,7 @@ export class Store extends Repository {
     private readonly kysely: Kysely<Database>,
     dialect: Dialect,
     readonly location: string,
+    private readonly databaseUrl: string | null = null,
   ) {
     super(kysely, dialect);
   }
@@ -327,7 +342,7 @@ export class Store extends Repository {
     if (options.databaseUrl) {
       const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
       const url = new URL(options.databaseUrl);
-      store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', `postgres://${url.host}${url.pathname}`);
+      store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', `postgres://${url.host}${url.pathname}`, options.databaseUrl);
     } else {
       mkdirSync(options.dataDir, { recursive: true });
       const file = join(options.dataDir, 'incident.sqlite');
@@ -384,11 +399,11 @@ export class Store extends Repository {
   /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     const run = async () => {
-      const scheduled: string[] = [];
-      const queued = { any: false };
-      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, scheduled, queued)));
-      if (scheduled.length) this.announceScheduled(scheduled.reduce((a, b) => (b < a ? b : a)));
-      if (queued.any) for (const listener of this.queuedListeners) listener();
+      const committed: AfterCommit = { scheduled: [], queued: false, changed: new Set() };
+      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, committed)));
+      if (committed.scheduled.length) this.announceScheduled(committed.scheduled.reduce((a, b) => (b < a ? b : a)));
+      if (committed.queued) for (const listener of this.queuedListeners) listener();
+      if (committed.changed.size) this.announceChanged([...committed.changed]);
       return result;
     };
     try {
@@ -415,6 +430,59 @@ export class Store extends Repository {
     return () => this.queuedListeners.delete(listener);
   }
 
+  private readonly changedListeners = new Set<(incidents: number[]) => void>();
+  private listening: Promise<pg.Client | null> | null = null;
+
+  /**
+   * Calls `listener` after each commit that appended incident events, with the incident
+   * numbers. On SQLite (one instance) that is this instance's commits; on PostgreSQL also
+   * every other instance's, through LISTEN/NOTIFY, so the realtime stream and the status
+   * page see all changes. A number may be announced more than once (a local commit is
+   * heard directly and again through PostgreSQL): listeners re-read, they do not count.
+   */
+  onIncidentsChanged(listener: (incidents: number[]) => void): () => void {
+    this.changedListeners.add(listener);
+    if (this.dialect === 'postgres' && this.databaseUrl && !this.listening) this.listening = this.listen(this.databaseUrl);
+    return () => this.changedListeners.delete(listener);
+  }
+
+  private announceChanged(incidents: number[]): void {
+    for (const listener of this.changedListeners) listener(incidents);
+  }
+
+  /** One dedicated connection LISTENing; reconnects after a drop, announcing "anything may have changed" (an empty list) once back. */
+  private async listen(url: string): Promise<pg.Client | null> {
+    while (!this.closing) {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        client.on('notification', (message) => {
+          const number = Number(message.payload);
+          if (Number.isInteger(number)) this.announceChanged([number]);
+        });
+        const dropped = new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+        await client.query(`listen ${INCIDENT_CHANNEL}`);
+        this.listener = client;
+        if (!this.closing) {
+          this.announceChanged([]);
+          await dropped;
+        }
+      } catch {
+        // Unreachable database: try again below, unless closing.
+      }
+      this.listener = null;
+      await client.end().catch(() => undefined);
+      if (!this.closing) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    }
+    return null;
+  }
+
+  private listener: pg.Client | null = null;
+  private closing = false;
+
   private announceScheduled(dueAt: string): void {
     for (const listener of this.scheduledListeners) listener(dueAt);
   }
@@ -424,6 +492,9 @@ export class Store extends Repository {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await this.listener?.end().catch(() => undefined);
+    await this.listening;
     await this.kysely.destroy();
   }
 }
