@@ -7,17 +7,36 @@ import { describeSchemaErrors } from './errors.js';
 import { parseDuration } from '../domain/time.js';
 import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../alerts/events.js';
 import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
+import type { ComponentStatus } from '../domain/events.js';
 
 export interface Component {
   id: string;
   name: string;
   group: string | null;
   description: string | null;
+  order: number;
+}
+
+export interface StatusPageConfig {
+  /** Responder handles stay off the page unless the team says otherwise. */
+  showResponderNames: boolean;
+  componentStatusBySeverity: Record<string, ComponentStatus>;
+  /** How long a resolved incident stays in "recent incidents". */
+  recentResolvedMs: number;
+  cache: { maxAgeS: number; sMaxAgeS: number; staleWhileRevalidateS: number };
+  /** Per client address over the public status page and its JSON. */
+  rateLimit: { requests: number; windowMs: number };
 }
 
 export interface Config {
   source: string;
-  organization: { name: string; statusPageTitle: string };
+  organization: {
+    name: string;
+    statusPageTitle: string;
+    logoUrl: string | null;
+    colors: { brand: string; background: string; text: string };
+  };
+  statusPage: StatusPageConfig;
   policy: SeverityPolicy;
   reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
   components: Component[];
@@ -80,13 +99,38 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
   });
   const ratePer = file.alerts?.rateLimit?.per;
   if (ratePer !== undefined && duration(ratePer, 0) < 1000) problems.push({ field: 'alerts.rateLimit.per', problem: 'must be at least 1s' });
+  const statusRatePer = file.statusPage?.rateLimit?.per;
+  if (statusRatePer !== undefined && duration(statusRatePer, 0) < 1000)
+    problems.push({ field: 'statusPage.rateLimit.per', problem: 'must be at least 1s' });
+  for (const severity of Object.keys(file.statusPage?.componentStatusBySeverity ?? {}))
+    if (!seen.has(severity)) problems.push({ field: `statusPage.componentStatusBySeverity.${severity}`, problem: 'is not a severity in the policy' });
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const name = file.organization?.name ?? 'Incident Command';
   const dueSoon = duration(file.reminders?.dueSoon, 5 * 60_000);
   return {
     source,
-    organization: { name, statusPageTitle: file.organization?.statusPageTitle ?? `${name} Status` },
+    organization: {
+      name,
+      statusPageTitle: file.organization?.statusPageTitle ?? `${name} Status`,
+      logoUrl: file.organization?.logoUrl ?? null,
+      colors: {
+        brand: file.organization?.colors?.brand ?? '#1f4e8c',
+        background: file.organization?.colors?.background ?? '#ffffff',
+        text: file.organization?.colors?.text ?? '#1a1a1a',
+      },
+    },
+    statusPage: {
+      showResponderNames: file.statusPage?.showResponderNames ?? false,
+      componentStatusBySeverity: (file.statusPage?.componentStatusBySeverity ?? {}) as Record<string, ComponentStatus>,
+      recentResolvedMs: duration(file.statusPage?.recentResolved, 14 * 86_400_000),
+      cache: {
+        maxAgeS: Math.round(duration(file.statusPage?.cache?.maxAge, 5_000) / 1000),
+        sMaxAgeS: Math.round(duration(file.statusPage?.cache?.sMaxAge, 5_000) / 1000),
+        staleWhileRevalidateS: Math.round(duration(file.statusPage?.cache?.staleWhileRevalidate, 60_000) / 1000),
+      },
+      rateLimit: { requests: file.statusPage?.rateLimit?.requests ?? 600, windowMs: duration(file.statusPage?.rateLimit?.per, 60_000) },
+    },
     policy: { levels },
     reminders: {
       dueSoonMs: dueSoon,
@@ -94,11 +138,12 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       roleGapMs: duration(file.reminders?.roleGap, 5 * 60_000),
       postmortemOwedMs: duration(file.reminders?.postmortemOwed, 24 * 3_600_000),
     },
-    components: (file.components ?? []).map((c) => ({
+    components: (file.components ?? []).map((c, i) => ({
       id: c.id,
       name: c.name,
       group: c.group ?? null,
       description: c.description ?? null,
+      order: c.order ?? i,
     })),
     links: {
       statusPage: file.links?.statusPage ?? null,

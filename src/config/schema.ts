@@ -3,6 +3,8 @@ import { EVENT_GROUP_FIELDS } from '../alerts/events.js';
 
 const Duration = Type.String({ pattern: '^(?:\\d+(?:ms|s|m|h|d))+$', description: 'a duration such as 30m, 90s, 1h' });
 const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });
+const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'a colour such as #1f6feb' });
+const ComponentStatusValue = Type.Enum(['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage']);
 
 export const SeverityConfig = Type.Object(
   {
@@ -26,6 +28,13 @@ export const ConfigFile = Type.Object(
         {
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
           statusPageTitle: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+          logoUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })),
+          colors: Type.Optional(
+            Type.Object(
+              { brand: Type.Optional(HexColor), background: Type.Optional(HexColor), text: Type.Optional(HexColor) },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -50,9 +59,29 @@ export const ConfigFile = Type.Object(
             name: Type.String({ minLength: 1, maxLength: 120 }),
             group: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
             description: Type.Optional(Type.String({ maxLength: 500 })),
+            order: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
           },
           { additionalProperties: false },
         ),
+      ),
+    ),
+    statusPage: Type.Optional(
+      Type.Object(
+        {
+          showResponderNames: Type.Optional(Type.Boolean()),
+          componentStatusBySeverity: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' }), ComponentStatusValue)),
+          recentResolved: Type.Optional(Duration),
+          cache: Type.Optional(
+            Type.Object(
+              { maxAge: Type.Optional(Duration), sMaxAge: Type.Optional(Duration), staleWhileRevalidate: Type.Optional(Duration) },
+              { additionalProperties: false },
+            ),
+          ),
+          rateLimit: Type.Optional(
+            Type.Object({ requests: Type.Integer({ minimum: 1, maximum: 1_000_000 }), per: Duration }, { additionalProperties: false }),
+          ),
+        },
+        { additionalProperties: false },
       ),
     ),
     alerts: Type.Optional(

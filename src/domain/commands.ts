@@ -1,5 +1,5 @@
 /** The vocabulary of deciding: what can be asked of an incident, and what a decision is. */
-import type { DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent } from './events.js';
+import type { ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent } from './events.js';
 import type { SeverityPolicy } from '../severity/policy.js';
 import type { ReminderSettings } from '../reminders/rules.js';
 
@@ -53,6 +53,8 @@ export type IncidentCommand =
     }
   | { type: 'Resolve'; impact: string; whatWeKnow: string; nextStep?: string | null; audience?: UpdateAudience | null }
   | { type: 'AssignPostmortem'; owner: string; scheduledFor: string }
+  | { type: 'Publish' }
+  | { type: 'SetComponentStatus'; component: string; status: ComponentStatus }
   /** Asked by the scheduler when a due moment's time comes (R4, R8, R11). */
   | { type: 'FireReminder'; key: string; settings: ReminderSettings };
 

@@ -14,6 +14,7 @@ import { decideTimelineEntry } from '../timeline/rules.js';
 import { decidePostUpdate } from '../updates/rules.js';
 import { decideAssignPostmortem, decideResolve } from '../postmortem/rules.js';
 import { decideFireReminder } from '../reminders/rules.js';
+import { decidePublish, decideSetComponentStatus } from '../status-page/rules.js';
 
 /** Given an incident and a command, the events that follow — or a refusal. */
 export function decide(state: IncidentState, command: IncidentCommand, ctx: DecideContext): Decision {
@@ -42,6 +43,10 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decideResolve(state, command, ctx);
     case 'AssignPostmortem':
       return decideAssignPostmortem(state, command, ctx);
+    case 'Publish':
+      return decidePublish(state, command, ctx);
+    case 'SetComponentStatus':
+      return decideSetComponentStatus(state, command, ctx);
     case 'FireReminder':
       return decideFireReminder(state, command, ctx);
   }

@@ -41,7 +41,10 @@ export type ErrorCode =
   | 'ALERT_GROUP_NOT_OPEN'
   | 'ALERT_GROUP_ACKNOWLEDGED'
   | 'ALERT_GROUP_DECLARED'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'PRIVATE_INCIDENT'
+  | 'COMPONENT_NOT_FOUND'
+  | 'COMPONENT_EXISTS';
 
 export class DomainError extends Error {
   constructor(

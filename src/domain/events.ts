@@ -9,6 +9,9 @@ export type DeputyRole = 'comms_lead' | 'scribe';
 export type RoleName = 'incident_commander' | DeputyRole;
 export const MANUAL_ENTRY_KINDS = ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out'] as const;
 export type ManualEntryKind = (typeof MANUAL_ENTRY_KINDS)[number];
+/** The status page's component vocabulary, Atlassian Statuspage's values, best first. */
+export const COMPONENT_STATUSES = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
 export interface Links {
   statusPage: string | null;
@@ -57,6 +60,10 @@ export type IncidentEvent =
   | { type: 'StatusChanged'; from: UpdateStatus; to: UpdateStatus }
   | { type: 'IncidentResolved'; postmortemRequired: boolean }
   | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string }
+  /** R10: a responder put an incident whose severity is not public on the status page. */
+  | { type: 'IncidentPublished' }
+  /** R10: how an affected component is doing, as the responders say; `from` null when it was not affected before. */
+  | { type: 'ComponentStatusSet'; component: string; status: ComponentStatus; from: ComponentStatus | null }
   /** R8: the promised update is due within the reminder lead time. */
   | { type: 'UpdateDueSoon'; promisedBy: string; lastUpdateAt: string | null }
   /** R8: the promised time passed with no newer update. */

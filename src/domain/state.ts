@@ -1,4 +1,4 @@
-import type { IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
+import type { ComponentStatus, IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
 
 type UpdateFields = Omit<Extract<IncidentEvent, { type: 'StatusUpdatePosted' }>, 'type'>;
 
@@ -65,6 +65,12 @@ interface IncidentCore {
   /** Everyone who has declared, held a role, been offered IC or been an SME: who may see a private incident. */
   participants: string[];
   postmortem: { owner: string; scheduledFor: string } | null;
+  /** When a responder published it on the status page (R10); null unless they did. */
+  publishedAt: string | null;
+  /** Every `public` update, oldest first: the status page's history of the incident. */
+  publicUpdates: StatusUpdate[];
+  /** The statuses responders set for affected components; the others take the severity's default. */
+  componentStatuses: Record<string, ComponentStatus>;
 }
 
 export interface Reminded {
@@ -136,6 +142,9 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
     roleHistory: [{ role: 'incident_commander', person: event.commander, specialty: null, from: event.declaredAt, to: null }],
     participants: withParticipant([actor], event.commander),
     postmortem: null,
+    publishedAt: null,
+    publicUpdates: [],
+    componentStatuses: {},
   };
 }
 
@@ -144,7 +153,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
@@ -233,6 +242,7 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
         ...next,
         lastUpdate: update,
         lastPublicUpdate: update.audience === 'public' ? update : state.lastPublicUpdate,
+        publicUpdates: update.audience === 'public' ? [...state.publicUpdates, update] : state.publicUpdates,
         firstUpdateAt: state.firstUpdateAt ?? at,
         nextUpdateBy: event.nextUpdateBy,
         promisedAt: event.nextUpdateBy === null ? null : at,
@@ -252,6 +262,14 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       if (next.phase === 'resolved') return { ...next, phase: 'closed', postmortem, participants };
       return { ...next, postmortem, participants };
     }
+    case 'IncidentPublished':
+      return { ...next, publishedAt: state.publishedAt ?? at };
+    case 'ComponentStatusSet':
+      return {
+        ...next,
+        components: state.components.includes(event.component) ? state.components : [...state.components, event.component],
+        componentStatuses: { ...state.componentStatuses, [event.component]: event.status },
+      };
     case 'UpdateDueSoon':
     case 'UpdateOverdue':
       return next;

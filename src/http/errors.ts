@@ -43,6 +43,9 @@ const STATUS: Record<ErrorCode, number> = {
   ALERT_GROUP_ACKNOWLEDGED: 409,
   ALERT_GROUP_DECLARED: 409,
   RATE_LIMITED: 429,
+  PRIVATE_INCIDENT: 409,
+  COMPONENT_NOT_FOUND: 404,
+  COMPONENT_EXISTS: 409,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

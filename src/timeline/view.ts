@@ -4,6 +4,7 @@ import { MANUAL_ENTRY_KINDS } from '../domain/events.js';
 import { STATUS_LABELS } from '../updates/template.js';
 import { ROLE_LABELS } from '../roles/rules.js';
 import { hhmmUtc, utcMinute } from '../domain/time.js';
+import { COMPONENT_STATUS_LABELS } from '../status-page/components.js';
 
 export const AUTOMATIC_ENTRY_KINDS = [
   'declared',
@@ -26,6 +27,8 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'overdue_escalated',
   'role_gap_nudged',
   'postmortem_reminded',
+  'published',
+  'component_status_set',
 ] as const;
 export type AutomaticEntryKind = (typeof AUTOMATIC_ENTRY_KINDS)[number];
 export type EntryKind = ManualEntryKind | AutomaticEntryKind;
@@ -135,6 +138,13 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
       return {
         kind: 'postmortem_reminded',
         text: `Postmortem owed since ${utcMinute(event.resolvedAt)}: @${event.commander}, give it an owner and a date.`,
+      };
+    case 'IncidentPublished':
+      return { kind: 'published', text: 'Published on the status page.' };
+    case 'ComponentStatusSet':
+      return {
+        kind: 'component_status_set',
+        text: `Component ${event.component}: ${COMPONENT_STATUS_LABELS[event.status]}${event.from ? ` (was ${COMPONENT_STATUS_LABELS[event.from]})` : ''}.`,
       };
   }
 }

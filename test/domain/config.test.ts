@@ -46,7 +46,7 @@ describe('R2: configuration defaults are the playbook', () => {
   });
 
   it('R2: the status page title follows the organization name unless set', () => {
-    expect(buildConfig({ organization: { name: 'Example' } }).organization).toEqual({ name: 'Example', statusPageTitle: 'Example Status' });
+    expect(buildConfig({ organization: { name: 'Example' } }).organization).toMatchObject({ name: 'Example', statusPageTitle: 'Example Status' });
     expect(buildConfig({ organization: { name: 'Example', statusPageTitle: 'Example Health' } }).organization.statusPageTitle).toBe(
       'Example Health',
     );
@@ -74,7 +74,7 @@ describe('R2: configuration defaults are the playbook', () => {
       },
     ]);
     expect(config.reminders).toEqual({ dueSoonMs: 300_000, escalateAfterMs: 900_000, roleGapMs: 300_000, postmortemOwedMs: 86_400_000 });
-    expect(config.components).toEqual([{ id: 'checkout', name: 'Checkout', group: 'Storefront', description: null }]);
+    expect(config.components).toEqual([{ id: 'checkout', name: 'Checkout', group: 'Storefront', description: null, order: 0 }]);
     expect(config.links).toEqual({ statusPage: 'https://status.example.com', dashboard: 'https://grafana.example.com', runbook: null });
   });
 

@@ -214,6 +214,9 @@ describe('R9: every change lands on the timeline automatically, with time and ac
       by: 'priya',
     },
     { event: { type: 'StatusChanged', from: 'investigating', to: 'identified' }, by: 'priya' },
+    { event: { type: 'IncidentPublished' }, by: 'priya' },
+    { event: { type: 'ComponentStatusSet', component: 'checkout', status: 'partial_outage', from: null }, by: 'priya' },
+    { event: { type: 'ComponentStatusSet', component: 'checkout', status: 'degraded_performance', from: 'partial_outage' }, by: 'priya' },
     { event: { type: 'UpdateDueSoon', promisedBy: minutes(46), lastUpdateAt: minutes(15) }, by: 'system' },
     { event: { type: 'UpdateOverdue', promisedBy: minutes(46), lastUpdateAt: minutes(15) }, by: 'system' },
     { event: { type: 'OverdueEscalated', promisedBy: minutes(46), lastUpdateAt: minutes(15), escalation: 2, escalateTo: ['vp-eng'] }, by: 'system' },
@@ -257,6 +260,9 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['commander_hands_on', 'Incident Commander @lee went hands-on (added as SME): hand off IC first.'],
     ['update_posted', 'Public update posted (Identified): ~30% of checkouts failing. Next update by 15:00 UTC.'],
     ['status_changed', 'Status Investigating → Identified.'],
+    ['published', 'Published on the status page.'],
+    ['component_status_set', 'Component checkout: Partial outage.'],
+    ['component_status_set', 'Component checkout: Degraded performance (was Partial outage).'],
     ['update_due_soon', 'Update due soon: next update promised by 15:00 UTC (no update since 14:29 UTC).'],
     ['update_overdue', 'Update overdue: no update since 14:29 UTC, promised by 15:00 UTC.'],
     ['overdue_escalated', 'Overdue escalated (2): no update since 14:29 UTC, promised by 15:00 UTC. Escalation list: @vp-eng.'],
@@ -295,6 +301,8 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     OverdueEscalated: 'overdue_escalated',
     RoleGapNudged: 'role_gap_nudged',
     PostmortemReminded: 'postmortem_reminded',
+    IncidentPublished: 'published',
+    ComponentStatusSet: 'component_status_set',
   };
 
   it('R9: the history covers every event type', () => {
