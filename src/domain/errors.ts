@@ -44,7 +44,10 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PRIVATE_INCIDENT'
   | 'COMPONENT_NOT_FOUND'
-  | 'COMPONENT_EXISTS';
+  | 'COMPONENT_EXISTS'
+  | 'MAINTENANCE_NOT_FOUND'
+  | 'MAINTENANCE_OVER'
+  | 'SUBSCRIBER_NOT_FOUND';
 
 export class DomainError extends Error {
   constructor(

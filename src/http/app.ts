@@ -16,6 +16,7 @@ import { updateRoutes } from './routes/updates.js';
 import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { AlertInbox } from '../processors/alert-inbox.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -114,6 +115,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(alertRoutes, deps);
       await api.register(webhookRoutes, deps);
       await api.register(notificationRoutes, deps);
+      await api.register(maintenanceRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -46,6 +46,9 @@ const STATUS: Record<ErrorCode, number> = {
   PRIVATE_INCIDENT: 409,
   COMPONENT_NOT_FOUND: 404,
   COMPONENT_EXISTS: 409,
+  MAINTENANCE_NOT_FOUND: 404,
+  MAINTENANCE_OVER: 409,
+  SUBSCRIBER_NOT_FOUND: 404,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

@@ -142,6 +142,8 @@ export interface Database {
     include_private: number;
     created_by: string;
     created_at: string;
+    /** `public`: a status-page subscriber, sent public updates only (src/status-page/subscribers). */
+    audience: Generated<'internal' | 'public'>;
   };
   webhook_deliveries: {
     id: Generated<number>;
@@ -183,6 +185,8 @@ export interface Database {
     claimed_until: string | null;
     last_error: string | null;
     created_at: string;
+    /** Extra message headers as JSON (List-Unsubscribe…), or null. */
+    headers: string | null;
   };
   webhook_attempts: {
     id: Generated<number>;
@@ -192,5 +196,31 @@ export interface Database {
     status_code: number | null;
     error: string | null;
     duration_ms: number;
+  };
+  maintenances: {
+    id: string;
+    title: string;
+    message: string;
+    components: string;
+    starts_at: string;
+    ends_at: string;
+    cancelled_at: string | null;
+    version: number;
+    created_by: string;
+    created_at: string;
+    updated_at: string;
+  };
+  status_subscribers: {
+    id: string;
+    address: string;
+    state: 'pending' | 'confirmed' | 'unsubscribed';
+    confirm_token_hash: string | null;
+    unsubscribe_token: string;
+    confirmations_sent: number;
+    confirm_sent_at: string | null;
+    confirmed_at: string | null;
+    unsubscribed_at: string | null;
+    created_at: string;
+    updated_at: string;
   };
 }

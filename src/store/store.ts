@@ -16,6 +16,8 @@ import { AlertStore } from './alerts.js';
 import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
 import { EmailStore } from './email.js';
+import { MaintenanceStore } from './maintenance.js';
+import { StatusSubscriberStore } from './status-subscribers.js';
 import { notificationType } from '../notifications/events.js';
 import type { DueMoment } from '../reminders/rules.js';
 
@@ -56,6 +58,8 @@ interface AfterCommit {
   queued: boolean;
   /** Incidents that got new events. */
   changed: Set<number>;
+  /** Something other than an incident that the status page shows changed (components, maintenance). */
+  everything: boolean;
 }
 
 /** The PostgreSQL NOTIFY channel that carries "incident N has new events" between instances. */
@@ -125,6 +129,26 @@ export class Repository {
   /** Wakes this instance's notification processor after commit (the outbox or a delivery changed). */
   noteNotificationQueued(): void {
     if (this.committed) this.committed.queued = true;
+  }
+
+  /** Scheduled maintenance windows, in the same transaction. */
+  get maintenance(): MaintenanceStore {
+    return new MaintenanceStore(this.db, this.dialect);
+  }
+
+  /** The status page's e-mail subscribers, in the same transaction. */
+  get statusSubscribers(): StatusSubscriberStore {
+    return new StatusSubscriberStore(this.db);
+  }
+
+  /**
+   * After commit, `onIncidentsChanged` listeners hear "anything may have changed" (an empty
+   * list), on every instance: for what the status page shows besides incidents
+   * (components, maintenance windows).
+   */
+  async noteStatusPageChanged(): Promise<void> {
+    if (this.committed) this.committed.everything = true;
+    if (this.dialect === 'postgres') await sql`select pg_notify(${INCIDENT_CHANNEL}, '*')`.execute(this.db);
   }
 
   /** The reminders' schedule (R4, R8, R11), in the same transaction. */
@@ -399,11 +423,12 @@ export class Store extends Repository {
   /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     const run = async () => {
-      const committed: AfterCommit = { scheduled: [], queued: false, changed: new Set() };
+      const committed: AfterCommit = { scheduled: [], queued: false, changed: new Set(), everything: false };
       const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, committed)));
       if (committed.scheduled.length) this.announceScheduled(committed.scheduled.reduce((a, b) => (b < a ? b : a)));
       if (committed.queued) for (const listener of this.queuedListeners) listener();
-      if (committed.changed.size) this.announceChanged([...committed.changed]);
+      if (committed.everything) this.announceChanged([]);
+      else if (committed.changed.size) this.announceChanged([...committed.changed]);
       return result;
     };
     try {
@@ -457,8 +482,10 @@ export class Store extends Repository {
       try {
         await client.connect();
         client.on('notification', (message) => {
+          // '*' (noteStatusPageChanged) is "anything may have changed".
           const number = Number(message.payload);
-          if (Number.isInteger(number)) this.announceChanged([number]);
+          if (message.payload === '*') this.announceChanged([]);
+          else if (Number.isInteger(number)) this.announceChanged([number]);
         });
         const dropped = new Promise<void>((resolve) => {
           client.once('error', () => resolve());

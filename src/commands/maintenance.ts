@@ -1,0 +1,45 @@
+/** Scheduled maintenance: schedule, change, cancel (responders and admins). The rules are src/maintenance/window.ts. */
+import { randomBytes } from 'node:crypto';
+import type { CommandContext } from './context.js';
+import { DomainError } from '../domain/errors.js';
+import { authorize } from '../people/policy.js';
+import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../maintenance/window.js';
+
+/** The components a window may name: those the status page knows. */
+function knownComponents(ctx: CommandContext): string[] {
+  return ctx.config.components.map((c) => c.id);
+}
+
+async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
+  const window = await ctx.tx.maintenance.get(id, true);
+  if (!window) throw new DomainError('MAINTENANCE_NOT_FOUND', `There is no maintenance ${id}.`);
+  if (expectedVersion !== undefined && expectedVersion !== window.version)
+    throw new DomainError('VERSION_CONFLICT', `Maintenance ${id} is at version ${window.version}, not ${expectedVersion}; reload and retry.`);
+  return window;
+}
+
+export async function scheduleMaintenance(ctx: CommandContext, input: MaintenanceFields): Promise<MaintenanceWindow> {
+  authorize(ctx.actor, 'maintenance.manage');
+  const window = decideSchedule(input, { id: `mnt_${randomBytes(8).toString('hex')}`, actor: ctx.actor.handle, now: ctx.now, knownComponents: knownComponents(ctx) });
+  await ctx.tx.maintenance.insert(window);
+  await ctx.tx.noteStatusPageChanged();
+  return window;
+}
+
+export async function changeMaintenance(ctx: CommandContext, id: string, patch: Partial<MaintenanceFields>, expectedVersion?: number): Promise<MaintenanceWindow> {
+  authorize(ctx.actor, 'maintenance.manage');
+  const window = await load(ctx, id, expectedVersion);
+  const changed = decideChange(window, patch, { now: ctx.now, knownComponents: knownComponents(ctx) });
+  await ctx.tx.maintenance.replace(changed, window.version);
+  await ctx.tx.noteStatusPageChanged();
+  return changed;
+}
+
+export async function cancelMaintenance(ctx: CommandContext, id: string, expectedVersion?: number): Promise<MaintenanceWindow> {
+  authorize(ctx.actor, 'maintenance.manage');
+  const window = await load(ctx, id, expectedVersion);
+  const cancelled = decideCancel(window, ctx.now);
+  await ctx.tx.maintenance.replace(cancelled, window.version);
+  await ctx.tx.noteStatusPageChanged();
+  return cancelled;
+}

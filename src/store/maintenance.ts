@@ -1,0 +1,74 @@
+/** Scheduled maintenance windows (src/maintenance), version-checked on every change. */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './migrations.js';
+import type { MaintenanceWindow } from '../maintenance/window.js';
+import { DomainError } from '../domain/errors.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+function toWindow(row: Selectable<Database['maintenances']>): MaintenanceWindow {
+  return {
+    id: row.id,
+    title: row.title,
+    message: row.message,
+    components: JSON.parse(row.components) as string[],
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    cancelledAt: row.cancelled_at,
+    version: Number(row.version),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(w: MaintenanceWindow): Selectable<Database['maintenances']> {
+  return {
+    id: w.id,
+    title: w.title,
+    message: w.message,
+    components: JSON.stringify(w.components),
+    starts_at: w.startsAt,
+    ends_at: w.endsAt,
+    cancelled_at: w.cancelledAt,
+    version: w.version,
+    created_by: w.createdBy,
+    created_at: w.createdAt,
+    updated_at: w.updatedAt,
+  };
+}
+
+export class MaintenanceStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insert(window: MaintenanceWindow): Promise<void> {
+    await this.db.insertInto('maintenances').values(toRow(window)).execute();
+  }
+
+  /** With `lock`, later writers of the same window wait for this transaction (PostgreSQL row lock). */
+  async get(id: string, lock = false): Promise<MaintenanceWindow | null> {
+    let query = this.db.selectFrom('maintenances').selectAll().where('id', '=', id);
+    if (lock && this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? toWindow(row) : null;
+  }
+
+  /** Replaces a window, refused when someone else changed it since `expectedVersion`. */
+  async replace(window: MaintenanceWindow, expectedVersion: number): Promise<void> {
+    const { id, ...values } = toRow(window);
+    const result = await this.db.updateTable('maintenances').set(values).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1)
+      throw new DomainError('VERSION_CONFLICT', `Maintenance ${id} changed while this change was being made; reload and retry.`);
+  }
+
+  /** Windows that end at or after `since` (and every one not yet over), earliest start first. */
+  async list(since?: string): Promise<MaintenanceWindow[]> {
+    let query = this.db.selectFrom('maintenances').selectAll();
+    if (since) query = query.where('ends_at', '>=', since);
+    return (await query.orderBy('starts_at').orderBy('id').execute()).map(toWindow);
+  }
+}
