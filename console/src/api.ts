@@ -1,0 +1,81 @@
+/**
+ * The console's only way to the server: the same /api/v1 the CLI uses. In the browser the
+ * session cookie authenticates and every write carries the CSRF token; tests may use a bearer
+ * token instead. Every write has an Idempotency-Key, so the one retry after a dropped
+ * connection cannot do the thing twice.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The input the server names as wrong (`details.field`), shown next to that input. */
+    readonly field: string | null,
+  ) {
+    super(message);
+  }
+}
+
+export type WriteMethod = 'POST' | 'PUT' | 'DELETE';
+
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  text(path: string): Promise<string>;
+  write<T>(method: WriteMethod, path: string, body?: unknown, options?: { ifMatch?: number }): Promise<T>;
+}
+
+export interface ApiOptions {
+  /** Where the server is; '' for the page's own origin. */
+  base?: string;
+  bearer?: string;
+  csrfToken?: () => string | null;
+}
+
+async function failure(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: { field?: unknown } } };
+    const field = body.error?.details?.field;
+    return new ApiError(response.status, body.error?.code ?? `HTTP_${response.status}`, body.error?.message ?? response.statusText, typeof field === 'string' ? field : null);
+  } catch {
+    return new ApiError(response.status, `HTTP_${response.status}`, `The server answered ${response.status} ${response.statusText}.`, null);
+  }
+}
+
+const RETRY_AFTER_MS = 500;
+
+export function createApi(options: ApiOptions = {}): Api {
+  const base = `${options.base ?? ''}/api/v1`;
+  const headers = (extra: Record<string, string>) => (options.bearer ? { authorization: `Bearer ${options.bearer}`, ...extra } : extra);
+
+  async function request(path: string, init: RequestInit, retries: number): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, { credentials: 'same-origin', ...init });
+    } catch {
+      if (retries <= 0) throw new ApiError(0, 'NETWORK', 'The server cannot be reached; check the connection and retry.', null);
+      await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+      return request(path, init, retries - 1);
+    }
+    if (!response.ok) throw await failure(response);
+    return response;
+  }
+
+  return {
+    async get<T>(path: string) {
+      return (await (await request(path, { headers: headers({ accept: 'application/json' }) }, 1)).json()) as T;
+    },
+    async text(path: string) {
+      return (await request(path, { headers: headers({}) }, 1)).text();
+    },
+    async write<T>(method: WriteMethod, path: string, body?: unknown, writeOptions: { ifMatch?: number } = {}) {
+      const extra: Record<string, string> = { 'idempotency-key': crypto.randomUUID() };
+      if (body !== undefined) extra['content-type'] = 'application/json';
+      const csrf = options.csrfToken?.();
+      if (csrf) extra['x-csrf-token'] = csrf;
+      if (writeOptions.ifMatch !== undefined) extra['if-match'] = `"${writeOptions.ifMatch}"`;
+      const init: RequestInit = { method, headers: headers(extra), ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+      const response = await request(path, init, 1);
+      return (response.status === 204 ? undefined : await response.json()) as T;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * R7: the Comms Lead's status update, the five fields in the template's order, with the
+ * Markdown it will post shown as it is typed (the server's own template, rendered here).
+ */
+import { useState, type FormEvent } from 'react';
+import { renderUpdateMarkdown, STATUS_LABELS } from '../../../src/updates/template.js';
+import { useConsole } from '../console-context.js';
+import type { Audience, Incident, Severity, Update, UpdateStatus } from '../types.js';
+import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
+import { fromUtcInput, toUtcInput, useNow } from '../time.js';
+
+const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const satisfies readonly UpdateStatus[];
+const FIELDS = ['status', 'impact', 'whatWeKnow', 'nextStep', 'nextUpdateBy', 'audience'] as const;
+
+/** Who hears an update by default: the severity's audience, never the public for a private incident (as the server decides). */
+export function defaultAudience(incident: Pick<Incident, 'private'>, severity: Severity | undefined): Audience {
+  return !incident.private && severity?.audience === 'public' ? 'public' : 'internal';
+}
+
+export function UpdateComposer({ incident, severity, onPosted }: { incident: Incident; severity: Severity | undefined; onPosted?: (update: Update) => void }) {
+  const { api } = useConsole();
+  const now = useNow(1000);
+  const action = useAction();
+  const cadenceMs = severity?.updateEveryMinutes ? severity.updateEveryMinutes * 60_000 : null;
+  const [status, setStatus] = useState<UpdateStatus>(incident.status === 'resolved' ? 'monitoring' : incident.status);
+  const [impact, setImpact] = useState('');
+  const [whatWeKnow, setWhatWeKnow] = useState('');
+  const [nextStep, setNextStep] = useState('');
+  // Until edited, "next update by" follows the cadence from now, and is left for the server to set from the same cadence.
+  const [nextUpdateBy, setNextUpdateBy] = useState<string | null>(null);
+  const [audience, setAudience] = useState<Audience>(() => defaultAudience(incident, severity));
+  const [posted, setPosted] = useState<Update | null>(null);
+
+  const cadenceNext = cadenceMs === null ? null : new Date(Math.floor((now + cadenceMs) / 1000) * 1000).toISOString();
+  const shownNext = nextUpdateBy ?? (cadenceNext ? toUtcInput(cadenceNext) : '');
+  const preview = renderUpdateMarkdown(incident.title, {
+    status,
+    impact: impact || '…',
+    whatWeKnow: whatWeKnow || '…',
+    nextStep: nextStep || '…',
+    nextUpdateBy: fromUtcInput(shownNext) ?? null,
+    postedAt: new Date(now).toISOString(),
+    severity: incident.severity,
+  });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await action.run(async () => {
+      const chosen = nextUpdateBy === null ? undefined : fromUtcInput(nextUpdateBy);
+      const update = await api.write<Update>('POST', `/incidents/${incident.id}/updates`, {
+        status,
+        impact,
+        whatWeKnow,
+        nextStep,
+        ...(chosen ? { nextUpdateBy: chosen } : {}),
+        audience,
+      });
+      setPosted(update);
+      setImpact('');
+      setWhatWeKnow('');
+      setNextStep('');
+      setNextUpdateBy(null);
+      onPosted?.(update);
+    });
+  };
+
+  return (
+    <section className="panel composer" aria-labelledby="composer-title">
+      <h2 id="composer-title">Post a status update</h2>
+      <p className="hint">Same fields, same order, every time. Always promise the next update: silence reads as abandonment.</p>
+      <form onSubmit={(e) => void submit(e)} className="composer-grid">
+        <div className="composer-fields">
+          <Field label="Status" field="status" action={action}>
+            {(id, d) => (
+              <select id={id} aria-describedby={d} value={status} onChange={(e) => setStatus(e.target.value as UpdateStatus)}>
+                {OPEN_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextAreaField label="Impact" field="impact" action={action} value={impact} onChange={setImpact} hint="Who is affected and how, in words a customer understands." />
+          <TextAreaField label="What we know" field="whatWeKnow" action={action} value={whatWeKnow} onChange={setWhatWeKnow} rows={3} />
+          <TextAreaField label="Next step" field="nextStep" action={action} value={nextStep} onChange={setNextStep} />
+          <Field
+            label="Next update by (UTC)"
+            field="nextUpdateBy"
+            action={action}
+            hint={cadenceMs === null ? 'No cadence for this severity: leave empty for "at resolution".' : `${incident.severity} cadence: every ${severity?.updateEvery}.`}
+          >
+            {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={1} value={shownNext} onChange={(e) => setNextUpdateBy(e.target.value)} />}
+          </Field>
+          <fieldset className="field">
+            <legend>Audience</legend>
+            {(['public', 'internal'] as const).map((a) => (
+              <label key={a} className="inline">
+                <input type="radio" name="audience" value={a} checked={audience === a} onChange={() => setAudience(a)} />
+                {a === 'public' ? 'Public (status page + stakeholders)' : 'Internal (stakeholders only)'}
+              </label>
+            ))}
+          </fieldset>
+          <FormError action={action} fields={FIELDS} />
+          <button type="submit" className="primary" disabled={action.busy}>
+            {action.busy ? 'Posting…' : 'Post update'}
+          </button>
+        </div>
+        <div className="composer-preview">
+          <div className="row">
+            <h3>Preview</h3>
+            <CopyButton text={preview} label="Copy Markdown" />
+          </div>
+          <Markdown source={preview} label="Update preview" />
+          {posted ? (
+            <div className="posted" role="status">
+              <div className="row">
+                <strong>Posted update {posted.id}</strong>
+                <CopyButton text={posted.markdown} label="Copy posted Markdown" />
+              </div>
+              {posted.warnings.map((w) => (
+                <div key={w.code} className="warning">
+                  {w.message}
+                </div>
+              ))}
+            </div>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}

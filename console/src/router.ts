@@ -1,0 +1,39 @@
+/** Three places, so no router library: the path is the state, the History API moves it. */
+import { useEffect, useState, type MouseEvent } from 'react';
+
+export type Route = { screen: 'list' } | { screen: 'declare' } | { screen: 'room'; id: string };
+
+export function parseRoute(pathname: string): Route {
+  const room = /^\/incidents\/((?:INC-)?\d{1,9})\/?$/i.exec(pathname);
+  if (room) return { screen: 'room', id: room[1]!.toUpperCase().startsWith('INC-') ? room[1]!.toUpperCase() : `INC-${room[1]}` };
+  if (/^\/declare\/?$/.test(pathname)) return { screen: 'declare' };
+  return { screen: 'list' };
+}
+
+export function navigate(path: string): void {
+  if (path === window.location.pathname + window.location.search) return;
+  window.history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useRoute(): Route {
+  const [pathname, setPathname] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const changed = () => setPathname(window.location.pathname);
+    window.addEventListener('popstate', changed);
+    return () => window.removeEventListener('popstate', changed);
+  }, []);
+  return parseRoute(pathname);
+}
+
+/** A real link (open in a new tab works) that moves within the page on a plain click. */
+export function linkProps(path: string) {
+  return {
+    href: path,
+    onClick: (event: MouseEvent<HTMLAnchorElement>) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      navigate(path);
+    },
+  };
+}

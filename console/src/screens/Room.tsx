@@ -1,0 +1,171 @@
+/** The incident room: one page with who holds which role, what we know, what we ruled out, and how long until the next update is owed. */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useConsole } from '../console-context.js';
+import { useLive } from '../live.js';
+import { linkProps } from '../router.js';
+import type { Entry, Incident, Person, Severity } from '../types.js';
+import { STATUS_LABELS } from '../../../src/updates/template.js';
+import { Badge, CopyButton, Field, FormError, useAction } from '../ui.js';
+import { formatDuration, useNow, utcTime, localTime } from '../time.js';
+import { Countdown } from '../room/Countdown.js';
+import { RolePanel } from '../room/RolePanel.js';
+import { UpdateComposer } from '../room/UpdateComposer.js';
+import { Timeline } from '../room/Timeline.js';
+import { PostmortemPanel, ResolvePanel } from '../room/Resolve.js';
+import { severityTone } from './IncidentList.js';
+
+function SeverityChange({ incident, severities, onChanged }: { incident: Incident; severities: Severity[]; onChanged: (i: Incident) => void }) {
+  const { api } = useConsole();
+  const action = useAction();
+  const [severity, setSeverity] = useState('');
+  const [reason, setReason] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const ok = await action.run(async () =>
+      onChanged(await api.write<Incident>('POST', `/incidents/${incident.id}/severity`, { severity, reason }, { ifMatch: incident.version })),
+    );
+    if (ok) {
+      setSeverity('');
+      setReason('');
+    }
+  };
+  return (
+    <form className="inline-form severity-change" onSubmit={(e) => void submit(e)}>
+      <Field label="Change severity" field="severity" action={action}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+            <option value="">Keep {incident.severity}</option>
+            {severities
+              .filter((s) => s.id !== incident.severity)
+              .map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.id} ({s.name})
+                </option>
+              ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Reason" field="reason" action={action}>
+        {(id, d) => <input id={id} aria-describedby={d} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="why, for the timeline" />}
+      </Field>
+      <button type="submit" disabled={action.busy || !severity}>
+        Change severity
+      </button>
+      <FormError action={action} fields={['severity', 'reason']} />
+    </form>
+  );
+}
+
+function Header({ incident, severities, onChanged }: { incident: Incident; severities: Severity[]; onChanged: (i: Incident) => void }) {
+  const { permissions } = useConsole();
+  const now = useNow(1000);
+  const open = incident.state === 'open';
+  return (
+    <header className="room-header panel">
+      <div className="row wrap">
+        <h1>
+          {incident.id} · {incident.title}
+        </h1>
+        <Badge tone={severityTone(incident.severity, severities)}>{incident.severity}</Badge>
+        <Badge tone={incident.status === 'resolved' ? 'green' : 'blue'}>{STATUS_LABELS[incident.status]}</Badge>
+        {incident.private ? <Badge tone="grey">Private</Badge> : null}
+        {incident.overdue ? <Badge tone="red">Overdue</Badge> : null}
+        {incident.roleGaps.length > 0 ? <Badge tone="red">Role gap</Badge> : null}
+        {incident.state !== 'open' && incident.postmortem.state === 'owed' ? <Badge tone="amber">Postmortem owed</Badge> : null}
+      </div>
+      <div className="row wrap muted">
+        <span>#{incident.channel}</span>
+        <span>
+          Impact began {utcTime(incident.startedAt)} ({localTime(incident.startedAt)}),{' '}
+          <strong>{formatDuration(Math.max(0, (incident.resolvedAt ? Date.parse(incident.resolvedAt) : now) - Date.parse(incident.startedAt)))}</strong>
+          {incident.resolvedAt ? ' until resolved' : ' ago'}
+        </span>
+        <span>Declared {utcTime(incident.declaredAt)} by @{incident.declaredBy}</span>
+      </div>
+      {incident.summary ? <p>{incident.summary}</p> : null}
+      <Countdown nextUpdateBy={incident.nextUpdateBy} updateDue={incident.updateDue} resolved={!open} />
+      <div className="row wrap">
+        {incident.announcement ? <CopyButton text={incident.announcement} label="Copy channel announcement" /> : null}
+        {incident.lastUpdate ? <CopyButton text={incident.lastUpdate.markdown} label="Copy last update" /> : null}
+      </div>
+      {open && permissions.respond ? (
+        <>
+          <SeverityChange incident={incident} severities={severities} onChanged={onChanged} />
+          <p className="hint">When in doubt, declare higher: downgrading is one step.</p>
+        </>
+      ) : null}
+    </header>
+  );
+}
+
+export function Room({ id }: { id: string }) {
+  const { api, me, permissions } = useConsole();
+  const [incident, setIncident] = useState<Incident | null>(null);
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [people, setPeople] = useState<Person[]>([]);
+  const [severities, setSeverities] = useState<Severity[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [revision, setRevision] = useState(0);
+
+  const reload = useCallback(async () => {
+    try {
+      const [next, timeline] = await Promise.all([api.get<Incident>(`/incidents/${id}`), api.get<Entry[]>(`/incidents/${id}/timeline`)]);
+      setIncident((prev) => (prev && prev.version > next.version ? prev : next));
+      setEntries(timeline);
+      setRevision((r) => r + 1);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, [api, id]);
+
+  useEffect(() => {
+    setIncident(null);
+    void reload();
+    api.get<Person[]>('/people').then(setPeople, () => setPeople([]));
+    api.get<Severity[]>('/severities').then(setSeverities, () => setSeverities([]));
+  }, [api, reload]);
+
+  useLive((message) => {
+    if (message === null || message.id === id) void reload();
+  });
+
+  const changed = useCallback(
+    (next: Incident) => {
+      setIncident(next);
+      void reload();
+    },
+    [reload],
+  );
+
+  if (error && !incident)
+    return (
+      <main className="room">
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+        <a {...linkProps('/')}>Back to incidents</a>
+      </main>
+    );
+  if (!incident) return <main className="room">Loading {id}…</main>;
+
+  const severity = severities.find((s) => s.id === incident.severity);
+  const open = incident.state === 'open';
+  const canCommand = permissions.respond && (incident.roles.incident_commander === me.handle || permissions.admin);
+  return (
+    <main className="room">
+      <Header incident={incident} severities={severities} onChanged={changed} />
+      <div className="room-grid">
+        <div className="room-main">
+          <RolePanel incident={incident} people={people} onChanged={changed} />
+          {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
+          {open && canCommand ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
+          {!open ? <PostmortemPanel incident={incident} people={people} draftVersion={revision} onChanged={changed} /> : null}
+        </div>
+        <div className="room-side">
+          <Timeline incident={incident} entries={entries} onChanged={() => void reload()} />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,116 @@
+/** Small pieces every screen uses: errors next to their field, a busy-aware action, copy, Markdown. */
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
+import MarkdownIt from 'markdown-it';
+import { ApiError } from './api.js';
+
+export interface Action {
+  run: (work: () => Promise<void>) => Promise<boolean>;
+  busy: boolean;
+  error: ApiError | null;
+  clear: () => void;
+}
+
+/** Runs one write at a time and keeps its refusal, so the form can show it beside the field it names. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = useCallback(async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'CLIENT', e instanceof Error ? e.message : String(e), null));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { run, busy, error, clear: useCallback(() => setError(null), []) };
+}
+
+/** Whether the server's `details.field` (`components[0]`, `links.dashboard`) is this input's. */
+function names(errorField: string | null, field: string): boolean {
+  return errorField !== null && (errorField === field || errorField.startsWith(`${field}[`));
+}
+
+/** The refusal, when the server named this field. */
+export function fieldError(action: Action, field: string): string | null {
+  return action.error && names(action.error.field, field) ? action.error.message : null;
+}
+
+/** A labelled input with the server's refusal for its field right under it. */
+export function Field(props: { label: string; field: string; action?: Action; hint?: ReactNode; children: (id: string, describedBy: string | undefined) => ReactNode }) {
+  const id = useId();
+  const error = props.action ? fieldError(props.action, props.field) : null;
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errorId : null, props.hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={error ? 'field invalid' : 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children(id, describedBy)}
+      {props.hint ? (
+        <div className="hint" id={hintId}>
+          {props.hint}
+        </div>
+      ) : null}
+      {error ? (
+        <div className="field-error" id={errorId} role="alert">
+          {error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** A refusal that names no field on this form (or a field it does not show). */
+export function FormError({ action, fields }: { action: Action; fields: readonly string[] }) {
+  const error = action.error;
+  if (!error || fields.some((f) => names(error.field, f))) return null;
+  return (
+    <div className="form-error" role="alert">
+      {error.message}
+    </div>
+  );
+}
+
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+    setTimeout(() => setCopied('no'), 2000);
+  };
+  return (
+    <button type="button" onClick={() => void copy()} aria-live="polite">
+      {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Select and copy by hand' : label}
+    </button>
+  );
+}
+
+// HTML in the source is escaped, never passed through; links stay http(s) and mailto (markdown-it's validateLink).
+const markdown = new MarkdownIt({ html: false, linkify: false, breaks: true });
+
+export function Markdown({ source, label }: { source: string; label: string }) {
+  const html = useMemo(() => markdown.render(source), [source]);
+  return <div className="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+export function Badge({ tone, children }: { tone: 'red' | 'amber' | 'green' | 'grey' | 'blue'; children: ReactNode }) {
+  return <span className={`badge ${tone}`}>{children}</span>;
+}
+
+/** A labelled text area, its refusal beneath: the update and resolve forms are mostly these. */
+export function TextAreaField(props: { label: string; field: string; action: Action; value: string; onChange: (value: string) => void; rows?: number; hint?: ReactNode; placeholder?: string }) {
+  return (
+    <Field label={props.label} field={props.field} action={props.action} hint={props.hint}>
+      {(id, d) => <textarea id={id} aria-describedby={d} rows={props.rows ?? 2} value={props.value} placeholder={props.placeholder} onChange={(e) => props.onChange(e.target.value)} />}
+    </Field>
+  );
+}
