@@ -28,7 +28,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     logger.info({ person: bootstrapped.handle, tokenFile: bootstrapped.tokenFile }, `first start: created @admin; its API token is in ${bootstrapped.tokenFile}`);
   else if (bootstrapped) logger.info({ person: bootstrapped.handle }, 'first start: created @admin with INCIDENT_BOOTSTRAP_TOKEN');
 
-  const app = await buildApp({ store, config, clock: systemClock }, logger);
+  const app = await buildApp({ store, config, clock: systemClock, statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
   const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
   const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail: mailFromEnvironment(env), log: logger });
   // The scheduler and the notifier stop (finishing the work in hand) before the store closes.

@@ -5,6 +5,7 @@ import type { DeclareInput } from '../domain/commands.js';
 import { fold } from '../domain/state.js';
 import { authorize } from '../people/policy.js';
 import { dueMoments } from '../reminders/rules.js';
+import { knownComponentIds } from './components.js';
 
 export async function declareIncident(ctx: CommandContext, input: DeclareInput): Promise<CommandResult> {
   authorize(ctx.actor, 'incidents.declare');
@@ -14,7 +15,7 @@ export async function declareIncident(ctx: CommandContext, input: DeclareInput):
     input,
     number,
     { now: ctx.now, actor: { handle: ctx.actor.handle, admin: ctx.actor.role === 'admin' }, policy: ctx.config.policy },
-    { links: ctx.config.links, components: ctx.config.components.map((c) => c.id) },
+    { links: ctx.config.links, components: await knownComponentIds(ctx) },
   );
   const recorded = record(number, 0, ctx.actor.handle, ctx.now, decision);
   const state = fold(recorded);

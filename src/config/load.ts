@@ -8,6 +8,9 @@ import { parseDuration } from '../domain/time.js';
 import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../alerts/events.js';
 import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
 import type { ComponentStatus } from '../domain/events.js';
+import { contrastRatio } from '../status-page/branding.js';
+
+const DEFAULT_COLORS = { brand: '#1f4e8c', background: '#ffffff', text: '#1a1a1a' };
 
 export interface Component {
   id: string;
@@ -102,6 +105,9 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
   const statusRatePer = file.statusPage?.rateLimit?.per;
   if (statusRatePer !== undefined && duration(statusRatePer, 0) < 1000)
     problems.push({ field: 'statusPage.rateLimit.per', problem: 'must be at least 1s' });
+  const colors = file.organization?.colors;
+  if (colors && contrastRatio(colors.text ?? DEFAULT_COLORS.text, colors.background ?? DEFAULT_COLORS.background) < 4.5)
+    problems.push({ field: 'organization.colors', problem: 'text on background must have a contrast ratio of at least 4.5:1 (WCAG AA)' });
   for (const severity of Object.keys(file.statusPage?.componentStatusBySeverity ?? {}))
     if (!seen.has(severity)) problems.push({ field: `statusPage.componentStatusBySeverity.${severity}`, problem: 'is not a severity in the policy' });
   if (problems.length > 0) throw new ConfigError(source, problems);
@@ -114,11 +120,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       name,
       statusPageTitle: file.organization?.statusPageTitle ?? `${name} Status`,
       logoUrl: file.organization?.logoUrl ?? null,
-      colors: {
-        brand: file.organization?.colors?.brand ?? '#1f4e8c',
-        background: file.organization?.colors?.background ?? '#ffffff',
-        text: file.organization?.colors?.text ?? '#1a1a1a',
-      },
+      colors: { ...DEFAULT_COLORS, ...file.organization?.colors },
     },
     statusPage: {
       showResponderNames: file.statusPage?.showResponderNames ?? false,

@@ -18,6 +18,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { AlertInbox } from '../processors/alert-inbox.js';
+import { componentRoutes } from './routes/components.js';
+import { statusPageRoutes } from './routes/status-page.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -93,6 +95,8 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
   });
 
   await app.register(healthRoutes, deps);
+  // The public status page and its Statuspage JSON: no authentication, its own rate limit.
+  await app.register(statusPageRoutes, deps);
   const inbox = new AlertInbox(deps, app.log);
   app.decorate('alertInbox', inbox);
   // Deliveries a crash or a failure left in the inbox are picked up again on start.
@@ -115,6 +119,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(alertRoutes, deps);
       await api.register(webhookRoutes, deps);
       await api.register(notificationRoutes, deps);
+      await api.register(componentRoutes, deps);
       await api.register(maintenanceRoutes, deps);
     },
     { prefix: '/api/v1' },

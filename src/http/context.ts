@@ -11,6 +11,10 @@ export interface HttpDeps {
   store: Store;
   config: Config;
   clock: Clock;
+  /** The server's public address (INCIDENT_PUBLIC_URL; default http://HOST:PORT): links in subscriber mails and the status page's feed and JSON. */
+  publicUrl?: string;
+  /** INCIDENT_STATUS_EXPORT_DIR: keep a static copy of the status page here, rewritten on every change. */
+  statusExportDir?: string | null;
 }
 
 declare module 'fastify' {

@@ -15,6 +15,8 @@ import type { Person } from '../store/store.js';
 import { findSeverity, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
 import { formatDuration } from '../domain/time.js';
 import type { AlertGroup, AlertSource, StoredAlert } from '../store/alerts.js';
+import { isPublicIncident } from '../status-page/visibility.js';
+import { incidentComponentStatuses } from '../status-page/components.js';
 import { suggestSeverity } from '../alerts/assess.js';
 
 export const incidentId = (number: number) => `INC-${number}`;
@@ -89,6 +91,11 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     overdueSince: overdue ? state.nextUpdateBy : null,
     postmortem: postmortemView(state, config.policy),
     components: [...state.components],
+    statusPage: {
+      public: isPublicIncident(state, config),
+      publishedAt: state.publishedAt,
+      components: incidentComponentStatuses(state, config.policy, config.statusPage.componentStatusBySeverity),
+    },
     links: { ...state.links },
     private: state.private,
     version: state.version,

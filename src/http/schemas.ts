@@ -1,6 +1,6 @@
 /** Request and response schemas: they validate input and generate the OpenAPI document. */
 import Type from 'typebox';
-import { MANUAL_ENTRY_KINDS } from '../domain/events.js';
+import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS } from '../domain/events.js';
 import { ENTRY_KINDS } from '../timeline/view.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -24,6 +24,30 @@ export const ErrorBody = Type.Object({
 
 export const IncidentParams = Type.Object({
   id: Type.String({ pattern: '^([Ii][Nn][Cc]-)?[1-9][0-9]{0,8}$', description: 'INC-7 or 7' }),
+});
+
+export const ComponentStatusSchema = Type.Enum([...COMPONENT_STATUSES]);
+const ComponentId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' });
+export const ComponentParams = Type.Object({ componentId: ComponentId });
+export const IncidentComponentParams = Type.Object({ id: IncidentParams.properties.id, componentId: ComponentId });
+export const ComponentStatusBody = Type.Object({ status: ComponentStatusSchema }, { additionalProperties: false });
+const ComponentFieldsSchema = {
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  group: Type.Optional(Nullable(Type.String({ maxLength: 120 }))),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  order: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+};
+export const ComponentBody = Type.Object({ id: ComponentId, ...ComponentFieldsSchema }, { additionalProperties: false });
+export const ComponentPatchBody = Type.Object({ ...ComponentFieldsSchema, name: Type.Optional(ComponentFieldsSchema.name) }, { additionalProperties: false, minProperties: 1 });
+export const ComponentSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  group: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  order: Type.Integer(),
+  source: Type.Enum(['configuration', 'api']),
+  status: ComponentStatusSchema,
+  version: Type.Integer(),
 });
 
 export const WarningSchema = Type.Object({ code: Type.String(), message: Type.String() });
@@ -79,6 +103,11 @@ export const IncidentSchema = Type.Object({
     scheduledFor: Nullable(Type.String()),
   }),
   components: Type.Array(Type.String()),
+  statusPage: Type.Object({
+    public: Type.Boolean({ description: 'on the public status page (R10): its severity is public, or a responder published it' }),
+    publishedAt: Nullable(Type.String()),
+    components: Type.Record(Type.String(), ComponentStatusSchema, { description: 'how the incident holds each affected component while open' }),
+  }),
   links: LinksSchema,
   private: Type.Boolean(),
   version: Type.Integer(),

@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'alerts.respond': ['admin', 'responder'],
   'alerts.sources': ['admin'],
   'webhooks.manage': ['admin'],
+  'components.manage': ['admin'],
   'maintenance.manage': ['admin', 'responder'],
   'subscribers.manage': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[]>;

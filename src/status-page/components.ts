@@ -23,8 +23,19 @@ export interface StatusComponent {
   description: string | null;
   /** Lower first; ties by name. */
   order: number;
-  createdAt: string;
-  updatedAt: string;
+  /** Configured components are changed in the configuration file; the API's through the API. */
+  source: 'configuration' | 'api';
+  version: number;
+}
+
+/** The configured components, then the API's, in page order. */
+export function allComponents(
+  configured: readonly { id: string; name: string; group: string | null; description: string | null; order: number }[],
+  created: readonly StatusComponent[],
+): StatusComponent[] {
+  const fromConfig = configured.map((c) => ({ ...c, source: 'configuration' as const, version: 1 }));
+  const ids = new Set(fromConfig.map((c) => c.id));
+  return [...fromConfig, ...created.filter((c) => !ids.has(c.id))].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
 export function isComponentStatus(value: unknown): value is ComponentStatus {

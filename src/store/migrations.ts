@@ -266,6 +266,22 @@ export function migrations(dialect: Dialect): MigrationProvider {
         await db.schema.createIndex('email_deliveries_due').on('email_deliveries').columns(['status', 'next_attempt_at']).execute();
       },
     },
+    '0007_status_page': {
+      async up(db: Kysely<unknown>) {
+        // Status page components created through the API; those in the configuration are not stored.
+        await db.schema
+          .createTable('status_components')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('group_name', 'text')
+          .addColumn('description', 'text')
+          .addColumn('sort_order', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
     '0009_status_subscribers': {
       async up(db: Kysely<unknown>) {
         // Scheduled maintenance (src/maintenance): where a window stands is derived from its times; only cancelling is stored.

@@ -210,6 +210,16 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
+  status_components: {
+    id: string;
+    name: string;
+    group_name: string | null;
+    description: string | null;
+    sort_order: number;
+    version: number;
+    created_at: string;
+    updated_at: string;
+  };
   status_subscribers: {
     id: string;
     address: string;

@@ -16,6 +16,7 @@ import { AlertStore } from './alerts.js';
 import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
 import { EmailStore } from './email.js';
+import { StatusComponentStore } from './status-components.js';
 import { MaintenanceStore } from './maintenance.js';
 import { StatusSubscriberStore } from './status-subscribers.js';
 import { notificationType } from '../notifications/events.js';
@@ -154,6 +155,11 @@ export class Repository {
   /** The reminders' schedule (R4, R8, R11), in the same transaction. */
   get reminders(): ReminderStore {
     return new ReminderStore(this.db, this.dialect);
+  }
+
+  /** The status page's API-created components, in the same transaction. */
+  get statusComponents(): StatusComponentStore {
+    return new StatusComponentStore(this.db);
   }
 
   /** Alert sources, the intake inbox, groups and alerts, in the same transaction. */

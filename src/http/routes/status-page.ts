@@ -1,0 +1,80 @@
+/**
+ * The public status page (R10): `/status`, its incident pages, feed and stylesheet, and the
+ * Statuspage v2 JSON under `/api/v2`. No authentication; rate-limited per client; every
+ * answer comes from the publisher's memory (src/status-page/publisher.ts), with its
+ * precomputed headers, or 304 when the client already has it.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { HttpDeps } from '../context.js';
+import { StatusPagePublisher, type StatusFile } from '../../status-page/publisher.js';
+import { DomainError } from '../../domain/errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    statusPage: StatusPagePublisher;
+  }
+}
+
+/** `If-None-Match` holds this ETag (or `*`): the client's copy is current. */
+function fresh(request: FastifyRequest, file: StatusFile): boolean {
+  const match = request.headers['if-none-match'];
+  if (match === undefined) return false;
+  return match === file.etag || match === '*' || match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, file: StatusFile | undefined) {
+  if (!file) throw new DomainError('NOT_FOUND', `There is no public page at ${request.url.split('?')[0]}.`);
+  reply.headers(file.headers);
+  if (fresh(request, file)) return reply.code(304).send();
+  const acceptEncoding = request.headers['accept-encoding'];
+  if (file.gzip && acceptEncoding !== undefined && /\bgzip\b/.test(acceptEncoding)) {
+    reply.header('content-encoding', 'gzip');
+    return reply.send(file.gzip);
+  }
+  return reply.send(file.body);
+}
+
+export const STATUSPAGE_DOCUMENTS = [
+  'summary.json',
+  'status.json',
+  'components.json',
+  'incidents.json',
+  'incidents/unresolved.json',
+  'scheduled-maintenances.json',
+  'scheduled-maintenances/upcoming.json',
+  'scheduled-maintenances/active.json',
+];
+
+export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps & { statusExportDir?: string | null }) {
+  const publisher = new StatusPagePublisher({
+    store: deps.store,
+    config: deps.config,
+    clock: deps.clock,
+    baseUrl: deps.publicUrl ?? deps.config.links.statusPage ?? 'http://127.0.0.1:3000',
+    exportDir: deps.statusExportDir ?? null,
+    log: app.log,
+  });
+  app.decorate('statusPage', publisher);
+  app.addHook('onReady', () => publisher.start());
+  app.addHook('onClose', () => publisher.close());
+
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.config.statusPage.rateLimit.requests,
+    timeWindow: deps.config.statusPage.rateLimit.windowMs,
+    errorResponseBuilder: (_request, context) =>
+      new DomainError('RATE_LIMITED', `Too many requests to the status page; retry in ${Math.ceil(context.ttl / 1000)} s.`),
+  });
+
+  const serve = (path: string) => (request: FastifyRequest, reply: FastifyReply) => send(request, reply, publisher.file(path));
+  app.get('/status', { schema: { hide: true } }, serve('/status'));
+  app.get('/status/feed.atom', { schema: { hide: true } }, serve('/status/feed.atom'));
+  app.get<{ Params: { id: string } }>('/status/incidents/:id', { schema: { hide: true } }, (request, reply) =>
+    send(request, reply, publisher.file(`/status/incidents/${request.params.id.toUpperCase()}`)),
+  );
+  app.get<{ Params: { file: string } }>('/status/assets/:file', { schema: { hide: true } }, (request, reply) =>
+    send(request, reply, publisher.file(`/status/assets/${request.params.file}`)),
+  );
+  for (const name of STATUSPAGE_DOCUMENTS) app.get(`/api/v2/${name}`, { schema: { hide: true } }, serve(`/api/v2/${name}`));
+}

@@ -1,0 +1,235 @@
+/**
+ * R10 under load and in an outage: the status page is rendered when something changes,
+ * not when someone asks. Each file's bytes, gzip variant and headers (ETag, Last-Modified,
+ * Cache-Control, CSP) are computed once per change and served from memory; a database
+ * that stops answering leaves the last good render in place. With an export directory,
+ * every render is also written there as static files (temp file + rename), for any web
+ * server or object store to serve when this server cannot.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Config } from '../config/load.js';
+import type { Clock } from '../domain/time.js';
+import type { Repository, Store } from '../store/store.js';
+import { listComponents } from '../commands/components.js';
+import { buildStatusPage, type StatusPageModel } from './view-model.js';
+import { renderIncidentHtml, renderStatusHtml } from './html.js';
+import { renderAtomFeed } from './atom.js';
+import { safeJson, statuspageDocuments } from './statuspage-json.js';
+import { contentHash, stylesheet } from './branding.js';
+
+export interface StatusFile {
+  /** The URL path it is served at. */
+  path: string;
+  body: Buffer;
+  /** Present when compressing saves something worth a header. */
+  gzip: Buffer | null;
+  etag: string;
+  /** Every header but content-length and content-encoding, computed once. */
+  headers: Record<string, string>;
+}
+
+/** Where each URL path is written in an export directory: pages as `index.html` in their folder. */
+export function exportPath(urlPath: string): string {
+  const relative = urlPath.replace(/^\/+/, '');
+  return /\.(json|atom|css)$/.test(relative) ? relative : `${relative}/index.html`;
+}
+
+const TYPES: [RegExp, string][] = [
+  [/\.json$/, 'application/json; charset=utf-8'],
+  [/\.atom$/, 'application/atom+xml; charset=utf-8'],
+  [/\.css$/, 'text/css; charset=utf-8'],
+];
+
+function contentType(path: string): string {
+  return TYPES.find(([pattern]) => pattern.test(path))?.[1] ?? 'text/html; charset=utf-8';
+}
+
+/** No script at all; style only from our own stylesheet; images only ours and the configured logo's origin. */
+export function contentSecurityPolicy(config: Pick<Config, 'organization'>): string {
+  const logo = config.organization.logoUrl ? ` ${new URL(config.organization.logoUrl).origin}` : '';
+  return [
+    "default-src 'none'",
+    "style-src 'self'",
+    `img-src 'self'${logo}`,
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** What one render reads: components, the open and recently resolved incidents, maintenance. */
+export async function loadStatusPage(repository: Repository, config: Config, now: string, baseUrl: string): Promise<StatusPageModel> {
+  const [components, open, resolved, maintenances] = await Promise.all([
+    listComponents({ tx: repository, config }),
+    repository.listIncidents({ phases: ['active'], limit: 1000 }),
+    repository.listIncidents({ phases: ['resolved', 'closed'], limit: 200 }),
+    repository.maintenance.list(new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString()),
+  ]);
+  return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances });
+}
+
+/** Every file of the page for one model: the HTML pages, the stylesheet, the feed and the Statuspage JSON. */
+export function renderStatusFiles(model: StatusPageModel, config: Config): Map<string, string> {
+  const css = stylesheet(config.organization.colors);
+  const cssPath = `/status/assets/style-${contentHash(css)}.css`;
+  const assets = { stylesheet: cssPath };
+  const recentDays = Math.round(config.statusPage.recentResolvedMs / 86_400_000);
+  const files = new Map<string, string>([
+    ['/status', renderStatusHtml(model, assets, recentDays)],
+    [cssPath, css],
+    ['/status/feed.atom', renderAtomFeed(model)],
+  ]);
+  for (const incident of model.history) files.set(`/status/incidents/${incident.id}`, renderIncidentHtml(model, incident, assets));
+  for (const [name, document] of Object.entries(statuspageDocuments(model))) files.set(`/api/v2/${name}`, safeJson(document));
+  return files;
+}
+
+export interface StatusPagePublisherOptions {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  baseUrl: string;
+  exportDir?: string | null;
+  log: { warn(object: object, message: string): void; error(object: object, message: string): void };
+  /** A safety net for changes no event announces (another instance on SQLite cannot exist; clock jumps); default 60 s. */
+  refreshEveryMs?: number;
+}
+
+export class StatusPagePublisher {
+  private files = new Map<string, StatusFile>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private closed = false;
+  private readonly policy: string;
+  private readonly cache: string;
+  /** When the last render succeeded; null before the first. */
+  renderedAt: string | null = null;
+
+  constructor(private readonly options: StatusPagePublisherOptions) {
+    const { cache } = options.config.statusPage;
+    this.policy = contentSecurityPolicy(options.config);
+    this.cache = `public, max-age=${cache.maxAgeS}, s-maxage=${cache.sMaxAgeS}, stale-while-revalidate=${cache.staleWhileRevalidateS}`;
+  }
+
+  /** Renders once, then on every change announced by the store and at every time-based change. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.options.store.onIncidentsChanged(() => this.refresh());
+    await this.refresh();
+  }
+
+  file(path: string): StatusFile | undefined {
+    return this.files.get(path);
+  }
+
+  /** Re-renders now; calls during a render make one more render after it, so the last change is always shown. */
+  refresh(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.render().finally(() => {
+      this.running = null;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(at: string | null, failed: boolean): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.closed) return;
+    const now = this.options.clock.now().getTime();
+    const safety = failed ? 2_000 : (this.options.refreshEveryMs ?? 60_000);
+    const wait = at === null ? safety : Math.min(safety, Math.max(0, Date.parse(at) - now) + 5);
+    this.timer = setTimeout(() => void this.refresh(), wait);
+    this.timer.unref();
+  }
+
+  private async render(): Promise<void> {
+    const { store, config, clock, baseUrl } = this.options;
+    const now = clock.now().toISOString();
+    let model: StatusPageModel;
+    try {
+      model = await loadStatusPage(store, config, now, baseUrl);
+    } catch (error) {
+      // The database is unreachable: the last good render stays up; try again shortly.
+      this.options.log.warn({ err: error }, 'status page: could not read the store; serving the last good render');
+      this.schedule(null, true);
+      return;
+    }
+    const next = new Map<string, StatusFile>();
+    const changed: StatusFile[] = [];
+    for (const [path, text] of renderStatusFiles(model, config)) {
+      const previous = this.files.get(path);
+      const body = Buffer.from(text);
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      if (previous && previous.etag === etag) {
+        next.set(path, previous);
+        continue;
+      }
+      const file = this.build(path, body, etag, now);
+      next.set(path, file);
+      changed.push(file);
+    }
+    this.files = next;
+    this.renderedAt = now;
+    this.schedule(model.nextChangeAt, false);
+    if (this.options.exportDir && changed.length) {
+      try {
+        await writeExport(this.options.exportDir, changed);
+      } catch (error) {
+        this.options.log.error({ err: error, dir: this.options.exportDir }, 'status page: could not write the static copy');
+      }
+    }
+  }
+
+  private build(path: string, body: Buffer, etag: string, now: string): StatusFile {
+    const zipped = body.length > 1024 ? gzipSync(body, { level: 9 }) : null;
+    const gzip = zipped && zipped.length < body.length * 0.9 ? zipped : null;
+    const immutable = path.startsWith('/status/assets/');
+    return {
+      path,
+      body,
+      gzip,
+      etag,
+      headers: {
+        'content-type': contentType(path),
+        etag,
+        'last-modified': new Date(now).toUTCString(),
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : this.cache,
+        'content-security-policy': this.policy,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        ...(gzip ? { vary: 'accept-encoding' } : {}),
+        // The API's JSON is read by other sites' widgets, as Statuspage's is.
+        ...(path.startsWith('/api/v2/') ? { 'access-control-allow-origin': '*' } : {}),
+      },
+    };
+  }
+}
+
+/** Writes each file atomically: a reader sees the old bytes or the new, never half of either. */
+export async function writeExport(dir: string, files: Iterable<{ path: string; body: Buffer }>): Promise<void> {
+  for (const file of files) {
+    const target = join(dir, exportPath(file.path));
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.tmp`;
+    await writeFile(temp, file.body);
+    await rename(temp, target);
+  }
+}
