@@ -69,6 +69,14 @@ describe('console: the update composer (R7)', () => {
     expect((screen.getByLabelText('Impact') as HTMLTextAreaElement).value).toBe('');
   });
 
+  it("R7: the audience follows the severity's policy (SEV1: public), also when the policy arrives after the composer", async () => {
+    const incident = await declared(server, { title: 'Audience default', severity: 'SEV1' }, 'alex');
+    const { rerender } = server.renderAs('priya', <UpdateComposer incident={incident} severity={undefined} />);
+    expect((screen.getByLabelText(/^Internal/) as HTMLInputElement).checked).toBe(true);
+    rerender(<UpdateComposer incident={incident} severity={severities.find((s) => s.id === 'SEV1')} />);
+    expect((screen.getByLabelText(/^Public/) as HTMLInputElement).checked).toBe(true);
+  });
+
   it('R7: a missing field is refused by the API and the refusal shows next to that field', async () => {
     const { incident } = await composer('Missing impact');
     type('What we know', 'Something.');

@@ -45,7 +45,8 @@ export async function consoleServer(people: Record<string, 'responder' | 'viewer
       const role = handle === 'admin' ? 'admin' : (ROLES[handle] ?? 'responder');
       const permissions: Permissions = { declare: role !== 'viewer', respond: role !== 'viewer', admin: role === 'admin' };
       const api = createApi({ base: url, bearer: t.tokens.get(handle)! });
-      return render(<ConsoleContext.Provider value={{ api, me: { handle, name: handle, role }, permissions }}>{ui}</ConsoleContext.Provider>);
+      const value = { api, me: { handle, name: handle, role }, permissions };
+      return render(ui, { wrapper: ({ children }) => <ConsoleContext.Provider value={value}>{children}</ConsoleContext.Provider> });
     },
     incident: (id, as = 'admin') => get<Incident>(`/incidents/${id}`, as),
     people: () => get<Person[]>('/people'),

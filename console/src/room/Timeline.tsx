@@ -3,7 +3,7 @@
  * reader's clock, who and what kind. Quick entry with kind chips, backdating for catch-up,
  * corrections that point at the entry they correct, and what has been ruled out, always in view.
  */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Entry, Incident } from '../types.js';
 import { Field, FormError, useAction } from '../ui.js';
@@ -114,6 +114,12 @@ export function Timeline({ incident, entries, onChanged }: { incident: Incident;
   const [correcting, setCorrecting] = useState<Entry | null>(null);
   const shown = useMemo(() => entries.filter((e) => (FILTERS.find((f) => f.id === filter) ?? FILTERS[0]!).matches(e.kind)), [entries, filter]);
   const ruledOut = entries.filter((e) => e.kind === 'ruled_out' && e.correctedBy === null);
+  const list = useRef<HTMLOListElement>(null);
+  // Newest last: when entries arrive, the list shows the latest (jsdom has no layout, hence the guard).
+  useEffect(() => {
+    const el = list.current;
+    if (el && typeof el.scrollTo === 'function') el.scrollTo({ top: el.scrollHeight });
+  }, [shown.length]);
   return (
     <div className="timeline-area">
       <section className="panel ruled-out" aria-labelledby="ruled-out-title">
@@ -131,7 +137,7 @@ export function Timeline({ incident, entries, onChanged }: { incident: Incident;
         )}
       </section>
       <section className="panel timeline" aria-labelledby="timeline-title">
-        <div className="row">
+        <div className="row wrap">
           <h2 id="timeline-title">Timeline</h2>
           <label className="inline">
             Show{' '}
@@ -144,7 +150,7 @@ export function Timeline({ incident, entries, onChanged }: { incident: Incident;
             </select>
           </label>
         </div>
-        <ol className="entries" aria-label="Timeline entries">
+        <ol className="entries" aria-label="Timeline entries" ref={list} tabIndex={0}>
           {shown.map((e) => (
             <li key={e.id} className={`entry kind-${e.kind}${e.correctedBy !== null ? ' corrected' : ''}`}>
               <div className="entry-head">

@@ -28,7 +28,9 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
   const [nextStep, setNextStep] = useState('');
   // Until edited, "next update by" follows the cadence from now, and is left for the server to set from the same cadence.
   const [nextUpdateBy, setNextUpdateBy] = useState<string | null>(null);
-  const [audience, setAudience] = useState<Audience>(() => defaultAudience(incident, severity));
+  // Until chosen, the audience follows the policy (which may arrive after the composer is shown).
+  const [chosenAudience, setAudience] = useState<Audience | null>(null);
+  const audience = chosenAudience ?? defaultAudience(incident, severity);
   const [posted, setPosted] = useState<Update | null>(null);
 
   const cadenceNext = cadenceMs === null ? null : new Date(Math.floor((now + cadenceMs) / 1000) * 1000).toISOString();
