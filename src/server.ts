@@ -28,17 +28,20 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     logger.info({ person: bootstrapped.handle, tokenFile: bootstrapped.tokenFile }, `first start: created @admin; its API token is in ${bootstrapped.tokenFile}`);
   else if (bootstrapped) logger.info({ person: bootstrapped.handle }, 'first start: created @admin with INCIDENT_BOOTSTRAP_TOKEN');
 
-  const app = await buildApp({ store, config, clock: systemClock, statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  // Links that leave the server (subscriber mails) need the address the public reaches it at.
+  const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
+  const mail = mailFromEnvironment(env);
+  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
   const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
-  const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail: mailFromEnvironment(env), log: logger });
+  const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail, publicUrl, log: logger });
   // The scheduler and the notifier stop (finishing the work in hand) before the store closes.
   app.addHook('onClose', async () => {
     await scheduler.stop();
     await notifications.stop();
     await store.close();
   });
-  const port = options.port ?? Number(env.PORT ?? 3000);
-  const host = options.host ?? env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
   scheduler.start();
   notifications.start();

@@ -13,7 +13,7 @@ export interface NewWebhook {
   includePrivate?: boolean;
 }
 
-export async function createWebhook(ctx: CommandContext, input: NewWebhook): Promise<Webhook> {
+export async function createWebhook(ctx: CommandContext, input: NewWebhook, audience: Webhook['audience'] = 'internal'): Promise<Webhook> {
   authorize(ctx.actor, 'webhooks.manage');
   let url: URL;
   try {
@@ -34,6 +34,7 @@ export async function createWebhook(ctx: CommandContext, input: NewWebhook): Pro
     includePrivate: input.includePrivate ?? false,
     createdBy: ctx.actor.handle,
     createdAt: ctx.now,
+    audience,
   };
   await ctx.tx.webhooks.insert(webhook);
   return webhook;

@@ -17,6 +17,7 @@ import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/status-subscribers.js';
 import { AlertInbox } from '../processors/alert-inbox.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
@@ -121,8 +122,11 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(notificationRoutes, deps);
       await api.register(componentRoutes, deps);
       await api.register(maintenanceRoutes, deps);
+      await api.register(statusSubscriberAdminRoutes, deps);
     },
     { prefix: '/api/v1' },
   );
+  // The status page's subscription forms: public, no sign-in.
+  await app.register(statusSubscriberRoutes, deps);
   return app;
 }

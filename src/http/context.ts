@@ -15,6 +15,8 @@ export interface HttpDeps {
   publicUrl?: string;
   /** INCIDENT_STATUS_EXPORT_DIR: keep a static copy of the status page here, rewritten on every change. */
   statusExportDir?: string | null;
+  /** Whether e-mail goes out (SMTP_URL is set); without it the status page offers no e-mail subscription. */
+  mailEnabled?: boolean;
 }
 
 declare module 'fastify' {

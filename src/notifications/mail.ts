@@ -12,6 +12,8 @@ export interface MailMessage {
   html: string;
   /** Stable per (event, recipient): the Message-ID, so a resend after a crash can be recognized. */
   messageId: string;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 export interface MailSender {
@@ -22,7 +24,7 @@ export function smtpMailSender(url: string, from: string): MailSender {
   const transport = nodemailer.createTransport(url);
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: message.messageId });
+      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: message.messageId, headers: message.headers ?? {} });
     },
   };
 }

@@ -39,6 +39,7 @@ import type { MailSender } from './mail.js';
 import { recipientsOf } from './recipients.js';
 import { renderEmail } from './email-template.js';
 import type { EmailDelivery } from '../store/email.js';
+import { fanOutToSubscribers } from '../subscribers/fan-out.js';
 
 export interface NotificationProcessorOptions {
   store: Store;
@@ -47,6 +48,8 @@ export interface NotificationProcessorOptions {
   webhooks: WebhookSender;
   /** The mail port; null or absent: no e-mail. */
   mail?: MailSender | null;
+  /** The server's public address, for the links status page subscribers receive (default http://127.0.0.1:3000). */
+  publicUrl?: string;
   log?: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info'>;
   /** Attempts per delivery before it is marked failed. */
   maxAttempts?: number;
@@ -166,7 +169,14 @@ export class NotificationProcessor {
   private async sendEmail(mail: MailSender, email: EmailDelivery): Promise<EmailOutcome> {
     let error: string | null = null;
     try {
-      await mail.send({ to: email.address, subject: email.subject, text: email.text, html: email.html, messageId: `<event-${email.eventId}.${email.recipient}@incident-command>` });
+      await mail.send({
+        to: email.address,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: `<event-${email.eventId}.${email.recipient}@incident-command>`,
+        ...(email.headers ? { headers: email.headers } : {}),
+      });
     } catch (failure) {
       error = String((failure as Error).message ?? failure).slice(0, 500);
     }
@@ -187,12 +197,14 @@ export class NotificationProcessor {
       const events = await tx.webhooks.claimOutbox(this.batch);
       if (!events.length) return 0;
       const webhooks = await tx.webhooks.list();
+      // Status page subscribers (src/subscribers) hear public updates through webhooks of the public audience.
+      const publicWebhooks = webhooks.filter((w) => w.audience === 'public');
       const streams = new Map<number, RecordedEvent[]>();
       for (const event of events) {
         const recorded: RecordedEvent = { incident: event.incident, seq: event.seq, actor: event.actor, recordedAt: event.recordedAt, event: JSON.parse(event.data) as IncidentEvent };
         const type = notificationType(recorded.event.type);
-        const subscribed = type ? webhooks.filter((w) => w.events.includes(type)) : [];
-        if (!type || (!subscribed.length && !this.options.mail)) continue;
+        const subscribed = type ? webhooks.filter((w) => w.audience === 'internal' && w.events.includes(type)) : [];
+        if (!type || (!subscribed.length && !this.options.mail && !publicWebhooks.length)) continue;
         let stream = streams.get(event.incident);
         if (!stream) streams.set(event.incident, (stream = await tx.loadEvents(event.incident)));
         // The incident as it was when this event happened, not as it is by the time it is sent.
@@ -205,6 +217,18 @@ export class NotificationProcessor {
           await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId: event.eventId, type, body, remaining: this.maxAttempts, at: event.recordedAt });
         }
         if (this.options.mail) await this.fanOutEmail(tx, type, recorded, event.eventId, state);
+        await fanOutToSubscribers({
+          tx,
+          eventId: event.eventId,
+          recorded,
+          state,
+          config,
+          webhooks: publicWebhooks,
+          publicUrl: this.options.publicUrl ?? 'http://127.0.0.1:3000',
+          mail: Boolean(this.options.mail),
+          maxAttempts: this.maxAttempts,
+          render: (what, build) => this.render(event.eventId, what, build),
+        });
       }
       await tx.webhooks.doneWithOutbox(events.map((e) => e.eventId));
       return events.length;

@@ -38,6 +38,8 @@ export interface EmailDelivery {
   remaining: number;
   nextAttemptAt: string | null;
   lastError: string | null;
+  /** Extra headers (List-Unsubscribe for status page subscribers), or null. */
+  headers: Record<string, string> | null;
 }
 
 function toEmail(row: Selectable<Database['email_deliveries']>): EmailDelivery {
@@ -55,6 +57,7 @@ function toEmail(row: Selectable<Database['email_deliveries']>): EmailDelivery {
     remaining: Number(row.remaining),
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
+    headers: row.headers === null ? null : (JSON.parse(row.headers) as Record<string, string>),
   };
 }
 
@@ -91,7 +94,18 @@ export class EmailStore {
       .execute();
   }
 
-  async add(email: { eventId: number; recipient: string; address: string; type: string; subject: string; text: string; html: string; remaining: number; at: string }): Promise<void> {
+  async add(email: {
+    eventId: number;
+    recipient: string;
+    address: string;
+    type: string;
+    subject: string;
+    text: string;
+    html: string;
+    headers?: Record<string, string> | null;
+    remaining: number;
+    at: string;
+  }): Promise<void> {
     await this.db
       .insertInto('email_deliveries')
       .values({
@@ -107,6 +121,7 @@ export class EmailStore {
         remaining: email.remaining,
         next_attempt_at: email.at,
         created_at: email.at,
+        headers: email.headers ? JSON.stringify(email.headers) : null,
       })
       .onConflict((oc) => oc.columns(['event_id', 'recipient']).doNothing())
       .execute();

@@ -20,6 +20,8 @@ export interface Webhook {
   includePrivate: boolean;
   createdBy: string;
   createdAt: string;
+  /** `internal`: the team's webhooks, by event type. `public`: a status page subscriber, sent public updates only. */
+  audience: 'internal' | 'public';
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -63,6 +65,7 @@ function toWebhook(row: Selectable<Database['webhooks']>): Webhook {
     includePrivate: Number(row.include_private) === 1,
     createdBy: row.created_by,
     createdAt: row.created_at,
+    audience: row.audience,
   };
 }
 
@@ -98,6 +101,7 @@ export class WebhookStore {
         include_private: webhook.includePrivate ? 1 : 0,
         created_by: webhook.createdBy,
         created_at: webhook.createdAt,
+        audience: webhook.audience,
       })
       .execute();
   }

@@ -1,0 +1,173 @@
+/**
+ * Status page subscriptions. Public (no sign-in, outside /api/v1, forms that work without
+ * JavaScript): subscribe by e-mail, confirm, unsubscribe (RFC 8058 one-click: a POST to the
+ * List-Unsubscribe link). Admin (/api/v1): list subscribers, subscribe a webhook.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import rateLimit from '@fastify/rate-limit';
+import { actor, write, type HttpDeps } from '../context.js';
+import { ErrorBody } from '../schemas.js';
+import { DomainError } from '../../domain/errors.js';
+import { authorize } from '../../people/policy.js';
+import { confirmSubscription, createStatusWebhook, subscribeByEmail, unsubscribe, type PublicContext } from '../../commands/status-subscribers.js';
+import { presentWebhook } from './webhooks.js';
+import {
+  SUBSCRIPTION_CSP,
+  checkInboxPage,
+  confirmPage,
+  confirmedPage,
+  invalidLinkPage,
+  unavailablePage,
+  unsubscribePage,
+  unsubscribedPage,
+} from '../../subscribers/pages.js';
+import { escapeHtml } from '../../status-page/markdown.js';
+
+/** Subscribe requests per client address per minute: enough for a person, too few to spray addresses. */
+export const SUBSCRIBE_RATE_LIMIT = { max: 5, timeWindow: 60_000 };
+
+const Token = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
+const TokenQuery = Type.Object({ token: Type.Optional(Token) });
+// One-click unsubscribe bodies carry List-Unsubscribe=One-Click; the page's own button carries the token.
+const TokenBody = Type.Object({ token: Type.Optional(Token), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) });
+const SubscribeBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }) });
+
+export const defaultPublicUrl = (deps: HttpDeps) => deps.publicUrl ?? 'http://127.0.0.1:3000';
+
+function html(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-security-policy', SUBSCRIPTION_CSP)
+    .header('cache-control', 'no-store')
+    // The tokens ride in the URL: never hand them to another site.
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const title = deps.config.organization.statusPageTitle;
+  const tags = ['status page'];
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `Too many subscription requests from your address; retry in ${Math.ceil(context.ttl / 1000)} s.`),
+  });
+  const run = <T>(work: (ctx: PublicContext) => Promise<T>) =>
+    deps.store.transaction((tx) => work({ tx, config: deps.config, now: deps.clock.now().toISOString(), publicUrl: defaultPublicUrl(deps) }));
+  /** A link from a mail, acted on: the token from the page's form or, for one-click, the URL. */
+  const follow = async (reply: FastifyReply, token: string | undefined, act: (ctx: PublicContext, token: string) => Promise<unknown>, done: string) => {
+    if (!token) return html(reply, 404, invalidLinkPage(title));
+    try {
+      await run((ctx) => act(ctx, token));
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'SUBSCRIBER_NOT_FOUND') return html(reply, 404, invalidLinkPage(title));
+      throw error;
+    }
+    return html(reply, 200, done);
+  };
+
+  app.post(
+    '/status/subscribe',
+    {
+      config: { rateLimit: SUBSCRIBE_RATE_LIMIT },
+      schema: { tags, summary: 'Subscribe an e-mail address (form or JSON); a confirmation mail follows. The answer is the same whether or not the address was subscribed.', body: SubscribeBody },
+    },
+    async (request, reply) => {
+      if (deps.mailEnabled === false) return html(reply, 404, unavailablePage(title));
+      try {
+        await run((ctx) => subscribeByEmail(ctx, request.body.email));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED')
+          return html(reply.header('x-error-field', 'email'), 400, invalidAddressPage(title, error.message));
+        throw error;
+      }
+      return html(reply, 200, checkInboxPage(title));
+    },
+  );
+
+  app.get('/status/subscription/confirm', { schema: { tags, summary: 'The confirmation page (a button; following the link alone changes nothing)', querystring: TokenQuery } }, async (request, reply) =>
+    request.query.token ? html(reply, 200, confirmPage(title, request.query.token)) : html(reply, 404, invalidLinkPage(title)),
+  );
+
+  app.post('/status/subscription/confirm', { schema: { tags, summary: 'Confirm a subscription', querystring: TokenQuery, body: TokenBody } }, async (request, reply) =>
+    follow(reply, request.body.token ?? request.query.token, confirmSubscription, confirmedPage(title)),
+  );
+
+  app.get('/status/unsubscribe', { schema: { tags, summary: 'The unsubscribe page (a button)', querystring: TokenQuery } }, async (request, reply) =>
+    request.query.token ? html(reply, 200, unsubscribePage(title, request.query.token)) : html(reply, 404, invalidLinkPage(title)),
+  );
+
+  app.post(
+    '/status/unsubscribe',
+    { schema: { tags, summary: 'Unsubscribe: one POST, as RFC 8058 one-click (List-Unsubscribe=One-Click) or from the page', querystring: TokenQuery, body: Type.Optional(TokenBody) } },
+    async (request, reply) => follow(reply, request.body?.token ?? request.query.token, unsubscribe, unsubscribedPage(title)),
+  );
+}
+
+function invalidAddressPage(pageTitle: string, message: string): string {
+  return checkInboxPage(pageTitle)
+    .replace('<h1>Check your inbox</h1>', '<h1>That is not an e-mail address</h1>')
+    .replace(/<p>If that address[^<]*<\/p>/, `<p>${escapeHtml(message)}</p>`);
+}
+
+const SubscriberSchema = Type.Object({
+  id: Type.String(),
+  address: Type.String(),
+  state: Type.Enum(['pending', 'confirmed', 'unsubscribed']),
+  createdAt: Type.String(),
+  confirmedAt: Type.Union([Type.String(), Type.Null()]),
+  unsubscribedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const StatusWebhookSchema = Type.Object({ id: Type.String(), url: Type.String(), createdBy: Type.String(), createdAt: Type.String() });
+const NewStatusWebhookSchema = Type.Object({
+  ...StatusWebhookSchema.properties,
+  secret: Type.Union([Type.String({ description: 'whsec_…, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
+});
+
+/** Admin: who is subscribed, and webhook subscriptions (their deliveries: GET /api/v1/webhooks/{id}/deliveries). */
+export async function statusSubscriberAdminRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['status page'];
+
+  app.get(
+    '/status-subscribers',
+    { schema: { tags, summary: 'The status page subscribers: e-mail (with their state) and webhooks (admin)', response: { 200: Type.Object({ email: Type.Array(SubscriberSchema), webhooks: Type.Array(StatusWebhookSchema) }), '4xx': ErrorBody } } },
+    async (request) => {
+      authorize(actor(request), 'subscribers.manage');
+      const email = (await deps.store.statusSubscribers.list()).map((s) => ({
+        id: s.id,
+        address: s.address,
+        state: s.state,
+        createdAt: s.createdAt,
+        confirmedAt: s.confirmedAt,
+        unsubscribedAt: s.unsubscribedAt,
+      }));
+      const webhooks = (await deps.store.webhooks.list()).filter((w) => w.audience === 'public').map((w) => ({ id: w.id, url: w.url, createdBy: w.createdBy, createdAt: w.createdAt }));
+      return { email, webhooks };
+    },
+  );
+
+  app.post(
+    '/status-subscribers/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'Subscribe a URL to the status page: each public update is POSTed, signed like every webhook (admin); answers the secret once',
+        body: Type.Object({ url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 201: NewStatusWebhookSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const webhook = await createStatusWebhook(ctx, request.body.url);
+        const { id, url, createdBy, createdAt } = presentWebhook(webhook);
+        return { status: 201, body: { id, url, createdBy, createdAt, secret: webhook.secret }, replayBody: { id, url, createdBy, createdAt, secret: null } };
+      }),
+  );
+}
