@@ -10,6 +10,7 @@ import { ReminderScheduler } from './reminders/scheduler.js';
 import { NotificationProcessor } from './notifications/processor.js';
 import { httpWebhookSender } from './notifications/webhook.js';
 import { mailFromEnvironment } from './notifications/mail.js';
+import { trustProxyFrom } from './http/context.js';
 
 export interface ServerOptions {
   port?: number;
@@ -33,7 +34,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   // Links that leave the server (subscriber mails) need the address the public reaches it at.
   const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const mail = mailFromEnvironment(env);
-  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
+  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
   const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
   const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail, publicUrl, log: logger });
   // The scheduler and the notifier stop (finishing the work in hand) before the store closes.

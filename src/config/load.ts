@@ -50,6 +50,8 @@ export interface Config {
     /** Per alert source: more requests than this within the window are answered 429. */
     rateLimit: { requests: number; windowMs: number };
   };
+  /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
+  sessions: { idleMs: number; maxAgeMs: number };
 }
 
 export class ConfigError extends Error {
@@ -156,6 +158,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       groupEventsBy: (file.alerts?.groupEventsBy as EventGroupField[] | undefined) ?? DEFAULT_EVENT_GROUP_BY,
       rateLimit: { requests: file.alerts?.rateLimit?.requests ?? 6000, windowMs: duration(file.alerts?.rateLimit?.per, 60_000) },
     },
+    sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },
   };
 }
 

@@ -95,6 +95,15 @@ export const ConfigFile = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    sessions: Type.Optional(
+      Type.Object(
+        {
+          idleTimeout: Type.Optional(Duration),
+          maxAge: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     links: Type.Optional(
       Type.Object(
         {

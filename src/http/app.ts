@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { HttpDeps } from './context.js';
-import { authenticate } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { DomainError } from '../domain/errors.js';
 import { healthRoutes } from './routes/health.js';
@@ -21,6 +20,9 @@ import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/st
 import { AlertInbox } from '../processors/alert-inbox.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
+import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
+import { eventRoutes } from './routes/events.js';
+import { consoleRoutes } from './routes/console.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -65,6 +67,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
     // Malformed percent-encoding and over-long path parameters get the one error shape too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
@@ -74,6 +77,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('person', null);
+  await registerSessions(app);
   app.addHook('preHandler', async (request) => {
     for (const [part, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
       const field = nulCharacterAt(value);
@@ -105,12 +109,14 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
   app.addHook('onClose', () => inbox.close());
   // Alert senders authenticate with their source's key, not a person's token: outside the person hook.
   await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox });
+  // Signing in is how a browser gets a person: outside the person hook too.
+  await app.register(sessionRoutes, { prefix: '/api/v1', ...deps });
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      api.addHook('onRequest', async (request) => {
+      api.addHook('onRequest', async (request, reply) => {
         if (request.routeOptions.url === '/api/v1/openapi.json') return;
-        await authenticate(deps, request);
+        return authenticateRequest(deps, request, reply);
       });
       await api.register(peopleRoutes, deps);
       await api.register(incidentRoutes, deps);
@@ -121,6 +127,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(webhookRoutes, deps);
       await api.register(notificationRoutes, deps);
       await api.register(componentRoutes, deps);
+      await api.register(eventRoutes, deps);
       await api.register(maintenanceRoutes, deps);
       await api.register(statusSubscriberAdminRoutes, deps);
     },
@@ -128,5 +135,6 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
   );
   // The status page's subscription forms: public, no sign-in.
   await app.register(statusSubscriberRoutes, deps);
+  await app.register(consoleRoutes, deps);
   return app;
 }

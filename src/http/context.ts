@@ -17,6 +17,17 @@ export interface HttpDeps {
   statusExportDir?: string | null;
   /** Whether e-mail goes out (SMTP_URL is set); without it the status page offers no e-mail subscription. */
   mailEnabled?: boolean;
+  /** The built console (default dist/console; src/http/routes/console.ts). */
+  consoleDir?: string;
+  /** TRUST_PROXY: believe X-Forwarded-* (the protocol, for Secure cookies) from these proxies, or from any with true. */
+  trustProxy?: boolean | string;
+}
+
+/** TRUST_PROXY=true trusts any proxy; a comma-separated list of addresses or CIDRs trusts those; unset trusts none. */
+export function trustProxyFrom(value: string | undefined): boolean | string {
+  const text = value?.trim() ?? '';
+  if (text === '' || /^(false|0|no)$/i.test(text)) return false;
+  return /^(true|1|yes)$/i.test(text) ? true : text;
 }
 
 declare module 'fastify' {

@@ -81,6 +81,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       return send(reply, 400, 'VALIDATION_FAILED', 'The URL is not valid: a part of its path is not properly percent-encoded.', { field: '(path)' });
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return send(reply, 414, 'VALIDATION_FAILED', 'A part of the URL path is too long.', { field: '(path)' });
+    case 'FST_CSRF_INVALID_TOKEN':
+    case 'FST_CSRF_MISSING_SECRET':
+      return send(reply, 403, 'CSRF_TOKEN_INVALID', 'A write signed in with the session cookie needs its X-CSRF-Token header; reload the console and retry.', {
+        field: 'x-csrf-token',
+      });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return send(reply, 400, 'VALIDATION_FAILED', `The request body is not valid JSON: ${error.message}`, { field: '(body)' });
   }

@@ -41,6 +41,11 @@ export function permissionsOf(person: Pick<Person, 'role'>): Permission[] {
   return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(person, p));
 }
 
+/** What the console shows a person, from the same table the API enforces: declare, run incidents, manage people. */
+export function consolePermissions(person: Pick<Person, 'role'>): { declare: boolean; respond: boolean; admin: boolean } {
+  return { declare: can(person, 'incidents.declare'), respond: can(person, 'incidents.write'), admin: can(person, 'people.manage') };
+}
+
 /** A private incident is seen only by the people in it and by admins. Lists apply the same rule in SQL (`IncidentFilter.visibleTo`). */
 export function canSee(person: Pick<Person, 'role' | 'handle'>, state: Pick<IncidentState, 'private' | 'participants'>): boolean {
   return !state.private || person.role === 'admin' || state.participants.includes(person.handle);

@@ -188,6 +188,16 @@ export interface Database {
     /** Extra message headers as JSON (List-Unsubscribe…), or null. */
     headers: string | null;
   };
+  /** Console sessions (src/sessions): `id_hash` is the SHA-256 of the cookie's value. */
+  sessions: {
+    id_hash: string;
+    person: string;
+    token_id: string;
+    csrf_secret: string;
+    created_at: string;
+    last_seen_at: string;
+    expires_at: string;
+  };
   webhook_attempts: {
     id: Generated<number>;
     delivery_id: number;

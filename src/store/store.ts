@@ -16,6 +16,8 @@ import { AlertStore } from './alerts.js';
 import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
 import { EmailStore } from './email.js';
+import { SessionStore } from './sessions.js';
+import { EventFeedStore } from './event-feed.js';
 import { StatusComponentStore } from './status-components.js';
 import { MaintenanceStore } from './maintenance.js';
 import { StatusSubscriberStore } from './status-subscribers.js';
@@ -125,6 +127,11 @@ export class Repository {
   /** Incident subscribers, notification preferences and e-mail deliveries, in the same transaction. */
   get email(): EmailStore {
     return new EmailStore(this.db, this.dialect);
+  }
+
+  /** Console sessions (src/sessions), in the same transaction. */
+  get sessions(): SessionStore {
+    return new SessionStore(this.db, this.dialect);
   }
 
   /** Wakes this instance's notification processor after commit (the outbox or a delivery changed). */
@@ -365,6 +372,11 @@ export class Store extends Repository {
     private readonly databaseUrl: string | null = null,
   ) {
     super(kysely, dialect);
+  }
+
+  /** Reads for the realtime stream (src/realtime), outside any transaction. */
+  get feed(): EventFeedStore {
+    return new EventFeedStore(this.kysely, this.dialect);
   }
 
   static async open(options: StoreOptions): Promise<Store> {

@@ -1,0 +1,91 @@
+/**
+ * `GET /events`: Server-Sent Events, one `incident` message per timeline event the caller
+ * may see, from any instance. Resumes after `Last-Event-ID` (or `?since=`); `?incident=`
+ * narrows it to one incident. The stream is fed by the process's one RealtimeHub.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { actor, incidentNumber, type HttpDeps } from '../context.js';
+import { ErrorBody, IncidentParams } from '../schemas.js';
+import { authorize } from '../../people/policy.js';
+import { loadVisibleIncident } from '../../commands/incident-command.js';
+import { RealtimeHub } from '../../realtime/hub.js';
+import { RETRY, resumeAfter } from '../../realtime/sse.js';
+
+/** A client this far behind in reading is cut off; it reconnects with Last-Event-ID and resumes. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+const EventsQuery = Type.Object(
+  {
+    since: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'resume after this event id (when Last-Event-ID cannot be sent)' })),
+    incident: Type.Optional({ ...IncidentParams.properties.id, description: 'only this incident (INC-7 or 7)' }),
+  },
+  { additionalProperties: false },
+);
+
+export async function eventRoutes(base: FastifyInstance, deps: HttpDeps) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const hub = new RealtimeHub(deps.store.feed, (listener) => deps.store.onIncidentsChanged(listener), base.log);
+  // Before the server stops accepting: open streams would otherwise keep app.close() waiting.
+  base.addHook('preClose', () => hub.close());
+
+  app.get(
+    '/events',
+    {
+      schema: {
+        tags: ['realtime'],
+        summary: 'Server-Sent Events: `event: incident`, `id: <event id>`, data {id, number, seq, type, at, actor}; resume with Last-Event-ID',
+        querystring: EventsQuery,
+        produces: ['text/event-stream'],
+        response: { 200: Type.String({ description: 'text/event-stream' }), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const incident =
+        request.query.incident === undefined
+          ? null
+          : (await loadVisibleIncident({ tx: deps.store, actor: person }, incidentNumber(request.query.incident))).number;
+      const after = resumeAfter(request.headers['last-event-id'], request.query.since);
+
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // nginx would otherwise buffer the stream.
+        'x-accel-buffering': 'no',
+      });
+      raw.write(RETRY);
+      let detach: (() => void) | null = null;
+      let gone = false;
+      raw.once('close', () => {
+        gone = true;
+        detach?.();
+      });
+      try {
+        detach = await hub.attach(
+          {
+            person,
+            incident,
+            send: (chunk) => {
+              if (raw.destroyed) return;
+              raw.write(chunk);
+              if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
+            },
+            end: () => raw.end(),
+          },
+          after,
+        );
+      } catch (error) {
+        request.log.warn({ err: error }, 'realtime: could not start a stream');
+        raw.destroy();
+        return;
+      }
+      if (gone) detach();
+    },
+  );
+}

@@ -1,0 +1,100 @@
+/** Console sessions: one row per sign-in, found by the hash of the cookie's value. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './migrations.js';
+import type { OrgRole, Person } from './store.js';
+
+export interface StoredSession {
+  idHash: string;
+  person: Person;
+  tokenId: string;
+  csrfSecret: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+}
+
+export class SessionStore {
+  constructor(
+    private readonly db: Kysely<Database> | Transaction<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  async insert(session: Omit<StoredSession, 'person'> & { person: string }): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id_hash: session.idHash,
+        person: session.person,
+        token_id: session.tokenId,
+        csrf_secret: session.csrfSecret,
+        created_at: session.createdAt,
+        last_seen_at: session.lastSeenAt,
+        expires_at: session.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The session with its person as they are now; none once the token that opened it is gone. */
+  async find(idHash: string): Promise<StoredSession | null> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('tokens', 'tokens.id', 'sessions.token_id')
+      .innerJoin('people', 'people.handle', 'sessions.person')
+      .select([
+        'sessions.id_hash',
+        'sessions.token_id',
+        'sessions.csrf_secret',
+        'sessions.created_at',
+        'sessions.last_seen_at',
+        'sessions.expires_at',
+        'people.handle',
+        'people.name',
+        'people.email',
+        'people.role',
+        'people.chat',
+        'people.created_at as person_created_at',
+      ])
+      .where('sessions.id_hash', '=', idHash)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      idHash: row.id_hash,
+      tokenId: row.token_id,
+      csrfSecret: row.csrf_secret,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      expiresAt: row.expires_at,
+      person: {
+        handle: row.handle,
+        name: row.name,
+        email: row.email,
+        role: row.role as OrgRole,
+        chat: JSON.parse(row.chat) as Record<string, string>,
+        createdAt: row.person_created_at,
+      },
+    };
+  }
+
+  /** The token with this hash and its owner, for opening a session with it. */
+  async token(hash: string): Promise<{ id: string; person: string } | null> {
+    const row = await this.db.selectFrom('tokens').select(['id', 'person']).where('hash', '=', hash).executeTakeFirst();
+    return row ?? null;
+  }
+
+  async touch(idHash: string, at: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute();
+  }
+
+  async delete(idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  }
+
+  /** Drops sessions past their absolute expiry or idle since before `idleSince`. */
+  async deleteExpired(now: string, idleSince: string): Promise<void> {
+    await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleSince)]))
+      .execute();
+  }
+}
