@@ -101,7 +101,7 @@ export interface StatusPagePublisherOptions {
 export class StatusPagePublisher {
   private files = new Map<string, StatusFile>();
   private running: Promise<void> | null = null;
-  private again = false;
+  private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
@@ -126,19 +126,21 @@ export class StatusPagePublisher {
     return this.files.get(path);
   }
 
-  /** Re-renders now; calls during a render make one more render after it, so the last change is always shown. */
+  /**
+   * Re-renders now. A call during a render gets one more render after it (shared by every
+   * call made meanwhile), so the answer always reflects what was committed before the call.
+   */
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.running) {
-      this.again = true;
-      return this.running;
+      this.queued ??= this.running.then(() => {
+        this.queued = null;
+        return this.refresh();
+      });
+      return this.queued;
     }
     this.running = this.render().finally(() => {
       this.running = null;
-      if (this.again && !this.closed) {
-        this.again = false;
-        void this.refresh();
-      }
     });
     return this.running;
   }

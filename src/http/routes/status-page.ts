@@ -46,7 +46,11 @@ export const STATUSPAGE_DOCUMENTS = [
   'scheduled-maintenances/active.json',
 ];
 
-export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps & { statusExportDir?: string | null }) {
+/**
+ * Registered at the root (not encapsulated) so that `app.statusPage` is everyone's; the
+ * routes and their rate limit live in a child context of their own.
+ */
+export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps) {
   const publisher = new StatusPagePublisher({
     store: deps.store,
     config: deps.config,
@@ -59,6 +63,12 @@ export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps & { 
   app.addHook('onReady', () => publisher.start());
   app.addHook('onClose', () => publisher.close());
 
+  await app.register(async (scope) => publicRoutes(scope, publisher, deps));
+}
+// fastify-plugin's marker: the decoration and hooks above belong to the parent, not a child context.
+Object.assign(statusPageRoutes, { [Symbol.for('skip-override')]: true });
+
+async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher, deps: HttpDeps) {
   await app.register(rateLimit, {
     global: true,
     max: deps.config.statusPage.rateLimit.requests,
