@@ -1,5 +1,5 @@
 /** The console's frame: who is signed in, the live stream, and which screen the path names. */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApi } from './api.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
 import { LiveContext, LiveStream, type LiveState } from './live.js';
@@ -24,8 +24,8 @@ function LiveIndicator({ stream }: { stream: LiveStream }) {
 function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const route = useRoute();
   const context = useMemo<ConsoleContextValue>(
-    () => ({ api: createApi({ csrfToken: () => session.csrfToken }), me: session.person, permissions: session.permissions }),
-    [session],
+    () => ({ api: createApi({ csrfToken: () => session.csrfToken, onUnauthenticated: onSignOut }), me: session.person, permissions: session.permissions }),
+    [session, onSignOut],
   );
   const stream = useMemo(() => new LiveStream(), []);
   useEffect(() => {
@@ -75,7 +75,8 @@ export function App() {
       .then(async (r) => (r.ok ? ((await r.json()) as Session) : null))
       .then(setSession, () => setSession(null));
   }, []);
+  const signedOut = useCallback(() => setSession(null), []);
   if (session === 'unknown') return <main>Loading…</main>;
   if (session === null) return <SignIn onSignedIn={setSession} />;
-  return <SignedIn session={session} onSignOut={() => setSession(null)} />;
+  return <SignedIn session={session} onSignOut={signedOut} />;
 }

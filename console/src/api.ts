@@ -29,6 +29,8 @@ export interface ApiOptions {
   base?: string;
   bearer?: string;
   csrfToken?: () => string | null;
+  /** The session ended (expired, signed out elsewhere): the console asks for a token again. */
+  onUnauthenticated?: () => void;
 }
 
 async function failure(response: Response): Promise<ApiError> {
@@ -56,6 +58,7 @@ export function createApi(options: ApiOptions = {}): Api {
       await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
       return request(path, init, retries - 1);
     }
+    if (response.status === 401) options.onUnauthenticated?.();
     if (!response.ok) throw await failure(response);
     return response;
   }

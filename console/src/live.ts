@@ -19,26 +19,41 @@ export type LiveListener = (message: LiveMessage | null) => void;
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
+const REOPEN_AFTER_MS = 3000;
+
 export class LiveStream {
   private readonly listeners = new Set<LiveListener>();
   private readonly stateListeners = new Set<(state: LiveState) => void>();
   private source: EventSource | null = null;
+  private lastEventId: string | null = null;
+  private reopen: ReturnType<typeof setTimeout> | null = null;
   state: LiveState = 'connecting';
 
   constructor(private readonly url = '/api/v1/events') {}
 
   start(): void {
     if (this.source) return;
-    const source = new EventSource(this.url, { withCredentials: true });
+    // A new EventSource cannot send Last-Event-ID; `since` resumes it from the same place.
+    const url = this.lastEventId ? `${this.url}?since=${encodeURIComponent(this.lastEventId)}` : this.url;
+    const source = new EventSource(url, { withCredentials: true });
     this.source = source;
     source.addEventListener('open', () => {
       this.setState('live');
       this.emit(null);
     });
-    source.addEventListener('error', () => this.setState('reconnecting'));
+    source.addEventListener('error', () => {
+      this.setState('reconnecting');
+      // EventSource retries a dropped connection by itself, but gives up on an error answer (a restarting proxy's 502).
+      if (source.readyState === EventSource.CLOSED && this.source === source) {
+        this.source = null;
+        this.reopen = setTimeout(() => this.start(), REOPEN_AFTER_MS);
+      }
+    });
     source.addEventListener('incident', (event) => {
+      const message = event as MessageEvent<string>;
+      if (message.lastEventId) this.lastEventId = message.lastEventId;
       try {
-        this.emit(JSON.parse((event as MessageEvent<string>).data) as LiveMessage);
+        this.emit(JSON.parse(message.data) as LiveMessage);
       } catch {
         this.emit(null);
       }
@@ -46,6 +61,8 @@ export class LiveStream {
   }
 
   stop(): void {
+    if (this.reopen) clearTimeout(this.reopen);
+    this.reopen = null;
     this.source?.close();
     this.source = null;
   }

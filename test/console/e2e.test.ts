@@ -33,6 +33,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
   let db: Database;
   let server: ServerProcess;
   let browser: Browser;
+  let configPath: string;
   const tokens = new Map<string, string>();
 
   async function admin(method: string, path: string, body: unknown) {
@@ -50,7 +51,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     db = await freshDatabase('sqlite');
-    const configPath = join(db.dataDir, 'e2e.config.yaml');
+    configPath = join(db.dataDir, 'e2e.config.yaml');
     writeFileSync(configPath, CONFIG);
     server = await startServerProcess(db, { INCIDENT_CONFIG: configPath });
     for (const [handle, name] of PEOPLE) {
@@ -80,7 +81,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
   const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   const roleRow = (page: Page, label: string) => page.locator('.role-row').filter({ has: page.locator('dt', { hasText: label }) });
 
-  it('declare → role gap → roles filled → update seen live → overdue → IC handed off with a yes → resolved → postmortem draft', async () => {
+  it('declare → role gap → roles filled → update seen live → overdue → IC handed off with a yes → resolved → postmortem draft → live again after a restart', async () => {
     // Alex is on call, at a laptop in a dark room; Priya follows on her phone.
     const { page: alex } = await signIn('alex', { width: 1280, height: 900 }, 'dark');
     const { page: priya } = await signIn('priya', { width: 390, height: 844 }, 'light');
@@ -172,6 +173,14 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     await shot(alex, '06-postmortem-draft');
     await priya.getByRole('heading', { name: 'Blameless postmortem' }).scrollIntoViewIfNeeded();
     await shot(priya, '06-postmortem-draft-phone', false);
+
+    // 8. The server restarts: the room says so, reconnects by itself, and what is written afterwards shows without a reload.
+    await server.stop();
+    await alex.getByRole('status', { name: /Live updates: (Reconnecting|Connecting)/ }).waitFor();
+    server = await startServerProcess(db, { INCIDENT_CONFIG: configPath }, server.port);
+    await admin('POST', '/incidents/INC-1/timeline', { kind: 'note', text: 'Recorded through the API after a restart' });
+    await alex.locator('.entry').filter({ hasText: 'Recorded through the API after a restart' }).waitFor();
+    await alex.getByRole('status', { name: 'Live updates: Live' }).waitFor();
 
     // The session cookie alone cannot write: without the CSRF token the API refuses.
     const forged = await alex.evaluate(async () => {

@@ -152,9 +152,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The built server as a real process (run `npm run build` first; `npm test` does). */
-export async function startServerProcess(db: Database, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
-  const port = await freePort();
+/** The built server as a real process (run `npm run build` first; `npm test` does). `port`: restart one where it was. */
+export async function startServerProcess(db: Database, extraEnv: Record<string, string> = {}, port?: number): Promise<ServerProcess> {
+  port ??= await freePort();
   let log = '';
   const child = spawn(process.execPath, [CLI, 'serve'], {
     cwd: db.dataDir,
