@@ -4,9 +4,12 @@
  *   alert-storm   issue 6 "How fast": 20,000 alerts from 32 clients on SQLite, then PostgreSQL
  *                 (INCIDENT_TEST_DATABASE_URL or DATABASE_URL), beside a local Alertmanager,
  *                 and one 8 MB webhook body end to end.
+ *   console       issue 4 "How fast": the built console's JS and CSS (raw, gzip, initial vs all) against the 200 KB budget;
+ *                 a write's arrival at 500 SSE clients of one SQLite server (p50/p99) beside a bare Node SSE broadcast.
  */
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
   'alert-storm': () => import('./alert-storm.js'),
+  console: () => import('./console.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
