@@ -79,6 +79,13 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
   }
 
   const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  /** Controls a screen reader would announce without a name: every input needs a label. */
+  const unlabelled = (page: Page) =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
+        .filter((el) => el.labels?.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        .map((el) => el.outerHTML),
+    );
   const roleRow = (page: Page, label: string) => page.locator('.role-row').filter({ has: page.locator('dt', { hasText: label }) });
 
   it('declare → role gap → roles filled → update seen live → overdue → IC handed off with a yes → resolved → postmortem draft → live again after a restart', async () => {
@@ -102,6 +109,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     await alex.getByLabel('Title').fill('Checkout errors');
     await alex.getByRole('radio', { name: /SEV1 Critical/ }).check();
     await alex.getByLabel('Summary').fill('Checkout returning 500s for ~30% of users');
+    expect(await unlabelled(alex)).toEqual([]);
     await alex.getByRole('button', { name: 'Declare SEV1' }).click();
     const announcement = alex.getByLabel('Channel announcement');
     await announcement.waitFor();
@@ -111,6 +119,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     // 2. The role gap shows; Priya's list shows the new incident without a reload.
     await alex.getByRole('alert', { name: 'Role gap' }).waitFor();
     await shot(alex, '01-declared-role-gap');
+    expect(await unlabelled(alex)).toEqual([]);
     await priya.getByRole('link', { name: 'INC-1 Checkout errors' }).click();
 
     // 3. The IC names the Comms Lead and the Scribe; Priya sees herself named live; the gap closes.
@@ -124,9 +133,13 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     await shot(alex, '02-roles-filled');
 
     // Anyone in the incident keeps the record: what was ruled out shows in everyone's room at once.
-    await priya.getByRole('radio', { name: 'Ruled out' }).check();
-    await priya.getByLabel('What happened').fill('Rolled back deploy 4821: errors continue');
-    await priya.getByRole('button', { name: 'Add ruled out' }).click();
+    // From the keyboard only: arrows move between the kind chips, Enter records.
+    await priya.getByRole('radio', { name: 'Note' }).focus();
+    await priya.keyboard.press('ArrowLeft');
+    expect(await priya.getByRole('radio', { name: 'Ruled out' }).isChecked()).toBe(true);
+    await priya.keyboard.press('Tab');
+    await priya.keyboard.type('Rolled back deploy 4821: errors continue');
+    await priya.keyboard.press('Enter');
     await alex.getByRole('region', { name: 'What we have ruled out' }).getByText('Rolled back deploy 4821: errors continue').waitFor();
 
     // 4. Priya, Comms Lead, posts an update promising the next one in 15 s; it appears in Alex's room live.
