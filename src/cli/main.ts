@@ -5,6 +5,7 @@ import { declareCommand, listCommand, postmortemCommand, resolveCommand, severit
 import { noteCommand, timelineCommand, updateCommand } from './commands/timeline.js';
 import { peopleCommand, tokenCommand } from './commands/people.js';
 import { ackCommand, alertSourcesCommand, alertsCommand } from './commands/alerts.js';
+import { statusCommand } from './commands/status.js';
 import { EXIT } from './commands/shared.js';
 
 const program = new Command();
@@ -80,6 +81,7 @@ for (const register of [
   alertSourcesCommand,
   peopleCommand,
   tokenCommand,
+  statusCommand,
 ])
   register(program);
 

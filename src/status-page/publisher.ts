@@ -225,6 +225,13 @@ export class StatusPagePublisher {
   }
 }
 
+/** The whole page as static files under `dir`, as of `now`: what `incident status export` writes. Answers the paths written. */
+export async function exportStatusPage(repository: Repository, config: Config, now: string, baseUrl: string, dir: string): Promise<string[]> {
+  const files = [...renderStatusFiles(await loadStatusPage(repository, config, now, baseUrl), config)].map(([path, text]) => ({ path, body: Buffer.from(text) }));
+  await writeExport(dir, files);
+  return files.map((f) => exportPath(f.path));
+}
+
 /** Writes each file atomically: a reader sees the old bytes or the new, never half of either. */
 export async function writeExport(dir: string, files: Iterable<{ path: string; body: Buffer }>): Promise<void> {
   for (const file of files) {
