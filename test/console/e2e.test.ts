@@ -120,6 +120,8 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     await alex.getByRole('alert', { name: 'Role gap' }).waitFor();
     await shot(alex, '01-declared-role-gap');
     expect(await unlabelled(alex)).toEqual([]);
+    await priya.getByRole('link', { name: 'INC-1 Checkout errors' }).waitFor();
+    await shot(priya, '01-list-phone', false);
     await priya.getByRole('link', { name: 'INC-1 Checkout errors' }).click();
 
     // 3. The IC names the Comms Lead and the Scribe; Priya sees herself named live; the gap closes.
