@@ -93,10 +93,15 @@ export class RealtimeHub {
     const detach = () => void this.clients.delete(client);
     if (after === null) return detach;
 
-    while (client.cursor < upTo && this.clients.has(client)) {
-      const rows = await this.feed.replay(client.cursor, upTo, subscriber.incident, REPLAY_PAGE);
-      if (rows.length === 0) break;
-      this.write(client, rows);
+    try {
+      while (client.cursor < upTo && this.clients.has(client)) {
+        const rows = await this.feed.replay(client.cursor, upTo, subscriber.incident, REPLAY_PAGE);
+        if (rows.length === 0) break;
+        this.write(client, rows);
+      }
+    } catch (error) {
+      detach();
+      throw error;
     }
     // A client ahead of this instance (it was connected to a faster one) keeps its own position.
     client.cursor = Math.max(client.cursor, upTo);
@@ -119,15 +124,23 @@ export class RealtimeHub {
   }
 
   private start(): Promise<void> {
-    this.starting ??= (async () => {
-      // Listening before reading the head: a commit between the two still wakes the hub.
-      this.unsubscribe = this.subscribe(() => this.wake());
-      this.position = await this.headPosition();
-      this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_EVERY_MS);
-      this.heartbeat.unref();
-      this.wake();
-    })();
+    this.starting ??= this.begin().catch((error: unknown) => {
+      // The next stream tries again (the store may be back by then).
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+      this.starting = null;
+      throw error;
+    });
     return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    // Listening before reading the head: a commit between the two still wakes the hub.
+    this.unsubscribe = this.subscribe(() => this.wake());
+    this.position = await this.headPosition();
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_EVERY_MS);
+    this.heartbeat.unref();
+    this.wake();
   }
 
   /**

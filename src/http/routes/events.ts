@@ -72,7 +72,7 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps) {
             person,
             incident,
             send: (chunk) => {
-              if (raw.destroyed) return;
+              if (raw.destroyed || raw.writableEnded) return;
               raw.write(chunk);
               if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
             },
