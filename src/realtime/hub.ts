@@ -38,9 +38,10 @@ export interface HubOptions {
   gapGiveUpMs: number;
   /** A replaying client with more live rows than this waiting is dropped; it reconnects and resumes. */
   maxQueued: number;
+  heartbeatMs: number;
 }
 
-const DEFAULTS: HubOptions = { batch: 1000, gapPollMs: 20, gapGiveUpMs: 30_000, maxQueued: 10_000 };
+const DEFAULTS: HubOptions = { batch: 1000, gapPollMs: 20, gapGiveUpMs: 30_000, maxQueued: 10_000, heartbeatMs: HEARTBEAT_EVERY_MS };
 const REPLAY_PAGE = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,7 +139,7 @@ export class RealtimeHub {
     // Listening before reading the head: a commit between the two still wakes the hub.
     this.unsubscribe = this.subscribe(() => this.wake());
     this.position = await this.headPosition();
-    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_EVERY_MS);
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
     this.wake();
   }
