@@ -27,6 +27,8 @@ export interface StatusFile {
   /** Present when compressing saves something worth a header. */
   gzip: Buffer | null;
   etag: string;
+  /** When these bytes were first rendered, to the second (as Last-Modified says). */
+  modifiedAt: number;
   /** Every header but content-length and content-encoding, computed once. */
   headers: Record<string, string>;
 }
@@ -209,6 +211,7 @@ export class StatusPagePublisher {
       body,
       gzip,
       etag,
+      modifiedAt: Math.floor(Date.parse(now) / 1000) * 1000,
       headers: {
         'content-type': contentType(path),
         etag,

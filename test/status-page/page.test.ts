@@ -259,6 +259,8 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
       const again = await publicGet(t, url, { 'if-none-match': String(first.headers.etag) });
       expect(again.statusCode).toBe(304);
       expect(again.body).toBe('');
+      expect((await publicGet(t, url, { 'if-modified-since': String(first.headers['last-modified']) })).statusCode).toBe(304);
+      expect((await publicGet(t, url, { 'if-modified-since': 'Sat, 06 Jun 2026 14:13:59 GMT' })).statusCode).toBe(200);
       const gzipped = await publicGet(t, url, { 'accept-encoding': 'gzip, br' });
       if (gzipped.headers['content-encoding'] === 'gzip') expect(gzipped.rawPayload.length).toBeLessThan(first.rawPayload.length);
     }

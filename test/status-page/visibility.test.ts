@@ -1,7 +1,7 @@
 /** R10 as pure rules: what is public, the updates the world sees, and how components are held. No I/O. */
 import { describe, expect, it } from 'vitest';
 import { T0, declared, given, minutes, policy, refusal } from '../domain/given.js';
-import { buildConfig } from '../../src/config/load.js';
+import { ConfigError, buildConfig } from '../../src/config/load.js';
 import { isPublicIncident, publicHistory, publicStatus, publicUpdates } from '../../src/status-page/visibility.js';
 import { componentStatuses, defaultComponentStatus, incidentComponentStatuses } from '../../src/status-page/components.js';
 import { buildStatusPage } from '../../src/status-page/view-model.js';
@@ -126,5 +126,26 @@ describe('R10: the page model', () => {
     expect(fresh.recentIncidents.map((i) => i.id)).toEqual(['INC-7']);
     expect(fresh.nextChangeAt).toBe(new Date(Date.parse(resolvedAt) + 14 * 86_400_000).toISOString());
     expect(build([resolved.state], new Date(Date.parse(resolvedAt) + 15 * 86_400_000).toISOString()).recentIncidents).toEqual([]);
+  });
+});
+
+describe('status page configuration', () => {
+  const problems = (document: unknown) => {
+    try {
+      buildConfig(document);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems.map((p) => p.field);
+    }
+  };
+
+  it('branding and the status page keys are validated, naming the bad key', () => {
+    expect(problems({ organization: { logoUrl: 'javascript:alert(1)' } })).toEqual(['organization.logoUrl']);
+    expect(problems({ organization: { colors: { brand: 'red' } } })).toEqual(['organization.colors.brand']);
+    expect(problems({ organization: { colors: { text: '#777777', background: '#888888' } } })).toEqual(['organization.colors']);
+    expect(problems({ statusPage: { componentStatusBySeverity: { SEV9: 'major_outage' } } })).toEqual(['statusPage.componentStatusBySeverity.SEV9']);
+    expect(problems({ statusPage: { componentStatusBySeverity: { SEV1: 'on_fire' } } })).not.toEqual([]);
+    expect(problems({ statusPage: { rateLimit: { requests: 10, per: '10ms' } } })).toEqual(['statusPage.rateLimit.per']);
+    expect(problems({ organization: { colors: { brand: '#ffcc00', text: '#111111' } }, statusPage: { recentResolved: '7d' } })).toEqual([]);
   });
 });

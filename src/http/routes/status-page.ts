@@ -16,11 +16,12 @@ declare module 'fastify' {
   }
 }
 
-/** `If-None-Match` holds this ETag (or `*`): the client's copy is current. */
+/** The client's copy is current: `If-None-Match` holds this ETag (or `*`), or, without it, `If-Modified-Since` is not before the change. */
 function fresh(request: FastifyRequest, file: StatusFile): boolean {
   const match = request.headers['if-none-match'];
-  if (match === undefined) return false;
-  return match === file.etag || match === '*' || match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
+  if (match !== undefined) return match === file.etag || match === '*' || match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
+  const since = request.headers['if-modified-since'];
+  return since !== undefined && Date.parse(since) >= file.modifiedAt;
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, file: StatusFile | undefined) {
@@ -55,7 +56,8 @@ export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps) {
     store: deps.store,
     config: deps.config,
     clock: deps.clock,
-    baseUrl: deps.publicUrl ?? deps.config.links.statusPage ?? 'http://127.0.0.1:3000',
+    // The page's own address first: behind a CDN it is not the server's.
+    baseUrl: deps.config.links.statusPage ?? deps.publicUrl ?? 'http://127.0.0.1:3000',
     exportDir: deps.statusExportDir ?? null,
     log: app.log,
   });
@@ -73,6 +75,8 @@ async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher
     global: true,
     max: deps.config.statusPage.rateLimit.requests,
     timeWindow: deps.config.statusPage.rateLimit.windowMs,
+    // Under a spike every header costs: the counters are only sent once a client is over.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) =>
       new DomainError('RATE_LIMITED', `Too many requests to the status page; retry in ${Math.ceil(context.ttl / 1000)} s.`),
   });
