@@ -1,4 +1,4 @@
-/** Webhook subscriptions and redelivery (admins only). Deliveries are made by src/notifications/processor.ts. */
+/** Webhook subscriptions: subscribe, switch off and on, delete, redeliver (admins only). Deliveries are made by src/notifications/processor.ts. */
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from './context.js';
 import { DomainError } from '../domain/errors.js';
@@ -35,15 +35,39 @@ export async function createWebhook(ctx: CommandContext, input: NewWebhook, audi
     createdBy: ctx.actor.handle,
     createdAt: ctx.now,
     audience,
+    enabled: true,
   };
   await ctx.tx.webhooks.insert(webhook);
   return webhook;
 }
 
+async function existing(ctx: CommandContext, id: string): Promise<Webhook> {
+  const webhook = await ctx.tx.webhooks.get(id);
+  if (!webhook) throw new DomainError('WEBHOOK_NOT_FOUND', `There is no webhook ${id}.`, { field: 'id' });
+  return webhook;
+}
+
+/** Switches a webhook off (nothing queued or sent; pending deliveries wait) or on again (they go at once). Setting what it already is changes nothing. */
+export async function setWebhookEnabled(ctx: CommandContext, id: string, enabled: boolean): Promise<Webhook> {
+  authorize(ctx.actor, 'webhooks.manage');
+  const webhook = await existing(ctx, id);
+  if (webhook.enabled === enabled) return webhook;
+  await ctx.tx.webhooks.setEnabled(id, enabled, ctx.now);
+  if (enabled) ctx.tx.noteNotificationQueued();
+  return { ...webhook, enabled };
+}
+
+/** Deletes a webhook, its pending deliveries and its log. */
+export async function deleteWebhook(ctx: CommandContext, id: string): Promise<void> {
+  authorize(ctx.actor, 'webhooks.manage');
+  await existing(ctx, id);
+  await ctx.tx.webhooks.remove(id);
+}
+
 /** Attempts a delivery once more, now, whatever its status; the attempt joins its log. */
 export async function redeliver(ctx: CommandContext, webhookId: string, deliveryId: number): Promise<Delivery> {
   authorize(ctx.actor, 'webhooks.manage');
-  if (!(await ctx.tx.webhooks.get(webhookId))) throw new DomainError('WEBHOOK_NOT_FOUND', `There is no webhook ${webhookId}.`);
+  await existing(ctx, webhookId);
   const delivery = await ctx.tx.webhooks.delivery(webhookId, deliveryId);
   if (!delivery) throw new DomainError('DELIVERY_NOT_FOUND', `Webhook ${webhookId} has no delivery ${deliveryId}.`);
   await ctx.tx.webhooks.redeliver(deliveryId, ctx.now);

@@ -167,6 +167,8 @@ export class NotificationProcessor {
   }
 
   private async sendEmail(mail: MailSender, email: EmailDelivery): Promise<EmailOutcome> {
+    const at = this.options.clock.now().toISOString();
+    const startedMs = Date.now();
     let error: string | null = null;
     try {
       await mail.send({
@@ -182,7 +184,7 @@ export class NotificationProcessor {
     }
     const retryAt = error === null ? null : this.retryAt(email.attempts + 1, email.remaining);
     try {
-      await this.options.store.transaction((tx) => tx.email.recordAttempt(email, error, retryAt));
+      await this.options.store.transaction((tx) => tx.email.recordAttempt(email, { at, error, durationMs: Date.now() - startedMs }, retryAt));
     } catch (failure) {
       this.options.log?.error({ err: failure, email: email.id }, 'e-mail attempt could not be recorded; it will be retried');
     }
@@ -196,7 +198,8 @@ export class NotificationProcessor {
     return store.transaction(async (tx) => {
       const events = await tx.webhooks.claimOutbox(this.batch);
       if (!events.length) return 0;
-      const webhooks = await tx.webhooks.list();
+      // A webhook switched off gets nothing queued for the time it is off.
+      const webhooks = (await tx.webhooks.list()).filter((w) => w.enabled);
       // Status page subscribers (src/subscribers) hear public updates through webhooks of the public audience.
       const publicWebhooks = webhooks.filter((w) => w.audience === 'public');
       const streams = new Map<number, RecordedEvent[]>();
@@ -279,6 +282,11 @@ export class NotificationProcessor {
   async attempt(delivery: Delivery): Promise<AttemptOutcome> {
     const { store, clock } = this.options;
     const webhook = await store.webhooks.get(delivery.webhookId);
+    if (webhook && !webhook.enabled) {
+      // Switched off after this was claimed: it waits, unsent and with no attempt counted, until the webhook is on again.
+      await store.webhooks.pause(delivery.id);
+      return { delivery, statusCode: null, error: 'the webhook is switched off', retryAt: null };
+    }
     const started = clock.now();
     const startedMs = Date.now();
     let result: { statusCode: number | null; error: string | null };

@@ -42,6 +42,22 @@ export interface EmailDelivery {
   headers: Record<string, string> | null;
 }
 
+/** One try at handing a message to the SMTP server. */
+export interface EmailAttempt {
+  attempt: number;
+  at: string;
+  /** null: the server took it. */
+  error: string | null;
+  durationMs: number;
+}
+
+export interface EmailLogFilter {
+  /** Only e-mails about this incident. */
+  incident?: number;
+  status?: EmailDelivery['status'];
+  limit: number;
+}
+
 function toEmail(row: Selectable<Database['email_deliveries']>): EmailDelivery {
   return {
     id: Number(row.id),
@@ -132,7 +148,13 @@ export class EmailStore {
     return rows.map(toEmail).sort((a, b) => a.id - b.id);
   }
 
-  async recordAttempt(email: EmailDelivery, error: string | null, retryAt: string | null): Promise<void> {
+  /** Records one attempt and what follows from it: delivered, another try at `retryAt`, or failed. */
+  async recordAttempt(email: EmailDelivery, attempt: Omit<EmailAttempt, 'attempt'>, retryAt: string | null): Promise<void> {
+    const { error } = attempt;
+    await this.db
+      .insertInto('email_attempts')
+      .values({ delivery_id: email.id, attempt: email.attempts + 1, at: attempt.at, error: error === null ? null : error.slice(0, 2000), duration_ms: attempt.durationMs })
+      .execute();
     await this.db
       .updateTable('email_deliveries')
       .set({
@@ -145,6 +167,31 @@ export class EmailStore {
       })
       .where('id', '=', email.id)
       .execute();
+  }
+
+  /** The delivery log, newest first: each e-mail with the incident it is about (null for one about no incident). */
+  async log(filter: EmailLogFilter): Promise<(EmailDelivery & { incident: number | null })[]> {
+    let query = this.db
+      .selectFrom('email_deliveries')
+      .leftJoin('incident_events', 'incident_events.id', 'email_deliveries.event_id')
+      .selectAll('email_deliveries')
+      .select('incident_events.incident');
+    if (filter.incident !== undefined) query = query.where('incident_events.incident', '=', filter.incident);
+    if (filter.status) query = query.where('email_deliveries.status', '=', filter.status);
+    const rows = await query.orderBy('email_deliveries.id', 'desc').limit(filter.limit).execute();
+    return rows.map((row) => ({ ...toEmail(row), incident: row.incident === null ? null : Number(row.incident) }));
+  }
+
+  async attempts(deliveryIds: number[]): Promise<Map<number, EmailAttempt[]>> {
+    const byDelivery = new Map<number, EmailAttempt[]>();
+    if (!deliveryIds.length) return byDelivery;
+    const rows = await this.db.selectFrom('email_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempt').execute();
+    for (const r of rows) {
+      const list = byDelivery.get(Number(r.delivery_id)) ?? [];
+      list.push({ attempt: Number(r.attempt), at: r.at, error: r.error, durationMs: Number(r.duration_ms) });
+      byDelivery.set(Number(r.delivery_id), list);
+    }
+    return byDelivery;
   }
 
   async forEvent(eventId: number): Promise<EmailDelivery[]> {

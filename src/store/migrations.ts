@@ -4,6 +4,10 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /** One set of migrations for both databases; only the auto-numbered key differs. */
 export function migrations(dialect: Dialect): MigrationProvider {
+  // An auto-numbered key (64-bit on PostgreSQL), and a column that refers to one.
+  const id = dialect === 'postgres' ? sql`bigserial` : 'integer';
+  const ref = dialect === 'postgres' ? 'bigint' : 'integer';
+  const serialKey = (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
   const all: Record<string, Migration> = {
     '0001_incidents': {
       async up(db: Kysely<unknown>) {
@@ -78,9 +82,6 @@ export function migrations(dialect: Dialect): MigrationProvider {
     },
     '0003_alerts': {
       async up(db: Kysely<unknown>) {
-        const id = dialect === 'postgres' ? sql`bigserial` : 'integer';
-        const ref = dialect === 'postgres' ? 'bigint' : 'integer';
-        const serialKey = (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
         await db.schema
           .createTable('alert_sources')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -179,9 +180,6 @@ export function migrations(dialect: Dialect): MigrationProvider {
     },
     '0005_notifications': {
       async up(db: Kysely<unknown>) {
-        const id = dialect === 'postgres' ? sql`bigserial` : 'integer';
-        const ref = dialect === 'postgres' ? 'bigint' : 'integer';
-        const serialKey = (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
         // Written by Repository.append in the events' transaction: a row becomes visible exactly when its event commits.
         await db.schema
           .createTable('notification_outbox')
@@ -264,6 +262,23 @@ export function migrations(dialect: Dialect): MigrationProvider {
           .addUniqueConstraint('email_deliveries_event_recipient', ['event_id', 'recipient'])
           .execute();
         await db.schema.createIndex('email_deliveries_due').on('email_deliveries').columns(['status', 'next_attempt_at']).execute();
+      },
+    },
+    '0006_notification_controls': {
+      async up(db: Kysely<unknown>) {
+        // A webhook can be switched off and on again (PATCH /webhooks/{id}) without losing its secret or its log.
+        await db.schema.alterTable('webhooks').addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+        // Every e-mail attempt and its outcome, as webhook_attempts are for webhooks.
+        await db.schema
+          .createTable('email_attempts')
+          .addColumn('id', id, serialKey)
+          .addColumn('delivery_id', ref, (c) => c.notNull().references('email_deliveries.id'))
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('duration_ms', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('email_attempts_delivery').on('email_attempts').columns(['delivery_id', 'attempt']).execute();
       },
     },
     '0007_status_page': {

@@ -144,6 +144,8 @@ export interface Database {
     created_at: string;
     /** `public`: a status-page subscriber, sent public updates only (src/status-page/subscribers). */
     audience: Generated<'internal' | 'public'>;
+    /** 1, or 0 while an admin has it switched off: nothing is queued for it or sent to it. */
+    enabled: Generated<number>;
   };
   webhook_deliveries: {
     id: Generated<number>;
@@ -197,6 +199,15 @@ export interface Database {
     created_at: string;
     last_seen_at: string;
     expires_at: string;
+  };
+  email_attempts: {
+    id: Generated<number>;
+    delivery_id: number;
+    attempt: number;
+    at: string;
+    /** null: the SMTP server took the message. */
+    error: string | null;
+    duration_ms: number;
   };
   webhook_attempts: {
     id: Generated<number>;

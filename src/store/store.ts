@@ -408,7 +408,13 @@ export class Store extends Repository {
       this.dialect === 'postgres'
         ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.kysely)).rows[0]?.schema ?? undefined)
         : undefined;
-    const migrator = new Migrator({ db: this.kysely, provider: migrations(this.dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
+    // Numbers were handed out to work done side by side, so a database may have run a later one first (0007 before 0006): run what is missing.
+    const migrator = new Migrator({
+      db: this.kysely,
+      provider: migrations(this.dialect),
+      allowUnorderedMigrations: true,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error;
   }

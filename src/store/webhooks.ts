@@ -22,6 +22,8 @@ export interface Webhook {
   createdAt: string;
   /** `internal`: the team's webhooks, by event type. `public`: a status page subscriber, sent public updates only. */
   audience: 'internal' | 'public';
+  /** Switched off by an admin: no deliveries are queued for it, and those pending wait until it is on again. */
+  enabled: boolean;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -66,6 +68,7 @@ function toWebhook(row: Selectable<Database['webhooks']>): Webhook {
     createdBy: row.created_by,
     createdAt: row.created_at,
     audience: row.audience,
+    enabled: Number(row.enabled) === 1,
   };
 }
 
@@ -102,8 +105,38 @@ export class WebhookStore {
         created_by: webhook.createdBy,
         created_at: webhook.createdAt,
         audience: webhook.audience,
+        enabled: webhook.enabled ? 1 : 0,
       })
       .execute();
+  }
+
+  /**
+   * Switches a webhook off or on. Off, its pending deliveries are paused (no due time, so
+   * no claim takes them); on again, they are due at once.
+   */
+  async setEnabled(id: string, enabled: boolean, at: string): Promise<void> {
+    await this.db.updateTable('webhooks').set({ enabled: enabled ? 1 : 0 }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: enabled ? at : null })
+      .where('webhook_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  /** Pauses one claimed delivery of a webhook found switched off when it came to be sent. */
+  async pause(deliveryId: number): Promise<void> {
+    await this.db.updateTable('webhook_deliveries').set({ next_attempt_at: null, claimed_until: null }).where('id', '=', deliveryId).execute();
+  }
+
+  /** Deletes a webhook with its deliveries and their attempts: nothing more is sent to it. */
+  async remove(id: string): Promise<void> {
+    await this.db
+      .deleteFrom('webhook_attempts')
+      .where('delivery_id', 'in', (eb) => eb.selectFrom('webhook_deliveries').select('id').where('webhook_id', '=', id))
+      .execute();
+    await this.db.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
+    await this.db.deleteFrom('webhooks').where('id', '=', id).execute();
   }
 
   async list(): Promise<Webhook[]> {

@@ -142,4 +142,45 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
     expect(smtp.to(address('olga'))).toHaveLength(1);
     expect((await t.store.email.all()).find((e) => e.id === pending!.id)).toMatchObject({ status: 'delivered', attempts: 2 });
   });
+
+  it('the e-mail delivery log lists each message with every attempt and its outcome, by incident and by status (admin)', async () => {
+    const { id } = await declare(t, { title: 'Mail log', severity: 'SEV2', commander: 'ivy' });
+    const other = await declare(t, { title: 'Other mail', severity: 'SEV2', commander: 'ivy' });
+    await ok(t, 202, 'POST', `${API}/incidents/${id}/roles`, { role: 'incident_commander', person: 'olga' }, 'ivy');
+    await ok(t, 202, 'POST', `${API}/incidents/${other.id}/roles`, { role: 'incident_commander', person: 'olga' }, 'ivy');
+    smtp.failures = 1;
+    const p = processor();
+    await p.tick();
+    t.clock.advance(10_000);
+    await p.tick();
+
+    expectError(await t.call('GET', `${API}/notifications/email-deliveries`, undefined, { as: 'ivy' }), 403, 'FORBIDDEN');
+    expectError(await t.call('GET', `${API}/notifications/email-deliveries?incident=nope`), 400, 'VALIDATION_FAILED', 'incident');
+    expectError(await t.call('GET', `${API}/notifications/email-deliveries?status=lost`), 400, 'VALIDATION_FAILED', 'status');
+    const [retried, ...rest] = await ok(t, 200, 'GET', `${API}/notifications/email-deliveries?incident=${id}`);
+    expect(rest).toEqual([]);
+    expect(retried).toMatchObject({
+      incident: id,
+      type: 'incident.role_offered',
+      recipient: 'olga',
+      address: address('olga'),
+      subject: `[SEV2] ${id} Mail log: you are offered Incident Commander`,
+      status: 'delivered',
+      nextAttemptAt: null,
+      lastError: null,
+    });
+    expect(retried.attempts.map((a: { attempt: number; at: string; status: string }) => [a.attempt, a.at, a.status])).toEqual([
+      [1, T, 'failed'],
+      [2, addMs(T, 10_000), 'delivered'],
+    ]);
+    expect(retried.attempts[0].error).toMatch(/451/);
+    expect(retried.attempts[1].error).toBeNull();
+    const [once] = await ok(t, 200, 'GET', `${API}/notifications/email-deliveries?incident=${other.id.slice(4)}&status=delivered`);
+    expect(once).toMatchObject({ incident: other.id, recipient: 'olga', status: 'delivered' });
+    expect(once.attempts.map((a: { status: string }) => a.status)).toEqual(['delivered']);
+    // Newest first, across incidents; none of these failed for good.
+    const latest = await ok(t, 200, 'GET', `${API}/notifications/email-deliveries?limit=2`);
+    expect(latest.map((e: { incident: string }) => e.incident)).toEqual([other.id, id]);
+    expect((await ok(t, 200, 'GET', `${API}/notifications/email-deliveries?status=failed`)).filter((e: { incident: string }) => [id, other.id].includes(e.incident))).toEqual([]);
+  });
 });

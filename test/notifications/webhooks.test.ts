@@ -54,7 +54,7 @@ describe.each(STORE_KINDS)('Outbound webhooks (%s)', (kind) => {
     expect(first.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
     expect(await ok(t, 201, 'POST', `${API}/webhooks`, body, 'admin', headers)).toEqual({ ...first, secret: null });
     const listed = await ok(t, 200, 'GET', `${API}/webhooks`);
-    expect(listed).toContainEqual({ id: first.id, url: body.url, events: body.events, includePrivate: false, createdBy: 'admin', createdAt: T });
+    expect(listed).toContainEqual({ id: first.id, url: body.url, events: body.events, includePrivate: false, enabled: true, createdBy: 'admin', createdAt: T });
     expect(JSON.stringify(listed)).not.toContain('whsec_');
     expectError(await t.call('GET', `${API}/webhooks`, undefined, { as: 'rhea' }), 403, 'FORBIDDEN');
     expectError(await t.call('GET', `${API}/webhooks/wh_0000000000000000/deliveries`), 404, 'WEBHOOK_NOT_FOUND');
@@ -128,6 +128,67 @@ describe.each(STORE_KINDS)('Outbound webhooks (%s)', (kind) => {
     const [redelivered] = await deliveries(hook.id);
     expect(redelivered).toMatchObject({ status: 'delivered' });
     expect(redelivered!.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 204]);
+  });
+
+  it('an admin switches a webhook off and on: nothing is queued while off, a pending retry waits, and goes at once when on again', async () => {
+    const hook = await subscribe('switch', ['incident.declared', 'incident.severity_changed']);
+    expectError(await t.call('PATCH', `${API}/webhooks/${hook.id}`, { enabled: false }, { as: 'rhea' }), 403, 'FORBIDDEN');
+    expectError(await t.call('PATCH', `${API}/webhooks/${hook.id}`, { enabled: 'no' }), 400, 'VALIDATION_FAILED', 'enabled');
+    expectError(await t.call('PATCH', `${API}/webhooks/wh_0000000000000000`, { enabled: false }), 404, 'WEBHOOK_NOT_FOUND', 'id');
+    const incident = await declare(t, { title: 'Switch off', severity: 'SEV3' });
+    receiver.failures.set('/hook/switch', 1);
+    const p = processor();
+    expect(of(await p.tick(), hook).map((o) => o.statusCode)).toEqual([500]);
+
+    const off = await ok(t, 200, 'PATCH', `${API}/webhooks/${hook.id}`, { enabled: false });
+    expect(off).toMatchObject({ id: hook.id, enabled: false });
+    // Switching off what is off changes nothing.
+    expect(await ok(t, 200, 'PATCH', `${API}/webhooks/${hook.id}`, { enabled: false })).toEqual(off);
+    expect((await ok(t, 200, 'GET', `${API}/webhooks`)).find((w: { id: string }) => w.id === hook.id)).toMatchObject({ enabled: false });
+    await ok(t, 200, 'POST', `${API}/incidents/${incident.id}/severity`, { severity: 'SEV2', reason: 'More users affected.' });
+    t.clock.advance(10 * BACKOFF);
+    expect(of(await p.tick(), hook)).toEqual([]);
+    expect(receiver.on('switch')).toHaveLength(1);
+    expect((await deliveries(hook.id)).map((d) => [d.type, d.status, d.nextAttemptAt])).toEqual([['incident.declared', 'pending', null]]);
+
+    await ok(t, 200, 'PATCH', `${API}/webhooks/${hook.id}`, { enabled: true });
+    expect(of(await p.tick(), hook).map((o) => o.statusCode)).toEqual([204]);
+    expect(receiver.on('switch').map((r) => r.body.type)).toEqual(['incident.declared', 'incident.declared']);
+    const [delivery] = await deliveries(hook.id);
+    expect(delivery).toMatchObject({ status: 'delivered' });
+    expect(delivery!.attempts.map((a) => a.statusCode)).toEqual([500, 204]);
+
+    // Switched off between being claimed and being sent: not sent, no attempt counted; it waits.
+    await ok(t, 200, 'POST', `${API}/incidents/${incident.id}/severity`, { severity: 'SEV1', reason: 'Revenue stopped.' });
+    await p.fanOut();
+    const [claimed] = (await t.store.webhooks.claimDue(t.clock.now().toISOString(), new Date(t.clock.now().getTime() + 60_000).toISOString(), 50)).filter(
+      (d) => d.webhookId === hook.id,
+    );
+    await ok(t, 200, 'PATCH', `${API}/webhooks/${hook.id}`, { enabled: false });
+    expect(await p.attempt(claimed!)).toMatchObject({ statusCode: null, error: 'the webhook is switched off', retryAt: null });
+    expect((await deliveries(hook.id))[0]).toMatchObject({ type: 'incident.severity_changed', status: 'pending', nextAttemptAt: null, attempts: [] });
+    expect(receiver.on('switch')).toHaveLength(2);
+  });
+
+  it('an admin deletes a webhook with its log: nothing more is sent to it; a retry with the same Idempotency-Key gets the same answer', async () => {
+    const hook = await subscribe('gone', ['incident.declared']);
+    await declare(t, { title: 'Going away', severity: 'SEV3' });
+    receiver.failures.set('/hook/gone', 1);
+    const p = processor();
+    expect(of(await p.tick(), hook).map((o) => o.statusCode)).toEqual([500]);
+    expectError(await t.call('DELETE', `${API}/webhooks/${hook.id}`, undefined, { as: 'rhea' }), 403, 'FORBIDDEN');
+    const headers = { 'idempotency-key': `delete-${hook.id}` };
+    const deleted = await t.call('DELETE', `${API}/webhooks/${hook.id}`, undefined, { headers });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect(deleted.body).toBe('');
+    const replayed = await t.call('DELETE', `${API}/webhooks/${hook.id}`, undefined, { headers });
+    expect([replayed.statusCode, replayed.headers['idempotent-replayed']]).toEqual([204, 'true']);
+    expectError(await t.call('DELETE', `${API}/webhooks/${hook.id}`), 404, 'WEBHOOK_NOT_FOUND', 'id');
+    expectError(await t.call('GET', `${API}/webhooks/${hook.id}/deliveries`), 404, 'WEBHOOK_NOT_FOUND');
+    expect((await ok(t, 200, 'GET', `${API}/webhooks`)).map((w: { id: string }) => w.id)).not.toContain(hook.id);
+    t.clock.advance(10 * BACKOFF);
+    expect(of(await p.tick(), hook)).toEqual([]);
+    expect(receiver.on('gone')).toHaveLength(1);
   });
 
   it('a receiver that cannot be reached is an attempt with an error, retried later', async () => {

@@ -1,12 +1,13 @@
-/** E-mail notifications: follow an incident's updates; choose which events reach you on which channel. */
+/** E-mail notifications: follow an incident's updates; choose which events reach you on which channel; the e-mail delivery log (admin). */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, incidentNumber, write, type HttpDeps } from '../context.js';
+import { authorize } from '../../people/policy.js';
 import { ErrorBody, Handle, IncidentParams } from '../schemas.js';
 import { getPreferences, setPreferences, subscribeToIncident } from '../../commands/notifications.js';
 import { NOTIFICATION_EVENT_TYPES } from '../../notifications/events.js';
-import { CHANNELS } from '../../store/email.js';
+import { CHANNELS, type EmailAttempt, type EmailDelivery } from '../../store/email.js';
 import { incidentId } from '../presenters.js';
 
 const PreferencesSchema = Type.Object(
@@ -17,6 +18,50 @@ const PreferencesSchema = Type.Object(
   { additionalProperties: false },
 );
 const SubscribersSchema = Type.Object({ incident: Type.String(), subscribers: Type.Array(Type.String()) });
+const DeliveryStatus = Type.Enum(['pending', 'delivered', 'failed']);
+const EmailDeliverySchema = Type.Object({
+  id: Type.String(),
+  incident: Type.Union([Type.String(), Type.Null()], { description: 'INC-n the message is about; null for one about no incident' }),
+  eventId: Type.Integer(),
+  type: Type.String(),
+  recipient: Type.String({ description: 'the handle (or the status page subscriber) it is for' }),
+  address: Type.String(),
+  subject: Type.String(),
+  status: DeliveryStatus,
+  nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  attempts: Type.Array(
+    Type.Object({
+      attempt: Type.Integer(),
+      at: Type.String(),
+      status: Type.Enum(['delivered', 'failed']),
+      error: Type.Union([Type.String(), Type.Null()]),
+      durationMs: Type.Integer(),
+    }),
+  ),
+});
+const EmailLogQuery = Type.Object(
+  {
+    incident: Type.Optional(IncidentParams.properties.id),
+    status: Type.Optional(DeliveryStatus),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const presentEmail = (e: EmailDelivery & { incident: number | null }, attempts: EmailAttempt[]) => ({
+  id: String(e.id),
+  incident: e.incident === null ? null : incidentId(e.incident),
+  eventId: e.eventId,
+  type: e.type,
+  recipient: e.recipient,
+  address: e.address,
+  subject: e.subject,
+  status: e.status,
+  nextAttemptAt: e.nextAttemptAt,
+  lastError: e.lastError,
+  attempts: attempts.map((a) => ({ ...a, status: a.error === null ? ('delivered' as const) : ('failed' as const) })),
+});
 
 export async function notificationRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -64,5 +109,25 @@ export async function notificationRoutes(base: FastifyInstance, deps: HttpDeps) 
       },
     },
     async (request) => getPreferences({ tx: deps.store, actor: actor(request) }, request.params.handle),
+  );
+
+  app.get(
+    '/notifications/email-deliveries',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'The e-mail delivery log, newest first, each message with its attempts; by incident and status (admin)',
+        querystring: EmailLogQuery,
+        response: { 200: Type.Array(EmailDeliverySchema), '4xx': ErrorBody },
+      },
+    },
+    async (request) => {
+      // The delivery logs are the admins', as the webhooks' are: they hold people's addresses.
+      authorize(actor(request), 'webhooks.manage');
+      const { incident, status, limit } = request.query;
+      const emails = await deps.store.email.log({ incident: incident === undefined ? undefined : incidentNumber(incident), status, limit: limit ?? 100 });
+      const attempts = await deps.store.email.attempts(emails.map((e) => e.id));
+      return emails.map((e) => presentEmail(e, attempts.get(e.id) ?? []));
+    },
   );
 }

@@ -1,11 +1,11 @@
-/** Outbound webhooks (admin): subscribe, list, read the delivery log, redeliver. */
+/** Outbound webhooks (admin): subscribe, list, switch off and on, delete, read the delivery log, redeliver. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, write, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
 import { authorize } from '../../people/policy.js';
-import { createWebhook, redeliver } from '../../commands/webhooks.js';
+import { createWebhook, deleteWebhook, redeliver, setWebhookEnabled } from '../../commands/webhooks.js';
 import { NOTIFICATION_EVENT_TYPES } from '../../notifications/events.js';
 import { webhookMessageId } from '../../notifications/processor.js';
 import type { Delivery, DeliveryAttempt, Webhook } from '../../store/webhooks.js';
@@ -25,6 +25,7 @@ const WebhookSchema = Type.Object({
   url: Type.String(),
   events: Type.Array(Type.String()),
   includePrivate: Type.Boolean(),
+  enabled: Type.Boolean({ description: 'false while switched off: nothing is queued or sent' }),
   createdBy: Type.String(),
   createdAt: Type.String(),
 });
@@ -53,7 +54,15 @@ const DeliverySchema = Type.Object({
 const WebhookParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{16}$' }) });
 const DeliveryParams = Type.Object({ id: WebhookParams.properties.id, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
 
-export const presentWebhook = (w: Webhook) => ({ id: w.id, url: w.url, events: w.events, includePrivate: w.includePrivate, createdBy: w.createdBy, createdAt: w.createdAt });
+export const presentWebhook = (w: Webhook) => ({
+  id: w.id,
+  url: w.url,
+  events: w.events,
+  includePrivate: w.includePrivate,
+  enabled: w.enabled,
+  createdBy: w.createdBy,
+  createdAt: w.createdAt,
+});
 export const presentDelivery = (d: Delivery, attempts: DeliveryAttempt[]) => ({
   id: String(d.id),
   webhookId: d.webhookId,
@@ -84,6 +93,31 @@ export async function webhookRoutes(base: FastifyInstance, deps: HttpDeps) {
     authorize(actor(request), 'webhooks.manage');
     return (await deps.store.webhooks.list()).map(presentWebhook);
   });
+
+  app.patch(
+    '/webhooks/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Switch a webhook off or on again (admin); pending deliveries wait while it is off',
+        params: WebhookParams,
+        body: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
+        response: { 200: WebhookSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => ({ status: 200, body: presentWebhook(await setWebhookEnabled(ctx, request.params.id, request.body.enabled)) })),
+  );
+
+  app.delete(
+    '/webhooks/:id',
+    { schema: { tags, summary: 'Delete a webhook with its pending deliveries and its log (admin)', params: WebhookParams, response: { 204: Type.Null(), '4xx': ErrorBody } } },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        await deleteWebhook(ctx, request.params.id);
+        return { status: 204, body: null };
+      }),
+  );
 
   app.get(
     '/webhooks/:id/deliveries',
