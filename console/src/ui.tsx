@@ -1,6 +1,5 @@
 /** Small pieces every screen uses: errors next to their field, a busy-aware action, copy, Markdown. */
-import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
-import MarkdownIt from 'markdown-it';
+import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from './api.js';
 
 export interface Action {
@@ -94,11 +93,28 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
   );
 }
 
-// HTML in the source is escaped, never passed through; links stay http(s) and mailto (markdown-it's validateLink).
-const markdown = new MarkdownIt({ html: false, linkify: false, breaks: true });
+type Renderer = { render(source: string): string };
+let renderer: Renderer | null = null;
+// Loaded when first needed, so the first screen does not wait for it.
+const loading = import('markdown-it').then(({ default: MarkdownIt }) => {
+  // HTML in the source is escaped, never passed through; links stay http(s) and mailto (markdown-it's validateLink).
+  renderer = new MarkdownIt({ html: false, linkify: false, breaks: true });
+  return renderer;
+});
 
+/** Markdown rendered; the source as plain text for the moment before the renderer has loaded. */
 export function Markdown({ source, label }: { source: string; label: string }) {
-  const html = useMemo(() => markdown.render(source), [source]);
+  const [ready, setReady] = useState<Renderer | null>(renderer);
+  useEffect(() => {
+    if (!ready) void loading.then(setReady);
+  }, [ready]);
+  const html = useMemo(() => ready?.render(source) ?? null, [ready, source]);
+  if (html === null)
+    return (
+      <pre className="markdown" aria-label={label}>
+        {source}
+      </pre>
+    );
   return <div className="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 

@@ -46,6 +46,8 @@ describe('console: the update composer (R7)', () => {
     await composer('Checkout errors');
     type('Impact', '~30% of checkout attempts failing with a 500 error.');
     type('What we know', 'A batch job exhausted the DB connection pool.');
+    // Rendered, not only the source: the header is bold.
+    await waitFor(() => expect(screen.getByLabelText('Update preview').querySelector('strong')).not.toBeNull());
     const preview = screen.getByLabelText('Update preview');
     expect(preview.querySelector('strong')?.textContent).toMatch(/^\[SEV1\] Checkout errors, UPDATE \d\d:\d\d UTC$/);
     expect(preview.textContent).toContain('Impact: ~30% of checkout attempts failing with a 500 error.');
