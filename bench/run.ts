@@ -6,9 +6,13 @@
  *                 and one 8 MB webhook body end to end.
  *   console       issue 4 "How fast": the built console's JS and CSS (raw, gzip, initial vs all) against the 200 KB budget;
  *                 a write's arrival at 500 SSE clients of one SQLite server (p50/p99) beside a bare Node SSE broadcast.
+ *   status-page   issue 5 "How fast": GET /status and /api/v2/summary.json under wrk (64 and 256 connections, 10 s),
+ *                 beside nginx (default and tuned) serving the exported copy; server and nginx on core 0, wrk on core 1;
+ *                 and a change visible on the page within 1 s under load.
  */
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
   'alert-storm': () => import('./alert-storm.js'),
+  'status-page': () => import('./status-page.js'),
   console: () => import('./console.js'),
 };
 
