@@ -144,6 +144,30 @@ describe.each(STORE_KINDS)('Maintenance API (%s)', (kind) => {
     expect((await ok(t, 200, 'GET', `${API}/maintenances/${created.id}`)).message).toBe(body.message);
   });
 
+  it('the status page shows a window ahead of time, switches its components to under_maintenance during it, and drops it when cancelled', async () => {
+    const json = async (path: string) => (await t.app.inject({ method: 'GET', url: path })).json();
+    // Search: no other window in this suite names it.
+    const search = async () => (await json('/api/v2/summary.json')).components.find((c: { id: string }) => c.id === 'search').status;
+    const created = await ok(t, 201, 'POST', `${API}/maintenances`, { ...body, title: 'Payment provider switch', components: ['search'] }, 'rita');
+    await t.app.statusPage.refresh();
+    const ahead = (await json('/api/v2/scheduled-maintenances/upcoming.json')).scheduled_maintenances.find((m: { id: string }) => m.id === created.id);
+    expect(ahead).toMatchObject({ status: 'scheduled', name: 'Payment provider switch', scheduled_for: at(2), scheduled_until: at(3) });
+    expect(await search()).toBe('operational');
+    expect((await t.app.inject({ method: 'GET', url: '/status' })).body).toContain('Payment provider switch');
+
+    t.clock.set(at(2.5));
+    await t.app.statusPage.refresh();
+    expect(await search()).toBe('under_maintenance');
+    const summary = await json('/api/v2/summary.json');
+    expect(summary.scheduled_maintenances.find((m: { id: string }) => m.id === created.id).status).toBe('in_progress');
+    expect((await json('/api/v2/scheduled-maintenances/active.json')).scheduled_maintenances.map((m: { id: string }) => m.id)).toContain(created.id);
+
+    await ok(t, 200, 'POST', `${API}/maintenances/${created.id}/cancel`, undefined, 'rita');
+    await t.app.statusPage.refresh();
+    expect(await search()).toBe('operational');
+    expect((await json('/api/v2/scheduled-maintenances.json')).scheduled_maintenances.map((m: { id: string }) => m.id)).not.toContain(created.id);
+  });
+
   it('cancel: retried with the same Idempotency-Key it answers the same and changes nothing; a cancelled window cannot change', async () => {
     const created = await ok(t, 201, 'POST', `${API}/maintenances`, body, 'rita');
     const headers = { 'idempotency-key': `cancel-${created.id}` };
