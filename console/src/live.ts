@@ -93,6 +93,8 @@ export const LiveContext = createContext<LiveStream | null>(null);
 export function useLive(listener: LiveListener): void {
   const stream = useContext(LiveContext);
   const latest = useRef(listener);
-  latest.current = listener;
+  useEffect(() => {
+    latest.current = listener;
+  });
   useEffect(() => (stream ? stream.subscribe((m) => latest.current(m)) : undefined), [stream]);
 }

@@ -180,6 +180,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     await priya.getByLabel('Postmortem owner').selectOption('alex');
     await priya.getByRole('button', { name: 'Assign postmortem' }).click();
     await alex.getByText(/^Owned by @alex, scheduled for/).waitFor();
+    expect(await alex.getByLabel('Postmortem owner').inputValue()).toBe('alex');
     const draft = alex.getByLabel('Postmortem draft');
     await draft.locator('h1', { hasText: 'Postmortem: INC-1' }).waitFor();
     expect(await draft.textContent()).toContain('A batch job exhausted the DB connection pool; it is throttled now.');

@@ -37,8 +37,12 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
 export function PostmortemPanel({ incident, people, draftVersion, onChanged }: { incident: Incident; people: Person[]; draftVersion: number; onChanged: (incident: Incident) => void }) {
   const { api, permissions } = useConsole();
   const action = useAction();
-  const [owner, setOwner] = useState(incident.postmortem.owner ?? '');
-  const [when, setWhen] = useState(() => toUtcInput(incident.postmortem.scheduledFor ?? new Date(Date.now() + 3 * 86_400_000).toISOString()).slice(0, 16));
+  // Until edited here, the fields show the postmortem as it stands, also when someone else assigns it.
+  const [chosenOwner, setOwner] = useState<string | null>(null);
+  const [chosenWhen, setWhen] = useState<string | null>(null);
+  const [threeDaysOut] = useState(() => new Date(Date.now() + 3 * 86_400_000).toISOString());
+  const owner = chosenOwner ?? incident.postmortem.owner ?? '';
+  const when = chosenWhen ?? toUtcInput(incident.postmortem.scheduledFor ?? threeDaysOut).slice(0, 16);
   const [draft, setDraft] = useState<string | null>(null);
   const [draftError, setDraftError] = useState<string | null>(null);
 
@@ -55,9 +59,13 @@ export function PostmortemPanel({ incident, people, draftVersion, onChanged }: {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await action.run(async () =>
+    const ok = await action.run(async () =>
       onChanged(await api.write<Incident>('PUT', `/incidents/${incident.id}/postmortem`, { owner, scheduledFor: fromUtcInput(when) ?? '' }, { ifMatch: incident.version })),
     );
+    if (ok) {
+      setOwner(null);
+      setWhen(null);
+    }
   };
   const pm = incident.postmortem;
   return (
