@@ -144,12 +144,12 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
     await priya.keyboard.press('Enter');
     await alex.getByRole('region', { name: 'What we have ruled out' }).getByText('Rolled back deploy 4821: errors continue').waitFor();
 
-    // 4. Priya, Comms Lead, posts an update promising the next one in 15 s; it appears in Alex's room live.
+    // 4. Priya, Comms Lead, posts an update promising the next one in 20 s; it appears in Alex's room live.
     await priya.getByLabel('Status', { exact: true }).selectOption('identified');
     await priya.getByLabel('Impact', { exact: true }).fill('~30% of checkout attempts failing with a 500 error.');
     await priya.getByLabel('What we know', { exact: true }).fill('A batch job exhausted the DB connection pool.');
     await priya.getByLabel('Next step', { exact: true }).fill('Throttle the batch job and add pool headroom.');
-    await priya.getByLabel('Next update by (UTC)').fill(new Date(Date.now() + 15_000).toISOString().slice(0, 19));
+    await priya.getByLabel('Next update by (UTC)').fill(new Date(Date.now() + 20_000).toISOString().slice(0, 19));
     await priya.getByLabel('Update preview').filter({ hasText: 'Impact: ~30% of checkout attempts failing' }).waitFor();
     await priya.getByRole('button', { name: 'Post update' }).click();
     await priya.getByText(/^Posted update/).waitFor();
