@@ -118,6 +118,10 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
 
     // 2. The role gap shows; Priya's list shows the new incident without a reload.
     await alex.getByRole('alert', { name: 'Role gap' }).waitFor();
+    // The room is a link of its own: reloading it keeps the session and the place.
+    expect(new URL(alex.url()).pathname).toBe('/incidents/INC-1');
+    await alex.reload();
+    await alex.getByRole('alert', { name: 'Role gap' }).waitFor();
     await shot(alex, '01-declared-role-gap');
     expect(await unlabelled(alex)).toEqual([]);
     await priya.getByRole('link', { name: 'INC-1 Checkout errors' }).waitFor();
