@@ -65,6 +65,10 @@ h3{font-size:1.05rem;margin:0 0 .25rem}
 .updates li{padding:.5rem 0;border-top:1px solid rgba(127,127,127,.25)}
 .updates li p{margin:.25rem 0}
 .body p{margin:.25rem 0}
+.subscribe{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+.subscribe label{flex-basis:100%}
+.subscribe input{flex:1 1 14rem;padding:.5rem;font:inherit;color:var(--text);background:var(--bg);border:1px solid var(--text);border-radius:.25rem}
+.subscribe button{padding:.5rem 1rem;font:inherit;font-weight:600;color:var(--on-brand);background:var(--brand);border:0;border-radius:.25rem;cursor:pointer}
 footer{margin:3rem 0 2rem;font-size:.9rem;opacity:.9}
 @media (max-width:30rem){body{font-size:15px}.components li{flex-direction:column;gap:0}}
 `;

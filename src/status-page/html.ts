@@ -14,6 +14,8 @@ import type { MaintenanceWindow } from '../maintenance/window.js';
 export interface PageAssets {
   /** The stylesheet's URL, content-hashed. */
   stylesheet: string;
+  /** The e-mail subscription form (src/subscribers), when e-mail goes out; null otherwise. */
+  subscribeForm: string | null;
 }
 
 function time(iso: string): string {
@@ -153,7 +155,15 @@ ${open.map(incidentArticle).join('\n')}
 }
 ${componentList(model)}
 ${maintenanceSection(model)}
-${recentSection(model, recentDays)}`;
+${recentSection(model, recentDays)}
+${
+  assets.subscribeForm
+    ? `<section aria-labelledby="subscribe-heading">
+<h2 id="subscribe-heading">Subscribe to updates</h2>
+${assets.subscribeForm}
+</section>`
+    : ''
+}`;
   return layout(model, assets, model.page.title, main);
 }
 

@@ -19,6 +19,7 @@ import { renderIncidentHtml, renderStatusHtml } from './html.js';
 import { renderAtomFeed } from './atom.js';
 import { safeJson, statuspageDocuments } from './statuspage-json.js';
 import { contentHash, stylesheet } from './branding.js';
+import { subscribeFormHtml } from '../subscribers/pages.js';
 
 export interface StatusFile {
   /** The URL path it is served at. */
@@ -74,10 +75,10 @@ export async function loadStatusPage(repository: Repository, config: Config, now
 }
 
 /** Every file of the page for one model: the HTML pages, the stylesheet, the feed and the Statuspage JSON. */
-export function renderStatusFiles(model: StatusPageModel, config: Config): Map<string, string> {
+export function renderStatusFiles(model: StatusPageModel, config: Config, options: { subscribe: boolean }): Map<string, string> {
   const css = stylesheet(config.organization.colors);
   const cssPath = `/status/assets/style-${contentHash(css)}.css`;
-  const assets = { stylesheet: cssPath };
+  const assets = { stylesheet: cssPath, subscribeForm: options.subscribe ? subscribeFormHtml() : null };
   const recentDays = Math.round(config.statusPage.recentResolvedMs / 86_400_000);
   const files = new Map<string, string>([
     ['/status', renderStatusHtml(model, assets, recentDays)],
@@ -95,6 +96,8 @@ export interface StatusPagePublisherOptions {
   clock: Clock;
   baseUrl: string;
   exportDir?: string | null;
+  /** Offer the e-mail subscription form (only when e-mail goes out). */
+  subscribe: boolean;
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
   /** A safety net for changes no event announces (another instance on SQLite cannot exist; clock jumps); default 60 s. */
   refreshEveryMs?: number;
@@ -178,7 +181,7 @@ export class StatusPagePublisher {
     }
     const next = new Map<string, StatusFile>();
     const changed: StatusFile[] = [];
-    for (const [path, text] of renderStatusFiles(model, config)) {
+    for (const [path, text] of renderStatusFiles(model, config, { subscribe: this.options.subscribe })) {
       const previous = this.files.get(path);
       const body = Buffer.from(text);
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
@@ -229,8 +232,14 @@ export class StatusPagePublisher {
 }
 
 /** The whole page as static files under `dir`, as of `now`: what `incident status export` writes. Answers the paths written. */
-export async function exportStatusPage(repository: Repository, config: Config, now: string, baseUrl: string, dir: string): Promise<string[]> {
-  const files = [...renderStatusFiles(await loadStatusPage(repository, config, now, baseUrl), config)].map(([path, text]) => ({ path, body: Buffer.from(text) }));
+export async function exportStatusPage(
+  repository: Repository,
+  config: Config,
+  options: { now: string; baseUrl: string; subscribe: boolean },
+  dir: string,
+): Promise<string[]> {
+  const model = await loadStatusPage(repository, config, options.now, options.baseUrl);
+  const files = [...renderStatusFiles(model, config, options)].map(([path, text]) => ({ path, body: Buffer.from(text) }));
   await writeExport(dir, files);
   return files.map((f) => exportPath(f.path));
 }

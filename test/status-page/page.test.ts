@@ -271,6 +271,10 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
     expect(sheet.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(sheet.body).toContain('--brand:#0b5394');
     expect(doc.querySelectorAll('script, [style]')).toHaveLength(0);
+    // Landmarks and headings for assistive technology; the e-mail subscription form (no script) when e-mail goes out.
+    expect(['header', 'main#main', 'footer', 'h1'].map((selector) => doc.querySelectorAll(selector).length)).toEqual([1, 1, 1, 1]);
+    expect(doc.querySelector('form.subscribe')?.getAttribute('action')).toBe('/status/subscribe');
+    expect(doc.querySelector('label[for=subscribe-email]')?.textContent).toContain('e-mail');
 
     const before = (await publicGet(t, '/status')).headers.etag;
     await declare(t, { title: 'Checkout errors', severity: 'SEV2' });

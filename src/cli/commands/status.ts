@@ -35,7 +35,7 @@ export function statusCommand(program: Command): void {
         const store = await Store.open({ databaseUrl: env.DATABASE_URL, dataDir: resolve(env.INCIDENT_DATA_DIR ?? 'data') });
         try {
           const baseUrl = config.links.statusPage ?? (env.INCIDENT_PUBLIC_URL || `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? '3000'}`);
-          const written = await exportStatusPage(store, config, new Date().toISOString(), baseUrl, resolve(dir));
+          const written = await exportStatusPage(store, config, { now: new Date().toISOString(), baseUrl, subscribe: Boolean(env.SMTP_URL) }, resolve(dir));
           print(`Wrote ${written.length} files to ${resolve(dir)} (status/index.html, status/feed.atom, api/v2/summary.json, …).`);
         } finally {
           await store.close();

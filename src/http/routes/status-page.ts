@@ -59,6 +59,7 @@ export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps) {
     // The page's own address first: behind a CDN it is not the server's.
     baseUrl: deps.config.links.statusPage ?? deps.publicUrl ?? 'http://127.0.0.1:3000',
     exportDir: deps.statusExportDir ?? null,
+    subscribe: deps.mailEnabled !== false,
     log: app.log,
   });
   app.decorate('statusPage', publisher);
