@@ -17,6 +17,8 @@ export interface Subscriber {
   person: Pick<Person, 'handle' | 'role'>;
   /** Only this incident's events, or every incident's. */
   incident: number | null;
+  /** Called once, as the stream joins, before anything is sent: whatever commits after this reaches it. */
+  open(): void;
   send(chunk: string): void;
   end(): void;
 }
@@ -83,15 +85,15 @@ export class RealtimeHub {
    */
   async attach(subscriber: Subscriber, after: number | null): Promise<() => void> {
     await this.start();
-    if (this.closed) {
-      subscriber.end();
-      return () => undefined;
-    }
-    // Synchronous from here to `add`: every live row delivered later is above `upTo`.
+    if (this.closed) throw new Error('the realtime stream is closing');
+    // Synchronous from here to `open()`: every event delivered later is above `upTo`, and
+    // every event at or below it has committed (the watermark is exact), so whatever
+    // commits once the stream is open reaches it.
     const upTo = this.position!.watermark;
     const client: Client = { subscriber, cursor: after ?? upTo, queue: after === null ? null : [] };
     this.clients.add(client);
     const detach = () => void this.clients.delete(client);
+    subscriber.open();
     if (after === null) return detach;
 
     try {

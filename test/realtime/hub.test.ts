@@ -8,7 +8,7 @@ import { RealtimeHub, type Subscriber } from '../../src/realtime/hub.js';
 function recorder(person: Subscriber['person'], incident: number | null = null) {
   const chunks: string[] = [];
   let ended = false;
-  const subscriber: Subscriber = { person, incident, send: (chunk) => chunks.push(chunk), end: () => (ended = true) };
+  const subscriber: Subscriber = { person, incident, open: () => undefined, send: (chunk) => chunks.push(chunk), end: () => (ended = true) };
   return { subscriber, chunks, ended: () => ended };
 }
 

@@ -105,6 +105,30 @@ describe.skipIf(!PG_URL)('PostgreSQL: the realtime stream across transactions an
     expect(notes(stream, a.id)).toEqual([]);
   });
 
+  it('the first stream of a process opens only once writes still committing below the newest event have ended', async () => {
+    const slow = await declare(t, { title: 'Checkout failing', severity: 'SEV2' });
+    const fast = await declare(t, { title: 'Search slow', severity: 'SEV3' });
+    const held = await holdOpen(slow.number, 'committing while the stream starts');
+    let opened = false;
+    let connecting: Promise<SseClient>;
+    try {
+      await ok(t, 201, 'POST', `${API}/incidents/${fast.id}/timeline`, { kind: 'note', text: 'newest event' });
+      connecting = SseClient.open(`${base}${API}/events`, bearer).then((client) => {
+        opened = true;
+        clients.push(client);
+        return client;
+      });
+      await sleep(400);
+      expect(opened).toBe(false);
+    } finally {
+      held.release();
+      await held.done;
+    }
+    const stream = await connecting!;
+    await ok(t, 201, 'POST', `${API}/incidents/${fast.id}/timeline`, { kind: 'note', text: 'after opening' });
+    await stream.until((c) => notes(c, fast.id).length === 1);
+  });
+
   it('an event written through one instance reaches an SSE client of another', async () => {
     const other = await Store.open({ databaseUrl: t.db.env.DATABASE_URL, dataDir: t.db.dataDir });
     const otherApp = await buildApp({ store: other, config: t.config, clock: t.clock });

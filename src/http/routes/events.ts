@@ -3,6 +3,7 @@
  * may see, from any instance. Resumes after `Last-Event-ID` (or `?since=`); `?incident=`
  * narrows it to one incident. The stream is fed by the process's one RealtimeHub.
  */
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -50,42 +51,48 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps) {
           : (await loadVisibleIncident({ tx: deps.store, actor: person }, incidentNumber(request.query.incident))).number;
       const after = resumeAfter(request.headers['last-event-id'], request.query.since);
 
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        // nginx would otherwise buffer the stream.
-        'x-accel-buffering': 'no',
-      });
-      raw.write(RETRY);
+      const stream: { raw: ServerResponse | null; gone: boolean } = { raw: null, gone: false };
       let detach: (() => void) | null = null;
-      let gone = false;
-      raw.once('close', () => {
-        gone = true;
-        detach?.();
-      });
       try {
         detach = await hub.attach(
           {
             person,
             incident,
+            open: () => {
+              reply.hijack();
+              const raw = reply.raw;
+              stream.raw = raw;
+              raw.writeHead(200, {
+                'content-type': 'text/event-stream; charset=utf-8',
+                'cache-control': 'no-cache, no-transform',
+                connection: 'keep-alive',
+                // nginx would otherwise buffer the stream.
+                'x-accel-buffering': 'no',
+              });
+              raw.write(RETRY);
+              raw.once('close', () => {
+                stream.gone = true;
+                detach?.();
+              });
+            },
             send: (chunk) => {
-              if (raw.destroyed || raw.writableEnded) return;
+              const raw = stream.raw;
+              if (!raw || raw.destroyed || raw.writableEnded) return;
               raw.write(chunk);
               if (raw.writableLength > MAX_BUFFERED_BYTES) raw.destroy();
             },
-            end: () => raw.end(),
+            end: () => stream.raw?.end(),
           },
           after,
         );
       } catch (error) {
-        request.log.warn({ err: error }, 'realtime: could not start a stream');
-        raw.destroy();
+        // Before the stream opened, the usual error answer; after, the client reconnects and resumes.
+        if (!stream.raw) throw error;
+        request.log.warn({ err: error }, 'realtime: replaying missed events failed');
+        stream.raw.destroy();
         return;
       }
-      if (gone) detach();
+      if (stream.gone) detach();
     },
   );
 }
