@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { testApp, type TestApp } from '../support/harness.js';
@@ -23,6 +24,7 @@ describe('the console is served at / with cache headers and deep links', () => {
     writeFileSync(join(dir, 'index.html'), INDEX);
     writeFileSync(join(dir, 'assets', 'index-3f9a1c.js'), 'console.log("console")');
     writeFileSync(join(dir, 'assets', 'index-77b2e0.css'), 'body{color:black}');
+    writeFileSync(join(dir, 'assets', 'index-3f9a1c.js.gz'), gzipSync('console.log("console")'));
     app = await buildApp({ store: t.store, config: t.config, clock: t.clock, consoleDir: dir });
     unbuilt = await buildApp({ store: t.store, config: t.config, clock: t.clock, consoleDir: join(dir, 'missing') });
   });
@@ -53,6 +55,17 @@ describe('the console is served at / with cache headers and deep links', () => {
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     }
     expect((await app.inject({ method: 'GET', url: '/assets/index-000000.js' })).statusCode).toBe(404);
+  });
+
+  it('a browser that accepts gzip gets the precompressed file the build wrote beside the asset', async () => {
+    const res = await app.inject({ method: 'GET', url: '/assets/index-3f9a1c.js', headers: { 'accept-encoding': 'gzip, deflate' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(gunzipSync(res.rawPayload).toString()).toBe('console.log("console")');
+    const plain = await app.inject({ method: 'GET', url: '/assets/index-77b2e0.css', headers: { 'accept-encoding': 'gzip' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('body{color:black}');
   });
 
   it('a deep link from a browser gets index.html, so /incidents/INC-7 opens the console there', async () => {

@@ -42,6 +42,8 @@ export async function consoleRoutes(app: FastifyInstance, deps: HttpDeps) {
       root,
       // One route per file at start (the build is immutable while the server runs); no catch-all.
       wildcard: false,
+      // The build writes .br and .gz beside each asset (console/vite.config.ts).
+      preCompressed: true,
       cacheControl: false,
       setHeaders(res, path) {
         const asset = path.startsWith(join(root, 'assets'));
