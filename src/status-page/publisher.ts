@@ -167,21 +167,24 @@ export class StatusPagePublisher {
     this.timer.unref();
   }
 
+  /** Never rejects: whatever fails, the last good render stays up and another attempt is scheduled. */
   private async render(): Promise<void> {
     const { store, config, clock, baseUrl } = this.options;
     const now = clock.now().toISOString();
-    let model: StatusPageModel;
+    let rendered: Map<string, string>;
+    let nextChangeAt: string | null;
     try {
-      model = await loadStatusPage(store, config, now, baseUrl);
+      const model = await loadStatusPage(store, config, now, baseUrl);
+      rendered = renderStatusFiles(model, config, { subscribe: this.options.subscribe });
+      nextChangeAt = model.nextChangeAt;
     } catch (error) {
-      // The database is unreachable: the last good render stays up; try again shortly.
-      this.options.log.warn({ err: error }, 'status page: could not read the store; serving the last good render');
+      this.options.log.warn({ err: error }, 'status page: could not render (is the store reachable?); serving the last good render');
       this.schedule(null, true);
       return;
     }
     const next = new Map<string, StatusFile>();
     const changed: StatusFile[] = [];
-    for (const [path, text] of renderStatusFiles(model, config, { subscribe: this.options.subscribe })) {
+    for (const [path, text] of rendered) {
       const previous = this.files.get(path);
       const body = Buffer.from(text);
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
@@ -195,7 +198,7 @@ export class StatusPagePublisher {
     }
     this.files = next;
     this.renderedAt = now;
-    this.schedule(model.nextChangeAt, false);
+    this.schedule(nextChangeAt, false);
     if (this.options.exportDir && changed.length) {
       try {
         await writeExport(this.options.exportDir, changed);

@@ -49,6 +49,17 @@ describe.each(STORE_KINDS)('item 8: up when we are down (%s)', (kind) => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v2/summary.json', headers: { 'if-none-match': String(before.headers.etag) } })).statusCode).toBe(304);
   });
 
+  it('item 8: a server that starts while the database is down answers 503 with Retry-After until a first render, never a 5xx crash', async () => {
+    const t = await testApp(kind, CONFIG);
+    cleanups.push(() => t.db.cleanup(), () => t.app.close());
+    await t.store.close();
+    await t.app.ready();
+    const res = await t.app.inject({ method: 'GET', url: '/status' });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error.code).toBe('STATUS_PAGE_NOT_READY');
+  });
+
   it('item 8: INCIDENT_STATUS_EXPORT_DIR holds the same bytes as the live page, rewritten on every change', async () => {
     const db: Database = await freshDatabase(kind);
     const dir = mkdtempSync(join(tmpdir(), 'status-export-'));

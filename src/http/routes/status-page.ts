@@ -24,8 +24,17 @@ function fresh(request: FastifyRequest, file: StatusFile): boolean {
   return since !== undefined && Date.parse(since) >= file.modifiedAt;
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, file: StatusFile | undefined) {
-  if (!file) throw new DomainError('NOT_FOUND', `There is no public page at ${request.url.split('?')[0]}.`);
+function send(request: FastifyRequest, reply: FastifyReply, publisher: StatusPagePublisher, path: string) {
+  const file = publisher.file(path);
+  if (!file) {
+    // Before the first render (the store was down at start) there is nothing to serve yet.
+    if (publisher.renderedAt === null)
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: { code: 'STATUS_PAGE_NOT_READY', message: 'The status page has not been rendered yet; retry in a few seconds.' } });
+    throw new DomainError('NOT_FOUND', `There is no public page at ${request.url.split('?')[0]}.`);
+  }
   reply.headers(file.headers);
   if (fresh(request, file)) return reply.code(304).send();
   const acceptEncoding = request.headers['accept-encoding'];
@@ -82,14 +91,15 @@ async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher
       new DomainError('RATE_LIMITED', `Too many requests to the status page; retry in ${Math.ceil(context.ttl / 1000)} s.`),
   });
 
-  const serve = (path: string) => (request: FastifyRequest, reply: FastifyReply) => send(request, reply, publisher.file(path));
+  const serve = (path: string) => (request: FastifyRequest, reply: FastifyReply) => send(request, reply, publisher, path);
   app.get('/status', { schema: { hide: true } }, serve('/status'));
+  app.get('/status/', { schema: { hide: true } }, serve('/status'));
   app.get('/status/feed.atom', { schema: { hide: true } }, serve('/status/feed.atom'));
   app.get<{ Params: { id: string } }>('/status/incidents/:id', { schema: { hide: true } }, (request, reply) =>
-    send(request, reply, publisher.file(`/status/incidents/${request.params.id.toUpperCase()}`)),
+    send(request, reply, publisher, `/status/incidents/${request.params.id.toUpperCase()}`),
   );
   app.get<{ Params: { file: string } }>('/status/assets/:file', { schema: { hide: true } }, (request, reply) =>
-    send(request, reply, publisher.file(`/status/assets/${request.params.file}`)),
+    send(request, reply, publisher, `/status/assets/${request.params.file}`),
   );
   for (const name of STATUSPAGE_DOCUMENTS) app.get(`/api/v2/${name}`, { schema: { hide: true } }, serve(`/api/v2/${name}`));
 }
