@@ -38,6 +38,11 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** Rows claimed at a time. */
   batch?: number;
+  /**
+   * Claimed rows fired at once. Each firing is its own transaction on its own connection, so
+   * on PostgreSQL their round trips and commits overlap (default 4); SQLite has one connection (1).
+   */
+  parallel?: number;
 }
 
 export interface Firing {
@@ -53,6 +58,7 @@ export class ReminderScheduler {
   private readonly leaseMs: number;
   private readonly maxSleepMs: number;
   private readonly batch: number;
+  private readonly parallel: number;
   private readonly loop: WakeLoop;
   private synced = false;
   private unsubscribe: (() => void) | null = null;
@@ -64,6 +70,7 @@ export class ReminderScheduler {
     this.leaseMs = options.leaseMs ?? 10_000;
     this.maxSleepMs = options.maxSleepMs ?? 30_000;
     this.batch = options.batch ?? 50;
+    this.parallel = Math.max(1, options.parallel ?? (options.store.dialect === 'postgres' ? 4 : 1));
     this.loop = new WakeLoop({
       clock: options.clock,
       maxSleepMs: this.maxSleepMs,
@@ -129,13 +136,24 @@ export class ReminderScheduler {
         new Date(now.getTime() + this.leaseMs).toISOString(),
         this.batch,
       );
-      for (const reminder of claimed) {
-        const firing = await this.fire(reminder);
-        firings.push(firing);
-        this.onFiring?.(firing);
-      }
+      firings.push(...(await this.fireAll(claimed)));
       if (claimed.length < this.batch || this.stopped) return firings;
     }
+  }
+
+  /** Fires claimed rows, earliest first, `parallel` at a time; answers them in that order. */
+  private async fireAll(claimed: StoredReminder[]): Promise<Firing[]> {
+    const firings: Firing[] = new Array(claimed.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) {
+        const i = next++;
+        firings[i] = await this.fire(claimed[i]!);
+        this.onFiring?.(firings[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.parallel, claimed.length) }, worker));
+    return firings;
   }
 
   /** Fires one claimed row in its own transaction; a row another instance fired meanwhile is `taken`. */
