@@ -110,7 +110,8 @@ export class StatusPagePublisher {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
-  private readonly policy: string;
+  /** The Content-Security-Policy every status page answer carries. */
+  readonly policy: string;
   private readonly cache: string;
   /** When the last render succeeded; null before the first. */
   renderedAt: string | null = null;

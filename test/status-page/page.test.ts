@@ -226,7 +226,12 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
     const page = await publicDom(t, `/status/incidents/${incident.id}`);
     expect(page.querySelector('h1')?.textContent).toBe('Checkout errors');
     expect([...page.querySelectorAll('.update-status')].map((h) => h.textContent)).toEqual(['Resolved', 'Identified']);
-    expect((await publicGet(t, '/status/incidents/INC-999')).statusCode).toBe(404);
+    for (const missing of ['/status/incidents/INC-999', '/status/nothing', '/api/v2/nothing.json']) {
+      const res = await publicGet(t, missing);
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    }
 
     t.clock.advance(15 * 86_400_000);
     expect(text(await publicDom(t, '/status'))).toContain('No incidents in the last 14 days.');
@@ -305,6 +310,7 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
       expect(over.statusCode).toBe(429);
       expect(over.json().error.code).toBe('RATE_LIMITED');
       expect(over.headers['retry-after']).toBeDefined();
+      expect(over.headers['content-security-policy']).toContain("default-src 'none'");
       expect((await limited.app.inject({ method: 'GET', url: '/status', remoteAddress: '10.0.0.2' })).statusCode).toBe(200);
     } finally {
       await limited.close();

@@ -91,6 +91,12 @@ async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher
       new DomainError('RATE_LIMITED', `Too many requests to the status page; retry in ${Math.ceil(context.ttl / 1000)} s.`),
   });
 
+  // Answers that are not a rendered file (404, 429, 503) carry the same policy.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode >= 300 && reply.statusCode !== 304) reply.header('content-security-policy', publisher.policy);
+    done(null, payload);
+  });
+
   const serve = (path: string) => (request: FastifyRequest, reply: FastifyReply) => send(request, reply, publisher, path);
   app.get('/status', { schema: { hide: true } }, serve('/status'));
   app.get('/status/', { schema: { hide: true } }, serve('/status'));
@@ -102,4 +108,7 @@ async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher
     send(request, reply, publisher, `/status/assets/${request.params.file}`),
   );
   for (const name of STATUSPAGE_DOCUMENTS) app.get(`/api/v2/${name}`, { schema: { hide: true } }, serve(`/api/v2/${name}`));
+  // Everything else under these prefixes is a public 404 here, not another part of the server (the console's fallback).
+  for (const prefix of ['/status/*', '/api/v2/*'])
+    app.get(prefix, { schema: { hide: true } }, (request, reply) => send(request, reply, publisher, ''));
 }
