@@ -41,6 +41,8 @@ export interface Config {
   };
   statusPage: StatusPageConfig;
   policy: SeverityPolicy;
+  /** Handles told of every status update of a severity whose audience is not internal (R7). */
+  stakeholders: string[];
   reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
   components: Component[];
   links: { statusPage: string | null; dashboard: string | null; runbook: string | null };
@@ -88,6 +90,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
         roles: s.roles,
         postmortem: s.postmortem,
         escalateTo: s.escalateTo ?? [],
+        stakeholders: s.stakeholders ?? [],
       }))
     : DEFAULT_SEVERITIES;
   const seen = new Set<string>();
@@ -96,6 +99,8 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     seen.add(level.id);
     if (level.updateEveryMs !== null && level.updateEveryMs < 60_000)
       problems.push({ field: `severities[${i}].updateEvery`, problem: 'must be at least 1m' });
+    if (level.audience === 'internal' && level.stakeholders.length > 0)
+      problems.push({ field: `severities[${i}].stakeholders`, problem: 'an internal severity tells no stakeholders; make its audience stakeholders or public' });
   });
   const componentIds = new Set<string>();
   (file.components ?? []).forEach((c, i) => {
@@ -136,6 +141,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       rateLimit: { requests: file.statusPage?.rateLimit?.requests ?? 600, windowMs: duration(file.statusPage?.rateLimit?.per, 60_000) },
     },
     policy: { levels },
+    stakeholders: file.stakeholders ?? [],
     reminders: {
       dueSoonMs: dueSoon,
       escalateAfterMs: file.reminders?.escalateAfter === undefined ? null : duration(file.reminders.escalateAfter, 0),

@@ -17,6 +17,7 @@ export const SeverityConfig = Type.Object(
     roles: Type.Enum(['separate', 'comms-separate', 'combined']),
     postmortem: Type.Enum(['required', 'optional']),
     escalateTo: Type.Optional(Type.Array(Handle)),
+    stakeholders: Type.Optional(Type.Array(Handle, { maxItems: 200 })),
   },
   { additionalProperties: false },
 );
@@ -40,6 +41,7 @@ export const ConfigFile = Type.Object(
       ),
     ),
     severities: Type.Optional(Type.Array(SeverityConfig, { minItems: 1, maxItems: 10 })),
+    stakeholders: Type.Optional(Type.Array(Handle, { maxItems: 200 })),
     reminders: Type.Optional(
       Type.Object(
         {

@@ -134,6 +134,7 @@ export function presentSeverity(level: SeverityLevel) {
     roles: level.roles,
     postmortem: level.postmortem,
     escalateTo: level.escalateTo,
+    stakeholders: level.stakeholders,
   };
 }
 

@@ -232,6 +232,7 @@ export const SeveritySchema = Type.Object({
   roles: Type.String(),
   postmortem: Type.String(),
   escalateTo: Type.Array(Type.String()),
+  stakeholders: Type.Array(Type.String(), { description: "told of every update, besides the organization's stakeholders" }),
 });
 
 export const MeSchema = Type.Object({ person: PersonSchema, permissions: Type.Array(Type.String()) });

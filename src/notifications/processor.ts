@@ -36,7 +36,7 @@ import { presentIncident, presentUpdate } from '../http/presenters.js';
 import { notificationType, type NotificationEventType } from './events.js';
 import { webhookHeaders, type WebhookSender } from './webhook.js';
 import type { MailSender } from './mail.js';
-import { recipientsOf } from './recipients.js';
+import { recipientsOf, stakeholdersOf } from './recipients.js';
 import { renderEmail } from './email-template.js';
 import type { EmailDelivery } from '../store/email.js';
 import { fanOutToSubscribers } from '../subscribers/fan-out.js';
@@ -240,9 +240,13 @@ export class NotificationProcessor {
 
   /** One e-mail per person the event concerns who has an address, may see the incident and wants this event by e-mail. */
   private async fanOutEmail(tx: Repository, type: NotificationEventType, recorded: RecordedEvent, eventId: number, state: IncidentState): Promise<void> {
-    const subscribers = recorded.event.type === 'StatusUpdatePosted' ? await tx.email.subscribers(state.number) : [];
+    const update = recorded.event.type === 'StatusUpdatePosted';
+    const followers = {
+      subscribers: update ? await tx.email.subscribers(state.number) : [],
+      stakeholders: update ? stakeholdersOf(this.options.config.policy, this.options.config.stakeholders, state.severity) : [],
+    };
     let message: ReturnType<typeof renderEmail> | null = null;
-    for (const handle of recipientsOf(recorded, state, subscribers)) {
+    for (const handle of recipientsOf(recorded, state, followers)) {
       const person = await tx.getPerson(handle);
       if (!person?.email || !canSee(person, state)) continue;
       const preferences = await tx.email.preferences(handle);

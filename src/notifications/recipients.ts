@@ -5,14 +5,31 @@
  * - update due soon / overdue: the IC and the Comms Lead;
  * - overdue escalation: those, plus the severity's `escalateTo` (carried by the event);
  * - IC offered: the person offered;
- * - update posted: the incident's subscribers;
+ * - update posted (public or internal, the final one too): the incident's subscribers and
+ *   its stakeholders (R7: the organization's and its severity's, unless the severity's
+ *   audience is internal);
  * - role gap, postmortem owed: the IC.
  * The person who caused the event is not told about it.
  */
 import type { RecordedEvent } from '../domain/events.js';
 import type { IncidentState } from '../domain/state.js';
+import { findSeverity, type SeverityPolicy } from '../severity/policy.js';
 
-export function recipientsOf(recorded: RecordedEvent, state: IncidentState, subscribers: string[]): string[] {
+/** Who is told of every status update of an incident of `severity`: nobody for an internal severity. */
+export function stakeholdersOf(policy: SeverityPolicy, organization: string[], severity: string): string[] {
+  const level = findSeverity(policy, severity);
+  if (!level || level.audience === 'internal') return [];
+  return [...new Set([...organization, ...level.stakeholders])];
+}
+
+export interface Followers {
+  /** People following this incident (`POST /incidents/{id}/subscribers`). */
+  subscribers: string[];
+  /** `stakeholdersOf` the incident's severity. */
+  stakeholders: string[];
+}
+
+export function recipientsOf(recorded: RecordedEvent, state: IncidentState, followers: Followers): string[] {
   const e = recorded.event;
   const leads = [state.roles.incident_commander, state.roles.comms_lead].filter((h): h is string => typeof h === 'string');
   let handles: string[];
@@ -28,7 +45,7 @@ export function recipientsOf(recorded: RecordedEvent, state: IncidentState, subs
       handles = [e.to];
       break;
     case 'StatusUpdatePosted':
-      handles = subscribers;
+      handles = [...followers.subscribers, ...followers.stakeholders];
       break;
     case 'RoleGapNudged':
     case 'PostmortemReminded':

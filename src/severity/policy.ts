@@ -17,6 +17,8 @@ export interface SeverityLevel {
   roles: RolePolicy;
   postmortem: PostmortemPolicy;
   escalateTo: string[];
+  /** Handles told of every status update (R7), besides the organization's `stakeholders`; none when the audience is internal. */
+  stakeholders: string[];
 }
 
 export interface SeverityPolicy {
@@ -34,6 +36,7 @@ export const DEFAULT_SEVERITIES: SeverityLevel[] = [
     roles: 'separate',
     postmortem: 'required',
     escalateTo: [],
+    stakeholders: [],
   },
   {
     id: 'SEV2',
@@ -45,6 +48,7 @@ export const DEFAULT_SEVERITIES: SeverityLevel[] = [
     roles: 'comms-separate',
     postmortem: 'required',
     escalateTo: [],
+    stakeholders: [],
   },
   {
     id: 'SEV3',
@@ -56,6 +60,7 @@ export const DEFAULT_SEVERITIES: SeverityLevel[] = [
     roles: 'combined',
     postmortem: 'optional',
     escalateTo: [],
+    stakeholders: [],
   },
 ];
 

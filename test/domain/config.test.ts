@@ -40,6 +40,18 @@ describe('R2: configuration defaults are the playbook', () => {
     expect(config.reminders).toMatchObject({ dueSoonMs: 5 * 60_000, roleGapMs: 5 * 60_000, postmortemOwedMs: 24 * 3_600_000 });
   });
 
+  it('R7: stakeholders come from the organization and each severity; an internal severity may not list any', () => {
+    const config = buildConfig({ stakeholders: ['ceo'], severities: [sev({ stakeholders: ['vp-eng'] }), sev({ id: 'SEV3', audience: 'internal' })] });
+    expect(config.stakeholders).toEqual(['ceo']);
+    expect(config.policy.levels.map((l) => l.stakeholders)).toEqual([['vp-eng'], []]);
+    expect(buildConfig({}).stakeholders).toEqual([]);
+    expect(problems({ severities: [sev({ audience: 'internal', stakeholders: ['vp-eng'] })] })).toEqual([
+      'severities[0].stakeholders: an internal severity tells no stakeholders; make its audience stakeholders or public',
+    ]);
+    expect(problems({ stakeholders: ['Not A Handle'] })[0]).toMatch(/^stakeholders\[0\]: /);
+    expect(problems({ stakeholders: 'ceo' })[0]).toMatch(/^stakeholders: /);
+  });
+
   it('R2: a missing or null document (an empty YAML file) is the defaults too', () => {
     expect(buildConfig(undefined).policy.levels).toEqual(DEFAULT_SEVERITIES);
     expect(buildConfig(null).policy.levels).toEqual(DEFAULT_SEVERITIES);
@@ -71,6 +83,7 @@ describe('R2: configuration defaults are the playbook', () => {
         roles: 'separate',
         postmortem: 'required',
         escalateTo: ['vp-eng'],
+        stakeholders: [],
       },
     ]);
     expect(config.reminders).toEqual({ dueSoonMs: 300_000, escalateAfterMs: 900_000, roleGapMs: 300_000, postmortemOwedMs: 86_400_000 });

@@ -4,10 +4,11 @@
  * update template with user text escaped, preferences, private incidents, and one message
  * per (event, person) however many passes or processors run.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { STORE_KINDS, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, expectError, ok } from '../api/helpers.js';
-import { SmtpReceiver } from '../support/smtp-receiver.js';
+import type { SmtpReceiver } from '../support/smtp-receiver.js';
+import { address, mailSuite } from './mail-suite.js';
 import { NotificationProcessor } from '../../src/notifications/processor.js';
 import { MemoryWebhookSender } from '../../src/notifications/webhook.js';
 import { smtpMailSender } from '../../src/notifications/mail.js';
@@ -21,7 +22,6 @@ const CONFIG = {
     { id: 'SEV2', name: 'Major', impact: 'Some users', response: 'On-call', updateEvery: '30m', audience: 'internal', roles: 'comms-separate', postmortem: 'optional', escalateTo: ['vp'] },
   ],
 };
-const address = (handle: string) => `${handle}@example.com`;
 
 describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
   let t: TestApp;
@@ -34,23 +34,10 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
     await processor().tick();
   };
 
-  beforeAll(async () => {
-    t = await testApp(kind, CONFIG);
-    smtp = await new SmtpReceiver().start();
-    for (const handle of ['ivy', 'cole', 'vp', 'sam', 'olga', 'nomail']) {
-      await ok(t, 201, 'POST', `${API}/people`, { handle, name: handle, role: 'responder', ...(handle === 'nomail' ? {} : { email: address(handle) }) });
-      const issued = await ok(t, 201, 'POST', `${API}/people/${handle}/tokens`, {});
-      t.tokens.set(handle, issued.token as string);
-    }
-  });
-  beforeEach(async () => {
-    t.clock.set(T);
-    await processor().tick();
-    smtp.messages.length = 0;
-  });
-  afterAll(async () => {
-    await smtp.stop();
-    await t.close();
+  const people = ['ivy', 'cole', 'vp', 'sam', 'olga', 'nomail'].map((handle) => ({ handle, role: 'responder' as const, email: handle !== 'nomail' }));
+  mailSuite({ kind, config: CONFIG, people, start: T, flush: () => processor().tick() }, (app, receiver) => {
+    t = app;
+    smtp = receiver;
   });
 
   it('R8: due-soon and overdue go to the IC and the Comms Lead; the escalation also to the severity escalateTo list', async () => {
