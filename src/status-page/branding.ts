@@ -64,6 +64,7 @@ h3{font-size:1.05rem;margin:0 0 .25rem}
 .meta,.next,.when{margin:.25rem 0;font-size:.95rem}
 .updates li{padding:.5rem 0;border-top:1px solid rgba(127,127,127,.25)}
 .updates li p{margin:.25rem 0}
+.update-status{margin:.25rem 0 0;font-size:1rem}
 .body p{margin:.25rem 0}
 .subscribe{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 .subscribe label{flex-basis:100%}

@@ -95,7 +95,9 @@ function componentList(model: StatusPageModel): string {
     const items = components
       .map((c) => `<li><span class="name">${e(c.name)}</span>${status(c.status)}${c.description ? `<p class="desc">${e(c.description)}</p>` : ''}</li>`)
       .join('\n');
-    return `${group ? `<h3>${e(group)}</h3>\n` : ''}<ul class="components">\n${items}\n</ul>`;
+    // Ungrouped components get a heading too once there are groups, so they do not read as the last group's.
+    const heading = group ? e(group) : groups.size > 1 ? 'Other components' : '';
+    return `${heading ? `<h3>${heading}</h3>\n` : ''}<ul class="components">\n${items}\n</ul>`;
   });
   return `<section aria-labelledby="components-heading">
 <h2 id="components-heading">Components</h2>

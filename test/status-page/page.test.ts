@@ -36,6 +36,7 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
       'SearchOperational',
       'Public APIOperational',
     ]);
+    expect([...doc.querySelectorAll('#components-heading ~ h3')].map((h) => h.textContent)).toEqual(['Storefront', 'Other components']);
     const summary = await publicJson(t, '/api/v2/summary.json');
     expect(summary.status).toEqual({ indicator: 'none', description: 'All Systems Operational' });
   });
