@@ -99,7 +99,7 @@ export interface StatusPagePublisherOptions {
   /** Offer the e-mail subscription form (only when e-mail goes out). */
   subscribe: boolean;
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
-  /** A safety net for changes no event announces (another instance on SQLite cannot exist; clock jumps); default 60 s. */
+  /** Re-render at least this often (default 60 s): a safety net should an announcement be missed, e.g. while LISTEN reconnects. */
   refreshEveryMs?: number;
 }
 

@@ -102,16 +102,19 @@ function incidentObject(model: StatusPageModel, incident: PublicIncident, compon
   };
 }
 
-export interface StatuspageDocuments {
-  'summary.json': unknown;
-  'status.json': unknown;
-  'components.json': unknown;
-  'incidents.json': unknown;
-  'incidents/unresolved.json': unknown;
-  'scheduled-maintenances.json': unknown;
-  'scheduled-maintenances/upcoming.json': unknown;
-  'scheduled-maintenances/active.json': unknown;
-}
+/** The v2 documents, by their path under /api/v2/. */
+export const STATUSPAGE_DOCUMENTS = [
+  'summary.json',
+  'status.json',
+  'components.json',
+  'incidents.json',
+  'incidents/unresolved.json',
+  'scheduled-maintenances.json',
+  'scheduled-maintenances/upcoming.json',
+  'scheduled-maintenances/active.json',
+] as const;
+
+export type StatuspageDocuments = Record<(typeof STATUSPAGE_DOCUMENTS)[number], unknown>;
 
 /** Every v2 document, keyed by its path under /api/v2/. */
 export function statuspageDocuments(model: StatusPageModel): StatuspageDocuments {

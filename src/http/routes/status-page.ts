@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { HttpDeps } from '../context.js';
 import { StatusPagePublisher, type StatusFile } from '../../status-page/publisher.js';
 import { DomainError } from '../../domain/errors.js';
+import { STATUSPAGE_DOCUMENTS } from '../../status-page/statuspage-json.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,17 +45,6 @@ function send(request: FastifyRequest, reply: FastifyReply, publisher: StatusPag
   }
   return reply.send(file.body);
 }
-
-export const STATUSPAGE_DOCUMENTS = [
-  'summary.json',
-  'status.json',
-  'components.json',
-  'incidents.json',
-  'incidents/unresolved.json',
-  'scheduled-maintenances.json',
-  'scheduled-maintenances/upcoming.json',
-  'scheduled-maintenances/active.json',
-];
 
 /**
  * Registered at the root (not encapsulated) so that `app.statusPage` is everyone's; the
