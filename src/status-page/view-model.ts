@@ -142,8 +142,8 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
   const open = visible.filter((s) => s.phase === 'active').sort((a, b) => (a.declaredAt < b.declaredAt ? 1 : -1));
   const cutoff = new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString();
   const recent = visible
-    .filter((s) => s.phase !== 'active' && s.resolvedAt >= cutoff)
-    .sort((a, b) => ((a.phase !== 'active' ? a.resolvedAt : '') < (b.phase !== 'active' ? b.resolvedAt : '') ? 1 : -1));
+    .flatMap((s) => (s.phase !== 'active' && s.resolvedAt >= cutoff ? [{ state: s, resolvedAt: s.resolvedAt }] : []))
+    .sort((a, b) => (a.resolvedAt < b.resolvedAt ? 1 : -1));
 
   const statuses = componentStatuses({
     components: input.components,
@@ -155,7 +155,7 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
   const components = input.components.map((c) => ({ ...c, status: statuses.get(c.id) ?? 'operational' }));
   const presented = new Map(visible.map((s) => [s.number, toPublicIncident(s, input, byId)]));
   const openIncidents = open.map((s) => presented.get(s.number)!);
-  const recentIncidents = recent.map((s) => presented.get(s.number)!);
+  const recentIncidents = recent.map((r) => presented.get(r.state.number)!);
   const history = [...presented.values()].sort((a, b) => Number(b.open) - Number(a.open) || (a.declaredAt < b.declaredAt ? 1 : -1));
 
   // R10: a declared public incident never leaves the page reading "All Systems Operational".
@@ -164,12 +164,13 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
   const underMaintenance = components.some((c) => c.status === 'under_maintenance');
   const description = indicator === 'none' && underMaintenance ? 'Service Under Maintenance' : INDICATOR_DESCRIPTIONS[indicator];
 
-  const expiries = recent.map((s) => (s.phase !== 'active' ? new Date(Date.parse(s.resolvedAt) + config.statusPage.recentResolvedMs).toISOString() : null));
+  const expiries = recent.map((r) => new Date(Date.parse(r.resolvedAt) + config.statusPage.recentResolvedMs).toISOString());
   const nextChangeAt = [nextMaintenanceChange(input.maintenances, now), ...expiries]
     .filter((t): t is string => t !== null && t > now)
     .reduce<string | null>((a, b) => (a === null || b < a ? b : a), null);
 
-  const updatedAt = [...openIncidents, ...recentIncidents].reduce(
+  // The last change the page shows; a fixed epoch before any, so every instance renders the same bytes.
+  const updatedAt = history.reduce(
     (at, i) => (i.updatedAt > at ? i.updatedAt : at),
     input.maintenances.reduce((at, w) => (w.updatedAt > at ? w.updatedAt : at), '1970-01-01T00:00:00.000Z'),
   );
