@@ -3,12 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { CommandContext } from './context.js';
 import { DomainError } from '../domain/errors.js';
 import { authorize } from '../people/policy.js';
+import { knownComponentIds } from './components.js';
 import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../maintenance/window.js';
-
-/** The components a window may name: those the status page knows. */
-function knownComponents(ctx: CommandContext): string[] {
-  return ctx.config.components.map((c) => c.id);
-}
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
   const window = await ctx.tx.maintenance.get(id, true);
@@ -20,7 +16,7 @@ async function load(ctx: CommandContext, id: string, expectedVersion: number | u
 
 export async function scheduleMaintenance(ctx: CommandContext, input: MaintenanceFields): Promise<MaintenanceWindow> {
   authorize(ctx.actor, 'maintenance.manage');
-  const window = decideSchedule(input, { id: `mnt_${randomBytes(8).toString('hex')}`, actor: ctx.actor.handle, now: ctx.now, knownComponents: knownComponents(ctx) });
+  const window = decideSchedule(input, { id: `mnt_${randomBytes(8).toString('hex')}`, actor: ctx.actor.handle, now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.insert(window);
   await ctx.tx.noteStatusPageChanged();
   return window;
@@ -29,7 +25,7 @@ export async function scheduleMaintenance(ctx: CommandContext, input: Maintenanc
 export async function changeMaintenance(ctx: CommandContext, id: string, patch: Partial<MaintenanceFields>, expectedVersion?: number): Promise<MaintenanceWindow> {
   authorize(ctx.actor, 'maintenance.manage');
   const window = await load(ctx, id, expectedVersion);
-  const changed = decideChange(window, patch, { now: ctx.now, knownComponents: knownComponents(ctx) });
+  const changed = decideChange(window, patch, { now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.replace(changed, window.version);
   await ctx.tx.noteStatusPageChanged();
   return changed;

@@ -50,7 +50,7 @@ export function publicUpdateOf(recorded: RecordedEvent, state: IncidentState, co
  */
 export function statusWebhookBody(state: IncidentState, update: PublicUpdate, config: Config, publicUrl: string): string {
   const id = incidentId(state.number);
-  const links = subscriberLinks(publicUrl);
+  const links = subscriberLinks(publicUrl, config.links.statusPage);
   const updates = publicUpdates(state, config).filter((u) => u.id <= update.id);
   return JSON.stringify({
     type: STATUS_UPDATE_TYPE,
@@ -89,7 +89,7 @@ export async function fanOutToSubscribers(input: SubscriberFanOut): Promise<void
         await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId, type: STATUS_UPDATE_TYPE, body, remaining: input.maxAttempts, at });
   }
   if (!input.mail) return;
-  const links = subscriberLinks(input.publicUrl);
+  const links = subscriberLinks(input.publicUrl, config.links.statusPage);
   const id = incidentId(state.number);
   for (const subscriber of await tx.statusSubscribers.confirmed()) {
     const mail = input.render('status page subscriber e-mail', () =>

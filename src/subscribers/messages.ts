@@ -26,13 +26,19 @@ export interface SubscriberLinks {
   incident(id: string): string;
 }
 
-export function subscriberLinks(baseUrl: string): SubscriberLinks {
-  const base = baseUrl.replace(/\/+$/, '');
+/**
+ * Confirming and unsubscribing are answered by this server (`serverUrl`); the page and its
+ * incidents are read where the page is published (`links.statusPage`, perhaps a CDN), as
+ * the feed and the JSON link them.
+ */
+export function subscriberLinks(serverUrl: string, pageUrl: string | null = null): SubscriberLinks {
+  const server = serverUrl.replace(/\/+$/, '');
+  const page = (pageUrl ?? serverUrl).replace(/\/+$/, '');
   return {
-    page: `${base}/status`,
-    confirm: (token) => `${base}/status/subscription/confirm?token=${encodeURIComponent(token)}`,
-    unsubscribe: (token) => `${base}/status/unsubscribe?token=${encodeURIComponent(token)}`,
-    incident: (id) => `${base}/status/incidents/${encodeURIComponent(id)}`,
+    page: `${page}/status`,
+    confirm: (token) => `${server}/status/subscription/confirm?token=${encodeURIComponent(token)}`,
+    unsubscribe: (token) => `${server}/status/unsubscribe?token=${encodeURIComponent(token)}`,
+    incident: (id) => `${page}/status/incidents/${encodeURIComponent(id)}`,
   };
 }
 

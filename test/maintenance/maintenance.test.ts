@@ -136,6 +136,11 @@ describe.each(STORE_KINDS)('Maintenance API (%s)', (kind) => {
     expectError(await t.call('GET', `${API}/maintenances/mnt_ffffffffffffffff`), 404, 'MAINTENANCE_NOT_FOUND');
   });
 
+  it('a window may name a component added through the API as well as those in the configuration', async () => {
+    await ok(t, 201, 'POST', `${API}/components`, { id: 'billing', name: 'Billing' });
+    expect((await ok(t, 201, 'POST', `${API}/maintenances`, { ...body, components: ['billing', 'api'] }, 'rita')).components).toEqual(['billing', 'api']);
+  });
+
   it('concurrent edits: a change with a stale If-Match is refused with 409, not silently applied', async () => {
     const created = await ok(t, 201, 'POST', `${API}/maintenances`, body, 'rita');
     const first = await ok(t, 200, 'PATCH', `${API}/maintenances/${created.id}`, { title: 'Database upgrade (extended)', endsAt: at(4) }, 'rita', { 'if-match': '"1"' });
