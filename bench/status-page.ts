@@ -40,9 +40,13 @@ const POLL_LIMIT_MS = 10_000;
 const GOALS = { defaultRatio: 0.85, tunedRatio: 0.5, p99Ms: 10 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A GET as wrk makes it (no compression asked for; fetch would otherwise ask for gzip and unpack it). */
+const get = (url: string) => fetch(url, { headers: { 'accept-encoding': 'identity' } });
+const bytes = async (url: string) => Buffer.from(await (await get(url)).arrayBuffer());
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 interface WrkResult {
+  requests: number;
   requestsPerSecond: number;
   p99Ms: number;
   p50Ms: number;
@@ -78,14 +82,43 @@ function wrk(url: string, connections: number, seconds = DURATION_S): Promise<Wr
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`wrk exited ${code}:\n${out}`));
       const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+      const total = /(\d+) requests in/.exec(out);
       const p99 = /^\s+99%\s+(\S+)/m.exec(out);
       const p50 = /^\s+50%\s+(\S+)/m.exec(out);
-      if (!rps || !p99 || !p50) return reject(new Error(`wrk output not understood:\n${out}`));
+      if (!rps || !p99 || !p50 || !total) return reject(new Error(`wrk output not understood:\n${out}`));
       const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
       const errors = /Socket errors:[^\n]*/.exec(out);
-      resolve({ requestsPerSecond: Number(rps[1]), p99Ms: toMs(p99[1]!), p50Ms: toMs(p50[1]!), non2xx: non2xx ? Number(non2xx[1]) : 0, errors: errors ? errors[0] : null });
+      resolve({ requests: Number(total[1]), requestsPerSecond: Number(rps[1]), p99Ms: toMs(p99[1]!), p50Ms: toMs(p50[1]!), non2xx: non2xx ? Number(non2xx[1]) : 0, errors: errors ? errors[0] : null });
     });
   });
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU time (user + system, all threads) the processes have used, in ms. On a machine
+ * shared with other work, requests/s moves with the neighbours; CPU per request does not
+ * (much), so it is printed beside every figure.
+ */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** A process and its children (nginx's master and its worker). */
+function withChildren(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    // pgrep answers 1 when there are none
+  }
+  return [pid, ...children];
 }
 
 /** Pins a running process and all its threads to a core. */
@@ -234,6 +267,53 @@ http {
   };
 }
 
+// ---------------------------------------------------------------- the Node floor
+
+/**
+ * A bare node:http server answering the same two paths with the same bytes and headers as
+ * ours: what Node itself costs per request here, so the figures say how much of the gap to
+ * nginx is the platform's and how much is ours.
+ */
+const BARE_NODE = `
+const http = require('node:http');
+const pages = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
+for (const page of Object.values(pages)) page.body = Buffer.from(page.body, 'base64');
+http.createServer((req, res) => {
+  const page = pages[req.url];
+  if (!page) { res.writeHead(404); return res.end(); }
+  res.writeHead(200, page.headers);
+  res.end(page.body);
+}).listen(Number(process.argv[2]), '127.0.0.1');
+`;
+
+async function startBareNode(server: string, work: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const pages: Record<string, { headers: Record<string, string>; body: string }> = {};
+  for (const path of PATHS) {
+    const res = await get(`${server}${path}`);
+    const headers: Record<string, string> = {};
+    // The headers ours sends, less those Node's http sets by itself.
+    res.headers.forEach((value, name) => {
+      if (!['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)) headers[name] = value;
+    });
+    pages[path] = { headers, body: Buffer.from(await res.arrayBuffer()).toString('base64') };
+  }
+  const file = join(work, 'bare-pages.json');
+  writeFileSync(file, JSON.stringify(pages));
+  const port = await freePort();
+  const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, '-e', BARE_NODE, file, String(port)], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/status`)).ok) break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('the bare Node server did not start');
+    }
+    await sleep(50);
+  }
+  return { url, child, stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))) };
+}
+
 // ---------------------------------------------------------------- the change under load
 
 /** Posts a public update while wrk holds 256 connections on /status; answers how long until /status shows it. */
@@ -262,6 +342,8 @@ interface Row {
   path: string;
   connections: number;
   result: WrkResult;
+  /** CPU time the server used per request answered, in µs. */
+  cpuUs: number;
 }
 
 export async function main(): Promise<number> {
@@ -292,8 +374,8 @@ export async function main(): Promise<number> {
     // Let the maintenance window open and the last render land in the export.
     await sleep(4_000);
 
-    const served = Buffer.from(await (await fetch(`${server.url}/status`)).arrayBuffer());
-    const summary = Buffer.from(await (await fetch(`${server.url}/api/v2/summary.json`)).arrayBuffer());
+    const served = await bytes(`${server.url}/status`);
+    const summary = await bytes(`${server.url}/api/v2/summary.json`);
     const exported = { status: join(exportDir, 'status/index.html'), summary: join(exportDir, 'api/v2/summary.json') };
     if (!existsSync(exported.status) || !existsSync(exported.summary)) throw new Error(`the server wrote no static copy in ${exportDir}`);
     const model = JSON.parse(summary.toString()) as { incidents: unknown[]; components: { status: string }[]; scheduled_maintenances: unknown[] };
@@ -304,15 +386,17 @@ export async function main(): Promise<number> {
     );
     console.log(`pinning: server and nginx on core ${SERVER_CORE}, wrk on core ${WRK_CORE}; wrk -t1, ${DURATION_S} s per run, --latency\n`);
 
-    const measure = async (target: string, base: string) => {
+    const measure = async (target: string, base: string, pids: number[]) => {
       for (const path of PATHS) {
         // A short warm-up, so the first figure is not the JIT's.
         await wrk(`${base}${path}`, 64, 2);
         for (const connections of CONNECTIONS) {
+          const before = cpuMs(pids);
           const result = await wrk(`${base}${path}`, connections);
-          rows.push({ target, path, connections, result });
+          const cpuUs = ((cpuMs(pids) - before) * 1000) / Math.max(1, result.requests);
+          rows.push({ target, path, connections, result, cpuUs });
           console.log(
-            `${target.padEnd(14)} ${path.padEnd(21)} c=${String(connections).padEnd(4)} ${fmt(result.requestsPerSecond).padStart(8)} req/s  p50 ${fmt(result.p50Ms, 2).padStart(6)} ms  p99 ${fmt(result.p99Ms, 2).padStart(6)} ms` +
+            `${target.padEnd(14)} ${path.padEnd(21)} c=${String(connections).padEnd(4)} ${fmt(result.requestsPerSecond).padStart(8)} req/s  p50 ${fmt(result.p50Ms, 2).padStart(6)} ms  p99 ${fmt(result.p99Ms, 2).padStart(6)} ms  cpu ${fmt(cpuUs, 1).padStart(5)} µs/req` +
               (result.non2xx ? `  non-2xx ${result.non2xx}` : '') +
               (result.errors ? `  ${result.errors}` : ''),
           );
@@ -321,31 +405,39 @@ export async function main(): Promise<number> {
       }
     };
 
-    await measure('ours', server.url);
+    await measure('ours', server.url, [server.child.pid!]);
     const incidents = (await api.call('GET', '/incidents?state=open')) as unknown as { id: string; severity: string }[];
     const change = await visibleAfter(server, api, incidents.find((i) => i.severity === 'SEV1')!.id);
 
     // The export is rewritten on every change: re-read it now, after the marker update, and check nginx serves the same bytes as we do.
     await sleep(1_000);
-    const current = { status: Buffer.from(await (await fetch(`${server.url}/status`)).arrayBuffer()), summary: Buffer.from(await (await fetch(`${server.url}/api/v2/summary.json`)).arrayBuffer()) };
+    const bare = await startBareNode(server.url, work);
+    await measure('bare node', bare.url, [bare.child.pid!]);
+    await bare.stop();
+    const current = { status: await bytes(`${server.url}/status`), summary: await bytes(`${server.url}/api/v2/summary.json`) };
     for (const tuned of [false, true]) {
       const name = tuned ? 'nginx tuned' : 'nginx default';
       nginx = await startNginx(exportDir, tuned);
       const same =
-        Buffer.compare(Buffer.from(await (await fetch(`${nginx.url}/status`)).arrayBuffer()), current.status) === 0 &&
-        Buffer.compare(Buffer.from(await (await fetch(`${nginx.url}/api/v2/summary.json`)).arrayBuffer()), current.summary) === 0 &&
+        Buffer.compare(await bytes(`${nginx.url}/status`), current.status) === 0 &&
+        Buffer.compare(await bytes(`${nginx.url}/api/v2/summary.json`), current.summary) === 0 &&
         Buffer.compare(readFileSync(exported.status), current.status) === 0;
       if (!same) {
         console.log(`${name}: the exported bytes differ from what the server serves`);
         ok = false;
       }
-      await measure(name, nginx.url);
+      await measure(name, nginx.url, withChildren(nginx.child.pid!));
       await nginx.stop();
       nginx = null;
     }
 
-    console.log('\nratios ours / nginx (requests/s; p99 ours vs nginx):');
-    const find = (target: string, path: string, connections: number) => rows.find((r) => r.target === target && r.path === path && r.connections === connections)!.result;
+    console.log(
+      '\nratios ours / nginx in requests/s, with p99; then the same ratios by CPU per request (nginx µs/req ÷ ours), which the neighbours on a shared machine move much less,' +
+        '\nand the bare Node server by CPU against default nginx (the platform\'s floor) and ours against it:',
+    );
+    const row = (target: string, path: string, connections: number) => rows.find((r) => r.target === target && r.path === path && r.connections === connections)!;
+    const find = (target: string, path: string, connections: number) => row(target, path, connections).result;
+    const cpuRatio = (target: string, path: string, connections: number) => row(target, path, connections).cpuUs / row('ours', path, connections).cpuUs;
     for (const path of PATHS)
       for (const connections of CONNECTIONS) {
         const ours = find('ours', path, connections);
@@ -358,7 +450,10 @@ export async function main(): Promise<number> {
         if (!pass) ok = false;
         console.log(
           `  ${path.padEnd(21)} c=${String(connections).padEnd(4)} vs default ${fmt(rDefault, 2)} (goal ≥ ${GOALS.defaultRatio})  vs tuned ${fmt(rTuned, 2)} (goal ≥ ${GOALS.tunedRatio})` +
-            `  p99 ${fmt(ours.p99Ms, 2)} ms vs ${fmt(def.p99Ms, 2)} / ${fmt(tuned.p99Ms, 2)} ms${connections === 256 ? ` (goal < ${GOALS.p99Ms} ms)` : ''}  ${pass ? 'ok' : 'MISSED'}`,
+            `  p99 ${fmt(ours.p99Ms, 2)} ms vs ${fmt(def.p99Ms, 2)} / ${fmt(tuned.p99Ms, 2)} ms${connections === 256 ? ` (goal < ${GOALS.p99Ms} ms)` : ''}` +
+            `  ${pass ? 'ok' : 'MISSED'}\n` +
+            `  ${''.padEnd(28)} by CPU: vs default ${fmt(cpuRatio('nginx default', path, connections), 2)}  vs tuned ${fmt(cpuRatio('nginx tuned', path, connections), 2)}` +
+            `  bare node vs default ${fmt(row('nginx default', path, connections).cpuUs / row('bare node', path, connections).cpuUs, 2)}  ours vs bare node ${fmt(cpuRatio('bare node', path, connections), 2)}`,
         );
       }
     const visible = change.delayMs !== null && change.delayMs <= VISIBLE_WITHIN_MS;
