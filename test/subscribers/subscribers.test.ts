@@ -181,6 +181,15 @@ describe.each(STORE_KINDS)('Status page subscribers (%s)', (kind) => {
     expect(missing.json().error.details.field).toBe('email');
     expect((await form('/status/subscription/confirm', 'token=nope')).statusCode).toBe(404);
     expect((await form('/status/unsubscribe?token=nope', 'List-Unsubscribe=One-Click')).statusCode).toBe(404);
+    const multipart = await t.app.inject({
+      method: 'POST',
+      url: '/status/unsubscribe?token=nope',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n',
+    });
+    expect(multipart.statusCode).toBe(404);
+    expect((await form('/status/subscription/confirm', 'token=%3Cscript%3E')).statusCode).toBe(400);
+    expect((await form('/status/subscribe', `email=${'a'.repeat(5000)}@example.com`)).statusCode).toBe(413);
     const codes: number[] = [];
     for (let i = 0; i <= SUBSCRIBE_RATE_LIMIT.max; i++) codes.push((await subscribe(`x${i}@example.com`, '10.9.9.9')).statusCode);
     expect(codes.slice(0, SUBSCRIBE_RATE_LIMIT.max).every((c) => c === 200)).toBe(true);

@@ -54,6 +54,9 @@ export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDe
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  // RFC 8058 lets a mail client send the one-click POST as multipart/form-data; its only field
+  // (List-Unsubscribe=One-Click) carries nothing we need: the token is in the URL.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => done(null, {}));
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new DomainError('RATE_LIMITED', `Too many subscription requests from your address; retry in ${Math.ceil(context.ttl / 1000)} s.`),
