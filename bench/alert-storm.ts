@@ -16,6 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
+import { bounded, fmt, percentile, running, sleep } from './support.js';
 import { ADMIN_TOKEN, PG_URL, freshDatabase, startServerProcess, type Database, type ServerProcess, type StoreKind } from '../test/support/harness.js';
 import {
   ALERTMANAGER_BIN,
@@ -64,14 +65,6 @@ interface StoreResult extends Posted {
   received: number;
   big: { bytes: number; answerMs: number; status: number; readableAfter: number | null; repeatMs: number; repeatStatus: number };
   ok: boolean;
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 // ---------------------------------------------------------------- the workload
@@ -349,24 +342,11 @@ receivers:
 
 // ---------------------------------------------------------------- main
 
-const running = new Set<{ stop(): Promise<void> }>();
-
-async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((p) => p.stop().catch(() => undefined)));
-}
-
 export async function main(args: string[]): Promise<number> {
   if (args.length) {
     console.error(`alert-storm takes no arguments (got ${args.join(' ')}); PostgreSQL runs when INCIDENT_TEST_DATABASE_URL or DATABASE_URL is set.`);
     return 2;
   }
-  const guard = setTimeout(() => {
-    console.error(`alert-storm: still running after ${OVERALL_LIMIT_MS / 60_000} minutes; stopping.`);
-    void stopAll().finally(() => process.exit(1));
-  }, OVERALL_LIMIT_MS);
-  guard.unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
-
   const posts = stormPosts();
   const big = bigBody();
   const stores: StoreKind[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -375,7 +355,7 @@ export async function main(args: string[]): Promise<number> {
   );
   if (!PG_URL) console.log('  (PostgreSQL: skipped; set INCIDENT_TEST_DATABASE_URL or DATABASE_URL to run it)');
 
-  try {
+  return bounded('alert-storm', OVERALL_LIMIT_MS, async () => {
     const results: StoreResult[] = [];
     for (const kind of stores) results.push(await runStore(kind, posts, big));
     const am = await runAlertmanager(posts);
@@ -413,8 +393,5 @@ export async function main(args: string[]): Promise<number> {
     console.log('');
     console.log(failed.length ? `FAILED on ${failed.map((r) => r.store).join(', ')}` : 'OK: 20 groups and 2,000 distinct alerts on every store; the 8 MB body arrived whole.');
     return failed.length ? 1 : 0;
-  } finally {
-    clearTimeout(guard);
-    await stopAll();
-  }
+  });
 }

@@ -4,6 +4,8 @@
  *   alert-storm   issue 6 "How fast": 20,000 alerts from 32 clients on SQLite, then PostgreSQL
  *                 (INCIDENT_TEST_DATABASE_URL or DATABASE_URL), beside a local Alertmanager,
  *                 and one 8 MB webhook body end to end.
+ *   reminders     issue 3 "How fast": 10,000 deadlines over 60 s on one SQLite server beside plain Node timers,
+ *                 then two servers on PostgreSQL: lateness, duplicates, misses, idle CPU.
  *   console       issue 4 "How fast": the built console's JS and CSS (raw, gzip, initial vs all) against the 200 KB budget;
  *                 a write's arrival at 500 SSE clients of one SQLite server (p50/p99) beside a bare Node SSE broadcast.
  *   status-page   issue 5 "How fast": GET /status and /api/v2/summary.json under wrk (64 and 256 connections, 10 s),
@@ -14,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<numb
   'alert-storm': () => import('./alert-storm.js'),
   'status-page': () => import('./status-page.js'),
   console: () => import('./console.js'),
+  reminders: () => import('./reminders.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
