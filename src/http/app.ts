@@ -1,4 +1,5 @@
 /** The HTTP adapter: Fastify with schema validation, generated OpenAPI, and one error shape. */
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
@@ -20,6 +21,7 @@ import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/st
 import { AlertInbox } from '../processors/alert-inbox.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
+import { StatusFastPath } from '../status-page/serve.js';
 import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
@@ -63,8 +65,15 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  // GETs of the rendered status page are answered before Fastify (src/status-page/serve.ts); not
+  // behind a trusted proxy, where the client's address for the rate limit is Fastify's to work out.
+  const statusFastPath = deps.trustProxy ? null : new StatusFastPath();
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
+    serverFactory: (handler) =>
+      createServer((request, response) => {
+        if (!statusFastPath?.serve(request, response)) handler(request, response);
+      }),
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
     trustProxy: deps.trustProxy ?? false,
@@ -101,7 +110,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
 
   await app.register(healthRoutes, deps);
   // The public status page and its Statuspage JSON: no authentication, its own rate limit.
-  await app.register(statusPageRoutes, deps);
+  await app.register(statusPageRoutes, { ...deps, fastPath: statusFastPath });
   const inbox = new AlertInbox(deps, app.log);
   app.decorate('alertInbox', inbox);
   // Deliveries a crash or a failure left in the inbox are picked up again on start.

@@ -30,8 +30,12 @@ export interface StatusFile {
   etag: string;
   /** When these bytes were first rendered, to the second (as Last-Modified says). */
   modifiedAt: number;
-  /** Every header but content-length and content-encoding, computed once. */
+  /** Every header but content-length and content-encoding, computed once (a 304 sends these). */
   headers: Record<string, string>;
+  /** With the body's content-length. */
+  plainHeaders: Record<string, string>;
+  /** With the gzip variant's content-length and content-encoding (the plain ones when there is none). */
+  gzipHeaders: Record<string, string>;
 }
 
 /** Where each URL path is written in an export directory: pages as `index.html` in their folder. */
@@ -213,24 +217,28 @@ export class StatusPagePublisher {
     const zipped = body.length > 1024 ? gzipSync(body, { level: 9 }) : null;
     const gzip = zipped && zipped.length < body.length * 0.9 ? zipped : null;
     const immutable = path.startsWith('/status/assets/');
+    const headers: Record<string, string> = {
+      'content-type': contentType(path),
+      etag,
+      'last-modified': new Date(now).toUTCString(),
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : this.cache,
+      'content-security-policy': this.policy,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      ...(gzip ? { vary: 'accept-encoding' } : {}),
+      // The API's JSON is read by other sites' widgets, as Statuspage's is.
+      ...(path.startsWith('/api/v2/') ? { 'access-control-allow-origin': '*' } : {}),
+    };
+    const plainHeaders = { ...headers, 'content-length': String(body.length) };
     return {
       path,
       body,
       gzip,
       etag,
       modifiedAt: Math.floor(Date.parse(now) / 1000) * 1000,
-      headers: {
-        'content-type': contentType(path),
-        etag,
-        'last-modified': new Date(now).toUTCString(),
-        'cache-control': immutable ? 'public, max-age=31536000, immutable' : this.cache,
-        'content-security-policy': this.policy,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        ...(gzip ? { vary: 'accept-encoding' } : {}),
-        // The API's JSON is read by other sites' widgets, as Statuspage's is.
-        ...(path.startsWith('/api/v2/') ? { 'access-control-allow-origin': '*' } : {}),
-      },
+      headers,
+      plainHeaders,
+      gzipHeaders: gzip ? { ...headers, 'content-length': String(gzip.length), 'content-encoding': 'gzip' } : plainHeaders,
     };
   }
 }

@@ -1,28 +1,22 @@
 /**
  * The public status page (R10): `/status`, its incident pages, feed and stylesheet, and the
- * Statuspage v2 JSON under `/api/v2`. No authentication; rate-limited per client; every
+ * Statuspage v2 JSON under `/api/v2`. No authentication; a budget per client; every
  * answer comes from the publisher's memory (src/status-page/publisher.ts), with its
  * precomputed headers, or 304 when the client already has it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import type { HttpDeps } from '../context.js';
-import { StatusPagePublisher, type StatusFile } from '../../status-page/publisher.js';
+import { StatusPagePublisher } from '../../status-page/publisher.js';
+import { ClientBudget, answer, type StatusFastPath } from '../../status-page/serve.js';
 import { DomainError } from '../../domain/errors.js';
 import { STATUSPAGE_DOCUMENTS } from '../../status-page/statuspage-json.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     statusPage: StatusPagePublisher;
+    /** Null behind a trusted proxy (TRUST_PROXY), where every GET goes through Fastify. */
+    statusFastPath: StatusFastPath | null;
   }
-}
-
-/** The client's copy is current: `If-None-Match` holds this ETag (or `*`), or, without it, `If-Modified-Since` is not before the change. */
-function fresh(request: FastifyRequest, file: StatusFile): boolean {
-  const match = request.headers['if-none-match'];
-  if (match !== undefined) return match === file.etag || match === '*' || match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
-  const since = request.headers['if-modified-since'];
-  return since !== undefined && Date.parse(since) >= file.modifiedAt;
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, publisher: StatusPagePublisher, path: string) {
@@ -36,21 +30,15 @@ function send(request: FastifyRequest, reply: FastifyReply, publisher: StatusPag
         .send({ error: { code: 'STATUS_PAGE_NOT_READY', message: 'The status page has not been rendered yet; retry in a few seconds.' } });
     throw new DomainError('NOT_FOUND', `There is no public page at ${request.url.split('?')[0]}.`);
   }
-  reply.headers(file.headers);
-  if (fresh(request, file)) return reply.code(304).send();
-  const acceptEncoding = request.headers['accept-encoding'];
-  if (file.gzip && acceptEncoding !== undefined && /\bgzip\b/.test(acceptEncoding)) {
-    reply.header('content-encoding', 'gzip');
-    return reply.send(file.gzip);
-  }
-  return reply.send(file.body);
+  const { status, headers, body } = answer(file, request.headers);
+  return reply.code(status).headers(headers).send(body ?? undefined);
 }
 
 /**
  * Registered at the root (not encapsulated) so that `app.statusPage` is everyone's; the
  * routes and their rate limit live in a child context of their own.
  */
-export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps) {
+export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps & { fastPath?: StatusFastPath | null }) {
   const publisher = new StatusPagePublisher({
     store: deps.store,
     config: deps.config,
@@ -62,23 +50,27 @@ export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps) {
     log: app.log,
   });
   app.decorate('statusPage', publisher);
+  app.decorate('statusFastPath', deps.fastPath ?? null);
   app.addHook('onReady', () => publisher.start());
-  app.addHook('onClose', () => publisher.close());
+  app.addHook('onClose', () => {
+    deps.fastPath?.detach();
+    return publisher.close();
+  });
 
-  await app.register(async (scope) => publicRoutes(scope, publisher, deps));
+  // One per-client budget for the fast path and the routes.
+  const budget = new ClientBudget(deps.config.statusPage.rateLimit.requests, deps.config.statusPage.rateLimit.windowMs);
+  deps.fastPath?.attach(publisher, budget);
+  await app.register(async (scope) => publicRoutes(scope, publisher, budget));
 }
 // fastify-plugin's marker: the decoration and hooks above belong to the parent, not a child context.
 Object.assign(statusPageRoutes, { [Symbol.for('skip-override')]: true });
 
-async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher, deps: HttpDeps) {
-  await app.register(rateLimit, {
-    global: true,
-    max: deps.config.statusPage.rateLimit.requests,
-    timeWindow: deps.config.statusPage.rateLimit.windowMs,
-    // Under a spike every header costs: the counters are only sent once a client is over.
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (_request, context) =>
-      new DomainError('RATE_LIMITED', `Too many requests to the status page; retry in ${Math.ceil(context.ttl / 1000)} s.`),
+async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher, budget: ClientBudget) {
+  app.addHook('onRequest', async (request, reply) => {
+    const wait = budget.spend(request.ip);
+    if (wait === 0) return;
+    reply.header('retry-after', String(wait));
+    throw new DomainError('RATE_LIMITED', `Too many requests to the status page; retry in ${wait} s.`);
   });
 
   // Answers that are not a rendered file (404, 429, 503) carry the same policy.
