@@ -86,6 +86,9 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
     for (const secret of ['Secret internal detail', 'Minor internal glitch', 'Private security matter']) expect(all).not.toContain(secret);
     // Responder handles are not shown unless configured.
     expect(page).not.toContain('@admin');
+    // Nor do they have pages of their own (INC-2 is the SEV3, INC-3 the private one).
+    expect((await publicGet(t, `/status/incidents/${incident.id}`)).statusCode).toBe(200);
+    for (const hidden of ['INC-2', 'INC-3']) expect((await publicGet(t, `/status/incidents/${hidden}`)).statusCode).toBe(404);
   });
 
   it('R10: a responder publishes a SEV3 onto the page; a private incident cannot be published', async () => {
