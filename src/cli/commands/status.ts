@@ -1,15 +1,54 @@
 /**
- * `incident status export DIR`: the public status page as static files, for any web
- * server or object store to serve when this server cannot (issue 5, item 8). It reads
- * the database directly (DATABASE_URL, or the SQLite file under INCIDENT_DATA_DIR), so it
- * works with the server stopped.
+ * The public status page from the command line (R10): `incident status publish` and
+ * `incident status component` through the API like every verb; `incident status export
+ * DIR` writes the page as static files, for any web server or object store to serve when
+ * this server cannot (issue 5, item 8) — it reads the database directly (DATABASE_URL, or
+ * the SQLite file under INCIDENT_DATA_DIR), so it works with the server stopped.
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { EXIT, examples, print } from './shared.js';
+import type { Incident } from '../client.js';
+import { incidentId } from '../args.js';
+import { EXIT, answer, client, examples, print, run, withJson, type JsonOption } from './shared.js';
+import { COMPONENT_STATUSES } from '../../domain/events.js';
+
+function onThePage(incident: Incident): string {
+  const components = Object.entries(incident.statusPage.components).map(([id, status]) => `${id} ${status.replace(/_/g, ' ')}`);
+  return `${incident.id} is ${incident.statusPage.public ? 'on' : 'not on'} the public status page${components.length ? `; components: ${components.join(', ')}` : ''}.`;
+}
 
 export function statusCommand(program: Command): void {
   const status = program.command('status').description('the public status page');
+
+  const publish = withJson(
+    status
+      .command('publish')
+      .argument('<id>', 'INC-7 or 7')
+      .description('put an incident on the public status page although its severity is not public (never a private one)'),
+  );
+  examples(publish, ['incident status publish INC-4']);
+  publish.action(
+    run(async (id: string, o: JsonOption) => {
+      const incident = await client().post<Incident>(`/incidents/${incidentId(id)}/publish`);
+      answer(incident, o, () => onThePage(incident));
+    }),
+  );
+
+  const component = withJson(
+    status
+      .command('component')
+      .argument('<id>', 'INC-7 or 7')
+      .argument('<component>', 'a component id, e.g. checkout')
+      .argument('<status>', COMPONENT_STATUSES.join(' | '))
+      .description("say how a component is doing during this incident; it shows on the status page while the incident is open"),
+  );
+  examples(component, ['incident status component INC-1 checkout major_outage', 'incident status component INC-1 checkout operational']);
+  component.action(
+    run(async (id: string, componentId: string, value: string, o: JsonOption) => {
+      const incident = await client().put<Incident>(`/incidents/${incidentId(id)}/components/${encodeURIComponent(componentId)}`, { status: value });
+      answer(incident, o, () => onThePage(incident));
+    }),
+  );
   examples(
     status
       .command('export')
