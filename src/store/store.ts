@@ -53,6 +53,11 @@ export interface IdempotentAnswer {
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '3F000' && typeof message === 'string' && (ours === undefined || !message.includes(`"${ours}"`));
+}
+
 /** What one transaction did that listeners hear of once it has committed. */
 interface AfterCommit {
   /** Due times of reminders added. */
@@ -156,7 +161,15 @@ export class Repository {
    */
   async noteStatusPageChanged(): Promise<void> {
     if (this.committed) this.committed.everything = true;
-    if (this.dialect === 'postgres') await sql`select pg_notify(${INCIDENT_CHANNEL}, '*')`.execute(this.db);
+    if (this.dialect === 'postgres') await this.notify('*');
+  }
+
+  /**
+   * PostgreSQL delivers it at commit (never for a rollback) to every listening instance. The
+   * channel is database-wide, so the payload names the schema: stores in other schemas ignore it.
+   */
+  private async notify(what: string): Promise<void> {
+    await sql`select pg_notify(${INCIDENT_CHANNEL}, current_schema() || '|' || ${what})`.execute(this.db);
   }
 
   /** The reminders' schedule (R4, R8, R11), in the same transaction. */
@@ -321,8 +334,7 @@ export class Repository {
     }
     await this.syncReminders(state.number, deadlines, row.updated_at);
     this.committed?.changed.add(state.number);
-    // Delivered by PostgreSQL at commit (never for a rollback) to every instance listening.
-    if (this.dialect === 'postgres') await sql`select pg_notify(${INCIDENT_CHANNEL}, ${String(state.number)})`.execute(this.db);
+    if (this.dialect === 'postgres') await this.notify(String(state.number));
   }
 
   /** Replaces the incident's reminders with `deadlines` (see `ReminderStore.sync`). */
@@ -408,6 +420,7 @@ export class Store extends Repository {
       this.dialect === 'postgres'
         ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.kysely)).rows[0]?.schema ?? undefined)
         : undefined;
+    this.schema = schema;
     // Numbers were handed out to work done side by side, so a database may have run a later one first (0007 before 0006): run what is missing.
     const migrator = new Migrator({
       db: this.kysely,
@@ -415,8 +428,13 @@ export class Store extends Repository {
       allowUnorderedMigrations: true,
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+    for (let attempt = 1; ; attempt++) {
+      const { error } = await migrator.migrateToLatest();
+      if (!error) return;
+      // Kysely's introspection reads every schema's tables; one dropped meanwhile by someone else
+      // fails it with "schema … does not exist" (3F000). Nothing was migrated: look again.
+      if (!(this.dialect === 'postgres' && attempt < 5 && isOtherSchemaGone(error, schema))) throw error;
+    }
   }
 
   /**
@@ -506,9 +524,11 @@ export class Store extends Repository {
       try {
         await client.connect();
         client.on('notification', (message) => {
+          const [schema, what] = (message.payload ?? '').split('|');
+          if (schema !== this.schema) return;
           // '*' (noteStatusPageChanged) is "anything may have changed".
-          const number = Number(message.payload);
-          if (message.payload === '*') this.announceChanged([]);
+          const number = Number(what);
+          if (what === '*') this.announceChanged([]);
           else if (Number.isInteger(number)) this.announceChanged([number]);
         });
         const dropped = new Promise<void>((resolve) => {
@@ -532,6 +552,8 @@ export class Store extends Repository {
   }
 
   private listener: pg.Client | null = null;
+  /** PostgreSQL: the schema this store's tables live in (the connection's current_schema). */
+  private schema: string | undefined;
   private closing = false;
 
   private announceScheduled(dueAt: string): void {

@@ -15,6 +15,18 @@ function heard(store: Store, number: number): Promise<void> {
   });
 }
 
+/** Resolves once `store` is LISTENing (it then announces "anything may have changed"). */
+function listening(store: Store): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = store.onIncidentsChanged((numbers) => {
+      if (numbers.length === 0) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
+
 describe.each(STORE_KINDS)('commits announce the incidents they changed (%s)', (kind) => {
   let t: TestApp;
   beforeEach(async () => {
@@ -23,6 +35,7 @@ describe.each(STORE_KINDS)('commits announce the incidents they changed (%s)', (
   afterEach(() => t.close());
 
   it('a write is announced after it commits; a refused one is not', async () => {
+    // On PostgreSQL this instance's commits are heard a second time, later, through NOTIFY: counting is for SQLite.
     const announced: number[][] = [];
     t.store.onIncidentsChanged((numbers) => announced.push(numbers));
     const incident = await declare(t, { title: 'Checkout failing', severity: 'SEV2' });
@@ -30,7 +43,7 @@ describe.each(STORE_KINDS)('commits announce the incidents they changed (%s)', (
     const before = announced.length;
     const refused = await t.call('POST', `${API}/incidents/${incident.number}/severity`, { severity: 'SEV9', reason: 'x' });
     expect(refused.statusCode).toBeGreaterThanOrEqual(400);
-    expect(announced.length).toBe(before);
+    if (kind === 'sqlite') expect(announced.length).toBe(before);
     expect(announced.flat().filter((n) => n === incident.number).length).toBeGreaterThanOrEqual(2);
   });
 });
@@ -47,20 +60,21 @@ describe.skipIf(!PG_URL)('PostgreSQL: another instance hears the change', () => 
     await t.close();
   });
 
-  it('a commit on one store is announced on the other through LISTEN/NOTIFY', async () => {
-    const ready = new Promise<void>((resolve) => {
-      const stop = other.onIncidentsChanged((numbers) => {
-        if (numbers.length === 0) {
-          stop();
-          resolve();
-        }
-      });
-    });
-    await ready;
+  it('a commit on one store is announced on the other through LISTEN/NOTIFY; commits in another schema are not', async () => {
+    await listening(other);
+    const elsewhere = await testApp('postgres');
+    const heardElsewhere: number[][] = [];
+    other.onIncidentsChanged((numbers) => heardElsewhere.push(numbers));
+    try {
+      await declare(elsewhere, { title: 'Another tenant', severity: 'SEV3' });
+    } finally {
+      await elsewhere.close();
+    }
     // A fresh database: the first incident is number 1.
     const arrives = heard(other, 1);
     const incident = await declare(t, { title: 'Search slow', severity: 'SEV3' });
     expect(incident.number).toBe(1);
     await arrives;
+    expect(heardElsewhere.flat()).toEqual([1]);
   });
 });
