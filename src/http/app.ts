@@ -70,10 +70,17 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
   const statusFastPath = deps.trustProxy ? null : new StatusFastPath();
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    serverFactory: (handler) =>
-      createServer((request, response) => {
+    serverFactory: (handler, options) => {
+      const server = createServer((request, response) => {
         if (!statusFastPath?.serve(request, response)) handler(request, response);
-      }),
+      });
+      // What Fastify sets on a server it creates itself (its defaults: 72 s keep-alive, no request or connection timeout).
+      const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = timeouts.requestTimeout ?? 0;
+      server.setTimeout(timeouts.connectionTimeout ?? 0);
+      return server;
+    },
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
     trustProxy: deps.trustProxy ?? false,
