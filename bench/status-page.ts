@@ -248,6 +248,8 @@ http {
     }
     if (Date.now() > deadline) {
       const errors = existsSync(join(prefix, 'logs/error.log')) ? readFileSync(join(prefix, 'logs/error.log'), 'utf8').slice(-1000) : '';
+      // Not left running behind the failure.
+      child.kill('SIGQUIT');
       throw new Error(`nginx did not start (${last}): ${log}${errors}`);
     }
     await sleep(50);
