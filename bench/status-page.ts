@@ -309,7 +309,10 @@ async function startBareNode(server: string, work: string): Promise<{ url: strin
     try {
       if ((await fetch(`${url}/status`)).ok) break;
     } catch {
-      if (Date.now() > deadline) throw new Error('the bare Node server did not start');
+      if (Date.now() > deadline) {
+        child.kill('SIGTERM');
+        throw new Error('the bare Node server did not start');
+      }
     }
     await sleep(50);
   }
