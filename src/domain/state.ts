@@ -153,7 +153,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {

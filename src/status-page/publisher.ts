@@ -19,6 +19,7 @@ import { renderIncidentHtml, renderStatusHtml } from './html.js';
 import { renderAtomFeed } from './atom.js';
 import { safeJson, statuspageDocuments } from './statuspage-json.js';
 import { contentHash, stylesheet } from './branding.js';
+import { publicSeverities } from './visibility.js';
 import { subscribeFormHtml } from '../subscribers/pages.js';
 
 export interface StatusFile {
@@ -69,10 +70,12 @@ export function contentSecurityPolicy(config: Pick<Config, 'organization'>): str
 
 /** What one render reads: components, the open and recently resolved incidents, maintenance. */
 export async function loadStatusPage(repository: Repository, config: Config, now: string, baseUrl: string): Promise<StatusPageModel> {
+  // Only what may be public is read: a render stays cheap however many internal incidents are open.
+  const publicWith = { severities: publicSeverities(config) };
   const [components, open, resolved, maintenances] = await Promise.all([
     listComponents({ tx: repository, config }),
-    repository.listIncidents({ phases: ['active'], limit: 1000 }),
-    repository.listIncidents({ phases: ['resolved', 'closed'], limit: 200 }),
+    repository.listIncidents({ phases: ['active'], publicWith, limit: 1000 }),
+    repository.listIncidents({ phases: ['resolved', 'closed'], publicWith, limit: 200 }),
     repository.maintenance.list(new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString()),
   ]);
   return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances });
@@ -105,11 +108,20 @@ export interface StatusPagePublisherOptions {
   log: { warn(object: object, message: string): void; error(object: object, message: string): void };
   /** Re-render at least this often (default 60 s): a safety net should an announcement be missed, e.g. while LISTEN reconnects. */
   refreshEveryMs?: number;
+  /**
+   * Leave at least this long between renders (default 200 ms): under a burst of commits
+   * (reminders firing, an alert storm) renders would otherwise run back to back and hold
+   * SQLite's one connection from the writers. Well inside "a change visible within 1 s".
+   */
+  minGapMs?: number;
 }
 
 export class StatusPagePublisher {
   private files = new Map<string, StatusFile>();
   private running: Promise<void> | null = null;
+  /** The running render has not read the database yet (it is waiting out the gap): a new call can share it. */
+  private waiting = false;
+  private lastEndedAt = -Infinity;
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -142,6 +154,7 @@ export class StatusPagePublisher {
    */
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    if (this.running && this.waiting) return this.running;
     if (this.running) {
       this.queued ??= this.running.then(() => {
         this.queued = null;
@@ -149,9 +162,18 @@ export class StatusPagePublisher {
       });
       return this.queued;
     }
-    this.running = this.render().finally(() => {
-      this.running = null;
-    });
+    const wait = this.lastEndedAt + (this.options.minGapMs ?? 200) - performance.now();
+    this.waiting = wait > 0;
+    const gap = this.waiting ? new Promise((resolve) => setTimeout(resolve, wait).unref()) : Promise.resolve();
+    this.running = gap
+      .then(() => {
+        this.waiting = false;
+        return this.render();
+      })
+      .finally(() => {
+        this.running = null;
+        this.lastEndedAt = performance.now();
+      });
     return this.running;
   }
 

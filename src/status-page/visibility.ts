@@ -21,6 +21,11 @@ export function isPublicIncident(state: IncidentState, config: Pick<VisibilityCo
   return findSeverity(config.policy, state.severity)?.audience === 'public';
 }
 
+/** The severities whose incidents are public from declaration (the store reads only these, and published ones). */
+export function publicSeverities(config: Pick<VisibilityConfig, 'policy'>): string[] {
+  return config.policy.levels.filter((level) => level.audience === 'public').map((level) => level.id);
+}
+
 /** One update as the public sees it: the fields of R7, never who is in the room unless configured. */
 export interface PublicUpdate {
   /** The sequence number of the event that posted it: stable, unique within the incident. */

@@ -354,6 +354,13 @@ export function migrations(dialect: Dialect): MigrationProvider {
         await db.schema.alterTable('email_deliveries').addColumn('headers', 'text').execute();
       },
     },
+    '0010_published_at': {
+      async up(db: Kysely<unknown>) {
+        // When a responder published the incident, so the status page reads only what may be public.
+        // Filled for existing rows by the read-model rebuild (READ_MODEL_VERSION 4).
+        await db.schema.alterTable('incidents').addColumn('published_at', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -26,6 +26,7 @@ export interface Database {
     private: number;
     declared_at: string;
     next_update_by: string | null;
+    published_at: string | null;
     participants: string;
     state: string;
     updated_at: string;

@@ -42,6 +42,8 @@ export interface IncidentFilter {
   overdue?: { at: string; is: boolean };
   /** Leaves out private incidents this person is not in (unless an admin), before the limit. */
   visibleTo?: { handle: string; admin: boolean };
+  /** Only incidents the status page may show: not private, and of a public severity or published. */
+  publicWith?: { severities: string[] };
   limit?: number;
 }
 
@@ -104,6 +106,7 @@ function incidentRow(state: IncidentState, updatedAt: string): Omit<Database['in
     private: state.private ? 1 : 0,
     declared_at: state.declaredAt,
     next_update_by: state.phase === 'active' ? state.nextUpdateBy : null,
+    published_at: state.publishedAt,
     participants: JSON.stringify(state.participants),
     state: JSON.stringify(state),
     updated_at: updatedAt,
@@ -281,6 +284,12 @@ export class Repository {
       const quoted = JSON.stringify(filter.visibleTo.handle);
       const position = this.dialect === 'postgres' ? sql<number>`strpos(participants, ${quoted})` : sql<number>`instr(participants, ${quoted})`;
       query = query.where((eb) => eb.or([eb('private', '=', 0), eb(position, '>', 0)]));
+    }
+    if (filter.publicWith) {
+      const { severities } = filter.publicWith;
+      query = query
+        .where('private', '=', 0)
+        .where((eb) => (severities.length ? eb.or([eb('severity', 'in', severities), eb('published_at', 'is not', null)]) : eb('published_at', 'is not', null)));
     }
     const rows = await query
       .orderBy(sql`case when phase = 'active' then 0 else 1 end`)
