@@ -4,15 +4,9 @@
  * what changed rather than applying the message.
  */
 import { createContext, useContext, useEffect, useRef } from 'react';
+import type { IncidentMessageData } from '../../src/realtime/sse.js';
 
-export interface LiveMessage {
-  id: string;
-  number: number;
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-}
+export type LiveMessage = IncidentMessageData;
 
 /** A message, or null: the stream (re)opened, so anything may have changed. */
 export type LiveListener = (message: LiveMessage | null) => void;

@@ -17,8 +17,18 @@ export const RETRY = 'retry: 1000\n\n';
 export const HEARTBEAT = ': keepalive\n\n';
 export const HEARTBEAT_EVERY_MS = 15_000;
 
+/** The `data` of an `event: incident` message, as the console and other clients read it. */
+export interface IncidentMessageData {
+  id: string;
+  number: number;
+  seq: number;
+  type: string;
+  at: string;
+  actor: string;
+}
+
 export function incidentMessage(event: AnnouncedEvent): string {
-  const data = { id: `INC-${event.incident}`, number: event.incident, seq: event.seq, type: event.type, at: event.recordedAt, actor: event.actor };
+  const data: IncidentMessageData = { id: `INC-${event.incident}`, number: event.incident, seq: event.seq, type: event.type, at: event.recordedAt, actor: event.actor };
   return `id: ${event.id}\nevent: incident\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

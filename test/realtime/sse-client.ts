@@ -1,5 +1,6 @@
 /** A small Server-Sent Events reader for tests: collects messages and waits for the ones a test expects. */
 import http from 'node:http';
+import type { IncidentMessageData } from '../../src/realtime/sse.js';
 
 export interface SseMessage {
   id: string | null;
@@ -7,14 +8,8 @@ export interface SseMessage {
   data: string;
 }
 
-export interface IncidentMessage {
+export interface IncidentMessage extends IncidentMessageData {
   eventId: number;
-  id: string;
-  number: number;
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
 }
 
 export class SseClient {
@@ -55,7 +50,7 @@ export class SseClient {
   get incidents(): IncidentMessage[] {
     return this.messages
       .filter((m) => m.event === 'incident')
-      .map((m) => ({ eventId: Number(m.id), ...(JSON.parse(m.data) as Omit<IncidentMessage, 'eventId'>) }));
+      .map((m) => ({ eventId: Number(m.id), ...(JSON.parse(m.data) as IncidentMessageData) }));
   }
 
   get body(): string {
