@@ -21,6 +21,8 @@ export interface HttpDeps {
   consoleDir?: string;
   /** TRUST_PROXY: believe X-Forwarded-* (the protocol, for Secure cookies) from these proxies, or from any with true. */
   trustProxy?: boolean | string;
+  /** How often an open realtime stream re-checks its credentials (default 15 s). */
+  streamRecheckMs?: number;
 }
 
 /** TRUST_PROXY=true trusts any proxy; a comma-separated list of addresses or CIDRs trusts those; unset trusts none. */

@@ -39,8 +39,12 @@ export async function openSession(
   return { id, session };
 }
 
-/** The live session a cookie names, its last use noted; null when there is none (expired, signed out, token gone). */
-export async function findSession(store: Store, cookie: string, now: string, settings: SessionSettings): Promise<StoredSession | null> {
+/**
+ * The live session a cookie names, its last use noted (unless `touch` is false: a check that
+ * is not the person's doing must not keep the session from idling out); null when there is
+ * none (expired, signed out, token gone).
+ */
+export async function findSession(store: Store, cookie: string, now: string, settings: SessionSettings, touch = true): Promise<StoredSession | null> {
   const idHash = hashToken(cookie);
   const session = await store.sessions.find(idHash);
   if (!session) return null;
@@ -48,7 +52,7 @@ export async function findSession(store: Store, cookie: string, now: string, set
     await store.sessions.delete(idHash);
     return null;
   }
-  if (needsTouch(session, now, settings)) await store.sessions.touch(idHash, now);
+  if (touch && needsTouch(session, now, settings)) await store.sessions.touch(idHash, now);
   return session;
 }
 

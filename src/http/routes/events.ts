@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, incidentNumber, type HttpDeps } from '../context.js';
+import { currentPerson } from './session.js';
 import { ErrorBody, IncidentParams } from '../schemas.js';
 import { authorize } from '../../people/policy.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
@@ -92,7 +93,21 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps) {
         stream.raw.destroy();
         return;
       }
-      if (stream.gone) detach();
+      if (stream.gone) {
+        detach();
+        return;
+      }
+      // The stream was authorized when it opened; it ends when that no longer holds (signed out,
+      // session expired, token revoked, role changed), and the client reconnects as who it is now.
+      const recheck = setInterval(() => {
+        void currentPerson(deps, request)
+          .then((now) => {
+            if (!now || now.role !== person.role) stream.raw?.end();
+          })
+          .catch((error: unknown) => request.log.warn({ err: error }, 'realtime: could not re-check the stream\'s credentials'));
+      }, deps.streamRecheckMs ?? 15_000);
+      recheck.unref();
+      stream.raw?.once('close', () => clearInterval(recheck));
     },
   );
 }

@@ -13,6 +13,7 @@ import { authenticate, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
 import { DomainError } from '../../domain/errors.js';
 import { consolePermissions } from '../../people/policy.js';
+import { hashToken } from '../../people/tokens.js';
 import { closeSession, findSession, openSession } from '../../sessions/service.js';
 import type { StoredSession } from '../../store/sessions.js';
 import type { Person } from '../../store/store.js';
@@ -54,6 +55,21 @@ async function sessionFromCookie(deps: HttpDeps, request: FastifyRequest): Promi
   const value = request.cookies[SESSION_COOKIE];
   if (!value) return null;
   return findSession(deps.store, value, deps.clock.now().toISOString(), settings(deps));
+}
+
+/**
+ * Who the request's credentials name now, or null: for a long-lived answer (the realtime
+ * stream) to notice a sign-out, an expired session, a revoked token or a changed role.
+ */
+export async function currentPerson(deps: HttpDeps, request: FastifyRequest): Promise<Person | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    return match ? deps.store.personByTokenHash(hashToken(match[1]!)) : null;
+  }
+  const value = request.cookies[SESSION_COOKIE];
+  const session = value ? await findSession(deps.store, value, deps.clock.now().toISOString(), settings(deps), false) : null;
+  return session?.person ?? null;
 }
 
 /**
