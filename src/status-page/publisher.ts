@@ -7,7 +7,7 @@
  * server or object store to serve when this server cannot.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Config } from '../config/load.js';
@@ -219,7 +219,7 @@ export class StatusPagePublisher {
         next.set(path, previous);
         continue;
       }
-      const file = this.build(path, body, etag, now);
+      const file = this.build(path, body, etag, now, previous);
       next.set(path, file);
       changed.push(file);
     }
@@ -228,21 +228,24 @@ export class StatusPagePublisher {
     this.schedule(nextChangeAt, false);
     if (this.options.exportDir && changed.length) {
       try {
-        await writeExport(this.options.exportDir, changed);
+        await writeExport(this.options.exportDir, changed, next.keys());
       } catch (error) {
         this.options.log.error({ err: error, dir: this.options.exportDir }, 'status page: could not write the static copy');
       }
     }
   }
 
-  private build(path: string, body: Buffer, etag: string, now: string): StatusFile {
+  private build(path: string, body: Buffer, etag: string, now: string, previous: StatusFile | undefined): StatusFile {
+    // Last-Modified has whole seconds; two renders within one must still differ, or a client
+    // revalidating with If-Modified-Since alone would keep the older bytes.
+    const modifiedAt = Math.max(Math.floor(Date.parse(now) / 1000) * 1000, previous ? previous.modifiedAt + 1000 : 0);
     const zipped = body.length > 1024 ? gzipSync(body, { level: 9 }) : null;
     const gzip = zipped && zipped.length < body.length * 0.9 ? zipped : null;
     const immutable = path.startsWith('/status/assets/');
     const headers: Record<string, string> = {
       'content-type': contentType(path),
       etag,
-      'last-modified': new Date(now).toUTCString(),
+      'last-modified': new Date(modifiedAt).toUTCString(),
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : this.cache,
       'content-security-policy': this.policy,
       'x-content-type-options': 'nosniff',
@@ -257,7 +260,7 @@ export class StatusPagePublisher {
       body,
       gzip,
       etag,
-      modifiedAt: Math.floor(Date.parse(now) / 1000) * 1000,
+      modifiedAt,
       headers,
       plainHeaders,
       gzipHeaders: gzip ? { ...headers, 'content-length': String(gzip.length), 'content-encoding': 'gzip' } : plainHeaders,
@@ -274,17 +277,43 @@ export async function exportStatusPage(
 ): Promise<string[]> {
   const model = await loadStatusPage(repository, config, options.now, options.baseUrl);
   const files = [...renderStatusFiles(model, config, options)].map(([path, text]) => ({ path, body: Buffer.from(text) }));
-  await writeExport(dir, files);
+  await writeExport(dir, files, files.map((f) => f.path));
   return files.map((f) => exportPath(f.path));
 }
 
-/** Writes each file atomically: a reader sees the old bytes or the new, never half of either. */
-export async function writeExport(dir: string, files: Iterable<{ path: string; body: Buffer }>): Promise<void> {
+/**
+ * Writes each file atomically (a reader sees the old bytes or the new, never half of
+ * either), then deletes what the page no longer has under `status/` and `api/v2/` — an
+ * incident taken off the page, an old stylesheet — so the static copy shows no more than
+ * the live page. Nothing else in `dir` is touched.
+ */
+export async function writeExport(dir: string, files: Iterable<{ path: string; body: Buffer }>, current: Iterable<string>): Promise<void> {
   for (const file of files) {
     const target = join(dir, exportPath(file.path));
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.tmp`;
     await writeFile(temp, file.body);
     await rename(temp, target);
+  }
+  const keep = new Set([...current].map((path) => join(dir, exportPath(path))));
+  for (const tree of ['status', join('api', 'v2')]) await prune(join(dir, tree), keep);
+}
+
+/** Deletes the files under `folder` that are not in `keep` (and folders left empty). */
+async function prune(folder: string, keep: Set<string>): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      await prune(path, keep);
+      await rmdir(path).catch(() => undefined);
+    } else if (!keep.has(path) && !entry.name.endsWith('.tmp')) {
+      await rm(path, { force: true });
+    }
   }
 }

@@ -91,7 +91,8 @@ export function publicHistory(state: IncidentState, config: VisibilityConfig): P
       nextStep: null,
       markdown: INVESTIGATING_TEXT,
       postedAt: state.declaredAt,
-      nextUpdateBy: state.nextUpdateBy,
+      // The promise made at declaration; once internal updates have moved it, it is not the public's.
+      nextUpdateBy: state.lastUpdate === null ? state.nextUpdateBy : null,
       postedBy: null,
       placeholder: true,
     },

@@ -91,6 +91,15 @@ describe.each(STORE_KINDS)('item 8: up when we are down (%s)', (kind) => {
       const live = await app.inject({ method: 'GET', url });
       expect(readFileSync(join(dir, file), 'utf8'), file).toBe(live.body);
     }
+
+    // Taken off the page (downgraded to an internal severity, never published): gone from the copy too.
+    const page = join(dir, 'status', 'incidents', 'INC-1', 'index.html');
+    const downgraded = await app.inject({ method: 'POST', url: `${API}/incidents/INC-1/severity`, headers: auth, payload: { severity: 'SEV3', reason: 'Only a few users' } });
+    expect(downgraded.statusCode, downgraded.body).toBe(200);
+    await app.statusPage.refresh();
+    expect((await app.inject({ method: 'GET', url: '/status/incidents/INC-1' })).statusCode).toBe(404);
+    expect(existsSync(page)).toBe(false);
+    expect(readFileSync(index, 'utf8')).not.toContain('Checkout errors');
   });
 
   it('item 8: `incident status export DIR` writes the whole page from the database, with the server stopped', async () => {

@@ -285,9 +285,13 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
     expect(doc.querySelector('form.subscribe')?.getAttribute('action')).toBe('/status/subscribe');
     expect(doc.querySelector('label[for=subscribe-email]')?.textContent).toContain('e-mail');
 
-    const before = (await publicGet(t, '/status')).headers.etag;
+    const before = await publicGet(t, '/status');
     await declare(t, { title: 'Checkout errors', severity: 'SEV2' });
-    expect((await publicGet(t, '/status', { 'if-none-match': String(before) })).statusCode).toBe(200);
+    expect((await publicGet(t, '/status', { 'if-none-match': String(before.headers.etag) })).statusCode).toBe(200);
+    // Changed within the same second (the test clock stands still): If-Modified-Since alone must not keep the old bytes.
+    const after = await publicGet(t, '/status', { 'if-modified-since': String(before.headers['last-modified']) });
+    expect(after.statusCode).toBe(200);
+    expect(Date.parse(String(after.headers['last-modified']))).toBeGreaterThan(Date.parse(String(before.headers['last-modified'])));
   });
 
   it('spike-proof: a change is on the page within a second, with no one asking for a re-render', async () => {

@@ -56,11 +56,15 @@ describe('R10: what is public', () => {
     expect(publicUpdates(given(declared({ severity: 'SEV3' }), update('identified', 'public', 'x')).state, config)).toEqual([]);
   });
 
-  it('R10: from declaration until the first public update the history is one "We are investigating" entry; an internal update does not move the public status', () => {
+  it('R10: from declaration until the first public update the history is one "We are investigating" entry; an internal update moves neither the public status nor its promised time', () => {
     const incident = given(declared({ severity: 'SEV1' }), update('identified', 'internal', 'Internal.'));
     const history = publicHistory(incident.state, config);
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ status: 'investigating', placeholder: true, postedAt: T0, nextUpdateBy: incident.state.nextUpdateBy });
+    // The internal update's promise is not shown to the public; the one made at declaration is, until then.
+    expect(history[0]).toMatchObject({ status: 'investigating', placeholder: true, postedAt: T0, nextUpdateBy: null });
+    const fresh = given(declared({ severity: 'SEV1' })).state;
+    expect(fresh.nextUpdateBy).not.toBeNull();
+    expect(publicHistory(fresh, config)[0]).toMatchObject({ placeholder: true, nextUpdateBy: fresh.nextUpdateBy });
     expect(history[0]?.markdown).toContain('We are investigating');
     expect(publicStatus(incident.state, config)).toBe('investigating');
     expect(publicHistory(given(declared({ severity: 'SEV3' })).state, config)).toEqual([]);
