@@ -6,7 +6,7 @@ import type { Config } from '../config/load.js';
 import type { Warning } from '../domain/commands.js';
 import { lifecycleState, type IncidentState, type StatusUpdate } from '../domain/state.js';
 import { isOverdue } from '../updates/rules.js';
-import { isUpdateDueSoon } from '../reminders/rules.js';
+import { isUpdateDueSoon, updateDueSoonAt } from '../reminders/rules.js';
 import { assessRoles } from '../roles/rules.js';
 import { renderAnnouncement } from '../incidents/announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from '../updates/template.js';
@@ -87,6 +87,7 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     lastUpdate: state.lastUpdate ? presentUpdate(state, state.lastUpdate) : null,
     nextUpdateBy: state.phase === 'active' ? state.nextUpdateBy : null,
     updateDue: isUpdateDueSoon(state, options.now, config.reminders.dueSoonMs),
+    updateDueAt: updateDueSoonAt(state, config.reminders.dueSoonMs),
     overdue,
     overdueSince: overdue ? state.nextUpdateBy : null,
     postmortem: postmortemView(state, config.policy),

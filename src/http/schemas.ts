@@ -94,6 +94,7 @@ export const IncidentSchema = Type.Object({
   lastUpdate: Nullable(UpdateSchema),
   nextUpdateBy: Nullable(Type.String()),
   updateDue: Type.Boolean({ description: 'the promised update is due within the reminder lead time (reminders.dueSoon), not yet overdue' }),
+  updateDueAt: Nullable(Type.String({ description: 'when the promised update becomes due soon (nextUpdateBy less reminders.dueSoon); null when none is owed' })),
   overdue: Type.Boolean(),
   overdueSince: Nullable(Type.String()),
   postmortem: Type.Object({

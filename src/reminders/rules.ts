@@ -86,10 +86,16 @@ export function dueMoments(state: IncidentState, policy: SeverityPolicy, setting
   return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.key.localeCompare(b.key));
 }
 
+/** When the promised update becomes due soon (the reminder lead time before it), or null when none is owed. */
+export function updateDueSoonAt(state: Pick<IncidentState, 'phase' | 'nextUpdateBy'>, dueSoonMs: number): string | null {
+  if (state.phase !== 'active' || state.nextUpdateBy === null) return null;
+  return addMs(state.nextUpdateBy, -dueSoonMs);
+}
+
 /** The incident answer's `updateDue`: the promised update is within the reminder lead time, not yet overdue. */
 export function isUpdateDueSoon(state: Pick<IncidentState, 'phase' | 'nextUpdateBy'>, now: string, dueSoonMs: number): boolean {
-  if (state.phase !== 'active' || state.nextUpdateBy === null) return false;
-  return now < state.nextUpdateBy && now >= addMs(state.nextUpdateBy, -dueSoonMs);
+  const dueSoonAt = updateDueSoonAt(state, dueSoonMs);
+  return dueSoonAt !== null && now < state.nextUpdateBy! && now >= dueSoonAt;
 }
 
 const NOTHING: Decision = { events: [], warnings: [] };

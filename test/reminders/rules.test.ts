@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALEX, T0, declared, given, minutes, policy, type Incident } from '../domain/given.js';
-import { decideFireReminder, dueMoments, isUpdateDueSoon, type DueMoment, type ReminderSettings } from '../../src/reminders/rules.js';
+import { decideFireReminder, dueMoments, isUpdateDueSoon, updateDueSoonAt, type DueMoment, type ReminderSettings } from '../../src/reminders/rules.js';
 import type { IncidentEvent } from '../../src/domain/events.js';
 import { addMs } from '../../src/domain/time.js';
 import { DEFAULT_SEVERITIES } from '../../src/severity/policy.js';
@@ -313,6 +313,11 @@ describe('R8: updateDue, the "due soon" state of the incident answer', () => {
     expect(isUpdateDueSoon(given(declared({ severity: 'SEV3' })).state, minutes(1), DEFAULTS.dueSoonMs)).toBe(false);
     const resolved = given(declared({ severity: 'SEV2' }), { type: 'IncidentResolved', postmortemRequired: true }).state;
     expect(isUpdateDueSoon(resolved, minutes(58), DEFAULTS.dueSoonMs)).toBe(false);
+    expect(updateDueSoonAt(resolved, DEFAULTS.dueSoonMs)).toBeNull();
+  });
+  it('R8: it turns due soon at the promise less the lead time, which the console counts down to', () => {
+    expect(updateDueSoonAt(incident, DEFAULTS.dueSoonMs)).toBe(minutes(55));
+    expect(updateDueSoonAt(incident, 30 * 60_000)).toBe(minutes(30));
   });
 });
 

@@ -87,7 +87,7 @@ describe.each(STORE_KINDS)('R8: the durable reminder schedule (%s)', (kind) => {
     expect(dueSoon).toHaveLength(1);
     expect(dueSoon[0]).toMatchObject({ actor: 'system', recordedAt: at(25, 1), text: 'Update due soon: next update promised by 14:44 UTC (no update since 14:14 UTC).' });
     const answer = await ok(t, 200, 'GET', `${API}/incidents/${id}`);
-    expect(answer).toMatchObject({ updateDue: true, overdue: false });
+    expect(answer).toMatchObject({ updateDue: true, updateDueAt: at(25), overdue: false });
 
     t.clock.set(at(30, 2));
     await b.tick();

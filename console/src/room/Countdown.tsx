@@ -1,30 +1,26 @@
 /** R8: how long until the promised update is owed; amber when due soon, red once overdue. */
 import { formatDuration, useNow, utcTime } from '../time.js';
 
-export const DUE_SOON_MS = 5 * 60_000;
-
 export type CountdownTone = 'calm' | 'due-soon' | 'overdue' | 'none';
 
-export function countdownTone(nextUpdateBy: string | null, now: number, dueSoonMs: number, updateDue = false): CountdownTone {
+export function countdownTone(nextUpdateBy: string | null, updateDueAt: string | null, now: number): CountdownTone {
   if (!nextUpdateBy) return 'none';
-  const left = Date.parse(nextUpdateBy) - now;
-  if (left <= 0) return 'overdue';
-  return updateDue || left <= dueSoonMs ? 'due-soon' : 'calm';
+  if (Date.parse(nextUpdateBy) <= now) return 'overdue';
+  return updateDueAt !== null && Date.parse(updateDueAt) <= now ? 'due-soon' : 'calm';
 }
 
 export interface CountdownProps {
   nextUpdateBy: string | null;
-  /** The server's word that the update is due soon (its reminder lead time may differ from ours). */
-  updateDue?: boolean;
-  dueSoonMs?: number;
+  /** The incident answer's `updateDueAt`: the server's reminder lead time (reminders.dueSoon) decides when it turns amber. */
+  updateDueAt: string | null;
   /** Resolved incidents, and severities without a cadence, owe no timed update. */
   resolved?: boolean;
 }
 
-export function Countdown({ nextUpdateBy, updateDue = false, dueSoonMs = DUE_SOON_MS, resolved = false }: CountdownProps) {
+export function Countdown({ nextUpdateBy, updateDueAt, resolved = false }: CountdownProps) {
   const now = useNow(1000);
   if (resolved) return <div className="countdown none">No further update owed: resolved.</div>;
-  const tone = countdownTone(nextUpdateBy, now, dueSoonMs, updateDue);
+  const tone = countdownTone(nextUpdateBy, updateDueAt, now);
   if (!nextUpdateBy) return <div className="countdown none">Next update: at resolution (no cadence for this severity).</div>;
   const left = Date.parse(nextUpdateBy) - now;
   return (

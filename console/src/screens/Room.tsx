@@ -83,7 +83,7 @@ function Header({ incident, severities, onChanged }: { incident: Incident; sever
         <span>Declared {utcTime(incident.declaredAt)} by @{incident.declaredBy}</span>
       </div>
       {incident.summary ? <p>{incident.summary}</p> : null}
-      <Countdown nextUpdateBy={incident.nextUpdateBy} updateDue={incident.updateDue} resolved={!open} />
+      <Countdown nextUpdateBy={incident.nextUpdateBy} updateDueAt={incident.updateDueAt} resolved={!open} />
       <div className="row wrap">
         {incident.announcement ? <CopyButton text={incident.announcement} label="Copy channel announcement" /> : null}
         {incident.lastUpdate ? <CopyButton text={incident.lastUpdate.markdown} label="Copy last update" /> : null}
