@@ -110,18 +110,11 @@ export class EmailStore {
       .execute();
   }
 
-  async add(email: {
-    eventId: number;
-    recipient: string;
-    address: string;
-    type: string;
-    subject: string;
-    text: string;
-    html: string;
-    headers?: Record<string, string> | null;
-    remaining: number;
-    at: string;
-  }): Promise<void> {
+  /** Queues a message, due at `at`; one per (event, recipient). */
+  async add(
+    email: Pick<EmailDelivery, 'eventId' | 'recipient' | 'address' | 'type' | 'subject' | 'text' | 'html' | 'remaining'> &
+      Partial<Pick<EmailDelivery, 'headers'>> & { at: string },
+  ): Promise<void> {
     await this.db
       .insertInto('email_deliveries')
       .values({
