@@ -1,6 +1,6 @@
 /** Alert sources, the intake inbox, alert groups and alerts, for both databases. */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { sql } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
 import type { Alert, AlertSeverity, Labels } from '../alerts/alert.js';
 import type { KnownAlert } from '../alerts/dedup.js';
@@ -53,7 +53,6 @@ export interface StoredAlert extends Alert {
   seenIn: number;
 }
 
-type Executor = Kysely<Database> | Transaction<Database>;
 type GroupRow = Database['alert_groups'] & { id: number; source_name: string; source_type: SourceType; source_created_by: string; source_created_at: string };
 type AlertRow = Database['alerts'] & { id: number };
 

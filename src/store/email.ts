@@ -2,13 +2,11 @@
  * E-mail notifications: per-incident subscribers, per-person preferences, and the e-mail
  * deliveries the notification processor fans out (one per (event, person)) and sends.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type Selectable } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
 import { claimDue } from './leases.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../notifications/events.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Per-person channels (webhooks are the organization's, not a person's). */
 export const CHANNELS = ['email'] as const;

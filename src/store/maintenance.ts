@@ -1,11 +1,9 @@
 /** Scheduled maintenance windows (src/maintenance), version-checked on every change. */
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import type { Selectable } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
 import type { MaintenanceWindow } from '../maintenance/window.js';
 import { DomainError } from '../domain/errors.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 function toWindow(row: Selectable<Database['maintenances']>): MaintenanceWindow {
   return {

@@ -6,12 +6,10 @@
  * SQLite) and fires each in its own transaction that re-checks `fired_at` under the
  * incident's row lock, so a firing commits exactly once even if a lease runs out.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type Selectable } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
 import type { DueMoment, ReminderKind } from '../reminders/rules.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** A row that keeps failing is left alone after this many attempts (and logged each time). */
 export const MAX_REMINDER_ATTEMPTS = 5;

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The tables. Times are UTC ISO-8601 text on both databases, so they sort and compare alike. */
 export interface Database {
@@ -256,3 +256,6 @@ export interface Database {
     updated_at: string;
   };
 }
+
+/** Where a store runs its queries: straight on the database, or inside a transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;

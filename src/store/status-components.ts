@@ -1,9 +1,7 @@
 /** The status page's components created through the API (configured ones live in the configuration). */
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import type { Selectable } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import type { StatusComponent } from '../status-page/components.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 function toComponent(row: Selectable<Database['status_components']>): StatusComponent {
   return {

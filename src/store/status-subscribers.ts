@@ -1,8 +1,6 @@
 /** The status page's e-mail subscribers (double opt-in, one-click unsubscribe). Messages go out as email_deliveries. */
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from './schema.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { Selectable } from 'kysely';
+import type { Database, Executor } from './schema.js';
 
 export type SubscriberState = 'pending' | 'confirmed' | 'unsubscribed';
 

@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import { migrations, type Dialect } from './migrations.js';
 import type { IncidentEvent, RecordedEvent } from '../domain/events.js';
 import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/state.js';
@@ -52,8 +52,6 @@ export interface IdempotentAnswer {
   status: number;
   body: string;
 }
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

@@ -5,12 +5,10 @@
  * into one delivery per matching subscription (unique on (event, webhook)) and deletes
  * it, in one transaction. Deliveries are then claimed with a lease and attempted.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type Selectable } from 'kysely';
+import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
 import { claimDue } from './leases.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface Webhook {
   id: string;
