@@ -56,22 +56,23 @@ const BATCH_MS = 10;
 /** Deliveries listed from the inbox at a time; a full page means processing is behind intake. */
 const PAGE = 500;
 const INTAKE_QUIET_MS = 20;
+const INTAKE_POLL_MS = 5;
 const MAX_DEFER_MS = 200;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * normalizeAlertmanager, a slice at a time, letting requests through in between: the
+ * normalizeAlertmanager, a slice at a time, calling `between` in between: the
  * 20,000 alerts of an 8 MB snapshot take long enough to hold up an answer otherwise.
  * The same result: one alert per fingerprint, in first-mention order, the last mention standing.
  */
-async function normalizeInSlices(body: unknown, receivedAt: string): Promise<AlertBatch> {
+async function normalizeInSlices(body: unknown, receivedAt: string, between: () => Promise<void>): Promise<AlertBatch> {
   const root = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const all: unknown[] = Array.isArray(root.alerts) ? root.alerts : [];
   if (all.length <= NORMALIZE_SLICE) return normalizeAlertmanager(body, receivedAt);
   const alerts = new Map<string, Alert>();
   for (let i = 0; i < all.length; i += NORMALIZE_SLICE) {
-    await yieldToRequests();
+    await between();
     for (const alert of normalizeAlertmanager({ ...root, alerts: all.slice(i, i + NORMALIZE_SLICE) }, receivedAt).alerts) alerts.set(alert.fingerprint, alert);
   }
   return { ...normalizeAlertmanager({ ...root, alerts: [] }, receivedAt), alerts: [...alerts.values()] };
@@ -145,11 +146,7 @@ export class AlertInbox {
       while (this.arrivals.length > 0) {
         const batch = this.arrivals.splice(0, MAX_GROUP_COMMIT);
         try {
-          const ids = await this.deps.store.transaction(async (tx) => {
-            const out: number[] = [];
-            for (const a of batch) out.push(await tx.alerts.addToInbox(a.source, a.body, a.receivedAt));
-            return out;
-          });
+          const ids = await this.deps.store.alerts.addToInbox(batch);
           batch.forEach((a, i) => {
             if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) this.parsed.set(ids[i]!, a.parsed);
             a.resolve(ids[i]!);
@@ -282,17 +279,39 @@ export class AlertInbox {
   /** The last look at the inbox found a full page of deliveries waiting: no more deferring to intake. */
   private behind = false;
 
+  /** Requests to an intake endpoint whose body is still arriving or being stored. */
+  private uploads = 0;
+
   /**
-   * Intake first: while deliveries keep arriving (the last one less than INTAKE_QUIET_MS
-   * ago), processing waits for a lull, for at most MAX_DEFER_MS per batch, and not at all
-   * once a backlog has built up; answering Alertmanager in time is what keeps a storm from
-   * turning into a storm of retries, and what is stored is safe to process a moment later.
+   * Marks a delivery on its way in, from its first byte until it is answered; the function
+   * returned ends it. While one is, processing waits (see whileIntakeBusy): with SQLite a
+   * step holds the event loop, and an 8 MB body needs many turns of it to arrive.
+   */
+  receiving(): () => void {
+    this.uploads++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.uploads--;
+      this.lastArrival = performance.now();
+    };
+  }
+
+  /**
+   * Intake first: while a delivery is arriving, or the last one came less than
+   * INTAKE_QUIET_MS ago, processing waits for a lull, for at most MAX_DEFER_MS per step,
+   * and not at all once a backlog has built up; answering Alertmanager in time is what
+   * keeps a storm from turning into a storm of retries, and what is stored is safe to
+   * process a moment later.
    */
   private async whileIntakeBusy(): Promise<void> {
+    // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
+    await yieldToRequests();
     if (this.behind) return;
     const until = performance.now() + MAX_DEFER_MS;
-    while (performance.now() - this.lastArrival < INTAKE_QUIET_MS && performance.now() < until && !this.closed)
-      await new Promise((resolve) => setTimeout(resolve, INTAKE_QUIET_MS));
+    while (!this.closed && performance.now() < until && (this.uploads > 0 || performance.now() - this.lastArrival < INTAKE_QUIET_MS))
+      await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
   }
 
   private async applyBatch(batch: Small[]): Promise<void> {
@@ -326,7 +345,6 @@ export class AlertInbox {
         for (let k = from; k < batch.length; k++) await this.process(batch[k]!.id, batch[k]!.body);
         return;
       }
-      await yieldToRequests();
     }
   }
 
@@ -345,6 +363,8 @@ export class AlertInbox {
     if (!item) return;
     const source = await store.alerts.sourceById(item.source);
     if (!source) throw new Error(`alert source ${item.source} is gone`);
+    // Reading 8 MB holds the event loop for tens of milliseconds: not while a delivery is on its way in.
+    if (parsed === undefined) await this.whileIntakeBusy();
     const body = parsed === undefined ? await readJson(item.body) : parsed;
     if (body === undefined) {
       // A large delivery is stored before it is read; one that is not JSON has nothing to process.
@@ -366,13 +386,14 @@ export class AlertInbox {
       return;
     }
 
-    const batch = await normalizeInSlices(body, item.receivedAt);
+    const batch = await normalizeInSlices(body, item.receivedAt, () => this.whileIntakeBusy());
     // Whether every step was applied here, and how many alerts they changed: a re-sent
     // 20,000-alert snapshot without news is not read back and reassessed in full.
     const whole = item.progress === 0;
     let news = 0;
     let group: number | null = null;
     for (let from = item.progress; from < batch.alerts.length; from += STEP) {
+      await this.whileIntakeBusy();
       const alerts = batch.alerts.slice(from, from + STEP);
       const applied = await store.transaction(async (tx) => {
         if ((await tx.alerts.claimInbox(id)) !== from) return null;
@@ -384,8 +405,8 @@ export class AlertInbox {
       if (!applied) return;
       news += applied.news;
       group = applied.group;
-      await yieldToRequests();
     }
+    await this.whileIntakeBusy();
     const noNews = whole && news === 0 && group !== null && this.assessed.has(group);
     const settled = await store.transaction(async (tx) => {
       if ((await tx.alerts.claimInbox(id)) === null) return false;

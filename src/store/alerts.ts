@@ -161,9 +161,19 @@ export class AlertStore {
 
   // The inbox.
 
-  async addToInbox(source: string, body: Buffer, receivedAt: string): Promise<number> {
-    const row = await this.db.insertInto('alert_inbox').values({ source, body, received_at: receivedAt }).returning('id').executeTakeFirstOrThrow();
-    return Number(row.id);
+  /**
+   * Stores deliveries in one statement (one round trip however many arrived together);
+   * their ids, in the order given.
+   */
+  async addToInbox(deliveries: readonly { source: string; body: Buffer; receivedAt: string }[]): Promise<number[]> {
+    if (deliveries.length === 0) return [];
+    const rows = await this.db
+      .insertInto('alert_inbox')
+      .values(deliveries.map((d) => ({ source: d.source, body: d.body, received_at: d.receivedAt })))
+      .returning('id')
+      .execute();
+    // Ids come from one sequence, drawn row by row in the order the rows were given.
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
   async inboxItem(id: number): Promise<InboxItem | null> {

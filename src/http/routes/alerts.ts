@@ -150,6 +150,8 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
           });
         if (await throttle(request, reply))
           throw new DomainError('RATE_LIMITED', `Alert source ${request.alertSource.name} is over its limit of ${deps.config.alerts.rateLimit.requests} requests; retry later.`);
+        // Answered, failed or cut off: the response closes either way.
+        reply.raw.once('close', deps.inbox.receiving());
       },
     },
     async (request, reply) => {
