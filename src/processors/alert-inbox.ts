@@ -17,7 +17,7 @@ import type { AlertSource } from '../store/alerts.js';
 import { normalizeAlertmanager, type AlertBatch } from '../alerts/alertmanager.js';
 import type { Alert } from '../alerts/alert.js';
 import { checkEvent } from '../alerts/events.js';
-import { applyAlerts, applyDelivery, ingestEvent, settleAlerts, type IntakeContext } from '../commands/ingest-alerts.js';
+import { applyAlerts, applyDelivery, ingestEvent, repeatSnapshot, settleAlerts, type IntakeContext } from '../commands/ingest-alerts.js';
 
 /** Alerts applied per transaction: small enough that one step never holds up other requests for long. */
 const STEP = 500;
@@ -82,6 +82,7 @@ interface Small {
   id: number;
   source: AlertSource;
   receivedAt: string;
+  digest: string | null;
   body: unknown;
   batch: AlertBatch;
 }
@@ -96,6 +97,7 @@ interface Arrival {
   source: string;
   body: Buffer;
   receivedAt: string;
+  digest: string | null;
   resolve: (id: number) => void;
   reject: (error: unknown) => void;
 }
@@ -123,15 +125,16 @@ export class AlertInbox {
    * hundred kB, and writing and syncing that much less is most of what answering fast
    * takes. Deliveries arriving while a commit is under way are stored together in the
    * next one (group commit): one sync for all of them, each answered once it is done.
-   * `parsed`, when the caller has already read the body, spares the processor reading it again.
+   * `parsed`, when the caller has already read the body, spares the processor reading it again;
+   * `digest` (SHA-256 of the body as received) tells a snapshot sent again (see repeatSnapshot).
    */
-  async accept(source: AlertSource, body: Buffer | GzippedBody, parsed?: unknown): Promise<number> {
+  async accept(source: AlertSource, body: Buffer | GzippedBody, parsed?: unknown, digest: string | null = null): Promise<number> {
     const stored = !Buffer.isBuffer(body) ? body.gzipped : body.length >= GZIP_FROM ? await compress(body, { level: 1 }) : body;
     return new Promise<number>((resolve, reject) => {
       // Taken as it joins the queue, so that inbox ids and reception times run in the same order.
       const receivedAt = this.deps.clock.now().toISOString();
       this.lastArrival = performance.now();
-      this.arrivals.push({ source: source.id, body: stored, receivedAt, resolve, reject, parsed });
+      this.arrivals.push({ source: source.id, body: stored, receivedAt, digest, resolve, reject, parsed });
       if (!this.committing) {
         // Requests whose bodies arrived in the same turn of the event loop join this commit.
         this.committing = true;
@@ -272,7 +275,7 @@ export class AlertInbox {
     if (body === undefined) return null;
     const batch = normalizeAlertmanager(body, item.receivedAt);
     if (batch.alerts.length > STEP) return null;
-    return { id, source, receivedAt: item.receivedAt, body, batch };
+    return { id, source, receivedAt: item.receivedAt, digest: item.digest, body, batch };
   }
 
   private lastArrival = 0;
@@ -328,7 +331,7 @@ export class AlertInbox {
             const d = batch[k]!;
             // Gone (processed) or being processed elsewhere: not ours to apply.
             if ((await tx.alerts.claimInbox(d.id)) === 0) {
-              const ctx: IntakeContext = { tx, config, now: clock.now().toISOString(), source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt } };
+              const ctx: IntakeContext = { tx, config, now: clock.now().toISOString(), source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt, digest: d.digest } };
               if (d.batch.alerts.length > 0) assessedNow.push(await applyDelivery(ctx, d.batch.groupKey, d.batch.alerts, d.batch.truncatedAlerts, this.assessed));
               await tx.alerts.removeFromInbox(d.id);
             }
@@ -363,8 +366,23 @@ export class AlertInbox {
     if (!item) return;
     const source = await store.alerts.sourceById(item.source);
     if (!source) throw new Error(`alert source ${item.source} is gone`);
-    // Reading 8 MB holds the event loop for tens of milliseconds: not while a delivery is on its way in.
+    const delivery = { id, receivedAt: item.receivedAt, digest: item.digest };
+    const context = (tx: IntakeContext['tx']): IntakeContext => ({ tx, config, now: clock.now().toISOString(), source, delivery });
+    // Applying, or reading 8 MB, holds the event loop for tens of milliseconds: not while a delivery is on its way in.
     if (parsed === undefined) await this.whileIntakeBusy();
+
+    if (source.type === 'alertmanager' && item.progress === 0 && item.digest !== null) {
+      const repeated = await store.transaction(async (tx) => {
+        const progress = await tx.alerts.claimInbox(id);
+        // Gone, or another worker has it: nothing for us to do. Started: not a whole repeat.
+        if (progress !== 0) return progress === null;
+        if (!(await repeatSnapshot(context(tx), this.assessed))) return false;
+        await tx.alerts.removeFromInbox(id);
+        return true;
+      });
+      if (repeated) return;
+    }
+
     const body = parsed === undefined ? await readJson(item.body) : parsed;
     if (body === undefined) {
       // A large delivery is stored before it is read; one that is not JSON has nothing to process.
@@ -372,8 +390,6 @@ export class AlertInbox {
       await store.alerts.removeFromInbox(id);
       return;
     }
-    const delivery = { id, receivedAt: item.receivedAt };
-    const context = (tx: IntakeContext['tx']): IntakeContext => ({ tx, config, now: clock.now().toISOString(), source, delivery });
 
     if (source.type === 'events') {
       const check = checkEvent(body, item.receivedAt, config.alerts.groupEventsBy);
@@ -410,7 +426,7 @@ export class AlertInbox {
     const noNews = whole && news === 0 && group !== null && this.assessed.has(group);
     const settled = await store.transaction(async (tx) => {
       if ((await tx.alerts.claimInbox(id)) === null) return false;
-      if (batch.alerts.length > 0) await settleAlerts(context(tx), batch.groupKey, batch.truncatedAlerts, noNews);
+      if (batch.alerts.length > 0) await settleAlerts(context(tx), batch.groupKey, batch.alerts.length, batch.truncatedAlerts, noNews);
       await tx.alerts.removeFromInbox(id);
       return true;
     });

@@ -21,11 +21,31 @@ export interface AlertSource {
 export interface InboxItem {
   id: number;
   source: string;
-  /** Gzipped. */
+  /** Gzipped when large. */
   body: Buffer;
   receivedAt: string;
   progress: number;
+  digest: string | null;
 }
+
+/** A delivery already applied to a group in full, and the newest it has seen. */
+export interface Snapshot {
+  group: AlertGroup;
+  delivery: number;
+  alerts: number;
+  /** The last time it was received again, if it was. */
+  repeatedIn: number | null;
+}
+
+/** Repeats of a group's snapshot not yet written to its alerts: each alert last seen in `delivery` is seen `times` more. */
+interface PendingRepeats {
+  delivery: number;
+  times: number;
+  lastIn: number;
+  lastAt: string;
+}
+
+export type NewDelivery = { source: string; body: Buffer; receivedAt: string; digest: string | null };
 
 export interface AlertGroup extends GroupStatus {
   source: AlertSource;
@@ -165,11 +185,11 @@ export class AlertStore {
    * Stores deliveries in one statement (one round trip however many arrived together);
    * their ids, in the order given.
    */
-  async addToInbox(deliveries: readonly { source: string; body: Buffer; receivedAt: string }[]): Promise<number[]> {
+  async addToInbox(deliveries: readonly NewDelivery[]): Promise<number[]> {
     if (deliveries.length === 0) return [];
     const rows = await this.db
       .insertInto('alert_inbox')
-      .values(deliveries.map((d) => ({ source: d.source, body: d.body, received_at: d.receivedAt })))
+      .values(deliveries.map((d) => ({ source: d.source, body: d.body, received_at: d.receivedAt, digest: d.digest })))
       .returning('id')
       .execute();
     // Ids come from one sequence, drawn row by row in the order the rows were given.
@@ -179,7 +199,7 @@ export class AlertStore {
   async inboxItem(id: number): Promise<InboxItem | null> {
     const r = await this.db.selectFrom('alert_inbox').selectAll().where('id', '=', id).executeTakeFirst();
     return r
-      ? { id: Number(r.id), source: r.source, body: r.body, receivedAt: r.received_at, progress: Number(r.progress) }
+      ? { id: Number(r.id), source: r.source, body: r.body, receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest }
       : null;
   }
 
@@ -276,6 +296,12 @@ export class AlertStore {
         dismissed_reason: null,
         dismissed_by: null,
         dismissed_at: null,
+        snapshot_delivery: null,
+        snapshot_digest: null,
+        snapshot_alerts: null,
+        snapshot_repeats: 0,
+        snapshot_repeated_in: null,
+        snapshot_repeated_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -320,6 +346,97 @@ export class AlertStore {
       }))
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The group whose newest applied delivery had this digest, locked for the transaction. */
+  async snapshotByDigest(source: string, digest: string): Promise<Snapshot | null> {
+    let query = this.db
+      .selectFrom('alert_groups')
+      .select(['id', 'snapshot_delivery', 'snapshot_alerts', 'snapshot_repeated_in'])
+      .where('source', '=', source)
+      .where('snapshot_digest', '=', digest);
+    // Locked as it is read: a snapshot moved on meanwhile no longer matches.
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (!row || row.snapshot_delivery === null || row.snapshot_alerts === null) return null;
+    const group = await this.getGroup(Number(row.id), true);
+    return (
+      group && {
+        group,
+        delivery: Number(row.snapshot_delivery),
+        alerts: Number(row.snapshot_alerts),
+        repeatedIn: row.snapshot_repeated_in === null ? null : Number(row.snapshot_repeated_in),
+      }
+    );
+  }
+
+  /**
+   * `delivery` was applied to the group in full (repeats pending before it written out
+   * first, by settleRepeats); it stands as the group's snapshot if no newer one was applied before it.
+   */
+  async recordSnapshot(groupId: number, delivery: { id: number; digest: string | null }, alerts: number): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set({ snapshot_delivery: delivery.id, snapshot_digest: delivery.digest, snapshot_alerts: alerts })
+      .where('id', '=', groupId)
+      .where((eb) => eb.or([eb('snapshot_delivery', 'is', null), eb('snapshot_delivery', '<', delivery.id)]))
+      .execute();
+  }
+
+  /**
+   * The group's snapshot received once more, in `delivery`: counted on the group only, so
+   * that a repeat costs the same however many alerts it holds. Its alerts read as seen
+   * again (alertsOf) and are written out before anything else changes them (settleRepeats).
+   */
+  async addRepeat(groupId: number, delivery: number, seenAt: string): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({ snapshot_repeats: eb('snapshot_repeats', '+', 1), snapshot_repeated_in: delivery, snapshot_repeated_at: seenAt }))
+      .where('id', '=', groupId)
+      .execute();
+  }
+
+  private async pendingRepeats(groupId: number): Promise<PendingRepeats | null> {
+    const row = await this.db
+      .selectFrom('alert_groups')
+      .select(['snapshot_delivery', 'snapshot_repeats', 'snapshot_repeated_in', 'snapshot_repeated_at'])
+      .where('id', '=', groupId)
+      .executeTakeFirst();
+    if (!row || Number(row.snapshot_repeats) === 0 || row.snapshot_delivery === null || row.snapshot_repeated_in === null || row.snapshot_repeated_at === null)
+      return null;
+    return { delivery: Number(row.snapshot_delivery), times: Number(row.snapshot_repeats), lastIn: Number(row.snapshot_repeated_in), lastAt: row.snapshot_repeated_at };
+  }
+
+  /**
+   * Writes the pending repeats of the group's snapshot to its alerts, as touchAlerts would
+   * have one by one; the last repeat becomes the snapshot. Called (under the group's lock)
+   * before a delivery changes the group's alerts.
+   */
+  async settleRepeats(groupId: number): Promise<void> {
+    const pending = await this.pendingRepeats(groupId);
+    if (!pending) return;
+    await this.db
+      .updateTable('alerts')
+      .set((eb) => ({ last_seen_at: pending.lastAt, received: eb('received', '+', pending.times), seen_in: pending.lastIn }))
+      .where('group_id', '=', groupId)
+      .where('seen_in', '=', pending.delivery)
+      .execute();
+    await this.db
+      .updateTable('alert_groups')
+      .set({ snapshot_delivery: pending.lastIn, snapshot_repeats: 0, snapshot_repeated_in: null, snapshot_repeated_at: null })
+      .where('id', '=', groupId)
+      .execute();
+  }
+
+  /** How many of the group's alerts were last seen in `delivery`. */
+  async countSeenIn(groupId: number, delivery: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('alerts')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('group_id', '=', groupId)
+      .where('seen_in', '=', delivery)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** A delivery that changed none of the group's alerts: one more received, and when. */
@@ -405,8 +522,9 @@ export class AlertStore {
     return rows.map((r) => ({ status: r.status, severity: r.severity as AlertSeverity | null, summary: r.summary, labels: JSON.parse(r.labels) as Labels }));
   }
 
-  /** The group's alerts, firing first, then by when they started. */
+  /** The group's alerts, firing first, then by when they started; with the repeats of its snapshot not yet written to them. */
   async alertsOf(groupId: number, limit?: number): Promise<StoredAlert[]> {
+    const pending = await this.pendingRepeats(groupId);
     let query = this.db
       .selectFrom('alerts')
       .selectAll()
@@ -415,7 +533,12 @@ export class AlertStore {
       .orderBy('starts_at')
       .orderBy('id');
     if (limit !== undefined) query = query.limit(limit);
-    return (await query.execute()).map((r) => toAlert(r as AlertRow));
+    return (await query.execute()).map((r) => {
+      const alert = toAlert(r as AlertRow);
+      return pending && alert.seenIn === pending.delivery
+        ? { ...alert, received: alert.received + pending.times, lastSeenAt: pending.lastAt, seenIn: pending.lastIn }
+        : alert;
+    });
   }
 
   /** The alerts whose status one delivery changed (or that it brought), and how many there are. */

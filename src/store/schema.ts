@@ -68,6 +68,8 @@ export interface Database {
     received_at: string;
     /** Alerts of the body already applied, for a large body processed in steps. */
     progress: Generated<number>;
+    /** SHA-256 of the body as received (Alertmanager deliveries): the same snapshot again has the same digest. */
+    digest: string | null;
     attempts: Generated<number>;
     last_error: string | null;
   };
@@ -96,6 +98,17 @@ export interface Database {
     dismissed_reason: string | null;
     dismissed_by: string | null;
     dismissed_at: string | null;
+    /** The newest delivery applied to the group: its inbox id, its digest, and how many alerts it held. */
+    snapshot_delivery: number | null;
+    snapshot_digest: string | null;
+    snapshot_alerts: number | null;
+    /**
+     * That snapshot received again since, not yet written to its alerts (see AlertStore.settleRepeats):
+     * how many times, the last repeat's inbox id, and when it was received.
+     */
+    snapshot_repeats: number;
+    snapshot_repeated_in: number | null;
+    snapshot_repeated_at: string | null;
   };
   alerts: {
     id: Generated<number>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, expectError, ok } from './helpers.js';
@@ -207,6 +208,113 @@ describe.each(STORE_KINDS)('Alertmanager webhook intake (%s)', (kind) => {
     expect(group.counts).toEqual({ alerts: 5000, firing: 5000, resolved: 0, received: 1 });
     expect(group.differingLabels.instance).toHaveLength(10);
     expect(await t.store.alerts.pendingInbox(0, 1000, 10)).toEqual([]);
+  });
+});
+
+/**
+ * Alertmanager re-sends a group's unchanged snapshot every group_interval. A large one
+ * (stored unread, see src/processors/alert-inbox.ts) that is, byte for byte, the snapshot
+ * last applied to its group is applied as a repeat without its body being read again.
+ */
+describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
+  let t: TestApp;
+  let key: string;
+  let sourceId: string;
+  const GROUP = '{}:{alertname="DiskFull"}';
+  const disks = (status: (i: number) => 'firing' | 'resolved' = () => 'firing') =>
+    JSON.stringify(
+      webhook(
+        Array.from({ length: 800 }, (_, i) => amAlert(`storage-${i}.prod.example:9100`, { alertname: 'DiskFull', service: 'storage', status: status(i) })),
+        { groupKey: GROUP, alertname: 'DiskFull' },
+      ),
+    );
+  const digest = (body: string) => createHash('sha256').update(body).digest('hex');
+  const group = async () => {
+    for (const state of ['open', 'acknowledged', 'resolved']) {
+      const found = (await groups(t, state)).find((g: { groupKey: string }) => g.groupKey === GROUP);
+      if (found) return { ...found, alerts: (await ok(t, 200, 'GET', `${API}/alerts/${found.id}`)).alerts };
+    }
+    throw new Error('no DiskFull group');
+  };
+  /** A delivery with this digest whose body cannot be read: applied only if it is taken as a repeat. */
+  const unreadable = async (ofBody: string) => {
+    const [id] = await t.store.alerts.addToInbox([{ source: sourceId, body: Buffer.from('not JSON'), receivedAt: t.clock.now().toISOString(), digest: digest(ofBody) }]);
+    expect(await t.app.alertInbox.process(id!)).toBe(true);
+  };
+
+  beforeAll(async () => {
+    t = await testApp(kind);
+    const created = await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'disks', type: 'alertmanager' });
+    key = created.key;
+    sourceId = String(created.id);
+  });
+  afterAll(() => t.close());
+
+  it('the same bytes again: every alert seen once more, the group received once more, the body not read', async () => {
+    const body = disks();
+    expect(body.length).toBeGreaterThan(256 * 1024);
+    expect((await send(t, '/alerts/alertmanager', body, key)).statusCode).toBe(200);
+    t.clock.advance(5 * 60_000);
+    expect((await send(t, '/alerts/alertmanager', body, key)).statusCode).toBe(200);
+    let g = await group();
+    expect(g.counts).toEqual({ alerts: 800, firing: 800, resolved: 0, received: 2 });
+    expect(new Set(g.alerts.map((a: { received: number }) => a.received))).toEqual(new Set([2]));
+    expect(g.lastSeenAt).toBe(t.clock.now().toISOString());
+
+    t.clock.advance(5 * 60_000);
+    await unreadable(body);
+    g = await group();
+    expect(g.counts).toEqual({ alerts: 800, firing: 800, resolved: 0, received: 3 });
+    expect(new Set(g.alerts.map((a: { received: number }) => a.received))).toEqual(new Set([3]));
+    expect(g.lastSeenAt).toBe(t.clock.now().toISOString());
+  });
+
+  it('once another snapshot has changed the group, the old one again is read and applied in full', async () => {
+    const firing = disks();
+    const someResolved = disks((i) => (i < 100 ? 'resolved' : 'firing'));
+    t.clock.advance(60_000);
+    await send(t, '/alerts/alertmanager', someResolved, key);
+    let g = await group();
+    expect(g.counts).toMatchObject({ firing: 700, resolved: 100 });
+    // The repeats counted on the group are now each alert's own, with this delivery on top.
+    expect(new Set(g.alerts.map((a: { received: number }) => a.received))).toEqual(new Set([4]));
+    expect(new Set(g.alerts.map((a: { lastSeenAt: string }) => a.lastSeenAt))).toEqual(new Set([t.clock.now().toISOString()]));
+
+    // Not taken as a repeat: its unreadable body is dropped, and nothing changes.
+    await unreadable(firing);
+    expect((await group()).counts).toMatchObject({ firing: 700, resolved: 100, received: 4 });
+
+    await send(t, '/alerts/alertmanager', firing, key);
+    g = await group();
+    expect(g.counts).toEqual({ alerts: 800, firing: 800, resolved: 0, received: 5 });
+    expect(new Set(g.alerts.map((a: { received: number }) => a.received))).toEqual(new Set([5]));
+  });
+
+  it('an alert of the snapshot touched since by another delivery: not a repeat', async () => {
+    const firing = disks();
+    const g = await group();
+    // As another instance's delivery would leave it, without having become the group's snapshot.
+    const [other] = await t.store.alerts.addToInbox([{ source: sourceId, body: Buffer.from('{}'), receivedAt: t.clock.now().toISOString(), digest: null }]);
+    await t.store.alerts.removeFromInbox(other!);
+    await t.store.alerts.touchAlerts(g.id, [g.alerts[0].fingerprint], other!, t.clock.now().toISOString());
+    await unreadable(firing);
+    expect((await group()).counts.received).toBe(5);
+  });
+
+  it('a repeat older than one already counted is not counted as the newest', async () => {
+    const firing = disks();
+    await send(t, '/alerts/alertmanager', firing, key);
+    expect((await group()).counts.received).toBe(6);
+    const delivery = () => ({ source: sourceId, body: Buffer.from(firing), receivedAt: t.clock.now().toISOString(), digest: digest(firing) });
+    const [older] = await t.store.alerts.addToInbox([delivery()]);
+    t.clock.advance(60_000);
+    const [newer] = await t.store.alerts.addToInbox([delivery()]);
+    expect(await t.app.alertInbox.process(newer!)).toBe(true);
+    expect(await t.app.alertInbox.process(older!)).toBe(true);
+    const g = await group();
+    expect(g.counts).toMatchObject({ alerts: 800, firing: 800, received: 8 });
+    // The newer repeat, processed first, stands as when they were last seen.
+    expect(new Set(g.alerts.map((a: { lastSeenAt: string }) => a.lastSeenAt))).toEqual(new Set([t.clock.now().toISOString()]));
   });
 });
 

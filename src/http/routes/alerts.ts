@@ -3,6 +3,7 @@
  * engineer acknowledges, declares or dismisses. The two intake routes authenticate by
  * the source's key, not a person's token.
  */
+import { createHash } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -42,10 +43,14 @@ export interface AlertDeps extends HttpDeps {
 declare module 'fastify' {
   interface FastifyRequest {
     alertSource: AlertSource | null;
+    /** SHA-256 (hex) of the body as received, on routes with `digestBodies`. */
+    bodyDigest: string | null;
   }
   interface FastifyContextConfig {
     /** A body announced larger than INLINE_BYTES is gzipped as it arrives (see gzipLargeBodies). */
     gzipLargeBodies?: boolean;
+    /** The body's digest is taken as it arrives, into `request.bodyDigest`. */
+    digestBodies?: boolean;
   }
 }
 
@@ -74,6 +79,7 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     // store almost as soon as its last byte is in: compressing it afterwards would add
     // tens of milliseconds to an answer Alertmanager is owed within 100.
     const gzipped = request.routeOptions.config.gzipLargeBodies === true && declared > INLINE_BYTES ? createGzip({ level: 1 }) : null;
+    const digest = request.routeOptions.config.digestBodies === true ? createHash('sha256') : null;
     const chunks: Buffer[] = [];
     let received = 0;
     let finished = false;
@@ -82,11 +88,13 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
       finished = true;
       payload.removeListener('data', onData);
       if (error) gzipped?.destroy();
+      else if (digest) request.bodyDigest = digest.digest('hex');
       done(error, body);
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) return finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      digest?.update(chunk);
       if (gzipped) gzipped.write(chunk);
       else chunks.push(chunk);
     };
@@ -104,6 +112,7 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     });
   });
   app.decorateRequest('alertSource', null);
+  app.decorateRequest('bodyDigest', null);
   await app.register(rateLimit, { global: false });
   // One budget per source, so a runaway sender is slowed down without starving the others.
   const overLimit = app.createRateLimit({
@@ -138,7 +147,7 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     '/alerts/alertmanager',
     {
       bodyLimit: ALERTMANAGER_BODY_LIMIT,
-      config: { gzipLargeBodies: true },
+      config: { gzipLargeBodies: true, digestBodies: true },
       schema: { tags, summary: 'Prometheus Alertmanager webhook (version 4); Authorization: Bearer <source key>', security: [{ bearer: [] }] },
       // Before the body is read: a wrong key or a sender over its limit costs us no 16 MiB upload.
       onRequest: async (request, reply) => {
@@ -169,7 +178,7 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
           throw new DomainError('VALIDATION_FAILED', `The request body is not valid JSON: ${(error as Error).message}`, { field: '(body)' });
         }
       }
-      await deps.inbox.accept(request.alertSource!, raw, parsed);
+      await deps.inbox.accept(request.alertSource!, raw, parsed, request.bodyDigest);
       deps.inbox.wake();
       return reply.code(200).send({ status: 'success' });
     },
