@@ -12,6 +12,8 @@ export interface AlertBatch {
   alerts: Alert[];
   /** How many alerts Alertmanager's `max_alerts` cut off this delivery. */
   truncatedAlerts: number;
+  /** Some alert's status was read from its endsAt and the time received: the same body later may say more. */
+  byClock: boolean;
 }
 
 const FINGERPRINT = /^[0-9a-f]{1,64}$/i;
@@ -23,12 +25,15 @@ export function normalizeAlertmanager(body: unknown, receivedAt: string): AlertB
   const truncated = Number(root.truncatedAlerts);
   // One body names an alert once; should it repeat, the later mention stands.
   const alerts = new Map<string, Alert>();
+  let byClock = false;
   for (const item of Array.isArray(root.alerts) ? root.alerts : []) {
     if (item === null || typeof item !== 'object') continue;
-    const alert = normalizeOne(item as Record<string, unknown>, receivedAt);
+    const raw = item as Record<string, unknown>;
+    const alert = normalizeOne(raw, receivedAt);
     alerts.set(alert.fingerprint, alert);
+    if (raw.status !== 'firing' && raw.status !== 'resolved' && alertTime(raw.endsAt) !== null) byClock = true;
   }
-  return { groupKey, groupLabels, alerts: [...alerts.values()], truncatedAlerts: Number.isInteger(truncated) && truncated > 0 ? truncated : 0 };
+  return { groupKey, groupLabels, alerts: [...alerts.values()], truncatedAlerts: Number.isInteger(truncated) && truncated > 0 ? truncated : 0, byClock };
 }
 
 function normalizeOne(raw: Record<string, unknown>, receivedAt: string): Alert {

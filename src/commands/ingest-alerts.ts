@@ -40,17 +40,18 @@ export async function settleAlerts(ctx: IntakeContext, groupKey: string, alerts:
   const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
   if (noNews) await seenAgain(ctx, group, truncatedAlerts ?? 0);
   else await settle(ctx, group.id, truncatedAlerts);
-  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts);
+  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts, truncatedAlerts ?? 0);
 }
 
 /**
  * The delivery is, byte for byte, the snapshot last applied to its group (Alertmanager
  * re-sending it on group_interval): every alert of it is a repeat, so it is applied as
  * one — each alert seen once more, the group's counts moved — without its body being
- * read, and at the same cost for 20 alerts or 20,000 (see AlertStore.addRepeat). Only
- * while the group stands as that snapshot left it: nothing newer applied, every alert of
- * it still last seen there, and its assessment written by this process (`assessed`, as
- * for applyDelivery). Answers false, having changed nothing, otherwise.
+ * read and without its alerts being rewritten (see AlertStore.addRepeat); only counted.
+ * Only while the group stands as that snapshot left it: nothing newer applied, every
+ * alert of it still last seen there, and its assessment written by this process
+ * (`assessed`, as for applyDelivery; so not the first repeat after a start). Answers
+ * false, having changed nothing, otherwise.
  */
 export async function repeatSnapshot(ctx: IntakeContext, assessed: ReadonlySet<number>): Promise<boolean> {
   const { id, receivedAt, digest } = ctx.delivery;
@@ -59,7 +60,7 @@ export async function repeatSnapshot(ctx: IntakeContext, assessed: ReadonlySet<n
   if (!snapshot || (snapshot.repeatedIn ?? snapshot.delivery) >= id || !assessed.has(snapshot.group.id)) return false;
   if ((await ctx.tx.alerts.countSeenIn(snapshot.group.id, snapshot.delivery)) !== snapshot.alerts) return false;
   await ctx.tx.alerts.addRepeat(snapshot.group.id, id, receivedAt);
-  await seenAgain(ctx, snapshot.group, null);
+  await seenAgain(ctx, snapshot.group, snapshot.truncatedAlerts);
   return true;
 }
 
@@ -76,7 +77,7 @@ export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts
   const news = await merge(ctx, group.id, alerts);
   if (news > 0 || !assessed.has(group.id)) await settle(ctx, group.id, truncatedAlerts);
   else await seenAgain(ctx, group, truncatedAlerts);
-  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts.length);
+  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts.length, truncatedAlerts);
   return group.id;
 }
 

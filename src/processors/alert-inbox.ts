@@ -58,8 +58,13 @@ const PAGE = 500;
 const INTAKE_QUIET_MS = 20;
 const INTAKE_POLL_MS = 5;
 const MAX_DEFER_MS = 200;
+/** An upload taking longer than this (a slow or stalled sender) no longer holds processing back. */
+const UPLOAD_HOLDS_MS = 1_000;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The digest a delivery leaves as its group's snapshot: none when the same bytes later could mean something else. */
+const snapshotDigest = (digest: string | null, batch: AlertBatch) => (batch.byClock ? null : digest);
 
 /**
  * normalizeAlertmanager, a slice at a time, calling `between` in between: the
@@ -71,11 +76,14 @@ async function normalizeInSlices(body: unknown, receivedAt: string, between: () 
   const all: unknown[] = Array.isArray(root.alerts) ? root.alerts : [];
   if (all.length <= NORMALIZE_SLICE) return normalizeAlertmanager(body, receivedAt);
   const alerts = new Map<string, Alert>();
+  let byClock = false;
   for (let i = 0; i < all.length; i += NORMALIZE_SLICE) {
     await between();
-    for (const alert of normalizeAlertmanager({ ...root, alerts: all.slice(i, i + NORMALIZE_SLICE) }, receivedAt).alerts) alerts.set(alert.fingerprint, alert);
+    const slice = normalizeAlertmanager({ ...root, alerts: all.slice(i, i + NORMALIZE_SLICE) }, receivedAt);
+    for (const alert of slice.alerts) alerts.set(alert.fingerprint, alert);
+    byClock ||= slice.byClock;
   }
-  return { ...normalizeAlertmanager({ ...root, alerts: [] }, receivedAt), alerts: [...alerts.values()] };
+  return { ...normalizeAlertmanager({ ...root, alerts: [] }, receivedAt), alerts: [...alerts.values()], byClock };
 }
 
 interface Small {
@@ -282,8 +290,8 @@ export class AlertInbox {
   /** The last look at the inbox found a full page of deliveries waiting: no more deferring to intake. */
   private behind = false;
 
-  /** Requests to an intake endpoint whose body is still arriving or being stored. */
-  private uploads = 0;
+  /** Requests to an intake endpoint whose body is still arriving or being stored: when each began. */
+  private readonly uploads = new Set<{ since: number }>();
 
   /**
    * Marks a delivery on its way in, from its first byte until it is answered; the function
@@ -291,14 +299,18 @@ export class AlertInbox {
    * step holds the event loop, and an 8 MB body needs many turns of it to arrive.
    */
   receiving(): () => void {
-    this.uploads++;
-    let ended = false;
+    const upload = { since: performance.now() };
+    this.uploads.add(upload);
     return () => {
-      if (ended) return;
-      ended = true;
-      this.uploads--;
-      this.lastArrival = performance.now();
+      if (this.uploads.delete(upload)) this.lastArrival = performance.now();
     };
+  }
+
+  private intakeBusy(): boolean {
+    const now = performance.now();
+    if (now - this.lastArrival < INTAKE_QUIET_MS) return true;
+    for (const upload of this.uploads) if (now - upload.since < UPLOAD_HOLDS_MS) return true;
+    return false;
   }
 
   /**
@@ -313,7 +325,7 @@ export class AlertInbox {
     await yieldToRequests();
     if (this.behind) return;
     const until = performance.now() + MAX_DEFER_MS;
-    while (!this.closed && performance.now() < until && (this.uploads > 0 || performance.now() - this.lastArrival < INTAKE_QUIET_MS))
+    while (!this.closed && performance.now() < until && this.intakeBusy())
       await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
   }
 
@@ -331,7 +343,7 @@ export class AlertInbox {
             const d = batch[k]!;
             // Gone (processed) or being processed elsewhere: not ours to apply.
             if ((await tx.alerts.claimInbox(d.id)) === 0) {
-              const ctx: IntakeContext = { tx, config, now: clock.now().toISOString(), source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt, digest: d.digest } };
+              const ctx: IntakeContext = { tx, config, now: clock.now().toISOString(), source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt, digest: snapshotDigest(d.digest, d.batch) } };
               if (d.batch.alerts.length > 0) assessedNow.push(await applyDelivery(ctx, d.batch.groupKey, d.batch.alerts, d.batch.truncatedAlerts, this.assessed));
               await tx.alerts.removeFromInbox(d.id);
             }
@@ -367,7 +379,7 @@ export class AlertInbox {
     const source = await store.alerts.sourceById(item.source);
     if (!source) throw new Error(`alert source ${item.source} is gone`);
     const delivery = { id, receivedAt: item.receivedAt, digest: item.digest };
-    const context = (tx: IntakeContext['tx']): IntakeContext => ({ tx, config, now: clock.now().toISOString(), source, delivery });
+    const context = (tx: IntakeContext['tx'], digest = delivery.digest): IntakeContext => ({ tx, config, now: clock.now().toISOString(), source, delivery: { ...delivery, digest } });
     // Applying, or reading 8 MB, holds the event loop for tens of milliseconds: not while a delivery is on its way in.
     if (parsed === undefined) await this.whileIntakeBusy();
 
@@ -426,7 +438,8 @@ export class AlertInbox {
     const noNews = whole && news === 0 && group !== null && this.assessed.has(group);
     const settled = await store.transaction(async (tx) => {
       if ((await tx.alerts.claimInbox(id)) === null) return false;
-      if (batch.alerts.length > 0) await settleAlerts(context(tx), batch.groupKey, batch.alerts.length, batch.truncatedAlerts, noNews);
+      if (batch.alerts.length > 0)
+        await settleAlerts(context(tx, snapshotDigest(item.digest, batch)), batch.groupKey, batch.alerts.length, batch.truncatedAlerts, noNews);
       await tx.alerts.removeFromInbox(id);
       return true;
     });

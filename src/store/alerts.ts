@@ -33,6 +33,7 @@ export interface Snapshot {
   group: AlertGroup;
   delivery: number;
   alerts: number;
+  truncatedAlerts: number;
   /** The last time it was received again, if it was. */
   repeatedIn: number | null;
 }
@@ -299,6 +300,7 @@ export class AlertStore {
         snapshot_delivery: null,
         snapshot_digest: null,
         snapshot_alerts: null,
+        snapshot_truncated: null,
         snapshot_repeats: 0,
         snapshot_repeated_in: null,
         snapshot_repeated_at: null,
@@ -352,7 +354,7 @@ export class AlertStore {
   async snapshotByDigest(source: string, digest: string): Promise<Snapshot | null> {
     let query = this.db
       .selectFrom('alert_groups')
-      .select(['id', 'snapshot_delivery', 'snapshot_alerts', 'snapshot_repeated_in'])
+      .select(['id', 'snapshot_delivery', 'snapshot_alerts', 'snapshot_truncated', 'snapshot_repeated_in'])
       .where('source', '=', source)
       .where('snapshot_digest', '=', digest);
     // Locked as it is read: a snapshot moved on meanwhile no longer matches.
@@ -365,19 +367,22 @@ export class AlertStore {
         group,
         delivery: Number(row.snapshot_delivery),
         alerts: Number(row.snapshot_alerts),
+        truncatedAlerts: Number(row.snapshot_truncated ?? 0),
         repeatedIn: row.snapshot_repeated_in === null ? null : Number(row.snapshot_repeated_in),
       }
     );
   }
 
   /**
-   * `delivery` was applied to the group in full (repeats pending before it written out
-   * first, by settleRepeats); it stands as the group's snapshot if no newer one was applied before it.
+   * `delivery` was applied to the group in full; it stands as the group's snapshot unless a
+   * newer delivery (or repeat) was applied before it. Repeats still pending are written out
+   * first: they belong to the alerts of the snapshot they repeated.
    */
-  async recordSnapshot(groupId: number, delivery: { id: number; digest: string | null }, alerts: number): Promise<void> {
+  async recordSnapshot(groupId: number, delivery: { id: number; digest: string | null }, alerts: number, truncatedAlerts: number): Promise<void> {
+    await this.settleRepeats(groupId);
     await this.db
       .updateTable('alert_groups')
-      .set({ snapshot_delivery: delivery.id, snapshot_digest: delivery.digest, snapshot_alerts: alerts })
+      .set({ snapshot_delivery: delivery.id, snapshot_digest: delivery.digest, snapshot_alerts: alerts, snapshot_truncated: truncatedAlerts })
       .where('id', '=', groupId)
       .where((eb) => eb.or([eb('snapshot_delivery', 'is', null), eb('snapshot_delivery', '<', delivery.id)]))
       .execute();

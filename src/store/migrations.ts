@@ -369,6 +369,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         await db.schema.alterTable('alert_groups').addColumn('snapshot_delivery', ref).execute();
         await db.schema.alterTable('alert_groups').addColumn('snapshot_digest', 'text').execute();
         await db.schema.alterTable('alert_groups').addColumn('snapshot_alerts', 'integer').execute();
+        await db.schema.alterTable('alert_groups').addColumn('snapshot_truncated', 'integer').execute();
         await db.schema.alterTable('alert_groups').addColumn('snapshot_repeats', 'integer', (c) => c.notNull().defaultTo(0)).execute();
         await db.schema.alterTable('alert_groups').addColumn('snapshot_repeated_in', ref).execute();
         await db.schema.alterTable('alert_groups').addColumn('snapshot_repeated_at', 'text').execute();

@@ -98,10 +98,11 @@ export interface Database {
     dismissed_reason: string | null;
     dismissed_by: string | null;
     dismissed_at: string | null;
-    /** The newest delivery applied to the group: its inbox id, its digest, and how many alerts it held. */
+    /** The newest delivery applied to the group: its inbox id, its digest, how many alerts it held, and its truncatedAlerts. */
     snapshot_delivery: number | null;
     snapshot_digest: string | null;
     snapshot_alerts: number | null;
+    snapshot_truncated: number | null;
     /**
      * That snapshot received again since, not yet written to its alerts (see AlertStore.settleRepeats):
      * how many times, the last repeat's inbox id, and when it was received.

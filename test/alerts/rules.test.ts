@@ -73,10 +73,18 @@ describe('normalizing an Alertmanager v4 body', () => {
   });
 
   it('never refuses: anything unreadable is left out, NUL characters are dropped', () => {
-    expect(normalizeAlertmanager(null, NOW)).toEqual({ groupKey: '{}', groupLabels: {}, alerts: [], truncatedAlerts: 0 });
+    expect(normalizeAlertmanager(null, NOW)).toEqual({ groupKey: '{}', groupLabels: {}, alerts: [], truncatedAlerts: 0, byClock: false });
     const odd = normalizeAlertmanager({ alerts: [7, null, { labels: { a: 'x\u0000y' }, startsAt: 'yesterday' }] }, NOW);
     expect(odd.alerts).toHaveLength(1);
     expect(odd.alerts[0]).toMatchObject({ status: 'firing', labels: { a: 'xy' }, startsAt: NOW });
+  });
+
+  it('a status read from endsAt and the clock is flagged: the same body later may mean more', () => {
+    const later = new Date(Date.parse(NOW) + 3_600_000).toISOString();
+    expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', endsAt: later }] }, NOW)).toMatchObject({ byClock: true, alerts: [{ status: 'firing' }] });
+    expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', endsAt: later }] }, later)).toMatchObject({ byClock: true, alerts: [{ status: 'resolved' }] });
+    expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', status: 'firing', endsAt: later }] }, NOW).byClock).toBe(false);
+    expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', endsAt: '0001-01-01T00:00:00Z' }] }, NOW).byClock).toBe(false);
   });
 
   it('an alert named twice in one body counts once, as its later mention says', () => {

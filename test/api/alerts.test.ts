@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, expectError, ok } from './helpers.js';
-import { amAlert, trigger, webhook } from './alert-payloads.js';
+import { amAlert, trigger, webhook, type AmAlert } from './alert-payloads.js';
 
 /** Posts as an alert sender: with a source key, not a person's token. */
 async function send(t: TestApp, url: string, body: unknown, key?: string, headers: Record<string, string> = {}) {
@@ -299,6 +299,26 @@ describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
     await t.store.alerts.touchAlerts(g.id, [g.alerts[0].fingerprint], other!, t.clock.now().toISOString());
     await unreadable(firing);
     expect((await group()).counts.received).toBe(5);
+  });
+
+  it('alerts without a status, read from endsAt: the same bytes after endsAt resolve them', async () => {
+    const endsAt = new Date(t.clock.now().getTime() + 30 * 60_000).toISOString();
+    const certs = JSON.stringify(
+      webhook(
+        Array.from({ length: 800 }, (_, i) => {
+          const alert: Partial<AmAlert> = amAlert(`edge-${i}.prod.example:443`, { alertname: 'CertExpiring', service: 'edge', endsAt });
+          delete alert.status;
+          return alert as AmAlert;
+        }),
+        { groupKey: '{}:{alertname="CertExpiring"}', alertname: 'CertExpiring' },
+      ),
+    );
+    const certGroup = async (state: string) => (await groups(t, state)).find((g: { groupKey: string }) => g.groupKey === '{}:{alertname="CertExpiring"}');
+    await send(t, '/alerts/alertmanager', certs, key);
+    expect((await certGroup('open')).counts).toMatchObject({ firing: 800, resolved: 0 });
+    t.clock.advance(60 * 60_000);
+    await send(t, '/alerts/alertmanager', certs, key);
+    expect((await certGroup('resolved')).counts).toMatchObject({ firing: 0, resolved: 800, received: 2 });
   });
 
   it('a repeat older than one already counted is not counted as the newest', async () => {
