@@ -40,6 +40,8 @@ export async function settleAlerts(ctx: IntakeContext, groupKey: string, alerts:
   const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
   if (noNews) await seenAgain(ctx, group, truncatedAlerts ?? 0);
   else await settle(ctx, group.id, truncatedAlerts);
+  // Steps ran in transactions of their own: a repeat may have been counted since the last.
+  await ctx.tx.alerts.settleRepeats(group.id);
   await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts, truncatedAlerts ?? 0);
 }
 

@@ -25,6 +25,12 @@ const STEP = 500;
 const NORMALIZE_SLICE = 1_000;
 /** Small deliveries processed together, in one transaction: one commit (one fsync) for many. */
 const BATCH_DELIVERIES = 100;
+/**
+ * On PostgreSQL, small deliveries of different groups are applied this many at a time,
+ * each lane in its own transactions: applying waits on round trips, not on either CPU.
+ * (SQLite has one writer, and its statements hold the event loop: one lane.)
+ */
+const PG_LANES = 4;
 const MAX_ATTEMPTS = 10;
 const RETRY_MS = 5_000;
 /** Bodies below this are stored as they are: gzip would cost more CPU than the bytes it saves. */
@@ -235,8 +241,9 @@ export class AlertInbox {
 
   /**
    * Small Alertmanager deliveries (the usual case: a group's snapshot of a few dozen
-   * alerts) are applied many to a transaction, each exactly as on its own and in inbox
-   * order, so a storm costs one commit per batch rather than several per delivery. A
+   * alerts) are applied many to a transaction, each exactly as on its own and, within its
+   * group, in inbox order, so a storm costs one commit per batch rather than several per
+   * delivery (on PostgreSQL, PG_LANES groups at a time). A
    * transaction stops taking deliveries after BATCH_MS, and the loop yields between
    * transactions, so requests (and their inbox commits) get through in between. Large
    * bodies, events, and deliveries of a batch that failed are processed one by one.
@@ -252,7 +259,7 @@ export class AlertInbox {
       if (small !== null) {
         batch.push(small);
         alerts += small.batch.alerts.length;
-        if (batch.length < BATCH_DELIVERIES && alerts < STEP) continue;
+        if (batch.length < BATCH_DELIVERIES && alerts < STEP * this.lanes) continue;
       }
       await this.applyBatch(batch);
       batch = [];
@@ -329,7 +336,25 @@ export class AlertInbox {
       await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
   }
 
+  private get lanes(): number {
+    return this.deps.store.dialect === 'postgres' ? PG_LANES : 1;
+  }
+
+  /** Splits the batch into lanes by group: a group's deliveries stay together, in inbox order; different groups are independent. */
   private async applyBatch(batch: Small[]): Promise<void> {
+    if (this.lanes === 1 || batch.length < 2) return this.applyLane(batch);
+    const lanes: Small[][] = Array.from({ length: this.lanes }, () => []);
+    const laneOf = new Map<string, number>();
+    for (const d of batch) {
+      const group = `${d.source.id}\u0000${d.batch.groupKey}`;
+      let lane = laneOf.get(group);
+      if (lane === undefined) laneOf.set(group, (lane = laneOf.size % this.lanes));
+      lanes[lane]!.push(d);
+    }
+    await Promise.all(lanes.filter((lane) => lane.length > 0).map((lane) => this.applyLane(lane)));
+  }
+
+  private async applyLane(batch: Small[]): Promise<void> {
     const { store, config, clock } = this.deps;
     let from = 0;
     while (from < batch.length && !this.closed) {

@@ -375,15 +375,16 @@ export class AlertStore {
 
   /**
    * `delivery` was applied to the group in full; it stands as the group's snapshot unless a
-   * newer delivery (or repeat) was applied before it. Repeats still pending are written out
-   * first: they belong to the alerts of the snapshot they repeated.
+   * newer delivery was applied before it. Repeats still pending must have been written out
+   * first (settleRepeats, in the same transaction): they belong to the alerts of the
+   * snapshot they repeated, and while any are, the snapshot stays.
    */
   async recordSnapshot(groupId: number, delivery: { id: number; digest: string | null }, alerts: number, truncatedAlerts: number): Promise<void> {
-    await this.settleRepeats(groupId);
     await this.db
       .updateTable('alert_groups')
       .set({ snapshot_delivery: delivery.id, snapshot_digest: delivery.digest, snapshot_alerts: alerts, snapshot_truncated: truncatedAlerts })
       .where('id', '=', groupId)
+      .where('snapshot_repeats', '=', 0)
       .where((eb) => eb.or([eb('snapshot_delivery', 'is', null), eb('snapshot_delivery', '<', delivery.id)]))
       .execute();
   }

@@ -338,6 +338,38 @@ describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
   });
 });
 
+describe.each(STORE_KINDS)('a burst of deliveries for many groups (%s)', (kind) => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await testApp(kind);
+    key = await source(t, 'burst', 'alertmanager');
+  });
+  afterAll(() => t.close());
+
+  it('processed together (on PostgreSQL, several groups at once), each group ends as its deliveries say, in order', async () => {
+    const names = Array.from({ length: 12 }, (_, g) => `Burst${g}`);
+    const snapshot = (name: string, status: 'firing' | 'resolved') =>
+      JSON.stringify(webhook([amAlert('a:1', { alertname: name, status }), amAlert('b:1', { alertname: name })], { groupKey: `{}:{alertname="${name}"}`, alertname: name }));
+    // Every group: fired, resolved, fired again, and, for every other group, resolved last.
+    const bodies = [0, 1, 2, 3].flatMap((step) =>
+      names.flatMap((name, g) => (step < 3 || g % 2 === 0 ? [snapshot(name, step === 1 || step === 3 ? 'resolved' : 'firing')] : [])),
+    );
+    for (const body of bodies) {
+      const res = await t.app.inject({ method: 'POST', url: `${API}/alerts/alertmanager`, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: body });
+      expect(res.statusCode).toBe(200);
+    }
+    await t.app.alertInbox.idle();
+    const all = [...(await groups(t, 'open'))];
+    expect(all).toHaveLength(12);
+    for (const [g, name] of names.entries()) {
+      const group = all.find((x: { groupKey: string }) => x.groupKey === `{}:{alertname="${name}"}`);
+      expect(group.counts).toEqual({ alerts: 2, firing: g % 2 === 0 ? 1 : 2, resolved: g % 2 === 0 ? 1 : 0, received: g % 2 === 0 ? 4 : 3 });
+    }
+    expect(await t.store.alerts.pendingInbox(0, 1000, 10)).toEqual([]);
+  });
+});
+
 describe.each(STORE_KINDS)('Events API v2 intake (%s)', (kind) => {
   let t: TestApp;
   let key: string;
