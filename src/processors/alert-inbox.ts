@@ -280,13 +280,15 @@ export class AlertInbox {
       this.parsed.delete(id);
       return 'gone';
     }
+    if (item.progress !== 0) return null;
     const cached = this.parsed.get(id);
+    const stored = cached === undefined ? await store.alerts.inboxBody(id) : null;
     // A gzipped body not parsed yet may be large: read once, by the step-wise path.
-    if (item.progress !== 0 || (cached === undefined && isGzip(item.body))) return null;
+    if (stored && isGzip(stored)) return null;
     if (!sources.has(item.source)) sources.set(item.source, await store.alerts.sourceById(item.source));
     const source = sources.get(item.source);
     if (!source || source.type !== 'alertmanager') return null;
-    const body = cached !== undefined ? cached : await readJson(item.body);
+    const body = cached !== undefined ? cached : stored ? await readJson(stored) : undefined;
     if (body === undefined) return null;
     const batch = normalizeAlertmanager(body, item.receivedAt);
     if (batch.alerts.length > STEP) return null;
@@ -420,7 +422,9 @@ export class AlertInbox {
       if (repeated) return;
     }
 
-    const body = parsed === undefined ? await readJson(item.body) : parsed;
+    const stored = parsed === undefined ? await store.alerts.inboxBody(id) : null;
+    if (parsed === undefined && stored === null) return;
+    const body = stored ? await readJson(stored) : parsed;
     if (body === undefined) {
       // A large delivery is stored before it is read; one that is not JSON has nothing to process.
       this.log.warn({ delivery: id, source: source.name }, 'alert delivery is not valid JSON; dropped');

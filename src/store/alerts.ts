@@ -18,11 +18,10 @@ export interface AlertSource {
   createdAt: string;
 }
 
+/** A stored delivery, without its body (inboxBody): a repeated 8 MB snapshot is applied without it. */
 export interface InboxItem {
   id: number;
   source: string;
-  /** Gzipped when large. */
-  body: Buffer;
   receivedAt: string;
   progress: number;
   digest: string | null;
@@ -198,10 +197,14 @@ export class AlertStore {
   }
 
   async inboxItem(id: number): Promise<InboxItem | null> {
-    const r = await this.db.selectFrom('alert_inbox').selectAll().where('id', '=', id).executeTakeFirst();
-    return r
-      ? { id: Number(r.id), source: r.source, body: r.body, receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest }
-      : null;
+    const r = await this.db.selectFrom('alert_inbox').select(['id', 'source', 'received_at', 'progress', 'digest']).where('id', '=', id).executeTakeFirst();
+    return r ? { id: Number(r.id), source: r.source, receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest } : null;
+  }
+
+  /** The delivery's body as stored (gzipped when large); null once it is gone. */
+  async inboxBody(id: number): Promise<Buffer | null> {
+    const r = await this.db.selectFrom('alert_inbox').select('body').where('id', '=', id).executeTakeFirst();
+    return r ? r.body : null;
   }
 
   /**
