@@ -36,13 +36,13 @@ export async function applyAlerts(ctx: IntakeContext, groupKey: string, alerts: 
  * none changed an alert of a group whose assessment is current (see applyDelivery), so
  * only the counts move.
  */
-export async function settleAlerts(ctx: IntakeContext, groupKey: string, alerts: number, truncatedAlerts: number | null, noNews = false): Promise<void> {
+export async function settleAlerts(ctx: IntakeContext, groupKey: string, alerts: number, truncatedAlerts: number, noNews = false): Promise<void> {
   const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
-  if (noNews) await seenAgain(ctx, group, truncatedAlerts ?? 0);
+  if (noNews) await seenAgain(ctx, group, truncatedAlerts);
   else await settle(ctx, group.id, truncatedAlerts);
   // Steps ran in transactions of their own: a repeat may have been counted since the last.
   await ctx.tx.alerts.settleRepeats(group.id);
-  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts, truncatedAlerts ?? 0);
+  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts, truncatedAlerts);
 }
 
 /**
@@ -85,9 +85,9 @@ export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts
 
 /**
  * A delivery without news: the group's assessment stands; one more received, and its state
- * as it follows from its counts. `truncatedAlerts` null leaves the count stored as it is.
+ * as it follows from its counts.
  */
-async function seenAgain(ctx: IntakeContext, group: AlertGroup, truncatedAlerts: number | null): Promise<void> {
+async function seenAgain(ctx: IntakeContext, group: AlertGroup, truncatedAlerts: number): Promise<void> {
   await ctx.tx.alerts.seenAgain(group.id, ctx.delivery.receivedAt, truncatedAlerts);
   const incident = group.incident === null ? null : await ctx.tx.loadIncident(group.incident, true);
   const change = afterIntake(group, { firing: group.counts.firing, newlyFiring: 0, incidentOpen: incident?.phase === 'active', now: ctx.delivery.receivedAt });

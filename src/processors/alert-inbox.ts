@@ -280,14 +280,13 @@ export class AlertInbox {
       this.parsed.delete(id);
       return 'gone';
     }
-    if (item.progress !== 0) return null;
     const cached = this.parsed.get(id);
-    const stored = cached === undefined ? await store.alerts.inboxBody(id) : null;
-    // A gzipped body not parsed yet may be large: read once, by the step-wise path.
-    if (stored && isGzip(stored)) return null;
+    // A gzipped body not parsed yet was large: read once, if at all (a repeat), by the step-wise path.
+    if (item.progress !== 0 || (cached === undefined && item.gzipped)) return null;
     if (!sources.has(item.source)) sources.set(item.source, await store.alerts.sourceById(item.source));
     const source = sources.get(item.source);
     if (!source || source.type !== 'alertmanager') return null;
+    const stored = cached === undefined ? await store.alerts.inboxBody(id) : null;
     const body = cached !== undefined ? cached : stored ? await readJson(stored) : undefined;
     if (body === undefined) return null;
     const batch = normalizeAlertmanager(body, item.receivedAt);
@@ -304,8 +303,8 @@ export class AlertInbox {
 
   /**
    * Marks a delivery on its way in, from its first byte until it is answered; the function
-   * returned ends it. While one is, processing waits (see whileIntakeBusy): with SQLite a
-   * step holds the event loop, and an 8 MB body needs many turns of it to arrive.
+   * returned ends it. For its first UPLOAD_HOLDS_MS, processing waits (see whileIntakeBusy):
+   * with SQLite a step holds the event loop, and an 8 MB body needs many turns of it to arrive.
    */
   receiving(): () => void {
     const upload = { since: performance.now() };
@@ -323,8 +322,8 @@ export class AlertInbox {
   }
 
   /**
-   * Intake first: while a delivery is arriving, or the last one came less than
-   * INTAKE_QUIET_MS ago, processing waits for a lull, for at most MAX_DEFER_MS per step,
+   * Intake first: while a delivery is arriving (for its first UPLOAD_HOLDS_MS), or the last
+   * one came less than INTAKE_QUIET_MS ago, processing waits for a lull, for at most MAX_DEFER_MS per step,
    * and not at all once a backlog has built up; answering Alertmanager in time is what
    * keeps a storm from turning into a storm of retries, and what is stored is safe to
    * process a moment later.
@@ -413,7 +412,7 @@ export class AlertInbox {
     if (source.type === 'alertmanager' && item.progress === 0 && item.digest !== null) {
       const repeated = await store.transaction(async (tx) => {
         const progress = await tx.alerts.claimInbox(id);
-        // Gone, or another worker has it: nothing for us to do. Started: not a whole repeat.
+        // Gone, or another worker has it: nothing for us to do. Started (here before a failure, or elsewhere): not a whole repeat.
         if (progress !== 0) return progress === null;
         if (!(await repeatSnapshot(context(tx), this.assessed))) return false;
         await tx.alerts.removeFromInbox(id);

@@ -22,6 +22,8 @@ export interface AlertSource {
 export interface InboxItem {
   id: number;
   source: string;
+  /** Stored gzipped: it was large (see AlertInbox.accept). */
+  gzipped: boolean;
   receivedAt: string;
   progress: number;
   digest: string | null;
@@ -197,8 +199,17 @@ export class AlertStore {
   }
 
   async inboxItem(id: number): Promise<InboxItem | null> {
-    const r = await this.db.selectFrom('alert_inbox').select(['id', 'source', 'received_at', 'progress', 'digest']).where('id', '=', id).executeTakeFirst();
-    return r ? { id: Number(r.id), source: r.source, receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest } : null;
+    // Gzip's magic bytes, looked at where the body is: reading 400 kB to see two would defeat the purpose.
+    const gzipped =
+      this.dialect === 'postgres' ? sql<boolean | number>`substring(body from 1 for 2) = decode('1f8b', 'hex')` : sql<boolean | number>`substr(body, 1, 2) = x'1f8b'`;
+    const r = await this.db
+      .selectFrom('alert_inbox')
+      .select(['id', 'source', 'received_at', 'progress', 'digest', gzipped.as('gzipped')])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r
+      ? { id: Number(r.id), source: r.source, gzipped: Boolean(r.gzipped), receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest }
+      : null;
   }
 
   /** The delivery's body as stored (gzipped when large); null once it is gone. */
@@ -449,13 +460,13 @@ export class AlertStore {
   }
 
   /** A delivery that changed none of the group's alerts: one more received, and when. */
-  async seenAgain(id: number, seenAt: string, truncatedAlerts: number | null): Promise<void> {
+  async seenAgain(id: number, seenAt: string, truncatedAlerts: number): Promise<void> {
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({
         received: eb('received', '+', 1),
         last_seen_at: sql<string>`case when last_seen_at < ${seenAt} then ${seenAt} else last_seen_at end`,
-        ...(truncatedAlerts === null ? {} : { truncated_alerts: truncatedAlerts }),
+        truncated_alerts: truncatedAlerts,
       }))
       .where('id', '=', id)
       .execute();
