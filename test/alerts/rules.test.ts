@@ -1,5 +1,7 @@
 /** The alert rules as pure functions: normalizing, deduplicating, grouping, the group's states, assessing. */
+import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DIGEST_PIECE_BYTES, bodyDigest, combineDigests } from '../../src/alerts/digest.js';
 import { normalizeAlertmanager } from '../../src/alerts/alertmanager.js';
 import { checkEvent, eventGroupKey } from '../../src/alerts/events.js';
 import { alertSeverity, labelSetHash, type Alert } from '../../src/alerts/alert.js';
@@ -85,6 +87,17 @@ describe('normalizing an Alertmanager v4 body', () => {
     expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', endsAt: later }] }, later)).toMatchObject({ byClock: true, alerts: [{ status: 'resolved' }] });
     expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', status: 'firing', endsAt: later }] }, NOW).byClock).toBe(false);
     expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', endsAt: '0001-01-01T00:00:00Z' }] }, NOW).byClock).toBe(false);
+  });
+
+  it("a body's digest is the same whether taken whole or a megabyte at a time, and differs for other bytes", async () => {
+    const body = Buffer.alloc(Math.round(2.5 * DIGEST_PIECE_BYTES), 'alertmanager snapshot ');
+    const pieces = [0, 1, 2].map((k) => body.subarray(k * DIGEST_PIECE_BYTES, (k + 1) * DIGEST_PIECE_BYTES));
+    const piecewise = combineDigests(await Promise.all(pieces.map((piece) => webcrypto.subtle.digest('SHA-256', piece))));
+    expect(bodyDigest(body)).toBe(piecewise);
+    expect(bodyDigest(body)).toMatch(/^[0-9a-f]{64}$/);
+    const other = Buffer.from(body);
+    other[other.length - 1] = 0x21;
+    expect(bodyDigest(other)).not.toBe(piecewise);
   });
 
   it('an alert named twice in one body counts once, as its later mention says', () => {

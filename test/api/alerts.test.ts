@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, expectError, ok } from './helpers.js';
 import { amAlert, trigger, webhook, type AmAlert } from './alert-payloads.js';
+import { bodyDigest } from '../../src/alerts/digest.js';
 
 /** Posts as an alert sender: with a source key, not a person's token. */
 async function send(t: TestApp, url: string, body: unknown, key?: string, headers: Record<string, string> = {}) {
@@ -228,7 +228,7 @@ describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
         { groupKey: GROUP, alertname: 'DiskFull' },
       ),
     );
-  const digest = (body: string) => createHash('sha256').update(body).digest('hex');
+  const digest = (body: string) => bodyDigest(Buffer.from(body));
   const group = async () => {
     for (const state of ['open', 'acknowledged', 'resolved']) {
       const found = (await groups(t, state)).find((g: { groupKey: string }) => g.groupKey === GROUP);
