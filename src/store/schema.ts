@@ -68,7 +68,7 @@ export interface Database {
     received_at: string;
     /** Alerts of the body already applied, for a large body processed in steps. */
     progress: Generated<number>;
-    /** SHA-256 of the body as received (Alertmanager deliveries): the same snapshot again has the same digest. */
+    /** The body's digest (src/alerts/digest.ts; Alertmanager deliveries): the same snapshot again has the same digest. */
     digest: string | null;
     attempts: Generated<number>;
     last_error: string | null;

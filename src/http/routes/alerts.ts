@@ -3,9 +3,6 @@
  * engineer acknowledges, declares or dismisses. The two intake routes authenticate by
  * the source's key, not a person's token.
  */
-import { webcrypto } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import rateLimit from '@fastify/rate-limit';
@@ -27,9 +24,9 @@ import {
 import { presentAlert, presentAlertGroup, presentAlertSource } from '../presenters.js';
 import { incidentAnswer } from './incidents.js';
 import type { AlertSource } from '../../store/alerts.js';
-import type { AlertInbox, GzippedBody } from '../../processors/alert-inbox.js';
+import { ArrivingBody, type AlertInbox, type GzippedBody } from '../../processors/alert-inbox.js';
 import { checkEvent } from '../../alerts/events.js';
-import { DIGEST_PIECE_BYTES, bodyDigest, combineDigests } from '../../alerts/digest.js';
+import { bodyDigest } from '../../alerts/digest.js';
 import { createAlertSource } from '../../commands/create-alert-source.js';
 import { acknowledgeAlertGroup } from '../../commands/acknowledge-alert-group.js';
 import { declareFromAlerts } from '../../commands/declare-from-alerts.js';
@@ -45,7 +42,7 @@ export interface AlertDeps extends HttpDeps {
 declare module 'fastify' {
   interface FastifyRequest {
     alertSource: AlertSource | null;
-    /** SHA-256 (hex) of the body as received, on routes with `digestBodies`. */
+    /** The body's digest (src/alerts/digest.ts), on routes with `digestBodies`. */
     bodyDigest: string | null;
   }
   interface FastifyContextConfig {
@@ -60,14 +57,12 @@ declare module 'fastify' {
 const ALERTMANAGER_BODY_LIMIT = 16 * 1024 * 1024;
 /** Up to this size a delivery is checked to be JSON before it is answered (a few hundred alerts). */
 const INLINE_BYTES = 256 * 1024;
-/** A large body is gzipped in members of this size, as they arrive: the pieces its digest is taken of. */
-const GZIP_MEMBER_BYTES = DIGEST_PIECE_BYTES;
-
-const compress = promisify(gzip);
 const SOURCE_CACHE_MS = 5_000;
 const SOURCE_CACHE_SIZE = 1_000;
 /** What PagerDuty itself accepts for one event. */
 const EVENT_BODY_LIMIT = 512 * 1024;
+
+const digesting = (request: FastifyRequest) => request.routeOptions.config.digestBodies === true;
 
 function invalidEvent(reply: FastifyReply, errors: string[]) {
   return reply.code(400).send({ status: 'invalid event', message: 'Event object is invalid', errors });
@@ -81,32 +76,9 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     const limit = request.routeOptions.bodyLimit ?? EVENT_BODY_LIMIT;
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
-    // An 8 MB snapshot is compressed while it is still arriving, so that it is ready to
-    // store almost as soon as its last byte is in. A megabyte at a time, each its own gzip
-    // member (concatenated members are one valid gzip file): chunk by chunk, one stream
-    // waited on a turn of the event loop for every 64 kB (about 10 ms of an 8 MB answer
-    // here); whole megabytes go to the thread pool side by side, while the rest arrives.
-    // Its digest (src/alerts/digest.ts), too, is taken there, a megabyte at a time: hashing
-    // 8 MB held the event loop for 9 ms.
-    const gzipping = request.routeOptions.config.gzipLargeBodies === true && declared > INLINE_BYTES;
-    const digesting = request.routeOptions.config.digestBodies === true;
-    let chunks: Buffer[] = [];
-    let pending = 0;
-    const members: Promise<[Buffer, ArrayBuffer | null]>[] = [];
-    /** Cuts whole megabytes off what has arrived (at fixed offsets, so the same bytes give the same digest); with `last`, the rest too. */
-    const compressPending = (last: boolean) => {
-      let rest = Buffer.concat(chunks, pending);
-      while (rest.length >= GZIP_MEMBER_BYTES || (last && rest.length > 0)) {
-        const part = rest.subarray(0, GZIP_MEMBER_BYTES);
-        rest = rest.subarray(part.length);
-        const member = Promise.all([compress(part, { level: 1 }), digesting ? webcrypto.subtle.digest('SHA-256', part) : null]);
-        // Observed here too: a body cut off early leaves its members unawaited.
-        member.catch(() => undefined);
-        members.push(member);
-      }
-      chunks = rest.length > 0 ? [rest] : [];
-      pending = rest.length;
-    };
+    // An 8 MB snapshot is gzipped and digested while it is still arriving (ArrivingBody).
+    const large = request.routeOptions.config.gzipLargeBodies === true && declared > INLINE_BYTES ? new ArrivingBody(digesting(request)) : null;
+    const chunks: Buffer[] = [];
     let received = 0;
     let finished = false;
     const finish = (error: Error | null, body?: Buffer | GzippedBody, digest: string | null = null) => {
@@ -119,23 +91,18 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limit) return finish(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-      chunks.push(chunk);
-      pending += chunk.length;
-      if (gzipping && pending >= GZIP_MEMBER_BYTES) compressPending(false);
+      if (large) large.add(chunk);
+      else chunks.push(chunk);
     };
     payload.on('data', onData);
     payload.on('error', (error) => finish(error));
     payload.on('end', () => {
-      if (!gzipping) {
+      if (!large) {
         const body = Buffer.concat(chunks, received);
-        return finish(null, body, digesting ? bodyDigest(body) : null);
+        return finish(null, body, digesting(request) ? bodyDigest(body) : null);
       }
-      compressPending(true);
-      Promise.all(members).then(
-        (parts) => {
-          const digest = digesting ? combineDigests(parts.map(([, d]) => d!)) : null;
-          finish(null, { gzipped: Buffer.concat(parts.map(([gz]) => gz)), bytes: received }, digest);
-        },
+      large.end().then(
+        ({ body, digest }) => finish(null, body, digest),
         (error: Error) => finish(error),
       );
     });
