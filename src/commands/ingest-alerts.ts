@@ -8,6 +8,7 @@ import type { Repository } from '../store/store.js';
 import type { AlertGroup, AlertSource } from '../store/alerts.js';
 import type { Alert } from '../alerts/alert.js';
 import type { ValidEvent } from '../alerts/events.js';
+import type { AlertBatch } from '../alerts/alertmanager.js';
 import { dedupe } from '../alerts/dedup.js';
 import { assessGroup } from '../alerts/assess.js';
 import { acknowledgement, afterIntake } from '../alerts/group.js';
@@ -43,6 +44,14 @@ export async function settleAlerts(ctx: IntakeContext, groupKey: string, alerts:
   // Steps ran in transactions of their own: a repeat may have been counted since the last.
   await ctx.tx.alerts.settleRepeats(group.id);
   await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts, truncatedAlerts);
+}
+
+/**
+ * The digest a delivery leaves as its group's snapshot (see repeatSnapshot): none when the
+ * same bytes later could mean something else, an alert's status read from the clock.
+ */
+export function snapshotDigest(digest: string | null, batch: Pick<AlertBatch, 'byClock'>): string | null {
+  return batch.byClock ? null : digest;
 }
 
 /**

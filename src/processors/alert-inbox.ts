@@ -19,7 +19,7 @@ import { normalizeAlertmanager, type AlertBatch } from '../alerts/alertmanager.j
 import type { Alert } from '../alerts/alert.js';
 import { checkEvent } from '../alerts/events.js';
 import { DIGEST_PIECE_BYTES, combineDigests } from '../alerts/digest.js';
-import { applyAlerts, applyDelivery, ingestEvent, repeatSnapshot, settleAlerts, type IntakeContext } from '../commands/ingest-alerts.js';
+import { applyAlerts, applyDelivery, ingestEvent, repeatSnapshot, settleAlerts, snapshotDigest, type IntakeContext } from '../commands/ingest-alerts.js';
 
 /** Alerts applied per transaction: small enough that one step never holds up other requests for long. */
 const STEP = 500;
@@ -70,9 +70,6 @@ const MAX_DEFER_MS = 200;
 const UPLOAD_HOLDS_MS = 1_000;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The digest a delivery leaves as its group's snapshot: none when the same bytes later could mean something else. */
-const snapshotDigest = (digest: string | null, batch: AlertBatch) => (batch.byClock ? null : digest);
 
 /**
  * normalizeAlertmanager, a slice at a time, calling `between` in between: the
