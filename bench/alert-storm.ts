@@ -20,7 +20,7 @@
  * seen (a `storm_round` label) into the same 20 groups. The rate is the median round, the
  * answer times are pooled over the rounds. Ours answers once a delivery is stored; the
  * "processed/s" column is the rate through to every alert processed (until the inbox drained).
-
+ *
  * Exit code 0 when every "must" holds, 1 otherwise.
  */
 import { performance } from 'node:perf_hooks';
