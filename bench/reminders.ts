@@ -37,7 +37,7 @@ const built = <T>(path: string) => import(new URL(`../dist/${path}`, import.meta
 const [{ Store }, { buildConfig }, { bootstrapAdmin }, { declareIncident }, { postUpdate }] = await Promise.all([
   built<typeof import('../src/store/store.js')>('store/store.js'),
   built<typeof import('../src/config/load.js')>('config/load.js'),
-  built<typeof import('../src/people/bootstrap.js')>('people/bootstrap.js'),
+  built<typeof import('../src/commands/bootstrap-admin.js')>('commands/bootstrap-admin.js'),
   built<typeof import('../src/commands/declare-incident.js')>('commands/declare-incident.js'),
   built<typeof import('../src/commands/post-update.js')>('commands/post-update.js'),
 ]);

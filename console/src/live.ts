@@ -4,7 +4,7 @@
  * what changed rather than applying the message.
  */
 import { createContext, useContext, useEffect, useRef } from 'react';
-import type { IncidentMessageData } from '../../src/realtime/sse.js';
+import type { IncidentMessageData } from '../../src/presenters/sse.js';
 
 export type LiveMessage = IncidentMessageData;
 

@@ -1,11 +1,13 @@
 /** Three places, so no router library: the path is the state, the History API moves it. */
 import { useEffect, useState, type MouseEvent } from 'react';
+import { incidentId, parseIncidentId } from '../../src/domain/model/ids.js';
 
 export type Route = { screen: 'list' } | { screen: 'declare' } | { screen: 'room'; id: string };
 
 export function parseRoute(pathname: string): Route {
-  const room = /^\/incidents\/((?:INC-)?\d{1,9})\/?$/i.exec(pathname);
-  if (room) return { screen: 'room', id: room[1]!.toUpperCase().startsWith('INC-') ? room[1]!.toUpperCase() : `INC-${room[1]}` };
+  const room = /^\/incidents\/([^/]+)\/?$/.exec(pathname);
+  const number = room ? parseIncidentId(room[1]!) : null;
+  if (number !== null) return { screen: 'room', id: incidentId(number) };
   if (/^\/declare\/?$/.test(pathname)) return { screen: 'declare' };
   return { screen: 'list' };
 }

@@ -1,6 +1,6 @@
 /** Times as the console shows and takes them: UTC first (as stored and as the templates print), local beside it. */
 import { useEffect, useState } from 'react';
-import { formatDuration, utcMinute } from '../../src/domain/time.js';
+import { formatDuration, utcMinute } from '../../src/domain/model/time.js';
 
 export { formatDuration };
 

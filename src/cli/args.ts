@@ -1,12 +1,13 @@
 /** What people type at 2am, turned into what the API takes: ids, role names, times. */
-import { parseDuration } from '../domain/time.js';
+import { parseDuration } from '../domain/model/time.js';
+import { incidentId as formatIncidentId, parseIncidentId } from '../domain/model/ids.js';
 import { UsageError } from './client.js';
 
 /** `INC-7`, `inc-7` or `7` → `INC-7`. */
 export function incidentId(text: string): string {
-  const match = /^(?:inc-?)?([1-9][0-9]{0,8})$/i.exec(text.trim());
-  if (!match) throw new UsageError(`"${text}" is not an incident id; use INC-7 or 7.`);
-  return `INC-${match[1]}`;
+  const number = parseIncidentId(text);
+  if (number === null) throw new UsageError(`"${text}" is not an incident id; use INC-7 or 7.`);
+  return formatIncidentId(number);
 }
 
 export type RoleName = 'incident_commander' | 'comms_lead' | 'scribe';

@@ -1,7 +1,7 @@
 /** Human output: short, the same shape every time, times in UTC like the templates. */
-import { formatDuration, utcMinute } from '../domain/time.js';
-import { STATUS_LABELS } from '../updates/template.js';
-import { ROLE_LABELS } from '../roles/rules.js';
+import { formatDuration, utcMinute } from '../domain/model/time.js';
+import { STATUS_LABELS } from '../presenters/status-update.js';
+import { ROLE_LABELS } from '../domain/roles/rules.js';
 import type { Entry, Incident, Person, Warning } from './client.js';
 
 export const roleLabel = (role: string) => (ROLE_LABELS as Record<string, string>)[role] ?? role;

@@ -50,7 +50,7 @@ program
   .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
   .action(async (options: { port?: string; host?: string }) => {
     // Loaded on demand so the client verbs start fast.
-    const [{ startServer }, { ConfigError }] = await Promise.all([import('../server.js'), import('../config/load.js')]);
+    const [{ startServer }, { ConfigError }] = await Promise.all([import('../http/server.js'), import('../config/load.js')]);
     try {
       await startServer({ port: options.port ? Number(options.port) : undefined, host: options.host });
     } catch (error) {

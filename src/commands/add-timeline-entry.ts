@@ -1,6 +1,6 @@
 import type { CommandContext } from './context.js';
 import { runIncidentCommand, type CommandResult } from './incident-command.js';
-import type { ManualEntryKind } from '../domain/events.js';
+import type { ManualEntryKind } from '../domain/model/events.js';
 
 export function addTimelineEntry(
   ctx: CommandContext,

@@ -1,8 +1,9 @@
 /** What the alert commands share: finding a group, and who an alert source acts as. */
 import type { CommandContext } from './context.js';
-import type { Person } from '../store/store.js';
-import type { AlertGroup, AlertSource } from '../store/alerts.js';
-import { DomainError } from '../domain/errors.js';
+import type { Person } from '../domain/people/person.js';
+import type { AlertGroup } from '../domain/alerts/group.js';
+import type { AlertSource } from '../domain/alerts/source.js';
+import { DomainError } from '../domain/model/errors.js';
 
 export async function loadAlertGroup(ctx: Pick<CommandContext, 'tx'>, id: number): Promise<AlertGroup> {
   const group = await ctx.tx.alerts.getGroup(id, true);

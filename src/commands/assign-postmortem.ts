@@ -1,5 +1,5 @@
 import type { CommandContext } from './context.js';
-import { authorize } from '../people/policy.js';
+import { authorize } from '../domain/people/policy.js';
 import { requirePeople, runIncidentCommand, type CommandResult } from './incident-command.js';
 
 export async function assignPostmortem(ctx: CommandContext, number: number, input: { owner: string; scheduledFor: string }, version?: number): Promise<CommandResult> {

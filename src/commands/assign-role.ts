@@ -1,7 +1,7 @@
 import type { CommandContext } from './context.js';
-import { authorize } from '../people/policy.js';
+import { authorize } from '../domain/people/policy.js';
 import { requirePeople, runIncidentCommand, type CommandResult } from './incident-command.js';
-import type { RoleName } from '../domain/events.js';
+import type { RoleName } from '../domain/model/events.js';
 
 /** Comms Lead and Scribe are named outright; Incident Commander is offered and needs a yes (R3). */
 export async function assignRole(ctx: CommandContext, number: number, input: { role: RoleName; person: string }, version?: number): Promise<CommandResult> {

@@ -1,9 +1,9 @@
 /** The status page's components (R10): created and changed by admins, set per incident by its responders. */
 import type { CommandContext } from './context.js';
 import { runIncidentCommand, type CommandResult } from './incident-command.js';
-import { DomainError } from '../domain/errors.js';
-import { authorize } from '../people/policy.js';
-import { allComponents, type ComponentStatus, type StatusComponent } from '../status-page/components.js';
+import { DomainError } from '../domain/model/errors.js';
+import { authorize } from '../domain/people/policy.js';
+import { allComponents, type ComponentStatus, type StatusComponent } from '../domain/status-page/components.js';
 
 export async function listComponents(ctx: Pick<CommandContext, 'tx' | 'config'>): Promise<StatusComponent[]> {
   return allComponents(ctx.config.components, await ctx.tx.statusComponents.list());

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from './context.js';
-import type { AlertSource, SourceType } from '../store/alerts.js';
-import { authorize } from '../people/policy.js';
-import { hashToken } from '../people/tokens.js';
-import { DomainError } from '../domain/errors.js';
+import type { AlertSource, SourceType } from '../domain/alerts/source.js';
+import { authorize } from '../domain/people/policy.js';
+import { hashToken } from './tokens.js';
+import { DomainError } from '../domain/model/errors.js';
 
 /** A source and its key; like an API token, the key is 256 random bits, stored hashed and shown once. */
 export async function createAlertSource(ctx: CommandContext, input: { name: string; type: SourceType }): Promise<{ source: AlertSource; key: string }> {

@@ -3,10 +3,10 @@ import type { CommandResult } from './incident-command.js';
 import { declareIncident } from './declare-incident.js';
 import { addTimelineEntry } from './add-timeline-entry.js';
 import { loadAlertGroup, sourceActor } from './alert-group.js';
-import { decideDeclare, requireUndeclared } from '../alerts/group.js';
-import { suggestSeverity } from '../alerts/assess.js';
-import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../alerts/observations.js';
-import { authorize } from '../people/policy.js';
+import { decideDeclare, requireUndeclared } from '../domain/alerts/group.js';
+import { suggestSeverity } from '../domain/alerts/assess.js';
+import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../presenters/alert-observations.js';
+import { authorize } from '../domain/people/policy.js';
 
 /**
  * Opens an incident from an alert group, in one transaction: title, severity and

@@ -1,10 +1,10 @@
 import type { CommandContext } from './context.js';
 import { record, requirePeople, type CommandResult } from './incident-command.js';
-import { decideDeclare } from '../incidents/declare.js';
-import type { DeclareInput } from '../domain/commands.js';
-import { fold } from '../domain/state.js';
-import { authorize } from '../people/policy.js';
-import { dueMoments } from '../reminders/rules.js';
+import { decideDeclare } from '../domain/incidents/declare.js';
+import type { DeclareInput } from '../domain/model/commands.js';
+import { fold } from '../domain/model/state.js';
+import { authorize } from '../domain/people/policy.js';
+import { dueMoments } from '../domain/reminders/rules.js';
 import { knownComponentIds } from './components.js';
 
 export async function declareIncident(ctx: CommandContext, input: DeclareInput): Promise<CommandResult> {

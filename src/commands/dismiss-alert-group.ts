@@ -1,8 +1,8 @@
 import type { CommandContext } from './context.js';
-import type { AlertGroup } from '../store/alerts.js';
+import type { AlertGroup } from '../domain/alerts/group.js';
 import { loadAlertGroup } from './alert-group.js';
-import { decideDismiss } from '../alerts/group.js';
-import { authorize } from '../people/policy.js';
+import { decideDismiss } from '../domain/alerts/group.js';
+import { authorize } from '../domain/people/policy.js';
 
 /** Not an incident: closed, with the reason the next person on call will read. */
 export async function dismissAlertGroup(ctx: CommandContext, id: number, reason: string): Promise<AlertGroup> {

@@ -1,12 +1,13 @@
 /** Load → authorize → decide → record → append, the same for every change to an incident. */
 import type { CommandContext } from './context.js';
 import { decide } from '../domain/decide.js';
-import type { IncidentCommand, Warning } from '../domain/commands.js';
-import type { RecordedEvent } from '../domain/events.js';
-import { evolve, type IncidentState } from '../domain/state.js';
-import { DomainError } from '../domain/errors.js';
-import { authorize, can, canSee } from '../people/policy.js';
-import { dueMoments } from '../reminders/rules.js';
+import type { IncidentCommand, Warning } from '../domain/model/commands.js';
+import type { RecordedEvent } from '../domain/model/events.js';
+import { evolve, type IncidentState } from '../domain/model/state.js';
+import { DomainError } from '../domain/model/errors.js';
+import { authorize, can, canSee } from '../domain/people/policy.js';
+import { dueMoments } from '../domain/reminders/rules.js';
+import { incidentId } from '../domain/model/ids.js';
 
 export interface CommandResult {
   state: IncidentState;
@@ -18,7 +19,7 @@ export async function loadVisibleIncident(ctx: Pick<CommandContext, 'tx' | 'acto
   const state = await ctx.tx.loadIncident(number, lock);
   // A private incident the caller is not in is reported as missing, so its existence does not leak.
   if (!state || !canSee(ctx.actor, state))
-    throw new DomainError('INCIDENT_NOT_FOUND', `There is no incident INC-${number} that you can see.`, { field: 'id' });
+    throw new DomainError('INCIDENT_NOT_FOUND', `There is no incident ${incidentId(number)} that you can see.`, { field: 'id' });
   return state;
 }
 
@@ -56,7 +57,7 @@ export async function runIncidentCommand(
   authorize(ctx.actor, 'incidents.write');
   const state = await loadVisibleIncident(ctx, number, true);
   if (expectedVersion !== undefined && expectedVersion !== state.version)
-    throw new DomainError('VERSION_CONFLICT', `INC-${number} is at version ${state.version}, not ${expectedVersion}: someone changed it; reload.`, {
+    throw new DomainError('VERSION_CONFLICT', `${incidentId(number)} is at version ${state.version}, not ${expectedVersion}: someone changed it; reload.`, {
       currentVersion: state.version,
     });
   const decision = decide(state, command, {

@@ -5,14 +5,15 @@
  */
 import type { Config } from '../config/load.js';
 import type { Repository } from '../store/store.js';
-import type { AlertGroup, AlertSource } from '../store/alerts.js';
-import type { Alert } from '../alerts/alert.js';
-import type { ValidEvent } from '../alerts/events.js';
-import type { AlertBatch } from '../alerts/alertmanager.js';
-import { dedupe } from '../alerts/dedup.js';
-import { assessGroup } from '../alerts/assess.js';
-import { acknowledgement, afterIntake } from '../alerts/group.js';
-import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../alerts/observations.js';
+import type { AlertGroup } from '../domain/alerts/group.js';
+import type { AlertSource } from '../domain/alerts/source.js';
+import type { Alert } from '../domain/alerts/alert.js';
+import type { ValidEvent } from '../domain/alerts/events.js';
+import type { AlertBatch } from '../domain/alerts/alertmanager.js';
+import { dedupe } from '../domain/alerts/dedup.js';
+import { assessGroup } from '../domain/alerts/assess.js';
+import { acknowledgement, afterIntake } from '../domain/alerts/group.js';
+import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../presenters/alert-observations.js';
 import { addTimelineEntry } from './add-timeline-entry.js';
 import { sourceActor } from './alert-group.js';
 

@@ -1,10 +1,10 @@
 /** Scheduled maintenance: schedule, change, cancel (responders and admins). The rules are src/maintenance/window.ts. */
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from './context.js';
-import { DomainError } from '../domain/errors.js';
-import { authorize } from '../people/policy.js';
+import { DomainError } from '../domain/model/errors.js';
+import { authorize } from '../domain/people/policy.js';
 import { knownComponentIds } from './components.js';
-import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../maintenance/window.js';
+import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../domain/maintenance/window.js';
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
   const window = await ctx.tx.maintenance.get(id, true);

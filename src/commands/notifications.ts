@@ -1,7 +1,7 @@
 /** Per-incident e-mail subscribers and per-person notification preferences. */
 import type { CommandContext } from './context.js';
-import { DomainError } from '../domain/errors.js';
-import { authorize, canSee } from '../people/policy.js';
+import { DomainError } from '../domain/model/errors.js';
+import { authorize, canSee } from '../domain/people/policy.js';
 import { loadVisibleIncident, requirePeople } from './incident-command.js';
 import type { Preferences } from '../store/email.js';
 

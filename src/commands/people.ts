@@ -1,8 +1,8 @@
 import type { CommandContext } from './context.js';
-import type { OrgRole, Person } from '../store/store.js';
-import { DomainError } from '../domain/errors.js';
-import { authorize } from '../people/policy.js';
-import { newToken } from '../people/tokens.js';
+import type { OrgRole, Person } from '../domain/people/person.js';
+import { DomainError } from '../domain/model/errors.js';
+import { authorize } from '../domain/people/policy.js';
+import { newToken } from './tokens.js';
 
 export interface NewPerson {
   handle: string;

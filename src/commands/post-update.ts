@@ -1,6 +1,6 @@
 import type { CommandContext } from './context.js';
 import { runIncidentCommand, type CommandResult } from './incident-command.js';
-import type { CommandOf } from '../domain/commands.js';
+import type { CommandOf } from '../domain/model/commands.js';
 
 export function postUpdate(ctx: CommandContext, number: number, input: Omit<CommandOf<'PostUpdate'>, 'type'>, version?: number): Promise<CommandResult> {
   return runIncidentCommand(ctx, number, { type: 'PostUpdate', ...input }, version);

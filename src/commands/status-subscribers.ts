@@ -6,13 +6,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Repository } from '../store/store.js';
 import type { Config } from '../config/load.js';
-import type { StatusSubscriber } from '../store/status-subscribers.js';
+import type { StatusSubscriber } from '../domain/subscribers/subscription.js';
 import type { Webhook } from '../store/webhooks.js';
 import type { CommandContext } from './context.js';
 import { createWebhook } from './webhooks.js';
-import { DomainError } from '../domain/errors.js';
-import { decideConfirm, decideSubscribe, decideUnsubscribe, normalizeAddress, type Tokens } from '../subscribers/subscription.js';
-import { confirmationMail, subscriberLinks } from '../subscribers/messages.js';
+import { DomainError } from '../domain/model/errors.js';
+import { decideConfirm, decideSubscribe, decideUnsubscribe, normalizeAddress, type Tokens } from '../domain/subscribers/subscription.js';
+import { confirmationMail, subscriberLinks } from '../presenters/status-page/subscriber-mail.js';
 
 /** What a public subscription command runs with: no person, the transaction, the time. */
 export interface PublicContext {

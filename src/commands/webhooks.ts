@@ -1,10 +1,10 @@
 /** Webhook subscriptions: subscribe, switch off and on, delete, redeliver (admins only). Deliveries are made by src/notifications/processor.ts. */
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from './context.js';
-import { DomainError } from '../domain/errors.js';
-import { authorize } from '../people/policy.js';
-import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../notifications/events.js';
-import { newWebhookSecret } from '../notifications/webhook.js';
+import { DomainError } from '../domain/model/errors.js';
+import { authorize } from '../domain/people/policy.js';
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../domain/notifications/events.js';
+import { newWebhookSecret } from '../integrations/webhook.js';
 import type { Delivery, Webhook } from '../store/webhooks.js';
 
 export interface NewWebhook {

@@ -4,11 +4,12 @@ import { parse, YAMLParseError } from 'yaml';
 import { Value } from 'typebox/value';
 import { ConfigFile } from './schema.js';
 import { describeSchemaErrors } from './errors.js';
-import { parseDuration } from '../domain/time.js';
-import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../alerts/events.js';
-import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../severity/policy.js';
-import type { ComponentStatus } from '../domain/events.js';
-import { contrastRatio } from '../status-page/branding.js';
+import { parseDuration } from '../domain/model/time.js';
+import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../domain/alerts/events.js';
+import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../domain/model/policy.js';
+import type { ComponentStatus } from '../domain/model/events.js';
+import { contrastRatio } from '../presenters/status-page/branding.js';
+import type { Organization, StatusPageConfig } from '../domain/status-page/settings.js';
 
 const DEFAULT_COLORS = { brand: '#1f4e8c', background: '#ffffff', text: '#1a1a1a' };
 
@@ -20,25 +21,9 @@ export interface Component {
   order: number;
 }
 
-export interface StatusPageConfig {
-  /** Responder handles stay off the page unless the team says otherwise. */
-  showResponderNames: boolean;
-  componentStatusBySeverity: Record<string, ComponentStatus>;
-  /** How long a resolved incident stays in "recent incidents". */
-  recentResolvedMs: number;
-  cache: { maxAgeS: number; sMaxAgeS: number; staleWhileRevalidateS: number };
-  /** Per client address over the public status page and its JSON. */
-  rateLimit: { requests: number; windowMs: number };
-}
-
 export interface Config {
   source: string;
-  organization: {
-    name: string;
-    statusPageTitle: string;
-    logoUrl: string | null;
-    colors: { brand: string; background: string; text: string };
-  };
+  organization: Organization;
   statusPage: StatusPageConfig;
   policy: SeverityPolicy;
   /** Handles told of every status update of a severity whose audience is not internal (R7). */

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { EVENT_GROUP_FIELDS } from '../alerts/events.js';
+import { EVENT_GROUP_FIELDS } from '../domain/alerts/events.js';
 
 const Duration = Type.String({ pattern: '^(?:\\d+(?:ms|s|m|h|d))+$', description: 'a duration such as 30m, 90s, 1h' });
 const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });

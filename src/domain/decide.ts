@@ -1,6 +1,6 @@
-import type { IncidentState } from './state.js';
-import type { DecideContext, Decision, IncidentCommand } from './commands.js';
-import { decideSeverityChange } from '../severity/change.js';
+import type { IncidentState } from './model/state.js';
+import type { DecideContext, Decision, IncidentCommand } from './model/commands.js';
+import { decideSeverityChange } from './severity/change.js';
 import {
   decideAcceptCommand,
   decideAddSme,
@@ -9,12 +9,12 @@ import {
   decideOfferCommand,
   decideReleaseRole,
   decideReleaseSme,
-} from '../roles/rules.js';
-import { decideTimelineEntry } from '../timeline/rules.js';
-import { decidePostUpdate } from '../updates/rules.js';
-import { decideAssignPostmortem, decideResolve } from '../postmortem/rules.js';
-import { decideFireReminder } from '../reminders/rules.js';
-import { decidePublish, decideSetComponentStatus } from '../status-page/rules.js';
+} from './roles/rules.js';
+import { decideTimelineEntry } from './timeline/rules.js';
+import { decidePostUpdate } from './updates/rules.js';
+import { decideAssignPostmortem, decideResolve } from './postmortem/rules.js';
+import { decideFireReminder } from './reminders/rules.js';
+import { decidePublish, decideSetComponentStatus } from './status-page/rules.js';
 
 /** Given an incident and a command, the events that follow — or a refusal. */
 export function decide(state: IncidentState, command: IncidentCommand, ctx: DecideContext): Decision {

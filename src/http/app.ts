@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { HttpDeps } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../domain/model/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -21,7 +21,7 @@ import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/st
 import { AlertInbox } from '../processors/alert-inbox.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
-import { StatusFastPath } from '../status-page/serve.js';
+import { StatusFastPath } from './status-fast-path.js';
 import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';

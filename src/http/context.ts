@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/load.js';
-import type { Clock } from '../domain/time.js';
-import type { Person, Store } from '../store/store.js';
+import type { Clock } from '../domain/model/time.js';
+import type { Store } from '../store/store.js';
+import type { Person } from '../domain/people/person.js';
 import type { CommandContext } from '../commands/context.js';
-import { DomainError } from '../domain/errors.js';
-import { hashToken } from '../people/tokens.js';
+import { DomainError } from '../domain/model/errors.js';
+import { parseIncidentId } from '../domain/model/ids.js';
+import { hashToken } from '../commands/tokens.js';
 
 export interface HttpDeps {
   store: Store;
@@ -55,7 +57,9 @@ export function actor(request: FastifyRequest): Person {
 
 /** `INC-7`, `inc-7` or `7` → 7. */
 export function incidentNumber(id: string): number {
-  return Number(id.replace(/^inc-/i, ''));
+  const number = parseIncidentId(id);
+  if (number === null) throw new DomainError('VALIDATION_FAILED', 'id must be an incident id such as INC-7 or 7.', { field: 'id' });
+  return number;
 }
 
 /** `If-Match: "7"` makes a write conditional on the incident still being at version 7. */

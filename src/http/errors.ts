@@ -1,6 +1,6 @@
 /** Every error leaves as `{"error": {"code", "message", "details"?}}`; anything the caller did wrong is a 4xx. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { DomainError, type ErrorCode } from '../domain/model/errors.js';
 import { describeSchemaErrors, type SchemaError } from '../config/errors.js';
 
 const STATUS: Record<ErrorCode, number> = {

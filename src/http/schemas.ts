@@ -1,7 +1,7 @@
 /** Request and response schemas: they validate input and generate the OpenAPI document. */
 import Type from 'typebox';
-import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS } from '../domain/events.js';
-import { ENTRY_KINDS } from '../timeline/view.js';
+import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS } from '../domain/model/events.js';
+import { ENTRY_KINDS } from '../presenters/timeline.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 

@@ -12,13 +12,13 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/load.js';
-import type { Clock } from '../domain/time.js';
+import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
-import type { AlertSource } from '../store/alerts.js';
-import { normalizeAlertmanager, type AlertBatch } from '../alerts/alertmanager.js';
-import type { Alert } from '../alerts/alert.js';
-import { checkEvent } from '../alerts/events.js';
-import { DIGEST_PIECE_BYTES, combineDigests } from '../alerts/digest.js';
+import type { AlertSource } from '../domain/alerts/source.js';
+import { normalizeAlertmanager, type AlertBatch } from '../domain/alerts/alertmanager.js';
+import type { Alert } from '../domain/alerts/alert.js';
+import { checkEvent } from '../domain/alerts/events.js';
+import { DIGEST_PIECE_BYTES, combineDigests } from '../domain/alerts/digest.js';
 import { applyAlerts, applyDelivery, ingestEvent, repeatSnapshot, settleAlerts, snapshotDigest, type IntakeContext } from '../commands/ingest-alerts.js';
 
 /** Alerts applied per transaction: small enough that one step never holds up other requests for long. */

@@ -4,7 +4,7 @@
  * unless this instance's own commits wake it sooner.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../domain/time.js';
+import type { Clock } from '../domain/model/time.js';
 
 export interface WakeLoopOptions {
   clock: Clock;

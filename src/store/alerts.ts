@@ -2,21 +2,12 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
-import type { Alert, AlertSeverity, Labels } from '../alerts/alert.js';
-import type { KnownAlert } from '../alerts/dedup.js';
-import type { AlertFacts, GroupAssessment } from '../alerts/assess.js';
-import type { GroupChange, GroupState, GroupStatus } from '../alerts/group.js';
-import { DomainError } from '../domain/errors.js';
-
-export type SourceType = 'alertmanager' | 'events';
-
-export interface AlertSource {
-  id: string;
-  name: string;
-  type: SourceType;
-  createdBy: string;
-  createdAt: string;
-}
+import type { Alert, AlertSeverity, Labels, StoredAlert } from '../domain/alerts/alert.js';
+import type { KnownAlert } from '../domain/alerts/dedup.js';
+import type { AlertFacts, GroupAssessment } from '../domain/alerts/assess.js';
+import type { AlertGroup, GroupChange, GroupState } from '../domain/alerts/group.js';
+import type { AlertSource, SourceType } from '../domain/alerts/source.js';
+import { DomainError } from '../domain/model/errors.js';
 
 /** A stored delivery, without its body (inboxBody): a repeated 8 MB snapshot is applied without it. */
 export interface InboxItem {
@@ -48,32 +39,6 @@ interface PendingRepeats {
 }
 
 export type NewDelivery = { source: string; body: Buffer; receivedAt: string; digest: string | null };
-
-export interface AlertGroup extends GroupStatus {
-  source: AlertSource;
-  groupKey: string;
-  title: string;
-  severity: AlertSeverity | null;
-  suggestedComponents: string[];
-  commonLabels: Labels;
-  differingLabels: Record<string, string[]>;
-  counts: { alerts: number; firing: number; resolved: number; received: number };
-  truncatedAlerts: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  secondsToAcknowledge: number | null;
-  dismissedBy: string | null;
-  dismissedAt: string | null;
-}
-
-export interface StoredAlert extends Alert {
-  id: number;
-  groupId: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  received: number;
-  seenIn: number;
-}
 
 type GroupRow = Database['alert_groups'] & { id: number; source_name: string; source_type: SourceType; source_created_by: string; source_created_at: string };
 type AlertRow = Database['alerts'] & { id: number };

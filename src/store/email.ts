@@ -6,7 +6,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
 import { claimDue } from './leases.js';
-import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../notifications/events.js';
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../domain/notifications/events.js';
 
 /** Per-person channels (webhooks are the organization's, not a person's). */
 export const CHANNELS = ['email'] as const;

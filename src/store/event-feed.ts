@@ -2,8 +2,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations.js';
-import { parseSnapshot, type Snapshot } from '../realtime/feed.js';
-import type { AnnouncedEvent } from '../realtime/sse.js';
+import { parseSnapshot, type Snapshot } from '../domain/realtime/feed.js';
+import type { AnnouncedEvent } from '../domain/realtime/feed.js';
 
 /** One event as the stream sends it, with who may see its incident (as the incident is now). */
 export interface FeedRow extends AnnouncedEvent {

@@ -2,8 +2,8 @@
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations.js';
-import type { MaintenanceWindow } from '../maintenance/window.js';
-import { DomainError } from '../domain/errors.js';
+import type { MaintenanceWindow } from '../domain/maintenance/window.js';
+import { DomainError } from '../domain/model/errors.js';
 
 function toWindow(row: Selectable<Database['maintenances']>): MaintenanceWindow {
   return {

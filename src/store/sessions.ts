@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations.js';
-import type { OrgRole, Person } from './store.js';
+import type { OrgRole, Person } from '../domain/people/person.js';
 
 export interface StoredSession {
   idHash: string;

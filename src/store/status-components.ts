@@ -1,7 +1,7 @@
 /** The status page's components created through the API (configured ones live in the configuration). */
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
-import type { StatusComponent } from '../status-page/components.js';
+import type { StatusComponent } from '../domain/status-page/components.js';
 
 function toComponent(row: Selectable<Database['status_components']>): StatusComponent {
   return {

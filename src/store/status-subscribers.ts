@@ -1,22 +1,7 @@
 /** The status page's e-mail subscribers (double opt-in, one-click unsubscribe). Messages go out as email_deliveries. */
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
-
-export type SubscriberState = 'pending' | 'confirmed' | 'unsubscribed';
-
-export interface StatusSubscriber {
-  id: string;
-  address: string;
-  state: SubscriberState;
-  confirmTokenHash: string | null;
-  unsubscribeToken: string;
-  confirmationsSent: number;
-  confirmSentAt: string | null;
-  confirmedAt: string | null;
-  unsubscribedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { StatusSubscriber } from '../domain/subscribers/subscription.js';
 
 function toSubscriber(row: Selectable<Database['status_subscribers']>): StatusSubscriber {
   return {

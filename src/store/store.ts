@@ -9,9 +9,9 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import { migrations, type Dialect } from './migrations.js';
-import type { IncidentEvent, RecordedEvent } from '../domain/events.js';
-import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/state.js';
-import { DomainError } from '../domain/errors.js';
+import type { IncidentEvent, RecordedEvent } from '../domain/model/events.js';
+import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/model/state.js';
+import { DomainError } from '../domain/model/errors.js';
 import { AlertStore } from './alerts.js';
 import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
@@ -21,19 +21,10 @@ import { EventFeedStore } from './event-feed.js';
 import { StatusComponentStore } from './status-components.js';
 import { MaintenanceStore } from './maintenance.js';
 import { StatusSubscriberStore } from './status-subscribers.js';
-import { notificationType } from '../notifications/events.js';
-import type { DueMoment } from '../reminders/rules.js';
-
-export type OrgRole = 'admin' | 'responder' | 'viewer';
-
-export interface Person {
-  handle: string;
-  name: string;
-  email: string | null;
-  role: OrgRole;
-  chat: Record<string, string>;
-  createdAt: string;
-}
+import { notificationType } from '../domain/notifications/events.js';
+import type { DueMoment } from '../domain/reminders/rules.js';
+import type { Person } from '../domain/people/person.js';
+import { incidentId } from '../domain/model/ids.js';
 
 export interface IncidentFilter {
   phases?: IncidentState['phase'][];
@@ -316,7 +307,7 @@ export class Repository {
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1)
-        throw new DomainError('VERSION_CONFLICT', `INC-${state.number} changed while this change was being made; reload and retry.`);
+        throw new DomainError('VERSION_CONFLICT', `${incidentId(state.number)} changed while this change was being made; reload and retry.`);
     }
     const ids = await this.db
       .insertInto('incident_events')

@@ -1,16 +1,16 @@
 /** The alert rules as pure functions: normalizing, deduplicating, grouping, the group's states, assessing. */
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DIGEST_PIECE_BYTES, bodyDigest, combineDigests } from '../../src/alerts/digest.js';
-import { normalizeAlertmanager } from '../../src/alerts/alertmanager.js';
-import { checkEvent, eventGroupKey } from '../../src/alerts/events.js';
-import { alertSeverity, labelSetHash, type Alert } from '../../src/alerts/alert.js';
-import { dedupe } from '../../src/alerts/dedup.js';
-import { afterIntake, decideAcknowledge, decideDeclare, decideDismiss, type GroupStatus } from '../../src/alerts/group.js';
-import { compareLabels, suggestComponents, suggestSeverity, suggestTitle, type AlertFacts } from '../../src/alerts/assess.js';
-import { observedAt } from '../../src/alerts/observations.js';
-import { DEFAULT_SEVERITIES } from '../../src/severity/policy.js';
-import { DomainError } from '../../src/domain/errors.js';
+import { DIGEST_PIECE_BYTES, bodyDigest, combineDigests } from '../../src/domain/alerts/digest.js';
+import { normalizeAlertmanager } from '../../src/domain/alerts/alertmanager.js';
+import { checkEvent, eventGroupKey } from '../../src/domain/alerts/events.js';
+import { alertSeverity, labelSetHash, type Alert } from '../../src/domain/alerts/alert.js';
+import { dedupe } from '../../src/domain/alerts/dedup.js';
+import { afterIntake, decideAcknowledge, decideDeclare, decideDismiss, type GroupStatus } from '../../src/domain/alerts/group.js';
+import { compareLabels, suggestComponents, suggestSeverity, suggestTitle, type AlertFacts } from '../../src/domain/alerts/assess.js';
+import { observedAt } from '../../src/presenters/alert-observations.js';
+import { DEFAULT_SEVERITIES } from '../../src/domain/model/policy.js';
+import { DomainError } from '../../src/domain/model/errors.js';
 
 const NOW = '2026-06-06T14:14:00.000Z';
 const policy = { levels: DEFAULT_SEVERITIES };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, expectError, ok } from './helpers.js';
 import { amAlert, trigger, webhook, type AmAlert } from './alert-payloads.js';
-import { bodyDigest } from '../../src/alerts/digest.js';
+import { bodyDigest } from '../../src/domain/alerts/digest.js';
 
 /** Posts as an alert sender: with a source key, not a person's token. */
 async function send(t: TestApp, url: string, body: unknown, key?: string, headers: Record<string, string> = {}) {

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { STORE_KINDS, testApp, type Database, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, ok } from './helpers.js';
 import { Store } from '../../src/store/store.js';
-import { READ_MODEL_VERSION, fold } from '../../src/domain/state.js';
+import { READ_MODEL_VERSION, fold } from '../../src/domain/model/state.js';
 
 /** Runs SQL on the database itself, past the store; `?` placeholders on both. */
 async function rawSql(db: Database, text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {

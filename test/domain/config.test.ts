@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
 import { keyPath } from '../../src/config/errors.js';
-import { parseDuration, formatDuration } from '../../src/domain/time.js';
-import { DEFAULT_SEVERITIES } from '../../src/severity/policy.js';
+import { parseDuration, formatDuration } from '../../src/domain/model/time.js';
+import { DEFAULT_SEVERITIES } from '../../src/domain/model/policy.js';
 
 const sev = (overrides: Record<string, unknown> = {}) => ({
   id: 'SEV1',

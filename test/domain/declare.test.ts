@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { channelName, decideDeclare, slugify } from '../../src/incidents/declare.js';
-import { renderAnnouncement } from '../../src/incidents/announcement.js';
-import type { DeclareInput } from '../../src/domain/commands.js';
-import type { Links } from '../../src/domain/events.js';
-import { lifecycleState } from '../../src/domain/state.js';
+import { channelName, decideDeclare, slugify } from '../../src/domain/incidents/declare.js';
+import { renderAnnouncement } from '../../src/presenters/announcement.js';
+import type { DeclareInput } from '../../src/domain/model/commands.js';
+import type { Links } from '../../src/domain/model/events.js';
+import { lifecycleState } from '../../src/domain/model/state.js';
 import { ALEX, INCIDENT, T0, ctx, given, minutes, record, refusal } from './given.js';
-import { fold } from '../../src/domain/state.js';
+import { fold } from '../../src/domain/model/state.js';
 
 const noLinks: Links = { statusPage: null, dashboard: null, runbook: null };
 

@@ -10,13 +10,13 @@
  *
  * Time never comes from a clock: every event and command carries a fixed ISO time.
  */
-import type { IncidentEvent, RecordedEvent } from '../../src/domain/events.js';
-import { fold, type IncidentState } from '../../src/domain/state.js';
+import type { IncidentEvent, RecordedEvent } from '../../src/domain/model/events.js';
+import { fold, type IncidentState } from '../../src/domain/model/state.js';
 import { decide } from '../../src/domain/decide.js';
-import type { DecideContext, Decision, IncidentCommand } from '../../src/domain/commands.js';
-import { DomainError } from '../../src/domain/errors.js';
-import { addMs } from '../../src/domain/time.js';
-import { DEFAULT_SEVERITIES, findSeverity, type SeverityPolicy } from '../../src/severity/policy.js';
+import type { DecideContext, Decision, IncidentCommand } from '../../src/domain/model/commands.js';
+import { DomainError } from '../../src/domain/model/errors.js';
+import { addMs } from '../../src/domain/model/time.js';
+import { DEFAULT_SEVERITIES, findSeverity, type SeverityPolicy } from '../../src/domain/model/policy.js';
 
 /** The seed playbook's incident: declared at 14:14 UTC on 2026-06-06. */
 export const T0 = '2026-06-06T14:14:00.000Z';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandOf } from '../../src/domain/commands.js';
-import { lifecycleState } from '../../src/domain/state.js';
-import { renderPostmortemDraft } from '../../src/postmortem/draft.js';
-import { renderUpdateMarkdown } from '../../src/updates/template.js';
-import { DEFAULT_SEVERITIES, type SeverityPolicy } from '../../src/severity/policy.js';
-import { buildTimeline } from '../../src/timeline/view.js';
+import type { CommandOf } from '../../src/domain/model/commands.js';
+import { lifecycleState } from '../../src/domain/model/state.js';
+import { renderPostmortemDraft } from '../../src/presenters/postmortem-draft.js';
+import { renderUpdateMarkdown } from '../../src/presenters/status-update.js';
+import { DEFAULT_SEVERITIES, type SeverityPolicy } from '../../src/domain/model/policy.js';
+import { buildTimeline } from '../../src/presenters/timeline.js';
 import { declared, given, minutes, policy, refusal, type Incident } from './given.js';
 
 const finalUpdate: CommandOf<'Resolve'> = {

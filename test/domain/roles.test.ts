@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assessRoles, IC_HANDS_ON } from '../../src/roles/rules.js';
-import type { IncidentState } from '../../src/domain/state.js';
+import { assessRoles, IC_HANDS_ON } from '../../src/domain/roles/rules.js';
+import type { IncidentState } from '../../src/domain/model/state.js';
 import { codes, declared, given, minutes, policy, refusal, T0 } from './given.js';
 
 const offered = (to: string, handoffId = 'h2', from = 'alex', supersedes: string | null = null) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEVERITIES, findSeverity, severityRank, type SeverityPolicy } from '../../src/severity/policy.js';
+import { DEFAULT_SEVERITIES, findSeverity, severityRank, type SeverityPolicy } from '../../src/domain/model/policy.js';
 import { declared, given, minutes, refusal, T0 } from './given.js';
 
 describe('R2: the default severity policy is the playbook table', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { IncidentEvent, IncidentEventType, ManualEntryKind } from '../../src/domain/events.js';
-import { MANUAL_ENTRY_KINDS } from '../../src/domain/events.js';
-import { AUTOMATIC_ENTRY_KINDS, buildTimeline, ENTRY_KINDS, toTimelineEntry, type EntryKind } from '../../src/timeline/view.js';
+import type { IncidentEvent, IncidentEventType, ManualEntryKind } from '../../src/domain/model/events.js';
+import { MANUAL_ENTRY_KINDS } from '../../src/domain/model/events.js';
+import { AUTOMATIC_ENTRY_KINDS, buildTimeline, ENTRY_KINDS, toTimelineEntry, type EntryKind } from '../../src/presenters/timeline.js';
 import { declared, given, minutes, refusal, T0, type Step } from './given.js';
 
 const entry = (kind: ManualEntryKind, text: string, occurredAt: string, corrects: number | null = null): IncidentEvent => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandOf } from '../../src/domain/commands.js';
-import { DEFAULT_SEVERITIES, type SeverityPolicy } from '../../src/severity/policy.js';
-import { renderUpdateMarkdown, renderUpdateText, updateHeader } from '../../src/updates/template.js';
+import type { CommandOf } from '../../src/domain/model/commands.js';
+import { DEFAULT_SEVERITIES, type SeverityPolicy } from '../../src/domain/model/policy.js';
+import { renderUpdateMarkdown, renderUpdateText, updateHeader } from '../../src/presenters/status-update.js';
 import { codes, declared, given, minutes, refusal } from './given.js';
 
 const seed = {

@@ -13,9 +13,9 @@ import {
   decideSchedule,
   maintenanceState,
   nextMaintenanceChange,
-} from '../../src/maintenance/window.js';
-import { maintenanceLists, statuspageMaintenance } from '../../src/maintenance/statuspage.js';
-import { DomainError } from '../../src/domain/errors.js';
+} from '../../src/domain/maintenance/window.js';
+import { maintenanceLists, statuspageMaintenance } from '../../src/domain/maintenance/statuspage.js';
+import { DomainError } from '../../src/domain/model/errors.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const H = 3_600_000;

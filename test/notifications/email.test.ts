@@ -9,11 +9,11 @@ import { STORE_KINDS, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, expectError, ok } from '../api/helpers.js';
 import type { SmtpReceiver } from '../support/smtp-receiver.js';
 import { address, mailSuite } from './mail-suite.js';
-import { NotificationProcessor } from '../../src/notifications/processor.js';
-import { MemoryWebhookSender } from '../../src/notifications/webhook.js';
-import { smtpMailSender } from '../../src/notifications/mail.js';
-import { ReminderScheduler } from '../../src/reminders/scheduler.js';
-import { addMs } from '../../src/domain/time.js';
+import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
+import { MemoryWebhookSender } from '../../src/integrations/webhook.js';
+import { smtpMailSender } from '../../src/integrations/mail.js';
+import { ReminderScheduler } from '../../src/processors/reminder-scheduler.js';
+import { addMs } from '../../src/domain/model/time.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const at = (minutes: number) => addMs(T, minutes * 60_000);

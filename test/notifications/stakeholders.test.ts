@@ -9,13 +9,13 @@ import { STORE_KINDS, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, ok } from '../api/helpers.js';
 import type { SmtpReceiver } from '../support/smtp-receiver.js';
 import { address, mailSuite } from './mail-suite.js';
-import { NotificationProcessor } from '../../src/notifications/processor.js';
-import { MemoryWebhookSender } from '../../src/notifications/webhook.js';
-import { smtpMailSender } from '../../src/notifications/mail.js';
-import { ReminderScheduler } from '../../src/reminders/scheduler.js';
-import { stakeholdersOf } from '../../src/notifications/recipients.js';
+import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
+import { MemoryWebhookSender } from '../../src/integrations/webhook.js';
+import { smtpMailSender } from '../../src/integrations/mail.js';
+import { ReminderScheduler } from '../../src/processors/reminder-scheduler.js';
+import { stakeholdersOf } from '../../src/domain/notifications/recipients.js';
 import { buildConfig } from '../../src/config/load.js';
-import { addMs } from '../../src/domain/time.js';
+import { addMs } from '../../src/domain/model/time.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const level = (id: string, audience: string, extra: Record<string, unknown> = {}) => ({

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, expectError, ok } from '../api/helpers.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { NotificationProcessor, type AttemptOutcome } from '../../src/notifications/processor.js';
-import { httpWebhookSender } from '../../src/notifications/webhook.js';
+import { NotificationProcessor, type AttemptOutcome } from '../../src/processors/notifications/processor.js';
+import { httpWebhookSender } from '../../src/integrations/webhook.js';
 import { Store } from '../../src/store/store.js';
 
 const T = '2026-06-06T14:14:00.000Z';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advance, isSettled, parseSnapshot, type Snapshot } from '../../src/realtime/feed.js';
-import { incidentMessage, resumeAfter } from '../../src/realtime/sse.js';
+import { advance, isSettled, parseSnapshot, type Snapshot } from '../../src/domain/realtime/feed.js';
+import { incidentMessage, resumeAfter } from '../../src/presenters/sse.js';
 
 const rows = (...ids: number[]) => ids.map((id) => ({ id }));
 const snap = (...inProgress: number[]): Snapshot => ({ xmin: 100n, xmax: 200n, inProgress: inProgress.map(BigInt) });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { declare } from '../api/helpers.js';
-import { RealtimeHub, type Subscriber } from '../../src/realtime/hub.js';
+import { RealtimeHub, type Subscriber } from '../../src/processors/realtime-hub.js';
 
 /** A subscriber that keeps what it was sent. */
 function recorder(person: Subscriber['person'], incident: number | null = null) {

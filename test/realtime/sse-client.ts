@@ -1,6 +1,6 @@
 /** A small Server-Sent Events reader for tests: collects messages and waits for the ones a test expects. */
 import http from 'node:http';
-import type { IncidentMessageData } from '../../src/realtime/sse.js';
+import type { IncidentMessageData } from '../../src/presenters/sse.js';
 
 export interface SseMessage {
   id: string | null;

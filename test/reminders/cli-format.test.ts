@@ -1,7 +1,7 @@
 /** R8 in the CLI: `incident list` and `incident show` flag an update that is due soon or overdue. */
 import { describe, expect, it } from 'vitest';
 import { declared, given, minutes } from '../domain/given.js';
-import { presentIncident } from '../../src/http/presenters.js';
+import { presentIncident } from '../../src/presenters/api.js';
 import { buildConfig } from '../../src/config/load.js';
 import { incidentSummary, incidentTable } from '../../src/cli/format.js';
 import type { Incident } from '../../src/cli/client.js';

@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALEX, T0, declared, given, minutes, policy, type Incident } from '../domain/given.js';
-import { decideFireReminder, dueMoments, isUpdateDueSoon, updateDueSoonAt, type DueMoment, type ReminderSettings } from '../../src/reminders/rules.js';
-import type { IncidentEvent } from '../../src/domain/events.js';
-import { addMs } from '../../src/domain/time.js';
-import { DEFAULT_SEVERITIES } from '../../src/severity/policy.js';
+import { decideFireReminder, dueMoments, isUpdateDueSoon, updateDueSoonAt, type DueMoment } from '../../src/domain/reminders/rules.js';
+import type { ReminderSettings } from '../../src/domain/model/policy.js';
+import type { IncidentEvent } from '../../src/domain/model/events.js';
+import { addMs } from '../../src/domain/model/time.js';
+import { DEFAULT_SEVERITIES } from '../../src/domain/model/policy.js';
 
 const DEFAULTS: ReminderSettings = { dueSoonMs: 5 * 60_000, escalateAfterMs: null, roleGapMs: 5 * 60_000, postmortemOwedMs: 24 * 3_600_000 };
 const HOUR = 3_600_000;

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, ok } from '../api/helpers.js';
-import { ReminderScheduler, type Firing } from '../../src/reminders/scheduler.js';
+import { ReminderScheduler, type Firing } from '../../src/processors/reminder-scheduler.js';
 import { buildConfig } from '../../src/config/load.js';
-import type { Clock } from '../../src/domain/time.js';
-import { addMs } from '../../src/domain/time.js';
+import type { Clock } from '../../src/domain/model/time.js';
+import { addMs } from '../../src/domain/model/time.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const at = (minutes: number, seconds = 0) => addMs(T, minutes * 60_000 + seconds * 1000);

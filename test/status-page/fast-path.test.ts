@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { testApp, type TestApp } from '../support/harness.js';
 import { API } from '../api/helpers.js';
-import { ClientBudget } from '../../src/status-page/serve.js';
+import { ClientBudget } from '../../src/http/status-fast-path.js';
 
 interface Got {
   status: number;

@@ -9,7 +9,7 @@ import { ADMIN_TOKEN, PG_URL, TestClock, freshDatabase, type Database } from '..
 import { Store } from '../../src/store/store.js';
 import { buildConfig } from '../../src/config/load.js';
 import { buildApp } from '../../src/http/app.js';
-import { bootstrapAdmin } from '../../src/people/bootstrap.js';
+import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
 import { API } from '../api/helpers.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

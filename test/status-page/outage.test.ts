@@ -11,7 +11,7 @@ import { ADMIN_TOKEN, STORE_KINDS, TestClock, freshDatabase, testApp, type Datab
 import { Store } from '../../src/store/store.js';
 import { buildConfig } from '../../src/config/load.js';
 import { buildApp } from '../../src/http/app.js';
-import { bootstrapAdmin } from '../../src/people/bootstrap.js';
+import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
 import { API } from '../api/helpers.js';
 import { incident } from '../cli/run.js';
 

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { T0, declared, given, minutes, policy, refusal } from '../domain/given.js';
 import { ConfigError, buildConfig } from '../../src/config/load.js';
-import { isPublicIncident, publicHistory, publicStatus, publicUpdates } from '../../src/status-page/visibility.js';
-import { componentStatuses, defaultComponentStatus, incidentComponentStatuses } from '../../src/status-page/components.js';
-import { buildStatusPage } from '../../src/status-page/view-model.js';
-import type { IncidentState } from '../../src/domain/state.js';
+import { isPublicIncident, publicHistory, publicStatus, publicUpdates } from '../../src/domain/status-page/visibility.js';
+import { componentStatuses, defaultComponentStatus, incidentComponentStatuses } from '../../src/domain/status-page/components.js';
+import { buildStatusPage } from '../../src/domain/status-page/view-model.js';
+import type { IncidentState } from '../../src/domain/model/state.js';
 
 const config = { policy, statusPage: { showResponderNames: false } };
 

@@ -9,7 +9,7 @@ import { JSDOM } from 'jsdom';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, ok } from '../api/helpers.js';
 import { publicGet } from './support.js';
-import { subscribeFormHtml } from '../../src/subscribers/pages.js';
+import { subscribeFormHtml } from '../../src/presenters/status-page/subscriber-pages.js';
 
 const PAYLOADS = [
   '<script>alert(1)</script>',

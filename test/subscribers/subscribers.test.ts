@@ -11,9 +11,9 @@ import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, ok } from '../api/helpers.js';
 import { SmtpReceiver, type ReceivedMail } from '../support/smtp-receiver.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { NotificationProcessor } from '../../src/notifications/processor.js';
-import { httpWebhookSender } from '../../src/notifications/webhook.js';
-import { smtpMailSender } from '../../src/notifications/mail.js';
+import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
+import { httpWebhookSender } from '../../src/integrations/webhook.js';
+import { smtpMailSender } from '../../src/integrations/mail.js';
 import { SUBSCRIBE_RATE_LIMIT } from '../../src/http/routes/status-subscribers.js';
 
 const T = '2026-06-06T14:14:00.000Z';

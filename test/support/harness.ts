@@ -12,7 +12,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Store } from '../../src/store/store.js';
 import { buildApp } from '../../src/http/app.js';
 import { buildConfig, type Config } from '../../src/config/load.js';
-import { bootstrapAdmin } from '../../src/people/bootstrap.js';
+import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
 
 export const PG_URL = process.env.INCIDENT_TEST_DATABASE_URL;
 export type StoreKind = 'sqlite' | 'postgres';

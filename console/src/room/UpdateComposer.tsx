@@ -3,7 +3,7 @@
  * Markdown it will post shown as it is typed (the server's own template, rendered here).
  */
 import { useState, type FormEvent } from 'react';
-import { renderUpdateMarkdown, STATUS_LABELS } from '../../../src/updates/template.js';
+import { renderUpdateMarkdown, STATUS_LABELS } from '../../../src/presenters/status-update.js';
 import { useConsole } from '../console-context.js';
 import type { Audience, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';

@@ -4,7 +4,7 @@ import { useConsole } from '../console-context.js';
 import { useLive } from '../live.js';
 import { linkProps } from '../router.js';
 import type { Incident, Severity } from '../types.js';
-import { STATUS_LABELS } from '../../../src/updates/template.js';
+import { STATUS_LABELS } from '../../../src/presenters/status-update.js';
 import { Badge } from '../ui.js';
 import { age, useNow, utcTime } from '../time.js';
 

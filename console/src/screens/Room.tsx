@@ -4,7 +4,7 @@ import { useConsole } from '../console-context.js';
 import { useLive } from '../live.js';
 import { linkProps } from '../router.js';
 import type { Entry, Incident, Person, Severity } from '../types.js';
-import { STATUS_LABELS } from '../../../src/updates/template.js';
+import { STATUS_LABELS } from '../../../src/presenters/status-update.js';
 import { Badge, CopyButton, Field, FormError, useAction } from '../ui.js';
 import { formatDuration, useNow, utcTime, localTime } from '../time.js';
 import { Countdown } from '../room/Countdown.js';

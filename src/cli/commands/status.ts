@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Incident } from '../client.js';
 import { incidentId } from '../args.js';
 import { EXIT, answer, client, examples, print, run, withJson, type JsonOption } from './shared.js';
-import { COMPONENT_STATUSES } from '../../domain/events.js';
+import { COMPONENT_STATUSES } from '../../domain/model/events.js';
 
 function onThePage(incident: Incident): string {
   const components = Object.entries(incident.statusPage.components).map(([id, status]) => `${id} ${status.replace(/_/g, ' ')}`);
@@ -58,7 +58,7 @@ export function statusCommand(program: Command): void {
         const [{ loadConfig, ConfigError }, { Store }, { exportStatusPage }] = await Promise.all([
           import('../../config/load.js'),
           import('../../store/store.js'),
-          import('../../status-page/publisher.js'),
+          import('../../processors/status-page-publisher.js'),
         ]);
         let config;
         try {

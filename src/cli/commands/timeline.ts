@@ -3,8 +3,8 @@ import { Option, type Command } from 'commander';
 import { UsageError, type Entry, type Update } from '../client.js';
 import { futureTime, incidentId, pastTime, positiveInt } from '../args.js';
 import { timelineLines, utc } from '../format.js';
-import { MANUAL_ENTRY_KINDS } from '../../domain/events.js';
-import { ENTRY_KINDS } from '../../timeline/view.js';
+import { MANUAL_ENTRY_KINDS } from '../../domain/model/events.js';
+import { ENTRY_KINDS } from '../../presenters/timeline.js';
 import { client, examples, print, printJson, run, warn, withJson, type JsonOption } from './shared.js';
 
 const MANUAL_KINDS: readonly string[] = MANUAL_ENTRY_KINDS;

@@ -21,19 +21,19 @@ import {
   IncidentSchema,
   NewAlertSourceSchema,
 } from '../schemas.js';
-import { presentAlert, presentAlertGroup, presentAlertSource } from '../presenters.js';
+import { presentAlert, presentAlertGroup, presentAlertSource } from '../../presenters/api.js';
 import { incidentAnswer } from './incidents.js';
-import type { AlertSource } from '../../store/alerts.js';
+import type { AlertSource } from '../../domain/alerts/source.js';
 import { ArrivingBody, type AlertInbox, type GzippedBody } from '../../processors/alert-inbox.js';
-import { checkEvent } from '../../alerts/events.js';
-import { bodyDigest } from '../../alerts/digest.js';
+import { checkEvent } from '../../domain/alerts/events.js';
+import { bodyDigest } from '../../domain/alerts/digest.js';
 import { createAlertSource } from '../../commands/create-alert-source.js';
 import { acknowledgeAlertGroup } from '../../commands/acknowledge-alert-group.js';
 import { declareFromAlerts } from '../../commands/declare-from-alerts.js';
 import { dismissAlertGroup } from '../../commands/dismiss-alert-group.js';
-import { authorize } from '../../people/policy.js';
-import { hashToken } from '../../people/tokens.js';
-import { DomainError } from '../../domain/errors.js';
+import { authorize } from '../../domain/people/policy.js';
+import { hashToken } from '../../commands/tokens.js';
+import { DomainError } from '../../domain/model/errors.js';
 
 export interface AlertDeps extends HttpDeps {
   inbox: AlertInbox;

@@ -16,9 +16,9 @@ import {
 } from '../schemas.js';
 import { incidentAnswer } from './incidents.js';
 import { createComponent, listComponents, publishIncident, setIncidentComponentStatus, updateComponent } from '../../commands/components.js';
-import { authorize } from '../../people/policy.js';
-import { loadStatusPage } from '../../status-page/publisher.js';
-import type { StatusComponent } from '../../status-page/components.js';
+import { authorize } from '../../domain/people/policy.js';
+import { loadStatusPage } from '../../processors/status-page-publisher.js';
+import type { StatusComponent } from '../../domain/status-page/components.js';
 import type { Repository } from '../../store/store.js';
 
 export async function componentRoutes(base: FastifyInstance, deps: HttpDeps) {

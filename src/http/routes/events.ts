@@ -10,10 +10,10 @@ import Type from 'typebox';
 import { actor, incidentNumber, type HttpDeps } from '../context.js';
 import { currentPerson } from './session.js';
 import { ErrorBody, IncidentParams } from '../schemas.js';
-import { authorize } from '../../people/policy.js';
+import { authorize } from '../../domain/people/policy.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
-import { RealtimeHub } from '../../realtime/hub.js';
-import { RETRY, resumeAfter } from '../../realtime/sse.js';
+import { RealtimeHub } from '../../processors/realtime-hub.js';
+import { RETRY, resumeAfter } from '../../presenters/sse.js';
 
 /** A client this far behind in reading is cut off; it reconnects with Last-Event-ID and resumes. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;

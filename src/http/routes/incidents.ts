@@ -3,17 +3,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
 import { DeclareBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, ResolveBody, SeverityBody } from '../schemas.js';
-import { presentIncident } from '../presenters.js';
+import { presentIncident } from '../../presenters/api.js';
 import type { CommandResult } from '../../commands/incident-command.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
 import { declareIncident } from '../../commands/declare-incident.js';
 import { changeSeverity } from '../../commands/change-severity.js';
 import { resolveIncident } from '../../commands/resolve-incident.js';
 import { assignPostmortem } from '../../commands/assign-postmortem.js';
-import { authorize } from '../../people/policy.js';
-import { renderAnnouncement } from '../../incidents/announcement.js';
-import { renderPostmortemDraft } from '../../postmortem/draft.js';
-import type { IncidentState } from '../../domain/state.js';
+import { authorize } from '../../domain/people/policy.js';
+import { renderAnnouncement } from '../../presenters/announcement.js';
+import { renderPostmortemDraft } from '../../presenters/postmortem-draft.js';
+import type { IncidentState } from '../../domain/model/state.js';
 
 const PHASES: Record<'open' | 'resolved' | 'closed', IncidentState['phase']> = { open: 'active', resolved: 'resolved', closed: 'closed' };
 

@@ -4,10 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, write, type HttpDeps } from '../context.js';
 import { ErrorBody, Time } from '../schemas.js';
-import { authorize } from '../../people/policy.js';
+import { authorize } from '../../domain/people/policy.js';
 import { cancelMaintenance, changeMaintenance, scheduleMaintenance } from '../../commands/maintenance.js';
-import { MAINTENANCE_STATES, maintenanceState, type MaintenanceWindow } from '../../maintenance/window.js';
-import { DomainError } from '../../domain/errors.js';
+import { MAINTENANCE_STATES, maintenanceState, type MaintenanceWindow } from '../../domain/maintenance/window.js';
+import { DomainError } from '../../domain/model/errors.js';
 
 const ComponentIds = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' }), { maxItems: 100, description: 'the components under maintenance' });
 const Fields = {

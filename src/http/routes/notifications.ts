@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, incidentNumber, write, type HttpDeps } from '../context.js';
-import { authorize } from '../../people/policy.js';
+import { authorize } from '../../domain/people/policy.js';
 import { ErrorBody, Handle, IncidentParams } from '../schemas.js';
 import { getPreferences, setPreferences, subscribeToIncident } from '../../commands/notifications.js';
-import { NOTIFICATION_EVENT_TYPES } from '../../notifications/events.js';
+import { NOTIFICATION_EVENT_TYPES } from '../../domain/notifications/events.js';
 import { CHANNELS, type EmailAttempt, type EmailDelivery } from '../../store/email.js';
-import { incidentId } from '../presenters.js';
+import { incidentId } from '../../domain/model/ids.js';
 
 const PreferencesSchema = Type.Object(
   {

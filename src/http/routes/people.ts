@@ -3,9 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, write, type HttpDeps } from '../context.js';
 import { ErrorBody, Handle, MeSchema, PersonBody, PersonSchema, SeveritySchema, TokenBody, TokenSchema } from '../schemas.js';
-import { presentPerson, presentSeverity } from '../presenters.js';
+import { presentPerson, presentSeverity } from '../../presenters/api.js';
 import { createPerson, createToken } from '../../commands/people.js';
-import { authorize, permissionsOf } from '../../people/policy.js';
+import { authorize, permissionsOf } from '../../domain/people/policy.js';
 
 export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();

@@ -11,12 +11,12 @@ import csrfProtection from '@fastify/csrf-protection';
 import Type from 'typebox';
 import { authenticate, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
-import { DomainError } from '../../domain/errors.js';
-import { consolePermissions } from '../../people/policy.js';
-import { hashToken } from '../../people/tokens.js';
-import { closeSession, findSession, openSession } from '../../sessions/service.js';
+import { DomainError } from '../../domain/model/errors.js';
+import { consolePermissions } from '../../domain/people/policy.js';
+import { hashToken } from '../../commands/tokens.js';
+import { closeSession, findSession, openSession } from '../../commands/sessions.js';
 import type { StoredSession } from '../../store/sessions.js';
-import type { Person } from '../../store/store.js';
+import type { Person } from '../../domain/people/person.js';
 
 export const SESSION_COOKIE = 'ic_session';
 const CSRF_HEADER = 'x-csrf-token';

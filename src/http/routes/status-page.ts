@@ -6,10 +6,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../context.js';
-import { StatusPagePublisher } from '../../status-page/publisher.js';
-import { ClientBudget, answer, type StatusFastPath } from '../../status-page/serve.js';
-import { DomainError } from '../../domain/errors.js';
-import { STATUSPAGE_DOCUMENTS } from '../../status-page/statuspage-json.js';
+import { StatusPagePublisher } from '../../processors/status-page-publisher.js';
+import { ClientBudget, answer, type StatusFastPath } from '../status-fast-path.js';
+import { DomainError } from '../../domain/model/errors.js';
+import { STATUSPAGE_DOCUMENTS } from '../../presenters/status-page/statuspage-json.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -9,8 +9,8 @@ import Type from 'typebox';
 import rateLimit from '@fastify/rate-limit';
 import { actor, write, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
-import { DomainError } from '../../domain/errors.js';
-import { authorize } from '../../people/policy.js';
+import { DomainError } from '../../domain/model/errors.js';
+import { authorize } from '../../domain/people/policy.js';
 import { confirmSubscription, createStatusWebhook, subscribeByEmail, unsubscribe, type PublicContext } from '../../commands/status-subscribers.js';
 import { presentWebhook } from './webhooks.js';
 import {
@@ -22,8 +22,8 @@ import {
   unavailablePage,
   unsubscribePage,
   unsubscribedPage,
-} from '../../subscribers/pages.js';
-import { escapeHtml } from '../../status-page/markdown.js';
+} from '../../presenters/status-page/subscriber-pages.js';
+import { escapeHtml } from '../../presenters/status-page/markdown.js';
 
 /** Subscribe requests per client address per minute: enough for a person, too few to spray addresses. */
 export const SUBSCRIBE_RATE_LIMIT = { max: 5, timeWindow: 60_000 };

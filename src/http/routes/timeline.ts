@@ -3,11 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
 import { EntrySchema, ErrorBody, IncidentParams, TimelineBody, TimelineQuery } from '../schemas.js';
-import { presentEntry } from '../presenters.js';
+import { presentEntry } from '../../presenters/api.js';
 import { addTimelineEntry } from '../../commands/add-timeline-entry.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
-import { authorize } from '../../people/policy.js';
-import { buildTimeline, toTimelineEntry, type EntryKind } from '../../timeline/view.js';
+import { authorize } from '../../domain/people/policy.js';
+import { buildTimeline, toTimelineEntry, type EntryKind } from '../../presenters/timeline.js';
 
 export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();

@@ -3,11 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
 import { ErrorBody, IncidentParams, UpdateBody, UpdateSchema } from '../schemas.js';
-import { presentUpdate } from '../presenters.js';
-import { updatesOf } from '../../updates/history.js';
+import { presentUpdate } from '../../presenters/api.js';
+import { updatesOf } from '../../domain/updates/history.js';
 import { postUpdate } from '../../commands/post-update.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
-import { authorize } from '../../people/policy.js';
+import { authorize } from '../../domain/people/policy.js';
 
 export async function updateRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();

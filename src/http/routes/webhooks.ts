@@ -4,12 +4,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, write, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
-import { authorize } from '../../people/policy.js';
+import { authorize } from '../../domain/people/policy.js';
 import { createWebhook, deleteWebhook, redeliver, setWebhookEnabled } from '../../commands/webhooks.js';
-import { NOTIFICATION_EVENT_TYPES } from '../../notifications/events.js';
-import { webhookMessageId } from '../../notifications/processor.js';
+import { NOTIFICATION_EVENT_TYPES } from '../../domain/notifications/events.js';
+import { webhookMessageId } from '../../processors/notifications/processor.js';
 import type { Delivery, DeliveryAttempt, Webhook } from '../../store/webhooks.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../../domain/model/errors.js';
 
 const EventType = Type.Enum([...NOTIFICATION_EVENT_TYPES]);
 const WebhookBody = Type.Object(

@@ -1,0 +1,61 @@
+/** Opening, finding and closing console sessions in the store. The cookie's value is never stored, only its hash. */
+import { randomBytes } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { StoredSession } from '../store/sessions.js';
+import { hashToken } from './tokens.js';
+import { DomainError } from '../domain/model/errors.js';
+import { expiresAt, idleCutoff, isLive, needsTouch, type SessionSettings } from '../domain/sessions/rules.js';
+
+export interface OpenedSession {
+  /** The cookie's value: 256 random bits, shown to the browser only. */
+  id: string;
+  session: StoredSession;
+}
+
+/** Signs in with an API token; `csrfSecret` is the secret the session's writes will be checked against. */
+export async function openSession(
+  store: Store,
+  input: { token: string; csrfSecret: string; now: string; settings: SessionSettings },
+): Promise<OpenedSession> {
+  const id = randomBytes(32).toString('base64url');
+  const idHash = hashToken(id);
+  const session = await store.transaction(async (tx) => {
+    const token = await tx.sessions.token(hashToken(input.token));
+    if (!token) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
+    // Sign-in is when expired sessions are swept: no timer needed, and the table stays small.
+    await tx.sessions.deleteExpired(input.now, idleCutoff(input.now, input.settings));
+    await tx.sessions.insert({
+      idHash,
+      person: token.person,
+      tokenId: token.id,
+      csrfSecret: input.csrfSecret,
+      createdAt: input.now,
+      lastSeenAt: input.now,
+      expiresAt: expiresAt(input.now, input.settings),
+    });
+    return tx.sessions.find(idHash);
+  });
+  if (!session) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
+  return { id, session };
+}
+
+/**
+ * The live session a cookie names, its last use noted (unless `touch` is false: a check that
+ * is not the person's doing must not keep the session from idling out); null when there is
+ * none (expired, signed out, token gone).
+ */
+export async function findSession(store: Store, cookie: string, now: string, settings: SessionSettings, touch = true): Promise<StoredSession | null> {
+  const idHash = hashToken(cookie);
+  const session = await store.sessions.find(idHash);
+  if (!session) return null;
+  if (!isLive(session, now, settings)) {
+    await store.sessions.delete(idHash);
+    return null;
+  }
+  if (touch && needsTouch(session, now, settings)) await store.sessions.touch(idHash, now);
+  return session;
+}
+
+export async function closeSession(store: Store, cookie: string): Promise<void> {
+  await store.sessions.delete(hashToken(cookie));
+}

@@ -1,0 +1,60 @@
+/** The vocabulary of deciding: what can be asked of an incident, and what a decision is. */
+import type { ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent } from './events.js';
+import type { ReminderSettings, SeverityPolicy } from './policy.js';
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface Decision {
+  events: IncidentEvent[];
+  warnings: Warning[];
+}
+
+export interface DecideContext {
+  /** UTC ISO-8601; the domain never reads a clock. */
+  now: string;
+  actor: { handle: string; admin: boolean };
+  policy: SeverityPolicy;
+}
+
+export interface DeclareInput {
+  title: string;
+  severity: string;
+  summary?: string | null;
+  startedAt?: string | null;
+  components?: string[];
+  links?: Partial<Links>;
+  commander?: string | null;
+  private?: boolean;
+}
+
+/** Everything that can be asked of an open incident, one variant per operation. */
+export type IncidentCommand =
+  | { type: 'ChangeSeverity'; severity: string; reason: string }
+  | { type: 'OfferCommand'; to: string }
+  | { type: 'AcceptCommand'; handoffId: string }
+  | { type: 'DeclineCommand'; handoffId: string }
+  | { type: 'AssignRole'; role: DeputyRole; person: string }
+  | { type: 'ReleaseRole'; role: RoleName }
+  | { type: 'AddSme'; person: string; specialty: string }
+  | { type: 'ReleaseSme'; person: string }
+  | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null }
+  | {
+      type: 'PostUpdate';
+      status: UpdateStatus;
+      impact: string;
+      whatWeKnow: string;
+      nextStep?: string | null;
+      nextUpdateBy?: string | null;
+      audience?: UpdateAudience | null;
+    }
+  | { type: 'Resolve'; impact: string; whatWeKnow: string; nextStep?: string | null; audience?: UpdateAudience | null }
+  | { type: 'AssignPostmortem'; owner: string; scheduledFor: string }
+  | { type: 'Publish' }
+  | { type: 'SetComponentStatus'; component: string; status: ComponentStatus }
+  /** Asked by the scheduler when a due moment's time comes (R4, R8, R11). */
+  | { type: 'FireReminder'; key: string; settings: ReminderSettings };
+
+export type CommandOf<T extends IncidentCommand['type']> = Extract<IncidentCommand, { type: T }>;

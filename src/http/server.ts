@@ -1,0 +1,58 @@
+/** Starts the server: configuration, store, first-run admin, HTTP, the reminder scheduler, the notification processor. */
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../config/load.js';
+import { Store } from '../store/store.js';
+import { buildApp } from './app.js';
+import { bootstrapAdmin } from '../commands/bootstrap-admin.js';
+import { systemClock } from '../domain/model/time.js';
+import { ReminderScheduler } from '../processors/reminder-scheduler.js';
+import { NotificationProcessor } from '../processors/notifications/processor.js';
+import { httpWebhookSender } from '../integrations/webhook.js';
+import { mailFromEnvironment } from '../integrations/mail.js';
+import { trustProxyFrom } from './context.js';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+}
+
+export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env) {
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const config = loadConfig(env);
+  const dataDir = resolve(env.INCIDENT_DATA_DIR ?? 'data');
+  const store = await Store.open({ databaseUrl: env.DATABASE_URL, dataDir });
+  logger.info({ store: store.dialect, location: store.location, config: config.source }, 'store ready');
+
+  const bootstrapped = await bootstrapAdmin(store, dataDir, systemClock.now().toISOString(), env.INCIDENT_BOOTSTRAP_TOKEN);
+  if (bootstrapped?.tokenFile)
+    logger.info({ person: bootstrapped.handle, tokenFile: bootstrapped.tokenFile }, `first start: created @admin; its API token is in ${bootstrapped.tokenFile}`);
+  else if (bootstrapped) logger.info({ person: bootstrapped.handle }, 'first start: created @admin with INCIDENT_BOOTSTRAP_TOKEN');
+
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  // Links that leave the server (subscriber mails) need the address the public reaches it at.
+  const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
+  const mail = mailFromEnvironment(env);
+  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
+  const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
+  const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail, publicUrl, log: logger });
+  // The scheduler and the notifier stop (finishing the work in hand) before the store closes.
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await notifications.stop();
+    await store.close();
+  });
+  await app.listen({ port, host });
+  scheduler.start();
+  notifications.start();
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return app;
+}

@@ -1,0 +1,176 @@
+/** Reads the Scribe's timeline off the incident's events: one entry per event. */
+import type { IncidentEvent, ManualEntryKind, RecordedEvent } from '../domain/model/events.js';
+import { MANUAL_ENTRY_KINDS } from '../domain/model/events.js';
+import { STATUS_LABELS } from './status-update.js';
+import { ROLE_LABELS } from '../domain/roles/rules.js';
+import { hhmmUtc, utcMinute } from '../domain/model/time.js';
+import { COMPONENT_STATUS_LABELS } from '../domain/status-page/components.js';
+
+export const AUTOMATIC_ENTRY_KINDS = [
+  'declared',
+  'severity_changed',
+  'role_offered',
+  'role_accepted',
+  'role_declined',
+  'role_offer_lapsed',
+  'role_assigned',
+  'role_released',
+  'sme_added',
+  'sme_released',
+  'commander_hands_on',
+  'update_posted',
+  'status_changed',
+  'resolved',
+  'postmortem_assigned',
+  'update_due_soon',
+  'update_overdue',
+  'overdue_escalated',
+  'role_gap_nudged',
+  'postmortem_reminded',
+  'published',
+  'component_status_set',
+] as const;
+export type AutomaticEntryKind = (typeof AUTOMATIC_ENTRY_KINDS)[number];
+export type EntryKind = ManualEntryKind | AutomaticEntryKind;
+export const ENTRY_KINDS: readonly EntryKind[] = [...MANUAL_ENTRY_KINDS, ...AUTOMATIC_ENTRY_KINDS];
+
+export interface TimelineEntry {
+  id: number;
+  kind: EntryKind;
+  text: string;
+  /** When it happened: the backdated time for catch-up entries, else when it was recorded. */
+  at: string;
+  recordedAt: string;
+  actor: string;
+  corrects: number | null;
+  /** The latest entry that corrects this one. */
+  correctedBy: number | null;
+  event: IncidentEvent['type'];
+}
+
+/** Ends free text with a full stop, so what follows it reads as its own sentence. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
+/** `no update since 14:32 UTC` or `no update yet`. */
+function silence(lastUpdateAt: string | null): string {
+  return lastUpdateAt ? `no update since ${hhmmUtc(lastUpdateAt)} UTC` : 'no update yet';
+}
+
+const GAP_LABELS: Record<string, string> = {
+  COMMS_LEAD_MISSING: 'no Comms Lead',
+  SCRIBE_MISSING: 'no Scribe',
+  ROLES_NOT_DISTINCT: 'the IC, Comms Lead and Scribe are not three different people',
+};
+
+function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
+  switch (event.type) {
+    case 'IncidentDeclared':
+      return { kind: 'declared', text: `Declared ${event.severity}: ${event.title}. Incident Commander: @${event.commander}.` };
+    case 'SeverityChanged':
+      return { kind: 'severity_changed', text: `Severity ${event.from} → ${event.to}: ${event.reason}` };
+    case 'CommanderOffered':
+      return { kind: 'role_offered', text: `@${event.from} offered Incident Commander to @${event.to}.` };
+    case 'CommanderAccepted':
+      return { kind: 'role_accepted', text: `@${event.to} accepted Incident Commander from @${event.from}.` };
+    case 'CommanderDeclined':
+      return { kind: 'role_declined', text: `@${event.to} declined Incident Commander; @${event.from} keeps it.` };
+    case 'CommanderOfferLapsed':
+      return { kind: 'role_offer_lapsed', text: `The offer of Incident Commander to @${event.to} lapsed: the incident resolved first.` };
+    case 'RoleAssigned':
+      return {
+        kind: 'role_assigned',
+        text: `@${event.person} is ${ROLE_LABELS[event.role]}${event.previous ? ` (was @${event.previous})` : ''}.`,
+      };
+    case 'RoleReleased':
+      return { kind: 'role_released', text: `@${event.person} released as ${ROLE_LABELS[event.role]}.` };
+    case 'SmeAdded':
+      return { kind: 'sme_added', text: `@${event.person} pulled in as SME (${event.specialty}).` };
+    case 'SmeReleased':
+      return { kind: 'sme_released', text: `@${event.person} released as SME (${event.specialty}).` };
+    case 'CommanderWentHandsOn':
+      return {
+        kind: 'commander_hands_on',
+        text: `Incident Commander @${event.commander} went hands-on (${event.via === 'action' ? 'recorded an action' : 'added as SME'}): hand off IC first.`,
+      };
+    case 'TimelineEntryAdded':
+      return { kind: event.kind, text: event.text };
+    case 'StatusUpdatePosted':
+      return {
+        kind: 'update_posted',
+        text: `${event.audience === 'public' ? 'Public' : 'Internal'} update posted (${STATUS_LABELS[event.status]}): ${sentence(event.impact)}${
+          event.nextUpdateBy ? ` Next update by ${hhmmUtc(event.nextUpdateBy)} UTC.` : ''
+        }`,
+      };
+    case 'StatusChanged':
+      return { kind: 'status_changed', text: `Status ${STATUS_LABELS[event.from]} → ${STATUS_LABELS[event.to]}.` };
+    case 'IncidentResolved':
+      return {
+        kind: 'resolved',
+        text: event.postmortemRequired ? 'Resolved. A postmortem is owed.' : 'Resolved.',
+      };
+    case 'PostmortemAssigned':
+      return {
+        kind: 'postmortem_assigned',
+        text: `Postmortem owned by @${event.owner}, scheduled for ${utcMinute(event.scheduledFor)}.`,
+      };
+    case 'UpdateDueSoon':
+      return { kind: 'update_due_soon', text: `Update due soon: next update promised by ${hhmmUtc(event.promisedBy)} UTC (${silence(event.lastUpdateAt)}).` };
+    case 'UpdateOverdue':
+      return {
+        kind: 'update_overdue',
+        text: `Update overdue: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.`,
+      };
+    case 'OverdueEscalated':
+      return {
+        kind: 'overdue_escalated',
+        text: `Overdue escalated${event.escalation > 1 ? ` (${event.escalation})` : ''}: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.${
+          event.escalateTo.length ? ` Escalation list: ${event.escalateTo.map((h) => `@${h}`).join(', ')}.` : ''
+        }`,
+      };
+    case 'RoleGapNudged':
+      return {
+        kind: 'role_gap_nudged',
+        text: `Role gap: ${event.gaps.map((g) => GAP_LABELS[g] ?? g).join('; ')}. @${event.commander}, fill the roles.`,
+      };
+    case 'PostmortemReminded':
+      return {
+        kind: 'postmortem_reminded',
+        text: `Postmortem owed since ${utcMinute(event.resolvedAt)}: @${event.commander}, give it an owner and a date.`,
+      };
+    case 'IncidentPublished':
+      return { kind: 'published', text: 'Published on the status page.' };
+    case 'ComponentStatusSet':
+      return {
+        kind: 'component_status_set',
+        text: `Component ${event.component}: ${COMPONENT_STATUS_LABELS[event.status]}${event.from ? ` (was ${COMPONENT_STATUS_LABELS[event.from]})` : ''}.`,
+      };
+  }
+}
+
+export function toTimelineEntry(recorded: RecordedEvent): TimelineEntry {
+  const { kind, text } = describe(recorded.event);
+  const e = recorded.event;
+  return {
+    id: recorded.seq,
+    kind,
+    text,
+    at: e.type === 'TimelineEntryAdded' ? e.occurredAt : e.type === 'IncidentDeclared' ? e.declaredAt : recorded.recordedAt,
+    recordedAt: recorded.recordedAt,
+    actor: recorded.actor,
+    corrects: e.type === 'TimelineEntryAdded' ? e.corrects : null,
+    correctedBy: null,
+    event: e.type,
+  };
+}
+
+/** The timeline in the order things happened; ties keep the order they were recorded. */
+export function buildTimeline(events: RecordedEvent[], kinds?: readonly EntryKind[]): TimelineEntry[] {
+  const correctedBy = new Map<number, number>();
+  for (const { seq, event } of events) if (event.type === 'TimelineEntryAdded' && event.corrects !== null) correctedBy.set(event.corrects, seq);
+  const entries = events
+    .map((recorded) => ({ ...toTimelineEntry(recorded), correctedBy: correctedBy.get(recorded.seq) ?? null }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
+  return kinds && kinds.length ? entries.filter((e) => kinds.includes(e.kind)) : entries;
+}
