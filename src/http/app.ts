@@ -18,13 +18,14 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/status-subscribers.js';
-import { AlertInbox } from '../processors/alert-inbox.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import { StatusFastPath } from './status-fast-path.js';
 import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
+import { Workers } from '../processors/workers.js';
+import type { AlertInbox } from '../processors/alert-inbox.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -60,11 +61,17 @@ function nulCharacterAt(root: unknown): string | null {
 
 declare module 'fastify' {
   interface FastifyInstance {
+    workers: Workers;
     alertInbox: AlertInbox;
   }
 }
 
-export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+/**
+ * The HTTP server around the commands. Its background workers (src/processors/workers.ts)
+ * start when it is ready and stop first thing when it closes; `deps.workers` brings them
+ * from the server's start (src/http/server.ts), otherwise the ones HTTP needs are made here.
+ */
+export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   // GETs of the rendered status page are answered before Fastify (src/status-page/serve.ts); not
   // behind a trusted proxy, where the client's address for the rate limit is Fastify's to work out.
   const statusFastPath = deps.trustProxy ? null : new StatusFastPath();
@@ -115,16 +122,18 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
     },
   });
 
-  await app.register(healthRoutes, deps);
+  const workers = deps.workers ?? new Workers({ ...deps, log: app.log });
+  app.decorate('workers', workers);
+  app.decorate('alertInbox', workers.alertInbox);
+  app.addHook('onReady', () => workers.start());
+  // Before the server stops accepting: open event streams would otherwise keep it from closing.
+  app.addHook('preClose', () => workers.stop());
+
+  await app.register(healthRoutes, { ...deps, workers });
   // The public status page and its Statuspage JSON: no authentication, its own rate limit.
-  await app.register(statusPageRoutes, { ...deps, fastPath: statusFastPath });
-  const inbox = new AlertInbox(deps, app.log);
-  app.decorate('alertInbox', inbox);
-  // Deliveries a crash or a failure left in the inbox are picked up again on start.
-  app.addHook('onReady', async () => inbox.wake());
-  app.addHook('onClose', () => inbox.close());
+  await app.register(statusPageRoutes, { ...deps, publisher: workers.statusPage, fastPath: statusFastPath });
   // Alert senders authenticate with their source's key, not a person's token: outside the person hook.
-  await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox });
+  await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox: workers.alertInbox });
   // Signing in is how a browser gets a person: outside the person hook too.
   await app.register(sessionRoutes, { prefix: '/api/v1', ...deps });
   await app.register(
@@ -143,7 +152,7 @@ export async function buildApp(deps: HttpDeps, logger?: FastifyBaseLogger): Prom
       await api.register(webhookRoutes, deps);
       await api.register(notificationRoutes, deps);
       await api.register(componentRoutes, deps);
-      await api.register(eventRoutes, deps);
+      await api.register(eventRoutes, { ...deps, hub: workers.realtime });
       await api.register(maintenanceRoutes, deps);
       await api.register(statusSubscriberAdminRoutes, deps);
     },

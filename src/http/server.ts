@@ -1,4 +1,4 @@
-/** Starts the server: configuration, store, first-run admin, HTTP, the reminder scheduler, the notification processor. */
+/** Starts the server: configuration, store, first-run admin, the background workers, HTTP. */
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../config/load.js';
@@ -6,8 +6,7 @@ import { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import { bootstrapAdmin } from '../commands/bootstrap-admin.js';
 import { systemClock } from '../domain/model/time.js';
-import { ReminderScheduler } from '../processors/reminder-scheduler.js';
-import { NotificationProcessor } from '../processors/notifications/processor.js';
+import { Workers } from '../processors/workers.js';
 import { httpWebhookSender } from '../integrations/webhook.js';
 import { mailFromEnvironment } from '../integrations/mail.js';
 import { trustProxyFrom } from './context.js';
@@ -34,18 +33,12 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   // Links that leave the server (subscriber mails) need the address the public reaches it at.
   const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const mail = mailFromEnvironment(env);
-  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir: env.INCIDENT_STATUS_EXPORT_DIR || null }, logger);
-  const scheduler = new ReminderScheduler({ store, config, clock: systemClock, log: logger });
-  const notifications = new NotificationProcessor({ store, config, clock: systemClock, webhooks: httpWebhookSender(), mail, publicUrl, log: logger });
-  // The scheduler and the notifier stop (finishing the work in hand) before the store closes.
-  app.addHook('onClose', async () => {
-    await scheduler.stop();
-    await notifications.stop();
-    await store.close();
-  });
+  const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
+  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender(), mail } });
+  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir, workers }, logger);
+  // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.
+  app.addHook('onClose', () => store.close());
   await app.listen({ port, host });
-  scheduler.start();
-  notifications.start();
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -19,6 +19,7 @@ import { normalizeAlertmanager, type AlertBatch } from '../domain/alerts/alertma
 import type { Alert } from '../domain/alerts/alert.js';
 import { checkEvent } from '../domain/alerts/events.js';
 import { DIGEST_PIECE_BYTES, combineDigests } from '../domain/alerts/digest.js';
+import { FailureRecord, type WorkerHealth } from './worker.js';
 import { applyAlerts, applyDelivery, ingestEvent, repeatSnapshot, settleAlerts, snapshotDigest, type IntakeContext } from '../commands/ingest-alerts.js';
 
 /** Alerts applied per transaction: small enough that one step never holds up other requests for long. */
@@ -175,6 +176,7 @@ export class AlertInbox {
   private readonly parsed = new Map<number, unknown>();
   /** Groups whose stored assessment this process wrote (see applyDelivery). */
   private readonly assessed = new Set<number>();
+  private readonly failures = new FailureRecord();
 
   constructor(
     private readonly deps: { store: Store; config: Config; clock: Clock },
@@ -271,17 +273,24 @@ export class AlertInbox {
     await this.idle();
   }
 
+  /** Failing while the inbox cannot be read; a delivery that fails on its own waits for its retry without making intake unhealthy. */
+  health(): WorkerHealth {
+    return this.failures.health(!this.closed);
+  }
+
   private async drain(): Promise<void> {
     try {
       let after = 0;
       for (;;) {
         const ids = await this.deps.store.alerts.pendingInbox(after, MAX_ATTEMPTS, PAGE);
+        this.failures.succeeded();
         if (ids.length === 0 || this.closed) return;
         this.behind = ids.length === PAGE;
         await this.processMany(ids);
         after = ids[ids.length - 1]!;
       }
     } catch (error) {
+      this.failures.failed(error, this.deps.clock.now());
       this.log.error({ err: error }, 'alert inbox could not be read; retrying');
       this.scheduleRetry();
     }

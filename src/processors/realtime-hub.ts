@@ -11,6 +11,7 @@ import type { Person } from '../domain/people/person.js';
 import { canSee } from '../domain/people/policy.js';
 import { advance, isSettled, type FeedPosition, type Gap, type Snapshot } from '../domain/realtime/feed.js';
 import { HEARTBEAT, HEARTBEAT_EVERY_MS, incidentMessage } from '../presenters/sse.js';
+import { FailureRecord, type Worker, type WorkerHealth } from './worker.js';
 
 /** One connected stream, as the HTTP route gives it to the hub. */
 export interface Subscriber {
@@ -52,7 +53,7 @@ function visible(subscriber: Subscriber, row: FeedRow): boolean {
   return (subscriber.incident === null || subscriber.incident === row.incident) && canSee(subscriber.person, row);
 }
 
-export class RealtimeHub {
+export class RealtimeHub implements Worker {
   private readonly options: HubOptions;
   private readonly clients = new Set<Client>();
   private position: FeedPosition | null = null;
@@ -63,6 +64,7 @@ export class RealtimeHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
+  private readonly failures = new FailureRecord();
 
   constructor(
     private readonly feed: EventFeedStore,
@@ -84,7 +86,7 @@ export class RealtimeHub {
    * function that removes it.
    */
   async attach(subscriber: Subscriber, after: number | null): Promise<() => void> {
-    await this.start();
+    await this.begun();
     if (this.closed) throw new Error('the realtime stream is closing');
     // Synchronous from here to `open()`: every event delivered later is above `upTo`, and
     // every event at or below it has committed (the watermark is exact), so whatever
@@ -114,8 +116,13 @@ export class RealtimeHub {
     return detach;
   }
 
+  /** Starts reading at once, so the first stream does not wait; a failure is retried by the next stream. */
+  start(): void {
+    this.begun().catch((error: unknown) => this.log.warn({ err: error }, 'realtime: could not start reading events; the next stream retries'));
+  }
+
   /** Ends every stream and stops reading; the store may close after this resolves. */
-  async close(): Promise<void> {
+  async stop(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
     if (this.retry) clearTimeout(this.retry);
@@ -126,8 +133,13 @@ export class RealtimeHub {
     await this.reading;
   }
 
-  private start(): Promise<void> {
+  health(): WorkerHealth {
+    return this.failures.health(!this.closed);
+  }
+
+  private begun(): Promise<void> {
     this.starting ??= this.begin().catch((error: unknown) => {
+      this.failures.failed(error, new Date());
       // The next stream tries again (the store may be back by then).
       this.unsubscribe?.();
       this.unsubscribe = null;
@@ -176,7 +188,9 @@ export class RealtimeHub {
       this.again = false;
       try {
         if (await this.readOnce()) this.again = true;
+        this.failures.succeeded();
       } catch (error) {
+        this.failures.failed(error, new Date());
         // The store is unreachable: try again shortly; nothing is lost, the watermark has not moved.
         this.log.warn({ err: error }, 'realtime: reading new events failed; retrying');
         this.retryIn(1000);

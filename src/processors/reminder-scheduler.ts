@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { WakeLoop } from './wake-loop.js';
+import type { Worker, WorkerHealth } from './worker.js';
 import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
@@ -54,7 +55,7 @@ export interface Firing {
 
 const RETRY_MS = 2_000;
 
-export class ReminderScheduler {
+export class ReminderScheduler implements Worker {
   readonly instance: string;
   private readonly leaseMs: number;
   private readonly maxSleepMs: number;
@@ -104,6 +105,10 @@ export class ReminderScheduler {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.loop.stop();
+  }
+
+  health(): WorkerHealth {
+    return this.loop.health();
   }
 
   /** Brings every incident's stored reminders in line with its state and the configuration in force. */

@@ -21,6 +21,7 @@ import { safeJson, statuspageDocuments } from '../presenters/status-page/statusp
 import { contentHash, stylesheet } from '../presenters/status-page/branding.js';
 import { publicSeverities } from '../domain/status-page/visibility.js';
 import { subscribeFormHtml } from '../presenters/status-page/subscriber-pages.js';
+import { FailureRecord, type Worker, type WorkerHealth } from './worker.js';
 
 export interface StatusFile {
   /** The URL path it is served at. */
@@ -116,7 +117,7 @@ export interface StatusPagePublisherOptions {
   minGapMs?: number;
 }
 
-export class StatusPagePublisher {
+export class StatusPagePublisher implements Worker {
   private files = new Map<string, StatusFile>();
   private running: Promise<void> | null = null;
   /** The running render has not read the database yet (it is waiting out the gap): a new call can share it. */
@@ -126,6 +127,7 @@ export class StatusPagePublisher {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
+  private readonly failures = new FailureRecord();
   /** The Content-Security-Policy every status page answer carries. */
   readonly policy: string;
   private readonly cache: string;
@@ -177,11 +179,17 @@ export class StatusPagePublisher {
     return this.running;
   }
 
-  async close(): Promise<void> {
+  async stop(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+  }
+
+  /** Not ready before the first render; failing while renders fail (the last good one is still served). */
+  health(): WorkerHealth {
+    if (this.renderedAt === null && !this.closed) return { ok: false, problem: 'not rendered yet' };
+    return this.failures.health(!this.closed);
   }
 
   private schedule(at: string | null, failed: boolean): void {
@@ -205,6 +213,7 @@ export class StatusPagePublisher {
       rendered = renderStatusFiles(model, config, { subscribe: this.options.subscribe });
       nextChangeAt = model.nextChangeAt;
     } catch (error) {
+      this.failures.failed(error, clock.now());
       this.options.log.warn({ err: error }, 'status page: could not render (is the store reachable?); serving the last good render');
       this.schedule(null, true);
       return;
@@ -225,6 +234,7 @@ export class StatusPagePublisher {
     }
     this.files = next;
     this.renderedAt = now;
+    this.failures.succeeded();
     this.schedule(nextChangeAt, false);
     if (this.options.exportDir && changed.length) {
       try {

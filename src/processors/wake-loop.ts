@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/model/time.js';
+import { FailureRecord, type WorkerHealth } from './worker.js';
 
 export interface WakeLoopOptions {
   clock: Clock;
@@ -28,11 +29,16 @@ export class WakeLoop {
   private sleepingUntil = 0;
   /** Work was announced while a pass was running: look again before sleeping. */
   private dirty = false;
+  private readonly failures = new FailureRecord();
 
   constructor(private readonly options: WakeLoopOptions) {}
 
   get started(): boolean {
     return this.running !== null;
+  }
+
+  health(): WorkerHealth {
+    return this.failures.health(this.started && !this.stopped);
   }
 
   start(): void {
@@ -66,10 +72,12 @@ export class WakeLoop {
       try {
         this.dirty = false;
         const next = await this.options.pass();
+        this.failures.succeeded();
         const now = this.options.clock.now().getTime();
         delay = next === null ? this.options.maxSleepMs : Math.min(this.options.maxSleepMs, Math.max(0, Date.parse(next) - now));
       } catch (error) {
         if (this.stopped) return;
+        this.failures.failed(error, this.options.clock.now());
         this.options.log?.error({ err: error }, `${this.options.name} pass failed; retrying`);
         delay = this.options.retryMs;
       }

@@ -147,13 +147,13 @@ describe.each(STORE_KINDS)('auth, people and policy over HTTP (%s)', (kind) => {
   });
 
   describe('health and the contract', () => {
-    it('health: /healthz answers without a token and /readyz reports the store', async () => {
+    it('health: /healthz answers without a token and /readyz reports the store and every background worker', async () => {
       const health = await t.app.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(200);
       expect(health.json()).toEqual({ status: 'ok' });
       const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ready', store: kind });
+      expect(ready.json()).toEqual({ status: 'ready', store: kind, workers: { statusPage: { ok: true }, alertInbox: { ok: true }, realtime: { ok: true } } });
     });
 
     it('contract: GET /api/v1/openapi.json is OpenAPI 3 and lists the contract paths, without a token', async () => {

@@ -28,7 +28,7 @@ describe.each(STORE_KINDS)('the realtime hub (%s)', (kind) => {
     hub = new RealtimeHub(t.store.feed, (listener) => t.store.onIncidentsChanged(listener), pino({ level: 'silent' }), { heartbeatMs: 50 });
   });
   afterEach(async () => {
-    await hub.close();
+    await hub.stop();
     await t.close();
   });
 
@@ -51,7 +51,7 @@ describe.each(STORE_KINDS)('the realtime hub (%s)', (kind) => {
     await declare(t, { title: 'Search slow', severity: 'SEV3' });
     await until(() => events(b.chunks).length === 2);
     expect(events(a.chunks)).toHaveLength(1);
-    await hub.close();
+    await hub.stop();
     expect(b.ended()).toBe(true);
     expect(hub.size).toBe(0);
   });

@@ -12,7 +12,7 @@ import { currentPerson } from './session.js';
 import { ErrorBody, IncidentParams } from '../schemas.js';
 import { authorize } from '../../domain/people/policy.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
-import { RealtimeHub } from '../../processors/realtime-hub.js';
+import type { RealtimeHub } from '../../processors/realtime-hub.js';
 import { RETRY, resumeAfter } from '../../presenters/sse.js';
 
 /** A client this far behind in reading is cut off; it reconnects with Last-Event-ID and resumes. */
@@ -26,11 +26,9 @@ const EventsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export async function eventRoutes(base: FastifyInstance, deps: HttpDeps) {
+export async function eventRoutes(base: FastifyInstance, deps: HttpDeps & { hub: RealtimeHub }) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const hub = new RealtimeHub(deps.store.feed, (listener) => deps.store.onIncidentsChanged(listener), base.log);
-  // Before the server stops accepting: open streams would otherwise keep app.close() waiting.
-  base.addHook('preClose', () => hub.close());
+  const { hub } = deps;
 
   app.get(
     '/events',

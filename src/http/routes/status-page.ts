@@ -1,12 +1,12 @@
 /**
  * The public status page (R10): `/status`, its incident pages, feed and stylesheet, and the
  * Statuspage v2 JSON under `/api/v2`. No authentication; a budget per client; every
- * answer comes from the publisher's memory (src/status-page/publisher.ts), with its
+ * answer comes from the publisher's memory (src/processors/status-page-publisher.ts), with its
  * precomputed headers, or 304 when the client already has it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../context.js';
-import { StatusPagePublisher } from '../../processors/status-page-publisher.js';
+import type { StatusPagePublisher } from '../../processors/status-page-publisher.js';
 import { ClientBudget, answer, type StatusFastPath } from '../status-fast-path.js';
 import { DomainError } from '../../domain/model/errors.js';
 import { STATUSPAGE_DOCUMENTS } from '../../presenters/status-page/statuspage-json.js';
@@ -38,24 +38,11 @@ function send(request: FastifyRequest, reply: FastifyReply, publisher: StatusPag
  * Registered at the root (not encapsulated) so that `app.statusPage` is everyone's; the
  * routes and their rate limit live in a child context of their own.
  */
-export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps & { fastPath?: StatusFastPath | null }) {
-  const publisher = new StatusPagePublisher({
-    store: deps.store,
-    config: deps.config,
-    clock: deps.clock,
-    // The page's own address first: behind a CDN it is not the server's.
-    baseUrl: deps.config.links.statusPage ?? deps.publicUrl ?? 'http://127.0.0.1:3000',
-    exportDir: deps.statusExportDir ?? null,
-    subscribe: deps.mailEnabled !== false,
-    log: app.log,
-  });
+export async function statusPageRoutes(app: FastifyInstance, deps: HttpDeps & { publisher: StatusPagePublisher; fastPath: StatusFastPath | null }) {
+  const { publisher } = deps;
   app.decorate('statusPage', publisher);
-  app.decorate('statusFastPath', deps.fastPath ?? null);
-  app.addHook('onReady', () => publisher.start());
-  app.addHook('onClose', () => {
-    deps.fastPath?.detach();
-    return publisher.close();
-  });
+  app.decorate('statusFastPath', deps.fastPath);
+  app.addHook('onClose', () => deps.fastPath?.detach());
 
   // One per-client budget for the fast path and the routes.
   const budget = new ClientBudget(deps.config.statusPage.rateLimit.requests, deps.config.statusPage.rateLimit.windowMs);

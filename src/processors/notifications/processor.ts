@@ -25,6 +25,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { WakeLoop } from '../wake-loop.js';
+import type { Worker, WorkerHealth } from '../worker.js';
 import type { Config } from '../../config/load.js';
 import type { Clock } from '../../domain/model/time.js';
 import type { IncidentEvent, RecordedEvent } from '../../domain/model/events.js';
@@ -90,7 +91,7 @@ export function webhookBody(type: NotificationEventType, event: OutboxEvent, sta
 
 export const webhookMessageId = (delivery: Pick<Delivery, 'eventId' | 'webhookId'>) => `msg_${delivery.eventId}_${delivery.webhookId}`;
 
-export class NotificationProcessor {
+export class NotificationProcessor implements Worker {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly leaseMs: number;
@@ -133,6 +134,10 @@ export class NotificationProcessor {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.loop.stop();
+  }
+
+  health(): WorkerHealth {
+    return this.loop.health();
   }
 
   /** One pass: fans out every committed outbox row, then attempts every due webhook delivery and e-mail. Answers the webhook attempts (e-mail: `onEmail`). */

@@ -1,0 +1,88 @@
+/**
+ * Every background worker of a server process, created, started, stopped and asked about
+ * from this one list. Started in list order once the server is ready; stopped in reverse
+ * when it closes, before the store: the realtime streams end first (an open stream would
+ * keep the server from closing), then intake, the status page, reminders and
+ * notifications, each finishing what it has in hand. Whatever one leaves undone is
+ * stored (inbox rows, reminder rows, the outbox) and taken up at the next start, here or
+ * on another instance.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config/load.js';
+import type { Clock } from '../domain/model/time.js';
+import type { Store } from '../store/store.js';
+import type { MailSender } from '../integrations/mail.js';
+import type { WebhookSender } from '../integrations/webhook.js';
+import { AlertInbox } from './alert-inbox.js';
+import { NotificationProcessor } from './notifications/processor.js';
+import { RealtimeHub } from './realtime-hub.js';
+import { ReminderScheduler } from './reminder-scheduler.js';
+import { StatusPagePublisher } from './status-page-publisher.js';
+import type { Worker, WorkerHealth } from './worker.js';
+
+export interface WorkerDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** The server's public address: links in subscriber mails and on the status page. */
+  publicUrl?: string;
+  /** INCIDENT_STATUS_EXPORT_DIR: a static copy of the status page, rewritten on every change. */
+  statusExportDir?: string | null;
+  /** Whether e-mail goes out; without it the status page offers no e-mail subscription. */
+  mailEnabled?: boolean;
+  /**
+   * Reminders and notifications run where the server runs; an in-process test drives
+   * them by hand (their `tick`), so they are left out unless asked for.
+   */
+  deliveries?: { webhooks: WebhookSender; mail: MailSender | null };
+}
+
+export class Workers {
+  readonly statusPage: StatusPagePublisher;
+  readonly alertInbox: AlertInbox;
+  readonly realtime: RealtimeHub;
+  readonly reminders: ReminderScheduler | null;
+  readonly notifications: NotificationProcessor | null;
+  private readonly list: [name: string, worker: Worker][];
+
+  constructor(deps: WorkerDeps) {
+    const { store, config, clock, log } = deps;
+    const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
+    this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log }) : null;
+    this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
+    this.statusPage = new StatusPagePublisher({
+      store,
+      config,
+      clock,
+      // The page's own address first: behind a CDN it is not the server's.
+      baseUrl: config.links.statusPage ?? publicUrl,
+      exportDir: deps.statusExportDir ?? null,
+      subscribe: deps.mailEnabled !== false,
+      log,
+    });
+    this.alertInbox = new AlertInbox({ store, config, clock }, log);
+    this.realtime = new RealtimeHub(store.feed, (listener) => store.onIncidentsChanged(listener), log);
+    const inbox = this.alertInbox;
+    this.list = [
+      ...(this.notifications ? [['notifications', this.notifications] as [string, Worker]] : []),
+      ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
+      ['statusPage', this.statusPage],
+      // Deliveries a crash or a failure left in the inbox are taken up again on start.
+      ['alertInbox', { start: () => inbox.wake(), stop: () => inbox.close(), health: () => inbox.health() }],
+      ['realtime', this.realtime],
+    ];
+  }
+
+  async start(): Promise<void> {
+    for (const [, worker] of this.list) await worker.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const [, worker] of [...this.list].reverse()) await worker.stop();
+  }
+
+  health(): Record<string, WorkerHealth> {
+    return Object.fromEntries(this.list.map(([name, worker]) => [name, worker.health()]));
+  }
+}
