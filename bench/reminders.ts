@@ -126,7 +126,7 @@ async function seed(db: Database, plan: (declareMs: number) => number[]): Promis
   try {
     const config = buildConfig(POLICY, 'bench');
     await bootstrapAdmin(store, db.dataDir, new Date().toISOString(), ADMIN_TOKEN);
-    const actor = (await store.getPerson('admin'))!;
+    const actor = (await store.people.get('admin'))!;
     const numbers: number[] = [];
     const t0 = Date.now();
     for (let from = 0; from < INCIDENTS; from += BATCH)

@@ -19,9 +19,9 @@ export async function bootstrapAdmin(store: Store, dataDir: string, now: string,
   const token = presetToken ? { id: 'tok_bootstrap', token: presetToken, hash: hashToken(presetToken) } : newToken();
   try {
     const created = await store.transaction(async (tx) => {
-      if ((await tx.countPeople()) > 0) return false;
-      await tx.insertPerson({ handle: 'admin', name: 'Administrator', email: null, role: 'admin', chat: {}, createdAt: now });
-      await tx.insertToken({ id: token.id, person: 'admin', name: 'bootstrap', hash: token.hash, createdAt: now });
+      if ((await tx.people.count()) > 0) return false;
+      await tx.people.insert({ handle: 'admin', name: 'Administrator', email: null, role: 'admin', chat: {}, createdAt: now });
+      await tx.people.insertToken({ id: token.id, person: 'admin', name: 'bootstrap', hash: token.hash, createdAt: now });
       return true;
     });
     if (!created) return null;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/load.js';
-import type { Repository } from '../store/store.js';
+import type { Repository } from '../store/repository.js';
 import type { Person } from '../domain/people/person.js';
 
 /** What every command runs with: the open transaction, the policy in force, the time, and who asks. */

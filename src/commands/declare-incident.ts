@@ -10,7 +10,7 @@ import { knownComponentIds } from './components.js';
 export async function declareIncident(ctx: CommandContext, input: DeclareInput): Promise<CommandResult> {
   authorize(ctx.actor, 'incidents.declare');
   await requirePeople(ctx, { commander: input.commander }, { responders: true });
-  const number = await ctx.tx.nextIncidentNumber();
+  const number = await ctx.tx.incidents.nextNumber();
   const decision = decideDeclare(
     input,
     number,
@@ -19,6 +19,6 @@ export async function declareIncident(ctx: CommandContext, input: DeclareInput):
   );
   const recorded = record(number, 0, ctx.actor.handle, ctx.now, decision);
   const state = fold(recorded);
-  await ctx.tx.append(0, recorded, state, dueMoments(state, ctx.config.policy, ctx.config.reminders));
+  await ctx.tx.incidents.append(0, recorded, state, dueMoments(state, ctx.config.policy, ctx.config.reminders));
   return { state, warnings: decision.warnings, recorded };
 }

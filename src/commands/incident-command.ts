@@ -16,7 +16,7 @@ export interface CommandResult {
 }
 
 export async function loadVisibleIncident(ctx: Pick<CommandContext, 'tx' | 'actor'>, number: number, lock = false): Promise<IncidentState> {
-  const state = await ctx.tx.loadIncident(number, lock);
+  const state = await ctx.tx.incidents.load(number, lock);
   // A private incident the caller is not in is reported as missing, so its existence does not leak.
   if (!state || !canSee(ctx.actor, state))
     throw new DomainError('INCIDENT_NOT_FOUND', `There is no incident ${incidentId(number)} that you can see.`, { field: 'id' });
@@ -34,7 +34,7 @@ export async function requirePeople(
 ): Promise<void> {
   for (const [field, handle] of Object.entries(people)) {
     if (handle == null) continue;
-    const person = await ctx.tx.getPerson(handle);
+    const person = await ctx.tx.people.get(handle);
     if (!person)
       throw new DomainError('UNKNOWN_PERSON', `There is nobody with the handle @${handle}; add them with POST /people first.`, { field });
     if (options.responders && !can(person, 'incidents.write'))
@@ -67,6 +67,6 @@ export async function runIncidentCommand(
   });
   const recorded = record(number, state.version, ctx.actor.handle, ctx.now, decision);
   const next = recorded.reduce(evolve, state);
-  await ctx.tx.append(state.version, recorded, next, dueMoments(next, ctx.config.policy, ctx.config.reminders));
+  await ctx.tx.incidents.append(state.version, recorded, next, dueMoments(next, ctx.config.policy, ctx.config.reminders));
   return { state: next, warnings: decision.warnings, recorded };
 }

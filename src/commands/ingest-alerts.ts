@@ -4,7 +4,7 @@
  * changed onto the timeline of an open incident that owns the group instead of paging.
  */
 import type { Config } from '../config/load.js';
-import type { Repository } from '../store/store.js';
+import type { Repository } from '../store/repository.js';
 import type { AlertGroup } from '../domain/alerts/group.js';
 import type { AlertSource } from '../domain/alerts/source.js';
 import type { Alert } from '../domain/alerts/alert.js';
@@ -99,7 +99,7 @@ export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts
  */
 async function seenAgain(ctx: IntakeContext, group: AlertGroup, truncatedAlerts: number): Promise<void> {
   await ctx.tx.alerts.seenAgain(group.id, ctx.delivery.receivedAt, truncatedAlerts);
-  const incident = group.incident === null ? null : await ctx.tx.loadIncident(group.incident, true);
+  const incident = group.incident === null ? null : await ctx.tx.incidents.load(group.incident, true);
   const change = afterIntake(group, { firing: group.counts.firing, newlyFiring: 0, incidentOpen: incident?.phase === 'active', now: ctx.delivery.receivedAt });
   await ctx.tx.alerts.changeGroup(group.id, change);
 }
@@ -151,7 +151,7 @@ async function settle(ctx: IntakeContext, groupId: number, truncatedAlerts: numb
   const group = (await ctx.tx.alerts.getGroup(groupId, true))!;
   const assessment = assessGroup(await ctx.tx.alerts.alertFacts(groupId), ctx.config.components);
   await ctx.tx.alerts.assessGroup(groupId, assessment, receivedAt, truncatedAlerts);
-  const incident = group.incident === null ? null : await ctx.tx.loadIncident(group.incident, true);
+  const incident = group.incident === null ? null : await ctx.tx.incidents.load(group.incident, true);
   const incidentOpen = incident?.phase === 'active';
   const changed = await ctx.tx.alerts.changedBy(groupId, id, MAX_ALERT_ENTRIES);
   const change = afterIntake(group, { firing: assessment.counts.firing, newlyFiring: changed.firing, incidentOpen, now: receivedAt });

@@ -11,7 +11,7 @@ export async function subscribeToIncident(ctx: CommandContext, number: number, h
   if (handle !== ctx.actor.handle) authorize(ctx.actor, 'incidents.write');
   const state = await loadVisibleIncident(ctx, number);
   await requirePeople(ctx, { handle });
-  const person = (await ctx.tx.getPerson(handle))!;
+  const person = (await ctx.tx.people.get(handle))!;
   if (!canSee(person, state))
     throw new DomainError('VALIDATION_FAILED', `@${handle} is not in this private incident and would not be told about it.`, { field: 'handle' });
   await ctx.tx.email.subscribe(number, handle, ctx.now);

@@ -4,7 +4,7 @@
  * would let anyone make the server POST to any address). Rules: src/subscribers.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Repository } from '../store/store.js';
+import type { Repository } from '../store/repository.js';
 import type { Config } from '../config/load.js';
 import type { StatusSubscriber } from '../domain/subscribers/subscription.js';
 import type { Webhook } from '../store/webhooks.js';

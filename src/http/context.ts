@@ -45,7 +45,7 @@ export async function authenticate(deps: HttpDeps, request: FastifyRequest): Pro
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match)
     throw new DomainError('UNAUTHENTICATED', 'Send your API token as "Authorization: Bearer <token>".', { field: 'authorization' });
-  const person = await deps.store.personByTokenHash(hashToken(match[1]!));
+  const person = await deps.store.people.byTokenHash(hashToken(match[1]!));
   if (!person) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'authorization' });
   request.person = person;
 }
@@ -103,8 +103,8 @@ export async function write(
 
   const answer = await deps.store.transaction(async (tx) => {
     if (key !== undefined) {
-      await tx.lockIdempotencyKey(person.handle, key);
-      const prior = await tx.getIdempotent(person.handle, key);
+      await tx.idempotency.lock(person.handle, key);
+      const prior = await tx.idempotency.get(person.handle, key);
       if (prior) {
         if (prior.fingerprint !== fingerprint)
           throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request.', {
@@ -118,7 +118,7 @@ export async function write(
     const body = JSON.stringify(result.body);
     // A secret shown once (a new token) is not kept for replays: the replay says it was issued.
     const kept = result.replayBody === undefined ? body : JSON.stringify(result.replayBody);
-    if (key !== undefined) await tx.putIdempotent(person.handle, key, { fingerprint, status: result.status, body: kept }, now);
+    if (key !== undefined) await tx.idempotency.put(person.handle, key, { fingerprint, status: result.status, body: kept }, now);
     return { status: result.status, body, replayed: false };
   });
   if (answer.replayed) reply.header('idempotent-replayed', 'true');

@@ -122,8 +122,8 @@ export class ReminderScheduler implements Worker {
       await store.transaction(async (tx) => {
         const at = this.options.clock.now().toISOString();
         for (const number of numbers) {
-          const state = await tx.loadIncident(number, true);
-          if (state) await tx.syncReminders(number, dueMoments(state, config.policy, config.reminders), at);
+          const state = await tx.incidents.load(number, true);
+          if (state) await tx.incidents.syncReminders(number, dueMoments(state, config.policy, config.reminders), at);
         }
       });
       count += numbers.length;
@@ -169,7 +169,7 @@ export class ReminderScheduler implements Worker {
     try {
       const outcome = await store.transaction(async (tx) => {
         // The incident first, as every command locks it: the same lock order, no deadlock.
-        await tx.loadIncident(reminder.incident, true);
+        await tx.incidents.load(reminder.incident, true);
         if (!(await tx.reminders.unfired(reminder.key))) return 'taken' as const;
         const result = await runIncidentCommand({ tx, config, now: firedAt, actor: SYSTEM_ACTOR }, reminder.incident, {
           type: 'FireReminder',

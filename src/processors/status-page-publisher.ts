@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/model/time.js';
-import type { Repository, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { Repository } from '../store/repository.js';
 import { listComponents } from '../commands/components.js';
 import { buildStatusPage, type StatusPageModel } from '../domain/status-page/view-model.js';
 import { renderIncidentHtml, renderStatusHtml } from '../presenters/status-page/html.js';
@@ -75,8 +76,8 @@ export async function loadStatusPage(repository: Repository, config: Config, now
   const publicWith = { severities: publicSeverities(config) };
   const [components, open, resolved, maintenances] = await Promise.all([
     listComponents({ tx: repository, config }),
-    repository.listIncidents({ phases: ['active'], publicWith, limit: 1000 }),
-    repository.listIncidents({ phases: ['resolved', 'closed'], publicWith, limit: 200 }),
+    repository.incidents.list({ phases: ['active'], publicWith, limit: 1000 }),
+    repository.incidents.list({ phases: ['resolved', 'closed'], publicWith, limit: 200 }),
     repository.maintenance.list(new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString()),
   ]);
   return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances });

@@ -1,7 +1,7 @@
 /** Alert sources, the intake inbox, alert groups and alerts, for both databases. */
 import { sql } from 'kysely';
 import type { Database, Executor } from './schema.js';
-import type { Dialect } from './migrations.js';
+import type { Dialect } from './migrations/index.js';
 import type { Alert, AlertSeverity, Labels, StoredAlert } from '../domain/alerts/alert.js';
 import type { KnownAlert } from '../domain/alerts/dedup.js';
 import type { AlertFacts, GroupAssessment } from '../domain/alerts/assess.js';

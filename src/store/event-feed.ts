@@ -1,7 +1,7 @@
 /** Reads `incident_events` for the realtime stream (src/realtime): new rows with the snapshot they were read in, and replays. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import type { Dialect } from './migrations.js';
+import type { Dialect } from './migrations/index.js';
 import { parseSnapshot, type Snapshot } from '../domain/realtime/feed.js';
 import type { AnnouncedEvent } from '../domain/realtime/feed.js';
 

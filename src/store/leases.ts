@@ -5,7 +5,7 @@
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { Dialect } from './migrations.js';
+import type { Dialect } from './migrations/index.js';
 
 export type LeasedTable = 'webhook_deliveries' | 'email_deliveries';
 

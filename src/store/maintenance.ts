@@ -1,7 +1,7 @@
 /** Scheduled maintenance windows (src/maintenance), version-checked on every change. */
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
-import type { Dialect } from './migrations.js';
+import type { Dialect } from './migrations/index.js';
 import type { MaintenanceWindow } from '../domain/maintenance/window.js';
 import { DomainError } from '../domain/model/errors.js';
 

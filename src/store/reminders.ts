@@ -8,7 +8,7 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
-import type { Dialect } from './migrations.js';
+import type { Dialect } from './migrations/index.js';
 import type { DueMoment, ReminderKind } from '../domain/reminders/rules.js';
 
 /** A row that keeps failing is left alone after this many attempts (and logged each time). */

@@ -1,7 +1,7 @@
 /** Console sessions: one row per sign-in, found by the hash of the cookie's value. */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
-import type { Dialect } from './migrations.js';
+import type { Dialect } from './migrations/index.js';
 import type { OrgRole, Person } from '../domain/people/person.js';
 
 export interface StoredSession {

@@ -1,6 +1,7 @@
 /**
- * Storage for both databases behind one interface. An incident's events and its
- * read model are written in one transaction, with the incident's version checked.
+ * Storage for both databases behind one interface: opening and migrating the database,
+ * transactions (src/store/repository.ts has a store per thing kept), and telling this
+ * instance and the others what committed.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,365 +9,17 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database, Executor } from './schema.js';
-import { migrations, type Dialect } from './migrations.js';
-import type { IncidentEvent, RecordedEvent } from '../domain/model/events.js';
-import { READ_MODEL_VERSION, fold, type IncidentState } from '../domain/model/state.js';
-import { DomainError } from '../domain/model/errors.js';
-import { AlertStore } from './alerts.js';
-import { ReminderStore } from './reminders.js';
-import { WebhookStore } from './webhooks.js';
-import { EmailStore } from './email.js';
-import { SessionStore } from './sessions.js';
+import { migrations, type Dialect } from './migrations/index.js';
+import { READ_MODEL_VERSION, fold } from '../domain/model/state.js';
 import { EventFeedStore } from './event-feed.js';
-import { StatusComponentStore } from './status-components.js';
-import { MaintenanceStore } from './maintenance.js';
-import { StatusSubscriberStore } from './status-subscribers.js';
-import { notificationType } from '../domain/notifications/events.js';
-import type { DueMoment } from '../domain/reminders/rules.js';
-import type { Person } from '../domain/people/person.js';
-import { incidentId } from '../domain/model/ids.js';
-
-export interface IncidentFilter {
-  phases?: IncidentState['phase'][];
-  severity?: string;
-  /** Only incidents whose promised update is (or is not) overdue at `at` (R8). */
-  overdue?: { at: string; is: boolean };
-  /** Leaves out private incidents this person is not in (unless an admin), before the limit. */
-  visibleTo?: { handle: string; admin: boolean };
-  /** Only incidents the status page may show: not private, and of a public severity or published. */
-  publicWith?: { severities: string[] };
-  limit?: number;
-}
-
-export interface IdempotentAnswer {
-  fingerprint: string;
-  status: number;
-  body: string;
-}
+import { Repository } from './repository.js';
+import { CommitNotes, INCIDENT_CHANNEL } from './commit-notes.js';
+import { incidentRow } from './incidents.js';
+import { isUniqueViolation } from './errors.js';
 
 function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return code === '3F000' && typeof message === 'string' && (ours === undefined || !message.includes(`"${ours}"`));
-}
-
-/** What one transaction did that listeners hear of once it has committed. */
-interface AfterCommit {
-  /** Due times of reminders added. */
-  scheduled: string[];
-  /** Notification work queued (outbox rows, a redelivery). */
-  queued: boolean;
-  /** Incidents that got new events. */
-  changed: Set<number>;
-  /** Something other than an incident that the status page shows changed (components, maintenance). */
-  everything: boolean;
-}
-
-/** The PostgreSQL NOTIFY channel that carries "incident N has new events" between instances. */
-const INCIDENT_CHANNEL = 'incident_command_incidents';
-
-function toPerson(row: Database['people']): Person {
-  return {
-    handle: row.handle,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    chat: JSON.parse(row.chat) as Record<string, string>,
-    createdAt: row.created_at,
-  };
-}
-
-function toRecorded(row: Pick<Database['incident_events'], 'incident' | 'seq' | 'actor' | 'recorded_at' | 'data'>): RecordedEvent {
-  return {
-    incident: Number(row.incident),
-    seq: Number(row.seq),
-    actor: row.actor,
-    recordedAt: row.recorded_at,
-    event: JSON.parse(row.data) as IncidentEvent,
-  };
-}
-
-/** The incidents row for a state, as of its last event. */
-function incidentRow(state: IncidentState, updatedAt: string): Omit<Database['incidents'], 'number'> {
-  return {
-    version: state.version,
-    title: state.title,
-    severity: state.severity,
-    phase: state.phase,
-    private: state.private ? 1 : 0,
-    declared_at: state.declaredAt,
-    next_update_by: state.phase === 'active' ? state.nextUpdateBy : null,
-    published_at: state.publishedAt,
-    participants: JSON.stringify(state.participants),
-    state: JSON.stringify(state),
-    updated_at: updatedAt,
-  };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
-/** Reads and writes inside one transaction (or straight on the database outside one). */
-export class Repository {
-  constructor(
-    protected readonly db: Executor,
-    readonly dialect: Dialect,
-    /** Inside `Store.transaction`: what this transaction did that is announced after it commits. */
-    private readonly committed: AfterCommit | null = null,
-  ) {}
-
-  /** Webhook subscriptions, the notification outbox and the delivery log, in the same transaction. */
-  get webhooks(): WebhookStore {
-    return new WebhookStore(this.db, this.dialect);
-  }
-
-  /** Incident subscribers, notification preferences and e-mail deliveries, in the same transaction. */
-  get email(): EmailStore {
-    return new EmailStore(this.db, this.dialect);
-  }
-
-  /** Console sessions (src/sessions), in the same transaction. */
-  get sessions(): SessionStore {
-    return new SessionStore(this.db, this.dialect);
-  }
-
-  /** Wakes this instance's notification processor after commit (the outbox or a delivery changed). */
-  noteNotificationQueued(): void {
-    if (this.committed) this.committed.queued = true;
-  }
-
-  /** Scheduled maintenance windows, in the same transaction. */
-  get maintenance(): MaintenanceStore {
-    return new MaintenanceStore(this.db, this.dialect);
-  }
-
-  /** The status page's e-mail subscribers, in the same transaction. */
-  get statusSubscribers(): StatusSubscriberStore {
-    return new StatusSubscriberStore(this.db);
-  }
-
-  /**
-   * After commit, `onIncidentsChanged` listeners hear "anything may have changed" (an empty
-   * list), on every instance: for what the status page shows besides incidents
-   * (components, maintenance windows).
-   */
-  async noteStatusPageChanged(): Promise<void> {
-    if (this.committed) this.committed.everything = true;
-    if (this.dialect === 'postgres') await this.notify('*');
-  }
-
-  /**
-   * PostgreSQL delivers it at commit (never for a rollback) to every listening instance. The
-   * channel is database-wide, so the payload names the schema: stores in other schemas ignore it.
-   */
-  private async notify(what: string): Promise<void> {
-    await sql`select pg_notify(${INCIDENT_CHANNEL}, current_schema() || '|' || ${what})`.execute(this.db);
-  }
-
-  /** The reminders' schedule (R4, R8, R11), in the same transaction. */
-  get reminders(): ReminderStore {
-    return new ReminderStore(this.db, this.dialect);
-  }
-
-  /** The status page's API-created components, in the same transaction. */
-  get statusComponents(): StatusComponentStore {
-    return new StatusComponentStore(this.db);
-  }
-
-  /** Alert sources, the intake inbox, groups and alerts, in the same transaction. */
-  get alerts(): AlertStore {
-    return new AlertStore(this.db, this.dialect);
-  }
-
-  async countPeople(): Promise<number> {
-    const row = await this.db.selectFrom('people').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  async insertPerson(person: Person): Promise<void> {
-    try {
-      await this.db
-        .insertInto('people')
-        .values({
-          handle: person.handle,
-          name: person.name,
-          email: person.email,
-          role: person.role,
-          chat: JSON.stringify(person.chat),
-          created_at: person.createdAt,
-        })
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new DomainError('PERSON_EXISTS', `@${person.handle} already exists.`, { field: 'handle' });
-      throw error;
-    }
-  }
-
-  async getPerson(handle: string): Promise<Person | null> {
-    const row = await this.db.selectFrom('people').selectAll().where('handle', '=', handle).executeTakeFirst();
-    return row ? toPerson(row) : null;
-  }
-
-  async listPeople(): Promise<Person[]> {
-    const rows = await this.db.selectFrom('people').selectAll().orderBy('handle').execute();
-    return rows.map(toPerson);
-  }
-
-  async insertToken(token: { id: string; person: string; name: string; hash: string; createdAt: string }): Promise<void> {
-    await this.db
-      .insertInto('tokens')
-      .values({ id: token.id, person: token.person, name: token.name, hash: token.hash, created_at: token.createdAt })
-      .execute();
-  }
-
-  async personByTokenHash(hash: string): Promise<Person | null> {
-    const row = await this.db
-      .selectFrom('tokens')
-      .innerJoin('people', 'people.handle', 'tokens.person')
-      .selectAll('people')
-      .where('tokens.hash', '=', hash)
-      .executeTakeFirst();
-    return row ? toPerson(row) : null;
-  }
-
-  async nextIncidentNumber(): Promise<number> {
-    const row = await this.db
-      .updateTable('counters')
-      .set((eb) => ({ value: eb('value', '+', 1) }))
-      .where('name', '=', 'incident')
-      .returning('value')
-      .executeTakeFirstOrThrow();
-    return Number(row.value);
-  }
-
-  /** With `lock`, later writers to the same incident wait for this transaction (PostgreSQL row lock). */
-  async loadIncident(number: number, lock = false): Promise<IncidentState | null> {
-    let query = this.db.selectFrom('incidents').select('state').where('number', '=', number);
-    if (lock && this.dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    return row ? (JSON.parse(row.state) as IncidentState) : null;
-  }
-
-  async loadEvents(number: number): Promise<RecordedEvent[]> {
-    const rows = await this.db
-      .selectFrom('incident_events')
-      .select(['incident', 'seq', 'actor', 'recorded_at', 'data'])
-      .where('incident', '=', number)
-      .orderBy('seq')
-      .execute();
-    return rows.map(toRecorded);
-  }
-
-  async listIncidents(filter: IncidentFilter): Promise<IncidentState[]> {
-    let query = this.db.selectFrom('incidents').select('state');
-    if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
-    if (filter.severity) query = query.where('severity', '=', filter.severity);
-    // next_update_by is kept only while the incident is active, so it alone says "overdue".
-    if (filter.overdue?.is === true) query = query.where('next_update_by', 'is not', null).where('next_update_by', '<', filter.overdue.at);
-    if (filter.overdue?.is === false)
-      query = query.where((eb) => eb.or([eb('next_update_by', 'is', null), eb('next_update_by', '>=', filter.overdue!.at)]));
-    if (filter.visibleTo && !filter.visibleTo.admin) {
-      // The quoted handle as it appears in the JSON array; a substring search, not LIKE,
-      // because `_` (allowed in handles) is a LIKE wildcard.
-      const quoted = JSON.stringify(filter.visibleTo.handle);
-      const position = this.dialect === 'postgres' ? sql<number>`strpos(participants, ${quoted})` : sql<number>`instr(participants, ${quoted})`;
-      query = query.where((eb) => eb.or([eb('private', '=', 0), eb(position, '>', 0)]));
-    }
-    if (filter.publicWith) {
-      const { severities } = filter.publicWith;
-      query = query
-        .where('private', '=', 0)
-        .where((eb) => (severities.length ? eb.or([eb('severity', 'in', severities), eb('published_at', 'is not', null)]) : eb('published_at', 'is not', null)));
-    }
-    const rows = await query
-      .orderBy(sql`case when phase = 'active' then 0 else 1 end`)
-      .orderBy('declared_at', 'desc')
-      .limit(filter.limit ?? 500)
-      .execute();
-    return rows.map((r) => JSON.parse(r.state) as IncidentState);
-  }
-
-  /**
-   * Appends events and replaces the read model, refusing if another writer got there
-   * first (the unique (incident, seq) key and the version check both guard it). The
-   * incident's reminders become `deadlines` (what its new state makes due) in the same
-   * transaction: every change moves or cancels them here, in one place.
-   */
-  async append(expectedVersion: number, recorded: RecordedEvent[], state: IncidentState, deadlines: DueMoment[]): Promise<void> {
-    if (recorded.length === 0) return;
-    const row = incidentRow(state, recorded[recorded.length - 1]!.recordedAt);
-    if (expectedVersion === 0) {
-      await this.db.insertInto('incidents').values({ number: state.number, ...row }).execute();
-    } else {
-      const result = await this.db
-        .updateTable('incidents')
-        .set(row)
-        .where('number', '=', state.number)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1)
-        throw new DomainError('VERSION_CONFLICT', `${incidentId(state.number)} changed while this change was being made; reload and retry.`);
-    }
-    const ids = await this.db
-      .insertInto('incident_events')
-      .values(
-        recorded.map((r) => ({
-          incident: r.incident,
-          seq: r.seq,
-          type: r.event.type,
-          actor: r.actor,
-          recorded_at: r.recordedAt,
-          data: JSON.stringify(r.event),
-        })),
-      )
-      .returning('id')
-      .execute();
-    // The outbox row commits with its event (or not at all): notifications never miss one,
-    // whatever order concurrent transactions commit in (see src/notifications/processor.ts).
-    const notifiable = ids.filter((_, i) => notificationType(recorded[i]!.event.type) !== null).map((r) => Number(r.id));
-    if (notifiable.length) {
-      await this.webhooks.enqueue(notifiable, state.number, row.updated_at);
-      this.noteNotificationQueued();
-    }
-    await this.syncReminders(state.number, deadlines, row.updated_at);
-    this.committed?.changed.add(state.number);
-    if (this.dialect === 'postgres') await this.notify(String(state.number));
-  }
-
-  /** Replaces the incident's reminders with `deadlines` (see `ReminderStore.sync`). */
-  async syncReminders(incident: number, deadlines: DueMoment[], at: string): Promise<void> {
-    const added = await this.reminders.sync(incident, deadlines, at);
-    this.committed?.scheduled.push(...added);
-  }
-
-  /**
-   * Makes concurrent requests with one Idempotency-Key wait for each other until the first
-   * commits, so the others read its answer instead of redoing (and being refused) the change.
-   * PostgreSQL only: SQLite runs one transaction at a time.
-   */
-  async lockIdempotencyKey(person: string, key: string): Promise<void> {
-    if (this.dialect !== 'postgres') return;
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`${person}\n${key}`}, 0))`.execute(this.db);
-  }
-
-  async getIdempotent(person: string, key: string): Promise<IdempotentAnswer | null> {
-    const row = await this.db
-      .selectFrom('idempotency_keys')
-      .select(['fingerprint', 'status', 'body'])
-      .where('person', '=', person)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row ? { fingerprint: row.fingerprint, status: Number(row.status), body: row.body } : null;
-  }
-
-  async putIdempotent(person: string, key: string, answer: IdempotentAnswer, at: string): Promise<void> {
-    await this.db
-      .insertInto('idempotency_keys')
-      .values({ person, key, fingerprint: answer.fingerprint, status: answer.status, body: answer.body, created_at: at })
-      .execute();
-  }
 }
 
 export interface StoreOptions {
@@ -452,7 +105,7 @@ export class Store extends Repository {
       if (this.dialect === 'postgres') numbers = numbers.forUpdate();
       const repository = new Repository(trx, this.dialect);
       for (const { number } of await numbers.execute()) {
-        const events = await repository.loadEvents(number);
+        const events = await repository.incidents.events(number);
         const row = incidentRow(fold(events), events[events.length - 1]!.recordedAt);
         await trx.updateTable('incidents').set(row).where('number', '=', number).execute();
       }
@@ -463,7 +116,7 @@ export class Store extends Repository {
   /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     const run = async () => {
-      const committed: AfterCommit = { scheduled: [], queued: false, changed: new Set(), everything: false };
+      const committed = new CommitNotes();
       const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, committed)));
       if (committed.scheduled.length) this.announceScheduled(committed.scheduled.reduce((a, b) => (b < a ? b : a)));
       if (committed.queued) for (const listener of this.queuedListeners) listener();

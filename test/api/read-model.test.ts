@@ -54,15 +54,15 @@ describe.each(STORE_KINDS)('the read model is rebuilt from the events (%s)', (ki
   it('re-folds every incident on start when the rows were written by another READ_MODEL_VERSION', async () => {
     const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2' });
     await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/updates`, UPDATE);
-    const folded = fold(await t.store.loadEvents(incident.number));
-    expect(await t.store.loadIncident(incident.number)).toEqual(folded);
+    const folded = fold(await t.store.incidents.events(incident.number));
+    expect(await t.store.incidents.load(incident.number)).toEqual(folded);
     expect(await storedVersion()).toBe(READ_MODEL_VERSION);
 
     await corrupt(incident.number);
     // Same version: the snapshot is trusted, not re-folded on every start.
     const unchanged = await reopen();
     try {
-      expect((await unchanged.loadIncident(incident.number))?.title).toBe('Stale title');
+      expect((await unchanged.incidents.load(incident.number))?.title).toBe('Stale title');
     } finally {
       await unchanged.close();
     }
@@ -70,8 +70,8 @@ describe.each(STORE_KINDS)('the read model is rebuilt from the events (%s)', (ki
     await rawSql(t.db, `update counters set value = 0 where name = 'read_model'`);
     const rebuilt = await reopen();
     try {
-      expect(await rebuilt.loadIncident(incident.number)).toEqual(folded);
-      expect(await rebuilt.listIncidents({ severity: 'SEV2' })).toEqual([folded]);
+      expect(await rebuilt.incidents.load(incident.number)).toEqual(folded);
+      expect(await rebuilt.incidents.list({ severity: 'SEV2' })).toEqual([folded]);
       expect(await storedVersion()).toBe(READ_MODEL_VERSION);
     } finally {
       await rebuilt.close();
@@ -80,13 +80,13 @@ describe.each(STORE_KINDS)('the read model is rebuilt from the events (%s)', (ki
 
   it.runIf(kind === 'postgres')('two instances starting at once both come up, on the rebuilt rows', async () => {
     const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2' });
-    const folded = fold(await t.store.loadEvents(incident.number));
+    const folded = fold(await t.store.incidents.events(incident.number));
     await corrupt(incident.number);
     await rawSql(t.db, `update counters set value = 0 where name = 'read_model'`);
 
     const stores = await Promise.all([reopen(), reopen()]);
     try {
-      for (const store of stores) expect(await store.loadIncident(incident.number)).toEqual(folded);
+      for (const store of stores) expect(await store.incidents.load(incident.number)).toEqual(folded);
       expect(await storedVersion()).toBe(READ_MODEL_VERSION);
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -38,7 +38,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: the realtime stream across transactions an
 
   /** Appends a note to `number` in a transaction that stays open until `release()`; `appended` resolves once its event has its id. */
   async function holdOpen(number: number, text: string, outcome: 'commit' | 'rollback' = 'commit') {
-    const actor = (await t.store.getPerson('admin'))!;
+    const actor = (await t.store.people.get('admin'))!;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let appended!: () => void;
@@ -137,7 +137,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: the realtime stream across transactions an
       const stream = await open(`${otherBase}${API}/events`);
       const incident = await declare(t, { title: 'Checkout failing', severity: 'SEV2' });
       await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'note', text: 'from instance one' });
-      const count = (await t.store.loadEvents(incident.number)).length;
+      const count = (await t.store.incidents.events(incident.number)).length;
       await stream.until((c) => c.incidents.filter((e) => e.id === incident.id).length === count);
       expect(stream.incidents.map((e) => e.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     } finally {

@@ -36,7 +36,7 @@ describe.each(STORE_KINDS)('the realtime stream, GET /api/v1/events (%s)', (kind
 
     const incident = await declare(t, { title: 'Checkout failing', severity: 'SEV2' });
     await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'observation', text: '500s on checkout' });
-    const count = (await t.store.loadEvents(incident.number)).length;
+    const count = (await t.store.incidents.events(incident.number)).length;
     await stream.untilIncidents(count);
     const got = stream.incidents;
     expect(got.map((e) => e.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('the realtime stream, GET /api/v1/events (%s)', (kind
   it('resumes after Last-Event-ID: a reconnecting client gets exactly the events it missed, then live ones', async () => {
     const incident = await declare(t, { title: 'Search slow', severity: 'SEV3' });
     const first = await open('?since=0');
-    const declared = (await t.store.loadEvents(incident.number)).length;
+    const declared = (await t.store.incidents.events(incident.number)).length;
     await first.untilIncidents(declared);
     const lastSeen = first.incidents[first.incidents.length - 1]!.eventId;
     first.close();
@@ -71,7 +71,7 @@ describe.each(STORE_KINDS)('the realtime stream, GET /api/v1/events (%s)', (kind
     const incident = await declare(t, { title: 'Queue backlog', severity: 'SEV3' });
     for (const text of ['one', 'two', 'three']) await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'note', text });
     const all = await open('?since=0');
-    const count = (await t.store.loadEvents(incident.number)).length;
+    const count = (await t.store.incidents.events(incident.number)).length;
     await all.untilIncidents(count);
     const from = all.incidents[1]!.eventId;
     const partial = await open(`?since=${from}`);
@@ -115,7 +115,7 @@ describe.each(STORE_KINDS)('the realtime stream, GET /api/v1/events (%s)', (kind
     await sam.until((c) => c.incidents.some((e) => e.id === secret.id && e.type === 'TimelineEntryAdded'));
     const samSecret = sam.incidents.filter((e) => e.id === secret.id).map((e) => e.type);
     expect(samSecret).not.toContain('IncidentDeclared');
-    const all = (await t.store.loadEvents(secret.number)).length;
+    const all = (await t.store.incidents.events(secret.number)).length;
     await admin.until((c) => c.incidents.filter((e) => e.id === secret.id).length === all);
   });
 

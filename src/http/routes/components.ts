@@ -19,7 +19,7 @@ import { createComponent, listComponents, publishIncident, setIncidentComponentS
 import { authorize } from '../../domain/people/policy.js';
 import { loadStatusPage } from '../../processors/status-page-publisher.js';
 import type { StatusComponent } from '../../domain/status-page/components.js';
-import type { Repository } from '../../store/store.js';
+import type { Repository } from '../../store/repository.js';
 
 export async function componentRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();

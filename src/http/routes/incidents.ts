@@ -41,7 +41,7 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       authorize(person, 'incidents.read');
       const at = now();
       const { state, severity, overdue, limit } = request.query;
-      const states = await deps.store.listIncidents({
+      const states = await deps.store.incidents.list({
         phases: state ? [PHASES[state]] : undefined,
         severity,
         overdue: overdue === undefined ? undefined : { at, is: overdue },
@@ -112,7 +112,7 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       authorize(person, 'incidents.read');
       const number = incidentNumber(request.params.id);
       const state = await loadVisibleIncident({ tx: deps.store, actor: person }, number);
-      const events = await deps.store.loadEvents(number);
+      const events = await deps.store.incidents.events(number);
       return reply.type('text/markdown; charset=utf-8').send(renderPostmortemDraft(state, events, deps.config.policy));
     },
   );

@@ -24,7 +24,7 @@ export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get('/people', { schema: { tags, summary: 'Everyone who can be named in an incident', response: { 200: Type.Array(PersonSchema) } } }, async (request) => {
     authorize(actor(request), 'people.read');
-    return (await deps.store.listPeople()).map(presentPerson);
+    return (await deps.store.people.list()).map(presentPerson);
   });
 
   app.post(

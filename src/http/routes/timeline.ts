@@ -34,7 +34,7 @@ export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
       const number = incidentNumber(request.params.id);
       await loadVisibleIncident({ tx: deps.store, actor: person }, number);
       const kinds = request.query.kind ? (request.query.kind.split(',') as EntryKind[]) : undefined;
-      return buildTimeline(await deps.store.loadEvents(number), kinds).map((e) => presentEntry(e));
+      return buildTimeline(await deps.store.incidents.events(number), kinds).map((e) => presentEntry(e));
     },
   );
 }

@@ -32,7 +32,7 @@ export async function updateRoutes(base: FastifyInstance, deps: HttpDeps) {
       authorize(person, 'incidents.read');
       const number = incidentNumber(request.params.id);
       await loadVisibleIncident({ tx: deps.store, actor: person }, number);
-      const { state, updates } = updatesOf(await deps.store.loadEvents(number));
+      const { state, updates } = updatesOf(await deps.store.incidents.events(number));
       return updates.map((u) => presentUpdate(state, u));
     },
   );

@@ -30,7 +30,8 @@ import type { Config } from '../../config/load.js';
 import type { Clock } from '../../domain/model/time.js';
 import type { IncidentEvent, RecordedEvent } from '../../domain/model/events.js';
 import { fold, type IncidentState } from '../../domain/model/state.js';
-import type { Repository, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
+import type { Repository } from '../../store/repository.js';
 import type { Delivery, OutboxEvent, Webhook } from '../../store/webhooks.js';
 import { canSee } from '../../domain/people/policy.js';
 import { presentIncident, presentUpdate } from '../../presenters/api.js';
@@ -214,7 +215,7 @@ export class NotificationProcessor implements Worker {
         const subscribed = type ? webhooks.filter((w) => w.audience === 'internal' && w.events.includes(type)) : [];
         if (!type || (!subscribed.length && !this.options.mail && !publicWebhooks.length)) continue;
         let stream = streams.get(event.incident);
-        if (!stream) streams.set(event.incident, (stream = await tx.loadEvents(event.incident)));
+        if (!stream) streams.set(event.incident, (stream = await tx.incidents.events(event.incident)));
         // The incident as it was when this event happened, not as it is by the time it is sent.
         const state = fold(stream.filter((e) => e.seq <= event.seq));
         let body: string | null = null;
@@ -252,7 +253,7 @@ export class NotificationProcessor implements Worker {
     };
     let message: ReturnType<typeof renderEmail> | null = null;
     for (const handle of recipientsOf(recorded, state, followers)) {
-      const person = await tx.getPerson(handle);
+      const person = await tx.people.get(handle);
       if (!person?.email || !canSee(person, state)) continue;
       const preferences = await tx.email.preferences(handle);
       if (!preferences.channels.includes('email') || !preferences.events.includes(type)) continue;
@@ -283,7 +284,7 @@ export class NotificationProcessor implements Worker {
   private async mayReceive(tx: Repository, webhook: Webhook, state: IncidentState): Promise<boolean> {
     if (!state.private) return true;
     if (!webhook.includePrivate) return false;
-    const creator = await tx.getPerson(webhook.createdBy);
+    const creator = await tx.people.get(webhook.createdBy);
     return creator !== null && canSee(creator, state);
   }
 

@@ -8,7 +8,7 @@
  * however often fan-out runs. Sending, retries, leases and the delivery log are the
  * processor's, unchanged.
  */
-import type { Repository } from '../../store/store.js';
+import type { Repository } from '../../store/repository.js';
 import type { Webhook } from '../../store/webhooks.js';
 import type { RecordedEvent } from '../../domain/model/events.js';
 import type { IncidentState } from '../../domain/model/state.js';

@@ -1,0 +1,33 @@
+/**
+ * What one transaction did that listeners hear of once it has committed: this instance's
+ * directly (Store.transaction), other instances' through PostgreSQL's NOTIFY.
+ */
+import { sql } from 'kysely';
+import type { Executor } from './schema.js';
+
+/** The PostgreSQL NOTIFY channel that carries "incident N has new events" between instances. */
+export const INCIDENT_CHANNEL = 'incident_command_incidents';
+
+export class CommitNotes {
+  /** Due times of reminders added. */
+  readonly scheduled: string[] = [];
+  /** Notification work queued (outbox rows, a redelivery). */
+  queued = false;
+  /** Incidents that got new events. */
+  readonly changed = new Set<number>();
+  /** Something other than an incident that the status page shows changed (components, maintenance). */
+  everything = false;
+
+  noteQueued(): void {
+    this.queued = true;
+  }
+}
+
+/**
+ * PostgreSQL delivers it at commit (never for a rollback) to every listening instance. The
+ * channel is database-wide, so the payload names the schema: stores in other schemas ignore it.
+ * `what` is an incident number, or '*' for "anything may have changed".
+ */
+export async function notifyInstances(db: Executor, what: string): Promise<void> {
+  await sql`select pg_notify(${INCIDENT_CHANNEL}, current_schema() || '|' || ${what})`.execute(db);
+}

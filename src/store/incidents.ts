@@ -1,0 +1,173 @@
+/**
+ * Incidents: the events (the record) and the read model, written in one transaction with
+ * the incident's version checked, with their reminders and notification outbox rows.
+ */
+import { sql } from 'kysely';
+import type { Database, Executor } from './schema.js';
+import type { Dialect } from './migrations/index.js';
+import type { IncidentEvent, RecordedEvent } from '../domain/model/events.js';
+import type { IncidentState } from '../domain/model/state.js';
+import type { DueMoment } from '../domain/reminders/rules.js';
+import { DomainError } from '../domain/model/errors.js';
+import { incidentId } from '../domain/model/ids.js';
+import { notificationType } from '../domain/notifications/events.js';
+import { WebhookStore } from './webhooks.js';
+import { ReminderStore } from './reminders.js';
+import { notifyInstances, type CommitNotes } from './commit-notes.js';
+
+export interface IncidentFilter {
+  phases?: IncidentState['phase'][];
+  severity?: string;
+  /** Only incidents whose promised update is (or is not) overdue at `at` (R8). */
+  overdue?: { at: string; is: boolean };
+  /** Leaves out private incidents this person is not in (unless an admin), before the limit. */
+  visibleTo?: { handle: string; admin: boolean };
+  /** Only incidents the status page may show: not private, and of a public severity or published. */
+  publicWith?: { severities: string[] };
+  limit?: number;
+}
+
+function toRecorded(row: Pick<Database['incident_events'], 'incident' | 'seq' | 'actor' | 'recorded_at' | 'data'>): RecordedEvent {
+  return {
+    incident: Number(row.incident),
+    seq: Number(row.seq),
+    actor: row.actor,
+    recordedAt: row.recorded_at,
+    event: JSON.parse(row.data) as IncidentEvent,
+  };
+}
+
+export /** The incidents row for a state, as of its last event. */
+function incidentRow(state: IncidentState, updatedAt: string): Omit<Database['incidents'], 'number'> {
+  return {
+    version: state.version,
+    title: state.title,
+    severity: state.severity,
+    phase: state.phase,
+    private: state.private ? 1 : 0,
+    declared_at: state.declaredAt,
+    next_update_by: state.phase === 'active' ? state.nextUpdateBy : null,
+    published_at: state.publishedAt,
+    participants: JSON.stringify(state.participants),
+    state: JSON.stringify(state),
+    updated_at: updatedAt,
+  };
+}
+
+export class IncidentStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+    private readonly committed: CommitNotes | null,
+  ) {}
+
+  async nextNumber(): Promise<number> {
+    const row = await this.db
+      .updateTable('counters')
+      .set((eb) => ({ value: eb('value', '+', 1) }))
+      .where('name', '=', 'incident')
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+
+  /** With `lock`, later writers to the same incident wait for this transaction (PostgreSQL row lock). */
+  async load(number: number, lock = false): Promise<IncidentState | null> {
+    let query = this.db.selectFrom('incidents').select('state').where('number', '=', number);
+    if (lock && this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? (JSON.parse(row.state) as IncidentState) : null;
+  }
+
+  async events(number: number): Promise<RecordedEvent[]> {
+    const rows = await this.db
+      .selectFrom('incident_events')
+      .select(['incident', 'seq', 'actor', 'recorded_at', 'data'])
+      .where('incident', '=', number)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toRecorded);
+  }
+
+  async list(filter: IncidentFilter): Promise<IncidentState[]> {
+    let query = this.db.selectFrom('incidents').select('state');
+    if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
+    if (filter.severity) query = query.where('severity', '=', filter.severity);
+    // next_update_by is kept only while the incident is active, so it alone says "overdue".
+    if (filter.overdue?.is === true) query = query.where('next_update_by', 'is not', null).where('next_update_by', '<', filter.overdue.at);
+    if (filter.overdue?.is === false)
+      query = query.where((eb) => eb.or([eb('next_update_by', 'is', null), eb('next_update_by', '>=', filter.overdue!.at)]));
+    if (filter.visibleTo && !filter.visibleTo.admin) {
+      // The quoted handle as it appears in the JSON array; a substring search, not LIKE,
+      // because `_` (allowed in handles) is a LIKE wildcard.
+      const quoted = JSON.stringify(filter.visibleTo.handle);
+      const position = this.dialect === 'postgres' ? sql<number>`strpos(participants, ${quoted})` : sql<number>`instr(participants, ${quoted})`;
+      query = query.where((eb) => eb.or([eb('private', '=', 0), eb(position, '>', 0)]));
+    }
+    if (filter.publicWith) {
+      const { severities } = filter.publicWith;
+      query = query
+        .where('private', '=', 0)
+        .where((eb) => (severities.length ? eb.or([eb('severity', 'in', severities), eb('published_at', 'is not', null)]) : eb('published_at', 'is not', null)));
+    }
+    const rows = await query
+      .orderBy(sql`case when phase = 'active' then 0 else 1 end`)
+      .orderBy('declared_at', 'desc')
+      .limit(filter.limit ?? 500)
+      .execute();
+    return rows.map((r) => JSON.parse(r.state) as IncidentState);
+  }
+
+  /**
+   * Appends events and replaces the read model, refusing if another writer got there
+   * first (the unique (incident, seq) key and the version check both guard it). The
+   * incident's reminders become `deadlines` (what its new state makes due) in the same
+   * transaction: every change moves or cancels them here, in one place.
+   */
+  async append(expectedVersion: number, recorded: RecordedEvent[], state: IncidentState, deadlines: DueMoment[]): Promise<void> {
+    if (recorded.length === 0) return;
+    const row = incidentRow(state, recorded[recorded.length - 1]!.recordedAt);
+    if (expectedVersion === 0) {
+      await this.db.insertInto('incidents').values({ number: state.number, ...row }).execute();
+    } else {
+      const result = await this.db
+        .updateTable('incidents')
+        .set(row)
+        .where('number', '=', state.number)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1)
+        throw new DomainError('VERSION_CONFLICT', `${incidentId(state.number)} changed while this change was being made; reload and retry.`);
+    }
+    const ids = await this.db
+      .insertInto('incident_events')
+      .values(
+        recorded.map((r) => ({
+          incident: r.incident,
+          seq: r.seq,
+          type: r.event.type,
+          actor: r.actor,
+          recorded_at: r.recordedAt,
+          data: JSON.stringify(r.event),
+        })),
+      )
+      .returning('id')
+      .execute();
+    // The outbox row commits with its event (or not at all): notifications never miss one,
+    // whatever order concurrent transactions commit in (see src/processors/notifications/processor.ts).
+    const notifiable = ids.filter((_, i) => notificationType(recorded[i]!.event.type) !== null).map((r) => Number(r.id));
+    if (notifiable.length) {
+      await new WebhookStore(this.db, this.dialect).enqueue(notifiable, state.number, row.updated_at);
+      this.committed?.noteQueued();
+    }
+    await this.syncReminders(state.number, deadlines, row.updated_at);
+    this.committed?.changed.add(state.number);
+    if (this.dialect === 'postgres') await notifyInstances(this.db, String(state.number));
+  }
+
+  /** Replaces the incident's reminders with `deadlines` (see `ReminderStore.sync`). */
+  async syncReminders(incident: number, deadlines: DueMoment[], at: string): Promise<void> {
+    const added = await new ReminderStore(this.db, this.dialect).sync(incident, deadlines, at);
+    this.committed?.scheduled.push(...added);
+  }
+}

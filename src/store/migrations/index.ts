@@ -1,0 +1,38 @@
+/**
+ * One set of migrations for both databases, one file each, applied in the order of their
+ * names. A new one takes the next number and is listed here; one already released is
+ * never edited (a database may have run it).
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { schemaHelpers, type Dialect } from './helpers.js';
+import { migration as m0001 } from './0001-incidents.js';
+import { migration as m0002 } from './0002-read-model.js';
+import { migration as m0003 } from './0003-alerts.js';
+import { migration as m0004 } from './0004-reminders.js';
+import { migration as m0005 } from './0005-notifications.js';
+import { migration as m0006 } from './0006-notification-controls.js';
+import { migration as m0007 } from './0007-status-page.js';
+import { migration as m0008 } from './0008-sessions.js';
+import { migration as m0009 } from './0009-status-subscribers.js';
+import { migration as m0010 } from './0010-published-at.js';
+import { migration as m0011 } from './0011-alert-snapshots.js';
+
+export type { Dialect };
+
+export function migrations(dialect: Dialect): MigrationProvider {
+  const helpers = schemaHelpers(dialect);
+  const all: Record<string, Migration> = {
+    '0001_incidents': m0001(helpers),
+    '0002_read_model': m0002(helpers),
+    '0003_alerts': m0003(helpers),
+    '0004_reminders': m0004(helpers),
+    '0005_notifications': m0005(helpers),
+    '0006_notification_controls': m0006(helpers),
+    '0007_status_page': m0007(helpers),
+    '0008_sessions': m0008(helpers),
+    '0009_status_subscribers': m0009(helpers),
+    '0010_published_at': m0010(helpers),
+    '0011_alert_snapshots': m0011(helpers),
+  };
+  return { getMigrations: async () => all };
+}

@@ -1,0 +1,97 @@
+/**
+ * Reads and writes inside one transaction (or straight on the database outside one), one
+ * store per thing kept, each on the same connection so that they commit together.
+ */
+import type { Executor } from './schema.js';
+import type { Dialect } from './migrations/index.js';
+import { AlertStore } from './alerts.js';
+import { ReminderStore } from './reminders.js';
+import { WebhookStore } from './webhooks.js';
+import { EmailStore } from './email.js';
+import { SessionStore } from './sessions.js';
+import { StatusComponentStore } from './status-components.js';
+import { MaintenanceStore } from './maintenance.js';
+import { StatusSubscriberStore } from './status-subscribers.js';
+import { PeopleStore } from './people.js';
+import { IncidentStore } from './incidents.js';
+import { IdempotencyStore } from './idempotency.js';
+import { notifyInstances, type CommitNotes } from './commit-notes.js';
+
+export class Repository {
+  constructor(
+    protected readonly db: Executor,
+    readonly dialect: Dialect,
+    /** Inside `Store.transaction`: what this transaction did that is announced after it commits. */
+    private readonly committed: CommitNotes | null = null,
+  ) {}
+
+  /** Incidents: their events, read model, reminders and outbox rows, version-checked. */
+  get incidents(): IncidentStore {
+    return new IncidentStore(this.db, this.dialect, this.committed);
+  }
+
+  /** People and their API tokens. */
+  get people(): PeopleStore {
+    return new PeopleStore(this.db);
+  }
+
+  /** Stored answers to Idempotency-Keys. */
+  get idempotency(): IdempotencyStore {
+    return new IdempotencyStore(this.db, this.dialect);
+  }
+
+  /** Webhook subscriptions, the notification outbox and the delivery log. */
+  get webhooks(): WebhookStore {
+    return new WebhookStore(this.db, this.dialect);
+  }
+
+  /** Incident subscribers, notification preferences and e-mail deliveries. */
+  get email(): EmailStore {
+    return new EmailStore(this.db, this.dialect);
+  }
+
+  /** Console sessions. */
+  get sessions(): SessionStore {
+    return new SessionStore(this.db, this.dialect);
+  }
+
+  /** Scheduled maintenance windows. */
+  get maintenance(): MaintenanceStore {
+    return new MaintenanceStore(this.db, this.dialect);
+  }
+
+  /** The status page's e-mail subscribers. */
+  get statusSubscribers(): StatusSubscriberStore {
+    return new StatusSubscriberStore(this.db);
+  }
+
+  /** The reminders' schedule (R4, R8, R11). */
+  get reminders(): ReminderStore {
+    return new ReminderStore(this.db, this.dialect);
+  }
+
+  /** The status page's API-created components. */
+  get statusComponents(): StatusComponentStore {
+    return new StatusComponentStore(this.db);
+  }
+
+  /** Alert sources, the intake inbox, groups and alerts. */
+  get alerts(): AlertStore {
+    return new AlertStore(this.db, this.dialect);
+  }
+
+  /** Wakes this instance's notification processor after commit (the outbox or a delivery changed). */
+  noteNotificationQueued(): void {
+    this.committed?.noteQueued();
+  }
+
+  /**
+   * After commit, `onIncidentsChanged` listeners hear "anything may have changed" (an empty
+   * list), on every instance: for what the status page shows besides incidents
+   * (components, maintenance windows).
+   */
+  async noteStatusPageChanged(): Promise<void> {
+    if (this.committed) this.committed.everything = true;
+    if (this.dialect === 'postgres') await notifyInstances(this.db, '*');
+  }
+}
