@@ -116,10 +116,11 @@ export class RealtimeHub implements Worker {
     return detach;
   }
 
-  /** Starts reading at once, so the first stream does not wait; a failure is retried by the next stream. */
-  start(): void {
-    this.begun().catch((error: unknown) => this.log.warn({ err: error }, 'realtime: could not start reading events; the next stream retries'));
-  }
+  /**
+   * Nothing to do until someone streams: the first stream starts the reading (see begin),
+   * at the head as it then stands.
+   */
+  start(): void {}
 
   /** Ends every stream and stops reading; the store may close after this resolves. */
   async stop(): Promise<void> {
