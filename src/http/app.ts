@@ -27,6 +27,13 @@ import { consoleRoutes } from './routes/console.js';
 import { Workers } from '../processors/workers.js';
 import type { AlertInbox } from '../processors/alert-inbox.js';
 
+/**
+ * How long a client may take: to send its headers, its whole request (headers and body),
+ * and how long a socket may stay silent. Without them a few hundred trickling uploads hold
+ * sockets for ever.
+ */
+export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000, idleMs: 120_000 };
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function validator(coerceTypes: boolean | 'array') {
@@ -77,15 +84,16 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   const statusFastPath = deps.trustProxy ? null : new StatusFastPath();
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    serverFactory: (handler, options) => {
-      const server = createServer((request, response) => {
+    serverFactory: (handler) => {
+      const limits = { ...SERVER_TIMEOUTS, ...deps.timeouts };
+      // Checked every second (Node's default: every 30 s), so a request over its time is cut close to it.
+      const server = createServer({ connectionsCheckingInterval: Math.min(1000, limits.headersMs), requestTimeout: limits.requestMs, headersTimeout: limits.headersMs }, (request, response) => {
         if (!statusFastPath?.serve(request, response)) handler(request, response);
       });
-      // What Fastify sets on a server it creates itself (its defaults: 72 s keep-alive, no request or connection timeout).
-      const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
-      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? 72_000;
-      server.requestTimeout = timeouts.requestTimeout ?? 0;
-      server.setTimeout(timeouts.connectionTimeout ?? 0);
+      // Above a load balancer's usual 60 s idle timeout, so it closes first and never reuses a socket we just closed.
+      server.keepAliveTimeout = 72_000;
+      // A socket silent this long is closed; event streams send a heartbeat every 15 s.
+      server.setTimeout(limits.idleMs);
       return server;
     },
     bodyLimit: 256 * 1024,

@@ -23,6 +23,8 @@ export interface HttpDeps {
   consoleDir?: string;
   /** TRUST_PROXY: believe X-Forwarded-* (the protocol, for Secure cookies) from these proxies, or from any with true. */
   trustProxy?: boolean | string;
+  /** Overrides of SERVER_TIMEOUTS (src/http/app.ts), for tests. */
+  timeouts?: Partial<{ headersMs: number; requestMs: number; idleMs: number }>;
   /** How often an open realtime stream re-checks its credentials (default 15 s). */
   streamRecheckMs?: number;
 }

@@ -1,6 +1,5 @@
 /** Starts the server: configuration, store, first-run admin, the background workers, HTTP. */
 import { resolve } from 'node:path';
-import pino from 'pino';
 import { loadConfig } from '../config/load.js';
 import { Store } from '../store/store.js';
 import { buildApp } from './app.js';
@@ -10,6 +9,10 @@ import { Workers } from '../processors/workers.js';
 import { httpWebhookSender } from '../integrations/webhook.js';
 import { mailFromEnvironment } from '../integrations/mail.js';
 import { trustProxyFrom } from './context.js';
+import { serverLogger } from './log.js';
+
+/** From SIGTERM to exit at most this long: a supervisor's usual grace before SIGKILL is 10–30 s. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface ServerOptions {
   port?: number;
@@ -17,10 +20,10 @@ export interface ServerOptions {
 }
 
 export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env) {
-  const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
+  const logger = serverLogger(env.LOG_LEVEL ?? 'info');
   const config = loadConfig(env);
   const dataDir = resolve(env.INCIDENT_DATA_DIR ?? 'data');
-  const store = await Store.open({ databaseUrl: env.DATABASE_URL, dataDir });
+  const store = await Store.open({ databaseUrl: env.DATABASE_URL, dataDir, log: logger });
   logger.info({ store: store.dialect, location: store.location, config: config.source }, 'store ready');
 
   const bootstrapped = await bootstrapAdmin(store, dataDir, systemClock.now().toISOString(), env.INCIDENT_BOOTSTRAP_TOKEN);
@@ -40,12 +43,26 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   app.addHook('onClose', () => store.close());
   await app.listen({ port, host });
 
+  let stopping = false;
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
+    // Sent to a process group, the signal comes twice (directly and forwarded by npm): the first one drains.
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: SHUTDOWN_GRACE_MS }, 'shutting down');
+    // Whatever is still in hand after the grace (a send that will not end, a socket that will not close) is left: leases run out and another start takes it up.
+    setTimeout(() => {
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown did not finish within its grace; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    try {
+      await app.close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
   return app;
 }

@@ -3,7 +3,7 @@
  * transactions (src/store/repository.ts has a store per thing kept), and telling this
  * instance and the others what committed.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -25,6 +25,21 @@ function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
 export interface StoreOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** Where a dropped PostgreSQL connection is reported (it is replaced, not fatal). */
+  log?: { warn(details: object, message: string): void };
+}
+
+/**
+ * `postgres://host:port/db` for logs, never the password: also for a URL that `new URL`
+ * rejects (a socket path as host), which pg still accepts.
+ */
+export function describeDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return databaseUrl.replace(/^([a-z]+:\/\/)[^@/]*@/i, '$1').replace(/\?.*$/, '');
+  }
 }
 
 export class Store extends Repository {
@@ -33,6 +48,7 @@ export class Store extends Repository {
     dialect: Dialect,
     readonly location: string,
     private readonly databaseUrl: string | null = null,
+    private readonly log?: StoreOptions['log'],
   ) {
     super(kysely, dialect);
   }
@@ -46,11 +62,20 @@ export class Store extends Repository {
     let store: Store;
     if (options.databaseUrl) {
       const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-      const url = new URL(options.databaseUrl);
-      store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', `postgres://${url.host}${url.pathname}`, options.databaseUrl);
+      // A connection the server drops (restart, failover, pg_terminate_backend) reports an 'error' event: on the pool
+      // while idle, on the client while checked out between queries. Unheard, either would end the process; heard,
+      // the pool discards the connection and opens another when needed.
+      const dropped = (error: Error) =>
+        options.log?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'a database connection was dropped; it will be replaced');
+      pool.on('error', dropped);
+      pool.on('connect', (client) => client.on('error', dropped));
+      store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', describeDatabaseUrl(options.databaseUrl), options.databaseUrl, options.log);
     } else {
-      mkdirSync(options.dataDir, { recursive: true });
+      // The database holds webhook secrets and token hashes: readable by this user only (SQLite gives its -wal and -shm files the same mode).
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
       const file = join(options.dataDir, 'incident.sqlite');
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
       const database = new SQLite(file);
       database.pragma('journal_mode = WAL');
       // better-sqlite3 would otherwise run WAL at NORMAL, which can lose acknowledged commits on power loss.
@@ -172,6 +197,14 @@ export class Store extends Repository {
   private async listen(url: string): Promise<pg.Client | null> {
     while (!this.closing) {
       const client = new pg.Client({ connectionString: url });
+      // Every error, not just the first: a dropped connection can report more than one, and an unheard one would end the process.
+      const dropped = new Promise<void>((resolve) => {
+        client.on('error', (error) => {
+          if (!this.closing) this.log?.warn({ err: { message: error.message } }, 'the LISTEN connection was dropped; reconnecting');
+          resolve();
+        });
+        client.once('end', () => resolve());
+      });
       try {
         await client.connect();
         client.on('notification', (message) => {
@@ -181,10 +214,6 @@ export class Store extends Repository {
           const number = Number(what);
           if (what === '*') this.announceChanged([]);
           else if (Number.isInteger(number)) this.announceChanged([number]);
-        });
-        const dropped = new Promise<void>((resolve) => {
-          client.once('error', () => resolve());
-          client.once('end', () => resolve());
         });
         await client.query(`listen ${INCIDENT_CHANNEL}`);
         this.listener = client;
