@@ -8,6 +8,6 @@ import { authorize } from '../domain/people/policy.js';
 export async function acknowledgeAlertGroup(ctx: CommandContext, id: number): Promise<AlertGroup> {
   authorize(ctx.actor, 'alerts.respond');
   const group = await loadAlertGroup(ctx, id);
-  await ctx.tx.alerts.changeGroup(id, decideAcknowledge(group, ctx.actor.handle, ctx.now));
-  return (await ctx.tx.alerts.getGroup(id))!;
+  await ctx.tx.alertGroups.change(id, decideAcknowledge(group, ctx.actor.handle, ctx.now));
+  return (await ctx.tx.alertGroups.get(id))!;
 }

@@ -12,6 +12,6 @@ export async function createAlertSource(ctx: CommandContext, input: { name: stri
   if (!name) throw new DomainError('VALIDATION_FAILED', 'An alert source needs a name, such as prometheus-prod.', { field: 'name' });
   const key = `ics_${randomBytes(32).toString('base64url')}`;
   const source: AlertSource = { id: `src_${randomBytes(6).toString('hex')}`, name, type: input.type, createdBy: ctx.actor.handle, createdAt: ctx.now };
-  await ctx.tx.alerts.insertSource(source, hashToken(key));
+  await ctx.tx.alertSources.insert(source, hashToken(key));
   return { source, key };
 }

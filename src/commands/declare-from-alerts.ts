@@ -1,11 +1,10 @@
 import type { CommandContext } from './context.js';
 import type { CommandResult } from './incident-command.js';
 import { declareIncident } from './declare-incident.js';
-import { addTimelineEntry } from './add-timeline-entry.js';
-import { loadAlertGroup, sourceActor } from './alert-group.js';
+import { loadAlertGroup, observeAlerts, sourceActor } from './alert-group.js';
 import { decideDeclare, requireUndeclared } from '../domain/alerts/group.js';
 import { suggestSeverity } from '../domain/alerts/assess.js';
-import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../presenters/alert-observations.js';
+import { MAX_ALERT_ENTRIES } from '../domain/alerts/observe.js';
 import { authorize } from '../domain/people/policy.js';
 
 /**
@@ -27,13 +26,10 @@ export async function declareFromAlerts(ctx: CommandContext, id: number, input: 
     components: group.suggestedComponents,
   });
   const number = declared.state.number;
-  await ctx.tx.alerts.changeGroup(id, decideDeclare(group, group.counts.firing, ctx.actor.handle, ctx.now, number));
+  await ctx.tx.alertGroups.change(id, decideDeclare(group, group.counts.firing, ctx.actor.handle, ctx.now, number));
 
-  const asSource = { ...ctx, actor: sourceActor(group.source) };
-  let result = declared;
-  for (const alert of alerts)
-    result = await addTimelineEntry(asSource, number, { kind: 'observation', text: alertObservation(alert), at: observedAt(alert, ctx.now) });
-  if (group.counts.alerts > alerts.length)
-    result = await addTimelineEntry(asSource, number, { kind: 'observation', text: moreAlertsObservation(group.counts.alerts - alerts.length, id) });
-  return { state: result.state, warnings: declared.warnings, recorded: declared.recorded };
+  const total = Math.max(group.counts.alerts, alerts.length);
+  if (total === 0) return declared;
+  const observed = await observeAlerts({ ...ctx, actor: sourceActor(group.source) }, number, id, alerts, total);
+  return { state: observed.state, warnings: declared.warnings, recorded: declared.recorded };
 }

@@ -8,6 +8,6 @@ import { authorize } from '../domain/people/policy.js';
 export async function dismissAlertGroup(ctx: CommandContext, id: number, reason: string): Promise<AlertGroup> {
   authorize(ctx.actor, 'alerts.respond');
   const group = await loadAlertGroup(ctx, id);
-  await ctx.tx.alerts.changeGroup(id, decideDismiss(group, reason, ctx.actor.handle, ctx.now));
-  return (await ctx.tx.alerts.getGroup(id))!;
+  await ctx.tx.alertGroups.change(id, decideDismiss(group, reason, ctx.actor.handle, ctx.now));
+  return (await ctx.tx.alertGroups.get(id))!;
 }

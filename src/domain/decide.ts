@@ -15,6 +15,7 @@ import { decidePostUpdate } from './updates/rules.js';
 import { decideAssignPostmortem, decideResolve } from './postmortem/rules.js';
 import { decideFireReminder } from './reminders/rules.js';
 import { decidePublish, decideSetComponentStatus } from './status-page/rules.js';
+import { decideObserveAlerts } from './alerts/observe.js';
 
 /** Given an incident and a command, the events that follow — or a refusal. */
 export function decide(state: IncidentState, command: IncidentCommand, ctx: DecideContext): Decision {
@@ -37,6 +38,8 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decideReleaseSme(state, command, ctx);
     case 'AddTimelineEntry':
       return decideTimelineEntry(state, command, ctx);
+    case 'ObserveAlerts':
+      return decideObserveAlerts(command, ctx.now);
     case 'PostUpdate':
       return decidePostUpdate(state, command, ctx);
     case 'Resolve':

@@ -5,6 +5,7 @@ import { STATUS_LABELS } from './status-update.js';
 import { ROLE_LABELS } from '../domain/roles/rules.js';
 import { hhmmUtc, utcMinute } from '../domain/model/time.js';
 import { COMPONENT_STATUS_LABELS } from '../domain/status-page/components.js';
+import { alertObservation, moreAlertsObservation } from './alert-observations.js';
 
 export const AUTOMATIC_ENTRY_KINDS = [
   'declared',
@@ -96,6 +97,10 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
       };
     case 'TimelineEntryAdded':
       return { kind: event.kind, text: event.text };
+    case 'AlertObserved':
+      return { kind: 'observation', text: alertObservation(event.alert) };
+    case 'MoreAlertsObserved':
+      return { kind: 'observation', text: moreAlertsObservation(event.count, event.group) };
     case 'StatusUpdatePosted':
       return {
         kind: 'update_posted',
@@ -156,7 +161,7 @@ export function toTimelineEntry(recorded: RecordedEvent): TimelineEntry {
     id: recorded.seq,
     kind,
     text,
-    at: e.type === 'TimelineEntryAdded' ? e.occurredAt : e.type === 'IncidentDeclared' ? e.declaredAt : recorded.recordedAt,
+    at: e.type === 'TimelineEntryAdded' || e.type === 'AlertObserved' ? e.occurredAt : e.type === 'IncidentDeclared' ? e.declaredAt : recorded.recordedAt,
     recordedAt: recorded.recordedAt,
     actor: recorded.actor,
     corrects: e.type === 'TimelineEntryAdded' ? e.corrects : null,

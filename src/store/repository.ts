@@ -4,7 +4,11 @@
  */
 import type { Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
-import { AlertStore } from './alerts.js';
+import { AlertSourceStore } from './alerts/sources.js';
+import { AlertInboxStore } from './alerts/inbox.js';
+import { AlertGroupStore } from './alerts/groups.js';
+import { AlertSnapshotStore } from './alerts/snapshots.js';
+import { AlertStore } from './alerts/alerts.js';
 import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
 import { EmailStore } from './email.js';
@@ -75,7 +79,27 @@ export class Repository {
     return new StatusComponentStore(this.db);
   }
 
-  /** Alert sources, the intake inbox, groups and alerts. */
+  /** Who may send alerts. */
+  get alertSources(): AlertSourceStore {
+    return new AlertSourceStore(this.db);
+  }
+
+  /** Alert deliveries stored and not yet applied. */
+  get alertInbox(): AlertInboxStore {
+    return new AlertInboxStore(this.db, this.dialect);
+  }
+
+  /** Alert groups: state, assessment, counts. */
+  get alertGroups(): AlertGroupStore {
+    return new AlertGroupStore(this.db, this.dialect);
+  }
+
+  /** Each group's snapshot and the repeats of it not yet written out. */
+  get alertSnapshots(): AlertSnapshotStore {
+    return new AlertSnapshotStore(this.db, this.dialect);
+  }
+
+  /** The alerts of every group. */
   get alerts(): AlertStore {
     return new AlertStore(this.db, this.dialect);
   }

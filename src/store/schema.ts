@@ -104,7 +104,7 @@ export interface Database {
     snapshot_alerts: number | null;
     snapshot_truncated: number | null;
     /**
-     * That snapshot received again since, not yet written to its alerts (see AlertStore.settleRepeats):
+     * That snapshot received again since, not yet written to its alerts (see AlertSnapshotStore.settleRepeats):
      * how many times, the last repeat's inbox id, and when it was received.
      */
     snapshot_repeats: number;

@@ -8,7 +8,7 @@ import { alertSeverity, labelSetHash, type Alert } from '../../src/domain/alerts
 import { dedupe } from '../../src/domain/alerts/dedup.js';
 import { afterIntake, decideAcknowledge, decideDeclare, decideDismiss, type GroupStatus } from '../../src/domain/alerts/group.js';
 import { compareLabels, suggestComponents, suggestSeverity, suggestTitle, type AlertFacts } from '../../src/domain/alerts/assess.js';
-import { observedAt } from '../../src/presenters/alert-observations.js';
+import { decideObserveAlerts, observedAt } from '../../src/domain/alerts/observe.js';
 import { DEFAULT_SEVERITIES } from '../../src/domain/model/policy.js';
 import { DomainError } from '../../src/domain/model/errors.js';
 
@@ -297,5 +297,19 @@ describe('assessing a group', () => {
     expect(observedAt({ status: 'firing', startsAt: '2026-06-06T14:00:00.000Z', endsAt: null }, NOW)).toBe('2026-06-06T14:00:00.000Z');
     expect(observedAt({ status: 'resolved', startsAt: '2026-06-06T14:00:00.000Z', endsAt: '2026-06-06T14:10:00.000Z' }, NOW)).toBe('2026-06-06T14:10:00.000Z');
     expect(observedAt({ status: 'firing', startsAt: '2026-06-06T15:00:00.000Z', endsAt: null }, NOW)).toBe(NOW);
+  });
+
+  it('alerts go on the timeline as typed events: one per alert listed, at its own time, and one counting the rest', () => {
+    const alert = { status: 'firing' as const, labels: { alertname: 'Disk' }, severity: 'warning', summary: null, generatorUrl: null, endsAt: null };
+    const decision = decideObserveAlerts(
+      { type: 'ObserveAlerts', group: 4, alerts: [{ ...alert, startsAt: '2026-06-06T14:00:00.000Z' }, { ...alert, startsAt: '2026-06-06T15:00:00.000Z' }], more: 2 },
+      NOW,
+    );
+    expect(decision.events).toEqual([
+      { type: 'AlertObserved', group: 4, alert: { status: 'firing', labels: { alertname: 'Disk' }, severity: 'warning', summary: null, generatorUrl: null }, occurredAt: '2026-06-06T14:00:00.000Z' },
+      { type: 'AlertObserved', group: 4, alert: { status: 'firing', labels: { alertname: 'Disk' }, severity: 'warning', summary: null, generatorUrl: null }, occurredAt: NOW },
+      { type: 'MoreAlertsObserved', group: 4, count: 2 },
+    ]);
+    expect(decideObserveAlerts({ type: 'ObserveAlerts', group: 4, alerts: [], more: 0 }, NOW).events).toEqual([]);
   });
 });

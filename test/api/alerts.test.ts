@@ -28,7 +28,7 @@ async function groups(t: TestApp, state = 'open') {
 async function stored(t: TestApp) {
   const all = [];
   for (const state of ['open', 'acknowledged', 'resolved', 'dismissed']) all.push(...(await groups(t, state)));
-  return { groups: all, inbox: await t.store.alerts.pendingInbox(0, 1000, 1000) };
+  return { groups: all, inbox: await t.store.alertInbox.pending(0, 1000, 1000) };
 }
 
 describe.each(STORE_KINDS)('alert sources (%s)', (kind) => {
@@ -207,7 +207,7 @@ describe.each(STORE_KINDS)('Alertmanager webhook intake (%s)', (kind) => {
     const group = (await groups(t)).find((g: { groupKey: string }) => g.groupKey === '{}:{alertname="NodeDown"}');
     expect(group.counts).toEqual({ alerts: 5000, firing: 5000, resolved: 0, received: 1 });
     expect(group.differingLabels.instance).toHaveLength(10);
-    expect(await t.store.alerts.pendingInbox(0, 1000, 10)).toEqual([]);
+    expect(await t.store.alertInbox.pending(0, 1000, 10)).toEqual([]);
   });
 });
 
@@ -238,7 +238,7 @@ describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
   };
   /** A delivery with this digest whose body cannot be read: applied only if it is taken as a repeat. */
   const unreadable = async (ofBody: string) => {
-    const [id] = await t.store.alerts.addToInbox([{ source: sourceId, body: Buffer.from('not JSON'), receivedAt: t.clock.now().toISOString(), digest: digest(ofBody) }]);
+    const [id] = await t.store.alertInbox.add([{ source: sourceId, body: Buffer.from('not JSON'), receivedAt: t.clock.now().toISOString(), digest: digest(ofBody) }]);
     expect(await t.app.alertInbox.process(id!)).toBe(true);
   };
 
@@ -294,8 +294,8 @@ describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
     const firing = disks();
     const g = await group();
     // As another instance's delivery would leave it, without having become the group's snapshot.
-    const [other] = await t.store.alerts.addToInbox([{ source: sourceId, body: Buffer.from('{}'), receivedAt: t.clock.now().toISOString(), digest: null }]);
-    await t.store.alerts.removeFromInbox(other!);
+    const [other] = await t.store.alertInbox.add([{ source: sourceId, body: Buffer.from('{}'), receivedAt: t.clock.now().toISOString(), digest: null }]);
+    await t.store.alertInbox.remove(other!);
     await t.store.alerts.touchAlerts(g.id, [g.alerts[0].fingerprint], other!, t.clock.now().toISOString());
     await unreadable(firing);
     expect((await group()).counts.received).toBe(5);
@@ -326,9 +326,9 @@ describe.each(STORE_KINDS)('a large snapshot sent again (%s)', (kind) => {
     await send(t, '/alerts/alertmanager', firing, key);
     expect((await group()).counts.received).toBe(6);
     const delivery = () => ({ source: sourceId, body: Buffer.from(firing), receivedAt: t.clock.now().toISOString(), digest: digest(firing) });
-    const [older] = await t.store.alerts.addToInbox([delivery()]);
+    const [older] = await t.store.alertInbox.add([delivery()]);
     t.clock.advance(60_000);
-    const [newer] = await t.store.alerts.addToInbox([delivery()]);
+    const [newer] = await t.store.alertInbox.add([delivery()]);
     expect(await t.app.alertInbox.process(newer!)).toBe(true);
     expect(await t.app.alertInbox.process(older!)).toBe(true);
     const g = await group();
@@ -358,7 +358,7 @@ describe.each(STORE_KINDS)('a burst of deliveries for many groups (%s)', (kind) 
         step < 3 || g % 2 === 0 ? [{ source: sourceId, body: Buffer.from(snapshot(name, step % 2 === 1 ? 'resolved' : 'firing')), receivedAt: at(step), digest: null }] : [],
       ),
     );
-    await t.store.alerts.addToInbox(deliveries);
+    await t.store.alertInbox.add(deliveries);
     t.app.alertInbox.wake();
     await t.app.alertInbox.idle();
     const all = await groups(t, 'open');
@@ -374,7 +374,7 @@ describe.each(STORE_KINDS)('a burst of deliveries for many groups (%s)', (kind) 
         [last + 1, at(last)],
       ]);
     }
-    expect(await t.store.alerts.pendingInbox(0, 1000, 10)).toEqual([]);
+    expect(await t.store.alertInbox.pending(0, 1000, 10)).toEqual([]);
   });
 });
 

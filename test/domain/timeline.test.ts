@@ -239,6 +239,17 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     { event: { type: 'IncidentResolved', postmortemRequired: true }, by: 'lee' },
     { event: { type: 'PostmortemReminded', commander: 'lee', resolvedAt: minutes(25) }, by: 'system' },
     { event: { type: 'PostmortemAssigned', owner: 'lee', scheduledFor: '2026-06-09T15:00:00.000Z' }, by: 'lee' },
+    {
+      event: {
+        type: 'AlertObserved',
+        group: 7,
+        alert: { status: 'firing', labels: { alertname: 'HighErrorRate', instance: 'checkout-1' }, severity: 'critical', summary: '5xx above 5%', generatorUrl: null },
+        occurredAt: '2026-06-07T09:00:00.000Z',
+      },
+      by: 'alerts:prom',
+      at: '2026-06-07T09:05:00.000Z',
+    },
+    { event: { type: 'MoreAlertsObserved', group: 7, count: 3 }, by: 'alerts:prom', at: '2026-06-07T09:05:00.000Z' },
   ];
   const events = given(...steps).events;
 
@@ -277,6 +288,8 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['resolved', 'Resolved. A postmortem is owed.'],
     ['postmortem_reminded', 'Postmortem owed since 2026-06-06 14:39 UTC: @lee, give it an owner and a date.'],
     ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09 15:00 UTC.'],
+    ['observation', 'Alert firing: HighErrorRate{instance="checkout-1"} — severity critical — 5xx above 5%'],
+    ['observation', '…and 3 more alerts; all of them: GET /api/v1/alerts/7'],
   ];
 
   const kindOf: Record<IncidentEventType, EntryKind | 'manual'> = {
@@ -303,6 +316,8 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     PostmortemReminded: 'postmortem_reminded',
     IncidentPublished: 'published',
     ComponentStatusSet: 'component_status_set',
+    AlertObserved: 'observation',
+    MoreAlertsObserved: 'observation',
   };
 
   it('R9: the history covers every event type', () => {
@@ -319,7 +334,8 @@ describe('R9: every change lands on the timeline automatically, with time and ac
       const entryKind = toTimelineEntry(recorded).kind;
       expect(entryKind).toBe(kind === 'manual' ? (recorded.event as { kind: string }).kind : kind);
     }
-    expect([...new Set(Object.values(kindOf).filter((k) => k !== 'manual'))].sort()).toEqual([...AUTOMATIC_ENTRY_KINDS].sort());
+    const automatic = Object.values(kindOf).filter((k) => k !== 'manual' && !(MANUAL_ENTRY_KINDS as readonly string[]).includes(k));
+    expect([...new Set(automatic)].sort()).toEqual([...AUTOMATIC_ENTRY_KINDS].sort());
     expect(ENTRY_KINDS).toEqual([...MANUAL_ENTRY_KINDS, ...AUTOMATIC_ENTRY_KINDS]);
   });
 

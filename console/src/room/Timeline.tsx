@@ -30,10 +30,15 @@ const FILTERS: { id: string; label: string; matches: (kind: string) => boolean }
   { id: 'reminders', label: 'Reminders (due, overdue, escalated)', matches: (k) => k.startsWith('update_due') || k.startsWith('update_overdue') || k.endsWith('_escalated') || k.endsWith('_nudged') || k.endsWith('_reminded') },
 ];
 
+/** Entries dated when it happened rather than when recorded: manual entries, and alerts (at the alert's own time). */
+const RECORDED_AS_OF = ['TimelineEntryAdded', 'AlertObserved'];
+/** Entries a responder may correct with a new one: what the Scribe and the alert sources wrote. */
+const CORRECTABLE = ['TimelineEntryAdded', 'AlertObserved', 'MoreAlertsObserved'];
+
 const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
 
 function EntryTime({ entry }: { entry: Entry }) {
-  const backdated = entry.at !== entry.recordedAt && entry.event === 'TimelineEntryAdded';
+  const backdated = entry.at !== entry.recordedAt && RECORDED_AS_OF.includes(entry.event);
   return (
     <span className="entry-time">
       <time dateTime={entry.at}>{utcTime(entry.at)}</time> <span className="muted">({localTime(entry.at)})</span>
@@ -162,7 +167,7 @@ export function Timeline({ incident, entries, onChanged }: { incident: Incident;
                 {e.corrects !== null ? <span className="muted"> (corrects #{e.corrects})</span> : null}
                 {e.correctedBy !== null ? <span className="muted"> (corrected by #{e.correctedBy})</span> : null}
               </div>
-              {permissions.respond && e.event === 'TimelineEntryAdded' ? (
+              {permissions.respond && CORRECTABLE.includes(e.event) ? (
                 <button type="button" className="small" onClick={() => setCorrecting(e)}>
                   Correct #{e.id}
                 </button>

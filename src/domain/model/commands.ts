@@ -1,5 +1,5 @@
 /** The vocabulary of deciding: what can be asked of an incident, and what a decision is. */
-import type { ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent } from './events.js';
+import type { ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent, ObservedAlert } from './events.js';
 import type { ReminderSettings, SeverityPolicy } from './policy.js';
 
 export interface Warning {
@@ -41,6 +41,8 @@ export type IncidentCommand =
   | { type: 'AddSme'; person: string; specialty: string }
   | { type: 'ReleaseSme'; person: string }
   | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null }
+  /** Asked by alert intake (and declaring from alerts): the group's news onto the timeline; `more` counts those not listed. */
+  | { type: 'ObserveAlerts'; group: number; alerts: (ObservedAlert & { startsAt: string; endsAt: string | null })[]; more: number }
   | {
       type: 'PostUpdate';
       status: UpdateStatus;

@@ -13,6 +13,15 @@ export type ManualEntryKind = (typeof MANUAL_ENTRY_KINDS)[number];
 export const COMPONENT_STATUSES = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
 export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
+/** An alert as it is put on an incident's timeline: what the entry says about it. */
+export interface ObservedAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  severity: string | null;
+  summary: string | null;
+  generatorUrl: string | null;
+}
+
 export interface Links {
   statusPage: string | null;
   dashboard: string | null;
@@ -48,6 +57,10 @@ export type IncidentEvent =
   | { type: 'SmeReleased'; person: string; specialty: string }
   | { type: 'CommanderWentHandsOn'; commander: string; via: 'action' | 'sme' }
   | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null }
+  /** An alert of the incident's group came in new, or changed status, as of `occurredAt` (its own time). */
+  | { type: 'AlertObserved'; group: number; alert: ObservedAlert; occurredAt: string }
+  /** More alerts of the group came in or changed than the timeline lists one by one. */
+  | { type: 'MoreAlertsObserved'; group: number; count: number }
   | {
       type: 'StatusUpdatePosted';
       status: UpdateStatus;

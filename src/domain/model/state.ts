@@ -223,6 +223,8 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       };
     case 'CommanderWentHandsOn':
     case 'TimelineEntryAdded':
+    case 'AlertObserved':
+    case 'MoreAlertsObserved':
       return next;
     case 'StatusUpdatePosted': {
       const update: StatusUpdate = {

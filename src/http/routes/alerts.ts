@@ -24,7 +24,8 @@ import {
 import { presentAlert, presentAlertGroup, presentAlertSource } from '../../presenters/api.js';
 import { incidentAnswer } from './incidents.js';
 import type { AlertSource } from '../../domain/alerts/source.js';
-import { ArrivingBody, type AlertInbox, type GzippedBody } from '../../processors/alert-inbox.js';
+import type { AlertInbox, GzippedBody } from '../../processors/alert-inbox.js';
+import { ArrivingBody } from '../arriving-body.js';
 import { checkEvent } from '../../domain/alerts/events.js';
 import { bodyDigest } from '../../domain/alerts/digest.js';
 import { createAlertSource } from '../../commands/create-alert-source.js';
@@ -130,7 +131,7 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     const cached = known.get(hash);
     let source = cached && cached.until > Date.now() ? cached.source : null;
     if (!source) {
-      source = await deps.store.alerts.sourceByKeyHash(hash);
+      source = await deps.store.alertSources.byKeyHash(hash);
       if (source) {
         if (known.size >= SOURCE_CACHE_SIZE) known.clear();
         known.set(hash, { source, until: Date.now() + SOURCE_CACHE_MS });
@@ -233,7 +234,7 @@ export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get('/alert-sources', { schema: { tags, summary: 'Alert sources (keys are never shown again)', response: { 200: Type.Array(AlertSourceSchema) } } }, async (request) => {
     authorize(actor(request), 'alerts.read');
-    return (await deps.store.alerts.listSources()).map(presentAlertSource);
+    return (await deps.store.alertSources.list()).map(presentAlertSource);
   });
 
   app.get(
@@ -241,7 +242,7 @@ export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
     { schema: { tags, summary: 'Alert groups, most recently seen first (state: open by default)', querystring: AlertListQuery, response: { 200: Type.Array(AlertGroupSchema) } } },
     async (request) => {
       authorize(actor(request), 'alerts.read');
-      const groups = await deps.store.alerts.listGroups(request.query.state ?? 'open', request.query.limit);
+      const groups = await deps.store.alertGroups.list(request.query.state ?? 'open', request.query.limit);
       return groups.map((g) => presentAlertGroup(g, deps.config));
     },
   );
@@ -251,7 +252,7 @@ export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
     { schema: { tags, summary: 'One alert group, with its alerts (firing first)', params: AlertGroupParams, response: { 200: AlertGroupDetailSchema, '4xx': ErrorBody } } },
     async (request) => {
       authorize(actor(request), 'alerts.read');
-      const group = await deps.store.alerts.getGroup(groupId(request));
+      const group = await deps.store.alertGroups.get(groupId(request));
       if (!group) throw new DomainError('ALERT_GROUP_NOT_FOUND', `There is no alert group ${groupId(request)}.`, { field: 'groupId' });
       return { ...presentAlertGroup(group, deps.config), alerts: (await deps.store.alerts.alertsOf(group.id)).map(presentAlert) };
     },

@@ -1,21 +1,50 @@
 /**
- * Intake: applying a stored delivery (see src/processors/alert-inbox.ts) to alerts and
- * their group. Deduplicates, reassesses the group, moves its state, and puts what
- * changed onto the timeline of an open incident that owns the group instead of paging.
+ * The rules of applying a stored delivery to alerts and their group, one delivery (or one
+ * step of a large one) at a time, inside the caller's transaction; AlertIntake
+ * (./intake.ts) decides which and when. Deduplicates, reassesses the group, moves its
+ * state, and puts what changed onto the timeline of an open incident that owns the group
+ * instead of paging.
  */
-import type { Config } from '../config/load.js';
-import type { Repository } from '../store/repository.js';
-import type { AlertGroup } from '../domain/alerts/group.js';
-import type { AlertSource } from '../domain/alerts/source.js';
-import type { Alert } from '../domain/alerts/alert.js';
-import type { ValidEvent } from '../domain/alerts/events.js';
-import type { AlertBatch } from '../domain/alerts/alertmanager.js';
-import { dedupe } from '../domain/alerts/dedup.js';
-import { assessGroup } from '../domain/alerts/assess.js';
-import { acknowledgement, afterIntake } from '../domain/alerts/group.js';
-import { MAX_ALERT_ENTRIES, alertObservation, moreAlertsObservation, observedAt } from '../presenters/alert-observations.js';
-import { addTimelineEntry } from './add-timeline-entry.js';
-import { sourceActor } from './alert-group.js';
+import type { Config } from '../../config/load.js';
+import type { Repository } from '../../store/repository.js';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../../domain/model/time.js';
+import type { AlertGroup } from '../../domain/alerts/group.js';
+import type { AlertSource } from '../../domain/alerts/source.js';
+import type { Alert } from '../../domain/alerts/alert.js';
+import type { ValidEvent } from '../../domain/alerts/events.js';
+import type { AlertBatch } from '../../domain/alerts/alertmanager.js';
+import { dedupe } from '../../domain/alerts/dedup.js';
+import { assessGroup } from '../../domain/alerts/assess.js';
+import { acknowledgement, afterIntake } from '../../domain/alerts/group.js';
+import { MAX_ALERT_ENTRIES } from '../../domain/alerts/observe.js';
+import { observeAlerts, sourceActor } from '../alert-group.js';
+
+/** What intake runs on. */
+export interface IntakeDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+}
+
+const MAX_ASSESSED = 100_000;
+
+/**
+ * The groups whose stored assessment this process wrote, once committed: a delivery
+ * without news for one of them need not reassess it (see applyDelivery). Bounded: past
+ * MAX_ASSESSED groups, new ones are assessed in full every time.
+ */
+export class AssessedGroups {
+  private readonly groups = new Set<number>();
+
+  has(group: number): boolean {
+    return this.groups.has(group);
+  }
+
+  add(group: number): void {
+    if (this.groups.size < MAX_ASSESSED) this.groups.add(group);
+  }
+}
 
 export interface IntakeContext {
   tx: Repository;
@@ -28,7 +57,7 @@ export interface IntakeContext {
 
 /** Adds or updates some alerts of a delivery in their group (one step of a large body). */
 export async function applyAlerts(ctx: IntakeContext, groupKey: string, alerts: Alert[]): Promise<{ group: number; news: number }> {
-  const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
+  const group = await ctx.tx.alertGroups.ensure(ctx.source.id, groupKey, ctx.delivery.receivedAt);
   return { group: group.id, news: await merge(ctx, group.id, alerts) };
 }
 
@@ -39,12 +68,12 @@ export async function applyAlerts(ctx: IntakeContext, groupKey: string, alerts: 
  * only the counts move.
  */
 export async function settleAlerts(ctx: IntakeContext, groupKey: string, alerts: number, truncatedAlerts: number, noNews = false): Promise<void> {
-  const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
+  const group = await ctx.tx.alertGroups.ensure(ctx.source.id, groupKey, ctx.delivery.receivedAt);
   if (noNews) await seenAgain(ctx, group, truncatedAlerts);
   else await settle(ctx, group.id, truncatedAlerts);
   // Steps ran in transactions of their own: a repeat may have been counted since the last.
-  await ctx.tx.alerts.settleRepeats(group.id);
-  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts, truncatedAlerts);
+  await ctx.tx.alertSnapshots.settleRepeats(group.id);
+  await ctx.tx.alertSnapshots.record(group.id, ctx.delivery, alerts, truncatedAlerts);
 }
 
 /**
@@ -59,19 +88,19 @@ export function snapshotDigest(digest: string | null, batch: Pick<AlertBatch, 'b
  * The delivery is, byte for byte, the snapshot last applied to its group (Alertmanager
  * re-sending it on group_interval): every alert of it is a repeat, so it is applied as
  * one — each alert seen once more, the group's counts moved — without its body being
- * read and without its alerts being rewritten (see AlertStore.addRepeat); only counted.
+ * read and without its alerts being rewritten (see AlertSnapshotStore.addRepeat); only counted.
  * Only while the group stands as that snapshot left it: nothing newer applied, every
  * alert of it still last seen there, and its assessment written by this process
  * (`assessed`, as for applyDelivery; so not the first repeat after a start). Answers
  * false, having changed nothing, otherwise.
  */
-export async function repeatSnapshot(ctx: IntakeContext, assessed: ReadonlySet<number>): Promise<boolean> {
+export async function repeatSnapshot(ctx: IntakeContext, assessed: Pick<AssessedGroups, 'has'>): Promise<boolean> {
   const { id, receivedAt, digest } = ctx.delivery;
   if (digest === null) return false;
-  const snapshot = await ctx.tx.alerts.snapshotByDigest(ctx.source.id, digest);
+  const snapshot = await ctx.tx.alertSnapshots.byDigest(ctx.source.id, digest);
   if (!snapshot || (snapshot.repeatedIn ?? snapshot.delivery) >= id || !assessed.has(snapshot.group.id)) return false;
-  if ((await ctx.tx.alerts.countSeenIn(snapshot.group.id, snapshot.delivery)) !== snapshot.alerts) return false;
-  await ctx.tx.alerts.addRepeat(snapshot.group.id, id, receivedAt);
+  if ((await ctx.tx.alertSnapshots.countSeenIn(snapshot.group.id, snapshot.delivery)) !== snapshot.alerts) return false;
+  await ctx.tx.alertSnapshots.addRepeat(snapshot.group.id, id, receivedAt);
   await seenAgain(ctx, snapshot.group, snapshot.truncatedAlerts);
   return true;
 }
@@ -84,12 +113,12 @@ export async function repeatSnapshot(ctx: IntakeContext, assessed: ReadonlySet<n
  * groups whose stored assessment this process has written (the first delivery for a
  * group after a start is always assessed in full). Answers the group's id.
  */
-export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts: Alert[], truncatedAlerts: number, assessed: ReadonlySet<number>): Promise<number> {
-  const group = await ctx.tx.alerts.ensureGroup(ctx.source.id, groupKey, ctx.delivery.receivedAt);
+export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts: Alert[], truncatedAlerts: number, assessed: Pick<AssessedGroups, 'has'>): Promise<number> {
+  const group = await ctx.tx.alertGroups.ensure(ctx.source.id, groupKey, ctx.delivery.receivedAt);
   const news = await merge(ctx, group.id, alerts);
   if (news > 0 || !assessed.has(group.id)) await settle(ctx, group.id, truncatedAlerts);
   else await seenAgain(ctx, group, truncatedAlerts);
-  await ctx.tx.alerts.recordSnapshot(group.id, ctx.delivery, alerts.length, truncatedAlerts);
+  await ctx.tx.alertSnapshots.record(group.id, ctx.delivery, alerts.length, truncatedAlerts);
   return group.id;
 }
 
@@ -98,10 +127,10 @@ export async function applyDelivery(ctx: IntakeContext, groupKey: string, alerts
  * as it follows from its counts.
  */
 async function seenAgain(ctx: IntakeContext, group: AlertGroup, truncatedAlerts: number): Promise<void> {
-  await ctx.tx.alerts.seenAgain(group.id, ctx.delivery.receivedAt, truncatedAlerts);
+  await ctx.tx.alertGroups.seenAgain(group.id, ctx.delivery.receivedAt, truncatedAlerts);
   const incident = group.incident === null ? null : await ctx.tx.incidents.load(group.incident, true);
   const change = afterIntake(group, { firing: group.counts.firing, newlyFiring: 0, incidentOpen: incident?.phase === 'active', now: ctx.delivery.receivedAt });
-  await ctx.tx.alerts.changeGroup(group.id, change);
+  await ctx.tx.alertGroups.change(group.id, change);
 }
 
 export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promise<void> {
@@ -109,7 +138,7 @@ export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promis
   switch (event.action) {
     case 'trigger': {
       // A dedup key stays in the group it first landed in, whatever the event now says.
-      const group = known ? known.groupId : (await ctx.tx.alerts.ensureGroup(ctx.source.id, event.groupKey!, ctx.delivery.receivedAt)).id;
+      const group = known ? known.groupId : (await ctx.tx.alertGroups.ensure(ctx.source.id, event.groupKey!, ctx.delivery.receivedAt)).id;
       await merge(ctx, group, [event.alert!]);
       return settle(ctx, group, null);
     }
@@ -119,9 +148,9 @@ export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promis
       await merge(ctx, known.groupId, [{ ...known, status: 'resolved', endsAt: ctx.delivery.receivedAt }]);
       return settle(ctx, known.groupId, null);
     case 'acknowledge': {
-      const group = known && (await ctx.tx.alerts.getGroup(known.groupId, true));
+      const group = known && (await ctx.tx.alertGroups.get(known.groupId, true));
       if (group && group.state === 'open')
-        await ctx.tx.alerts.changeGroup(group.id, { state: 'acknowledged', ...acknowledgement(group, sourceActor(ctx.source).handle, ctx.delivery.receivedAt) });
+        await ctx.tx.alertGroups.change(group.id, { state: 'acknowledged', ...acknowledgement(group, sourceActor(ctx.source).handle, ctx.delivery.receivedAt) });
       return;
     }
   }
@@ -130,7 +159,7 @@ export async function ingestEvent(ctx: IntakeContext, event: ValidEvent): Promis
 /** Applies the alerts; answers how many of them are news (new, or changed status). */
 async function merge(ctx: IntakeContext, groupId: number, alerts: Alert[]): Promise<number> {
   const { id, receivedAt } = ctx.delivery;
-  await ctx.tx.alerts.settleRepeats(groupId);
+  await ctx.tx.alertSnapshots.settleRepeats(groupId);
   const known = await ctx.tx.alerts.knownAlerts(groupId, alerts.map((a) => a.fingerprint));
   const fresh: Alert[] = [];
   const repeats: string[] = [];
@@ -148,19 +177,14 @@ async function merge(ctx: IntakeContext, groupId: number, alerts: Alert[]): Prom
 
 async function settle(ctx: IntakeContext, groupId: number, truncatedAlerts: number | null): Promise<void> {
   const { id, receivedAt } = ctx.delivery;
-  const group = (await ctx.tx.alerts.getGroup(groupId, true))!;
+  const group = (await ctx.tx.alertGroups.get(groupId, true))!;
   const assessment = assessGroup(await ctx.tx.alerts.alertFacts(groupId), ctx.config.components);
-  await ctx.tx.alerts.assessGroup(groupId, assessment, receivedAt, truncatedAlerts);
+  await ctx.tx.alertGroups.assess(groupId, assessment, receivedAt, truncatedAlerts);
   const incident = group.incident === null ? null : await ctx.tx.incidents.load(group.incident, true);
   const incidentOpen = incident?.phase === 'active';
   const changed = await ctx.tx.alerts.changedBy(groupId, id, MAX_ALERT_ENTRIES);
   const change = afterIntake(group, { firing: assessment.counts.firing, newlyFiring: changed.firing, incidentOpen, now: receivedAt });
-  await ctx.tx.alerts.changeGroup(groupId, change);
+  await ctx.tx.alertGroups.change(groupId, change);
   if (!incidentOpen || changed.total === 0) return;
-
-  const asSource = { tx: ctx.tx, config: ctx.config, now: ctx.now, actor: sourceActor(ctx.source) };
-  for (const alert of changed.alerts)
-    await addTimelineEntry(asSource, group.incident!, { kind: 'observation', text: alertObservation(alert), at: observedAt(alert, ctx.now) });
-  if (changed.total > changed.alerts.length)
-    await addTimelineEntry(asSource, group.incident!, { kind: 'observation', text: moreAlertsObservation(changed.total - changed.alerts.length, groupId) });
+  await observeAlerts({ tx: ctx.tx, config: ctx.config, now: ctx.now, actor: sourceActor(ctx.source) }, group.incident!, groupId, changed.alerts, changed.total);
 }

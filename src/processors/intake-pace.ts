@@ -1,0 +1,60 @@
+/**
+ * Intake first: while a delivery is arriving (for its first UPLOAD_HOLDS_MS), or the last
+ * one came less than INTAKE_QUIET_MS ago, applying waits for a lull, for at most
+ * MAX_DEFER_MS per step, and not at all once a backlog has built up; answering
+ * Alertmanager in time is what keeps a storm from turning into a storm of retries, and
+ * what is stored is safe to apply a moment later.
+ */
+import { performance } from 'node:perf_hooks';
+
+const INTAKE_QUIET_MS = 20;
+const INTAKE_POLL_MS = 5;
+const MAX_DEFER_MS = 200;
+/** An upload taking longer than this (a slow or stalled sender) no longer holds processing back. */
+const UPLOAD_HOLDS_MS = 1_000;
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class IntakePace {
+  private lastArrival = 0;
+  /** The last look at the inbox found a full page of deliveries waiting: no more deferring to intake. */
+  behind = false;
+  /** Requests to an intake endpoint whose body is still arriving or being stored: when each began. */
+  private readonly uploads = new Set<{ since: number }>();
+
+  constructor(private readonly stopped: () => boolean) {}
+
+  /** A delivery joined the inbox just now. */
+  arrived(): void {
+    this.lastArrival = performance.now();
+  }
+
+  /**
+   * Marks a delivery on its way in, from its first byte until it is answered; the function
+   * returned ends it. For its first UPLOAD_HOLDS_MS, applying waits (see wait): with SQLite
+   * a step holds the event loop, and an 8 MB body needs many turns of it to arrive.
+   */
+  receiving(): () => void {
+    const upload = { since: performance.now() };
+    this.uploads.add(upload);
+    return () => {
+      if (this.uploads.delete(upload)) this.lastArrival = performance.now();
+    };
+  }
+
+  /** Resolves when applying may go on: after a turn of the event loop, and once intake is quiet (see above). */
+  async wait(): Promise<void> {
+    // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
+    await yieldToRequests();
+    if (this.behind) return;
+    const until = performance.now() + MAX_DEFER_MS;
+    while (!this.stopped() && performance.now() < until && this.busy()) await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
+  }
+
+  private busy(): boolean {
+    const now = performance.now();
+    if (now - this.lastArrival < INTAKE_QUIET_MS) return true;
+    for (const upload of this.uploads) if (now - upload.since < UPLOAD_HOLDS_MS) return true;
+    return false;
+  }
+}

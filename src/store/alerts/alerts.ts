@@ -1,0 +1,123 @@
+/** Alerts, one row per fingerprint in its group. */
+import { sql } from 'kysely';
+import type { Executor } from '../schema.js';
+import type { Dialect } from '../migrations/index.js';
+import type { Alert, AlertSeverity, Labels, StoredAlert } from '../../domain/alerts/alert.js';
+import type { KnownAlert } from '../../domain/alerts/dedup.js';
+import type { AlertFacts } from '../../domain/alerts/assess.js';
+import { AlertSnapshotStore } from './snapshots.js';
+import { alertContent, chunks, toAlert, type AlertRow } from './rows.js';
+
+export class AlertStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async knownAlerts(groupId: number, fingerprints: string[]): Promise<Map<string, KnownAlert>> {
+    const known = new Map<string, KnownAlert>();
+    for (const part of chunks(fingerprints)) {
+      const rows = await this.db
+        .selectFrom('alerts')
+        .select(['fingerprint', 'status', 'seen_in'])
+        .where('group_id', '=', groupId)
+        .where('fingerprint', 'in', part)
+        .execute();
+      for (const r of rows) known.set(r.fingerprint, { status: r.status, seenIn: Number(r.seen_in) });
+    }
+    return known;
+  }
+
+  /** An Events v2 alert by its dedup key, in whichever group it first landed. */
+  async alertByFingerprint(source: string, fingerprint: string): Promise<StoredAlert | null> {
+    const row = await this.db.selectFrom('alerts').selectAll().where('source', '=', source).where('fingerprint', '=', fingerprint).orderBy('id').executeTakeFirst();
+    return row ? toAlert(row as AlertRow) : null;
+  }
+
+  async insertAlerts(groupId: number, source: string, alerts: Alert[], delivery: number, seenAt: string): Promise<void> {
+    for (const part of chunks(alerts, 200)) {
+      await this.db
+        .insertInto('alerts')
+        .values(
+          part.map((a) => ({
+            group_id: groupId,
+            source,
+            fingerprint: a.fingerprint,
+            ...alertContent(a),
+            first_seen_at: seenAt,
+            last_seen_at: seenAt,
+            received: 1,
+            seen_in: delivery,
+            changed_in: delivery,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async changeAlert(groupId: number, alert: Alert, delivery: number, seenAt: string): Promise<void> {
+    await this.db
+      .updateTable('alerts')
+      .set((eb) => ({ ...alertContent(alert), last_seen_at: seenAt, received: eb('received', '+', 1), seen_in: delivery, changed_in: delivery }))
+      .where('group_id', '=', groupId)
+      .where('fingerprint', '=', alert.fingerprint)
+      .execute();
+  }
+
+  /** Repeats: seen once more, nothing else changes. */
+  async touchAlerts(groupId: number, fingerprints: string[], delivery: number, seenAt: string): Promise<void> {
+    for (const part of chunks(fingerprints)) {
+      await this.db
+        .updateTable('alerts')
+        .set((eb) => ({ last_seen_at: seenAt, received: eb('received', '+', 1), seen_in: delivery }))
+        .where('group_id', '=', groupId)
+        .where('fingerprint', 'in', part)
+        .execute();
+    }
+  }
+
+  /** What assessing a group needs of each of its alerts. */
+  async alertFacts(groupId: number): Promise<AlertFacts[]> {
+    const rows = await this.db.selectFrom('alerts').select(['status', 'severity', 'summary', 'labels']).where('group_id', '=', groupId).execute();
+    return rows.map((r) => ({ status: r.status, severity: r.severity as AlertSeverity | null, summary: r.summary, labels: JSON.parse(r.labels) as Labels }));
+  }
+
+  /** The group's alerts, firing first, then by when they started; with the repeats of its snapshot not yet written to them. */
+  async alertsOf(groupId: number, limit?: number): Promise<StoredAlert[]> {
+    const pending = await new AlertSnapshotStore(this.db, this.dialect).pendingRepeats(groupId);
+    let query = this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .orderBy(sql`case when status = 'firing' then 0 else 1 end`)
+      .orderBy('starts_at')
+      .orderBy('id');
+    if (limit !== undefined) query = query.limit(limit);
+    return (await query.execute()).map((r) => {
+      const alert = toAlert(r as AlertRow);
+      return pending && alert.seenIn === pending.delivery
+        ? { ...alert, received: alert.received + pending.times, lastSeenAt: pending.lastAt, seenIn: pending.lastIn }
+        : alert;
+    });
+  }
+
+  /** The alerts whose status one delivery changed (or that it brought), and how many there are. */
+  async changedBy(groupId: number, delivery: number, limit: number): Promise<{ alerts: StoredAlert[]; total: number; firing: number }> {
+    const counts = await this.db
+      .selectFrom('alerts')
+      .select((eb) => [eb.fn.countAll<string | number>().as('total'), eb.fn.sum<string | number | null>(sql`case when status = 'firing' then 1 else 0 end`).as('firing')])
+      .where('group_id', '=', groupId)
+      .where('changed_in', '=', delivery)
+      .executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .where('changed_in', '=', delivery)
+      .orderBy('starts_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return { alerts: rows.map((r) => toAlert(r as AlertRow)), total: Number(counts.total), firing: Number(counts.firing ?? 0) };
+  }
+}

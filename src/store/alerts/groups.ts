@@ -1,0 +1,131 @@
+/** Alert groups: their state, assessment and counts. */
+import { sql } from 'kysely';
+import type { Database, Executor } from '../schema.js';
+import type { Dialect } from '../migrations/index.js';
+import type { GroupAssessment } from '../../domain/alerts/assess.js';
+import type { AlertGroup, GroupChange, GroupState } from '../../domain/alerts/group.js';
+import { toGroup, type GroupRow } from './rows.js';
+
+export class AlertGroupStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  private groups() {
+    return this.db
+      .selectFrom('alert_groups')
+      .innerJoin('alert_sources', 'alert_sources.id', 'alert_groups.source')
+      .selectAll('alert_groups')
+      .select([
+        'alert_sources.name as source_name',
+        'alert_sources.type as source_type',
+        'alert_sources.created_by as source_created_by',
+        'alert_sources.created_at as source_created_at',
+      ]);
+  }
+
+  /** With `lock`, other writers to this group (another instance's intake, an ack) wait for this transaction. */
+  async get(id: number, lock = false): Promise<AlertGroup | null> {
+    let query = this.groups().where('alert_groups.id', '=', id);
+    if (lock && this.dialect === 'postgres') query = query.forUpdate('alert_groups');
+    const row = await query.executeTakeFirst();
+    return row ? toGroup(row as GroupRow) : null;
+  }
+
+  /** The group for this key, created open on first sight, locked for the transaction. */
+  async ensure(source: string, groupKey: string, now: string): Promise<AlertGroup> {
+    const existing = await this.db.selectFrom('alert_groups').select('id').where('source', '=', source).where('group_key', '=', groupKey).executeTakeFirst();
+    if (existing) return (await this.get(Number(existing.id), true))!;
+    const row = await this.db
+      .insertInto('alert_groups')
+      .values({
+        source,
+        group_key: groupKey,
+        state: 'open',
+        title: 'Alerts',
+        severity: null,
+        suggested_components: '[]',
+        common_labels: '{}',
+        differing_labels: '{}',
+        alerts: 0,
+        firing: 0,
+        resolved: 0,
+        received: 0,
+        truncated_alerts: 0,
+        first_seen_at: now,
+        last_seen_at: now,
+        opened_at: now,
+        acknowledged_by: null,
+        acknowledged_at: null,
+        seconds_to_acknowledge: null,
+        incident: null,
+        dismissed_reason: null,
+        dismissed_by: null,
+        dismissed_at: null,
+        snapshot_delivery: null,
+        snapshot_digest: null,
+        snapshot_alerts: null,
+        snapshot_truncated: null,
+        snapshot_repeats: 0,
+        snapshot_repeated_in: null,
+        snapshot_repeated_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.get(Number(row.id), true))!;
+  }
+
+  async list(state: GroupState, limit = 500): Promise<AlertGroup[]> {
+    const rows = await this.groups().where('alert_groups.state', '=', state).orderBy('alert_groups.last_seen_at', 'desc').orderBy('alert_groups.id', 'desc').limit(limit).execute();
+    return rows.map((r) => toGroup(r as GroupRow));
+  }
+
+  async change(id: number, change: GroupChange): Promise<void> {
+    const columns: Partial<Omit<Database['alert_groups'], 'id'>> = {};
+    if (change.state !== undefined) columns.state = change.state;
+    if (change.openedAt !== undefined) columns.opened_at = change.openedAt;
+    if (change.acknowledgedBy !== undefined) columns.acknowledged_by = change.acknowledgedBy;
+    if (change.acknowledgedAt !== undefined) columns.acknowledged_at = change.acknowledgedAt;
+    if (change.secondsToAcknowledge !== undefined) columns.seconds_to_acknowledge = change.secondsToAcknowledge;
+    if (change.incident !== undefined) columns.incident = change.incident;
+    if (change.dismissedReason !== undefined) columns.dismissed_reason = change.dismissedReason;
+    if (change.dismissedBy !== undefined) columns.dismissed_by = change.dismissedBy;
+    if (change.dismissedAt !== undefined) columns.dismissed_at = change.dismissedAt;
+    if (Object.keys(columns).length > 0) await this.db.updateTable('alert_groups').set(columns).where('id', '=', id).execute();
+  }
+
+  /** After a delivery: the recomputed assessment, one more delivery received, and when. */
+  async assess(id: number, assessment: GroupAssessment, seenAt: string, truncatedAlerts: number | null): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({
+        title: assessment.title,
+        severity: assessment.severity,
+        suggested_components: JSON.stringify(assessment.suggestedComponents),
+        common_labels: JSON.stringify(assessment.commonLabels),
+        differing_labels: JSON.stringify(assessment.differingLabels),
+        alerts: assessment.counts.alerts,
+        firing: assessment.counts.firing,
+        resolved: assessment.counts.resolved,
+        received: eb('received', '+', 1),
+        last_seen_at: sql<string>`case when last_seen_at < ${seenAt} then ${seenAt} else last_seen_at end`,
+        ...(truncatedAlerts === null ? {} : { truncated_alerts: truncatedAlerts }),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** A delivery that changed none of the group's alerts: one more received, and when. */
+  async seenAgain(id: number, seenAt: string, truncatedAlerts: number): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({
+        received: eb('received', '+', 1),
+        last_seen_at: sql<string>`case when last_seen_at < ${seenAt} then ${seenAt} else last_seen_at end`,
+        truncated_alerts: truncatedAlerts,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+}

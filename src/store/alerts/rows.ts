@@ -1,0 +1,77 @@
+/** Row shapes and conversions the alert stores share. */
+import type { Database } from '../schema.js';
+import type { Alert, AlertSeverity, Labels, StoredAlert } from '../../domain/alerts/alert.js';
+import type { AlertGroup } from '../../domain/alerts/group.js';
+import type { SourceType } from '../../domain/alerts/source.js';
+
+export type GroupRow = Database['alert_groups'] & { id: number; source_name: string; source_type: SourceType; source_created_by: string; source_created_at: string };
+export type AlertRow = Database['alerts'] & { id: number };
+
+/** Enough for both databases' bound-parameter limits, with ~15 columns a row. */
+const CHUNK = 500;
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function toGroup(row: GroupRow): AlertGroup {
+  return {
+    id: Number(row.id),
+    source: { id: row.source, name: row.source_name, type: row.source_type, createdBy: row.source_created_by, createdAt: row.source_created_at },
+    groupKey: row.group_key,
+    state: row.state,
+    title: row.title,
+    severity: row.severity as AlertSeverity | null,
+    suggestedComponents: JSON.parse(row.suggested_components) as string[],
+    commonLabels: JSON.parse(row.common_labels) as Labels,
+    differingLabels: JSON.parse(row.differing_labels) as Record<string, string[]>,
+    counts: { alerts: Number(row.alerts), firing: Number(row.firing), resolved: Number(row.resolved), received: Number(row.received) },
+    truncatedAlerts: Number(row.truncated_alerts),
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    openedAt: row.opened_at,
+    acknowledgedBy: row.acknowledged_by,
+    acknowledgedAt: row.acknowledged_at,
+    secondsToAcknowledge: row.seconds_to_acknowledge === null ? null : Number(row.seconds_to_acknowledge),
+    incident: row.incident === null ? null : Number(row.incident),
+    dismissedReason: row.dismissed_reason,
+    dismissedBy: row.dismissed_by,
+    dismissedAt: row.dismissed_at,
+  };
+}
+
+export function toAlert(row: AlertRow): StoredAlert {
+  return {
+    id: Number(row.id),
+    groupId: Number(row.group_id),
+    fingerprint: row.fingerprint,
+    status: row.status,
+    severity: row.severity as AlertSeverity | null,
+    summary: row.summary,
+    labels: JSON.parse(row.labels) as Labels,
+    annotations: JSON.parse(row.annotations) as Labels,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    generatorUrl: row.generator_url,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    received: Number(row.received),
+    seenIn: Number(row.seen_in),
+  };
+}
+
+/** An alert's columns that a delivery may change. */
+export function alertContent(alert: Alert) {
+  return {
+    status: alert.status,
+    severity: alert.severity,
+    summary: alert.summary,
+    labels: JSON.stringify(alert.labels),
+    annotations: JSON.stringify(alert.annotations),
+    starts_at: alert.startsAt,
+    ends_at: alert.endsAt,
+    generator_url: alert.generatorUrl,
+  };
+}

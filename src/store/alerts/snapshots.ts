@@ -1,0 +1,128 @@
+/**
+ * A group's snapshot: the newest delivery applied to it in full, by digest, and the
+ * repeats of it counted on the group but not yet written to its alerts.
+ */
+import type { Executor } from '../schema.js';
+import type { Dialect } from '../migrations/index.js';
+import type { AlertGroup } from '../../domain/alerts/group.js';
+import { AlertGroupStore } from './groups.js';
+
+/** A delivery already applied to a group in full, and the newest it has seen. */
+export interface Snapshot {
+  group: AlertGroup;
+  delivery: number;
+  alerts: number;
+  truncatedAlerts: number;
+  /** The last time it was received again, if it was. */
+  repeatedIn: number | null;
+}
+
+/** Repeats of a group's snapshot not yet written to its alerts: each alert last seen in `delivery` is seen `times` more. */
+export interface PendingRepeats {
+  delivery: number;
+  times: number;
+  lastIn: number;
+  lastAt: string;
+}
+
+export class AlertSnapshotStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** The group whose newest applied delivery had this digest, locked for the transaction. */
+  async byDigest(source: string, digest: string): Promise<Snapshot | null> {
+    let query = this.db
+      .selectFrom('alert_groups')
+      .select(['id', 'snapshot_delivery', 'snapshot_alerts', 'snapshot_truncated', 'snapshot_repeated_in'])
+      .where('source', '=', source)
+      .where('snapshot_digest', '=', digest);
+    // Locked as it is read: a snapshot moved on meanwhile no longer matches.
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (!row || row.snapshot_delivery === null || row.snapshot_alerts === null) return null;
+    const group = await new AlertGroupStore(this.db, this.dialect).get(Number(row.id), true);
+    return (
+      group && {
+        group,
+        delivery: Number(row.snapshot_delivery),
+        alerts: Number(row.snapshot_alerts),
+        truncatedAlerts: Number(row.snapshot_truncated ?? 0),
+        repeatedIn: row.snapshot_repeated_in === null ? null : Number(row.snapshot_repeated_in),
+      }
+    );
+  }
+
+  /**
+   * `delivery` was applied to the group in full; it stands as the group's snapshot unless a
+   * newer delivery was applied before it. Repeats still pending must have been written out
+   * first (settleRepeats, in the same transaction): they belong to the alerts of the
+   * snapshot they repeated, and while any are, the snapshot stays.
+   */
+  async record(groupId: number, delivery: { id: number; digest: string | null }, alerts: number, truncatedAlerts: number): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set({ snapshot_delivery: delivery.id, snapshot_digest: delivery.digest, snapshot_alerts: alerts, snapshot_truncated: truncatedAlerts })
+      .where('id', '=', groupId)
+      .where('snapshot_repeats', '=', 0)
+      .where((eb) => eb.or([eb('snapshot_delivery', 'is', null), eb('snapshot_delivery', '<', delivery.id)]))
+      .execute();
+  }
+
+  /**
+   * The group's snapshot received once more, in `delivery`: counted on the group only, so
+   * that a repeat costs the same however many alerts it holds. Its alerts read as seen
+   * again (alertsOf) and are written out before anything else changes them (settleRepeats).
+   */
+  async addRepeat(groupId: number, delivery: number, seenAt: string): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({ snapshot_repeats: eb('snapshot_repeats', '+', 1), snapshot_repeated_in: delivery, snapshot_repeated_at: seenAt }))
+      .where('id', '=', groupId)
+      .execute();
+  }
+
+  async pendingRepeats(groupId: number): Promise<PendingRepeats | null> {
+    const row = await this.db
+      .selectFrom('alert_groups')
+      .select(['snapshot_delivery', 'snapshot_repeats', 'snapshot_repeated_in', 'snapshot_repeated_at'])
+      .where('id', '=', groupId)
+      .executeTakeFirst();
+    if (!row || Number(row.snapshot_repeats) === 0 || row.snapshot_delivery === null || row.snapshot_repeated_in === null || row.snapshot_repeated_at === null)
+      return null;
+    return { delivery: Number(row.snapshot_delivery), times: Number(row.snapshot_repeats), lastIn: Number(row.snapshot_repeated_in), lastAt: row.snapshot_repeated_at };
+  }
+
+  /**
+   * Writes the pending repeats of the group's snapshot to its alerts, as touchAlerts would
+   * have one by one; the last repeat becomes the snapshot. Called (under the group's lock)
+   * before a delivery changes the group's alerts.
+   */
+  async settleRepeats(groupId: number): Promise<void> {
+    const pending = await this.pendingRepeats(groupId);
+    if (!pending) return;
+    await this.db
+      .updateTable('alerts')
+      .set((eb) => ({ last_seen_at: pending.lastAt, received: eb('received', '+', pending.times), seen_in: pending.lastIn }))
+      .where('group_id', '=', groupId)
+      .where('seen_in', '=', pending.delivery)
+      .execute();
+    await this.db
+      .updateTable('alert_groups')
+      .set({ snapshot_delivery: pending.lastIn, snapshot_repeats: 0, snapshot_repeated_in: null, snapshot_repeated_at: null })
+      .where('id', '=', groupId)
+      .execute();
+  }
+
+  /** How many of the group's alerts were last seen in `delivery`. */
+  async countSeenIn(groupId: number, delivery: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('alerts')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('group_id', '=', groupId)
+      .where('seen_in', '=', delivery)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
