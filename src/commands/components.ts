@@ -3,10 +3,41 @@ import type { CommandContext } from './context.js';
 import { runIncidentCommand, type CommandResult } from './incident-command.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
-import { allComponents, type ComponentStatus, type StatusComponent } from '../domain/status-page/components.js';
+import { allComponents, componentFingerprint, type ComponentStatus, type StatusComponent } from '../domain/status-page/components.js';
+
+const PAGE_KEY = 'page';
+const componentKey = (id: string) => `component:${id}`;
 
 export async function listComponents(ctx: Pick<CommandContext, 'tx' | 'config'>): Promise<StatusComponent[]> {
-  return allComponents(ctx.config.components, await ctx.tx.statusComponents.list());
+  const [created, records] = await Promise.all([ctx.tx.statusComponents.list(), ctx.tx.statusComponents.records()]);
+  const times = new Map(records.filter((r) => r.key.startsWith('component:')).map((r) => [r.key.slice('component:'.length), r]));
+  return allComponents(ctx.config.components, created, times);
+}
+
+/** When the status page was first recorded (null before the publisher's first start). */
+export async function statusPageCreatedAt(ctx: Pick<CommandContext, 'tx'>): Promise<string | null> {
+  return (await ctx.tx.statusComponents.records()).find((r) => r.key === PAGE_KEY)?.createdAt ?? null;
+}
+
+/**
+ * Dates what the configuration file cannot: when the page and each configured component
+ * first appeared, and when a component's configured definition last changed. On the first
+ * start that keeps these times, what is already configured is dated from the first event
+ * ever recorded (its history before counts); a component configured later, from now.
+ */
+export async function recordStatusPageInventory(ctx: Pick<CommandContext, 'tx' | 'config' | 'now'>): Promise<void> {
+  const store = ctx.tx.statusComponents;
+  const records = new Map((await store.records()).map((r) => [r.key, r]));
+  const first = records.has(PAGE_KEY) ? ctx.now : ((await store.firstEventAt()) ?? ctx.now);
+  const since = first < ctx.now ? first : ctx.now;
+  if (!records.has(PAGE_KEY)) await store.insertRecord({ key: PAGE_KEY, fingerprint: '', createdAt: since, updatedAt: since });
+  for (const component of ctx.config.components) {
+    const key = componentKey(component.id);
+    const fingerprint = componentFingerprint(component);
+    const known = records.get(key);
+    if (!known) await store.insertRecord({ key, fingerprint, createdAt: since, updatedAt: since });
+    else if (known.fingerprint !== fingerprint) await store.touchRecord(key, fingerprint, ctx.now);
+  }
 }
 
 /** The ids an incident may name; empty when no component exists (then any id is accepted, as before components were listed). */
@@ -40,6 +71,8 @@ export async function createComponent(ctx: CommandContext, input: ComponentField
     order: input.order ?? existing.reduce((max, c) => Math.max(max, c.order + 1), 0),
     source: 'api',
     version: 1,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
   };
   await ctx.tx.statusComponents.insert(component, ctx.now);
   await ctx.tx.noteStatusPageChanged();
@@ -70,6 +103,7 @@ export async function updateComponent(
     description: changes.description === undefined ? current.description : clean(changes.description, 'description', false),
     order: changes.order ?? current.order,
     version: current.version + 1,
+    updatedAt: ctx.now,
   };
   if (!(await ctx.tx.statusComponents.update(next, current.version, ctx.now)))
     throw new DomainError('VERSION_CONFLICT', `Component "${id}" changed while this edit was made; reload.`, { currentVersion: current.version + 1 });

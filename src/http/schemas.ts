@@ -48,6 +48,9 @@ export const ComponentSchema = Type.Object({
   source: Type.Enum(['configuration', 'api']),
   status: ComponentStatusSchema,
   version: Type.Integer(),
+  /** When it first appeared and its definition last changed (null: a configured one the server has not started with yet). */
+  createdAt: Nullable(Type.String({ format: 'date-time' })),
+  updatedAt: Nullable(Type.String({ format: 'date-time' })),
 });
 
 export const WarningSchema = Type.Object({ code: Type.String(), message: Type.String() });

@@ -14,7 +14,8 @@ import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
 import type { Repository } from '../store/repository.js';
-import { listComponents } from '../commands/components.js';
+import { listComponents, recordStatusPageInventory, statusPageCreatedAt } from '../commands/components.js';
+import { StatusHistory } from './status-history.js';
 import { buildStatusPage, type StatusPageModel } from '../domain/status-page/view-model.js';
 import { renderIncidentHtml, renderStatusHtml } from '../presenters/status-page/html.js';
 import { renderAtomFeed } from '../presenters/status-page/atom.js';
@@ -70,17 +71,28 @@ export function contentSecurityPolicy(config: Pick<Config, 'organization'>): str
   ].join('; ');
 }
 
-/** What one render reads: components, the open and recently resolved incidents, maintenance. */
-export async function loadStatusPage(repository: Repository, config: Config, now: string, baseUrl: string): Promise<StatusPageModel> {
+/**
+ * What one render reads: components, the open and recently resolved incidents, maintenance,
+ * and — given a history — the last 90 days' recorded component statuses for the uptime bars.
+ */
+export async function loadStatusPage(
+  repository: Repository,
+  config: Config,
+  now: string,
+  baseUrl: string,
+  history?: StatusHistory,
+): Promise<StatusPageModel> {
   // Only what may be public is read: a render stays cheap however many internal incidents are open.
   const publicWith = { severities: publicSeverities(config) };
-  const [components, open, resolved, maintenances] = await Promise.all([
+  const [components, open, resolved, maintenances, pageCreatedAt, statusSpans] = await Promise.all([
     listComponents({ tx: repository, config }),
     repository.incidents.list({ phases: ['active'], publicWith, limit: 1000 }),
     repository.incidents.list({ phases: ['resolved', 'closed'], publicWith, limit: 200 }),
     repository.maintenance.list(new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString()),
+    statusPageCreatedAt({ tx: repository }),
+    history ? history.load(repository, config, now) : [],
   ]);
-  return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances });
+  return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances, pageCreatedAt, statusSpans });
 }
 
 /** Every file of the page for one model: the HTML pages, the stylesheet, the feed and the Statuspage JSON. */
@@ -129,6 +141,7 @@ export class StatusPagePublisher implements Worker {
   private unsubscribe: (() => void) | null = null;
   private closed = false;
   private readonly failures = new FailureRecord();
+  private readonly history = new StatusHistory();
   /** The Content-Security-Policy every status page answer carries. */
   readonly policy: string;
   private readonly cache: string;
@@ -144,6 +157,13 @@ export class StatusPagePublisher implements Worker {
   /** Renders once, then on every change announced by the store and at every time-based change. */
   async start(): Promise<void> {
     this.unsubscribe = this.options.store.onIncidentsChanged(() => this.refresh());
+    const { store, config, clock } = this.options;
+    try {
+      await store.transaction((tx) => recordStatusPageInventory({ tx, config, now: clock.now().toISOString() }));
+    } catch (error) {
+      // Not fatal: the page renders without those dates (falling back to the render's time) and the next start records them.
+      this.options.log.warn({ err: error }, 'status page: could not record when its components appeared');
+    }
     await this.refresh();
   }
 
@@ -210,7 +230,7 @@ export class StatusPagePublisher implements Worker {
     let rendered: Map<string, string>;
     let nextChangeAt: string | null;
     try {
-      const model = await loadStatusPage(store, config, now, baseUrl);
+      const model = await loadStatusPage(store, config, now, baseUrl, this.history);
       rendered = renderStatusFiles(model, config, { subscribe: this.options.subscribe });
       nextChangeAt = model.nextChangeAt;
     } catch (error) {
@@ -286,7 +306,7 @@ export async function exportStatusPage(
   options: { now: string; baseUrl: string; subscribe: boolean },
   dir: string,
 ): Promise<string[]> {
-  const model = await loadStatusPage(repository, config, options.now, options.baseUrl);
+  const model = await loadStatusPage(repository, config, options.now, options.baseUrl, new StatusHistory());
   const files = [...renderStatusFiles(model, config, options)].map(([path, text]) => ({ path, body: Buffer.from(text) }));
   await writeExport(dir, files, files.map((f) => f.path));
   return files.map((f) => exportPath(f.path));

@@ -24,6 +24,10 @@ export interface IncidentFilter {
   visibleTo?: { handle: string; admin: boolean };
   /** Only incidents the status page may show: not private, and of a public severity or published. */
   publicWith?: { severities: string[] };
+  /** Leaves out every private incident. */
+  notPrivate?: boolean;
+  /** Only open incidents and those whose read model changed at or after this time. */
+  changedSince?: string;
   limit?: number;
 }
 
@@ -89,6 +93,19 @@ export class IncidentStore {
     return rows.map(toRecorded);
   }
 
+  /** Several incidents' events, each incident's in order. */
+  async eventsOf(numbers: readonly number[]): Promise<RecordedEvent[]> {
+    if (numbers.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('incident_events')
+      .select(['incident', 'seq', 'actor', 'recorded_at', 'data'])
+      .where('incident', 'in', [...numbers])
+      .orderBy('incident')
+      .orderBy('seq')
+      .execute();
+    return rows.map(toRecorded);
+  }
+
   async list(filter: IncidentFilter): Promise<IncidentState[]> {
     let query = this.db.selectFrom('incidents').select('state');
     if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
@@ -104,6 +121,8 @@ export class IncidentStore {
       const position = this.dialect === 'postgres' ? sql<number>`strpos(participants, ${quoted})` : sql<number>`instr(participants, ${quoted})`;
       query = query.where((eb) => eb.or([eb('private', '=', 0), eb(position, '>', 0)]));
     }
+    if (filter.notPrivate) query = query.where('private', '=', 0);
+    if (filter.changedSince) query = query.where((eb) => eb.or([eb('phase', '=', 'active'), eb('updated_at', '>=', filter.changedSince!)]));
     if (filter.publicWith) {
       const { severities } = filter.publicWith;
       query = query

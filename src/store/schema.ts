@@ -256,6 +256,12 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
+  status_page_records: {
+    key: string;
+    fingerprint: string;
+    created_at: string;
+    updated_at: string;
+  };
   status_subscribers: {
     id: string;
     address: string;

@@ -12,7 +12,17 @@ function toComponent(row: Selectable<Database['status_components']>): StatusComp
     order: Number(row.sort_order),
     source: 'api',
     version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
+}
+
+/** When the page (`page`) or a configured component (`component:<id>`) first appeared and last changed. */
+export interface StatusPageRecord {
+  key: string;
+  fingerprint: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export class StatusComponentStore {
@@ -59,5 +69,35 @@ export class StatusComponentStore {
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async records(): Promise<StatusPageRecord[]> {
+    const rows = await this.db.selectFrom('status_page_records').selectAll().orderBy('key').execute();
+    return rows.map((r) => ({ key: r.key, fingerprint: r.fingerprint, createdAt: r.created_at, updatedAt: r.updated_at }));
+  }
+
+  /** Records a key first seen; another instance recording it at the same moment wins, harmlessly. */
+  async insertRecord(record: StatusPageRecord): Promise<void> {
+    await this.db
+      .insertInto('status_page_records')
+      .values({ key: record.key, fingerprint: record.fingerprint, created_at: record.createdAt, updated_at: record.updatedAt })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+
+  /** Dates a changed definition, only if nobody recorded this one already. */
+  async touchRecord(key: string, fingerprint: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('status_page_records')
+      .set({ fingerprint, updated_at: at })
+      .where('key', '=', key)
+      .where('fingerprint', '<>', fingerprint)
+      .execute();
+  }
+
+  /** The time of the first event ever recorded: what "since when" means for a component configured before times were kept. */
+  async firstEventAt(): Promise<string | null> {
+    const row = await this.db.selectFrom('incident_events').select((eb) => eb.fn.min('recorded_at').as('first')).executeTakeFirst();
+    return (row?.first as string | null | undefined) ?? null;
   }
 }

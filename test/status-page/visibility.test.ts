@@ -111,7 +111,7 @@ describe('R10: component statuses', () => {
 
 describe('R10: the page model', () => {
   const pageConfig = buildConfig({ components: [{ id: 'checkout', name: 'Checkout' }] });
-  const component = { id: 'checkout', name: 'Checkout', group: null, description: null, order: 0, source: 'configuration' as const, version: 1 };
+  const component = { id: 'checkout', name: 'Checkout', group: null, description: null, order: 0, source: 'configuration' as const, version: 1, createdAt: null, updatedAt: null };
   const build = (incidents: IncidentState[], now = minutes(5)) =>
     buildStatusPage({ now, config: pageConfig, baseUrl: 'https://status.example.com', components: [component], incidents, maintenances: [] });
 

@@ -26,14 +26,32 @@ export interface StatusComponent {
   /** Configured components are changed in the configuration file; the API's through the API. */
   source: 'configuration' | 'api';
   version: number;
+  /** When it first appeared and its definition last changed; null only for a configured one not yet recorded. */
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** When a configured component first appeared and last changed, by id (the store's `component:<id>` records). */
+export type ComponentTimes = ReadonlyMap<string, { createdAt: string; updatedAt: string }>;
+
+/** A configured component's definition as one string: when it differs from the one recorded, the component changed. */
+export function componentFingerprint(c: { name: string; group: string | null; description: string | null; order: number }): string {
+  return JSON.stringify([c.name, c.group, c.description, c.order]);
 }
 
 /** The configured components, then the API's, in page order. */
 export function allComponents(
   configured: readonly { id: string; name: string; group: string | null; description: string | null; order: number }[],
   created: readonly StatusComponent[],
+  times: ComponentTimes = new Map(),
 ): StatusComponent[] {
-  const fromConfig = configured.map((c) => ({ ...c, source: 'configuration' as const, version: 1 }));
+  const fromConfig = configured.map((c) => ({
+    ...c,
+    source: 'configuration' as const,
+    version: 1,
+    createdAt: times.get(c.id)?.createdAt ?? null,
+    updatedAt: times.get(c.id)?.updatedAt ?? null,
+  }));
   const ids = new Set(fromConfig.map((c) => c.id));
   return [...fromConfig, ...created.filter((c) => !ids.has(c.id))].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

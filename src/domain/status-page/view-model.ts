@@ -14,6 +14,7 @@ import { maintenanceLists } from '../maintenance/statuspage.js';
 import { componentsUnderMaintenance, nextMaintenanceChange, type MaintenanceWindow } from '../maintenance/window.js';
 import { componentStatuses, incidentComponentStatuses, type ComponentStatus, type StatusComponent } from './components.js';
 import { isPublicIncident, publicHistory, publicStatus, type PublicUpdate } from './visibility.js';
+import { componentUptime, type ComponentUptime, type StatusSpan } from './uptime.js';
 
 export type Indicator = 'none' | 'minor' | 'major' | 'critical';
 
@@ -26,10 +27,18 @@ export interface StatusPageInput {
   /** Open incidents and recently resolved ones, of any audience: the model keeps only the public ones. */
   incidents: IncidentState[];
   maintenances: MaintenanceWindow[];
+  /** What the page said about each component over the last 90 days (uptime.ts): public incidents' spans and maintenance. */
+  statusSpans?: readonly StatusSpan[];
+  /** When the page was first recorded: its "last updated" before anything else happened. */
+  pageCreatedAt?: string | null;
 }
 
 export interface PublicComponent extends StatusComponent {
   status: ComponentStatus;
+  /** Never null here: unrecorded times fall back to the page's. `updatedAt` counts status changes too. */
+  createdAt: string;
+  updatedAt: string;
+  uptime: ComponentUptime;
 }
 
 export interface PublicIncident {
@@ -150,7 +159,14 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
     policy: config.policy,
     bySeverity: config.statusPage.componentStatusBySeverity,
   });
-  const components = input.components.map((c) => ({ ...c, status: statuses.get(c.id) ?? 'operational' }));
+  const since = input.pageCreatedAt ?? now;
+  const spans = input.statusSpans ?? [];
+  const components = input.components.map((c): PublicComponent => {
+    const createdAt = c.createdAt ?? since;
+    const uptime = componentUptime({ id: c.id, createdAt }, spans, now);
+    const updatedAt = latest([createdAt, c.updatedAt, uptime.lastChangeAt]);
+    return { ...c, status: statuses.get(c.id) ?? 'operational', createdAt, updatedAt, uptime };
+  });
   const presented = new Map(visible.map((s) => [s.number, toPublicIncident(s, input, byId)]));
   const openIncidents = open.map((s) => presented.get(s.number)!);
   const recentIncidents = recent.map((r) => presented.get(r.state.number)!);
@@ -167,11 +183,8 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
     .filter((t): t is string => t !== null && t > now)
     .reduce<string | null>((a, b) => (a === null || b < a ? b : a), null);
 
-  // The last change the page shows; a fixed epoch before any, so every instance renders the same bytes.
-  const updatedAt = history.reduce(
-    (at, i) => (i.updatedAt > at ? i.updatedAt : at),
-    input.maintenances.reduce((at, w) => (w.updatedAt > at ? w.updatedAt : at), '1970-01-01T00:00:00.000Z'),
-  );
+  // The last change the page shows: from recorded times only, so every instance renders the same bytes.
+  const updatedAt = latest([since, ...history.map((i) => i.updatedAt), ...input.maintenances.map((w) => w.updatedAt), ...components.map((c) => c.updatedAt)]);
   return {
     now,
     page: {

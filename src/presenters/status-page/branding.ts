@@ -51,8 +51,17 @@ h3{font-size:1.05rem;margin:0 0 .25rem}
 .overall p{margin:.25rem 0 0}
 .indicator-none{border-color:#1a7f37}.indicator-minor{border-color:#8a6100}.indicator-major{border-color:#b35900}.indicator-critical{border-color:#c62828}
 .components,.updates,.incidents{list-style:none;margin:0;padding:0}
-.components li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;padding:.6rem 0;border-bottom:1px solid rgba(127,127,127,.35)}
+.components>li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;padding:.6rem 0;border-bottom:1px solid rgba(127,127,127,.35)}
 .components .desc{flex-basis:100%;margin:0;font-size:.9rem;opacity:.85}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.uptime{flex-basis:100%}
+.days{display:flex;gap:1px;list-style:none;margin:.25rem 0 0;padding:0;height:1.75rem}
+.day{flex:1 1 0;min-width:0;border-radius:1px;background:#1a7f37}
+.day-under_maintenance{background:#1f5fad}.day-degraded_performance{background:#8a6100}.day-partial_outage{background:#b35900}
+.day-major_outage{background:#c62828}.day-no_data{background:rgba(127,127,127,.35)}
+.uptime-scale{display:flex;justify-content:space-between;margin:.1rem 0 0;font-size:.8rem}
+.uptime-figure{font-weight:600}
+.uptime-note{font-size:.85rem;margin:.75rem 0 0}
 .status{font-weight:600;white-space:nowrap}
 .status::before{display:inline-block;width:1.2em;text-align:center;margin-right:.25em}
 .status-operational::before{content:"✓";color:#1a7f37}
@@ -71,7 +80,7 @@ h3{font-size:1.05rem;margin:0 0 .25rem}
 .subscribe input{flex:1 1 14rem;padding:.5rem;font:inherit;color:var(--text);background:var(--bg);border:1px solid var(--text);border-radius:.25rem}
 .subscribe button{padding:.5rem 1rem;font:inherit;font-weight:600;color:var(--on-brand);background:var(--brand);border:0;border-radius:.25rem;cursor:pointer}
 footer{margin:3rem 0 2rem;font-size:.9rem;opacity:.9}
-@media (max-width:30rem){body{font-size:15px}.components li{flex-direction:column;gap:0}}
+@media (max-width:30rem){body{font-size:15px}.components>li{flex-direction:column;gap:0}}
 `;
 }
 

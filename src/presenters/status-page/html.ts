@@ -7,7 +7,9 @@ import { utcMinute } from '../../domain/model/time.js';
 import { STATUS_LABELS } from '../status-update.js';
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from '../../domain/status-page/components.js';
 import { escapeHtml as e, renderMarkdown } from './markdown.js';
-import type { PublicIncident, StatusPageModel } from '../../domain/status-page/view-model.js';
+import type { PublicComponent, PublicIncident, StatusPageModel } from '../../domain/status-page/view-model.js';
+import { formatDuration } from '../../domain/model/time.js';
+import { UPTIME_DAYS, uptimePercent, type UptimeDay } from '../../domain/status-page/uptime.js';
 import type { PublicUpdate } from '../../domain/status-page/visibility.js';
 import type { MaintenanceWindow } from '../../domain/maintenance/window.js';
 
@@ -87,13 +89,33 @@ ${incident.updates.map((u) => updateItem(u, 4)).join('\n')}
 </article>`;
 }
 
+/** A day in words: the text alternative of its bar, read by screen readers and shown to no one else (no tooltip). */
+function dayText(day: UptimeDay, name: string): string {
+  if (day.status === 'no_data') return `${day.date}: no data (before ${e(name)} was on this page)`;
+  const problems = Object.entries(day.ms).map(([status, ms]) => `${COMPONENT_STATUS_LABELS[status as ComponentStatus].toLowerCase()} for ${formatDuration(ms)}`);
+  const uptime = uptimePercent(1 - day.downtimeMs / day.countedMs);
+  return `${day.date}: ${problems.length ? problems.join(', ') : 'no incidents'}; ${uptime} uptime`;
+}
+
+function uptimeBars(c: PublicComponent): string {
+  const bars = c.uptime.days.map((d) => `<li class="day day-${d.status}"><span class="sr">${dayText(d, c.name)}</span></li>`).join('');
+  const figure = c.uptime.ratio === null ? 'No uptime yet' : `${uptimePercent(c.uptime.ratio)} uptime`;
+  return `<div class="uptime">
+<ol class="days" aria-label="${e(c.name)}: the last ${UPTIME_DAYS} days, oldest first">${bars}</ol>
+<p class="uptime-scale"><span>${UPTIME_DAYS} days ago</span><span class="uptime-figure">${figure}</span><span>Today</span></p>
+</div>`;
+}
+
 function componentList(model: StatusPageModel): string {
   if (model.components.length === 0) return '';
   const groups = new Map<string, typeof model.components>();
   for (const c of model.components) groups.set(c.group ?? '', [...(groups.get(c.group ?? '') ?? []), c]);
   const lists = [...groups].map(([group, components]) => {
     const items = components
-      .map((c) => `<li><span class="name">${e(c.name)}</span>${status(c.status)}${c.description ? `<p class="desc">${e(c.description)}</p>` : ''}</li>`)
+      .map(
+        (c) =>
+          `<li><span class="name">${e(c.name)}</span>${status(c.status)}${c.description ? `<p class="desc">${e(c.description)}</p>` : ''}${uptimeBars(c)}</li>`,
+      )
       .join('\n');
     // Ungrouped components get a heading too once there are groups, so they do not read as the last group's.
     const heading = group ? e(group) : groups.size > 1 ? 'Other components' : '';
@@ -102,6 +124,8 @@ function componentList(model: StatusPageModel): string {
   return `<section aria-labelledby="components-heading">
 <h2 id="components-heading">Components</h2>
 ${lists.join('\n')}
+<p class="uptime-note">Uptime over the last ${UPTIME_DAYS} days (UTC), from what this page said: a major outage counts as downtime, 30% of a partial
+outage's time counts as downtime, degraded performance and maintenance do not; time before a component was on this page is not counted.</p>
 </section>`;
 }
 
@@ -143,9 +167,7 @@ export function renderStatusHtml(model: StatusPageModel, assets: PageAssets, rec
   const main = `<h1>${e(model.page.title)}</h1>
 <section class="overall indicator-${model.status.indicator}" aria-labelledby="overall-heading">
 <h2 id="overall-heading">${e(model.status.description)}</h2>
-<p>${open.length === 0 ? 'No open incidents.' : `${open.length} open incident${open.length === 1 ? '' : 's'}.`}${
-    model.page.updatedAt > '1970-01-01T00:00:00.000Z' ? ` Last change ${time(model.page.updatedAt)}.` : ''
-  }</p>
+<p>${open.length === 0 ? 'No open incidents.' : `${open.length} open incident${open.length === 1 ? '' : 's'}.`} Last change ${time(model.page.updatedAt)}.</p>
 </section>
 ${
   open.length
