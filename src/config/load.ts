@@ -8,6 +8,7 @@ import { parseDuration } from '../domain/model/time.js';
 import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../domain/alerts/events.js';
 import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../domain/model/policy.js';
 import type { ComponentStatus } from '../domain/model/events.js';
+import { targetEntryProblem } from '../integrations/webhook-targets.js';
 import { contrastRatio } from '../presenters/status-page/branding.js';
 import type { Organization, StatusPageConfig } from '../domain/status-page/settings.js';
 
@@ -37,6 +38,8 @@ export interface Config {
     /** Per alert source: more requests than this within the window are answered 429. */
     rateLimit: { requests: number; windowMs: number };
   };
+  /** Internal addresses and CIDRs webhooks may still be sent to (src/integrations/webhook-targets.ts). */
+  webhooks: { allowTargets: string[] };
   /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
   sessions: { idleMs: number; maxAgeMs: number };
 }
@@ -102,6 +105,10 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     problems.push({ field: 'organization.colors', problem: 'text on background must have a contrast ratio of at least 4.5:1 (WCAG AA)' });
   for (const severity of Object.keys(file.statusPage?.componentStatusBySeverity ?? {}))
     if (!seen.has(severity)) problems.push({ field: `statusPage.componentStatusBySeverity.${severity}`, problem: 'is not a severity in the policy' });
+  (file.webhooks?.allowTargets ?? []).forEach((entry, i) => {
+    const problem = targetEntryProblem(entry);
+    if (problem) problems.push({ field: `webhooks.allowTargets[${i}]`, problem });
+  });
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const name = file.organization?.name ?? 'Incident Command';
@@ -149,6 +156,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       groupEventsBy: (file.alerts?.groupEventsBy as EventGroupField[] | undefined) ?? DEFAULT_EVENT_GROUP_BY,
       rateLimit: { requests: file.alerts?.rateLimit?.requests ?? 6000, windowMs: duration(file.alerts?.rateLimit?.per, 60_000) },
     },
+    webhooks: { allowTargets: file.webhooks?.allowTargets ?? [] },
     sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },
   };
 }

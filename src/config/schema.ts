@@ -97,6 +97,14 @@ export const ConfigFile = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    webhooks: Type.Optional(
+      Type.Object(
+        {
+          allowTargets: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 50 }), { maxItems: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     sessions: Type.Optional(
       Type.Object(
         {

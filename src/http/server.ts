@@ -7,6 +7,7 @@ import { bootstrapAdmin } from '../commands/bootstrap-admin.js';
 import { systemClock } from '../domain/model/time.js';
 import { Workers } from '../processors/workers.js';
 import { httpWebhookSender } from '../integrations/webhook.js';
+import { WebhookTargets } from '../integrations/webhook-targets.js';
 import { mailFromEnvironment } from '../integrations/mail.js';
 import { trustProxyFrom } from './context.js';
 import { serverLogger } from './log.js';
@@ -37,7 +38,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const mail = mailFromEnvironment(env);
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
-  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender(), mail } });
+  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail } });
   const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir, workers }, logger);
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.
   app.addHook('onClose', () => store.close());

@@ -1,11 +1,16 @@
 /**
  * The webhook port: sending one signed request somewhere. `httpWebhookSender` is the real
- * adapter (fetch, 10 s timeout, no redirects followed); `MemoryWebhookSender` records
+ * adapter (node's http client, 10 s timeout, no redirects followed, internal addresses
+ * refused unless allowed); `MemoryWebhookSender` records
  * what it was asked to send and answers what a test scripts. Signing follows Standard
  * Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256(secret, "id.timestamp.body")>`
  * with the secret's base64 part (after `whsec_`) decoded as the key.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { WebhookTargets } from './webhook-targets.js';
 
 export interface WebhookRequest {
   url: string;
@@ -44,27 +49,67 @@ export function webhookHeaders(secret: string, id: string, timestamp: number, bo
   };
 }
 
-export function httpWebhookSender(timeoutMs = WEBHOOK_TIMEOUT_MS): WebhookSender {
+export interface HttpWebhookOptions {
+  timeoutMs?: number;
+  /** Where sending is allowed (default: public addresses only). */
+  targets?: WebhookTargets;
+}
+
+/** The most of a reply's body read (it is not needed); the rest is not waited for. */
+export const MAX_REPLY_BYTES = 64 * 1024;
+
+/**
+ * The real adapter: node's http(s) client rather than fetch, so that nothing un-gzips a
+ * reply (a small gzip bomb would otherwise be inflated in memory), at most MAX_REPLY_BYTES of
+ * it are read, and the address connected to is checked (WebhookTargets) after DNS.
+ */
+export function httpWebhookSender(options: HttpWebhookOptions = {}): WebhookSender {
+  const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const targets = options.targets ?? new WebhookTargets();
   return {
-    async send(request) {
-      try {
-        const response = await fetch(request.url, {
+    send: (request) =>
+      new Promise<WebhookResult>((resolve) => {
+        let settled = false;
+        let outgoing: ClientRequest | null = null;
+        const done = (result: WebhookResult) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          outgoing?.destroy();
+          resolve({ statusCode: result.statusCode, error: result.error === null ? null : result.error.slice(0, 500) });
+        };
+        const timer = setTimeout(() => done({ statusCode: null, error: `no answer within ${timeoutMs / 1000} s` }), timeoutMs);
+        let url: URL;
+        try {
+          url = new URL(request.url);
+        } catch {
+          return done({ statusCode: null, error: 'the URL is not valid' });
+        }
+        // A literal address is connected to without a lookup: checked here.
+        const literal = url.hostname.replace(/^\[|\]$/g, '');
+        const refusal = isIP(literal) ? targets.refusal(literal) : null;
+        if (refusal) return done({ statusCode: null, error: refusal });
+        const body = Buffer.from(request.body);
+        outgoing = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
           method: 'POST',
-          headers: { 'user-agent': 'incident-command-webhooks/1', ...request.headers },
-          body: request.body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
+          headers: { 'user-agent': 'incident-command-webhooks/1', ...request.headers, 'content-length': String(body.length) },
+          lookup: targets.lookup(),
+          agent: false,
         });
-        // The answer's body is not needed; drain it so the connection is released.
-        await response.arrayBuffer().catch(() => undefined);
-        return { statusCode: response.status, error: response.ok ? null : `HTTP ${response.status}` };
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        const name = (error as Error).name;
-        const message = name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-        return { statusCode: null, error: String(message).slice(0, 500) };
-      }
-    },
+        outgoing.on('error', (error: NodeJS.ErrnoException) => done({ statusCode: null, error: error.code === 'EWEBHOOKTARGET' ? error.message : (error.code ?? error.message) }));
+        outgoing.on('response', (response) => {
+          const statusCode = response.statusCode ?? null;
+          const result = { statusCode, error: statusCode !== null && statusCode >= 200 && statusCode <= 299 ? null : `HTTP ${statusCode}` };
+          let read = 0;
+          response.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read > MAX_REPLY_BYTES) done(result);
+          });
+          response.on('end', () => done(result));
+          response.on('error', () => done(result));
+        });
+        outgoing.end(body);
+      }),
   };
 }
 

@@ -139,7 +139,7 @@ export class EmailStore {
     return rows.map(toEmail).sort((a, b) => a.id - b.id);
   }
 
-  /** Records one attempt and what follows from it: delivered, another try at `retryAt`, or failed. */
+  /** Records one attempt (already charged by the claim) and what follows from it: delivered, another try at `retryAt`, or failed. */
   async recordAttempt(email: EmailDelivery, attempt: Omit<EmailAttempt, 'attempt'>, retryAt: string | null): Promise<void> {
     const { error } = attempt;
     await this.db
@@ -150,7 +150,6 @@ export class EmailStore {
       .updateTable('email_deliveries')
       .set({
         attempts: email.attempts + 1,
-        remaining: Math.max(0, email.remaining - 1),
         status: error === null ? 'delivered' : retryAt ? 'pending' : 'failed',
         next_attempt_at: error === null ? null : retryAt,
         claimed_until: null,

@@ -124,7 +124,12 @@ export class WebhookStore {
 
   /** Pauses one claimed delivery of a webhook found switched off when it came to be sent. */
   async pause(deliveryId: number): Promise<void> {
-    await this.db.updateTable('webhook_deliveries').set({ next_attempt_at: null, claimed_until: null }).where('id', '=', deliveryId).execute();
+    // Nothing was sent: the attempt charged by the claim is given back.
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({ next_attempt_at: null, claimed_until: null, remaining: eb('remaining', '+', 1) }))
+      .where('id', '=', deliveryId)
+      .execute();
   }
 
   /** Deletes a webhook with its deliveries and their attempts: nothing more is sent to it. */
@@ -199,7 +204,7 @@ export class WebhookStore {
     return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
 
-  /** Records one attempt and what follows from it: delivered, another try at `retryAt`, or failed. */
+  /** Records one attempt (already charged by the claim) and what follows from it: delivered, another try at `retryAt`, or failed. */
   async recordAttempt(delivery: Delivery, attempt: DeliveryAttempt, retryAt: string | null): Promise<void> {
     await this.db
       .insertInto('webhook_attempts')
@@ -217,7 +222,6 @@ export class WebhookStore {
       .updateTable('webhook_deliveries')
       .set({
         attempts: attempt.attempt,
-        remaining: Math.max(0, delivery.remaining - 1),
         status: ok ? 'delivered' : retryAt ? 'pending' : 'failed',
         next_attempt_at: ok ? null : retryAt,
         claimed_until: null,

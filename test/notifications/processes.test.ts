@@ -5,6 +5,8 @@
  * `SMTP_URL`) exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ADMIN_TOKEN, STORE_KINDS, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../support/harness.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
@@ -37,6 +39,8 @@ describe.each(STORE_KINDS)('Webhooks from a server process (%s)', (kind) => {
 
   beforeAll(async () => {
     db = await freshDatabase(kind);
+    // The receiver listens on 127.0.0.1, which webhooks may reach only when the configuration says so.
+    writeFileSync(join(db.dataDir, 'incident.config.yaml'), 'webhooks:\n  allowTargets: [127.0.0.1]\n');
     receiver = await new WebhookReceiver().start();
     smtp = await new SmtpReceiver().start();
   });

@@ -10,6 +10,7 @@ import { API, UPDATE, declare, expectError, ok } from '../api/helpers.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { NotificationProcessor, type AttemptOutcome } from '../../src/processors/notifications/processor.js';
 import { httpWebhookSender } from '../../src/integrations/webhook.js';
+import { WebhookTargets } from '../../src/integrations/webhook-targets.js';
 import { Store } from '../../src/store/store.js';
 
 const T = '2026-06-06T14:14:00.000Z';
@@ -19,7 +20,7 @@ describe.each(STORE_KINDS)('Outbound webhooks (%s)', (kind) => {
   let t: TestApp;
   let receiver: WebhookReceiver;
   const processor = (store: Store = t.store, maxAttempts = 4) =>
-    new NotificationProcessor({ store, config: t.config, clock: t.clock, webhooks: httpWebhookSender(2_000), backoffMs: BACKOFF, maxAttempts });
+    new NotificationProcessor({ store, config: t.config, clock: t.clock, webhooks: httpWebhookSender({ timeoutMs: 2_000, targets: new WebhookTargets(['127.0.0.1']) }), backoffMs: BACKOFF, maxAttempts });
   /** A webhook to the receiver's path `name`, whose secret the receiver then checks signatures with. */
   const subscribe = async (name: string, events: string[], extra: Record<string, unknown> = {}) => {
     const created = (await ok(t, 201, 'POST', `${API}/webhooks`, { url: receiver.url(name), events, ...extra })) as { id: string; secret: string };

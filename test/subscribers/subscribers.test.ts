@@ -13,6 +13,7 @@ import { SmtpReceiver, type ReceivedMail } from '../support/smtp-receiver.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
 import { httpWebhookSender } from '../../src/integrations/webhook.js';
+import { WebhookTargets } from '../../src/integrations/webhook-targets.js';
 import { smtpMailSender } from '../../src/integrations/mail.js';
 import { SUBSCRIBE_RATE_LIMIT } from '../../src/http/routes/status-subscribers.js';
 
@@ -44,7 +45,7 @@ describe.each(STORE_KINDS)('Status page subscribers (%s)', (kind) => {
   let hooks: WebhookReceiver;
   let client = 0;
   const processor = () =>
-    new NotificationProcessor({ store: t.store, config: t.config, clock: t.clock, webhooks: httpWebhookSender(), mail: smtpMailSender(smtp.url, 'Status <status@example.com>'), publicUrl: PUBLIC_URL });
+    new NotificationProcessor({ store: t.store, config: t.config, clock: t.clock, webhooks: httpWebhookSender({ targets: new WebhookTargets(['127.0.0.1']) }), mail: smtpMailSender(smtp.url, 'Status <status@example.com>'), publicUrl: PUBLIC_URL });
   const deliver = () => processor().tick();
   /** A public form request from its own client address, so the rate limit is not what a test measures (except where it is). */
   const form = (url: string, body: string, remoteAddress = `10.0.0.${++client % 250}`) =>

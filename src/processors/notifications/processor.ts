@@ -168,8 +168,9 @@ export class NotificationProcessor implements Worker {
   /** Called after each e-mail attempt (tests listen). */
   onEmail: ((outcome: EmailOutcome) => void) | null = null;
 
+  /** `remaining`: attempts left after this one (the claim charged it). */
   private retryAt(attempt: number, remaining: number): string | null {
-    return remaining > 1 ? new Date(this.options.clock.now().getTime() + Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** (attempt - 1))).toISOString() : null;
+    return remaining > 0 ? new Date(this.options.clock.now().getTime() + Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** (attempt - 1))).toISOString() : null;
   }
 
   private async sendEmail(mail: MailSender, email: EmailDelivery): Promise<EmailOutcome> {
