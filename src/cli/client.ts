@@ -128,6 +128,10 @@ export class Client {
     return this.request<T>('POST', path, { body });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body });
+  }
+
   put<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PUT', path, { body });
   }

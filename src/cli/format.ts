@@ -162,8 +162,8 @@ export function timelineLines(entries: Entry[]): string {
 export function peopleTable(people: Person[]): string {
   if (!people.length) return 'Nobody yet.\n';
   return table(
-    ['HANDLE', 'NAME', 'ROLE', 'EMAIL'],
-    people.map((p) => [`@${p.handle}`, p.name, p.role, p.email ?? '']),
+    ['HANDLE', 'NAME', 'ROLE', 'EMAIL', 'STATUS'],
+    people.map((p) => [`@${p.handle}`, p.name, p.role, p.email ?? '', p.active ? 'active' : `deactivated ${p.deactivatedAt!.slice(0, 10)}`]),
   );
 }
 

@@ -18,7 +18,7 @@ export async function loadAlertGroup(ctx: Pick<CommandContext, 'tx'>, id: number
  * person and cannot sign in: the name cannot be a handle, and it exists only here.
  */
 export function sourceActor(source: AlertSource): Person {
-  return { handle: `alerts:${source.name}`, name: source.name, email: null, role: 'responder', chat: {}, createdAt: source.createdAt };
+  return { handle: `alerts:${source.name}`, name: source.name, email: null, role: 'responder', chat: {}, createdAt: source.createdAt, deactivatedAt: null, version: 1 };
 }
 
 /** The alerts onto the incident's timeline, as observed by the group's source (`ctx.actor`); `total` counts those not listed too. */

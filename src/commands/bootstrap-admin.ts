@@ -20,7 +20,7 @@ export async function bootstrapAdmin(store: Store, dataDir: string, now: string,
   try {
     const created = await store.transaction(async (tx) => {
       if ((await tx.people.count()) > 0) return false;
-      await tx.people.insert({ handle: 'admin', name: 'Administrator', email: null, role: 'admin', chat: {}, createdAt: now });
+      await tx.people.insert({ handle: 'admin', name: 'Administrator', email: null, role: 'admin', chat: {}, createdAt: now, deactivatedAt: null, version: 1 });
       await tx.people.insertToken({ id: token.id, person: 'admin', name: 'bootstrap', hash: token.hash, createdAt: now });
       return true;
     });

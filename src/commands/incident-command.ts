@@ -7,6 +7,7 @@ import { evolve, type IncidentState } from '../domain/model/state.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize, can, canSee } from '../domain/people/policy.js';
 import { dueMoments } from '../domain/reminders/rules.js';
+import { requireActive } from '../domain/people/lifecycle.js';
 import { incidentId } from '../domain/model/ids.js';
 
 export interface CommandResult {
@@ -24,8 +25,8 @@ export async function loadVisibleIncident(ctx: Pick<CommandContext, 'tx' | 'acto
 }
 
 /**
- * The people a command names must exist; with `responders`, they must also be able to
- * act (a viewer named IC could never accept, post or resolve).
+ * The people a command names must exist and be active (409 for one deactivated); with
+ * `responders`, they must also be able to act (a viewer named IC could never accept, post or resolve).
  */
 export async function requirePeople(
   ctx: Pick<CommandContext, 'tx'>,
@@ -37,6 +38,7 @@ export async function requirePeople(
     const person = await ctx.tx.people.get(handle);
     if (!person)
       throw new DomainError('UNKNOWN_PERSON', `There is nobody with the handle @${handle}; add them with POST /people first.`, { field });
+    requireActive(person, field);
     if (options.responders && !can(person, 'incidents.write'))
       throw new DomainError('PERSON_CANNOT_RESPOND', `@${handle} is a viewer and cannot hold an incident role; make them a responder first.`, {
         field,

@@ -3,6 +3,7 @@ import type { OrgRole, Person } from '../domain/people/person.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
 import { newToken } from './tokens.js';
+import { requireActive } from '../domain/people/lifecycle.js';
 
 export interface NewPerson {
   handle: string;
@@ -26,6 +27,8 @@ export async function createPerson(ctx: CommandContext, input: NewPerson): Promi
     role: input.role ?? 'responder',
     chat: input.chat ?? {},
     createdAt: ctx.now,
+    deactivatedAt: null,
+    version: 1,
   };
   if (!person.name) throw new DomainError('VALIDATION_FAILED', 'A person needs a name.', { field: 'name' });
   await ctx.tx.people.insert(person);
@@ -37,6 +40,7 @@ export async function createToken(ctx: CommandContext, handle: string, name: str
   if (handle !== ctx.actor.handle) authorize(ctx.actor, 'people.manage');
   const person = await ctx.tx.people.get(handle);
   if (!person) throw new DomainError('UNKNOWN_PERSON', `There is nobody with the handle @${handle}.`, { field: 'handle' });
+  requireActive(person, 'handle');
   const token = newToken();
   const label = name?.trim() || 'api';
   await ctx.tx.people.insertToken({ id: token.id, person: handle, name: label, hash: token.hash, createdAt: ctx.now });

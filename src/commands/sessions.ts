@@ -20,7 +20,7 @@ export async function openSession(
   const id = randomBytes(32).toString('base64url');
   const idHash = hashToken(id);
   const session = await store.transaction(async (tx) => {
-    const token = await tx.sessions.token(hashToken(input.token));
+    const token = await tx.sessions.token(hashToken(input.token), input.now);
     if (!token) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
     // Sign-in is when expired sessions are swept: no timer needed, and the table stays small.
     await tx.sessions.deleteExpired(input.now, idleCutoff(input.now, input.settings));
@@ -33,7 +33,7 @@ export async function openSession(
       lastSeenAt: input.now,
       expiresAt: expiresAt(input.now, input.settings),
     });
-    return tx.sessions.find(idHash);
+    return tx.sessions.find(idHash, input.now);
   });
   if (!session) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
   return { id, session };
@@ -46,7 +46,7 @@ export async function openSession(
  */
 export async function findSession(store: Store, cookie: string, now: string, settings: SessionSettings, touch = true): Promise<StoredSession | null> {
   const idHash = hashToken(cookie);
-  const session = await store.sessions.find(idHash);
+  const session = await store.sessions.find(idHash, now);
   if (!session) return null;
   if (!isLive(session, now, settings)) {
     await store.sessions.delete(idHash);

@@ -47,9 +47,12 @@ export async function authenticate(deps: HttpDeps, request: FastifyRequest): Pro
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match)
     throw new DomainError('UNAUTHENTICATED', 'Send your API token as "Authorization: Bearer <token>".', { field: 'authorization' });
-  const person = await deps.store.people.byTokenHash(hashToken(match[1]!));
-  if (!person) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'authorization' });
-  request.person = person;
+  const now = deps.clock.now().toISOString();
+  const holder = await deps.store.people.byToken(hashToken(match[1]!), now);
+  if (!holder) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'authorization' });
+  // "Last used" to the minute: written at most once a minute per token, not once per request.
+  if (holder.lastUsedAt === null || Date.parse(now) - Date.parse(holder.lastUsedAt) >= 60_000) await deps.store.people.touchToken(holder.tokenId, now);
+  request.person = holder.person;
 }
 
 export function actor(request: FastifyRequest): Person {

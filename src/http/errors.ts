@@ -50,6 +50,10 @@ const STATUS: Record<ErrorCode, number> = {
   MAINTENANCE_NOT_FOUND: 404,
   MAINTENANCE_OVER: 409,
   SUBSCRIBER_NOT_FOUND: 404,
+  PERSON_NOT_FOUND: 404,
+  PERSON_DEACTIVATED: 409,
+  LAST_ADMIN: 409,
+  TOKEN_NOT_FOUND: 404,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

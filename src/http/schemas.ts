@@ -216,7 +216,20 @@ export const PersonSchema = Type.Object({
   role: Type.String(),
   chat: Type.Object({ slack: Type.Optional(Type.String()) }),
   createdAt: Type.String(),
+  active: Type.Boolean({ description: 'false once deactivated: no sign-in, cannot be named; kept for history' }),
+  deactivatedAt: Nullable(Type.String()),
+  version: Type.Integer({ description: 'send as If-Match to refuse a concurrent edit' }),
 });
+export const PersonPatchBody = Type.Object(
+  {
+    name: Type.Optional(Text(120)),
+    email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+    role: Type.Optional(Type.Enum(['admin', 'responder', 'viewer'])),
+    chat: Type.Optional(Type.Object({ slack: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,20}$' })) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const PersonParams = Type.Object({ handle: Handle });
 export const TokenBody = Type.Object({ name: Type.Optional(Text(60)) }, { additionalProperties: false });
 export const TokenSchema = Type.Object({
   id: Type.String(),

@@ -7,7 +7,7 @@ import type { Warning } from '../domain/model/commands.js';
 import { lifecycleState, type IncidentState, type StatusUpdate } from '../domain/model/state.js';
 import { isOverdue } from '../domain/updates/rules.js';
 import { isUpdateDueSoon, updateDueSoonAt } from '../domain/reminders/rules.js';
-import { assessRoles } from '../domain/roles/rules.js';
+import { assessRoles, deactivatedHolderGaps } from '../domain/roles/rules.js';
 import { renderAnnouncement } from './announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from './status-update.js';
 import type { TimelineEntry } from './timeline.js';
@@ -62,6 +62,8 @@ export interface PresentOptions {
   now: string;
   warnings?: Warning[];
   withAnnouncement?: boolean;
+  /** Handles of deactivated people: a role they still hold shows as a gap. */
+  inactive?: ReadonlySet<string>;
 }
 
 export function presentIncident(state: IncidentState, config: Config, options: PresentOptions) {
@@ -83,7 +85,7 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     roles: { ...state.roles },
     smes: state.smes.map((s) => ({ person: s.person, specialty: s.specialty })),
     pendingHandoff: state.pendingHandoff ? { ...state.pendingHandoff } : null,
-    roleGaps: assessment.roleGaps,
+    roleGaps: [...assessment.roleGaps, ...deactivatedHolderGaps(state, options.inactive ?? new Set())],
     warnings: uniqueWarnings([...assessment.warnings, ...(options.warnings ?? [])]),
     lastUpdate: state.lastUpdate ? presentUpdate(state, state.lastUpdate) : null,
     nextUpdateBy: state.phase === 'active' ? state.nextUpdateBy : null,
@@ -121,7 +123,17 @@ export function presentEntry(entry: TimelineEntry, warnings: Warning[] = []) {
 }
 
 export function presentPerson(person: Person) {
-  return { handle: person.handle, name: person.name, email: person.email, role: person.role, chat: person.chat, createdAt: person.createdAt };
+  return {
+    handle: person.handle,
+    name: person.name,
+    email: person.email,
+    role: person.role,
+    chat: person.chat,
+    createdAt: person.createdAt,
+    active: person.deactivatedAt === null,
+    deactivatedAt: person.deactivatedAt,
+    version: person.version,
+  };
 }
 
 export function presentSeverity(level: SeverityLevel) {

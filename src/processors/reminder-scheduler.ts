@@ -25,7 +25,7 @@ import { runIncidentCommand } from '../commands/incident-command.js';
 import { dueMoments } from '../domain/reminders/rules.js';
 
 /** Who records the reminders on the timeline. Not a person: nobody can sign in as it, and the handle is reserved (`RESERVED_HANDLES`). */
-export const SYSTEM_ACTOR: Person = { handle: 'system', name: 'Incident Command', email: null, role: 'admin', chat: {}, createdAt: '1970-01-01T00:00:00.000Z' };
+export const SYSTEM_ACTOR: Person = { handle: 'system', name: 'Incident Command', email: null, role: 'admin', chat: {}, createdAt: '1970-01-01T00:00:00.000Z', deactivatedAt: null, version: 1 };
 
 export interface SchedulerOptions {
   store: Store;

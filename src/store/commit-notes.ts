@@ -17,16 +17,21 @@ export class CommitNotes {
   readonly changed = new Set<number>();
   /** Something other than an incident that the status page shows changed (components, maintenance). */
   everything = false;
+  /** Someone's access was taken back or changed (tokens revoked, a person deactivated or their role changed). */
+  access = false;
 
   noteQueued(): void {
     this.queued = true;
   }
 }
 
+/** The NOTIFY payload (after the schema) that says "access changed: re-check open streams". */
+export const ACCESS_CHANGED = 'access';
+
 /**
  * PostgreSQL delivers it at commit (never for a rollback) to every listening instance. The
  * channel is database-wide, so the payload names the schema: stores in other schemas ignore it.
- * `what` is an incident number, or '*' for "anything may have changed".
+ * `what` is an incident number, '*' for "anything may have changed", or ACCESS_CHANGED.
  */
 export async function notifyInstances(db: Executor, what: string): Promise<void> {
   await sql`select pg_notify(${INCIDENT_CHANNEL}, current_schema() || '|' || ${what})`.execute(db);

@@ -1,10 +1,13 @@
 /** People and their API tokens. */
 import type { Database, Executor } from './schema.js';
+import type { Dialect } from './migrations/index.js';
 import type { Person } from '../domain/people/person.js';
 import { DomainError } from '../domain/model/errors.js';
 import { isUniqueViolation } from './errors.js';
 
-function toPerson(row: Database['people']): Person {
+type PersonRow = Omit<Database['people'], 'version'> & { version: number };
+
+export function toPerson(row: PersonRow): Person {
   return {
     handle: row.handle,
     name: row.name,
@@ -12,11 +15,37 @@ function toPerson(row: Database['people']): Person {
     role: row.role,
     chat: JSON.parse(row.chat) as Record<string, string>,
     createdAt: row.created_at,
+    deactivatedAt: row.deactivated_at,
+    version: row.version,
   };
 }
 
+/** An API token as its owner and admins see it: never the secret, nor its hash. */
+export interface TokenInfo {
+  id: string;
+  person: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+function toTokenInfo(row: Database['tokens']): TokenInfo {
+  return { id: row.id, person: row.person, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, expiresAt: row.expires_at };
+}
+
+/** A live token and who it belongs to, as a request presents it. */
+export interface TokenHolder {
+  person: Person;
+  tokenId: string;
+  lastUsedAt: string | null;
+}
+
 export class PeopleStore {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   async count(): Promise<number> {
     const row = await this.db.selectFrom('people').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
@@ -34,6 +63,8 @@ export class PeopleStore {
           role: person.role,
           chat: JSON.stringify(person.chat),
           created_at: person.createdAt,
+          deactivated_at: person.deactivatedAt,
+          version: person.version,
         })
         .execute();
     } catch (error) {
@@ -43,8 +74,11 @@ export class PeopleStore {
     }
   }
 
-  async get(handle: string): Promise<Person | null> {
-    const row = await this.db.selectFrom('people').selectAll().where('handle', '=', handle).executeTakeFirst();
+  /** With `lock`, on PostgreSQL the row stays locked until the transaction ends (an edit reads, decides, then writes). */
+  async get(handle: string, lock = false): Promise<Person | null> {
+    let query = this.db.selectFrom('people').selectAll().where('handle', '=', handle);
+    if (lock && this.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
     return row ? toPerson(row) : null;
   }
 
@@ -53,20 +87,94 @@ export class PeopleStore {
     return rows.map(toPerson);
   }
 
-  async insertToken(token: { id: string; person: string; name: string; hash: string; createdAt: string }): Promise<void> {
+  /**
+   * How many active admins there are besides `handle`, their rows locked on PostgreSQL: two
+   * admins demoting each other at once queue here, so one of them stays an admin.
+   */
+  async otherActiveAdmins(handle: string): Promise<number> {
+    let query = this.db
+      .selectFrom('people')
+      .select('handle')
+      .where('role', '=', 'admin')
+      .where('deactivated_at', 'is', null)
+      .where('handle', '!=', handle);
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    return (await query.execute()).length;
+  }
+
+  /** Writes an edit made from `fromVersion`; false when someone else's edit came first. */
+  async update(person: Person, fromVersion: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('people')
+      .set({
+        name: person.name,
+        email: person.email,
+        role: person.role,
+        chat: JSON.stringify(person.chat),
+        deactivated_at: person.deactivatedAt,
+        version: person.version,
+      })
+      .where('handle', '=', person.handle)
+      .where('version', '=', fromVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** The handles of everyone deactivated (few: people who left), for showing role gaps. */
+  async inactiveHandles(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('people').select('handle').where('deactivated_at', 'is not', null).execute();
+    return new Set(rows.map((r) => r.handle));
+  }
+
+  async insertToken(token: { id: string; person: string; name: string; hash: string; createdAt: string; expiresAt?: string | null }): Promise<void> {
     await this.db
       .insertInto('tokens')
-      .values({ id: token.id, person: token.person, name: token.name, hash: token.hash, created_at: token.createdAt })
+      .values({ id: token.id, person: token.person, name: token.name, hash: token.hash, created_at: token.createdAt, expires_at: token.expiresAt ?? null })
       .execute();
   }
 
-  async byTokenHash(hash: string): Promise<Person | null> {
+  /** The person a token names, if the token is live (not expired) and its person active. */
+  async byToken(hash: string, now: string): Promise<TokenHolder | null> {
     const row = await this.db
       .selectFrom('tokens')
       .innerJoin('people', 'people.handle', 'tokens.person')
       .selectAll('people')
+      .select(['tokens.id as token_id', 'tokens.last_used_at'])
       .where('tokens.hash', '=', hash)
+      .where('people.deactivated_at', 'is', null)
+      .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
       .executeTakeFirst();
-    return row ? toPerson(row) : null;
+    return row ? { person: toPerson(row), tokenId: row.token_id, lastUsedAt: row.last_used_at } : null;
+  }
+
+  async byTokenHash(hash: string, now: string): Promise<Person | null> {
+    return (await this.byToken(hash, now))?.person ?? null;
+  }
+
+  async touchToken(id: string, at: string): Promise<void> {
+    await this.db.updateTable('tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+  }
+
+  async tokens(handle: string): Promise<TokenInfo[]> {
+    const rows = await this.db.selectFrom('tokens').selectAll().where('person', '=', handle).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toTokenInfo);
+  }
+
+  async token(id: string): Promise<TokenInfo | null> {
+    const row = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toTokenInfo(row) : null;
+  }
+
+  /** Revokes one token; the sessions it opened go with it. */
+  async deleteToken(id: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_id', '=', id).execute();
+    await this.db.deleteFrom('tokens').where('id', '=', id).execute();
+  }
+
+  /** Revokes every token and console session of a person; answers how many tokens there were. */
+  async revokeAll(handle: string): Promise<number> {
+    await this.db.deleteFrom('sessions').where('person', '=', handle).execute();
+    const result = await this.db.deleteFrom('tokens').where('person', '=', handle).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

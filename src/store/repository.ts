@@ -19,7 +19,7 @@ import { StatusSubscriberStore } from './status-subscribers.js';
 import { PeopleStore } from './people.js';
 import { IncidentStore } from './incidents.js';
 import { IdempotencyStore } from './idempotency.js';
-import { notifyInstances, type CommitNotes } from './commit-notes.js';
+import { ACCESS_CHANGED, notifyInstances, type CommitNotes } from './commit-notes.js';
 
 export class Repository {
   constructor(
@@ -36,7 +36,7 @@ export class Repository {
 
   /** People and their API tokens. */
   get people(): PeopleStore {
-    return new PeopleStore(this.db);
+    return new PeopleStore(this.db, this.dialect);
   }
 
   /** Stored answers to Idempotency-Keys. */
@@ -117,5 +117,14 @@ export class Repository {
   async noteStatusPageChanged(): Promise<void> {
     if (this.committed) this.committed.everything = true;
     if (this.dialect === 'postgres') await notifyInstances(this.db, '*');
+  }
+
+  /**
+   * After commit, `onAccessChanged` listeners on every instance re-check who they serve: an
+   * open event stream of a revoked token or a deactivated person ends within moments.
+   */
+  async noteAccessChanged(): Promise<void> {
+    if (this.committed) this.committed.access = true;
+    if (this.dialect === 'postgres') await notifyInstances(this.db, ACCESS_CHANGED);
   }
 }

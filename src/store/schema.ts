@@ -9,6 +9,8 @@ export interface Database {
     role: 'admin' | 'responder' | 'viewer';
     chat: string;
     created_at: string;
+    deactivated_at: string | null;
+    version: Generated<number>;
   };
   tokens: {
     id: string;
@@ -16,6 +18,8 @@ export interface Database {
     name: string;
     hash: string;
     created_at: string;
+    expires_at: string | null;
+    last_used_at: string | null;
   };
   incidents: {
     number: number;

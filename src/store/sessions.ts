@@ -2,7 +2,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations/index.js';
-import type { OrgRole, Person } from '../domain/people/person.js';
+import type { Person } from '../domain/people/person.js';
+import { toPerson } from './people.js';
 
 export interface StoredSession {
   idHash: string;
@@ -35,8 +36,8 @@ export class SessionStore {
       .execute();
   }
 
-  /** The session with its person as they are now; none once the token that opened it is gone. */
-  async find(idHash: string): Promise<StoredSession | null> {
+  /** The session with its person as they are now; none once the token that opened it is gone or expired, or its person deactivated. */
+  async find(idHash: string, now: string): Promise<StoredSession | null> {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('tokens', 'tokens.id', 'sessions.token_id')
@@ -54,8 +55,12 @@ export class SessionStore {
         'people.role',
         'people.chat',
         'people.created_at as person_created_at',
+        'people.deactivated_at',
+        'people.version',
       ])
       .where('sessions.id_hash', '=', idHash)
+      .where('people.deactivated_at', 'is', null)
+      .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
       .executeTakeFirst();
     if (!row) return null;
     return {
@@ -65,20 +70,20 @@ export class SessionStore {
       createdAt: row.created_at,
       lastSeenAt: row.last_seen_at,
       expiresAt: row.expires_at,
-      person: {
-        handle: row.handle,
-        name: row.name,
-        email: row.email,
-        role: row.role as OrgRole,
-        chat: JSON.parse(row.chat) as Record<string, string>,
-        createdAt: row.person_created_at,
-      },
+      person: toPerson({ ...row, created_at: row.person_created_at }),
     };
   }
 
-  /** The token with this hash and its owner, for opening a session with it. */
-  async token(hash: string): Promise<{ id: string; person: string } | null> {
-    const row = await this.db.selectFrom('tokens').select(['id', 'person']).where('hash', '=', hash).executeTakeFirst();
+  /** The live token with this hash and its (active) owner, for opening a session with it. */
+  async token(hash: string, now: string): Promise<{ id: string; person: string } | null> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .innerJoin('people', 'people.handle', 'tokens.person')
+      .select(['tokens.id', 'tokens.person'])
+      .where('tokens.hash', '=', hash)
+      .where('people.deactivated_at', 'is', null)
+      .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
+      .executeTakeFirst();
     return row ?? null;
   }
 

@@ -13,7 +13,7 @@ import { migrations, type Dialect } from './migrations/index.js';
 import { READ_MODEL_VERSION, fold } from '../domain/model/state.js';
 import { EventFeedStore } from './event-feed.js';
 import { Repository } from './repository.js';
-import { CommitNotes, INCIDENT_CHANNEL } from './commit-notes.js';
+import { ACCESS_CHANGED, CommitNotes, INCIDENT_CHANNEL } from './commit-notes.js';
 import { incidentRow } from './incidents.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -147,6 +147,7 @@ export class Store extends Repository {
       if (committed.queued) for (const listener of this.queuedListeners) listener();
       if (committed.everything) this.announceChanged([]);
       else if (committed.changed.size) this.announceChanged([...committed.changed]);
+      if (committed.access) this.announceAccessChanged();
       return result;
     };
     try {
@@ -189,6 +190,22 @@ export class Store extends Repository {
     return () => this.changedListeners.delete(listener);
   }
 
+  private readonly accessListeners = new Set<() => void>();
+
+  /**
+   * Calls `listener` after each commit that took access back or changed it (a token revoked, a
+   * person deactivated or re-roled): this instance's directly, on PostgreSQL every instance's.
+   */
+  onAccessChanged(listener: () => void): () => void {
+    this.accessListeners.add(listener);
+    if (this.dialect === 'postgres' && this.databaseUrl && !this.listening) this.listening = this.listen(this.databaseUrl);
+    return () => this.accessListeners.delete(listener);
+  }
+
+  private announceAccessChanged(): void {
+    for (const listener of this.accessListeners) listener();
+  }
+
   private announceChanged(incidents: number[]): void {
     for (const listener of this.changedListeners) listener(incidents);
   }
@@ -212,13 +229,16 @@ export class Store extends Repository {
           if (schema !== this.schema) return;
           // '*' (noteStatusPageChanged) is "anything may have changed".
           const number = Number(what);
-          if (what === '*') this.announceChanged([]);
+          if (what === ACCESS_CHANGED) this.announceAccessChanged();
+          else if (what === '*') this.announceChanged([]);
           else if (Number.isInteger(number)) this.announceChanged([number]);
         });
         await client.query(`listen ${INCIDENT_CHANNEL}`);
         this.listener = client;
         if (!this.closing) {
           this.announceChanged([]);
+          // A revocation may have been missed while disconnected.
+          this.announceAccessChanged();
           await dropped;
         }
       } catch {

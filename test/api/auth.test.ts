@@ -132,7 +132,7 @@ describe.each(STORE_KINDS)('auth, people and policy over HTTP (%s)', (kind) => {
       const handles = people.map((p: { handle: string }) => p.handle);
       expect(handles).toEqual(expect.arrayContaining(['admin', 'alex', 'vera', 'priya', 'sam']));
       expect(handles).toEqual([...handles].sort());
-      for (const p of people) expect(Object.keys(p).sort()).toEqual(['chat', 'createdAt', 'email', 'handle', 'name', 'role']);
+      for (const p of people) expect(Object.keys(p).sort()).toEqual(['active', 'chat', 'createdAt', 'deactivatedAt', 'email', 'handle', 'name', 'role', 'version']);
     });
   });
 

@@ -122,7 +122,7 @@ export function Room({ id }: { id: string }) {
   useEffect(() => {
     setIncident(null);
     void reload();
-    api.get<Person[]>('/people').then(setPeople, () => setPeople([]));
+    api.get<Person[]>('/people?active=true').then(setPeople, () => setPeople([]));
     api.get<Severity[]>('/severities').then(setSeverities, () => setSeverities([]));
   }, [api, reload]);
 

@@ -1,6 +1,6 @@
 /** people (list/add) and token: the team that can be named in an incident. */
 import { Option, type Command } from 'commander';
-import { ApiError, type IssuedToken, type Person } from '../client.js';
+import { ApiError, UsageError, type IssuedToken, type Person } from '../client.js';
 import { handle } from '../args.js';
 import { peopleTable } from '../format.js';
 import { client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
@@ -12,7 +12,7 @@ interface AddOptions extends JsonOption {
 }
 
 export function peopleCommand(program: Command): void {
-  const people = program.command('people').description('list or add the people who can be named in an incident');
+  const people = program.command('people').description('list, add, edit, deactivate or reactivate the people who can be named in an incident');
   examples(people, ['incident people list', 'incident people add priya "Priya Shah" --email priya@example.com', 'incident token priya']);
 
   const list = people.command('list', { isDefault: true }).alias('ls').description('list people');
@@ -41,6 +41,64 @@ export function peopleCommand(program: Command): void {
       const person = await client().post<Person>('/people', body);
       if (o.json) printJson(person);
       else print(`Added @${person.handle} (${person.name}, ${person.role}). Issue a token: incident token ${person.handle}`);
+    }),
+  );
+  lifecycleCommands(people);
+}
+
+interface EditOptions extends JsonOption {
+  name?: string;
+  email?: string;
+  role?: 'admin' | 'responder' | 'viewer';
+  slack?: string;
+}
+
+function lifecycleCommands(people: Command): void {
+  const edit = people
+    .command('edit')
+    .description('change a person (admin): name, e-mail, role, Slack id')
+    .argument('<handle>', 'whom')
+    .option('--name <name>', 'their name')
+    .option('--email <address>', 'their e-mail ("" to clear it)')
+    .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'responder', 'viewer']))
+    .option('--slack <userId>', 'their Slack user id (U…)');
+  withJson(edit);
+  examples(edit, ['incident people edit priya --role admin', 'incident people edit alex --email alex@example.com']);
+  edit.action(
+    run(async (handleText: string, o: EditOptions) => {
+      const body = {
+        ...(o.name !== undefined ? { name: o.name } : {}),
+        ...(o.email !== undefined ? { email: o.email === '' ? null : o.email } : {}),
+        ...(o.role !== undefined ? { role: o.role } : {}),
+        ...(o.slack !== undefined ? { chat: { slack: o.slack } } : {}),
+      };
+      if (Object.keys(body).length === 0) throw new UsageError('say what to change: --name, --email, --role or --slack');
+      const person = await client().patch<Person>(`/people/${handle(handleText)}`, body);
+      if (o.json) printJson(person);
+      else print(`@${person.handle}: ${person.name}, ${person.role}${person.email ? `, ${person.email}` : ''}`);
+    }),
+  );
+
+  const deactivate = people
+    .command('deactivate')
+    .description('deactivate someone who left (admin): their tokens and sessions are revoked at once; history keeps their name')
+    .argument('<handle>', 'whom');
+  withJson(deactivate);
+  deactivate.action(
+    run(async (handleText: string, o: JsonOption) => {
+      const person = await client().post<Person>(`/people/${handle(handleText)}/deactivate`);
+      if (o.json) printJson(person);
+      else print(`Deactivated @${person.handle}: every token and session is revoked.`);
+    }),
+  );
+
+  const reactivate = people.command('reactivate').description('reactivate a person (admin); they need a new token').argument('<handle>', 'whom');
+  withJson(reactivate);
+  reactivate.action(
+    run(async (handleText: string, o: JsonOption) => {
+      const person = await client().post<Person>(`/people/${handle(handleText)}/reactivate`);
+      if (o.json) printJson(person);
+      else print(`Reactivated @${person.handle}. Issue a token: incident token create ${person.handle}`);
     }),
   );
 }

@@ -48,7 +48,11 @@ export type ErrorCode =
   | 'COMPONENT_FROM_CONFIGURATION'
   | 'MAINTENANCE_NOT_FOUND'
   | 'MAINTENANCE_OVER'
-  | 'SUBSCRIBER_NOT_FOUND';
+  | 'SUBSCRIBER_NOT_FOUND'
+  | 'PERSON_NOT_FOUND'
+  | 'PERSON_DEACTIVATED'
+  | 'LAST_ADMIN'
+  | 'TOKEN_NOT_FOUND';
 
 export class DomainError extends Error {
   constructor(

@@ -164,3 +164,17 @@ export function assessRoles(state: Pick<IncidentState, 'severity' | 'roles' | 'p
       return none;
   }
 }
+
+/**
+ * R4 with people who left: a role held by someone since deactivated is as good as empty, so an
+ * open incident shows it as a gap until someone else is named.
+ */
+export function deactivatedHolderGaps(state: Pick<IncidentState, 'roles' | 'phase'>, inactive: ReadonlySet<string>): Warning[] {
+  if (state.phase !== 'active' || inactive.size === 0) return [];
+  return (Object.keys(ROLE_LABELS) as (keyof typeof ROLE_LABELS)[])
+    .filter((role) => state.roles[role] !== null && inactive.has(state.roles[role]!))
+    .map((role) => ({
+      code: 'ROLE_HOLDER_DEACTIVATED',
+      message: `${ROLE_LABELS[role]} @${state.roles[role]} has been deactivated: name someone else.`,
+    }));
+}

@@ -96,16 +96,22 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps & { hub:
         return;
       }
       // The stream was authorized when it opened; it ends when that no longer holds (signed out,
-      // session expired, token revoked, role changed), and the client reconnects as who it is now.
-      const recheck = setInterval(() => {
+      // session expired, token revoked, person deactivated, role changed), and the client
+      // reconnects as who it is now. Revocations are heard at once (any instance's, through the
+      // store); the timer catches what no commit announces (a session idling out, a token expiring).
+      const recheck = () =>
         void currentPerson(deps, request)
           .then((now) => {
             if (!now || now.role !== person.role) stream.raw?.end();
           })
           .catch((error: unknown) => request.log.warn({ err: error }, 'realtime: could not re-check the stream\'s credentials'));
-      }, deps.streamRecheckMs ?? 15_000);
-      recheck.unref();
-      stream.raw?.once('close', () => clearInterval(recheck));
+      const timer = setInterval(recheck, deps.streamRecheckMs ?? 15_000);
+      timer.unref();
+      const unsubscribe = deps.store.onAccessChanged(recheck);
+      stream.raw?.once('close', () => {
+        clearInterval(timer);
+        unsubscribe();
+      });
     },
   );
 }

@@ -48,7 +48,8 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
         visibleTo: { handle: person.handle, admin: person.role === 'admin' },
         limit,
       });
-      return states.map((s) => presentIncident(s, deps.config, { now: at }));
+      const inactive = await deps.store.people.inactiveHandles();
+      return states.map((s) => presentIncident(s, deps.config, { now: at, inactive }));
     },
   );
 
@@ -60,7 +61,7 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       authorize(person, 'incidents.read');
       const state = await loadVisibleIncident({ tx: deps.store, actor: person }, incidentNumber(request.params.id));
       reply.header('etag', `"${state.version}"`);
-      return presentIncident(state, deps.config, { now: now(), withAnnouncement: true });
+      return presentIncident(state, deps.config, { now: now(), withAnnouncement: true, inactive: await deps.store.people.inactiveHandles() });
     },
   );
 

@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { actor, write, type HttpDeps } from '../context.js';
-import { ErrorBody, Handle, MeSchema, PersonBody, PersonSchema, SeveritySchema, TokenBody, TokenSchema } from '../schemas.js';
+import { actor, expectedVersion, write, type HttpDeps } from '../context.js';
+import { ErrorBody, MeSchema, PersonBody, PersonParams, PersonPatchBody, PersonSchema, SeveritySchema, TokenBody, TokenSchema } from '../schemas.js';
 import { presentPerson, presentSeverity } from '../../presenters/api.js';
 import { createPerson, createToken } from '../../commands/people.js';
+import { deactivatePerson, editPerson, reactivatePerson } from '../../commands/person-lifecycle.js';
 import { authorize, permissionsOf } from '../../domain/people/policy.js';
+import { DomainError } from '../../domain/model/errors.js';
+
+const PeopleQuery = Type.Object(
+  { active: Type.Optional(Type.Boolean({ description: 'only active (true) or only deactivated (false) people' })) },
+  { additionalProperties: false },
+);
 
 export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -22,10 +29,68 @@ export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
     (request, reply) => write(deps, request, reply, async (ctx) => ({ status: 201, body: presentPerson(await createPerson(ctx, request.body)) })),
   );
 
-  app.get('/people', { schema: { tags, summary: 'Everyone who can be named in an incident', response: { 200: Type.Array(PersonSchema) } } }, async (request) => {
-    authorize(actor(request), 'people.read');
-    return (await deps.store.people.list()).map(presentPerson);
-  });
+  app.get(
+    '/people',
+    { schema: { tags, summary: 'Everyone who can be named in an incident, and those deactivated (active: false)', querystring: PeopleQuery, response: { 200: Type.Array(PersonSchema) } } },
+    async (request) => {
+      authorize(actor(request), 'people.read');
+      const { active } = request.query;
+      return (await deps.store.people.list()).filter((p) => active === undefined || (p.deactivatedAt === null) === active).map(presentPerson);
+    },
+  );
+
+  app.get(
+    '/people/:handle',
+    { schema: { tags, summary: 'One person', params: PersonParams, response: { 200: PersonSchema, '4xx': ErrorBody } } },
+    async (request, reply) => {
+      authorize(actor(request), 'people.read');
+      const person = await deps.store.people.get(request.params.handle);
+      if (!person) throw new DomainError('PERSON_NOT_FOUND', `There is nobody with the handle @${request.params.handle}.`, { field: 'handle' });
+      reply.header('etag', `"${person.version}"`);
+      return presentPerson(person);
+    },
+  );
+
+  app.patch(
+    '/people/:handle',
+    {
+      schema: {
+        tags,
+        summary: 'Change a person: name, e-mail, role, chat ids (admin; If-Match: "<version>" to refuse a concurrent edit). The last active admin keeps the role.',
+        params: PersonParams,
+        body: PersonPatchBody,
+        response: { 200: PersonSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const { chat, ...rest } = request.body;
+        const change = await editPerson(ctx, request.params.handle, { ...rest, ...(chat ? { chat: chat as Record<string, string> } : {}) }, expectedVersion(request));
+        return { status: 200, body: presentPerson(change.after) };
+      }),
+  );
+
+  app.post(
+    '/people/:handle/deactivate',
+    {
+      schema: {
+        tags,
+        summary: 'Deactivate a person who left (admin): every token and session is revoked at once and open event streams end; history keeps their name',
+        params: PersonParams,
+        response: { 200: PersonSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => ({ status: 200, body: presentPerson((await deactivatePerson(ctx, request.params.handle, expectedVersion(request))).after) })),
+  );
+
+  app.post(
+    '/people/:handle/reactivate',
+    {
+      schema: { tags, summary: 'Reactivate a person (admin); they need a new token to sign in', params: PersonParams, response: { 200: PersonSchema, '4xx': ErrorBody } },
+    },
+    (request, reply) => write(deps, request, reply, async (ctx) => ({ status: 200, body: presentPerson((await reactivatePerson(ctx, request.params.handle)).after) })),
+  );
 
   app.post(
     '/people/:handle/tokens',
@@ -33,7 +98,7 @@ export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
       schema: {
         tags,
         summary: 'Issue an API token; it is shown once (a replay with the same Idempotency-Key answers token: null)',
-        params: Type.Object({ handle: Handle }),
+        params: PersonParams,
         body: TokenBody,
         response: { 201: TokenSchema, '4xx': ErrorBody },
       },

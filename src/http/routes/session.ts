@@ -65,7 +65,7 @@ export async function currentPerson(deps: HttpDeps, request: FastifyRequest): Pr
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    return match ? deps.store.people.byTokenHash(hashToken(match[1]!)) : null;
+    return match ? deps.store.people.byTokenHash(hashToken(match[1]!), deps.clock.now().toISOString()) : null;
   }
   const value = request.cookies[SESSION_COOKIE];
   const session = value ? await findSession(deps.store, value, deps.clock.now().toISOString(), settings(deps), false) : null;

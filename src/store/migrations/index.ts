@@ -16,6 +16,7 @@ import { migration as m0008 } from './0008-sessions.js';
 import { migration as m0009 } from './0009-status-subscribers.js';
 import { migration as m0010 } from './0010-published-at.js';
 import { migration as m0011 } from './0011-alert-snapshots.js';
+import { migration as m0030 } from './0030-access.js';
 import { migration as m0040 } from './0040-status-page-times.js';
 
 export type { Dialect };
@@ -34,6 +35,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
     '0009_status_subscribers': m0009(helpers),
     '0010_published_at': m0010(helpers),
     '0011_alert_snapshots': m0011(helpers),
+    '0030_access': m0030(helpers),
     '0040_status_page_times': m0040(helpers),
   };
   return { getMigrations: async () => all };
