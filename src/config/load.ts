@@ -40,6 +40,8 @@ export interface Config {
   };
   /** Internal addresses and CIDRs webhooks may still be sent to (src/integrations/webhook-targets.ts). */
   webhooks: { allowTargets: string[] };
+  /** The Slack app (src/integrations/chat/slack): its slash command, where incidents are announced, when rooms are archived. */
+  chat: { slack: { command: string; announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null } };
   /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
   sessions: { idleMs: number; maxAgeMs: number };
 }
@@ -157,6 +159,14 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       rateLimit: { requests: file.alerts?.rateLimit?.requests ?? 6000, windowMs: duration(file.alerts?.rateLimit?.per, 60_000) },
     },
     webhooks: { allowTargets: file.webhooks?.allowTargets ?? [] },
+    chat: {
+      slack: {
+        command: file.chat?.slack?.command ?? '/incident',
+        announceChannel: file.chat?.slack?.announceChannel?.replace(/^#/, '') ?? null,
+        leadershipChannel: file.chat?.slack?.leadershipChannel?.replace(/^#/, '') ?? null,
+        archiveAfterMs: file.chat?.slack?.archiveAfter === undefined ? 7 * 86_400_000 : duration(file.chat.slack.archiveAfter, 0),
+      },
+    },
     sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },
   };
 }

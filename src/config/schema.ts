@@ -114,6 +114,24 @@ export const ConfigFile = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    chat: Type.Optional(
+      Type.Object(
+        {
+          slack: Type.Optional(
+            Type.Object(
+              {
+                command: Type.Optional(Type.String({ pattern: '^/[a-z0-9_-]{1,31}$', description: 'the slash command, such as /incident' })),
+                announceChannel: Type.Optional(Type.String({ pattern: '^#?[a-z0-9][a-z0-9_-]{0,79}$|^[CG][A-Z0-9]{2,20}$', description: 'a channel name or id' })),
+                leadershipChannel: Type.Optional(Type.String({ pattern: '^#?[a-z0-9][a-z0-9_-]{0,79}$|^[CG][A-Z0-9]{2,20}$', description: 'a channel name or id' })),
+                archiveAfter: Type.Optional(Duration),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     links: Type.Optional(
       Type.Object(
         {

@@ -8,6 +8,7 @@ import type { CommandContext } from '../commands/context.js';
 import { DomainError } from '../domain/model/errors.js';
 import { parseIncidentId } from '../domain/model/ids.js';
 import { hashToken } from '../commands/tokens.js';
+import type { ChatPort } from '../integrations/chat/port.js';
 
 export interface HttpDeps {
   store: Store;
@@ -27,6 +28,8 @@ export interface HttpDeps {
   timeouts?: Partial<{ headersMs: number; requestMs: number; idleMs: number }>;
   /** How often an open realtime stream re-checks its credentials (default 15 s). */
   streamRecheckMs?: number;
+  /** Slack (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET): POST /slack/events is served only with it. */
+  slack?: { chat: ChatPort; signingSecret: string } | null;
 }
 
 /** TRUST_PROXY=true trusts any proxy; a comma-separated list of addresses or CIDRs trusts those; unset trusts none. */

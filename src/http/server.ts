@@ -14,6 +14,7 @@ import { serverLogger } from './log.js';
 
 /** From SIGTERM to exit at most this long: a supervisor's usual grace before SIGKILL is 10–30 s. */
 export const SHUTDOWN_GRACE_MS = 10_000;
+import { slackFromEnvironment } from '../integrations/chat/slack/environment.js';
 
 export interface ServerOptions {
   port?: number;
@@ -38,8 +39,14 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const mail = mailFromEnvironment(env);
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
-  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail } });
-  const app = await buildApp({ store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir, workers }, logger);
+  const slack = slackFromEnvironment(env);
+  if (!slack) logger.info('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
+  const chat = slack ? { port: slack.chat, platform: 'slack' as const } : null;
+  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail }, chat });
+  const app = await buildApp(
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir, workers, slack },
+    logger,
+  );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.
   app.addHook('onClose', () => store.close());
   await app.listen({ port, host });

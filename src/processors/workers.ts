@@ -19,6 +19,9 @@ import { RealtimeHub } from './realtime-hub.js';
 import { ReminderScheduler } from './reminder-scheduler.js';
 import { StatusPagePublisher } from './status-page-publisher.js';
 import type { Worker, WorkerHealth } from './worker.js';
+import type { ChatPort } from '../integrations/chat/port.js';
+import { ChatDeliveryWorker } from './chat/delivery.js';
+import { chatSettings } from './chat/settings.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -36,6 +39,8 @@ export interface WorkerDeps {
    * them by hand (their `tick`), so they are left out unless asked for.
    */
   deliveries?: { webhooks: WebhookSender; mail: MailSender | null };
+  /** The chat platform (Slack) when it is configured; its messages are queued and delivered from then on. */
+  chat?: { port: ChatPort; platform: 'slack' } | null;
 }
 
 export class Workers {
@@ -44,6 +49,7 @@ export class Workers {
   readonly realtime: RealtimeHub;
   readonly reminders: ReminderScheduler | null;
   readonly notifications: NotificationProcessor | null;
+  readonly chat: ChatDeliveryWorker | null;
   private readonly list: [name: string, worker: Worker][];
 
   constructor(deps: WorkerDeps) {
@@ -51,6 +57,7 @@ export class Workers {
     const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
     this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log }) : null;
     this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
+    this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
     this.statusPage = new StatusPagePublisher({
       store,
       config,
@@ -65,6 +72,7 @@ export class Workers {
     this.realtime = new RealtimeHub(store.feed, (listener) => store.onIncidentsChanged(listener), log);
     const inbox = this.alertInbox;
     this.list = [
+      ...(this.chat ? [['chat', this.chat] as [string, Worker]] : []),
       ...(this.notifications ? [['notifications', this.notifications] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
       ['statusPage', this.statusPage],

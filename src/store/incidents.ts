@@ -13,6 +13,7 @@ import { incidentId } from '../domain/model/ids.js';
 import { notificationType } from '../domain/notifications/events.js';
 import { WebhookStore } from './webhooks.js';
 import { ReminderStore } from './reminders.js';
+import { ChatStore } from './chat.js';
 import { notifyInstances, type CommitNotes } from './commit-notes.js';
 
 export interface IncidentFilter {
@@ -63,6 +64,7 @@ export class IncidentStore {
     private readonly db: Executor,
     private readonly dialect: Dialect,
     private readonly committed: CommitNotes | null,
+    private readonly chatOn = false,
   ) {}
 
   async nextNumber(): Promise<number> {
@@ -179,6 +181,8 @@ export class IncidentStore {
       await new WebhookStore(this.db, this.dialect).enqueue(notifiable, state.number, row.updated_at);
       this.committed?.noteQueued();
     }
+    // Like the notification outbox: a chat message is owed exactly when its event commits.
+    if (this.chatOn) await new ChatStore(this.db, this.dialect).enqueue(ids.map((r) => Number(r.id)), state.number, row.updated_at);
     await this.syncReminders(state.number, deadlines, row.updated_at);
     this.committed?.changed.add(state.number);
     if (this.dialect === 'postgres') await notifyInstances(this.db, String(state.number));

@@ -20,6 +20,7 @@ import { PeopleStore } from './people.js';
 import { IncidentStore } from './incidents.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ACCESS_CHANGED, notifyInstances, type CommitNotes } from './commit-notes.js';
+import { ChatStore } from './chat.js';
 
 export class Repository {
   constructor(
@@ -27,11 +28,13 @@ export class Repository {
     readonly dialect: Dialect,
     /** Inside `Store.transaction`: what this transaction did that is announced after it commits. */
     private readonly committed: CommitNotes | null = null,
+    /** Whether each incident event also queues its chat messages (chat_outbox). */
+    protected readonly chatOn = false,
   ) {}
 
   /** Incidents: their events, read model, reminders and outbox rows, version-checked. */
   get incidents(): IncidentStore {
-    return new IncidentStore(this.db, this.dialect, this.committed);
+    return new IncidentStore(this.db, this.dialect, this.committed, this.chatOn);
   }
 
   /** People and their API tokens. */
@@ -97,6 +100,11 @@ export class Repository {
   /** Each group's snapshot and the repeats of it not yet written out. */
   get alertSnapshots(): AlertSnapshotStore {
     return new AlertSnapshotStore(this.db, this.dialect);
+  }
+
+  /** The chat outbox and delivery queue, rooms, the chat inbox, chat users. */
+  get chat(): ChatStore {
+    return new ChatStore(this.db, this.dialect);
   }
 
   /** The alerts of every group. */

@@ -279,6 +279,45 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
+  chat_outbox: {
+    event_id: number;
+    incident: number;
+    created_at: string;
+  };
+  chat_deliveries: {
+    id: Generated<number>;
+    lane: string;
+    incident: number;
+    event_id: number;
+    step: number;
+    action: string;
+    status: 'pending' | 'done' | 'failed';
+    attempts: number;
+    next_attempt_at: string;
+    claimed_until: string | null;
+    last_error: string | null;
+    created_at: string;
+  };
+  chat_rooms: {
+    incident: number;
+    room: string;
+    announcement: string | null;
+    created_at: string;
+  };
+  chat_inbox: {
+    id: Generated<number>;
+    key: string;
+    kind: string;
+    body: string;
+    status: 'pending' | 'done';
+    claimed_until: string | null;
+    received_at: string;
+  };
+  chat_users: {
+    user_id: string;
+    handle: string;
+    found_at: string;
+  };
 }
 
 /** Where a store runs its queries: straight on the database, or inside a transaction. */

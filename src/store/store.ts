@@ -50,7 +50,14 @@ export class Store extends Repository {
     private readonly databaseUrl: string | null = null,
     private readonly log?: StoreOptions['log'],
   ) {
-    super(kysely, dialect);
+    super(kysely, dialect, null, false);
+  }
+
+  private chatQueued = false;
+
+  /** From now on every incident event also queues its chat messages (the chat worker is running). */
+  queueChat(): void {
+    this.chatQueued = true;
   }
 
   /** Reads for the realtime stream (src/realtime), outside any transaction. */
@@ -142,7 +149,7 @@ export class Store extends Repository {
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     const run = async () => {
       const committed = new CommitNotes();
-      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, committed)));
+      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, committed, this.chatQueued)));
       if (committed.scheduled.length) this.announceScheduled(committed.scheduled.reduce((a, b) => (b < a ? b : a)));
       if (committed.queued) for (const listener of this.queuedListeners) listener();
       if (committed.everything) this.announceChanged([]);

@@ -1,0 +1,299 @@
+/**
+ * The chat delivery worker: the incident's messages reach its room, in order, however
+ * busy the server or the platform.
+ *
+ * - Woken by commits (this instance's directly, others' through LISTEN/NOTIFY), not polling.
+ * - Fan-out (fan-out.ts) turns up to 500 outbox rows at a time into deliveries, in one transaction.
+ * - Lanes: one per incident room. A lane's deliveries go strictly in (event, step) order;
+ *   lanes run side by side (up to `concurrency`). Each pass claims the due prefix of every
+ *   idle lane in one statement, with a lease, so two instances never send one lane together.
+ * - Results are recorded in batches: one statement marks everything sent since the last one.
+ * - Several topic changes waiting in one lane are one call: the last.
+ * - A 429 pauses that method for its Retry-After; "unavailable" (Slack down, 5xx, network)
+ *   backs the lane off (1 s doubling to a minute) and keeps trying, so the room catches up
+ *   in order when the platform returns; a refusal is retried a few times, then given up.
+ * - At least once: a crash between the call and recording it repeats that one call.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { WakeLoop } from '../wake-loop.js';
+import type { Worker, WorkerHealth } from '../worker.js';
+import type { Clock } from '../../domain/model/time.js';
+import type { ChatSettings } from '../../domain/chat/plan.js';
+import type { Store } from '../../store/store.js';
+import type { ChatDelivery } from '../../store/chat.js';
+import { ChatError, type ChatMessage, type ChatPort } from '../../integrations/chat/port.js';
+import { fanOutChat, ROOM_LINK, type ChatAction } from './fan-out.js';
+
+export interface ChatDeliveryOptions {
+  store: Store;
+  chat: ChatPort;
+  clock: Clock;
+  settings: ChatSettings;
+  /** The platform's name in people's `chat` ids (`slack`). */
+  platform: string;
+  log?: Pick<FastifyBaseLogger, 'error' | 'warn'>;
+  /** Lanes sent side by side. */
+  concurrency?: number;
+  /** Attempts before a refused call is given up. */
+  maxRefusals?: number;
+}
+
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 60_000;
+/** Deliveries one lane takes per claim. */
+const CHUNK = 50;
+
+interface Outcome {
+  done: number[];
+  /** Claimed but not reached (the lane stopped early): released. */
+  unreached: number[];
+}
+
+export class ChatDeliveryWorker implements Worker {
+  private readonly loop: WakeLoop;
+  private readonly busy = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  /** Method → until when the platform asked us to wait (ms since epoch). */
+  private readonly paused = new Map<string, number>();
+  private readonly rooms = new Map<number, string>();
+  private doneIds: number[] = [];
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly options: ChatDeliveryOptions) {
+    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 30_000, retryMs: 1_000, log: options.log, name: 'chat delivery', pass: () => this.pass() });
+    // From here on every event queues its messages, even before the loop starts: the room catches up.
+    options.store.queueChat();
+  }
+
+  start(): void {
+    this.unsubscribe = this.options.store.onIncidentsChanged(() => this.loop.notice());
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.loop.stop();
+    await Promise.all(this.running);
+    await this.flush();
+  }
+
+  health(): WorkerHealth {
+    return this.loop.health();
+  }
+
+  /** Runs until nothing is queued or due now (tests, the bench). */
+  async drain(): Promise<void> {
+    for (;;) {
+      const next = await this.pass();
+      if (this.running.size) {
+        await Promise.all(this.running);
+        await this.flush();
+        continue;
+      }
+      if (!(await this.options.store.chat.outboxWaiting()) && (next === null || next > this.now())) return;
+    }
+  }
+
+  private now(): string {
+    return this.options.clock.now().toISOString();
+  }
+
+  private async pass(): Promise<string | null> {
+    const { store, settings } = this.options;
+    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500))) === 500 && !this.loop.stopped);
+    await this.flush();
+    const now = this.now();
+    const nowMs = Date.parse(now);
+    const pending = await store.chat.pending(5000);
+    const lanes = new Map<string, ChatDelivery[]>();
+    for (const d of pending) (lanes.get(d.lane) ?? lanes.set(d.lane, []).get(d.lane)!).push(d);
+    const chosen: ChatDelivery[][] = [];
+    let next: string | null = null;
+    const limit = this.options.concurrency ?? 16;
+    for (const [lane, rows] of lanes) {
+      if (this.busy.has(lane)) continue;
+      const head = rows[0]!;
+      const headWait = Math.max(Date.parse(head.nextAttemptAt), head.claimedUntil && head.claimedUntil > now ? Date.parse(head.claimedUntil) : 0, this.paused.get(opOf(head)) ?? 0);
+      if (headWait > nowMs) {
+        const at = new Date(headWait).toISOString();
+        if (next === null || at < next) next = at;
+        continue;
+      }
+      if (this.busy.size + chosen.length >= limit) {
+        next = now;
+        continue;
+      }
+      const prefix: ChatDelivery[] = [];
+      for (const row of rows) {
+        if (prefix.length >= CHUNK || row.nextAttemptAt > now || (row.claimedUntil && row.claimedUntil > now)) break;
+        prefix.push(row);
+      }
+      chosen.push(prefix);
+    }
+    if (!chosen.length) return next;
+    const held = await store.chat.claim(chosen.flat().map((d) => d.id), now, new Date(nowMs + LEASE_MS).toISOString());
+    for (const prefix of chosen) {
+      // Only a prefix from the head keeps the lane in order; whatever another instance took breaks it.
+      const cut = prefix.findIndex((d) => !held.has(d.id));
+      const mine = cut === -1 ? prefix : prefix.slice(0, cut);
+      const stray = cut === -1 ? [] : prefix.slice(cut).filter((d) => held.has(d.id)).map((d) => d.id);
+      if (stray.length) await store.chat.release(stray);
+      if (!mine.length) continue;
+      const lane = mine[0]!.lane;
+      this.busy.add(lane);
+      const run = this.runLane(mine)
+        .then((outcome) => this.settle(outcome))
+        .catch((error: unknown) => this.options.log?.error({ err: error, lane }, 'chat lane failed'))
+        .finally(() => {
+          this.busy.delete(lane);
+          this.running.delete(run);
+          this.loop.notice();
+        });
+      this.running.add(run);
+    }
+    return next;
+  }
+
+  private async settle(outcome: Outcome): Promise<void> {
+    this.doneIds.push(...outcome.done);
+    await this.flush();
+    if (outcome.unreached.length) await this.options.store.chat.release(outcome.unreached);
+  }
+
+  /** Records every delivery sent since the last flush in one statement; concurrent callers share it. */
+  private flushing: Promise<void> | null = null;
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (!this.doneIds.length) return;
+    const ids = this.doneIds;
+    this.doneIds = [];
+    this.flushing = this.options.store.chat.markDone(ids).finally(() => (this.flushing = null));
+    await this.flushing;
+  }
+
+  private async runLane(rows: ChatDelivery[]): Promise<Outcome> {
+    const done: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const action = JSON.parse(row.action) as ChatAction;
+      // A later topic in the same claim replaces this one.
+      if (action.op === 'set_topic' && rows.slice(i + 1).some((r) => opOf(r) === 'set_topic')) {
+        done.push(row.id);
+        continue;
+      }
+      const pausedUntil = this.paused.get(action.op) ?? 0;
+      if (pausedUntil > this.options.clock.now().getTime()) {
+        await this.options.store.chat.retryLater(row.id, row.attempts, new Date(pausedUntil).toISOString(), 'waiting out a rate limit');
+        return { done, unreached: rows.slice(i + 1).map((r) => r.id) };
+      }
+      try {
+        await this.send(row, action);
+        done.push(row.id);
+      } catch (error) {
+        const stop = await this.failed(row, action, error);
+        if (stop) return { done, unreached: rows.slice(i + 1).map((r) => r.id) };
+      }
+    }
+    return { done, unreached: [] };
+  }
+
+  /** Records a failed call; answers whether the lane must stop (anything but a call given up). */
+  private async failed(row: ChatDelivery, action: ChatAction, error: unknown): Promise<boolean> {
+    const chat = this.options.store.chat;
+    const nowMs = this.options.clock.now().getTime();
+    const attempts = row.attempts + 1;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ChatError && error.reason === 'rate_limited') {
+      const until = nowMs + (error.retryAfterMs ?? 1000);
+      this.paused.set(action.op, Math.max(until, this.paused.get(action.op) ?? 0));
+      await chat.retryLater(row.id, row.attempts, new Date(until).toISOString(), message);
+      return true;
+    }
+    if (error instanceof ChatError && error.reason === 'refused' && attempts >= (this.options.maxRefusals ?? 5)) {
+      this.options.log?.warn({ delivery: row.id, error: message }, 'chat call refused; given up');
+      await chat.markFailed(row.id, attempts, message);
+      return false;
+    }
+    const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(row.attempts, 10));
+    await chat.retryLater(row.id, attempts, new Date(nowMs + backoff).toISOString(), message);
+    return true;
+  }
+
+  private async room(incident: number): Promise<string> {
+    const known = this.rooms.get(incident);
+    if (known) return known;
+    const row = await this.options.store.chat.room(incident);
+    if (!row) throw new ChatError('refused', `no room for incident ${incident} yet`, 'no_room');
+    this.rooms.set(incident, row.room);
+    return row.room;
+  }
+
+  private async send(row: ChatDelivery, action: ChatAction): Promise<void> {
+    const { chat } = this.options;
+    const store = this.options.store.chat;
+    switch (action.op) {
+      case 'create_room': {
+        if (await store.room(row.incident)) return;
+        const { room } = await chat.createRoom(action.name, { private: action.private });
+        await store.saveRoom(row.incident, room, this.now());
+        this.rooms.set(row.incident, room);
+        return;
+      }
+      case 'invite': {
+        const users = await this.users(action.people);
+        if (users.length) await chat.invite(await this.room(row.incident), users);
+        return;
+      }
+      case 'post': {
+        const room = await this.room(row.incident);
+        const target = action.to === 'room' ? room : action.to === 'announce' ? this.options.settings.announceChannel : this.options.settings.leadershipChannel;
+        if (!target) return;
+        const message = action.to === 'room' ? action.message : withRoomLink(action.message, `<#${room}>`);
+        const posted = await chat.post(target, message);
+        if (action.pin) {
+          await store.saveAnnouncement(row.incident, posted.message);
+          await chat.pin(room, posted.message);
+        }
+        return;
+      }
+      case 'set_topic':
+        return chat.setTopic(await this.room(row.incident), action.topic);
+      case 'dm': {
+        const [user] = await this.users([action.person]);
+        if (user) await chat.dm(user, action.message);
+        return;
+      }
+      case 'archive':
+        return chat.archive(await this.room(row.incident));
+    }
+  }
+
+  /** Platform users of these people: their own chat id, one remembered, or found by e-mail (and remembered). */
+  private async users(handles: string[]): Promise<string[]> {
+    const { store, platform, chat } = this.options;
+    const ids = await store.chat.userIds(platform);
+    const users: string[] = [];
+    for (const handle of handles) {
+      let id = ids.get(handle);
+      if (!id) {
+        const email = (await store.people.get(handle))?.email;
+        const found = email ? await chat.userByEmail(email) : null;
+        if (found) {
+          id = found.id;
+          await store.chat.rememberUser(found.id, handle, this.now());
+        }
+      }
+      if (id) users.push(id);
+    }
+    return users;
+  }
+}
+
+function opOf(row: ChatDelivery): string {
+  return (JSON.parse(row.action) as ChatAction).op;
+}
+
+function withRoomLink(message: ChatMessage, link: string): ChatMessage {
+  const replace = (text: string) => text.split(ROOM_LINK).join(link);
+  return { text: replace(message.text), ...(message.blocks ? { blocks: JSON.parse(replace(JSON.stringify(message.blocks))) as unknown[] } : {}) };
+}

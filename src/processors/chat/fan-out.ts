@@ -1,0 +1,103 @@
+/**
+ * From the chat outbox to the delivery queue, in one transaction: each event's chat steps
+ * (src/domain/chat/plan.ts) rendered (src/presenters/chat) into stored actions, one
+ * delivery row per step, unique on (event, step), and the outbox rows deleted.
+ */
+import type { RecordedEvent } from '../../domain/model/events.js';
+import { evolve, evolveDeclared, type IncidentState } from '../../domain/model/state.js';
+import { chatSteps, type ChatSettings, type ChatStep } from '../../domain/chat/plan.js';
+import type { Repository } from '../../store/repository.js';
+import type { NewChatDelivery } from '../../store/chat.js';
+import {
+  renderAnnouncementMessage,
+  renderDeclaredNotice,
+  renderEventLine,
+  renderHandoffOffer,
+  renderReminder,
+  renderUpdateMessage,
+  roomTopic,
+  slackMention,
+  type ChatText,
+  type Mention,
+} from '../../presenters/chat/messages.js';
+
+/** Replaced by the room's link when sent (the room has no id until it is created). */
+export const ROOM_LINK = '{{room}}';
+
+/** A stored platform call; people are handles, resolved to platform users when sent. */
+export type ChatAction =
+  | { op: 'create_room'; name: string; private: boolean }
+  | { op: 'invite'; people: string[] }
+  | { op: 'post'; to: 'room' | 'announce' | 'leadership'; message: ChatText; pin?: true }
+  | { op: 'set_topic'; topic: string }
+  | { op: 'dm'; person: string; message: ChatText }
+  | { op: 'archive' };
+
+function render(step: ChatStep, recorded: RecordedEvent, state: IncidentState, mention: Mention): ChatAction {
+  switch (step.op) {
+    case 'create_room':
+    case 'invite':
+      return step;
+    case 'set_topic':
+      return { op: 'set_topic', topic: roomTopic(state, mention) };
+    case 'archive':
+      return { op: 'archive' };
+    case 'dm': {
+      const offer = step.notice.kind === 'handoff_offer' ? step.notice.handoffId : '';
+      return { op: 'dm', person: step.person, message: renderHandoffOffer(state, offer, recorded.actor, mention) };
+    }
+    case 'post': {
+      const notice = step.notice;
+      let message: ChatText;
+      switch (notice.kind) {
+        case 'announcement':
+          message = renderAnnouncementMessage(state, mention);
+          break;
+        case 'declared_elsewhere':
+          message = renderDeclaredNotice(state, ROOM_LINK, mention);
+          break;
+        case 'update':
+          message = renderUpdateMessage(state, recorded, mention);
+          break;
+        case 'reminder':
+          message = renderReminder(recorded, notice, mention);
+          break;
+        default:
+          message = renderEventLine(recorded, mention);
+      }
+      return { op: 'post', to: step.to, message, ...(step.pin ? { pin: true as const } : {}) };
+    }
+  }
+}
+
+/** The lane a step goes in: the incident's own (its room's order), or apart for what waits days (archiving). */
+export function laneOf(incident: number, action: ChatAction): string {
+  return action.op === 'archive' ? `${incident}:archive` : String(incident);
+}
+
+/** Moves up to `limit` outbox rows into deliveries; answers how many it took. */
+export async function fanOutChat(tx: Repository, settings: ChatSettings, now: string, limit: number): Promise<number> {
+  const claimed = await tx.chat.claimOutbox(limit);
+  if (!claimed.length) return 0;
+  const mention = slackMention(await tx.chat.userIds('slack'));
+  const rows: NewChatDelivery[] = [];
+  // Each incident's events are read and folded once; the claimed ones (by sequence number) are rendered as of themselves.
+  const byIncident = new Map<number, Map<number, number>>();
+  for (const c of claimed) (byIncident.get(c.incident) ?? byIncident.set(c.incident, new Map()).get(c.incident)!).set(c.seq, c.eventId);
+  for (const [incident, claimedSeqs] of byIncident) {
+    let state: IncidentState | null = null;
+    for (const recorded of await tx.incidents.events(incident)) {
+      state = state ? evolve(state, recorded) : evolveDeclared(recorded);
+      const eventId = claimedSeqs.get(recorded.seq);
+      if (eventId === undefined) continue;
+      chatSteps(recorded, state, settings).forEach((step, i) => {
+        const action = render(step, recorded, state!, mention);
+        const dueAt = step.op === 'archive' ? step.at : now;
+        rows.push({ lane: laneOf(incident, action), incident, eventId, step: i, action: JSON.stringify(action), dueAt });
+      });
+    }
+  }
+  await tx.chat.addDeliveries(rows, now);
+  await tx.chat.deleteOutbox(claimed.map((c) => c.eventId));
+  return claimed.length;
+}

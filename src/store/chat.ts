@@ -1,0 +1,266 @@
+/**
+ * Chat: the outbox written with each incident event (while chat is on), the delivery
+ * queue of platform calls (one lane per channel, sent in order), each incident's room,
+ * what arrived from the platform (the inbox, which also dedupes retries) and which
+ * platform user is which person.
+ */
+import { sql } from 'kysely';
+import type { Database, Executor } from './schema.js';
+import type { Dialect } from './migrations/index.js';
+import { isUniqueViolation } from './errors.js';
+
+export interface ChatDelivery {
+  id: number;
+  lane: string;
+  incident: number;
+  eventId: number;
+  step: number;
+  action: string;
+  attempts: number;
+  nextAttemptAt: string;
+  claimedUntil: string | null;
+}
+
+export interface NewChatDelivery {
+  lane: string;
+  incident: number;
+  eventId: number;
+  step: number;
+  action: string;
+  /** When it may be sent (now, or later: an archive). */
+  dueAt: string;
+}
+
+export interface ChatInboxItem {
+  id: number;
+  kind: string;
+  body: string;
+  receivedAt: string;
+}
+
+function toDelivery(row: Database['chat_deliveries'] & { id: number }): ChatDelivery {
+  return {
+    id: Number(row.id),
+    lane: row.lane,
+    incident: Number(row.incident),
+    eventId: Number(row.event_id),
+    step: Number(row.step),
+    action: row.action,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    claimedUntil: row.claimed_until,
+  };
+}
+
+export class ChatStore {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async enqueue(eventIds: number[], incident: number, at: string): Promise<void> {
+    await this.db
+      .insertInto('chat_outbox')
+      .values(eventIds.map((id) => ({ event_id: id, incident, created_at: at })))
+      .execute();
+  }
+
+  /** The oldest outbox rows with their events; on PostgreSQL locked, skipping rows another instance holds. */
+  async claimOutbox(limit: number): Promise<{ eventId: number; incident: number; seq: number }[]> {
+    let query = this.db
+      .selectFrom('chat_outbox')
+      .innerJoin('incident_events', 'incident_events.id', 'chat_outbox.event_id')
+      .select(['chat_outbox.event_id', 'chat_outbox.incident', 'incident_events.seq'])
+      .orderBy('chat_outbox.event_id')
+      .limit(limit);
+    if (this.dialect === 'postgres') query = query.forUpdate('chat_outbox').skipLocked();
+    const rows = await query.execute();
+    return rows.map((r) => ({ eventId: Number(r.event_id), incident: Number(r.incident), seq: Number(r.seq) }));
+  }
+
+  async outboxWaiting(): Promise<boolean> {
+    return (await this.db.selectFrom('chat_outbox').select('event_id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  async deleteOutbox(eventIds: number[]): Promise<void> {
+    if (eventIds.length) await this.db.deleteFrom('chat_outbox').where('event_id', 'in', eventIds).execute();
+  }
+
+  /** Adds deliveries; one already there for the same (event, step) stays as it is. */
+  async addDeliveries(rows: NewChatDelivery[], at: string): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.db
+        .insertInto('chat_deliveries')
+        .values(
+          rows.slice(i, i + 500).map((r) => ({
+            lane: r.lane,
+            incident: r.incident,
+            event_id: r.eventId,
+            step: r.step,
+            action: r.action,
+            status: 'pending' as const,
+            attempts: 0,
+            next_attempt_at: r.dueAt,
+            claimed_until: null,
+            last_error: null,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['event_id', 'step']).doNothing())
+        .execute();
+    }
+  }
+
+  /** Pending deliveries in lane order (each lane's first is its head), at most `limit`. */
+  async pending(limit: number): Promise<ChatDelivery[]> {
+    const rows = await this.db
+      .selectFrom('chat_deliveries')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('lane')
+      .orderBy('event_id')
+      .orderBy('step')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toDelivery(r as Database['chat_deliveries'] & { id: number }));
+  }
+
+  /** Leases the given deliveries unless someone else holds them; answers the ids now held. */
+  async claim(ids: number[], now: string, until: string): Promise<Set<number>> {
+    if (!ids.length) return new Set();
+    const rows = await this.db
+      .updateTable('chat_deliveries')
+      .set({ claimed_until: until })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .returning('id')
+      .execute();
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  async release(ids: number[]): Promise<void> {
+    if (ids.length) await this.db.updateTable('chat_deliveries').set({ claimed_until: null }).where('id', 'in', ids).execute();
+  }
+
+  async markDone(ids: number[]): Promise<void> {
+    if (ids.length) await this.db.updateTable('chat_deliveries').set({ status: 'done', claimed_until: null }).where('id', 'in', ids).execute();
+  }
+
+  async retryLater(id: number, attempts: number, at: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('chat_deliveries')
+      .set({ attempts, next_attempt_at: at, last_error: error, claimed_until: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markFailed(id: number, attempts: number, error: string): Promise<void> {
+    await this.db
+      .updateTable('chat_deliveries')
+      .set({ status: 'failed', attempts, last_error: error, claimed_until: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The earliest time a pending delivery falls due, or null. */
+  async nextDue(): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('chat_deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('due'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return (row?.due as string | null | undefined) ?? null;
+  }
+
+  async deliveries(incident: number): Promise<(ChatDelivery & { status: string; lastError: string | null })[]> {
+    const rows = await this.db.selectFrom('chat_deliveries').selectAll().where('incident', '=', incident).orderBy('event_id').orderBy('step').execute();
+    return rows.map((r) => ({ ...toDelivery(r as Database['chat_deliveries'] & { id: number }), status: r.status, lastError: r.last_error }));
+  }
+
+  async room(incident: number): Promise<{ room: string; announcement: string | null } | null> {
+    const row = await this.db.selectFrom('chat_rooms').select(['room', 'announcement']).where('incident', '=', incident).executeTakeFirst();
+    return row ?? null;
+  }
+
+  async incidentOfRoom(room: string): Promise<number | null> {
+    const row = await this.db.selectFrom('chat_rooms').select('incident').where('room', '=', room).executeTakeFirst();
+    return row ? Number(row.incident) : null;
+  }
+
+  async saveRoom(incident: number, room: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('chat_rooms')
+      .values({ incident, room, announcement: null, created_at: at })
+      .onConflict((oc) => oc.column('incident').doUpdateSet({ room }))
+      .execute();
+  }
+
+  async saveAnnouncement(incident: number, message: string): Promise<void> {
+    await this.db.updateTable('chat_rooms').set({ announcement: message }).where('incident', '=', incident).execute();
+  }
+
+  /** Stores what arrived under `key`; false when that key was already received (a retry). */
+  async receive(key: string, kind: string, body: string, at: string): Promise<boolean> {
+    try {
+      await this.db.insertInto('chat_inbox').values({ key, kind, body, status: 'pending', claimed_until: null, received_at: at }).execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimInbox(now: string, until: string, limit: number): Promise<ChatInboxItem[]> {
+    let due = this.db
+      .selectFrom('chat_inbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('id')
+      .limit(limit);
+    if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const rows = await this.db.updateTable('chat_inbox').set({ claimed_until: until }).where('id', 'in', due).returningAll().execute();
+    return rows
+      .map((r) => ({ id: Number(r.id), kind: r.kind, body: r.body, receivedAt: r.received_at }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async inboxDone(id: number): Promise<void> {
+    await this.db.updateTable('chat_inbox').set({ status: 'done', claimed_until: null }).where('id', '=', id).execute();
+  }
+
+  /** The person a platform user was found to be, if remembered. */
+  async handleOf(userId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('chat_users').select('handle').where('user_id', '=', userId).executeTakeFirst();
+    return row?.handle ?? null;
+  }
+
+  async rememberUser(userId: string, handle: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('chat_users')
+      .values({ user_id: userId, handle, found_at: at })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ handle, found_at: at }))
+      .execute();
+  }
+
+  /** Platform user ids by handle: a person's own `chat.<platform>` id first, else one remembered. */
+  async userIds(platform: string): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const row of await this.db.selectFrom('chat_users').select(['user_id', 'handle']).execute()) ids.set(row.handle, row.user_id);
+    const people = await this.db.selectFrom('people').select(['handle', 'chat']).where('chat', '!=', '{}').execute();
+    for (const row of people) {
+      const id = (JSON.parse(row.chat) as Record<string, string>)[platform];
+      if (id) ids.set(row.handle, id);
+    }
+    return ids;
+  }
+
+  /** The person whose `chat.<platform>` id is `userId`. */
+  async handleByChatId(platform: string, userId: string): Promise<string | null> {
+    const needle = JSON.stringify({ [platform]: userId }).slice(1, -1);
+    const position = this.dialect === 'postgres' ? sql<number>`strpos(chat, ${needle})` : sql<number>`instr(chat, ${needle})`;
+    const rows = await this.db.selectFrom('people').select(['handle', 'chat']).where(position, '>', 0).execute();
+    return rows.find((r) => (JSON.parse(r.chat) as Record<string, string>)[platform] === userId)?.handle ?? null;
+  }
+}

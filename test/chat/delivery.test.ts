@@ -1,0 +1,111 @@
+/**
+ * Slack delivery: any declaration opens the room, and what happens through the API shows up
+ * in it, in order — against the fake Slack, which checks every call against Slack's OpenAPI
+ * description; through 429s and an outage.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { API, UPDATE, declare, ok } from '../api/helpers.js';
+import { SlackChat } from '../../src/integrations/chat/slack/client.js';
+import { ChatDeliveryWorker } from '../../src/processors/chat/delivery.js';
+import { chatSettings } from '../../src/processors/chat/settings.js';
+
+const CONFIG = { chat: { slack: { announceChannel: 'incidents', leadershipChannel: 'leadership' } } };
+
+describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
+  let t: TestApp;
+  let slack: FakeSlack;
+  let worker: ChatDeliveryWorker;
+
+  beforeEach(async () => {
+    t = await testApp(kind, CONFIG);
+    slack = new FakeSlack();
+    const url = await slack.start();
+    worker = new ChatDeliveryWorker({ store: t.store, chat: new SlackChat({ token: 'xoxb-test', apiUrl: url }), clock: t.clock, platform: 'slack', settings: chatSettings(t.config) });
+    await ok(t, 201, 'POST', `${API}/people`, { handle: 'alice', name: 'Alice', role: 'responder', chat: { slack: 'UALICE01' } });
+    await ok(t, 201, 'POST', `${API}/people`, { handle: 'bob', name: 'Bob', role: 'responder', email: 'bob@example.com' });
+    slack.users.set('UBOB0001', 'bob@example.com');
+    t.tokens.set('alice', (await ok(t, 201, 'POST', `${API}/people/alice/tokens`, {})).token);
+  });
+  afterEach(async () => {
+    expect(slack.violations).toEqual([]);
+    await worker.stop();
+    await slack.close();
+    await t.close();
+  });
+
+  it('opens the room on declaring: channel, invites, pinned announcement, topic, notices; then updates, roles and severity follow in order', async () => {
+    const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'alice' });
+    await worker.drain();
+    const room = slack.channelByName(incident.channel)!;
+    expect(room.isPrivate).toBe(false);
+    expect(room.members).toEqual(['UALICE01']);
+    expect(room.messages[0]!.text).toContain('Checkout errors');
+    expect(JSON.stringify(room.messages[0]!.blocks)).toContain('<@UALICE01>');
+    expect(room.pins).toEqual([room.messages[0]!.ts]);
+    expect(room.topic).toMatch(/^SEV2 · IC <@UALICE01> · next update by \d\d:\d\d UTC$/);
+    expect(slack.texts('incidents')).toHaveLength(1);
+    expect(slack.texts('incidents')[0]).toContain(incident.id);
+    expect(slack.texts('leadership')).toEqual([]);
+
+    await ok(t, 200, 'POST', `${API}/incidents/${incident.id}/roles`, { role: 'comms_lead', person: 'bob' }, 'alice');
+    t.clock.advance(60_000);
+    await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/updates`, UPDATE, 'alice');
+    await ok(t, 200, 'POST', `${API}/incidents/${incident.id}/severity`, { severity: 'SEV1', reason: 'All regions' }, 'alice');
+    await worker.drain();
+    // Bob was found by e-mail and remembered.
+    expect(room.members).toEqual(['UALICE01', 'UBOB0001']);
+    const texts = slack.texts(room.id);
+    expect(texts).toHaveLength(4);
+    expect(texts[1]).toMatch(/Comms Lead/i);
+    expect(texts[2]).toContain('Impact: Checkout fails');
+    expect(JSON.stringify(room.messages[2]!.blocks)).toContain('**[SEV2] Checkout errors, UPDATE');
+    expect(texts[3]).toMatch(/SEV1/);
+    expect(room.topic).toMatch(/^SEV1 · /);
+    // Escalated to the top severity: leadership hears of it.
+    expect(slack.texts('leadership')).toHaveLength(1);
+    // Every message once.
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(4 + 2);
+  });
+
+  it('a private incident gets a private channel and is announced nowhere', async () => {
+    const incident = await declare(t, { title: 'Credential leak', severity: 'SEV1', private: true });
+    await worker.drain();
+    expect(slack.channelByName(incident.channel)!.isPrivate).toBe(true);
+    expect(slack.texts('incidents')).toEqual([]);
+    expect(slack.texts('leadership')).toEqual([]);
+  });
+
+  it('waits out a 429 for its Retry-After and keeps the order', async () => {
+    const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'alice' });
+    await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'note', text: 'first' }, 'alice');
+    await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'note', text: 'second' }, 'alice');
+    slack.rateLimit('chat.postMessage', 1, 30);
+    await worker.drain();
+    const room = slack.channelByName(incident.channel)!;
+    expect(room.messages).toEqual([]);
+    t.clock.advance(31_000);
+    await worker.drain();
+    const texts = slack.texts(room.id);
+    expect(texts[0]).toContain('Checkout errors');
+    expect(texts.slice(1).map((x) => x.replace(/^.*(first|second).*$/s, '$1'))).toEqual(['first', 'second']);
+  });
+
+  it('goes on while Slack is down and catches up in order when it returns', async () => {
+    slack.down = true;
+    const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'alice' });
+    for (const text of ['one', 'two', 'three']) await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'note', text }, 'alice');
+    await worker.drain();
+    t.clock.advance(5_000);
+    await worker.drain();
+    expect(slack.channels.size).toBe(0);
+    slack.down = false;
+    t.clock.advance(120_000);
+    await worker.drain();
+    const texts = slack.texts(incident.channel);
+    expect(texts).toHaveLength(4);
+    expect(texts.slice(1).map((x) => /one|two|three/.exec(x)?.[0])).toEqual(['one', 'two', 'three']);
+    expect(slack.calls.filter((c) => c.method === 'conversations.create')).toHaveLength(1);
+  });
+});
