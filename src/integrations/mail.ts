@@ -20,11 +20,34 @@ export interface MailSender {
   send(message: MailMessage): Promise<void>;
 }
 
-export function smtpMailSender(url: string, from: string): MailSender {
-  const transport = nodemailer.createTransport(url);
+/**
+ * nodemailer's defaults (2 min to connect, 10 min of silence) are far above the 60 s lease
+ * on a claimed e-mail: another instance would take it and send it twice. Each stage is
+ * bounded, and the whole send too (a server trickling a byte at a time).
+ */
+export const MAIL_TIMEOUTS = { connectionMs: 10_000, greetingMs: 10_000, socketMs: 15_000, sendMs: 30_000 };
+
+export function smtpMailSender(url: string, from: string, timeouts = MAIL_TIMEOUTS): MailSender {
+  const transport = nodemailer.createTransport({
+    url,
+    connectionTimeout: timeouts.connectionMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
+    dnsTimeout: timeouts.connectionMs,
+  });
   return {
     async send(message) {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: message.messageId, headers: message.headers ?? {} });
+      let timer: NodeJS.Timeout | undefined;
+      const sending = transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: message.messageId, headers: message.headers ?? {} });
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the mail server did not take the message within ${timeouts.sendMs / 1000} s`)), timeouts.sendMs);
+      });
+      try {
+        await Promise.race([sending, expired]);
+      } finally {
+        clearTimeout(timer);
+        sending.catch(() => undefined);
+      }
     },
   };
 }

@@ -77,6 +77,10 @@ export interface AttemptOutcome {
 }
 
 const RETRY_PASS_MS = 2_000;
+/** How long stop() waits for sends in hand (the server's whole shutdown grace is 10 s). */
+const STOP_WAIT_MS = 5_000;
+/** E-mails claimed and sent at once. */
+const MAIL_BATCH = 10;
 const MAX_BACKOFF_MS = 3_600_000;
 
 /** The webhook body of one event: `{type, timestamp, data: {incident, event, update?}}`. */
@@ -98,8 +102,12 @@ export class NotificationProcessor implements Worker {
   private readonly leaseMs: number;
   private readonly maxSleepMs: number;
   private readonly batch: number;
+  /** Fan-out and webhooks. */
   private readonly loop: WakeLoop;
+  /** E-mail, in its own lane: a slow mail server holds up no webhook and no fan-out. */
+  private readonly mailLoop: WakeLoop | null;
   private unsubscribe: (() => void) | null = null;
+  private stopped = false;
 
   constructor(private readonly options: NotificationProcessorOptions) {
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -107,43 +115,73 @@ export class NotificationProcessor implements Worker {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxSleepMs = options.maxSleepMs ?? 30_000;
     this.batch = options.batch ?? 50;
+    const lane = { clock: options.clock, maxSleepMs: this.maxSleepMs, retryMs: RETRY_PASS_MS, log: options.log };
     this.loop = new WakeLoop({
-      clock: options.clock,
-      maxSleepMs: this.maxSleepMs,
-      retryMs: RETRY_PASS_MS,
-      log: options.log,
+      ...lane,
       name: 'notification',
       pass: async () => {
-        await this.tick();
-        const next = [await this.options.store.webhooks.nextWake(), this.options.mail ? await this.options.store.email.nextWake() : null];
-        return next.filter((at): at is string => at !== null).sort()[0] ?? null;
+        await this.webhookPass();
+        return this.options.store.webhooks.nextWake();
       },
     });
-  }
-
-  private get stopped(): boolean {
-    return this.loop.stopped;
+    const mail = options.mail;
+    this.mailLoop = mail
+      ? new WakeLoop({
+          ...lane,
+          name: 'e-mail',
+          pass: async () => {
+            await this.emailPass(mail);
+            return this.options.store.email.nextWake();
+          },
+        })
+      : null;
   }
 
   start(): void {
     if (this.loop.started) return;
-    this.unsubscribe = this.options.store.onNotificationQueued(() => this.loop.notice());
+    this.stopped = false;
+    this.unsubscribe = this.options.store.onNotificationQueued(() => {
+      this.loop.notice();
+      this.mailLoop?.notice();
+    });
     this.loop.start();
+    this.mailLoop?.start();
   }
 
+  /**
+   * Stops both lanes, waiting at most STOP_WAIT_MS for the sends in hand: a send that has
+   * not ended by then is left to its lease (sent again later, with the same id) so that
+   * stopping never hangs on a silent receiver or mail server.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    await this.loop.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const lanes = Promise.all([this.loop.stop(), this.mailLoop?.stop()]).then(() => true);
+    const waited = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_WAIT_MS)));
+    if (!(await Promise.race([lanes, waited]))) this.options.log?.warn({ waitedMs: STOP_WAIT_MS }, 'notifications: a send was still in hand at stop; its lease will run out and it is retried');
+    clearTimeout(timer);
   }
 
   health(): WorkerHealth {
-    return this.loop.health();
+    const webhooks = this.loop.health();
+    return webhooks.ok ? (this.mailLoop?.health() ?? webhooks) : webhooks;
   }
 
-  /** One pass: fans out every committed outbox row, then attempts every due webhook delivery and e-mail. Answers the webhook attempts (e-mail: `onEmail`). */
+  /** One pass of both lanes, one after the other (tests drive it; a running processor runs the lanes apart). Answers the webhook attempts (e-mail: `onEmail`). */
   async tick(): Promise<AttemptOutcome[]> {
-    while ((await this.fanOut()) > 0 && !this.stopped);
+    const outcomes = await this.webhookPass();
+    if (this.options.mail) await this.emailPass(this.options.mail);
+    return outcomes;
+  }
+
+  /** Fans out every committed outbox row, then attempts every due webhook delivery. */
+  private async webhookPass(): Promise<AttemptOutcome[]> {
+    let fanned = 0;
+    for (let rows; (rows = await this.fanOut()) > 0 && !this.stopped; ) fanned += rows;
+    // The fan-out may have queued e-mail.
+    if (fanned > 0) this.mailLoop?.notice();
     const outcomes: AttemptOutcome[] = [];
     for (;;) {
       const now = this.options.clock.now();
@@ -152,17 +190,22 @@ export class NotificationProcessor implements Worker {
       outcomes.push(...(await Promise.all(claimed.map((d) => this.attempt(d)))));
       if (claimed.length < this.batch || this.stopped) break;
     }
-    const mail = this.options.mail;
-    while (mail && !this.stopped) {
-      const now = this.options.clock.now();
-      const claimed = await this.options.store.email.claimDue(now.toISOString(), new Date(now.getTime() + this.leaseMs).toISOString(), this.batch);
-      for (const email of claimed) {
-        const outcome = await this.sendEmail(mail, email);
-        this.onEmail?.(outcome);
-      }
-      if (claimed.length < this.batch) break;
-    }
     return outcomes;
+  }
+
+  /** Attempts every due e-mail, MAIL_BATCH at a time side by side: each send is bounded (src/integrations/mail.ts) well within the lease. */
+  private async emailPass(mail: MailSender): Promise<void> {
+    while (!this.stopped) {
+      const now = this.options.clock.now();
+      const claimed = await this.options.store.email.claimDue(now.toISOString(), new Date(now.getTime() + this.leaseMs).toISOString(), MAIL_BATCH);
+      await Promise.all(
+        claimed.map(async (email) => {
+          const outcome = await this.sendEmail(mail, email);
+          this.onEmail?.(outcome);
+        }),
+      );
+      if (claimed.length < MAIL_BATCH) break;
+    }
   }
 
   /** Called after each e-mail attempt (tests listen). */
