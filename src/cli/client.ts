@@ -192,6 +192,8 @@ export class Client {
       );
     }
     if (text) return raw as T;
+    // A 204 (a revoked token, a deleted webhook) has nothing to say.
+    if (response.status === 204) return undefined as T;
     try {
       return JSON.parse(raw) as T;
     } catch {

@@ -44,6 +44,8 @@ export interface Config {
   chat: { slack: { command: string; announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null } };
   /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
   sessions: { idleMs: number; maxAgeMs: number };
+  /** New API tokens expire this long after they are issued unless their creator says otherwise; null: never. */
+  auth: { tokenLifetimeMs: number | null };
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,8 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
   const statusRatePer = file.statusPage?.rateLimit?.per;
   if (statusRatePer !== undefined && duration(statusRatePer, 0) < 1000)
     problems.push({ field: 'statusPage.rateLimit.per', problem: 'must be at least 1s' });
+  const lifetime = file.auth?.tokenLifetime;
+  if (lifetime !== undefined && lifetime !== 'never' && duration(lifetime, 0) < 60_000) problems.push({ field: 'auth.tokenLifetime', problem: 'must be at least 1m, or never' });
   const colors = file.organization?.colors;
   if (colors && contrastRatio(colors.text ?? DEFAULT_COLORS.text, colors.background ?? DEFAULT_COLORS.background) < 4.5)
     problems.push({ field: 'organization.colors', problem: 'text on background must have a contrast ratio of at least 4.5:1 (WCAG AA)' });
@@ -168,6 +172,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       },
     },
     sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },
+    auth: { tokenLifetimeMs: file.auth?.tokenLifetime === 'never' ? null : duration(file.auth?.tokenLifetime, 90 * 86_400_000) },
   };
 }
 

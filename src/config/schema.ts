@@ -132,6 +132,14 @@ export const ConfigFile = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    auth: Type.Optional(
+      Type.Object(
+        {
+          tokenLifetime: Type.Optional(Type.Union([Duration, Type.Literal('never')], { description: 'how long a new API token lives unless its creator says (default 90d)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     links: Type.Optional(
       Type.Object(
         {

@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { DomainError } from '../domain/model/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { roleRoutes } from './routes/roles.js';
 import { timelineRoutes } from './routes/timeline.js';
@@ -152,6 +153,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
         return authenticateRequest(deps, request, reply);
       });
       await api.register(peopleRoutes, deps);
+      await api.register(tokenRoutes, deps);
       await api.register(incidentRoutes, deps);
       await api.register(roleRoutes, deps);
       await api.register(timelineRoutes, deps);

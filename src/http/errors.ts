@@ -54,6 +54,7 @@ const STATUS: Record<ErrorCode, number> = {
   PERSON_DEACTIVATED: 409,
   LAST_ADMIN: 409,
   TOKEN_NOT_FOUND: 404,
+  TOO_MANY_TOKENS: 409,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

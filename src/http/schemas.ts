@@ -230,12 +230,31 @@ export const PersonPatchBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export const PersonParams = Type.Object({ handle: Handle });
-export const TokenBody = Type.Object({ name: Type.Optional(Text(60)) }, { additionalProperties: false });
+export const TokenBody = Type.Object(
+  {
+    name: Type.Optional(Text(60)),
+    expiresIn: Type.Optional(
+      Type.String({ pattern: '^(?:never|(?:\\d+(?:ms|s|m|h|d))+)$', description: 'a duration such as 30d or 12h, or never (admins only); default auth.tokenLifetime' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const TokenSchema = Type.Object({
   id: Type.String(),
   token: Nullable(Type.String({ description: 'the secret; null when this answer is an Idempotency-Key replay, since it is shown once' })),
   person: Type.String(),
   name: Type.String(),
+  createdAt: Type.String(),
+  expiresAt: Nullable(Type.String({ description: 'null: never expires' })),
+});
+export const TokenInfoSchema = Type.Object({
+  id: Type.String(),
+  person: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String(),
+  lastUsedAt: Nullable(Type.String({ description: 'to the minute' })),
+  expiresAt: Nullable(Type.String()),
+  expired: Type.Boolean(),
 });
 
 export const SeveritySchema = Type.Object({

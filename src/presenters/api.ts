@@ -12,6 +12,7 @@ import { renderAnnouncement } from './announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from './status-update.js';
 import type { TimelineEntry } from './timeline.js';
 import type { Person } from '../domain/people/person.js';
+import { isExpired, type TokenInfo } from '../domain/people/tokens.js';
 import { findSeverity, type SeverityLevel, type SeverityPolicy } from '../domain/model/policy.js';
 import { formatDuration } from '../domain/model/time.js';
 import type { StoredAlert } from '../domain/alerts/alert.js';
@@ -133,6 +134,18 @@ export function presentPerson(person: Person) {
     active: person.deactivatedAt === null,
     deactivatedAt: person.deactivatedAt,
     version: person.version,
+  };
+}
+
+export function presentToken(token: TokenInfo, now: string) {
+  return {
+    id: token.id,
+    person: token.person,
+    name: token.name,
+    createdAt: token.createdAt,
+    lastUsedAt: token.lastUsedAt,
+    expiresAt: token.expiresAt,
+    expired: isExpired(token.expiresAt, now),
   };
 }
 

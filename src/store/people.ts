@@ -2,6 +2,7 @@
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
 import type { Person } from '../domain/people/person.js';
+import type { TokenInfo } from '../domain/people/tokens.js';
 import { DomainError } from '../domain/model/errors.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -20,15 +21,6 @@ export function toPerson(row: PersonRow): Person {
   };
 }
 
-/** An API token as its owner and admins see it: never the secret, nor its hash. */
-export interface TokenInfo {
-  id: string;
-  person: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
 
 function toTokenInfo(row: Database['tokens']): TokenInfo {
   return { id: row.id, person: row.person, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at, expiresAt: row.expires_at };

@@ -59,4 +59,12 @@ describe.each(STORE_KINDS)('revocation ends open event streams (%s)', (kind) => 
     await ok(t, 200, 'PATCH', `${API}/people/jo`, { role: 'viewer' });
     await jo.until((c) => c.ended, WITHIN_MS);
   });
+
+  it('revoking a token ends the stream it opened', async () => {
+    const token = await ok(t, 201, 'POST', `${API}/people/jo/tokens`, {});
+    const stream = await open(token.token);
+    const revoked = await t.call('DELETE', `${API}/tokens/${token.id}`);
+    expect(revoked.statusCode).toBe(204);
+    await stream.until((c) => c.ended, WITHIN_MS);
+  });
 });

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { ApiError, UsageError, type IssuedToken, type Person } from '../client.js';
 import { handle } from '../args.js';
-import { peopleTable } from '../format.js';
+import { peopleTable, table } from '../format.js';
 import { client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
 
 interface AddOptions extends JsonOption {
@@ -103,19 +103,35 @@ function lifecycleCommands(people: Command): void {
   );
 }
 
+interface TokenInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  expired: boolean;
+}
+
 export function tokenCommand(program: Command): void {
-  const cmd = program
+  const token = program
     .command('token')
-    .summary('issue an API token for a person (shown once)')
+    .summary('issue, list or revoke API tokens')
+    .description('API tokens: create (shown once), list (never the secret), revoke. Yourself, or anyone as an admin.');
+  examples(token, ['incident token create priya --name laptop --expires-in 30d', 'incident token list priya', 'incident token revoke tok_1a2b3c4d5e6f']);
+
+  const create = token
+    .command('create', { isDefault: true })
     .description("issue an API token for a person (admins: anyone; others: themselves); it is shown once")
     .argument('<handle>', 'whose token')
-    .option('--name <label>', 'what the token is for (laptop, ci…)');
-  withJson(cmd);
-  examples(cmd, ['incident token priya', 'export INCIDENT_TOKEN=$(incident token priya --name laptop)', '', 'Prints only the token on stdout, so it can be captured.']);
-  cmd.action(
-    run(async (handleText: string, o: JsonOption & { name?: string }) => {
+    .option('--name <label>', 'what the token is for (laptop, ci…)')
+    .option('--expires-in <duration>', 'e.g. 30d or 12h; "never" for a service token (admins); default: the server\'s auth.tokenLifetime');
+  withJson(create);
+  examples(create, ['incident token create priya', 'export INCIDENT_TOKEN=$(incident token create priya --name laptop)', '', 'Prints only the token on stdout, so it can be captured.']);
+  create.action(
+    run(async (handleText: string, o: JsonOption & { name?: string; expiresIn?: string }) => {
       const person = handle(handleText);
-      const issued = await client().post<IssuedToken>(`/people/${person}/tokens`, o.name ? { name: o.name } : {});
+      const body = { ...(o.name ? { name: o.name } : {}), ...(o.expiresIn ? { expiresIn: o.expiresIn } : {}) };
+      const issued = await client().post<IssuedToken>(`/people/${person}/tokens`, body);
       if (o.json) {
         printJson(issued);
         return;
@@ -123,7 +139,35 @@ export function tokenCommand(program: Command): void {
       if (issued.token === null)
         throw new ApiError(409, 'TOKEN_ANSWER_LOST', `token ${issued.id} was issued, but its answer was lost on the way and a token is shown only once: run this again for a new one`);
       print(issued.token);
-      if (process.stderr.isTTY) process.stderr.write(`Token for @${issued.person} (${issued.name}); it is shown once. They use it as INCIDENT_TOKEN.\n`);
+      if (process.stderr.isTTY)
+        process.stderr.write(`Token ${issued.id} for @${issued.person} (${issued.name}), ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'never expires'}; it is shown once. They use it as INCIDENT_TOKEN.\n`);
+    }),
+  );
+
+  const list = token.command('list').alias('ls').description("list a person's tokens (default: your own)").argument('[handle]', 'whose tokens');
+  withJson(list);
+  list.action(
+    run(async (handleText: string | undefined, o: JsonOption) => {
+      const whose = handleText ? handle(handleText) : (await client().get<{ person: Person }>('/me')).person.handle;
+      const tokens = await client().get<TokenInfo[]>(`/people/${whose}/tokens`);
+      if (o.json) printJson(tokens);
+      else
+        print(
+          tokens.length
+            ? table(
+                ['ID', 'NAME', 'CREATED', 'LAST USED', 'EXPIRES'],
+                tokens.map((t) => [t.id, t.name, t.createdAt, t.lastUsedAt ?? 'never', t.expiresAt === null ? 'never' : `${t.expiresAt}${t.expired ? ' (expired)' : ''}`]),
+              )
+            : `@${whose} has no tokens.`,
+        );
+    }),
+  );
+
+  const revoke = token.command('revoke').description('revoke a token (yours, or anyone\'s as an admin): refused from the next request on').argument('<id>', 'the token id (tok_…)');
+  revoke.action(
+    run(async (id: string) => {
+      await client().delete(`/tokens/${encodeURIComponent(id)}`);
+      print(`Revoked ${id}.`);
     }),
   );
 }

@@ -52,7 +52,8 @@ export type ErrorCode =
   | 'PERSON_NOT_FOUND'
   | 'PERSON_DEACTIVATED'
   | 'LAST_ADMIN'
-  | 'TOKEN_NOT_FOUND';
+  | 'TOKEN_NOT_FOUND'
+  | 'TOO_MANY_TOKENS';
 
 export class DomainError extends Error {
   constructor(

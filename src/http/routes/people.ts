@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, write, type HttpDeps } from '../context.js';
-import { ErrorBody, MeSchema, PersonBody, PersonParams, PersonPatchBody, PersonSchema, SeveritySchema, TokenBody, TokenSchema } from '../schemas.js';
+import { ErrorBody, MeSchema, PersonBody, PersonParams, PersonPatchBody, PersonSchema, SeveritySchema } from '../schemas.js';
 import { presentPerson, presentSeverity } from '../../presenters/api.js';
-import { createPerson, createToken } from '../../commands/people.js';
+import { createPerson } from '../../commands/people.js';
 import { deactivatePerson, editPerson, reactivatePerson } from '../../commands/person-lifecycle.js';
 import { authorize, permissionsOf } from '../../domain/people/policy.js';
 import { DomainError } from '../../domain/model/errors.js';
@@ -90,24 +90,6 @@ export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
       schema: { tags, summary: 'Reactivate a person (admin); they need a new token to sign in', params: PersonParams, response: { 200: PersonSchema, '4xx': ErrorBody } },
     },
     (request, reply) => write(deps, request, reply, async (ctx) => ({ status: 200, body: presentPerson((await reactivatePerson(ctx, request.params.handle)).after) })),
-  );
-
-  app.post(
-    '/people/:handle/tokens',
-    {
-      schema: {
-        tags,
-        summary: 'Issue an API token; it is shown once (a replay with the same Idempotency-Key answers token: null)',
-        params: PersonParams,
-        body: TokenBody,
-        response: { 201: TokenSchema, '4xx': ErrorBody },
-      },
-    },
-    (request, reply) =>
-      write(deps, request, reply, async (ctx) => {
-        const issued = await createToken(ctx, request.params.handle, request.body.name);
-        return { status: 201, body: issued, replayBody: { ...issued, token: null } };
-      }),
   );
 
   app.get('/severities', { schema: { tags: ['policy'], summary: 'The severity policy in force', response: { 200: Type.Array(SeveritySchema) } } }, async (request) => {
