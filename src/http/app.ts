@@ -25,6 +25,7 @@ import { StatusFastPath } from './status-fast-path.js';
 import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
+import { slackRoutes } from './routes/slack.js';
 import { Workers } from '../processors/workers.js';
 import type { AlertInbox } from '../processors/alert-inbox.js';
 
@@ -168,6 +169,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
     },
     { prefix: '/api/v1' },
   );
+  // Slack signs its requests; no person's token: outside the person hook, and only when Slack is on.
+  if (deps.slack && workers.chatInbox) await app.register(slackRoutes, { ...deps, inbox: workers.chatInbox, signingSecret: deps.slack.signingSecret });
   // The status page's subscription forms: public, no sign-in.
   await app.register(statusSubscriberRoutes, deps);
   await app.register(consoleRoutes, deps);

@@ -22,6 +22,7 @@ import type { Worker, WorkerHealth } from './worker.js';
 import type { ChatPort } from '../integrations/chat/port.js';
 import { ChatDeliveryWorker } from './chat/delivery.js';
 import { chatSettings } from './chat/settings.js';
+import { ChatInbox } from './chat/inbox.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -50,6 +51,7 @@ export class Workers {
   readonly reminders: ReminderScheduler | null;
   readonly notifications: NotificationProcessor | null;
   readonly chat: ChatDeliveryWorker | null;
+  readonly chatInbox: ChatInbox | null;
   private readonly list: [name: string, worker: Worker][];
 
   constructor(deps: WorkerDeps) {
@@ -58,6 +60,7 @@ export class Workers {
     this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log }) : null;
     this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
     this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
+    this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, config, clock, log }) : null;
     this.statusPage = new StatusPagePublisher({
       store,
       config,
@@ -73,6 +76,7 @@ export class Workers {
     const inbox = this.alertInbox;
     this.list = [
       ...(this.chat ? [['chat', this.chat] as [string, Worker]] : []),
+      ...(this.chatInbox ? [['chatInbox', this.chatInbox] as [string, Worker]] : []),
       ...(this.notifications ? [['notifications', this.notifications] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
       ['statusPage', this.statusPage],

@@ -256,6 +256,11 @@ export class ChatStore {
     return ids;
   }
 
+  async handleByEmail(email: string): Promise<string | null> {
+    const row = await this.db.selectFrom('people').select('handle').where('email', '=', email).executeTakeFirst();
+    return row?.handle ?? null;
+  }
+
   /** The person whose `chat.<platform>` id is `userId`. */
   async handleByChatId(platform: string, userId: string): Promise<string | null> {
     const needle = JSON.stringify({ [platform]: userId }).slice(1, -1);

@@ -35,7 +35,7 @@ export interface FakeChannel {
   members: string[];
   pins: string[];
   archived: boolean;
-  messages: { ts: string; text: string; blocks?: unknown[] }[];
+  messages: { ts: string; text: string; user?: string; blocks?: unknown[] }[];
 }
 
 export class FakeSlack {
@@ -92,6 +92,14 @@ export class FakeSlack {
   texts(channel: string): string[] {
     const found = this.channels.get(channel) ?? this.channelByName(channel.replace(/^#/, ''));
     return found?.messages.map((m) => m.text) ?? [];
+  }
+
+  /** A person's own message in a channel (what the Scribe captures); answers its ts. */
+  userMessage(channel: string, user: string, text: string, at = Date.now()): string {
+    const found = this.channel(channel)!;
+    const ts = `${Math.floor(at / 1000)}.${String(++this.seq).padStart(6, '0')}`;
+    found.messages.push({ ts, text, user });
+    return ts;
   }
 
   private async body(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -200,6 +208,13 @@ export class FakeSlack {
         const id = `D${user.slice(1).padEnd(8, '0').slice(0, 8)}`;
         if (!this.channels.has(id)) this.channels.set(id, { id, name: `dm-${user}`, isPrivate: true, topic: '', members: [user], pins: [], archived: false, messages: [] });
         return { ok: true, channel: { id } };
+      }
+      case 'conversations.history': {
+        const channel = this.channel(args.channel);
+        if (!channel) return fail('channel_not_found');
+        const latest = String(args.latest ?? '9999999999');
+        const messages = channel.messages.filter((m) => m.ts <= latest).reverse().slice(0, Number(args.limit ?? 100));
+        return { ok: true, messages: messages.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(m.user ? { user: m.user } : {}) })) };
       }
       case 'chat.postEphemeral':
         this.ephemerals.push({ channel: String(args.channel), user: String(args.user), text: String(args.text ?? '') });

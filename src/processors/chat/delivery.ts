@@ -98,7 +98,14 @@ export class ChatDeliveryWorker implements Worker {
     return this.options.clock.now().toISOString();
   }
 
-  private async pass(): Promise<string | null> {
+  /** Passes run one after another (the loop's and drain's): one claims while the other waits. */
+  private passing: Promise<string | null> = Promise.resolve(null);
+  private pass(): Promise<string | null> {
+    this.passing = this.passing.catch(() => null).then(() => this.passOnce());
+    return this.passing;
+  }
+
+  private async passOnce(): Promise<string | null> {
     const { store, settings } = this.options;
     while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500))) === 500 && !this.loop.stopped);
     await this.flush();

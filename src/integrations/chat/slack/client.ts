@@ -106,6 +106,12 @@ export class SlackChat implements ChatPort {
     await this.call('views.open', () => this.client.views.open({ trigger_id: trigger, view: form as never }));
   }
 
+  async message(room: string, id: string): Promise<{ text: string; user: string | null } | null> {
+    const answer = await this.call('conversations.history', () => this.client.conversations.history({ channel: room, latest: id, inclusive: true, limit: 1 }));
+    const found = answer?.messages?.find((m) => m.ts === id);
+    return found ? { text: found.text ?? '', user: found.user ?? null } : null;
+  }
+
   async user(id: string): Promise<ChatUser | null> {
     try {
       return user((await this.client.users.info({ user: id })).user);

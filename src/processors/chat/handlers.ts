@@ -1,0 +1,223 @@
+/**
+ * What each Slack request does: find the person, build the command's input, run the same
+ * command files the API runs (one transaction each), and answer the person — ephemerally in
+ * the channel, or in a modal. What follows in the room (the announcement, the update, the
+ * role change) comes from the events, through the delivery queue, like any other change.
+ */
+import type { Clock } from '../../domain/model/time.js';
+import type { Config } from '../../config/load.js';
+import type { Store } from '../../store/store.js';
+import type { ChatPort } from '../../integrations/chat/port.js';
+import type { Person } from '../../domain/people/person.js';
+import type { CommandContext } from '../../commands/context.js';
+import type { CommandResult } from '../../commands/incident-command.js';
+import { DomainError } from '../../domain/model/errors.js';
+import { incidentId } from '../../domain/model/ids.js';
+import { addMs, toUtcIso } from '../../domain/model/time.js';
+import { findSeverity } from '../../domain/model/policy.js';
+import { assessRoles } from '../../domain/roles/rules.js';
+import { CAPTURE_REACTIONS, messageTime, parseChatCommand, type ChatCommand, type NamedPerson } from '../../domain/chat/commands.js';
+import type { ManualEntryKind, UpdateAudience, UpdateStatus } from '../../domain/model/events.js';
+import { declareIncident } from '../../commands/declare-incident.js';
+import { assignRole } from '../../commands/assign-role.js';
+import { addSme } from '../../commands/smes.js';
+import { addTimelineEntry } from '../../commands/add-timeline-entry.js';
+import { changeSeverity } from '../../commands/change-severity.js';
+import { postUpdate } from '../../commands/post-update.js';
+import { resolveIncident } from '../../commands/resolve-incident.js';
+import { assignPostmortem } from '../../commands/assign-postmortem.js';
+import { acceptHandoff, declineHandoff } from '../../commands/answer-handoff.js';
+import { declareForm, formValues, helpText, statusSummary, updateForm } from '../../presenters/chat/forms.js';
+import { slackMention } from '../../presenters/chat/messages.js';
+
+export interface ChatHandlerOptions {
+  store: Store;
+  chat: ChatPort;
+  config: Config;
+  clock: Clock;
+}
+
+type Body = Record<string, unknown>;
+type Reply = (text: string) => Promise<void>;
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const obj = (value: unknown): Body => (value && typeof value === 'object' ? (value as Body) : {});
+
+export class ChatHandlers {
+  constructor(private readonly options: ChatHandlerOptions) {}
+
+  async handle(kind: string, body: Body): Promise<void> {
+    if (kind === 'command') return this.command(body);
+    if (kind === 'interaction') return this.interaction(body);
+    if (kind === 'event') return this.event(obj(body.event));
+  }
+
+  private now(): string {
+    return this.options.clock.now().toISOString();
+  }
+
+  /** The person a Slack user is: their `chat.slack` id, one remembered, else by e-mail (users.info), remembered once found. */
+  private async person(userId: string): Promise<Person | null> {
+    const chat = this.options.store.chat;
+    let handle = (await chat.handleOf(userId)) ?? (await chat.handleByChatId('slack', userId));
+    if (!handle) {
+      const email = (await this.options.chat.user(userId))?.email;
+      handle = email ? await chat.handleByEmail(email) : null;
+      if (handle) await chat.rememberUser(userId, handle, this.now());
+    }
+    return handle ? this.options.store.people.get(handle) : null;
+  }
+
+  private async handleOf(named: NamedPerson): Promise<string> {
+    if ('handle' in named) return named.handle;
+    const person = await this.person(named.user);
+    if (!person) throw new DomainError('NOT_FOUND', `<@${named.user}> is not a person here yet; ask an admin to add them.`);
+    return person.handle;
+  }
+
+  private replier(channel: string, user: string): Reply {
+    return async (text) => {
+      if (channel) await this.options.chat.ephemeral(channel, user, { text });
+      else await this.options.chat.dm(user, { text });
+    };
+  }
+
+  /** Runs a command as `actor` in one transaction; a refusal or the warnings go back to the person. */
+  private async run(actor: Person, reply: Reply, work: (ctx: CommandContext) => Promise<CommandResult>, done?: (result: CommandResult) => string): Promise<CommandResult | null> {
+    try {
+      const result = await this.options.store.transaction((tx) => work({ tx, config: this.options.config, now: this.now(), actor }));
+      const notes = [done?.(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].filter(Boolean);
+      if (notes.length) await reply(notes.join('\n'));
+      return result;
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await reply(`Not done: ${error.message}`);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  private async command(body: Body): Promise<void> {
+    const { config, chat, store } = this.options;
+    const user = str(body.user_id);
+    const channel = str(body.channel_id);
+    const reply = this.replier(channel, user);
+    const actor = await this.person(user);
+    if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
+    const parsed: ChatCommand = parseChatCommand(str(body.text));
+    const command = config.chat.slack.command;
+    if (parsed.kind === 'help') return reply(helpText(command, parsed.problem).text);
+    if (parsed.kind === 'declare_form') return chat.openForm(str(body.trigger_id), declareForm(config.policy, channel));
+    if (parsed.kind === 'declare')
+      return void (await this.run(actor, reply, (ctx) => declareIncident(ctx, { title: parsed.title, severity: parsed.severity }), (r) => `Declared ${incidentId(r.state.number)}: #${r.state.channel} is being opened; you are IC.`));
+    const number = await store.chat.incidentOfRoom(channel);
+    if (number === null) return reply(`Run \`${command} ${str(body.text).trim()}\` in an incident's channel.`);
+    const state = await store.incidents.load(number);
+    if (!state) return reply('That incident is gone.');
+    switch (parsed.kind) {
+      case 'update_form': {
+        const cadence = findSeverity(config.policy, state.severity)?.updateEveryMs ?? null;
+        return chat.openForm(str(body.trigger_id), updateForm(state, cadence ? addMs(this.now(), cadence).slice(0, 16) + 'Z' : null));
+      }
+      case 'resolve_form':
+        return chat.openForm(str(body.trigger_id), updateForm(state, null, 'resolve'));
+      case 'status':
+        return reply(statusSummary(state, assessRoles(state, config.policy).roleGaps, slackMention(await store.chat.userIds('slack')), this.now()).text);
+      case 'role': {
+        const person = await this.handleOf(parsed.person);
+        await this.run(actor, reply, (ctx) => assignRole(ctx, number, { role: parsed.role, person }), () => (parsed.role === 'incident_commander' ? `Offered IC to @${person}; they answer in a direct message.` : ''));
+        return;
+      }
+      case 'sme': {
+        const person = await this.handleOf(parsed.person);
+        await this.run(actor, reply, (ctx) => addSme(ctx, number, { person, specialty: parsed.specialty }));
+        return;
+      }
+      case 'entry':
+        await this.run(actor, reply, (ctx) => addTimelineEntry(ctx, number, { kind: parsed.entry, text: parsed.text }));
+        return;
+      case 'severity':
+        await this.run(actor, reply, (ctx) => changeSeverity(ctx, number, { severity: parsed.severity, reason: parsed.reason }));
+        return;
+      case 'postmortem': {
+        const owner = await this.handleOf(parsed.owner);
+        const scheduledFor = toUtcIso(parsed.when);
+        if (!scheduledFor) return reply(`"${parsed.when}" is not a time; write it as 2026-06-08T10:00Z.`);
+        await this.run(actor, reply, (ctx) => assignPostmortem(ctx, number, { owner, scheduledFor }));
+        return;
+      }
+    }
+  }
+
+  private async interaction(body: Body): Promise<void> {
+    const user = str(obj(body.user).id);
+    const actor = await this.person(user);
+    const channel = str(obj(body.channel).id);
+    const reply = this.replier(channel, user);
+    if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
+    if (body.type === 'block_actions') {
+      for (const action of (body.actions as Body[] | undefined) ?? []) {
+        const { incident, handoff } = JSON.parse(str(action.value) || '{}') as { incident?: number; handoff?: string };
+        if (!incident || !handoff) continue;
+        if (action.action_id === 'handoff_accept') await this.run(actor, reply, (ctx) => acceptHandoff(ctx, incident, handoff), () => `You are now IC of ${incidentId(incident)}.`);
+        if (action.action_id === 'handoff_decline') await this.run(actor, reply, (ctx) => declineHandoff(ctx, incident, handoff), () => 'Declined.');
+      }
+      return;
+    }
+    if (body.type === 'message_action' && body.callback_id === 'add_to_timeline') {
+      const message = obj(body.message);
+      return this.capture(actor, reply, channel, 'note', str(message.text), str(message.user), str(message.ts));
+    }
+    if (body.type === 'view_submission') return this.submission(actor, user, obj(body.view));
+  }
+
+  private async submission(actor: Person, user: string, view: Body): Promise<void> {
+    const fields = formValues(obj(obj(view.state).values) as never);
+    const metadata = str(view.private_metadata);
+    const reply = this.replier('', user);
+    if (view.callback_id === 'declare') {
+      const components = fields.components?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+      await this.run(
+        actor,
+        reply,
+        (ctx) => declareIncident(ctx, { title: fields.title ?? '', severity: fields.severity ?? '', summary: fields.summary ?? null, components, private: fields.private === 'private' }),
+        (r) => `Declared ${incidentId(r.state.number)}: #${r.state.channel} is being opened; you are IC.`,
+      );
+      return;
+    }
+    const number = Number(metadata);
+    const common = { impact: fields.impact ?? '', whatWeKnow: fields.whatWeKnow ?? '', nextStep: fields.nextStep ?? null, audience: (fields.audience ?? 'public') as UpdateAudience };
+    if (view.callback_id === 'update') {
+      const nextUpdateBy = fields.nextUpdateBy ? toUtcIso(fields.nextUpdateBy) : null;
+      if (fields.nextUpdateBy && !nextUpdateBy) return reply(`"${fields.nextUpdateBy}" is not a time; write it as 2026-06-06T15:30Z.`);
+      await this.run(actor, reply, (ctx) => postUpdate(ctx, number, { ...common, status: (fields.status ?? 'investigating') as UpdateStatus, nextUpdateBy }));
+    }
+    if (view.callback_id === 'resolve') await this.run(actor, reply, (ctx) => resolveIncident(ctx, number, common));
+  }
+
+  /** A message onto the timeline (R9): its author named, backdated to when it was posted. */
+  private async capture(actor: Person, reply: Reply, room: string, kind: ManualEntryKind, text: string, author: string, ts: string): Promise<void> {
+    const number = await this.options.store.chat.incidentOfRoom(room);
+    if (number === null) return reply('Only messages in an incident channel go on a timeline.');
+    const by = author ? ((await this.person(author))?.handle ?? null) : null;
+    const at = messageTime(ts);
+    await this.run(actor, reply, (ctx) => addTimelineEntry(ctx, number, { kind, text: by ? `@${by}: ${text}` : text, at }));
+  }
+
+  private async event(event: Body): Promise<void> {
+    if (event.type !== 'reaction_added') return;
+    const kind = CAPTURE_REACTIONS[str(event.reaction)];
+    const item = obj(event.item);
+    if (!kind || item.type !== 'message') return;
+    const room = str(item.channel);
+    if ((await this.options.store.chat.incidentOfRoom(room)) === null) return;
+    const user = str(event.user);
+    const actor = await this.person(user);
+    const reply = this.replier(room, user);
+    if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
+    const message = await this.options.chat.message(room, str(item.ts));
+    if (!message) return reply('That message is gone.');
+    await this.capture(actor, reply, room, kind, message.text, message.user ?? '', str(item.ts));
+  }
+}
