@@ -7,3 +7,9 @@ export async function assignPostmortem(ctx: CommandContext, number: number, inpu
   await requirePeople(ctx, { owner: input.owner });
   return runIncidentCommand(ctx, number, { type: 'AssignPostmortem', ...input }, version);
 }
+
+/** The finished postmortem is published at `url`; the status page's incident and history pages link to it. */
+export function publishPostmortem(ctx: CommandContext, number: number, input: { url: string }, version?: number): Promise<CommandResult> {
+  authorize(ctx.actor, 'incidents.write');
+  return runIncidentCommand(ctx, number, { type: 'PublishPostmortem', url: input.url }, version);
+}

@@ -10,6 +10,8 @@ import type { StatusSubscriber } from '../domain/subscribers/subscription.js';
 import type { Webhook } from '../store/webhooks.js';
 import type { CommandContext } from './context.js';
 import { createWebhook } from './webhooks.js';
+import { knownComponentIds } from './components.js';
+import { followedComponents } from '../domain/subscribers/components.js';
 import { DomainError } from '../domain/model/errors.js';
 import { decideConfirm, decideSubscribe, decideUnsubscribe, normalizeAddress, type Tokens } from '../domain/subscribers/subscription.js';
 import { confirmationMail, subscriberLinks } from '../presenters/status-page/subscriber-mail.js';
@@ -39,10 +41,11 @@ function newTokens(): Tokens {
  * A confirmation mail is queued through the notification outbox's e-mail deliveries (no
  * event: id 0, one recipient key per confirmation sent).
  */
-export async function subscribeByEmail(ctx: PublicContext, email: string): Promise<void> {
+export async function subscribeByEmail(ctx: PublicContext, email: string, components?: string[] | null): Promise<void> {
   const address = normalizeAddress(email);
+  const following = await followed(ctx, components);
   const existing = await ctx.tx.statusSubscribers.byAddress(address);
-  const { subscriber, confirmToken } = decideSubscribe(existing, address, newTokens(), ctx.now);
+  const { subscriber, confirmToken } = decideSubscribe(existing, address, newTokens(), ctx.now, following);
   if (confirmToken === null) return;
   // A concurrent request for the same address got there first: it sends the mail.
   const stored = existing ? await ctx.tx.statusSubscribers.replace(subscriber, existing) : await ctx.tx.statusSubscribers.insert(subscriber);
@@ -58,6 +61,13 @@ export async function subscribeByEmail(ctx: PublicContext, email: string): Promi
     at: ctx.now,
   });
   ctx.tx.noteNotificationQueued();
+}
+
+/** The components a subscriber asked to follow, each one that exists (else a 400 naming `components`); null for all. */
+async function followed(ctx: Pick<PublicContext, 'tx' | 'config'>, asked: string[] | null | undefined): Promise<string[] | null> {
+  const { components, unknown } = followedComponents(asked, await knownComponentIds(ctx));
+  if (unknown.length) throw new DomainError('VALIDATION_FAILED', `There is no component ${unknown.join(', ')}.`, { field: 'components', unknown });
+  return components;
 }
 
 async function change(ctx: PublicContext, subscriber: StatusSubscriber | null, decide: (s: StatusSubscriber) => StatusSubscriber | null): Promise<StatusSubscriber> {
@@ -76,7 +86,7 @@ export async function unsubscribe(ctx: PublicContext, token: string): Promise<St
   return change(ctx, await ctx.tx.statusSubscribers.byUnsubscribeToken(token), (s) => decideUnsubscribe(s, ctx.now));
 }
 
-/** An admin subscribes a URL to the status page's public updates; signed like every webhook, its secret shown once. */
-export function createStatusWebhook(ctx: CommandContext, url: string): Promise<Webhook> {
-  return createWebhook(ctx, { url, events: [] }, 'public');
+/** An admin subscribes a URL to the status page's public updates (of some components only, if given); signed like every webhook, its secret shown once. */
+export async function createStatusWebhook(ctx: CommandContext, url: string, components?: string[] | null): Promise<Webhook> {
+  return createWebhook(ctx, { url, events: [] }, 'public', await followed(ctx, components));
 }

@@ -13,7 +13,12 @@ export interface NewWebhook {
   includePrivate?: boolean;
 }
 
-export async function createWebhook(ctx: CommandContext, input: NewWebhook, audience: Webhook['audience'] = 'internal'): Promise<Webhook> {
+export async function createWebhook(
+  ctx: CommandContext,
+  input: NewWebhook,
+  audience: Webhook['audience'] = 'internal',
+  components: string[] | null = null,
+): Promise<Webhook> {
   authorize(ctx.actor, 'webhooks.manage');
   let url: URL;
   try {
@@ -36,6 +41,7 @@ export async function createWebhook(ctx: CommandContext, input: NewWebhook, audi
     createdAt: ctx.now,
     audience,
     enabled: true,
+    components,
   };
   await ctx.tx.webhooks.insert(webhook);
   return webhook;

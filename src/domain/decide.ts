@@ -12,7 +12,7 @@ import {
 } from './roles/rules.js';
 import { decideTimelineEntry } from './timeline/rules.js';
 import { decidePostUpdate } from './updates/rules.js';
-import { decideAssignPostmortem, decideResolve } from './postmortem/rules.js';
+import { decideAssignPostmortem, decidePublishPostmortem, decideResolve } from './postmortem/rules.js';
 import { decideFireReminder } from './reminders/rules.js';
 import { decidePublish, decideSetComponentStatus } from './status-page/rules.js';
 import { decideObserveAlerts } from './alerts/observe.js';
@@ -48,6 +48,8 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decideAssignPostmortem(state, command, ctx);
     case 'Publish':
       return decidePublish(state, command, ctx);
+    case 'PublishPostmortem':
+      return decidePublishPostmortem(state, command, ctx);
     case 'SetComponentStatus':
       return decideSetComponentStatus(state, command, ctx);
     case 'FireReminder':

@@ -191,6 +191,7 @@ export const ResolveBody = Type.Object(
 );
 
 export const PostmortemBody = Type.Object({ owner: Handle, scheduledFor: Time }, { additionalProperties: false });
+export const PostmortemPublicationBody = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 
 export const ListQuery = Type.Object({
   state: Type.Optional(Type.Enum(['open', 'resolved', 'closed'])),

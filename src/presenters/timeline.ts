@@ -23,6 +23,7 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'status_changed',
   'resolved',
   'postmortem_assigned',
+  'postmortem_published',
   'update_due_soon',
   'update_overdue',
   'overdue_escalated',
@@ -115,6 +116,8 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
         kind: 'resolved',
         text: event.postmortemRequired ? 'Resolved. A postmortem is owed.' : 'Resolved.',
       };
+    case 'PostmortemPublished':
+      return { kind: 'postmortem_published', text: `Postmortem published: ${event.url}` };
     case 'PostmortemAssigned':
       return {
         kind: 'postmortem_assigned',

@@ -19,6 +19,8 @@ import { StatusHistory } from './status-history.js';
 import { buildStatusPage, type StatusPageModel } from '../domain/status-page/view-model.js';
 import { renderIncidentHtml, renderStatusHtml } from '../presenters/status-page/html.js';
 import { renderAtomFeed } from '../presenters/status-page/atom.js';
+import { renderHistoryHtml } from '../presenters/status-page/history-html.js';
+import { historyPages } from '../domain/status-page/history.js';
 import { safeJson, statuspageDocuments } from '../presenters/status-page/statuspage-json.js';
 import { contentHash, stylesheet } from '../presenters/status-page/branding.js';
 import { publicSeverities } from '../domain/status-page/visibility.js';
@@ -71,6 +73,9 @@ export function contentSecurityPolicy(config: Pick<Config, 'organization'>): str
   ].join('; ');
 }
 
+/** How many resolved public incidents the page keeps: each has its page, and the history lists them. */
+export const HISTORY_LIMIT = 500;
+
 /**
  * What one render reads: components, the open and recently resolved incidents, maintenance,
  * and — given a history — the last 90 days' recorded component statuses for the uptime bars.
@@ -87,7 +92,8 @@ export async function loadStatusPage(
   const [components, open, resolved, maintenances, pageCreatedAt, statusSpans] = await Promise.all([
     listComponents({ tx: repository, config }),
     repository.incidents.list({ phases: ['active'], publicWith, limit: 1000 }),
-    repository.incidents.list({ phases: ['resolved', 'closed'], publicWith, limit: 200 }),
+    // The history pages list these: the latest HISTORY_LIMIT resolved public incidents.
+    repository.incidents.list({ phases: ['resolved', 'closed'], publicWith, limit: HISTORY_LIMIT }),
     repository.maintenance.list(new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString()),
     statusPageCreatedAt({ tx: repository }),
     history ? history.load(repository, config, now) : [],
@@ -99,7 +105,7 @@ export async function loadStatusPage(
 export function renderStatusFiles(model: StatusPageModel, config: Config, options: { subscribe: boolean }): Map<string, string> {
   const css = stylesheet(config.organization.colors);
   const cssPath = `/status/assets/style-${contentHash(css)}.css`;
-  const assets = { stylesheet: cssPath, subscribeForm: options.subscribe ? subscribeFormHtml() : null };
+  const assets = { stylesheet: cssPath, subscribeForm: options.subscribe ? subscribeFormHtml(model.components) : null };
   const recentDays = Math.round(config.statusPage.recentResolvedMs / 86_400_000);
   const files = new Map<string, string>([
     ['/status', renderStatusHtml(model, assets, recentDays)],
@@ -107,6 +113,7 @@ export function renderStatusFiles(model: StatusPageModel, config: Config, option
     ['/status/feed.atom', renderAtomFeed(model)],
   ]);
   for (const incident of model.history) files.set(`/status/incidents/${incident.id}`, renderIncidentHtml(model, incident, assets));
+  for (const page of historyPages(model.history, model.now)) files.set(page.path, renderHistoryHtml(model, page, assets));
   for (const [name, document] of Object.entries(statuspageDocuments(model))) files.set(`/api/v2/${name}`, safeJson(document));
   return files;
 }

@@ -165,6 +165,7 @@ export interface Database {
     audience: Generated<'internal' | 'public'>;
     /** 1, or 0 while an admin has it switched off: nothing is queued for it or sent to it. */
     enabled: Generated<number>;
+    components: string | null;
   };
   webhook_deliveries: {
     id: Generated<number>;
@@ -278,6 +279,7 @@ export interface Database {
     unsubscribed_at: string | null;
     created_at: string;
     updated_at: string;
+    components: string | null;
   };
   chat_outbox: {
     event_id: number;

@@ -16,6 +16,7 @@ function toSubscriber(row: Selectable<Database['status_subscribers']>): StatusSu
     unsubscribedAt: row.unsubscribed_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    components: row.components === null ? null : (JSON.parse(row.components) as string[]),
   };
 }
 
@@ -32,6 +33,7 @@ function toRow(s: StatusSubscriber): Selectable<Database['status_subscribers']> 
     unsubscribed_at: s.unsubscribedAt,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
+    components: s.components === null ? null : JSON.stringify(s.components),
   };
 }
 

@@ -22,6 +22,8 @@ export interface Webhook {
   audience: 'internal' | 'public';
   /** Switched off by an admin: no deliveries are queued for it, and those pending wait until it is on again. */
   enabled: boolean;
+  /** A status page subscriber's components (public audience only); null follows them all. */
+  components: string[] | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -66,6 +68,7 @@ function toWebhook(row: Selectable<Database['webhooks']>): Webhook {
     createdBy: row.created_by,
     createdAt: row.created_at,
     audience: row.audience,
+    components: row.components === null ? null : (JSON.parse(row.components) as string[]),
     enabled: Number(row.enabled) === 1,
   };
 }
@@ -103,6 +106,7 @@ export class WebhookStore {
         created_by: webhook.createdBy,
         created_at: webhook.createdAt,
         audience: webhook.audience,
+        components: webhook.components === null ? null : JSON.stringify(webhook.components),
         enabled: webhook.enabled ? 1 : 0,
       })
       .execute();

@@ -239,6 +239,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     { event: { type: 'IncidentResolved', postmortemRequired: true }, by: 'lee' },
     { event: { type: 'PostmortemReminded', commander: 'lee', resolvedAt: minutes(25) }, by: 'system' },
     { event: { type: 'PostmortemAssigned', owner: 'lee', scheduledFor: '2026-06-09T15:00:00.000Z' }, by: 'lee' },
+    { event: { type: 'PostmortemPublished', url: 'https://wiki.example.com/pm/7' }, by: 'lee' },
     {
       event: {
         type: 'AlertObserved',
@@ -288,6 +289,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['resolved', 'Resolved. A postmortem is owed.'],
     ['postmortem_reminded', 'Postmortem owed since 2026-06-06 14:39 UTC: @lee, give it an owner and a date.'],
     ['postmortem_assigned', 'Postmortem owned by @lee, scheduled for 2026-06-09 15:00 UTC.'],
+    ['postmortem_published', 'Postmortem published: https://wiki.example.com/pm/7'],
     ['observation', 'Alert firing: HighErrorRate{instance="checkout-1"} — severity critical — 5xx above 5%'],
     ['observation', '…and 3 more alerts; all of them: GET /api/v1/alerts/7'],
   ];
@@ -309,6 +311,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     StatusChanged: 'status_changed',
     IncidentResolved: 'resolved',
     PostmortemAssigned: 'postmortem_assigned',
+    PostmortemPublished: 'postmortem_published',
     UpdateDueSoon: 'update_due_soon',
     UpdateOverdue: 'update_overdue',
     OverdueEscalated: 'overdue_escalated',

@@ -54,6 +54,7 @@ export type IncidentCommand =
     }
   | { type: 'Resolve'; impact: string; whatWeKnow: string; nextStep?: string | null; audience?: UpdateAudience | null }
   | { type: 'AssignPostmortem'; owner: string; scheduledFor: string }
+  | { type: 'PublishPostmortem'; url: string }
   | { type: 'Publish' }
   | { type: 'SetComponentStatus'; component: string; status: ComponentStatus }
   /** Asked by the scheduler when a due moment's time comes (R4, R8, R11). */

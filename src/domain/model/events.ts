@@ -73,6 +73,8 @@ export type IncidentEvent =
   | { type: 'StatusChanged'; from: UpdateStatus; to: UpdateStatus }
   | { type: 'IncidentResolved'; postmortemRequired: boolean }
   | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string }
+  /** The finished postmortem is published at `url`: the status page links to it. */
+  | { type: 'PostmortemPublished'; url: string }
   /** R10: a responder put an incident whose severity is not public on the status page. */
   | { type: 'IncidentPublished' }
   /** R10: how an affected component is doing, as the responders say; `from` null when it was not affected before. */

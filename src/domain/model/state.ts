@@ -65,6 +65,8 @@ interface IncidentCore {
   /** Everyone who has declared, held a role, been offered IC or been an SME: who may see a private incident. */
   participants: string[];
   postmortem: { owner: string; scheduledFor: string } | null;
+  /** Where the finished postmortem is published, once it is (the status page links to it). */
+  postmortemUrl: string | null;
   /** When a responder published it on the status page (R10); null unless they did. */
   publishedAt: string | null;
   /** Every `public` update, oldest first: the status page's history of the incident. */
@@ -142,6 +144,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
     roleHistory: [{ role: 'incident_commander', person: event.commander, specialty: null, from: event.declaredAt, to: null }],
     participants: withParticipant([actor], event.commander),
     postmortem: null,
+    postmortemUrl: null,
     publishedAt: null,
     publicUpdates: [],
     componentStatuses: {},
@@ -153,7 +156,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
@@ -258,6 +261,8 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       if (event.postmortemRequired && !state.postmortem) return { ...base, phase: 'resolved', postmortemRequired: true };
       return { ...base, phase: 'closed', postmortemRequired: event.postmortemRequired };
     }
+    case 'PostmortemPublished':
+      return { ...next, postmortemUrl: event.url };
     case 'PostmortemAssigned': {
       const postmortem = { owner: event.owner, scheduledFor: event.scheduledFor };
       const participants = withParticipant(state.participants, event.owner);

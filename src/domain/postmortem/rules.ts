@@ -53,3 +53,19 @@ export function decideAssignPostmortem(state: IncidentState, command: CommandOf<
       : [];
   return { events: [{ type: 'PostmortemAssigned', owner, scheduledFor }], warnings };
 }
+
+/** The finished postmortem's address, for the status page to link: only after resolving, only http(s). */
+export function decidePublishPostmortem(state: IncidentState, command: CommandOf<'PublishPostmortem'>, _ctx: DecideContext): Decision {
+  if (state.phase === 'active')
+    refuse('INCIDENT_NOT_RESOLVED', `${incidentId(state.number)} is still open; publish its postmortem after resolving it.`, { field: 'url' });
+  let url: URL | null = null;
+  try {
+    url = new URL(command.url.trim());
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    refuse('VALIDATION_FAILED', 'The postmortem needs an http(s) address, e.g. https://wiki.example.com/postmortems/inc-7.', { field: 'url' });
+  if (state.postmortemUrl === url.href) return { events: [], warnings: [] };
+  return { events: [{ type: 'PostmortemPublished', url: url.href }], warnings: [] };
+}

@@ -59,6 +59,8 @@ export interface PublicIncident {
   components: { id: string; name: string; status: ComponentStatus }[];
   /** When the next public update is promised (open incidents only). */
   nextUpdateBy: string | null;
+  /** Where its finished postmortem is published, once resolved and published; null otherwise. */
+  postmortemUrl: string | null;
 }
 
 export interface StatusPageModel {
@@ -134,6 +136,7 @@ function toPublicIncident(state: IncidentState, input: StatusPageInput, byId: Ma
       .filter((c): c is StatusComponent => c !== undefined)
       .map((c) => ({ id: c.id, name: c.name, status: holding[c.id] ?? 'operational' })),
     nextUpdateBy: open ? (updates[0]?.nextUpdateBy ?? null) : null,
+    postmortemUrl: open ? null : state.postmortemUrl,
   };
 }
 

@@ -55,9 +55,16 @@ function pending(base: StatusSubscriber, tokens: Tokens, now: string, sentBefore
 /**
  * Someone asked to subscribe `address`. New, or unsubscribed before: pending, with a
  * confirmation mail. Pending: another mail (with a new link) unless one went out recently
- * or too many already have. Confirmed: nothing changes and nothing is sent.
+ * or too many already have. Confirmed: nothing changes and nothing is sent. The components
+ * asked for (null: all) are what a new confirmation round confirms.
  */
-export function decideSubscribe(existing: StatusSubscriber | null, address: string, tokens: Tokens, now: string): SubscribeDecision {
+export function decideSubscribe(
+  existing: StatusSubscriber | null,
+  address: string,
+  tokens: Tokens,
+  now: string,
+  components: string[] | null = null,
+): SubscribeDecision {
   if (!existing) {
     const fresh: StatusSubscriber = {
       id: tokens.id,
@@ -71,6 +78,7 @@ export function decideSubscribe(existing: StatusSubscriber | null, address: stri
       unsubscribedAt: null,
       createdAt: now,
       updatedAt: now,
+      components,
     };
     return pending(fresh, tokens, now, 0);
   }
@@ -81,10 +89,10 @@ export function decideSubscribe(existing: StatusSubscriber | null, address: stri
     case 'unsubscribed':
       if (recently) return { subscriber: existing, confirmToken: null };
       // A new round: the old unsubscribe link stays valid, the counter starts over.
-      return pending({ ...existing, unsubscribedAt: null }, tokens, now, 0);
+      return pending({ ...existing, unsubscribedAt: null, components }, tokens, now, 0);
     case 'pending':
       if (recently || existing.confirmationsSent >= MAX_CONFIRMATIONS) return { subscriber: existing, confirmToken: null };
-      return pending(existing, tokens, now, existing.confirmationsSent);
+      return pending({ ...existing, components }, tokens, now, existing.confirmationsSent);
   }
 }
 
@@ -115,4 +123,6 @@ export interface StatusSubscriber {
   unsubscribedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The components followed; null follows them all. */
+  components: string[] | null;
 }

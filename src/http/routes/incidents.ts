@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
-import { DeclareBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, ResolveBody, SeverityBody } from '../schemas.js';
+import { DeclareBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, PostmortemPublicationBody, ResolveBody, SeverityBody } from '../schemas.js';
 import { presentIncident } from '../../presenters/api.js';
 import type { CommandResult } from '../../commands/incident-command.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
 import { declareIncident } from '../../commands/declare-incident.js';
 import { changeSeverity } from '../../commands/change-severity.js';
 import { resolveIncident } from '../../commands/resolve-incident.js';
-import { assignPostmortem } from '../../commands/assign-postmortem.js';
+import { assignPostmortem, publishPostmortem } from '../../commands/assign-postmortem.js';
 import { authorize } from '../../domain/people/policy.js';
 import { renderAnnouncement } from '../../presenters/announcement.js';
 import { renderPostmortemDraft } from '../../presenters/postmortem-draft.js';
@@ -89,6 +89,23 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
     (request, reply) =>
       write(deps, request, reply, async (ctx) =>
         incidentAnswer(deps, ctx, await assignPostmortem(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
+      ),
+  );
+
+  app.put(
+    '/incidents/:id/postmortem/publication',
+    {
+      schema: {
+        tags: ['postmortem'],
+        summary: 'Where the finished postmortem is published (an http(s) address): the status page links to it',
+        params: IncidentParams,
+        body: PostmortemPublicationBody,
+        response: responses(200),
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) =>
+        incidentAnswer(deps, ctx, await publishPostmortem(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
       ),
   );
 

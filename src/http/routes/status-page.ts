@@ -73,6 +73,10 @@ async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher
   app.get<{ Params: { id: string } }>('/status/incidents/:id', { schema: { hide: true } }, (request, reply) =>
     send(request, reply, publisher, `/status/incidents/${request.params.id.toUpperCase()}`),
   );
+  app.get('/status/history', { schema: { hide: true } }, serve('/status/history'));
+  app.get<{ Params: { page: string } }>('/status/history/:page', { schema: { hide: true } }, (request, reply) =>
+    send(request, reply, publisher, `/status/history/${request.params.page}`),
+  );
   app.get<{ Params: { file: string } }>('/status/assets/:file', { schema: { hide: true } }, (request, reply) =>
     send(request, reply, publisher, `/status/assets/${request.params.file}`),
   );

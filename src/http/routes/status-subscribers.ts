@@ -32,7 +32,12 @@ const Token = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_
 const TokenQuery = Type.Object({ token: Type.Optional(Token) });
 // One-click unsubscribe bodies carry List-Unsubscribe=One-Click; the page's own button carries the token.
 const TokenBody = Type.Object({ token: Type.Optional(Token), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) });
-const SubscribeBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }) });
+const ComponentId = Type.String({ minLength: 1, maxLength: 100 });
+// A form sends one `components` field per ticked box: a string for one, an array for more.
+const SubscribeBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 320 }),
+  components: Type.Optional(Type.Union([ComponentId, Type.Array(ComponentId, { maxItems: 200 })])),
+});
 
 export const defaultPublicUrl = (deps: HttpDeps) => deps.publicUrl ?? 'http://127.0.0.1:3000';
 
@@ -84,10 +89,13 @@ export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDe
     async (request, reply) => {
       if (deps.mailEnabled === false) return html(reply, 404, unavailablePage(title));
       try {
-        await run((ctx) => subscribeByEmail(ctx, request.body.email));
+        const { components } = request.body;
+        await run((ctx) => subscribeByEmail(ctx, request.body.email, typeof components === 'string' ? [components] : components));
       } catch (error) {
-        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED')
-          return html(reply.header('x-error-field', 'email'), 400, invalidAddressPage(title, error.message));
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') {
+          const field = String(error.details?.field ?? 'email');
+          return html(reply.header('x-error-field', field), 400, invalidAddressPage(title, error.message, field));
+        }
         throw error;
       }
       return html(reply, 200, checkInboxPage(title));
@@ -113,12 +121,13 @@ export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDe
   );
 }
 
-function invalidAddressPage(pageTitle: string, message: string): string {
+function invalidAddressPage(pageTitle: string, message: string, field = 'email'): string {
   return checkInboxPage(pageTitle)
-    .replace('<h1>Check your inbox</h1>', '<h1>That is not an e-mail address</h1>')
+    .replace('<h1>Check your inbox</h1>', field === 'components' ? '<h1>No such component</h1>' : '<h1>That is not an e-mail address</h1>')
     .replace(/<p>If that address[^<]*<\/p>/, `<p>${escapeHtml(message)}</p>`);
 }
 
+const Followed = Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the components followed; null: all' });
 const SubscriberSchema = Type.Object({
   id: Type.String(),
   address: Type.String(),
@@ -126,8 +135,9 @@ const SubscriberSchema = Type.Object({
   createdAt: Type.String(),
   confirmedAt: Type.Union([Type.String(), Type.Null()]),
   unsubscribedAt: Type.Union([Type.String(), Type.Null()]),
+  components: Followed,
 });
-const StatusWebhookSchema = Type.Object({ id: Type.String(), url: Type.String(), createdBy: Type.String(), createdAt: Type.String() });
+const StatusWebhookSchema = Type.Object({ id: Type.String(), url: Type.String(), createdBy: Type.String(), createdAt: Type.String(), components: Followed });
 const NewStatusWebhookSchema = Type.Object({
   ...StatusWebhookSchema.properties,
   secret: Type.Union([Type.String({ description: 'whsec_…, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
@@ -150,8 +160,9 @@ export async function statusSubscriberAdminRoutes(base: FastifyInstance, deps: H
         createdAt: s.createdAt,
         confirmedAt: s.confirmedAt,
         unsubscribedAt: s.unsubscribedAt,
+        components: s.components,
       }));
-      const webhooks = (await deps.store.webhooks.list()).filter((w) => w.audience === 'public').map((w) => ({ id: w.id, url: w.url, createdBy: w.createdBy, createdAt: w.createdAt }));
+      const webhooks = (await deps.store.webhooks.list()).filter((w) => w.audience === 'public').map((w) => ({ id: w.id, url: w.url, createdBy: w.createdBy, createdAt: w.createdAt, components: w.components }));
       return { email, webhooks };
     },
   );
@@ -162,15 +173,22 @@ export async function statusSubscriberAdminRoutes(base: FastifyInstance, deps: H
       schema: {
         tags,
         summary: 'Subscribe a URL to the status page: each public update is POSTed, signed like every webhook (admin); answers the secret once',
-        body: Type.Object({ url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
+            components: Type.Optional(Type.Array(ComponentId, { maxItems: 200, description: 'only incidents touching these; omitted: every one' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: NewStatusWebhookSchema, '4xx': ErrorBody },
       },
     },
     (request, reply) =>
       write(deps, request, reply, async (ctx) => {
-        const webhook = await createStatusWebhook(ctx, request.body.url);
+        const webhook = await createStatusWebhook(ctx, request.body.url, request.body.components);
         const { id, url, createdBy, createdAt } = presentWebhook(webhook);
-        return { status: 201, body: { id, url, createdBy, createdAt, secret: webhook.secret }, replayBody: { id, url, createdBy, createdAt, secret: null } };
+        const shown = { id, url, createdBy, createdAt, components: webhook.components };
+        return { status: 201, body: { ...shown, secret: webhook.secret }, replayBody: { ...shown, secret: null } };
       }),
   );
 }

@@ -62,6 +62,7 @@ h3{font-size:1.05rem;margin:0 0 .25rem}
 .uptime-scale{display:flex;justify-content:space-between;margin:.1rem 0 0;font-size:.8rem}
 .uptime-figure{font-weight:600}
 .uptime-note{font-size:.85rem;margin:.75rem 0 0}
+.pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:1rem;margin:2rem 0}
 .status{font-weight:600;white-space:nowrap}
 .status::before{display:inline-block;width:1.2em;text-align:center;margin-right:.25em}
 .status-operational::before{content:"✓";color:#1a7f37}

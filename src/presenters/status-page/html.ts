@@ -20,7 +20,7 @@ export interface PageAssets {
   subscribeForm: string | null;
 }
 
-function time(iso: string): string {
+export function time(iso: string): string {
   return `<time datetime="${e(iso)}">${e(utcMinute(iso))}</time>`;
 }
 
@@ -28,7 +28,7 @@ function status(value: ComponentStatus): string {
   return `<span class="status status-${value}">${COMPONENT_STATUS_LABELS[value]}</span>`;
 }
 
-function layout(model: StatusPageModel, assets: PageAssets, title: string, main: string): string {
+export function layout(model: StatusPageModel, assets: PageAssets, title: string, main: string): string {
   const { branding } = model;
   const logo = branding.logoUrl ? `<img src="${e(branding.logoUrl)}" alt="${e(branding.name)}">` : '';
   return `<!doctype html>
@@ -47,14 +47,14 @@ function layout(model: StatusPageModel, assets: PageAssets, title: string, main:
 ${main}
 </main>
 <footer class="wrap">
-<p>All times are UTC. Follow along: <a href="/status/feed.atom">Atom feed</a> · <a href="/api/v2/summary.json">JSON</a>.</p>
+<p>All times are UTC. <a href="/status/history">Incident history</a> · Follow along: <a href="/status/feed.atom">Atom feed</a> · <a href="/api/v2/summary.json">JSON</a>.</p>
 </footer>
 </body>
 </html>
 `;
 }
 
-function updateItem(update: PublicUpdate, headingLevel: number): string {
+export function updateItem(update: PublicUpdate, headingLevel: number): string {
   const by = update.postedBy ? ` by @${e(update.postedBy)}` : '';
   const body = update.placeholder ? `<p>${e(update.markdown)}</p>` : renderMarkdown(update.markdown);
   return `<li>
@@ -71,7 +71,12 @@ function nextUpdateLine(incident: PublicIncident): string {
     : '<p class="next"><strong>Next update</strong> when the status changes or at resolution.</p>';
 }
 
-function affected(incident: PublicIncident): string {
+/** The finished postmortem's link, once there is one. */
+export function postmortemLink(incident: PublicIncident): string {
+  return incident.postmortemUrl ? `<p class="meta"><a href="${e(incident.postmortemUrl)}">Read the postmortem</a></p>` : '';
+}
+
+export function affected(incident: PublicIncident): string {
   if (incident.components.length === 0) return '';
   const names = incident.components.map((c) => (incident.open ? `${e(c.name)} (${COMPONENT_STATUS_LABELS[c.status]})` : e(c.name)));
   return `<p class="meta">Affected: ${names.join(', ')}</p>`;
@@ -198,6 +203,7 @@ export function renderIncidentHtml(model: StatusPageModel, incident: PublicIncid
     incident.resolvedAt ? ` · Resolved ${time(incident.resolvedAt)}` : ''
   }</p>
 ${affected(incident)}
+${postmortemLink(incident)}
 ${nextUpdateLine(incident)}
 <section aria-labelledby="history-heading">
 <h2 id="history-heading">Updates, newest first</h2>

@@ -9,12 +9,23 @@ import { escapeHtml } from './markdown.js';
 /** No scripts, no styles from elsewhere, forms only back to us. */
 export const SUBSCRIPTION_CSP = "default-src 'none'; style-src 'self'; img-src 'self' https:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** The e-mail subscription form for the status page. */
-export function subscribeFormHtml(): string {
+/** The e-mail subscription form for the status page; with components, a choice of which to follow (none ticked: all). */
+export function subscribeFormHtml(components: readonly { id: string; name: string }[] = []): string {
+  const choice = components.length
+    ? [
+        '<fieldset class="follow"><legend>Only about these components (leave all unticked to hear about everything)</legend>',
+        ...components.map(
+          (c, i) =>
+            `<label for="follow-${i}"><input id="follow-${i}" type="checkbox" name="components" value="${escapeHtml(c.id)}"> ${escapeHtml(c.name)}</label>`,
+        ),
+        '</fieldset>',
+      ]
+    : [];
   return [
     '<form class="subscribe" method="post" action="/status/subscribe">',
     '<label for="subscribe-email">Get an e-mail whenever we post an update</label>',
     '<input id="subscribe-email" name="email" type="email" required maxlength="254" autocomplete="email" placeholder="you@example.com">',
+    ...choice,
     '<button type="submit">Subscribe</button>',
     '</form>',
   ].join('\n');

@@ -15,6 +15,7 @@ import type { IncidentState } from '../../domain/model/state.js';
 import type { Config } from '../../config/load.js';
 import { publicUpdates, type PublicUpdate } from '../../domain/status-page/visibility.js';
 import { incidentId } from '../../domain/model/ids.js';
+import { hearsAbout } from '../../domain/subscribers/components.js';
 import { subscriberLinks, updateMail } from '../../presenters/status-page/subscriber-mail.js';
 
 /** The webhook type and e-mail type of a status page update. */
@@ -82,16 +83,19 @@ export async function fanOutToSubscribers(input: SubscriberFanOut): Promise<void
   const update = publicUpdateOf(recorded, state, config);
   if (!update) return;
   const at = recorded.recordedAt;
-  if (input.webhooks.length) {
+  // Only those following a component the incident touches (or following everything).
+  const webhooks = input.webhooks.filter((w) => hearsAbout(w.components, state.components));
+  if (webhooks.length) {
     const body = input.render('status page webhook body', () => statusWebhookBody(state, update, config, input.publicUrl));
     if (body !== null)
-      for (const webhook of input.webhooks)
+      for (const webhook of webhooks)
         await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId, type: STATUS_UPDATE_TYPE, body, remaining: input.maxAttempts, at });
   }
   if (!input.mail) return;
   const links = subscriberLinks(input.publicUrl, config.links.statusPage);
   const id = incidentId(state.number);
   for (const subscriber of await tx.statusSubscribers.confirmed()) {
+    if (!hearsAbout(subscriber.components, state.components)) continue;
     const mail = input.render('status page subscriber e-mail', () =>
       updateMail({
         pageTitle: config.organization.statusPageTitle,
