@@ -10,6 +10,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
 import { httpWebhookSender } from '../../src/integrations/webhook.js';
 import { smtpMailSender } from '../../src/integrations/mail.js';
+import { WebhookTargets } from '../../src/integrations/webhook-targets.js';
 import { publicDom } from '../status-page/support.js';
 import { hearsAbout } from '../../src/domain/subscribers/components.js';
 
@@ -42,7 +43,7 @@ describe.each(STORE_KINDS)('component subscriptions (%s)', (kind) => {
       store: t.store,
       config: t.config,
       clock: t.clock,
-      webhooks: httpWebhookSender(),
+      webhooks: httpWebhookSender({ targets: new WebhookTargets(['127.0.0.1']) }),
       mail: smtpMailSender(smtp.url, 'Status <status@example.com>'),
       publicUrl: 'https://status.example.com',
     }).tick();

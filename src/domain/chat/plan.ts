@@ -108,6 +108,7 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'MoreAlertsObserved':
     case 'IncidentPublished':
     case 'ComponentStatusSet':
+    case 'PostmortemPublished':
       return [line];
   }
 }
