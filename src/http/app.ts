@@ -36,6 +36,11 @@ import type { AlertInbox } from '../processors/alert-inbox.js';
  */
 export const SERVER_TIMEOUTS = { headersMs: 10_000, requestMs: 30_000, idleMs: 120_000 };
 
+/** Trusts the `hops` nearest addresses (the socket's peer first): the client is the one before them in X-Forwarded-For. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function validator(coerceTypes: boolean | 'array') {
@@ -100,7 +105,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
     },
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
-    trustProxy: deps.trustProxy ?? false,
+    // A hop count as a function: Fastify's own number form trusts nothing.
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     // Malformed percent-encoding and over-long path parameters get the one error shape too.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });

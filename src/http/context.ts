@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../config/load.js';
+import { ConfigError, type Config } from '../config/load.js';
 import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
 import type { Person } from '../domain/people/person.js';
@@ -22,8 +23,8 @@ export interface HttpDeps {
   mailEnabled?: boolean;
   /** The built console (default dist/console; src/http/routes/console.ts). */
   consoleDir?: string;
-  /** TRUST_PROXY: believe X-Forwarded-* (the protocol, for Secure cookies) from these proxies, or from any with true. */
-  trustProxy?: boolean | string;
+  /** TRUST_PROXY (trustProxyFrom): a hop count, or the proxies' addresses/CIDRs, whose X-Forwarded-* are believed. */
+  trustProxy?: boolean | number | string;
   /** Overrides of SERVER_TIMEOUTS (src/http/app.ts), for tests. */
   timeouts?: Partial<{ headersMs: number; requestMs: number; idleMs: number }>;
   /** How often an open realtime stream re-checks its credentials (default 15 s). */
@@ -32,11 +33,33 @@ export interface HttpDeps {
   slack?: { chat: ChatPort; signingSecret: string } | null;
 }
 
-/** TRUST_PROXY=true trusts any proxy; a comma-separated list of addresses or CIDRs trusts those; unset trusts none. */
-export function trustProxyFrom(value: string | undefined): boolean | string {
+/**
+ * TRUST_PROXY: how far to believe X-Forwarded-For (the client's address, for rate limits)
+ * and X-Forwarded-Proto. A hop count (`1`: the one proxy in front; its address is the one
+ * it appends), or the proxies' addresses/CIDRs (comma-separated); unset trusts none.
+ * `true` trusts every hop: any client then picks its own address by sending the header,
+ * and so has no rate limit (see trustsEveryone).
+ */
+export function trustProxyFrom(value: string | undefined): boolean | number | string {
   const text = value?.trim() ?? '';
-  if (text === '' || /^(false|0|no)$/i.test(text)) return false;
-  return /^(true|1|yes)$/i.test(text) ? true : text;
+  if (text === '' || /^(false|no)$/i.test(text)) return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^(true|yes)$/i.test(text)) return true;
+  for (const entry of text.split(',').map((e) => e.trim())) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!family || !prefixOk || extra !== undefined)
+      throw new ConfigError('the environment', [
+        { field: 'TRUST_PROXY', problem: `"${entry}" is not an address or CIDR; give a hop count (1), or the proxies' addresses/CIDRs, comma-separated` },
+      ]);
+  }
+  return text;
+}
+
+/** Whether a TRUST_PROXY setting believes X-Forwarded-For from anyone (the server warns at start). */
+export function trustsEveryone(trust: boolean | number | string): boolean {
+  return trust === true || (typeof trust === 'string' && trust.split(',').some((e) => /^(0\.0\.0\.0|::)\/0$/.test(e.trim())));
 }
 
 declare module 'fastify' {

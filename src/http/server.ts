@@ -9,7 +9,7 @@ import { Workers } from '../processors/workers.js';
 import { httpWebhookSender } from '../integrations/webhook.js';
 import { WebhookTargets } from '../integrations/webhook-targets.js';
 import { mailFromEnvironment } from '../integrations/mail.js';
-import { trustProxyFrom } from './context.js';
+import { trustProxyFrom, trustsEveryone } from './context.js';
 import { serverLogger } from './log.js';
 
 /** From SIGTERM to exit at most this long: a supervisor's usual grace before SIGKILL is 10–30 s. */
@@ -37,6 +37,12 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const host = options.host ?? env.HOST ?? '127.0.0.1';
   // Links that leave the server (subscriber mails) need the address the public reaches it at.
   const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
+  const trustProxy = trustProxyFrom(env.TRUST_PROXY);
+  if (trustsEveryone(trustProxy))
+    logger.warn(
+      { TRUST_PROXY: env.TRUST_PROXY },
+      'TRUST_PROXY trusts every hop: any client can send X-Forwarded-For and so escape every rate limit; set the number of proxies in front (TRUST_PROXY=1) or their addresses',
+    );
   const mail = mailFromEnvironment(env);
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
   const slack = slackFromEnvironment(env);
@@ -44,7 +50,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const chat = slack ? { port: slack.chat, platform: 'slack' as const } : null;
   const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail }, chat });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy: trustProxyFrom(env.TRUST_PROXY), statusExportDir, workers, slack },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.
