@@ -4,6 +4,7 @@ import { acceptCommand, declineCommand, roleCommand, smeCommand } from './comman
 import { declareCommand, listCommand, postmortemCommand, resolveCommand, severityCommand, showCommand } from './commands/incidents.js';
 import { noteCommand, timelineCommand, updateCommand } from './commands/timeline.js';
 import { peopleCommand, tokenCommand } from './commands/people.js';
+import { auditCommand } from './commands/audit.js';
 import { ackCommand, alertSourcesCommand, alertsCommand } from './commands/alerts.js';
 import { statusCommand } from './commands/status.js';
 import { EXIT } from './commands/shared.js';
@@ -81,6 +82,7 @@ for (const register of [
   alertSourcesCommand,
   peopleCommand,
   tokenCommand,
+  auditCommand,
   statusCommand,
 ])
   register(program);

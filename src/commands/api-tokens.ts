@@ -5,6 +5,7 @@ import { authorize, can } from '../domain/people/policy.js';
 import { requireActive } from '../domain/people/lifecycle.js';
 import { isExpired, requireRoomForToken, tokenExpiry, type TokenInfo } from '../domain/people/tokens.js';
 import { newToken } from './tokens.js';
+import { recordAudit } from './audit.js';
 
 export interface IssuedToken {
   id: string;
@@ -32,6 +33,7 @@ export async function createToken(ctx: CommandContext, handle: string, input: { 
   const token = newToken();
   const name = input.name?.trim() || 'api';
   await ctx.tx.people.insertToken({ id: token.id, person: handle, name, hash: token.hash, createdAt: ctx.now, expiresAt });
+  await recordAudit(ctx, 'token.created', token.id, { after: { person: handle, name, expiresAt } });
   return { id: token.id, token: token.token, person: handle, name, createdAt: ctx.now, expiresAt };
 }
 
@@ -49,5 +51,6 @@ export async function revokeToken(ctx: CommandContext, id: string): Promise<Toke
     throw new DomainError('TOKEN_NOT_FOUND', `There is no token ${id} that you can revoke.`, { field: 'id' });
   await ctx.tx.people.deleteToken(id);
   await ctx.tx.noteAccessChanged();
+  await recordAudit(ctx, 'token.revoked', id, { before: { person: token.person, name: token.name, expiresAt: token.expiresAt } });
   return token;
 }

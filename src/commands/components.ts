@@ -4,6 +4,7 @@ import { runIncidentCommand, type CommandResult } from './incident-command.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
 import { allComponents, componentFingerprint, type ComponentStatus, type StatusComponent } from '../domain/status-page/components.js';
+import { recordAudit } from './audit.js';
 
 const PAGE_KEY = 'page';
 const componentKey = (id: string) => `component:${id}`;
@@ -52,6 +53,11 @@ export interface ComponentFields {
   order?: number;
 }
 
+/** What the audit log keeps of a component. */
+function audited(c: StatusComponent) {
+  return { name: c.name, group: c.group, description: c.description, order: c.order };
+}
+
 function clean(text: string | null | undefined, field: string, required: boolean): string | null {
   const value = text?.trim() || null;
   if (required && value === null) throw new DomainError('VALIDATION_FAILED', `A component needs a ${field}.`, { field });
@@ -76,6 +82,7 @@ export async function createComponent(ctx: CommandContext, input: ComponentField
   };
   await ctx.tx.statusComponents.insert(component, ctx.now);
   await ctx.tx.noteStatusPageChanged();
+  await recordAudit(ctx, 'component.created', component.id, { after: audited(component) });
   return component;
 }
 
@@ -108,6 +115,7 @@ export async function updateComponent(
   if (!(await ctx.tx.statusComponents.update(next, current.version, ctx.now)))
     throw new DomainError('VERSION_CONFLICT', `Component "${id}" changed while this edit was made; reload.`, { currentVersion: current.version + 1 });
   await ctx.tx.noteStatusPageChanged();
+  await recordAudit(ctx, 'component.updated', id, { before: audited(current), after: audited(next) });
   return next;
 }
 

@@ -4,6 +4,7 @@ import type { CommandContext } from './context.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
 import { knownComponentIds } from './components.js';
+import { recordAudit } from './audit.js';
 import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../domain/maintenance/window.js';
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
@@ -19,6 +20,7 @@ export async function scheduleMaintenance(ctx: CommandContext, input: Maintenanc
   const window = decideSchedule(input, { id: `mnt_${randomBytes(8).toString('hex')}`, actor: ctx.actor.handle, now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.insert(window);
   await ctx.tx.noteStatusPageChanged();
+  await recordAudit(ctx, 'maintenance.scheduled', window.id, { after: window });
   return window;
 }
 
@@ -28,6 +30,7 @@ export async function changeMaintenance(ctx: CommandContext, id: string, patch: 
   const changed = decideChange(window, patch, { now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.replace(changed, window.version);
   await ctx.tx.noteStatusPageChanged();
+  await recordAudit(ctx, 'maintenance.changed', id, { before: window, after: changed });
   return changed;
 }
 
@@ -37,5 +40,6 @@ export async function cancelMaintenance(ctx: CommandContext, id: string, expecte
   const cancelled = decideCancel(window, ctx.now);
   await ctx.tx.maintenance.replace(cancelled, window.version);
   await ctx.tx.noteStatusPageChanged();
+  await recordAudit(ctx, 'maintenance.cancelled', id, { before: window, after: cancelled });
   return cancelled;
 }

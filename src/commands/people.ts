@@ -2,6 +2,12 @@ import type { CommandContext } from './context.js';
 import type { OrgRole, Person } from '../domain/people/person.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
+import { recordAudit } from './audit.js';
+
+/** What the audit log keeps of a person. */
+export function auditedPerson(person: Person) {
+  return { name: person.name, email: person.email, role: person.role, chat: person.chat, deactivatedAt: person.deactivatedAt };
+}
 
 export interface NewPerson {
   handle: string;
@@ -30,5 +36,6 @@ export async function createPerson(ctx: CommandContext, input: NewPerson): Promi
   };
   if (!person.name) throw new DomainError('VALIDATION_FAILED', 'A person needs a name.', { field: 'name' });
   await ctx.tx.people.insert(person);
+  await recordAudit(ctx, 'person.created', person.handle, { after: auditedPerson(person) });
   return person;
 }

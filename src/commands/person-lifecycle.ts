@@ -3,6 +3,8 @@ import type { CommandContext } from './context.js';
 import type { Person } from '../domain/people/person.js';
 import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
+import { auditedPerson } from './people.js';
+import { recordAudit } from './audit.js';
 import { decideDeactivate, decideEditPerson, decideReactivate, type PersonPatch } from '../domain/people/lifecycle.js';
 
 export interface PersonChange {
@@ -27,6 +29,7 @@ export async function editPerson(ctx: CommandContext, handle: string, patch: Per
   const others = patch.role !== undefined && patch.role !== before.role ? await ctx.tx.people.otherActiveAdmins(handle) : Number.POSITIVE_INFINITY;
   const after = decideEditPerson(before, patch, others, expectedVersion);
   await save(ctx, before, after);
+  await recordAudit(ctx, 'person.updated', handle, { before: auditedPerson(before), after: auditedPerson(after) });
   // A changed role changes what open streams may see: they re-check.
   if (after.role !== before.role) await ctx.tx.noteAccessChanged();
   return { before, after };
@@ -42,6 +45,7 @@ export async function deactivatePerson(ctx: CommandContext, handle: string, expe
   await save(ctx, before, after);
   const revokedTokens = await ctx.tx.people.revokeAll(handle);
   await ctx.tx.noteAccessChanged();
+  await recordAudit(ctx, 'person.deactivated', handle, { before: auditedPerson(before), after: { ...auditedPerson(after), revokedTokens } });
   return { before, after, revokedTokens };
 }
 
@@ -52,5 +56,6 @@ export async function reactivatePerson(ctx: CommandContext, handle: string): Pro
   const after = decideReactivate(before);
   if (!after) return { before, after: before };
   await save(ctx, before, after);
+  await recordAudit(ctx, 'person.reactivated', handle, { before: auditedPerson(before), after: auditedPerson(after) });
   return { before, after };
 }

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { StoredSession } from '../store/sessions.js';
 import { hashToken } from './tokens.js';
 import { DomainError } from '../domain/model/errors.js';
+import type { AuditOrigin } from '../domain/audit/entry.js';
 import { expiresAt, idleCutoff, isLive, needsTouch, type SessionSettings } from '../domain/sessions/rules.js';
 
 export interface OpenedSession {
@@ -15,13 +16,13 @@ export interface OpenedSession {
 /** Signs in with an API token; `csrfSecret` is the secret the session's writes will be checked against. */
 export async function openSession(
   store: Store,
-  input: { token: string; csrfSecret: string; now: string; settings: SessionSettings },
+  input: { token: string; csrfSecret: string; now: string; settings: SessionSettings; origin: AuditOrigin },
 ): Promise<OpenedSession> {
   const id = randomBytes(32).toString('base64url');
   const idHash = hashToken(id);
   const session = await store.transaction(async (tx) => {
     const token = await tx.sessions.token(hashToken(input.token), input.now);
-    if (!token) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
+    if (!token) return null;
     // Sign-in is when expired sessions are swept: no timer needed, and the table stays small.
     await tx.sessions.deleteExpired(input.now, idleCutoff(input.now, input.settings));
     await tx.sessions.insert({
@@ -33,9 +34,13 @@ export async function openSession(
       lastSeenAt: input.now,
       expiresAt: expiresAt(input.now, input.settings),
     });
+    await tx.audit.append(input.now, { actor: token.person, action: 'session.opened', target: token.id, before: null, after: null }, input.origin);
     return tx.sessions.find(idHash, input.now);
   });
-  if (!session) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
+  if (!session) {
+    await refusedSignIn(store, input.now, input.origin);
+    throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
+  }
   return { id, session };
 }
 
@@ -56,6 +61,15 @@ export async function findSession(store: Store, cookie: string, now: string, set
   return session;
 }
 
-export async function closeSession(store: Store, cookie: string): Promise<void> {
-  await store.sessions.delete(hashToken(cookie));
+/** Signing out; `who` (the session's person) is recorded in the audit log when given. */
+export async function closeSession(store: Store, cookie: string, who?: { person: string; now: string; origin: AuditOrigin }): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.sessions.delete(hashToken(cookie));
+    if (who) await tx.audit.append(who.now, { actor: who.person, action: 'session.closed', target: null, before: null, after: null }, who.origin);
+  });
+}
+
+/** Outside the refused transaction, which rolls back. Never the token that was tried. */
+export async function refusedSignIn(store: Store, now: string, origin: AuditOrigin, how = 'token'): Promise<void> {
+  await store.audit.append(now, { actor: null, action: 'session.refused', target: null, before: null, after: { method: how } }, origin);
 }

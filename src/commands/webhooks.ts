@@ -6,6 +6,11 @@ import { authorize } from '../domain/people/policy.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../domain/notifications/events.js';
 import { newWebhookSecret } from '../integrations/webhook.js';
 import type { Delivery, Webhook } from '../store/webhooks.js';
+import { recordAudit } from './audit.js';
+
+function audited(webhook: Webhook) {
+  return { url: webhook.url, events: webhook.events, includePrivate: webhook.includePrivate, audience: webhook.audience, enabled: webhook.enabled };
+}
 
 export interface NewWebhook {
   url: string;
@@ -44,6 +49,7 @@ export async function createWebhook(
     components,
   };
   await ctx.tx.webhooks.insert(webhook);
+  await recordAudit(ctx, 'webhook.created', webhook.id, { after: audited(webhook) });
   return webhook;
 }
 
@@ -60,14 +66,16 @@ export async function setWebhookEnabled(ctx: CommandContext, id: string, enabled
   if (webhook.enabled === enabled) return webhook;
   await ctx.tx.webhooks.setEnabled(id, enabled, ctx.now);
   if (enabled) ctx.tx.noteNotificationQueued();
+  await recordAudit(ctx, 'webhook.updated', id, { before: audited(webhook), after: audited({ ...webhook, enabled }) });
   return { ...webhook, enabled };
 }
 
 /** Deletes a webhook, its pending deliveries and its log. */
 export async function deleteWebhook(ctx: CommandContext, id: string): Promise<void> {
   authorize(ctx.actor, 'webhooks.manage');
-  await existing(ctx, id);
+  const webhook = await existing(ctx, id);
   await ctx.tx.webhooks.remove(id);
+  await recordAudit(ctx, 'webhook.deleted', id, { before: audited(webhook) });
 }
 
 /** Attempts a delivery once more, now, whatever its status; the attempt joins its log. */
@@ -77,6 +85,7 @@ export async function redeliver(ctx: CommandContext, webhookId: string, delivery
   const delivery = await ctx.tx.webhooks.delivery(webhookId, deliveryId);
   if (!delivery) throw new DomainError('DELIVERY_NOT_FOUND', `Webhook ${webhookId} has no delivery ${deliveryId}.`);
   await ctx.tx.webhooks.redeliver(deliveryId, ctx.now);
+  await recordAudit(ctx, 'webhook.redelivered', webhookId, { after: { delivery: deliveryId } });
   ctx.tx.noteNotificationQueued();
   return (await ctx.tx.webhooks.delivery(webhookId, deliveryId))!;
 }

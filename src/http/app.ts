@@ -10,6 +10,7 @@ import { DomainError } from '../domain/model/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { auditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { roleRoutes } from './routes/roles.js';
 import { timelineRoutes } from './routes/timeline.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       });
       await api.register(peopleRoutes, deps);
       await api.register(tokenRoutes, deps);
+      await api.register(auditRoutes, deps);
       await api.register(incidentRoutes, deps);
       await api.register(roleRoutes, deps);
       await api.register(timelineRoutes, deps);

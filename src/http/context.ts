@@ -145,7 +145,8 @@ export async function write(
       }
     }
     const now = deps.clock.now().toISOString();
-    const result = await work({ tx, config: deps.config, now, actor: person });
+    const origin = { address: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null };
+    const result = await work({ tx, config: deps.config, now, actor: person, origin });
     const body = JSON.stringify(result.body);
     // A secret shown once (a new token) is not kept for replays: the replay says it was issued.
     const kept = result.replayBody === undefined ? body : JSON.stringify(result.replayBody);

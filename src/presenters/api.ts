@@ -12,6 +12,7 @@ import { renderAnnouncement } from './announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from './status-update.js';
 import type { TimelineEntry } from './timeline.js';
 import type { Person } from '../domain/people/person.js';
+import type { AuditEntry } from '../domain/audit/entry.js';
 import { isExpired, type TokenInfo } from '../domain/people/tokens.js';
 import { findSeverity, type SeverityLevel, type SeverityPolicy } from '../domain/model/policy.js';
 import { formatDuration } from '../domain/model/time.js';
@@ -146,6 +147,20 @@ export function presentToken(token: TokenInfo, now: string) {
     lastUsedAt: token.lastUsedAt,
     expiresAt: token.expiresAt,
     expired: isExpired(token.expiresAt, now),
+  };
+}
+
+export function presentAuditEntry(entry: AuditEntry) {
+  return {
+    id: entry.id,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target,
+    address: entry.address,
+    userAgent: entry.userAgent,
+    before: entry.before,
+    after: entry.after,
   };
 }
 

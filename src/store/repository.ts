@@ -17,6 +17,7 @@ import { StatusComponentStore } from './status-components.js';
 import { MaintenanceStore } from './maintenance.js';
 import { StatusSubscriberStore } from './status-subscribers.js';
 import { PeopleStore } from './people.js';
+import { AuditStore } from './audit.js';
 import { IncidentStore } from './incidents.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ACCESS_CHANGED, notifyInstances, type CommitNotes } from './commit-notes.js';
@@ -40,6 +41,11 @@ export class Repository {
   /** People and their API tokens. */
   get people(): PeopleStore {
     return new PeopleStore(this.db, this.dialect);
+  }
+
+  /** The audit log of admin actions and sign-ins (append-only). */
+  get audit(): AuditStore {
+    return new AuditStore(this.db);
   }
 
   /** Stored answers to Idempotency-Keys. */

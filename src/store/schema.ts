@@ -12,6 +12,17 @@ export interface Database {
     deactivated_at: string | null;
     version: Generated<number>;
   };
+  audit_log: {
+    id: Generated<number>;
+    at: string;
+    actor: string | null;
+    action: string;
+    target: string | null;
+    address: string | null;
+    user_agent: string | null;
+    before: string | null;
+    after: string | null;
+  };
   tokens: {
     id: string;
     person: string;

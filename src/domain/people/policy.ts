@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'components.manage': ['admin'],
   'maintenance.manage': ['admin', 'responder'],
   'subscribers.manage': ['admin'],
+  'audit.read': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

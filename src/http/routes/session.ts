@@ -109,6 +109,11 @@ function cookieOptions(deps: HttpDeps, request: FastifyRequest) {
   };
 }
 
+/** Where a request came from, for the audit log. */
+export function originOf(request: FastifyRequest) {
+  return { address: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null };
+}
+
 function sessionAnswer(person: Person, csrfToken: string) {
   return { person: { handle: person.handle, name: person.name, role: person.role }, csrfToken, permissions: consolePermissions(person) };
 }
@@ -137,6 +142,7 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
         csrfSecret: request.session._csrf!,
         now: deps.clock.now().toISOString(),
         settings: settings(deps),
+        origin: originOf(request),
       });
       // Signing in again in the same browser replaces the session it had.
       if (previous) await closeSession(deps.store, previous);
@@ -166,7 +172,7 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
       if (session) {
         request.session = { _csrf: session.csrfSecret };
         if (refusedByCsrf(request, reply)) return reply;
-        await closeSession(deps.store, value!);
+        await closeSession(deps.store, value!, { person: session.person.handle, now: deps.clock.now().toISOString(), origin: originOf(request) });
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
