@@ -8,6 +8,7 @@ import { auditCommand } from './commands/audit.js';
 import { ackCommand, alertSourcesCommand, alertsCommand } from './commands/alerts.js';
 import { statusCommand } from './commands/status.js';
 import { EXIT } from './commands/shared.js';
+import { chatCommand } from './commands/chat.js';
 
 const program = new Command();
 program
@@ -84,6 +85,7 @@ for (const register of [
   tokenCommand,
   auditCommand,
   statusCommand,
+  chatCommand,
 ])
   register(program);
 

@@ -92,6 +92,23 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
     expect(texts.slice(1).map((x) => x.replace(/^.*(first|second).*$/s, '$1'))).toEqual(['first', 'second']);
   });
 
+  it('after resolve, the final update and the owner reach the room; it is archived archiveAfter after the owner, not before', async () => {
+    const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'alice' });
+    await ok(t, 200, 'POST', `${API}/incidents/${incident.id}/resolve`, { impact: 'None now', whatWeKnow: 'Rolled back' }, 'alice');
+    await ok(t, 200, 'PUT', `${API}/incidents/${incident.id}/postmortem`, { owner: 'alice', scheduledFor: '2026-06-08T10:00:00.000Z' }, 'alice');
+    await worker.drain();
+    const room = slack.channelByName(incident.channel)!;
+    expect(slack.texts(room.id).some((x) => x.includes('Status: Resolved'))).toBe(true);
+    expect(room.topic).toMatch(/resolved$/);
+    expect(room.archived).toBe(false);
+    t.clock.advance(7 * 86_400_000 - 60_000);
+    await worker.drain();
+    expect(room.archived).toBe(false);
+    t.clock.advance(120_000);
+    await worker.drain();
+    expect(room.archived).toBe(true);
+  });
+
   it('goes on while Slack is down and catches up in order when it returns', async () => {
     slack.down = true;
     const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'alice' });
