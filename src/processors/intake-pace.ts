@@ -51,6 +51,16 @@ export class IntakePace {
     while (!this.stopped() && performance.now() < until && this.busy()) await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
   }
 
+  /**
+   * Before listing the inbox: at least `ms`, then as wait. Deliveries gathered meanwhile
+   * are applied together, each group read and written once for all of them; a storm
+   * applied as it trickles in would cost that per delivery.
+   */
+  async gather(ms: number): Promise<void> {
+    if (ms > 0 && !this.behind) await new Promise((resolve) => setTimeout(resolve, ms));
+    await this.wait();
+  }
+
   private busy(): boolean {
     const now = performance.now();
     if (now - this.lastArrival < INTAKE_QUIET_MS) return true;

@@ -4,32 +4,34 @@
  * group exactly once, on any number of instances (each step claims its delivery's row).
  *
  * Small Alertmanager deliveries (the usual case: a group's snapshot of a few dozen
- * alerts) are applied many to a transaction, each exactly as on its own and, within its
- * group, in inbox order, so a storm costs one commit per batch rather than several per
- * delivery (on PostgreSQL, PG_LANES groups at a time). A transaction stops taking
- * deliveries after BATCH_MS, and `pace` is awaited between transactions, so requests
- * (and their inbox commits) get through in between. Large bodies, events, and
- * deliveries of a batch that failed are applied one by one (./single.ts).
+ * alerts) are applied as batches, one transaction each (./batch.ts): every group read and
+ * written once for all its deliveries, each delivery with the same outcome as on its own
+ * in inbox order, so a storm costs a few statements per group rather than several per
+ * delivery (on PostgreSQL, PG_LANES lanes of groups at a time). `pace` is awaited before
+ * every batch but a page's first, so requests (and their inbox commits) get through in
+ * between. Large bodies, events, and deliveries of a batch that failed are applied one
+ * by one (./single.ts).
  */
-import { performance } from 'node:perf_hooks';
 import type { AlertSource } from '../../domain/alerts/source.js';
-import { normalizeAlertmanager, type AlertBatch } from '../../domain/alerts/alertmanager.js';
-import { applyDelivery, snapshotDigest, AssessedGroups, type IntakeContext, type IntakeDeps } from './deliveries.js';
+import { normalizeAlertmanager } from '../../domain/alerts/alertmanager.js';
+import { AssessedGroups, type IntakeDeps } from './deliveries.js';
+import { applyBatch, type Small } from './batch.js';
 import { readJson } from './bodies.js';
+import type { InboxItem } from '../../store/alerts/inbox.js';
 import { STEP, applySingle, type SingleRun } from './single.js';
 
 export type { IntakeDeps } from './deliveries.js';
 
-/** Small deliveries processed together, in one transaction: one commit (one fsync) for many. */
-const BATCH_DELIVERIES = 100;
+/** Small deliveries applied together, in one transaction: one commit (one fsync), and each group read and written once, for many. */
+const BATCH_DELIVERIES = 500;
+const BATCH_ALERTS = 10_000;
+const ITEMS_AT_ONCE = 500;
 /**
  * On PostgreSQL, small deliveries of different groups are applied this many at a time,
  * each lane in its own transactions: applying waits on round trips, not on either CPU.
  * (SQLite has one writer, and its statements hold the event loop: one lane.)
  */
 const PG_LANES = 4;
-/** How long one batch transaction keeps taking deliveries; requests wait for it to commit. */
-const BATCH_MS = 10;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -43,15 +45,6 @@ export interface StoredDelivery {
 export interface IntakeReport {
   failed: { id: number; error: unknown }[];
   notJson: { id: number; source: string }[];
-}
-
-interface Small {
-  id: number;
-  source: AlertSource;
-  receivedAt: string;
-  digest: string | null;
-  body: unknown;
-  batch: AlertBatch;
 }
 
 export class AlertIntake {
@@ -71,26 +64,38 @@ export class AlertIntake {
   async apply(deliveries: readonly StoredDelivery[]): Promise<IntakeReport> {
     const report: IntakeReport = { failed: [], notJson: [] };
     const sources = new Map<string, AlertSource | null>();
+    // What each delivery is, in one query a page: a round trip each would cost more than applying.
+    const items = new Map<number, InboxItem>();
+    for (let i = 0; i < deliveries.length; i += ITEMS_AT_ONCE)
+      for (const [id, item] of await this.deps.store.alertInbox.items(deliveries.slice(i, i + ITEMS_AT_ONCE).map((d) => d.id))) items.set(id, item);
     let batch: Small[] = [];
     let alerts = 0;
+    // The inbox paces itself before it lists a page (IntakePace.gather): the first batch goes at once, the next ones after a lull.
+    let first = true;
+    const applyBatch = async () => {
+      if (batch.length === 0) return;
+      if (!first) await this.pace();
+      first = false;
+      await this.applyBatch(batch, report);
+      batch = [];
+      alerts = 0;
+    };
     for (const delivery of deliveries) {
       if (this.stopped()) break;
-      const small = await this.readSmall(delivery, sources);
+      const small = await this.readSmall(delivery, items.get(delivery.id), sources);
       if (small === 'gone') continue;
       if (small !== null) {
         batch.push(small);
         alerts += small.batch.alerts.length;
-        if (batch.length < BATCH_DELIVERIES && alerts < STEP * this.lanes) continue;
+        if (batch.length < BATCH_DELIVERIES && alerts < BATCH_ALERTS) continue;
       }
-      await this.applyBatch(batch, report);
-      batch = [];
-      alerts = 0;
+      await applyBatch();
       if (small === null) {
         await this.applyOne(delivery.id, delivery.parsed, report);
         await yieldToRequests();
       }
     }
-    await this.applyBatch(batch, report);
+    await applyBatch();
     return report;
   }
 
@@ -106,9 +111,8 @@ export class AlertIntake {
   }
 
   /** A small, unstarted Alertmanager delivery, read and normalized; null for anything else. */
-  private async readSmall({ id, parsed }: StoredDelivery, sources: Map<string, AlertSource | null>): Promise<Small | 'gone' | null> {
+  private async readSmall({ id, parsed }: StoredDelivery, item: InboxItem | undefined, sources: Map<string, AlertSource | null>): Promise<Small | 'gone' | null> {
     const { store } = this.deps;
-    const item = await store.alertInbox.item(id);
     if (!item) return 'gone';
     // A gzipped body not parsed yet was large: read once, if at all (a repeat), by the step-wise path.
     if (item.progress !== 0 || (parsed === undefined && item.gzipped)) return null;
@@ -143,34 +147,14 @@ export class AlertIntake {
 
   private async applyLane(batch: Small[], report: IntakeReport): Promise<void> {
     const { store, config, clock } = this.deps;
-    let from = 0;
-    while (from < batch.length && !this.stopped()) {
-      await this.pace();
-      const started = performance.now();
-      let done = from;
-      const assessedNow: number[] = [];
-      try {
-        await store.transaction(async (tx) => {
-          for (let k = from; k < batch.length; k++) {
-            const d = batch[k]!;
-            // Gone (processed) or being processed elsewhere: not ours to apply.
-            if ((await tx.alertInbox.claim(d.id)) === 0) {
-              const ctx: IntakeContext = { tx, config, now: clock.now().toISOString(), source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt, digest: snapshotDigest(d.digest, d.batch) } };
-              if (d.batch.alerts.length > 0) assessedNow.push(await applyDelivery(ctx, d.batch.groupKey, d.batch.alerts, d.batch.truncatedAlerts, this.assessed));
-              await tx.alertInbox.remove(d.id);
-            }
-            done = k + 1;
-            if (performance.now() - started > BATCH_MS) break;
-          }
-        });
-        // Only once committed: a rolled-back transaction wrote no assessment.
-        for (const group of assessedNow) this.assessed.add(group);
-        from = done;
-      } catch {
-        // One of them failed and took the batch with it: each on its own, so only that one waits for a retry.
-        for (let k = from; k < batch.length; k++) await this.applyOne(batch[k]!.id, batch[k]!.body, report);
-        return;
-      }
+    if (batch.length === 0 || this.stopped()) return;
+    try {
+      const written = await store.transaction((tx) => applyBatch(tx, config, clock.now().toISOString(), batch, this.assessed));
+      // Only once committed: a rolled-back transaction wrote no assessment.
+      for (const group of written) this.assessed.add(group);
+    } catch {
+      // One of them failed and took the batch with it: each on its own, so only that one waits for a retry.
+      for (const d of batch) await this.applyOne(d.id, d.body, report);
     }
   }
 }

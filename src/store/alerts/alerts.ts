@@ -6,6 +6,7 @@ import type { Alert, AlertSeverity, Labels, StoredAlert } from '../../domain/ale
 import type { KnownAlert } from '../../domain/alerts/dedup.js';
 import type { AlertFacts } from '../../domain/alerts/assess.js';
 import { AlertSnapshotStore } from './snapshots.js';
+import type { AlertWrite, HeldAlert } from '../../domain/alerts/batch.js';
 import { alertContent, chunks, toAlert, type AlertRow } from './rows.js';
 
 export class AlertStore {
@@ -73,6 +74,69 @@ export class AlertStore {
         .where('group_id', '=', groupId)
         .where('fingerprint', 'in', part)
         .execute();
+    }
+  }
+
+  /** The group's alerts as a batch of deliveries needs them (src/domain/alerts/batch.ts), in the order they were stored. */
+  async held(groupId: number): Promise<HeldAlert[]> {
+    const rows = await this.db
+      .selectFrom('alerts')
+      .select(['fingerprint', 'status', 'seen_in', 'severity', 'summary', 'labels'])
+      .where('group_id', '=', groupId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      fingerprint: r.fingerprint,
+      status: r.status,
+      seenIn: Number(r.seen_in),
+      severity: r.severity as AlertSeverity | null,
+      summary: r.summary,
+      labels: JSON.parse(r.labels) as Labels,
+    }));
+  }
+
+  /**
+   * A batch's alerts written back, set-based: the new ones in multi-row inserts, each known
+   * one updated once, many to a statement, whatever the number of deliveries that saw it.
+   */
+  async writeBatch(groupId: number, source: string, writes: AlertWrite[]): Promise<void> {
+    const fresh = writes.filter((w) => w.isNew);
+    for (const part of chunks(fresh, 200)) {
+      await this.db
+        .insertInto('alerts')
+        .values(
+          part.map((w) => ({
+            group_id: groupId,
+            source,
+            fingerprint: w.fingerprint,
+            ...alertContent(w.content!),
+            first_seen_at: w.firstSeenAt,
+            last_seen_at: w.lastSeenAt,
+            received: w.received,
+            seen_in: w.seenIn,
+            changed_in: w.changedIn!,
+          })),
+        )
+        .execute();
+    }
+    const changed = writes.filter((w) => !w.isNew && w.content !== null);
+    for (const part of chunks(changed, 200)) {
+      const rows = part.map((w) => {
+        const c = alertContent(w.content!);
+        return sql`(${w.fingerprint}, ${c.status}, ${c.severity}, ${c.summary}, ${c.labels}, ${c.annotations}, ${c.starts_at}, ${c.ends_at}, ${c.generator_url}, ${w.lastSeenAt}, cast(${w.received} as bigint), cast(${w.seenIn} as bigint), cast(${w.changedIn} as bigint))`;
+      });
+      await sql`with v(fingerprint, status, severity, summary, labels, annotations, starts_at, ends_at, generator_url, last_seen_at, received, seen_in, changed_in) as (values ${sql.join(rows)})
+        update alerts set status = v.status, severity = v.severity, summary = v.summary, labels = v.labels, annotations = v.annotations,
+          starts_at = v.starts_at, ends_at = v.ends_at, generator_url = v.generator_url, last_seen_at = v.last_seen_at,
+          received = alerts.received + v.received, seen_in = v.seen_in, changed_in = v.changed_in
+        from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`.execute(this.db);
+    }
+    const seen = writes.filter((w) => w.content === null);
+    for (const part of chunks(seen)) {
+      const rows = part.map((w) => sql`(${w.fingerprint}, ${w.lastSeenAt}, cast(${w.received} as bigint), cast(${w.seenIn} as bigint))`);
+      await sql`with v(fingerprint, last_seen_at, received, seen_in) as (values ${sql.join(rows)})
+        update alerts set last_seen_at = v.last_seen_at, received = alerts.received + v.received, seen_in = v.seen_in
+        from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`.execute(this.db);
     }
   }
 

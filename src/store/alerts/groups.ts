@@ -4,7 +4,35 @@ import type { Database, Executor } from '../schema.js';
 import type { Dialect } from '../migrations/index.js';
 import type { GroupAssessment } from '../../domain/alerts/assess.js';
 import type { AlertGroup, GroupChange, GroupState } from '../../domain/alerts/group.js';
+import type { GroupWrite } from '../../domain/alerts/batch.js';
 import { toGroup, type GroupRow } from './rows.js';
+
+function changeColumns(change: GroupChange): Partial<Omit<Database['alert_groups'], 'id'>> {
+  const columns: Partial<Omit<Database['alert_groups'], 'id'>> = {};
+  if (change.state !== undefined) columns.state = change.state;
+  if (change.openedAt !== undefined) columns.opened_at = change.openedAt;
+  if (change.acknowledgedBy !== undefined) columns.acknowledged_by = change.acknowledgedBy;
+  if (change.acknowledgedAt !== undefined) columns.acknowledged_at = change.acknowledgedAt;
+  if (change.secondsToAcknowledge !== undefined) columns.seconds_to_acknowledge = change.secondsToAcknowledge;
+  if (change.incident !== undefined) columns.incident = change.incident;
+  if (change.dismissedReason !== undefined) columns.dismissed_reason = change.dismissedReason;
+  if (change.dismissedBy !== undefined) columns.dismissed_by = change.dismissedBy;
+  if (change.dismissedAt !== undefined) columns.dismissed_at = change.dismissedAt;
+  return columns;
+}
+
+function assessmentColumns(assessment: GroupAssessment) {
+  return {
+    title: assessment.title,
+    severity: assessment.severity,
+    suggested_components: JSON.stringify(assessment.suggestedComponents),
+    common_labels: JSON.stringify(assessment.commonLabels),
+    differing_labels: JSON.stringify(assessment.differingLabels),
+    alerts: assessment.counts.alerts,
+    firing: assessment.counts.firing,
+    resolved: assessment.counts.resolved,
+  };
+}
 
 export class AlertGroupStore {
   constructor(
@@ -82,17 +110,27 @@ export class AlertGroupStore {
   }
 
   async change(id: number, change: GroupChange): Promise<void> {
-    const columns: Partial<Omit<Database['alert_groups'], 'id'>> = {};
-    if (change.state !== undefined) columns.state = change.state;
-    if (change.openedAt !== undefined) columns.opened_at = change.openedAt;
-    if (change.acknowledgedBy !== undefined) columns.acknowledged_by = change.acknowledgedBy;
-    if (change.acknowledgedAt !== undefined) columns.acknowledged_at = change.acknowledgedAt;
-    if (change.secondsToAcknowledge !== undefined) columns.seconds_to_acknowledge = change.secondsToAcknowledge;
-    if (change.incident !== undefined) columns.incident = change.incident;
-    if (change.dismissedReason !== undefined) columns.dismissed_reason = change.dismissedReason;
-    if (change.dismissedBy !== undefined) columns.dismissed_by = change.dismissedBy;
-    if (change.dismissedAt !== undefined) columns.dismissed_at = change.dismissedAt;
+    const columns = changeColumns(change);
     if (Object.keys(columns).length > 0) await this.db.updateTable('alert_groups').set(columns).where('id', '=', id).execute();
+  }
+
+  /**
+   * After a batch of deliveries (src/domain/alerts/batch.ts), in one statement: what
+   * assess, seenAgain and change would have written delivery by delivery.
+   */
+  async applyBatch(id: number, write: GroupWrite): Promise<void> {
+    const { assessment } = write;
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({
+        ...(assessment && assessmentColumns(assessment)),
+        received: eb('received', '+', write.received),
+        last_seen_at: sql<string>`case when last_seen_at < ${write.seenAt} then ${write.seenAt} else last_seen_at end`,
+        truncated_alerts: write.truncatedAlerts,
+        ...changeColumns(write.change),
+      }))
+      .where('id', '=', id)
+      .execute();
   }
 
   /** After a delivery: the recomputed assessment, one more delivery received, and when. */
@@ -100,14 +138,7 @@ export class AlertGroupStore {
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({
-        title: assessment.title,
-        severity: assessment.severity,
-        suggested_components: JSON.stringify(assessment.suggestedComponents),
-        common_labels: JSON.stringify(assessment.commonLabels),
-        differing_labels: JSON.stringify(assessment.differingLabels),
-        alerts: assessment.counts.alerts,
-        firing: assessment.counts.firing,
-        resolved: assessment.counts.resolved,
+        ...assessmentColumns(assessment),
         received: eb('received', '+', 1),
         last_seen_at: sql<string>`case when last_seen_at < ${seenAt} then ${seenAt} else last_seen_at end`,
         ...(truncatedAlerts === null ? {} : { truncated_alerts: truncatedAlerts }),

@@ -38,17 +38,24 @@ export class AlertInboxStore {
   }
 
   async item(id: number): Promise<InboxItem | null> {
+    return (await this.items([id])).get(id) ?? null;
+  }
+
+  /** Several deliveries in one query (those still there), by id. */
+  async items(ids: readonly number[]): Promise<Map<number, InboxItem>> {
+    const out = new Map<number, InboxItem>();
+    if (ids.length === 0) return out;
     // Gzip's magic bytes, looked at where the body is: reading 400 kB to see two would defeat the purpose.
     const gzipped =
       this.dialect === 'postgres' ? sql<boolean | number>`substring(body from 1 for 2) = decode('1f8b', 'hex')` : sql<boolean | number>`substr(body, 1, 2) = x'1f8b'`;
-    const r = await this.db
+    const rows = await this.db
       .selectFrom('alert_inbox')
       .select(['id', 'source', 'received_at', 'progress', 'digest', gzipped.as('gzipped')])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return r
-      ? { id: Number(r.id), source: r.source, gzipped: Boolean(r.gzipped), receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest }
-      : null;
+      .where('id', 'in', [...ids])
+      .execute();
+    for (const r of rows)
+      out.set(Number(r.id), { id: Number(r.id), source: r.source, gzipped: Boolean(r.gzipped), receivedAt: r.received_at, progress: Number(r.progress), digest: r.digest });
+    return out;
   }
 
   /** The delivery's body as stored (gzipped when large); null once it is gone. */
@@ -66,6 +73,22 @@ export class AlertInboxStore {
     if (this.dialect === 'postgres') query = query.forUpdate().skipLocked();
     const row = await query.executeTakeFirst();
     return row ? Number(row.progress) : null;
+  }
+
+  /**
+   * Of these deliveries, the ids of those not started, locked for this transaction; on
+   * PostgreSQL, those another instance is working on right now are left out.
+   */
+  async claimUnstarted(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    let query = this.db.selectFrom('alert_inbox').select(['id', 'progress']).where('id', 'in', [...ids]);
+    if (this.dialect === 'postgres') query = query.orderBy('id').forUpdate().skipLocked();
+    const rows = await query.execute();
+    return new Set(rows.filter((r) => Number(r.progress) === 0).map((r) => Number(r.id)));
+  }
+
+  async removeMany(ids: readonly number[]): Promise<void> {
+    if (ids.length > 0) await this.db.deleteFrom('alert_inbox').where('id', 'in', [...ids]).execute();
   }
 
   async setProgress(id: number, progress: number): Promise<void> {

@@ -1,0 +1,75 @@
+/**
+ * A batch of small Alertmanager deliveries in one transaction, group by group: each
+ * touched group is read once with its alerts, all its deliveries decided in memory
+ * (src/domain/alerts/batch.ts: the same outcome as one by one, in inbox order), and
+ * written back set-based. A group an incident owns takes its deliveries one by one
+ * (applyDelivery), since each may put entries on that incident's timeline.
+ */
+import type { Repository } from '../../store/repository.js';
+import type { Config } from '../../config/load.js';
+import type { AlertSource } from '../../domain/alerts/source.js';
+import type { AlertBatch } from '../../domain/alerts/alertmanager.js';
+import { applyToGroup } from '../../domain/alerts/batch.js';
+import { applyDelivery, snapshotDigest, type AssessedGroups } from './deliveries.js';
+
+/** A small, unstarted Alertmanager delivery, read and normalized. */
+export interface Small {
+  id: number;
+  source: AlertSource;
+  receivedAt: string;
+  digest: string | null;
+  body: unknown;
+  batch: AlertBatch;
+}
+
+/**
+ * Applies the deliveries not started and not being applied elsewhere, and removes them
+ * from the inbox; answers the groups whose assessment it wrote (for AssessedGroups, once
+ * committed).
+ */
+export async function applyBatch(tx: Repository, config: Config, now: string, deliveries: Small[], assessed: AssessedGroups): Promise<number[]> {
+  // Gone (applied) or being applied elsewhere: not ours.
+  const ours = await tx.alertInbox.claimUnstarted(deliveries.map((d) => d.id));
+  const byGroup = new Map<string, Small[]>();
+  for (const d of deliveries) {
+    if (!ours.has(d.id) || d.batch.alerts.length === 0) continue;
+    const key = `${d.source.id}\u0000${d.batch.groupKey}`;
+    const group = byGroup.get(key);
+    if (group) group.push(d);
+    else byGroup.set(key, [d]);
+  }
+  const written: number[] = [];
+  // In inbox order, as one by one: a new group's id is the same either way.
+  for (const group of byGroup.values()) {
+    const { source, batch, receivedAt } = group[0]!;
+    const stored = await tx.alertGroups.ensure(source.id, batch.groupKey, receivedAt);
+    if (stored.incident !== null) {
+      for (const d of group)
+        written.push(
+          await applyDelivery(
+            { tx, config, now, source: d.source, delivery: { id: d.id, receivedAt: d.receivedAt, digest: snapshotDigest(d.digest, d.batch) } },
+            d.batch.groupKey,
+            d.batch.alerts,
+            d.batch.truncatedAlerts,
+            assessed,
+          ),
+        );
+      continue;
+    }
+    await tx.alertSnapshots.settleRepeats(stored.id);
+    const outcome = applyToGroup(
+      stored,
+      await tx.alerts.held(stored.id),
+      group.map((d) => ({ id: d.id, receivedAt: d.receivedAt, alerts: d.batch.alerts, truncatedAlerts: d.batch.truncatedAlerts })),
+      assessed.has(stored.id),
+      config.components,
+    );
+    await tx.alerts.writeBatch(stored.id, source.id, outcome.alerts);
+    await tx.alertGroups.applyBatch(stored.id, outcome.group);
+    const last = group[group.length - 1]!;
+    await tx.alertSnapshots.record(stored.id, { id: last.id, digest: snapshotDigest(last.digest, last.batch) }, last.batch.alerts.length, last.batch.truncatedAlerts);
+    written.push(stored.id);
+  }
+  await tx.alertInbox.removeMany([...ours]);
+  return written;
+}

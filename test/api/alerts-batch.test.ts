@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
+import { API, ok } from './helpers.js';
+import { amAlert, webhook, type AmAlert } from './alert-payloads.js';
+
+/**
+ * Deliveries waiting in the inbox together are applied as a batch, group by group in
+ * memory (src/domain/alerts/batch.ts); the groups and alerts must end exactly as when the
+ * same deliveries are applied one at a time (and the counts as worked out by hand).
+ */
+function deliveries(): { body: unknown; at: string }[] {
+  const at = (i: number) => new Date(Date.parse('2026-06-06T14:20:00.000Z') + i * 1000).toISOString();
+  const a = (instance: string, o: Parameters<typeof amAlert>[1] = {}) => amAlert(instance, { alertname: 'Disk', service: 'storage', ...o });
+  const b = (instance: string, o: Parameters<typeof amAlert>[1] = {}) => amAlert(instance, { alertname: 'Latency', severity: 'warning', ...o });
+  const out: AmAlert[][] = [];
+  const gks: string[] = [];
+  const push = (key: string, alerts: AmAlert[]) => {
+    gks.push(key);
+    out.push(alerts);
+  };
+  push('A', [a('a1'), a('a2'), a('a3')]);
+  push('B', [b('b1', { status: 'resolved' })]);
+  push('A', [a('a1'), a('a2'), a('a3'), a('a4')]);
+  push('A', [a('a1'), a('a2', { status: 'resolved' }), a('a3')]);
+  push('B', [b('b1'), b('b2')]);
+  push('A', [a('a2'), a('a4', { severity: 'warning' })]);
+  push('C', []);
+  push('A', ['a1', 'a2', 'a3', 'a4'].map((i) => a(i, { status: 'resolved' })));
+  push('B', [b('b2'), b('b1')]);
+  push('A', [a('a3')]);
+  push('A', [a('a3'), a('a5')]);
+  push('B', [b('b1', { status: 'resolved' }), b('b2', { status: 'resolved' })]);
+  push('B', [b('b1', { status: 'resolved' })]);
+  for (let i = 0; i < 12; i++) push(i % 2 ? 'A' : 'B', i % 2 ? [a(`a${i}`), a('a3')] : [b(`b${i}`), b('b1')]);
+  return out.map((alerts, i) => ({ body: webhook(alerts, { groupKey: gks[i]!, truncatedAlerts: i % 3 }), at: at(i) }));
+}
+
+async function everything(t: TestApp) {
+  const all = [];
+  for (const state of ['open', 'acknowledged', 'resolved', 'dismissed'])
+    for (const group of await ok(t, 200, 'GET', `${API}/alerts?state=${state}`)) {
+      const detail = await ok(t, 200, 'GET', `${API}/alerts/${group.id}`);
+      // Alert ids come from one sequence across groups: only their order within a group is the same.
+      all.push({ ...detail, source: detail.source.name, alerts: detail.alerts.map(({ id: _id, ...alert }: { id: number }) => alert) });
+    }
+  return all;
+}
+
+describe.each(STORE_KINDS)('alert deliveries applied as a batch (%s)', (kind) => {
+  let one: TestApp;
+  let many: TestApp;
+  beforeAll(async () => {
+    [one, many] = await Promise.all([testApp(kind), testApp(kind)]);
+    for (const t of [one, many]) await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'prom', type: 'alertmanager' });
+  });
+  afterAll(async () => {
+    await one.close();
+    await many.close();
+  });
+
+  it('end exactly as the same deliveries applied one at a time', async () => {
+    const source = async (t: TestApp) => (await t.store.alertSources.list())[0]!.id;
+    const row = (id: string, d: { body: unknown; at: string }) => ({ source: id, body: Buffer.from(JSON.stringify(d.body)), receivedAt: d.at, digest: null });
+    const oneSource = await source(one);
+    for (const d of deliveries()) {
+      await one.store.alertInbox.add([row(oneSource, d)]);
+      one.app.alertInbox.wake();
+      await one.app.alertInbox.idle();
+    }
+    const manySource = await source(many);
+    await many.store.alertInbox.add(deliveries().map((d) => row(manySource, d)));
+    many.app.alertInbox.wake();
+    await many.app.alertInbox.idle();
+
+    const expected = await everything(one);
+    expect(expected.map((g) => [g.groupKey, g.state, g.counts])).toEqual([
+      ['A', 'open', { alerts: 8, firing: 6, resolved: 2, received: 13 }],
+      ['B', 'open', { alerts: 7, firing: 7, resolved: 0, received: 11 }],
+    ]);
+    expect(await everything(many)).toEqual(expected);
+    expect(await many.store.alertInbox.pending(0, 100, 100)).toEqual([]);
+  });
+});
