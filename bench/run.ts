@@ -11,12 +11,15 @@
  *   status-page   issue 5 "How fast": GET /status and /api/v2/summary.json under wrk (64 and 256 connections, 10 s),
  *                 beside nginx (default and tuned) serving the exported copy; server and nginx on core 0, wrk on core 1;
  *                 and a change visible on the page within 1 s under load.
+ *   slack         issue 12 "How fast": 50 incidents declared at once, then 500 notes, against a fake Slack answering in 50 ms:
+ *                 commit → Slack p99 beside a bare @slack/web-api loop (ratio), slash-command acknowledgement p99 while busy.
  */
 const BENCHES: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
   'alert-storm': () => import('./alert-storm.js'),
   'status-page': () => import('./status-page.js'),
   console: () => import('./console.js'),
   reminders: () => import('./reminders.js'),
+  slack: () => import('./slack.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -116,7 +116,7 @@ export class ChatDeliveryWorker implements Worker {
     for (const d of pending) (lanes.get(d.lane) ?? lanes.set(d.lane, []).get(d.lane)!).push(d);
     const chosen: ChatDelivery[][] = [];
     let next: string | null = null;
-    const limit = this.options.concurrency ?? 16;
+    const limit = this.options.concurrency ?? 64;
     for (const [lane, rows] of lanes) {
       if (this.busy.has(lane)) continue;
       const head = rows[0]!;
