@@ -37,10 +37,8 @@ export async function openSession(
     await tx.audit.append(input.now, { actor: token.person, action: 'session.opened', target: token.id, before: null, after: null }, input.origin);
     return tx.sessions.find(idHash, input.now);
   });
-  if (!session) {
-    await refusedSignIn(store, input.now, input.origin);
-    throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
-  }
+  // The refusal is counted and audited once per burst by the caller (src/http/throttle.ts).
+  if (!session) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
   return { id, session };
 }
 
@@ -67,9 +65,4 @@ export async function closeSession(store: Store, cookie: string, who?: { person:
     await tx.sessions.delete(hashToken(cookie));
     if (who) await tx.audit.append(who.now, { actor: who.person, action: 'session.closed', target: null, before: null, after: null }, who.origin);
   });
-}
-
-/** Outside the refused transaction, which rolls back. Never the token that was tried. */
-export async function refusedSignIn(store: Store, now: string, origin: AuditOrigin, how = 'token'): Promise<void> {
-  await store.audit.append(now, { actor: null, action: 'session.refused', target: null, before: null, after: { method: how } }, origin);
 }

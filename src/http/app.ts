@@ -28,6 +28,7 @@ import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
 import { slackRoutes } from './routes/slack.js';
 import { Workers } from '../processors/workers.js';
+import { SignInThrottle } from './throttle.js';
 import type { AlertInbox } from '../processors/alert-inbox.js';
 
 /**
@@ -77,6 +78,7 @@ function nulCharacterAt(root: unknown): string | null {
 declare module 'fastify' {
   interface FastifyInstance {
     workers: Workers;
+    signInThrottle: SignInThrottle;
     alertInbox: AlertInbox;
   }
 }
@@ -118,6 +120,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('person', null);
   await registerSessions(app);
+  app.decorate('signInThrottle', new SignInThrottle(deps.store, () => deps.clock.now().getTime()));
   app.addHook('preHandler', async (request) => {
     for (const [part, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
       const field = nulCharacterAt(value);

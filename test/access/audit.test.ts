@@ -61,11 +61,12 @@ describe.each(STORE_KINDS)('the audit log (%s)', (kind) => {
     expect((await t.app.inject({ method: 'POST', url: `${API}/session`, payload: { token: 'ic_wrong_guess' } })).statusCode).toBe(401);
     const log = await entries('?action=session');
     expect(log.map((e) => [e.action, e.actor])).toEqual([
-      ['session.refused', null],
       ['session.closed', 'admin'],
       ['session.opened', 'admin'],
     ]);
-    expect(JSON.stringify(log)).not.toContain('ic_wrong_guess');
+    const refused = await entries('?action=auth');
+    expect(refused.map((e) => [e.action, e.actor, e.after])).toEqual([['auth.refused', null, { method: 'session', failures: 1 }]]);
+    expect(JSON.stringify(refused)).not.toContain('ic_wrong_guess');
   });
 
   it('filters by actor, action and time, pages with next, and exports JSON Lines; admins only', async () => {

@@ -326,6 +326,9 @@ function url(endpoint: Endpoint, override: Record<string, string> = {}): string 
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const auth = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token}` });
+/** Each request from its own address: refused tokens are throttled per address (test/access/throttle.test.ts), which is not what this suite is about. */
+let sent = 0;
+const address = () => `10.${(++sent >> 16) & 255}.${(sent >> 8) & 255}.${sent & 255}`;
 
 /** Every malformed request for every endpoint, generated from the table. */
 function generate(endpoints: Endpoint[]): Case[] {
@@ -715,7 +718,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
 
   it('answers every malformed request with a 4xx that names the problem', async () => {
     for (const c of cases) {
-      const res = await t.app.inject({ method: c.method, url: c.url, headers: c.headers, ...(c.payload === undefined ? {} : { payload: c.payload }) });
+      const res = await t.app.inject({ method: c.method, url: c.url, headers: c.headers, remoteAddress: address(), ...(c.payload === undefined ? {} : { payload: c.payload }) });
       fired++;
       const problem = problemWith(c, res);
       if (problem) failures.push(`${c.endpoint} — ${c.label}: ${problem.slice(0, 160)}`);
@@ -723,7 +726,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
     // Idempotency-Keys on refused requests are not spent: a malformed request with a key, then the same key on another malformed one.
     for (const c of cases.filter((x) => x.label.startsWith('body: an unknown key'))) {
       for (let i = 0; i < 2; i++) {
-        const res = await t.app.inject({ method: c.method, url: c.url, headers: { ...c.headers, 'idempotency-key': `malformed-${c.endpoint}` }, payload: c.payload ?? '' });
+        const res = await t.app.inject({ method: c.method, url: c.url, headers: { ...c.headers, 'idempotency-key': `malformed-${c.endpoint}` }, payload: c.payload ?? '', remoteAddress: address() });
         fired++;
         const problem = problemWith(c, res);
         if (problem) failures.push(`${c.endpoint} — ${c.label} (with Idempotency-Key, try ${i + 1}): ${problem}`);

@@ -79,7 +79,15 @@ export async function currentPerson(deps: HttpDeps, request: FastifyRequest): Pr
  */
 export async function authenticateRequest(deps: HttpDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (request.headers.authorization !== undefined || !request.cookies[SESSION_COOKIE]) {
-    await authenticate(deps, request);
+    const throttle = request.server.signInThrottle;
+    throttle.check(request, reply);
+    try {
+      await authenticate(deps, request);
+    } catch (error) {
+      // A token that was tried and refused counts; no header at all is not a guess.
+      if (request.headers.authorization !== undefined && error instanceof DomainError && error.code === 'UNAUTHENTICATED') await throttle.refused(request, 'token');
+      throw error;
+    }
     return undefined;
   }
   const session = await sessionFromCookie(deps, request);
@@ -135,6 +143,7 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
     },
     async (request, reply) => {
       const previous = request.cookies[SESSION_COOKIE];
+      request.server.signInThrottle.check(request, reply);
       request.session = {};
       const csrfToken = reply.generateCsrf();
       const opened = await openSession(deps.store, {
@@ -143,6 +152,9 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
         now: deps.clock.now().toISOString(),
         settings: settings(deps),
         origin: originOf(request),
+      }).catch(async (error: unknown) => {
+        if (error instanceof DomainError && error.code === 'UNAUTHENTICATED') await request.server.signInThrottle.refused(request, 'session');
+        throw error;
       });
       // Signing in again in the same browser replaces the session it had.
       if (previous) await closeSession(deps.store, previous);
