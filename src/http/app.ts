@@ -22,6 +22,7 @@ import { maintenanceRoutes } from './routes/maintenance.js';
 import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/status-subscribers.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
+import { statusInternalRoutes } from './routes/status-internal.js';
 import { StatusFastPath } from './status-fast-path.js';
 import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
@@ -152,6 +153,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   await app.register(healthRoutes, { ...deps, workers });
   // The public status page and its Statuspage JSON: no authentication, its own rate limit.
   await app.register(statusPageRoutes, { ...deps, publisher: workers.statusPage, fastPath: statusFastPath });
+  // Its internal edition: signed-in people only, rendered per request.
+  await app.register(statusInternalRoutes, deps);
   // Alert senders authenticate with their source's key, not a person's token: outside the person hook.
   await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox: workers.alertInbox });
   // Signing in is how a browser gets a person: outside the person hook too.

@@ -61,6 +61,8 @@ export interface PublicIncident {
   nextUpdateBy: string | null;
   /** Where its finished postmortem is published, once resolved and published; null otherwise. */
   postmortemUrl: string | null;
+  /** Its severity: shown on the internal page only (internal.ts), never to the public. */
+  severity?: string;
 }
 
 export interface StatusPageModel {

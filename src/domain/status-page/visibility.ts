@@ -42,6 +42,8 @@ export interface PublicUpdate {
   postedBy: string | null;
   /** True for the page's own "We are investigating" entry, standing in until a public update is posted. */
   placeholder: boolean;
+  /** Set on the internal page only (internal.ts), where internal updates are shown too. */
+  audience?: 'public' | 'internal';
 }
 
 /** The update's fields in R7's order, as Markdown; the text itself is the responders' Markdown. */

@@ -58,7 +58,7 @@ export function updateItem(update: PublicUpdate, headingLevel: number): string {
   const by = update.postedBy ? ` by @${e(update.postedBy)}` : '';
   const body = update.placeholder ? `<p>${e(update.markdown)}</p>` : renderMarkdown(update.markdown);
   return `<li>
-<h${headingLevel} class="update-status">${STATUS_LABELS[update.status]}</h${headingLevel}>
+<h${headingLevel} class="update-status">${STATUS_LABELS[update.status]}${update.audience === 'internal' ? ' (internal update)' : ''}</h${headingLevel}>
 <p class="when">Posted ${time(update.postedAt)}${by}</p>
 <div class="body">${body}</div>
 </li>`;
@@ -85,7 +85,7 @@ export function affected(incident: PublicIncident): string {
 function incidentArticle(incident: PublicIncident): string {
   return `<article class="incident" aria-labelledby="${e(incident.id)}-title">
 <h3 id="${e(incident.id)}-title"><a href="/status/incidents/${e(incident.id)}">${e(incident.title)}</a></h3>
-<p class="meta">Status: <strong>${STATUS_LABELS[incident.status]}</strong> · Declared ${time(incident.declaredAt)}</p>
+<p class="meta">${incident.severity ? `${e(incident.severity)} · ` : ''}Status: <strong>${STATUS_LABELS[incident.status]}</strong> · Declared ${time(incident.declaredAt)}</p>
 ${affected(incident)}
 ${nextUpdateLine(incident)}
 <ol class="updates">
