@@ -85,11 +85,13 @@ export class IncidentStore {
     return row ? (JSON.parse(row.state) as IncidentState) : null;
   }
 
-  async events(number: number): Promise<RecordedEvent[]> {
+  /** The incident's events, or only those after sequence number `after`. */
+  async events(number: number, after = 0): Promise<RecordedEvent[]> {
     const rows = await this.db
       .selectFrom('incident_events')
       .select(['incident', 'seq', 'actor', 'recorded_at', 'data'])
       .where('incident', '=', number)
+      .where('seq', '>', after)
       .orderBy('seq')
       .execute();
     return rows.map(toRecorded);

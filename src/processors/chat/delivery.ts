@@ -19,6 +19,7 @@ import { WakeLoop } from '../wake-loop.js';
 import type { Worker, WorkerHealth } from '../worker.js';
 import type { Clock } from '../../domain/model/time.js';
 import type { ChatSettings } from '../../domain/chat/plan.js';
+import type { IncidentState } from '../../domain/model/state.js';
 import type { Store } from '../../store/store.js';
 import type { ChatDelivery } from '../../store/chat.js';
 import { ChatError, type ChatMessage, type ChatPort } from '../../integrations/chat/port.js';
@@ -56,6 +57,8 @@ export class ChatDeliveryWorker implements Worker {
   /** Method → until when the platform asked us to wait (ms since epoch). */
   private readonly paused = new Map<string, number>();
   private readonly rooms = new Map<number, string>();
+  /** Each incident's state as of the last event fanned out here (fan-out.ts). */
+  private readonly folded = new Map<number, IncidentState>();
   private doneIds: number[] = [];
   private unsubscribe: (() => void) | null = null;
 
@@ -107,7 +110,7 @@ export class ChatDeliveryWorker implements Worker {
 
   private async passOnce(): Promise<string | null> {
     const { store, settings } = this.options;
-    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500))) === 500 && !this.loop.stopped);
+    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded))) === 500 && !this.loop.stopped);
     await this.flush();
     const now = this.now();
     const nowMs = Date.parse(now);

@@ -76,7 +76,7 @@ export function laneOf(incident: number, action: ChatAction): string {
 }
 
 /** Moves up to `limit` outbox rows into deliveries; answers how many it took. */
-export async function fanOutChat(tx: Repository, settings: ChatSettings, now: string, limit: number): Promise<number> {
+export async function fanOutChat(tx: Repository, settings: ChatSettings, now: string, limit: number, folded: Map<number, IncidentState>): Promise<number> {
   const claimed = await tx.chat.claimOutbox(limit);
   if (!claimed.length) return 0;
   const mention = slackMention(await tx.chat.userIds('slack'));
@@ -85,8 +85,10 @@ export async function fanOutChat(tx: Repository, settings: ChatSettings, now: st
   const byIncident = new Map<number, Map<number, number>>();
   for (const c of claimed) (byIncident.get(c.incident) ?? byIncident.set(c.incident, new Map()).get(c.incident)!).set(c.seq, c.eventId);
   for (const [incident, claimedSeqs] of byIncident) {
-    let state: IncidentState | null = null;
-    for (const recorded of await tx.incidents.events(incident)) {
+    // Events never change: the state folded in an earlier pass is taken up where it stopped, unless a claimed event lies before it.
+    const cached = folded.get(incident) ?? null;
+    let state: IncidentState | null = cached && Math.min(...claimedSeqs.keys()) > cached.version ? cached : null;
+    for (const recorded of await tx.incidents.events(incident, state?.version ?? 0)) {
       state = state ? evolve(state, recorded) : evolveDeclared(recorded);
       const eventId = claimedSeqs.get(recorded.seq);
       if (eventId === undefined) continue;
@@ -96,6 +98,7 @@ export async function fanOutChat(tx: Repository, settings: ChatSettings, now: st
         rows.push({ lane: laneOf(incident, action), incident, eventId, step: i, action: JSON.stringify(action), dueAt });
       });
     }
+    if (state) folded.set(incident, state);
   }
   await tx.chat.addDeliveries(rows, now);
   await tx.chat.deleteOutbox(claimed.map((c) => c.eventId));
