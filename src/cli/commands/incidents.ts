@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { UsageError, type Incident } from '../client.js';
 import { collect, futureTime, handle, incidentId, pastTime, positiveInt } from '../args.js';
 import { incidentSummary, incidentTable, utc } from '../format.js';
-import { answer, client, examples, print, printJson, run, warn, withJson, type JsonOption } from './shared.js';
+import { answer, client, examples, print, printError, printJson, printRaw, run, warn, withJson, type JsonOption } from './shared.js';
 
 interface DeclareOptions extends JsonOption {
   severity: string;
@@ -56,6 +56,8 @@ export function declareCommand(program: Command): void {
       const api = client();
       const incident = await api.post<Incident>('/incidents', body);
       answer(incident, o, () => incident.announcement ?? `Declared ${incident.id}: #${incident.channel}`);
+      // The announcement (stdout) is for pasting into chat; the id is what every next command refers to.
+      if (!o.json) printError(`Declared ${incident.id}: refer to it as ${incident.id} (e.g. incident show ${incident.id}).\n`);
     }),
   );
 }
@@ -110,7 +112,7 @@ export function showCommand(program: Command): void {
       if (o.announcement) {
         const markdown = await api.getText(`/incidents/${incident}/announcement.md`);
         if (o.json) printJson({ incident, markdown });
-        else process.stdout.write(markdown);
+        else printRaw(markdown);
         return;
       }
       const found = await api.get<Incident>(`/incidents/${incident}`);
@@ -171,10 +173,10 @@ export function resolveCommand(program: Command): void {
       const body = { impact: o.impact, whatWeKnow: o.whatWeKnow, nextStep: o.nextStep, audience: o.audience };
       const incident = await client().post<Incident>(`/incidents/${incidentId(id)}/resolve`, body);
       if (o.json) printJson(incident);
-      else process.stdout.write(incident.lastUpdate?.markdown ?? `${incident.id} resolved.\n`);
+      else printRaw(incident.lastUpdate?.markdown ?? `${incident.id} resolved.\n`);
       warn(incident.warnings, incident.roleGaps);
       if (!o.json && incident.postmortem.state === 'owed')
-        process.stderr.write(`\nA postmortem is owed. Give it an owner and a date: incident postmortem ${incident.id} --owner <handle> --date <when>\n`);
+        printError(`\nA postmortem is owed. Give it an owner and a date: incident postmortem ${incident.id} --owner <handle> --date <when>\n`);
     }),
   );
 }
@@ -208,7 +210,7 @@ export function postmortemCommand(program: Command): void {
         if (o.owner || o.date) throw new UsageError('--draft prints the draft; set --owner/--date in a separate call.');
         const markdown = await api.getText(`/incidents/${incident}/postmortem.md`);
         if (o.json) printJson({ incident, markdown });
-        else process.stdout.write(markdown);
+        else printRaw(markdown);
         return;
       }
       if (o.owner || o.date) {

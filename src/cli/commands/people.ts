@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { ApiError, UsageError, type IssuedToken, type Person } from '../client.js';
 import { handle } from '../args.js';
 import { peopleTable, table } from '../format.js';
-import { client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
+import { client, examples, print, printError, printJson, run, withJson, type JsonOption } from './shared.js';
 
 interface AddOptions extends JsonOption {
   email?: string;
@@ -140,7 +140,7 @@ export function tokenCommand(program: Command): void {
         throw new ApiError(409, 'TOKEN_ANSWER_LOST', `token ${issued.id} was issued, but its answer was lost on the way and a token is shown only once: run this again for a new one`);
       print(issued.token);
       if (process.stderr.isTTY)
-        process.stderr.write(`Token ${issued.id} for @${issued.person} (${issued.name}), ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'never expires'}; it is shown once. They use it as INCIDENT_TOKEN.\n`);
+        printError(`Token ${issued.id} for @${issued.person} (${issued.name}), ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'never expires'}; it is shown once. They use it as INCIDENT_TOKEN.\n`);
     }),
   );
 

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ApiError, Client, ConnectionError, UsageError, type Incident, type Warning } from '../client.js';
 import { warningBlock } from '../format.js';
+import { terminalJson, terminalSafe } from '../terminal.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 
@@ -13,23 +14,36 @@ export function client(): Client {
   return Client.fromEnv();
 }
 
+/** Human output: escape sequences taken out (src/cli/terminal.ts). */
 export function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+/** Output as written, with no newline added (a document such as a postmortem draft). */
+export function printRaw(text: string): void {
+  process.stdout.write(terminalSafe(text));
+}
+
+/** To stderr: warnings, errors and notes, escape sequences taken out. */
+export function printError(text: string): void {
+  process.stderr.write(terminalSafe(text));
 }
 
 export function printJson(value: unknown): void {
-  print(JSON.stringify(value, null, 2));
+  process.stdout.write(`${terminalJson(value)}\n`);
 }
 
 /** Warnings go to stderr, prominently, and never change the exit code. */
 export function warn(warnings: Warning[] = [], roleGaps: Warning[] = []): void {
   const block = warningBlock(warnings, roleGaps);
-  if (block) process.stderr.write(`\n${block}`);
+  if (block) printError(`\n${block}`);
 }
 
 /** After a write: the raw answer with --json, else `human`; then the answer's warnings and role gaps on stderr. */
 export function answer(incident: Incident, options: JsonOption, human: () => string): void {
-  print(options.json ? JSON.stringify(incident, null, 2) : human());
+  if (options.json) printJson(incident);
+  else print(human());
   warn(incident.warnings, incident.roleGaps);
 }
 
@@ -44,18 +58,18 @@ export function examples(command: Command, lines: string[]): Command {
 export function reportError(error: unknown): number {
   if (error instanceof ApiError) {
     const field = error.field ? ` (field: ${error.field})` : '';
-    process.stderr.write(`error: ${error.message}${field}\n`);
+    printError(`error: ${error.message}${field}\n`);
     return EXIT.refused;
   }
   if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    printError(`error: ${error.message}\n`);
     return EXIT.usage;
   }
   if (error instanceof ConnectionError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    printError(`error: ${error.message}\n`);
     return EXIT.refused;
   }
-  process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+  printError(`error: ${(error as Error).stack ?? String(error)}\n`);
   return EXIT.refused;
 }
 

@@ -5,7 +5,7 @@ import { futureTime, incidentId, pastTime, positiveInt } from '../args.js';
 import { timelineLines, utc } from '../format.js';
 import { MANUAL_ENTRY_KINDS } from '../../domain/model/events.js';
 import { ENTRY_KINDS } from '../../presenters/timeline.js';
-import { client, examples, print, printJson, run, warn, withJson, type JsonOption } from './shared.js';
+import { client, examples, print, printJson, printRaw, run, warn, withJson, type JsonOption } from './shared.js';
 
 const MANUAL_KINDS: readonly string[] = MANUAL_ENTRY_KINDS;
 const ALL_KINDS: readonly string[] = ENTRY_KINDS;
@@ -129,7 +129,7 @@ export function updateCommand(program: Command): void {
       };
       const update = await client().post<Update>(`/incidents/${incidentId(id)}/updates`, body);
       if (o.json) printJson(update);
-      else process.stdout.write(update.markdown);
+      else printRaw(update.markdown);
       warn(update.warnings);
     }),
   );
