@@ -28,6 +28,7 @@ import { authenticateRequest, registerSessions, sessionRoutes } from './routes/s
 import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
 import { slackRoutes } from './routes/slack.js';
+import { registerMetrics } from './routes/metrics.js';
 import { Workers } from '../processors/workers.js';
 import { SignInThrottle } from './throttle.js';
 import type { AlertInbox } from '../processors/alert-inbox.js';
@@ -149,6 +150,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   app.addHook('onReady', () => workers.start());
   // Before the server stops accepting: open event streams would otherwise keep it from closing.
   app.addHook('preClose', () => workers.stop());
+  registerMetrics(app, workers.metrics, deps.metricsToken ?? null);
 
   await app.register(healthRoutes, { ...deps, workers });
   // The public status page and its Statuspage JSON: no authentication, its own rate limit.

@@ -31,6 +31,8 @@ export interface HttpDeps {
   streamRecheckMs?: number;
   /** Slack (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET): POST /slack/events is served only with it. */
   slack?: { chat: ChatPort; signingSecret: string } | null;
+  /** INCIDENT_METRICS_TOKEN: when set, GET /metrics asks for it as a bearer token. */
+  metricsToken?: string | null;
 }
 
 /**

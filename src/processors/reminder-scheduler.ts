@@ -32,6 +32,8 @@ export interface SchedulerOptions {
   config: Config;
   clock: Clock;
   log?: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info'>;
+  /** Told of every firing (/metrics: how late reminders fire); `onFiring` is the tests'. */
+  observe?: (firing: Firing) => void;
   /** This instance, in `claimed_by`. */
   instance?: string;
   /** How long a claim holds before another instance may take the row over. */
@@ -64,7 +66,7 @@ export class ReminderScheduler implements Worker {
   private readonly loop: WakeLoop;
   private synced = false;
   private unsubscribe: (() => void) | null = null;
-  /** Called after each firing; tests and (later) metrics listen. */
+  /** Called after each firing; tests listen. */
   onFiring: ((firing: Firing) => void) | null = null;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -155,6 +157,7 @@ export class ReminderScheduler implements Worker {
       while (next < claimed.length) {
         const i = next++;
         firings[i] = await this.fire(claimed[i]!);
+        this.options.observe?.(firings[i]);
         this.onFiring?.(firings[i]);
       }
     };

@@ -122,6 +122,8 @@ export interface StatusPagePublisherOptions {
   store: Store;
   config: Config;
   clock: Clock;
+  /** Told of every render and whether it succeeded (/metrics counts them). */
+  onRender?: (outcome: 'ok' | 'failed') => void;
   baseUrl: string;
   exportDir?: string | null;
   /** Offer the e-mail subscription form (only when e-mail goes out). */
@@ -242,6 +244,7 @@ export class StatusPagePublisher implements Worker {
       nextChangeAt = model.nextChangeAt;
     } catch (error) {
       this.failures.failed(error, clock.now());
+      this.options.onRender?.('failed');
       this.options.log.warn({ err: error }, 'status page: could not render (is the store reachable?); serving the last good render');
       this.schedule(null, true);
       return;
@@ -263,6 +266,7 @@ export class StatusPagePublisher implements Worker {
     this.files = next;
     this.renderedAt = now;
     this.failures.succeeded();
+    this.options.onRender?.('ok');
     this.schedule(nextChangeAt, false);
     if (this.options.exportDir && changed.length) {
       try {

@@ -23,6 +23,7 @@ import type { ChatPort } from '../integrations/chat/port.js';
 import { ChatDeliveryWorker } from './chat/delivery.js';
 import { chatSettings } from './chat/settings.js';
 import { ChatInbox } from './chat/inbox.js';
+import { Metrics } from './metrics.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -52,12 +53,15 @@ export class Workers {
   readonly notifications: NotificationProcessor | null;
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
+  readonly metrics: Metrics;
   private readonly list: [name: string, worker: Worker][];
 
   constructor(deps: WorkerDeps) {
     const { store, config, clock, log } = deps;
     const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
-    this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log }) : null;
+    const metrics = new Metrics({ store, clock, log, streams: () => this.realtime.size });
+    this.metrics = metrics;
+    this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log, observe: (firing) => metrics.reminderFired(firing) }) : null;
     this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
     this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
     this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, config, clock, log }) : null;
@@ -70,6 +74,7 @@ export class Workers {
       exportDir: deps.statusExportDir ?? null,
       subscribe: deps.mailEnabled !== false,
       log,
+      onRender: (outcome) => metrics.statusPageRendered(outcome),
     });
     this.alertInbox = new AlertInbox({ store, config, clock }, log);
     this.realtime = new RealtimeHub(store.feed, (listener) => store.onIncidentsChanged(listener), log);

@@ -22,6 +22,7 @@ import { IncidentStore } from './incidents.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ACCESS_CHANGED, notifyInstances, type CommitNotes } from './commit-notes.js';
 import { ChatStore } from './chat.js';
+import { QueueStatsStore } from './queue-stats.js';
 
 export class Repository {
   constructor(
@@ -51,6 +52,11 @@ export class Repository {
   /** Stored answers to Idempotency-Keys. */
   get idempotency(): IdempotencyStore {
     return new IdempotencyStore(this.db, this.dialect);
+  }
+
+  /** How deep and how old every queue is (for /metrics). */
+  get queueStats(): QueueStatsStore {
+    return new QueueStatsStore(this.db);
   }
 
   /** Webhook subscriptions, the notification outbox and the delivery log. */

@@ -77,6 +77,7 @@ export class Store extends Repository {
       pool.on('error', dropped);
       pool.on('connect', (client) => client.on('error', dropped));
       store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', describeDatabaseUrl(options.databaseUrl), options.databaseUrl, options.log);
+      store.pool = pool;
     } else {
       // The database holds webhook secrets and token hashes: readable by this user only (SQLite gives its -wal and -shm files the same mode).
       mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -256,6 +257,14 @@ export class Store extends Repository {
       if (!this.closing) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
     }
     return null;
+  }
+
+  private pool: pg.Pool | null = null;
+
+  /** PostgreSQL: the pool's connections (open, idle, and queries waiting for one); null on SQLite. */
+  poolUse(): { total: number; idle: number; waiting: number; max: number } | null {
+    const pool = this.pool;
+    return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 } : null;
   }
 
   private listener: pg.Client | null = null;
