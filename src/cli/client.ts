@@ -14,6 +14,7 @@ import type {
   EntrySchema,
   IncidentSchema,
   NewAlertSourceSchema,
+  RotatedAlertSourceSchema,
   PersonSchema,
   TokenSchema,
   UpdateSchema,
@@ -27,6 +28,8 @@ export type IssuedToken = Static<typeof TokenSchema>;
 export type AlertSource = Static<typeof AlertSourceSchema>;
 /** The answer to adding a source: its key, shown once (null on an Idempotency-Key replay). */
 export type NewAlertSource = Static<typeof NewAlertSourceSchema>;
+/** The answer to rotating a source's key: the new key, shown once, and until when the old one is still accepted. */
+export type RotatedAlertSource = Static<typeof RotatedAlertSourceSchema>;
 /** A group of related alerts: the one thing to acknowledge (`GET /alerts`); `alerts` only from `GET /alerts/{groupId}`. */
 export type AlertGroup = Static<typeof AlertGroupSchema> & { alerts?: Alert[] };
 export type Alert = Static<typeof AlertSchema>;

@@ -1,4 +1,4 @@
-/** Webhook subscriptions: subscribe, switch off and on, delete, redeliver (admins only). Deliveries are made by src/notifications/processor.ts. */
+/** Webhook subscriptions: subscribe, switch off and on, rotate the secret, delete, redeliver (admins only). Deliveries are made by src/notifications/processor.ts. */
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from './context.js';
 import { DomainError } from '../domain/model/errors.js';
@@ -7,6 +7,7 @@ import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../domain/
 import { newWebhookSecret } from '../integrations/webhook.js';
 import type { Delivery, Webhook } from '../store/webhooks.js';
 import { recordAudit } from './audit.js';
+import { overlapEnds } from '../domain/people/rotation.js';
 
 function audited(webhook: Webhook) {
   return { url: webhook.url, events: webhook.events, includePrivate: webhook.includePrivate, audience: webhook.audience, enabled: webhook.enabled };
@@ -47,6 +48,8 @@ export async function createWebhook(
     audience,
     enabled: true,
     components,
+    previousSecret: null,
+    previousSecretUntil: null,
   };
   await ctx.tx.webhooks.insert(webhook);
   await recordAudit(ctx, 'webhook.created', webhook.id, { after: audited(webhook) });
@@ -88,4 +91,18 @@ export async function redeliver(ctx: CommandContext, webhookId: string, delivery
   await recordAudit(ctx, 'webhook.redelivered', webhookId, { after: { delivery: deliveryId } });
   ctx.tx.noteNotificationQueued();
   return (await ctx.tx.webhooks.delivery(webhookId, deliveryId))!;
+}
+
+/**
+ * A new signing secret, answered once; the one it replaces keeps signing beside it (two
+ * entries in webhook-signature) until `previousValidUntil`. The audit records when, never a secret.
+ */
+export async function rotateWebhookSecret(ctx: CommandContext, id: string): Promise<{ webhook: Webhook; previousValidUntil: string }> {
+  authorize(ctx.actor, 'webhooks.manage');
+  const webhook = await existing(ctx, id);
+  const secret = newWebhookSecret();
+  const previousValidUntil = overlapEnds(ctx.now);
+  await ctx.tx.webhooks.rotateSecret(id, secret, webhook.secret, previousValidUntil);
+  await recordAudit(ctx, 'webhook.secret_rotated', id, { after: { previousValidUntil } });
+  return { webhook: { ...webhook, secret, previousSecret: webhook.secret, previousSecretUntil: previousValidUntil }, previousValidUntil };
 }

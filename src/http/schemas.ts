@@ -292,6 +292,11 @@ export const NewAlertSourceSchema = Type.Object({
   ...AlertSourceSchema.properties,
   key: Nullable(Type.String({ description: 'the source key, shown once: Alertmanager sends it as a Bearer token, Events v2 senders as routing_key; null on an Idempotency-Key replay' })),
 });
+export const RotatedAlertSourceSchema = Type.Object({
+  ...NewAlertSourceSchema.properties,
+  key: Nullable(Type.String({ description: 'the new source key, shown once; null on an Idempotency-Key replay' })),
+  previousKeyValidUntil: Type.String({ description: 'until when the replaced key is still accepted (24 h after the rotation); refused with 401 after' }),
+});
 
 export const AlertGroupParams = Type.Object({ groupId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
 export const AlertListQuery = Type.Object({

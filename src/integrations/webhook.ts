@@ -4,7 +4,8 @@
  * refused unless allowed); `MemoryWebhookSender` records
  * what it was asked to send and answers what a test scripts. Signing follows Standard
  * Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256(secret, "id.timestamp.body")>`
- * with the secret's base64 part (after `whsec_`) decoded as the key.
+ * with the secret's base64 part (after `whsec_`) decoded as the key; while a rotated secret
+ * still overlaps, one space-separated entry per secret, so a receiver with either accepts.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
@@ -39,13 +40,13 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-/** The three Standard Webhooks headers and the content type. */
-export function webhookHeaders(secret: string, id: string, timestamp: number, body: string): Record<string, string> {
+/** The three Standard Webhooks headers and the content type, signed with each of `secrets`. */
+export function webhookHeaders(secrets: readonly string[], id: string, timestamp: number, body: string): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook(secret, id, timestamp, body),
+    'webhook-signature': secrets.map((secret) => signWebhook(secret, id, timestamp, body)).join(' '),
   };
 }
 

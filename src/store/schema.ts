@@ -74,6 +74,9 @@ export interface Database {
     key_hash: string;
     created_by: string;
     created_at: string;
+    /** The key a rotation replaced, accepted until previous_key_until. */
+    previous_key_hash: string | null;
+    previous_key_until: string | null;
   };
   alert_inbox: {
     id: Generated<number>;
@@ -177,6 +180,9 @@ export interface Database {
     /** 1, or 0 while an admin has it switched off: nothing is queued for it or sent to it. */
     enabled: Generated<number>;
     components: string | null;
+    /** The secret a rotation replaced, signing beside the new one until previous_secret_until. */
+    previous_secret: string | null;
+    previous_secret_until: string | null;
   };
   webhook_deliveries: {
     id: Generated<number>;

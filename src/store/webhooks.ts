@@ -24,6 +24,9 @@ export interface Webhook {
   enabled: boolean;
   /** A status page subscriber's components (public audience only); null follows them all. */
   components: string[] | null;
+  /** The secret the last rotation replaced: it signs beside `secret` until previousSecretUntil. */
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -70,6 +73,8 @@ function toWebhook(row: Selectable<Database['webhooks']>): Webhook {
     audience: row.audience,
     components: row.components === null ? null : (JSON.parse(row.components) as string[]),
     enabled: Number(row.enabled) === 1,
+    previousSecret: row.previous_secret,
+    previousSecretUntil: row.previous_secret_until,
   };
 }
 
@@ -137,6 +142,11 @@ export class WebhookStore {
   }
 
   /** Deletes a webhook with its deliveries and their attempts: nothing more is sent to it. */
+  /** A new signing secret; the one it replaces (whatever was previous before is dropped) signs beside it until `until`. */
+  async rotateSecret(id: string, secret: string, previous: string, until: string): Promise<void> {
+    await this.db.updateTable('webhooks').set({ secret, previous_secret: previous, previous_secret_until: until }).where('id', '=', id).execute();
+  }
+
   async remove(id: string): Promise<void> {
     await this.db
       .deleteFrom('webhook_attempts')

@@ -244,8 +244,24 @@ describe('incident CLI: alert intake', () => {
     expect((await ok('admin', ['alert-sources', '--json'])).stdout).not.toContain('sneaky');
   });
 
-  it('help: every alert verb has examples', async () => {
-    for (const args of [['alerts', '--help'], ['alerts', 'declare', '--help'], ['ack', '--help'], ['alert-sources', 'add', '--help']]) {
+  it('alert-sources rotate-key prints the new key once and until when the old one works; both are accepted meanwhile', async () => {
+    const [source] = (await json<Source[]>('admin', ['alert-sources'])).filter((s) => s.name === 'pager');
+    const ran = await ok('admin', ['alert-sources', 'rotate-key', String(source!.id)]);
+    const key = /key is shown once:\n\n {2}(\S+)\n/.exec(ran.stdout)?.[1] ?? '';
+    expect(key).toMatch(/^ics_/);
+    expect(key).not.toBe(eventsKey);
+    expect(ran.stdout).toMatch(/The old key is still accepted until \d{4}-\d\d-\d\d \d\d:\d\d/);
+    for (const routingKey of [eventsKey, key]) {
+      const res = await post('/alerts/events', { routing_key: routingKey, event_action: 'trigger', payload: { summary: 'rotation check', source: 'cli-test', severity: 'info' } });
+      expect(res.status).toBe(202);
+    }
+    const viewer = await as('vic', ['alert-sources', 'rotate-key', String(source!.id)]);
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toMatch(/^error: /);
+  });
+
+    it('help: every alert verb has examples', async () => {
+    for (const args of [['alerts', '--help'], ['alerts', 'declare', '--help'], ['ack', '--help'], ['alert-sources', 'add', '--help'], ['alert-sources', '--help']]) {
       const ran = await incident(args, {});
       expect(ran.code).toBe(0);
       expect(ran.stdout).toContain('Examples:\n  incident ');

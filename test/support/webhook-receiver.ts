@@ -12,6 +12,9 @@ export interface Received {
   id: string;
   timestamp: number;
   signatureValid: boolean;
+  /** The webhook-signature header and the raw body, to check against other secrets afterwards. */
+  signature: string;
+  raw: string;
   body: { type: string; timestamp: string; data: Record<string, unknown> & { incident: { id: string; private: boolean } } };
 }
 
@@ -41,8 +44,9 @@ export class WebhookReceiver {
         const path = req.url ?? '';
         const id = String(req.headers['webhook-id']);
         const timestamp = Number(req.headers['webhook-timestamp']);
-        const signatureValid = this.verify(this.secrets.get(path) ?? '', id, timestamp, raw, String(req.headers['webhook-signature']));
-        this.received.push({ path, id, timestamp, signatureValid, body: JSON.parse(raw) as Received['body'] });
+        const signature = String(req.headers['webhook-signature']);
+        const signatureValid = this.verify(this.secrets.get(path) ?? '', id, timestamp, raw, signature);
+        this.received.push({ path, id, timestamp, signatureValid, signature, raw, body: JSON.parse(raw) as Received['body'] });
         const failures = this.failures.get(path) ?? 0;
         if (failures > 0) {
           this.failures.set(path, failures - 1);

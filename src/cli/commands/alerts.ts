@@ -1,6 +1,6 @@
 /** alerts (list/show/ack/declare/dismiss), ack, alert-sources: step 1 of the playbook, acknowledge and assess. */
 import { Option, type Command } from 'commander';
-import { ApiError, type AlertGroup, type AlertSource, type Incident, type NewAlertSource } from '../client.js';
+import { ApiError, type AlertGroup, type AlertSource, type Incident, type NewAlertSource, type RotatedAlertSource } from '../client.js';
 import { alertGroupId, positiveInt } from '../args.js';
 import { span, utc } from '../format.js';
 import { alertGroupSummary, alertGroupTable, receiverSnippet, sourceTable } from '../format-alerts.js';
@@ -138,9 +138,14 @@ interface AddSourceOptions extends JsonOption {
 export function alertSourcesCommand(program: Command): void {
   const sources = program
     .command('alert-sources')
-    .summary('where alerts come from: add (prints its key and receiver config) or list')
-    .description('alert sources, each with its own key: add one (admin) and paste the receiver into Alertmanager, or list them');
-  examples(sources, ['incident alert-sources add prometheus --type alertmanager', 'incident alert-sources add pager --type events', 'incident alert-sources list']);
+    .summary('where alerts come from: add (prints its key and receiver config), list, or rotate a key')
+    .description('alert sources, each with its own key: add one (admin) and paste the receiver into Alertmanager, list them, or rotate a key (admin)');
+  examples(sources, [
+    'incident alert-sources add prometheus --type alertmanager',
+    'incident alert-sources add pager --type events',
+    'incident alert-sources list',
+    'incident alert-sources rotate-key src_0123456789ab',
+  ]);
 
   const list = sources.command('list', { isDefault: true }).alias('ls').description('list alert sources (keys are never shown again)');
   withJson(list);
@@ -191,6 +196,33 @@ export function alertSourcesCommand(program: Command): void {
           what,
           '',
           snippet,
+        ].join('\n'),
+      );
+    }),
+  );
+
+  const rotate = sources
+    .command('rotate-key')
+    .description('a new key for an alert source (admin), shown once; the old key is still accepted for 24 hours, refused after')
+    .argument('<id>', 'the source id (src_…), from incident alert-sources list');
+  withJson(rotate);
+  rotate.action(
+    run(async (id: string, o: JsonOption) => {
+      const source = await client().post<RotatedAlertSource>(`/alert-sources/${encodeURIComponent(id)}/rotate-key`, {});
+      if (o.json) {
+        printJson(source);
+        return;
+      }
+      if (source.key === null)
+        throw new ApiError(409, 'KEY_ANSWER_LOST', `the key of alert source ${source.id} was rotated, but the answer was lost on the way and a key is shown once: rotate it again`);
+      print(
+        [
+          `Rotated the key of alert source ${source.id} "${source.name}". The new key is shown once:`,
+          '',
+          `  ${source.key}`,
+          '',
+          `Put it in the sender's configuration (Alertmanager: http_config.authorization.credentials; Events v2: routing_key).`,
+          `The old key is still accepted until ${utc(source.previousKeyValidUntil)}, and refused after.`,
         ].join('\n'),
       );
     }),

@@ -20,6 +20,7 @@ import {
   ErrorBody,
   IncidentSchema,
   NewAlertSourceSchema,
+  RotatedAlertSourceSchema,
 } from '../schemas.js';
 import { presentAlert, presentAlertGroup, presentAlertSource } from '../../presenters/api.js';
 import { incidentAnswer } from './incidents.js';
@@ -28,7 +29,8 @@ import type { AlertInbox, GzippedBody } from '../../processors/alert-inbox.js';
 import { ArrivingBody } from '../arriving-body.js';
 import { checkEvent } from '../../domain/alerts/events.js';
 import { bodyDigest } from '../../domain/alerts/digest.js';
-import { createAlertSource } from '../../commands/create-alert-source.js';
+import { createAlertSource, rotateAlertSourceKey } from '../../commands/create-alert-source.js';
+import { stillOverlapping } from '../../domain/people/rotation.js';
 import { acknowledgeAlertGroup } from '../../commands/acknowledge-alert-group.js';
 import { declareFromAlerts } from '../../commands/declare-from-alerts.js';
 import { dismissAlertGroup } from '../../commands/dismiss-alert-group.js';
@@ -125,16 +127,24 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
   };
   // Known keys are remembered for a few seconds: in a storm every delivery asks, and on
   // SQLite the question would wait for the processor's transaction. Unknown keys always ask.
-  const known = new Map<string, { source: AlertSource; until: number }>();
+  // A rotated-out key is remembered no longer than its overlap, by the server's clock.
+  const known = new Map<string, { source: AlertSource; until: number; checked: number; keyUntil: string | null }>();
+  const fresh = (entry: { until: number; checked: number; keyUntil: string | null } | undefined, now: Date) =>
+    entry !== undefined &&
+    entry.until > Date.now() &&
+    now.getTime() - entry.checked < SOURCE_CACHE_MS &&
+    (entry.keyUntil === null || stillOverlapping(entry.keyUntil, now.toISOString()));
   const sourceFor = async (key: string, type: AlertSource['type']) => {
     const hash = hashToken(key);
+    const now = deps.clock.now();
     const cached = known.get(hash);
-    let source = cached && cached.until > Date.now() ? cached.source : null;
+    let source = fresh(cached, now) ? cached!.source : null;
     if (!source) {
-      source = await deps.store.alertSources.byKeyHash(hash);
-      if (source) {
+      const found = await deps.store.alertSources.byKeyHash(hash, now.toISOString());
+      source = found?.source ?? null;
+      if (found) {
         if (known.size >= SOURCE_CACHE_SIZE) known.clear();
-        known.set(hash, { source, until: Date.now() + SOURCE_CACHE_MS });
+        known.set(hash, { source: found.source, until: Date.now() + SOURCE_CACHE_MS, checked: now.getTime(), keyUntil: found.keyUntil });
       }
     }
     return source?.type === type ? source : null;
@@ -229,6 +239,24 @@ export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
         const { source, key } = await createAlertSource(ctx, request.body);
         const answer = presentAlertSource(source);
         return { status: 201, body: { ...answer, key }, replayBody: { ...answer, key: null } };
+      }),
+  );
+
+  app.post(
+    '/alert-sources/:id/rotate-key',
+    {
+      schema: {
+        tags,
+        summary: 'A new key for an alert source (admin), shown once; the old key is still accepted for 24 h, refused after',
+        params: Type.Object({ id: Type.String({ pattern: '^src_[0-9a-f]{12}$' }) }),
+        response: { 200: RotatedAlertSourceSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const { source, key, previousValidUntil } = await rotateAlertSourceKey(ctx, request.params.id);
+        const answer = { ...presentAlertSource(source), previousKeyValidUntil: previousValidUntil };
+        return { status: 200, body: { ...answer, key }, replayBody: { ...answer, key: null } };
       }),
   );
 

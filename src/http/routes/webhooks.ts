@@ -1,11 +1,11 @@
-/** Outbound webhooks (admin): subscribe, list, switch off and on, delete, read the delivery log, redeliver. */
+/** Outbound webhooks (admin): subscribe, list, switch off and on, rotate the secret, delete, read the delivery log, redeliver. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, write, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
 import { authorize } from '../../domain/people/policy.js';
-import { createWebhook, deleteWebhook, redeliver, setWebhookEnabled } from '../../commands/webhooks.js';
+import { createWebhook, deleteWebhook, redeliver, rotateWebhookSecret, setWebhookEnabled } from '../../commands/webhooks.js';
 import { NOTIFICATION_EVENT_TYPES } from '../../domain/notifications/events.js';
 import { webhookMessageId } from '../../processors/notifications/processor.js';
 import type { Delivery, DeliveryAttempt, Webhook } from '../../store/webhooks.js';
@@ -32,6 +32,11 @@ const WebhookSchema = Type.Object({
 const NewWebhookSchema = Type.Object({
   ...WebhookSchema.properties,
   secret: Type.Union([Type.String({ description: 'whsec_…, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
+});
+const RotatedWebhookSchema = Type.Object({
+  ...WebhookSchema.properties,
+  secret: Type.Union([Type.String({ description: 'the new whsec_… secret, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
+  previousSecretValidUntil: Type.String({ description: 'until when the replaced secret still signs beside the new one (24 h after the rotation)' }),
 });
 const AttemptSchema = Type.Object({
   attempt: Type.Integer(),
@@ -116,6 +121,24 @@ export async function webhookRoutes(base: FastifyInstance, deps: HttpDeps) {
       write(deps, request, reply, async (ctx) => {
         await deleteWebhook(ctx, request.params.id);
         return { status: 204, body: null };
+      }),
+  );
+
+  app.post(
+    '/webhooks/:id/rotate-secret',
+    {
+      schema: {
+        tags,
+        summary: 'A new signing secret (admin), shown once; for 24 h deliveries carry a signature by the old secret and one by the new',
+        params: WebhookParams,
+        response: { 200: RotatedWebhookSchema, '4xx': ErrorBody },
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const { webhook, previousValidUntil } = await rotateWebhookSecret(ctx, request.params.id);
+        const answer = { ...presentWebhook(webhook), previousSecretValidUntil: previousValidUntil };
+        return { status: 200, body: { ...answer, secret: webhook.secret }, replayBody: { ...answer, secret: null } };
       }),
   );
 

@@ -37,6 +37,7 @@ import { canSee } from '../../domain/people/policy.js';
 import { presentIncident, presentUpdate } from '../../presenters/api.js';
 import { notificationType, type NotificationEventType } from '../../domain/notifications/events.js';
 import { webhookHeaders, type WebhookSender } from '../../integrations/webhook.js';
+import { stillOverlapping } from '../../domain/people/rotation.js';
 import type { MailSender } from '../../integrations/mail.js';
 import { recipientsOf, stakeholdersOf } from '../../domain/notifications/recipients.js';
 import { renderEmail } from '../../presenters/email.js';
@@ -347,9 +348,10 @@ export class NotificationProcessor implements Worker {
     if (!webhook) result = { statusCode: null, error: 'the webhook no longer exists' };
     else {
       const timestamp = Math.floor(started.getTime() / 1000);
+      const secrets = webhook.previousSecret !== null && stillOverlapping(webhook.previousSecretUntil, started.toISOString()) ? [webhook.secret, webhook.previousSecret] : [webhook.secret];
       result = await this.options.webhooks.send({
         url: webhook.url,
-        headers: webhookHeaders(webhook.secret, webhookMessageId(delivery), timestamp, delivery.body),
+        headers: webhookHeaders(secrets, webhookMessageId(delivery), timestamp, delivery.body),
         body: delivery.body,
       });
       if (result.error === null && (result.statusCode === null || result.statusCode < 200 || result.statusCode > 299))

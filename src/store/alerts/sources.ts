@@ -25,9 +25,27 @@ export class AlertSourceStore {
     return rows.map((r) => ({ id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at }));
   }
 
-  async byKeyHash(hash: string): Promise<AlertSource | null> {
-    const r = await this.db.selectFrom('alert_sources').select(['id', 'name', 'type', 'created_by', 'created_at']).where('key_hash', '=', hash).executeTakeFirst();
-    return r ? { id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at } : null;
+  /**
+   * The source whose key hashes to `hash`: its current key, or the key its last rotation
+   * replaced while that still overlaps at `now` (then `keyUntil` says until when).
+   */
+  async byKeyHash(hash: string, now: string): Promise<{ source: AlertSource; keyUntil: string | null } | null> {
+    const r = await this.db
+      .selectFrom('alert_sources')
+      .select(['id', 'name', 'type', 'created_by', 'created_at', 'key_hash', 'previous_key_until'])
+      .where((eb) => eb.or([eb('key_hash', '=', hash), eb.and([eb('previous_key_hash', '=', hash), eb('previous_key_until', '>', now)])]))
+      .executeTakeFirst();
+    if (!r) return null;
+    return { source: { id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at }, keyUntil: r.key_hash === hash ? null : r.previous_key_until };
+  }
+
+  /** A new key (by its hash); the current one becomes the previous, accepted until `until`. Whatever was previous before is dropped. */
+  async rotateKey(id: string, keyHash: string, until: string): Promise<void> {
+    await this.db
+      .updateTable('alert_sources')
+      .set((eb) => ({ previous_key_hash: eb.ref('key_hash'), previous_key_until: until, key_hash: keyHash }))
+      .where('id', '=', id)
+      .execute();
   }
 
   async byId(id: string): Promise<AlertSource | null> {

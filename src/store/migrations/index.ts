@@ -18,6 +18,7 @@ import { migration as m0010 } from './0010-published-at.js';
 import { migration as m0011 } from './0011-alert-snapshots.js';
 import { migration as m0030 } from './0030-access.js';
 import { migration as m0031 } from './0031-audit.js';
+import { migration as m0032 } from './0032-credential-rotation.js';
 import { migration as m0040 } from './0040-status-page-times.js';
 import { migration as m0020 } from './0020-chat.js';
 import { migration as m0041 } from './0041-component-subscriptions.js';
@@ -40,6 +41,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
     '0011_alert_snapshots': m0011(helpers),
     '0030_access': m0030(helpers),
     '0031_audit': m0031(helpers),
+    '0032_credential_rotation': m0032(helpers),
     '0040_status_page_times': m0040(helpers),
     '0020_chat': m0020(helpers),
     '0041_component_subscriptions': m0041(helpers),
