@@ -150,7 +150,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   app.addHook('onReady', () => workers.start());
   // Before the server stops accepting: open event streams would otherwise keep it from closing.
   app.addHook('preClose', () => workers.stop());
-  registerMetrics(app, workers.metrics, deps.metricsToken ?? null);
+  registerMetrics(app, workers.metrics, deps.metricsToken ?? null, statusFastPath);
 
   await app.register(healthRoutes, { ...deps, workers });
   // The public status page and its Statuspage JSON: no authentication, its own rate limit.

@@ -52,6 +52,9 @@ describe.each(STORE_KINDS)('/metrics from a running server (%s)', (kind) => {
     expect(updated.status).toBe(201);
     for (let i = 0; i < 3; i++) expect((await api('GET', `/incidents/${id}`)).status).toBe(200);
     expect((await fetch(`${server.url}/nothing/here`)).status).toBe(404);
+    // Answered before Fastify (src/http/status-fast-path.ts), counted all the same.
+    for (let i = 0; i < 2; i++) expect((await fetch(`${server.url}/status`)).status).toBe(200);
+    expect((await fetch(`${server.url}/status/feed.atom`)).status).toBe(200);
     const events = await fetch(`${server.url}/api/v1/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, signal: stream.signal });
     expect(events.status).toBe(200);
 
@@ -78,6 +81,8 @@ describe.each(STORE_KINDS)('/metrics from a running server (%s)', (kind) => {
     const latency = value(samples, 'incident_http_request_duration_seconds_sum', { method: 'GET', route: '/api/v1/incidents/:id', status_class: '2xx' });
     expect(latency).toBeGreaterThan(0);
     expect(latency).toBeLessThan(30);
+    expect(value(samples, 'incident_http_requests_total', { method: 'GET', route: '/status', status_class: '2xx' })).toBe(2);
+    expect(value(samples, 'incident_http_requests_total', { method: 'GET', route: '/status/feed.atom', status_class: '2xx' })).toBe(1);
     expect(value(samples, 'incident_sse_clients')).toBe(1);
     expect(value(samples, 'incident_status_page_renders_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(value(samples, 'incident_queue_stats_up')).toBe(1);
