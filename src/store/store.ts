@@ -19,7 +19,11 @@ import { isUniqueViolation } from './errors.js';
 
 function isOtherSchemaGone(error: unknown, ours: string | undefined): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === '3F000' && typeof message === 'string' && (ours === undefined || !message.includes(`"${ours}"`));
+  if (typeof message !== 'string') return false;
+  // 3F000: the schema went while it was read; 42P01: one of its tables did ("relation "s.t" does not exist").
+  if (code === '3F000') return ours === undefined || !message.includes(`"${ours}"`);
+  if (code === '42P01') return ours === undefined || !message.includes(`"${ours}.`);
+  return false;
 }
 
 export interface StoreOptions {
@@ -115,8 +119,8 @@ export class Store extends Repository {
     for (let attempt = 1; ; attempt++) {
       const { error } = await migrator.migrateToLatest();
       if (!error) return;
-      // Kysely's introspection reads every schema's tables; one dropped meanwhile by someone else
-      // fails it with "schema … does not exist" (3F000). Nothing was migrated: look again.
+      // Kysely's introspection reads every schema's tables; a schema or table dropped meanwhile by
+      // someone else fails it (3F000, 42P01). Nothing was migrated: look again.
       if (!(this.dialect === 'postgres' && attempt < 5 && isOtherSchemaGone(error, schema))) throw error;
     }
   }
