@@ -5,9 +5,15 @@
  * 1. 50 incidents declared at once through the API: time until every room has its pinned announcement.
  * 2. 500 timeline notes (10 per incident, in waves of one per incident) through the API:
  *    p50/p99 from the commit (the API's answer) to the note reaching the fake, beside a bare
- *    @slack/web-api loop per channel handed the same messages at the same moments (the ratio).
+ *    @slack/web-api loop per channel handed the same message at the same moment (the ratio).
+ *    The bare loops run alongside ours, in the same process against the same fake, so both
+ *    see the same load; each posts to a channel of its own, in order, one call at a time.
+ *    Afterwards the bare loops replay the same notes at the same moments in the idle process:
+ *    a second ratio, against Slack calls with nothing else to do. The event loop's delay
+ *    while the notes went out says how busy the process was.
  * 3. Meanwhile, 100 signed `/incident status` slash commands: p50/p99 of the acknowledgement.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebClient } from '@slack/web-api';
 import { slackApp } from '../test/support/slack-app.js';
 import { STORE_KINDS } from '../test/support/harness.js';
@@ -24,9 +30,12 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
     s.slack.delayMs = 50;
     await s.api('POST', '/api/v1/people', { handle: 'alice', name: 'Alice', role: 'responder', chat: { slack: 'UALICE01' } });
     const arrived = new Map<string, number>();
+    const baseArrived = new Map<string, number>();
+    const idleArrived = new Map<string, number>();
+    const arrivals = { m: arrived, b: baseArrived, i: idleArrived };
     s.slack.onMessage = (_channel, text) => {
-      const marker = /\[m(\d+)\]/.exec(text);
-      if (marker) arrived.set(marker[1]!, performance.now());
+      const marker = /\[([mbi])(\d+)\]/.exec(text);
+      if (marker) arrivals[marker[1] as keyof typeof arrivals].set(marker[2]!, performance.now());
     };
 
     const declaredAt = performance.now();
@@ -48,6 +57,13 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
         await sleep(15);
       }
     })();
+    // The baseline: one bare loop per channel, handed each note the moment ours was committed.
+    const bare = new WebClient('xoxb-bench', { slackApiUrl: s.slack.url, retryConfig: { retries: 0 } });
+    const bareQueues = new Map<string, Promise<void>>();
+    const bareSend = (id: string, marker: string) =>
+      bareQueues.set(id, (bareQueues.get(id) ?? Promise.resolve()).then(async () => void (await bare.chat.postMessage({ channel: `bare-${id.toLowerCase()}`, text: `note [b${marker}]` }))));
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     let n = 0;
     for (let wave = 0; wave < NOTES_PER_INCIDENT; wave++) {
       await Promise.all(
@@ -56,43 +72,42 @@ async function run(kind: 'sqlite' | 'postgres'): Promise<void> {
           const res = await s.api('POST', `/api/v1/incidents/${id}/timeline`, { kind: 'note', text: `note [m${marker}]` });
           if (res.statusCode !== 201) throw new Error(`note answered ${res.statusCode}: ${res.body}`);
           committed.set(marker, { at: performance.now(), channel: id });
+          bareSend(id, marker);
         }),
       );
     }
     await slash;
+    await Promise.all(bareQueues.values());
     const deadline = performance.now() + 120_000;
     while (arrived.size < committed.size && performance.now() < deadline) await sleep(20);
+    loopDelay.disable();
     const ours = [...committed].map(([m, c]) => (arrived.get(m) ?? Infinity) - c.at).sort((a, b) => a - b);
-    const start = Math.min(...[...committed.values()].map((c) => c.at));
+    const baseline = [...committed].map(([m, c]) => baseArrived.get(m)! - c.at).sort((a, b) => a - b);
 
-    // The baseline: one bare loop per channel, handed each message at the moment ours was committed.
-    const bare = new WebClient('xoxb-bench', { slackApiUrl: s.slack.url, retryConfig: { retries: 0 } });
-    const baseArrived = new Map<string, number>();
-    s.slack.onMessage = (_channel, text) => {
-      const marker = /\[b(\d+)\]/.exec(text);
-      if (marker) baseArrived.set(marker[1]!, performance.now());
-    };
-    const base0 = performance.now();
+    // The same notes at the same moments, by the bare loops alone.
+    const start = Math.min(...[...committed.values()].map((c) => c.at));
+    const idle0 = performance.now();
     const byChannel = new Map<string, [string, number][]>();
     for (const [m, c] of committed) (byChannel.get(c.channel) ?? byChannel.set(c.channel, []).get(c.channel)!).push([m, c.at - start]);
-    const baseAvailable = new Map<string, number>();
     await Promise.all(
-      [...byChannel].map(async ([, messages]) => {
+      [...byChannel].map(async ([id, messages]) => {
         for (const [m, offset] of messages.sort((a, b) => a[1] - b[1])) {
-          const wait = base0 + offset - performance.now();
+          const wait = idle0 + offset - performance.now();
           if (wait > 0) await sleep(wait);
-          baseAvailable.set(m, base0 + offset);
-          await bare.chat.postMessage({ channel: room, text: `note [b${m}]` });
+          await bare.chat.postMessage({ channel: `bare-${id.toLowerCase()}`, text: `note [i${m}]` });
         }
       }),
     );
-    const baseline = [...baseAvailable].map(([m, at]) => baseArrived.get(m)! - at).sort((a, b) => a - b);
+    const idle = [...committed].map(([m, c]) => idleArrived.get(m)! - (idle0 + c.at - start)).sort((a, b) => a - b);
     acks.sort((a, b) => a - b);
     const p99 = percentile(ours, 99);
     const base99 = percentile(baseline, 99);
+    const idle99 = percentile(idle, 99);
     console.log(`${kind}: ${INCIDENTS} rooms opened (pinned announcement) in ${fmt(roomsMs)} ms`);
     console.log(`${kind}: ${committed.size} notes, commit → fake Slack p50 ${fmt(percentile(ours, 50))} ms, p99 ${fmt(p99)} ms (${ours.filter((x) => x === Infinity).length} missing)`);
-    console.log(`${kind}: bare @slack/web-api loop per channel, same moments: p50 ${fmt(percentile(baseline, 50))} ms, p99 ${fmt(base99)} ms; ratio p99 ${fmt(p99 / base99, 2)}`);
+    console.log(`${kind}: bare @slack/web-api loop per channel, same moments, same load: p50 ${fmt(percentile(baseline, 50))} ms, p99 ${fmt(base99)} ms; ratio p99 ${fmt(p99 / base99, 2)}`);
+    console.log(`${kind}: the same bare loops replayed in the idle process: p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(idle99)} ms; ratio p99 ${fmt(p99 / idle99, 2)}`);
+    console.log(`${kind}: event-loop delay while the notes went out: p50 ${fmt(loopDelay.percentile(50) / 1e6)} ms, p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms`);
     console.log(`${kind}: slash-command acknowledgement while busy (100): p50 ${fmt(percentile(acks, 50), 1)} ms, p99 ${fmt(percentile(acks, 99), 1)} ms, max ${fmt(acks.at(-1)!, 1)} ms`);
     if (s.slack.violations.length) throw new Error(`calls Slack's description refuses: ${s.slack.violations.slice(0, 3).join('; ')}`);
   } finally {

@@ -1,43 +1,53 @@
 /**
- * Status page under a spike (issue 5, "How fast"). On 127.0.0.1 only, bounded, stops by itself.
+ * Status page under a spike (issue 5, "How fast"; issue 17, item 5). On 127.0.0.1 only,
+ * bounded, stops by itself.
  *
  * One server process on SQLite, seeded like a real bad day: six components, two open public
  * incidents with several public updates each (and internal ones the page must not show),
- * three resolved ones, a maintenance window in progress and one ahead. The server writes
- * its static copy (INCIDENT_STATUS_EXPORT_DIR), and nginx (one worker, started here with its
- * own prefix and configuration in a temp folder, no root) serves those very bytes — checked
- * byte for byte before measuring — twice: the Debian package's default settings, then tuned
- * (open_file_cache on, sendfile off).
+ * three resolved ones, a maintenance window in progress and one ahead. Beside it: a bare
+ * node:http server sending the same bytes and headers (what Node itself costs), and nginx
+ * with the shipped docs/nginx-status-page.conf serving the server's static copy
+ * (INCIDENT_STATUS_EXPORT_DIR; one worker, its own prefix in a temp folder, no root) twice:
+ * the Debian package's default settings, then tuned (open_file_cache on, sendfile off).
+ * Before measuring, nginx's answers are checked against the live page's, path by path and
+ * header by header (test/support/nginx.ts).
  *
- * wrk runs 10 s at 64 and at 256 connections against `GET /status` and `GET
- * /api/v2/summary.json` of each. The server (all its threads) and nginx are pinned to core 0
- * with taskset, wrk to core 1, so each figure measures the server, not the load generator.
- * Printed: requests/s and p99 of each, and the ratios ours / nginx (default and tuned).
+ * wrk runs at 64 and at 256 connections against `GET /status` and `GET
+ * /api/v2/summary.json` of each, in rounds where the four take turns, so that the
+ * neighbours of a shared machine weigh on all of them alike. Every server (all its
+ * threads) is pinned to core 0 with taskset, wrk to core 1. The figure compared is CPU time
+ * per request (the process's user + system time from /proc over the requests wrk counted):
+ * on a loaded machine requests/s moves with the neighbours, CPU per request much less.
+ * Printed: requests/s, p99 and CPU per request of each, `uptime` beside them, and the ratios
+ * ours / bare Node and ours / nginx.
  *
  * While wrk holds 256 connections on our /status, a public update is posted and /status
  * polled until it shows it: the delay from the update's 201 answer to the page showing it.
  *
  * The per-client rate limit of the public endpoints would throttle wrk (all from 127.0.0.1):
  * the bench's configuration raises it to 1,000,000 requests per second, which is off in
- * practice, and says so. Neither server writes an access log.
+ * practice, and says so. No server writes an access log.
  *
- * Goals (exit 1 when one is missed): ≥ 0.85 of default nginx and ≥ 0.5 of tuned nginx in
- * requests/s, p99 < 10 ms at 256 connections, a change visible within 1 s under that load.
+ * Goals (exit 1 when one is missed): ≥ 0.9 of bare Node by CPU per request; p99 < 10 ms at
+ * 256 connections wherever bare Node's is; nginx answering with the live page's headers; a
+ * change visible within 1 s under load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../test/support/harness.js';
+import { headerDifferences, startStatusNginx, type Nginx } from '../test/support/nginx.js';
 
-const DURATION_S = 10;
+const DURATION_S = 4;
+const ROUNDS = 3;
 const CONNECTIONS = [64, 256];
 const PATHS = ['/status', '/api/v2/summary.json'];
 const SERVER_CORE = '0';
 const WRK_CORE = '1';
 const VISIBLE_WITHIN_MS = 1_000;
 const POLL_LIMIT_MS = 10_000;
-const GOALS = { defaultRatio: 0.85, tunedRatio: 0.5, p99Ms: 10 };
+const GOALS = { cpuVsBare: 0.9, p99Ms: 10 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A GET as wrk makes it (no compression asked for; fetch would otherwise ask for gzip and unpack it). */
@@ -191,82 +201,16 @@ async function seed(api: Api): Promise<void> {
 
 // ---------------------------------------------------------------- nginx
 
-interface Nginx {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startNginx(root: string, tuned: boolean): Promise<Nginx> {
-  const prefix = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
-  mkdirSync(join(prefix, 'logs'));
-  const port = await freePort();
-  // The Debian package's http settings (sendfile, tcp_nopush, mime types, gzip for clients that ask), one worker;
-  // tuned: files kept open and read instead of sendfile. No access log in either (ours writes none either).
-  const settings = tuned
+/**
+ * nginx with the shipped server block (docs/nginx-status-page.conf) on the export, pinned to
+ * the server's core: the Debian package's http settings (sendfile, tcp_nopush), or tuned
+ * (files kept open and read instead of sendfile).
+ */
+function startNginx(root: string, tuned: boolean): Promise<Nginx> {
+  const http = tuned
     ? 'sendfile off;\n  open_file_cache max=1000 inactive=60s;\n  open_file_cache_valid 60s;\n  open_file_cache_min_uses 1;\n  open_file_cache_errors on;'
     : 'sendfile on;\n  tcp_nopush on;';
-  const conf = `worker_processes 1;
-daemon off;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  ${settings}
-  types_hash_max_size 2048;
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  gzip on;
-  client_body_temp_path ${prefix}/body;
-  proxy_temp_path ${prefix}/proxy;
-  fastcgi_temp_path ${prefix}/fastcgi;
-  uwsgi_temp_path ${prefix}/uwsgi;
-  scgi_temp_path ${prefix}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    location = /status { default_type text/html; try_files /status/index.html =404; }
-  }
-}
-`;
-  writeFileSync(join(prefix, 'nginx.conf'), conf);
-  const child = spawn('taskset', ['-c', SERVER_CORE, 'nginx', '-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  let last = '';
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited ${child.exitCode}: ${log}`);
-    try {
-      const res = await fetch(`${url}/api/v2/summary.json`);
-      if (res.ok) break;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = String((error as Error).cause ?? error);
-    }
-    if (Date.now() > deadline) {
-      const errors = existsSync(join(prefix, 'logs/error.log')) ? readFileSync(join(prefix, 'logs/error.log'), 'utf8').slice(-1000) : '';
-      // Not left running behind the failure.
-      child.kill('SIGQUIT');
-      throw new Error(`nginx did not start (${last}): ${log}${errors}`);
-    }
-    await sleep(50);
-  }
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((done) => {
-        child.once('exit', () => {
-          rmSync(prefix, { recursive: true, force: true });
-          done();
-        });
-        // The master is taskset's exec'd process; QUIT lets it finish its worker gracefully.
-        child.kill('SIGQUIT');
-      }),
-  };
+  return startStatusNginx(root, { http, command: ['taskset', '-c', SERVER_CORE] });
 }
 
 // ---------------------------------------------------------------- the Node floor
@@ -342,13 +286,42 @@ async function visibleAfter(server: ServerProcess, api: Api, incident: string): 
 
 // ---------------------------------------------------------------- main
 
-interface Row {
-  target: string;
-  path: string;
-  connections: number;
-  result: WrkResult;
-  /** CPU time the server used per request answered, in µs. */
+interface Sample {
+  requests: number;
+  cpuMs: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: string | null;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  pids: number[];
+}
+
+const uptime = () => execFileSync('uptime').toString().trim().replace(/^.*load/, 'load');
+
+interface Summary {
   cpuUs: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: string | null;
+}
+
+/** CPU time per request over every round (µs), the median round's requests/s, the worst round's p99. */
+function summarize(samples: Sample[]): Summary {
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const requests = samples.reduce((sum, s) => sum + s.requests, 0);
+  return {
+    cpuUs: (samples.reduce((sum, s) => sum + s.cpuMs, 0) * 1000) / Math.max(1, requests),
+    requestsPerSecond: sorted(samples.map((s) => s.requestsPerSecond))[Math.floor(samples.length / 2)]!,
+    p99Ms: Math.max(...samples.map((s) => s.p99Ms)),
+    non2xx: samples.reduce((sum, s) => sum + s.non2xx, 0),
+    errors: samples.map((s) => s.errors).find((e) => e !== null) ?? null,
+  };
 }
 
 export async function main(): Promise<number> {
@@ -368,8 +341,7 @@ export async function main(): Promise<number> {
   writeFileSync(configPath, CONFIG);
   const db: Database = await freshDatabase('sqlite');
   let server: ServerProcess | null = null;
-  let nginx: Nginx | null = null;
-  const rows: Row[] = [];
+  const others: { stop(): Promise<void> }[] = [];
   let ok = true;
   try {
     server = await startServerProcess(db, { INCIDENT_CONFIG: configPath, INCIDENT_STATUS_EXPORT_DIR: exportDir, LOG_LEVEL: 'warn' });
@@ -389,88 +361,103 @@ export async function main(): Promise<number> {
         `${model.components.length} components (${model.components.filter((c) => c.status !== 'operational').length} not operational), ` +
         `${model.scheduled_maintenances.length} maintenance windows; rate limit 1,000,000/s per client (off for the bench)`,
     );
-    console.log(`pinning: server and nginx on core ${SERVER_CORE}, wrk on core ${WRK_CORE}; wrk -t1, ${DURATION_S} s per run, --latency\n`);
 
-    const measure = async (target: string, base: string, pids: number[]) => {
-      for (const path of PATHS) {
-        // A short warm-up, so the first figure is not the JIT's.
-        await wrk(`${base}${path}`, 64, 2);
-        for (const connections of CONNECTIONS) {
-          const before = cpuMs(pids);
-          const result = await wrk(`${base}${path}`, connections);
-          const cpuUs = ((cpuMs(pids) - before) * 1000) / Math.max(1, result.requests);
-          rows.push({ target, path, connections, result, cpuUs });
-          console.log(
-            `${target.padEnd(14)} ${path.padEnd(21)} c=${String(connections).padEnd(4)} ${fmt(result.requestsPerSecond).padStart(8)} req/s  p50 ${fmt(result.p50Ms, 2).padStart(6)} ms  p99 ${fmt(result.p99Ms, 2).padStart(6)} ms  cpu ${fmt(cpuUs, 1).padStart(5)} µs/req` +
-              (result.non2xx ? `  non-2xx ${result.non2xx}` : '') +
-              (result.errors ? `  ${result.errors}` : ''),
-          );
-          if (result.non2xx) ok = false;
-        }
-      }
-    };
-
-    await measure('ours', server.url, [server.child.pid!]);
-    const incidents = (await api.call('GET', '/incidents?state=open')) as unknown as { id: string; severity: string }[];
-    const change = await visibleAfter(server, api, incidents.find((i) => i.severity === 'SEV1')!.id);
-
-    // The export is rewritten on every change: re-read it now, after the marker update, and check nginx serves the same bytes as we do.
-    await sleep(1_000);
     const bare = await startBareNode(server.url, work);
-    await measure('bare node', bare.url, [bare.child.pid!]);
-    await bare.stop();
-    const current = { status: await bytes(`${server.url}/status`), summary: await bytes(`${server.url}/api/v2/summary.json`) };
-    for (const tuned of [false, true]) {
-      const name = tuned ? 'nginx tuned' : 'nginx default';
-      nginx = await startNginx(exportDir, tuned);
-      const same =
-        Buffer.compare(await bytes(`${nginx.url}/status`), current.status) === 0 &&
-        Buffer.compare(await bytes(`${nginx.url}/api/v2/summary.json`), current.summary) === 0 &&
-        Buffer.compare(readFileSync(exported.status), current.status) === 0;
-      if (!same) {
-        console.log(`${name}: the exported bytes differ from what the server serves`);
-        ok = false;
-      }
-      await measure(name, nginx.url, withChildren(nginx.child.pid!));
-      await nginx.stop();
-      nginx = null;
-    }
+    others.push(bare);
+    const nginxDefault = await startNginx(exportDir, false);
+    others.push(nginxDefault);
+    const nginxTuned = await startNginx(exportDir, true);
+    others.push(nginxTuned);
 
+    // The static path must answer as the live one does: bytes and headers, path by path.
+    const stylesheet = /href="(\/status\/assets\/style-[^"]+\.css)"/.exec(served.toString())?.[1] ?? '/status/assets/missing.css';
+    const differences = await headerDifferences(server.url, nginxDefault.url, ['/status', '/status/incidents/INC-1', '/status/feed.atom', stylesheet, ...PATHS.slice(1)]);
     console.log(
-      '\nratios ours / nginx in requests/s, with p99; then the same ratios by CPU per request (nginx µs/req ÷ ours), which the neighbours on a shared machine move much less,' +
-        '\nand the bare Node server by CPU against default nginx (the platform\'s floor) and ours against it:',
+      differences.length
+        ? `nginx (docs/nginx-status-page.conf) differs from the live page:\n  ${differences.join('\n  ')}`
+        : 'nginx (docs/nginx-status-page.conf) answers every path with the live page\'s bytes and headers (ETag values aside; each revalidates its own)',
     );
-    const row = (target: string, path: string, connections: number) => rows.find((r) => r.target === target && r.path === path && r.connections === connections)!;
-    const find = (target: string, path: string, connections: number) => row(target, path, connections).result;
-    const cpuRatio = (target: string, path: string, connections: number) => row(target, path, connections).cpuUs / row('ours', path, connections).cpuUs;
+    if (differences.length) ok = false;
+
+    const targets: Target[] = [
+      { name: 'ours', url: server.url, pids: [server.child.pid!] },
+      { name: 'bare node', url: bare.url, pids: [bare.child.pid!] },
+      { name: 'nginx default', url: nginxDefault.url, pids: withChildren(nginxDefault.child.pid!) },
+      { name: 'nginx tuned', url: nginxTuned.url, pids: withChildren(nginxTuned.child.pid!) },
+    ];
+    console.log(
+      `pinning: the servers on core ${SERVER_CORE}, wrk on core ${WRK_CORE}; wrk -t1 --latency; ${ROUNDS} rounds of ${DURATION_S} s per target, ` +
+        'the targets taking turns within each round so that neighbours on a shared machine weigh on all of them alike;\n' +
+        'CPU per request = the process\'s user + system time (/proc, all threads; nginx: master and worker) over the requests wrk counted\n',
+    );
+    const results = new Map<string, Summary>();
     for (const path of PATHS)
       for (const connections of CONNECTIONS) {
-        const ours = find('ours', path, connections);
-        const def = find('nginx default', path, connections);
-        const tuned = find('nginx tuned', path, connections);
-        const rDefault = ours.requestsPerSecond / def.requestsPerSecond;
-        const rTuned = ours.requestsPerSecond / tuned.requestsPerSecond;
-        const p99Ok = connections !== 256 || ours.p99Ms < GOALS.p99Ms;
-        const pass = rDefault >= GOALS.defaultRatio && rTuned >= GOALS.tunedRatio && p99Ok;
+        // A short warm-up each, so the first figure is not the JIT's.
+        for (const target of targets) await wrk(`${target.url}${path}`, connections, 2);
+        const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+        for (let round = 0; round < ROUNDS; round++)
+          for (const target of targets) {
+            const before = cpuMs(target.pids);
+            const result = await wrk(`${target.url}${path}`, connections);
+            samples.get(target.name)!.push({ ...result, cpuMs: cpuMs(target.pids) - before });
+          }
+        const load = uptime();
+        for (const target of targets) {
+          const r = summarize(samples.get(target.name)!);
+          results.set(`${target.name} ${path} ${connections}`, r);
+          console.log(
+            `${target.name.padEnd(14)} ${path.padEnd(21)} c=${String(connections).padEnd(4)} ${fmt(r.requestsPerSecond).padStart(8)} req/s  p99 ${fmt(r.p99Ms, 2).padStart(6)} ms  cpu ${fmt(r.cpuUs, 1).padStart(5)} µs/req` +
+              (r.non2xx ? `  non-2xx ${r.non2xx}` : '') +
+              (r.errors ? `  ${r.errors}` : '') +
+              (target === targets[targets.length - 1] ? `   (${load})` : ''),
+          );
+          if (r.non2xx) ok = false;
+        }
+      }
+
+    console.log(
+      '\nratios by CPU per request (theirs ÷ ours: 1.00 = as cheap as they are), p99 at 256 connections, and requests/s (median round) beside:',
+    );
+    const get = (target: string, path: string, connections: number) => results.get(`${target} ${path} ${connections}`)!;
+    for (const path of PATHS)
+      for (const connections of CONNECTIONS) {
+        const [ours, bareNode, def, tuned] = ['ours', 'bare node', 'nginx default', 'nginx tuned'].map((t) => get(t, path, connections)) as [Summary, Summary, Summary, Summary];
+        const vsBare = bareNode.cpuUs / ours.cpuUs;
+        // The p99 goal holds where bare Node itself keeps it: above that, the machine is the limit.
+        const p99Ok = connections !== 256 || ours.p99Ms < GOALS.p99Ms || bareNode.p99Ms >= GOALS.p99Ms;
+        const pass = vsBare >= GOALS.cpuVsBare && p99Ok;
         if (!pass) ok = false;
         console.log(
-          `  ${path.padEnd(21)} c=${String(connections).padEnd(4)} vs default ${fmt(rDefault, 2)} (goal ≥ ${GOALS.defaultRatio})  vs tuned ${fmt(rTuned, 2)} (goal ≥ ${GOALS.tunedRatio})` +
-            `  p99 ${fmt(ours.p99Ms, 2)} ms vs ${fmt(def.p99Ms, 2)} / ${fmt(tuned.p99Ms, 2)} ms${connections === 256 ? ` (goal < ${GOALS.p99Ms} ms)` : ''}` +
+          `  ${path.padEnd(21)} c=${String(connections).padEnd(4)} vs bare node ${fmt(vsBare, 2)} (goal ≥ ${GOALS.cpuVsBare})` +
+            `  vs nginx default ${fmt(def.cpuUs / ours.cpuUs, 2)}  vs nginx tuned ${fmt(tuned.cpuUs / ours.cpuUs, 2)}` +
+            (connections === 256 ? `  p99 ${fmt(ours.p99Ms, 2)} ms, bare node ${fmt(bareNode.p99Ms, 2)} ms (goal < ${GOALS.p99Ms} ms where bare node's is)` : '') +
             `  ${pass ? 'ok' : 'MISSED'}\n` +
-            `  ${''.padEnd(28)} by CPU: vs default ${fmt(cpuRatio('nginx default', path, connections), 2)}  vs tuned ${fmt(cpuRatio('nginx tuned', path, connections), 2)}` +
-            `  bare node vs default ${fmt(row('nginx default', path, connections).cpuUs / row('bare node', path, connections).cpuUs, 2)}  ours vs bare node ${fmt(cpuRatio('bare node', path, connections), 2)}`,
+            `  ${''.padEnd(28)} req/s: vs bare node ${fmt(ours.requestsPerSecond / bareNode.requestsPerSecond, 2)}  vs nginx default ${fmt(ours.requestsPerSecond / def.requestsPerSecond, 2)}` +
+            `  vs nginx tuned ${fmt(ours.requestsPerSecond / tuned.requestsPerSecond, 2)}  (bare node vs nginx default by CPU ${fmt(def.cpuUs / bareNode.cpuUs, 2)})`,
         );
       }
+
+    const incidents = (await api.call('GET', '/incidents?state=open')) as unknown as { id: string; severity: string }[];
+    const change = await visibleAfter(server, api, incidents.find((i) => i.severity === 'SEV1')!.id);
     const visible = change.delayMs !== null && change.delayMs <= VISIBLE_WITHIN_MS;
     if (!visible) ok = false;
     console.log(
       `\nchange under load (wrk c=256 on /status, ${fmt(change.load.requestsPerSecond)} req/s meanwhile): a public update was on /status ` +
         `${change.delayMs === null ? `not within ${POLL_LIMIT_MS / 1000} s` : `${fmt(change.delayMs, 0)} ms after its 201`} (goal ≤ ${VISIBLE_WITHIN_MS} ms)  ${visible ? 'ok' : 'MISSED'}`,
     );
-    console.log(ok ? '\nall goals met' : '\nsome goals MISSED');
+    // The export is rewritten on every change: nginx serves the new bytes too.
+    await sleep(1_000);
+    const now = { status: await bytes(`${server.url}/status`), summary: await bytes(`${server.url}/api/v2/summary.json`) };
+    const same =
+      Buffer.compare(await bytes(`${nginxDefault.url}/status`), now.status) === 0 && Buffer.compare(await bytes(`${nginxDefault.url}/api/v2/summary.json`), now.summary) === 0;
+    console.log(same ? 'after the change, nginx serves the same bytes as the live page' : 'after the change, nginx serves other bytes than the live page: MISSED');
+    if (!same) ok = false;
+    console.log(`\n${uptime()}`);
+    console.log(ok ? 'all goals met' : 'some goals MISSED');
     return ok ? 0 : 1;
   } finally {
-    if (nginx) await nginx.stop();
+    for (const other of others.reverse()) await other.stop();
     if (server) await server.stop();
     await db.cleanup();
     rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /** The console's frame: who is signed in, the live stream, and which screen the path names. */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { createApi } from './api.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
 import { LiveContext, LiveStream, type LiveState } from './live.js';
@@ -9,6 +9,13 @@ import { SignIn } from './screens/SignIn.js';
 import { IncidentList } from './screens/IncidentList.js';
 import { Declare } from './screens/Declare.js';
 import { Room } from './screens/Room.js';
+import { AdminScreen } from './admin/AdminScreen.js';
+import { Tokens } from './admin/Tokens.js';
+import { AlertInbox } from './alerts/AlertInbox.js';
+import { StatusPageScreen } from './status-page/StatusPageScreen.js';
+
+// Loaded when first opened, with its chart library: the console's first load stays within its budget.
+const InsightsScreen = lazy(() => import('./insights/InsightsScreen.js').then((m) => ({ default: m.InsightsScreen })));
 
 function LiveIndicator({ stream }: { stream: LiveStream }) {
   const [state, setState] = useState<LiveState>(stream.state);
@@ -34,8 +41,11 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
   }, [stream]);
 
   const signOut = async () => {
-    await fetch('/api/v1/session', { method: 'DELETE', credentials: 'same-origin', headers: { 'x-csrf-token': session.csrfToken } }).catch(() => undefined);
-    onSignOut();
+    const response = await fetch('/api/v1/session', { method: 'DELETE', credentials: 'same-origin', headers: { 'x-csrf-token': session.csrfToken } }).catch(() => null);
+    // Signed in through the OpenID provider: its session ends too, and it sends the browser back here.
+    const ended = response?.status === 200 ? ((await response.json()) as { endSessionUrl?: string }) : null;
+    if (ended?.endSessionUrl) window.location.assign(ended.endSessionUrl);
+    else onSignOut();
   };
 
   return (
@@ -48,9 +58,23 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           <a {...linkProps('/')} aria-current={route.screen === 'list' ? 'page' : undefined}>
             Incidents
           </a>
+          <a {...linkProps('/alerts')} aria-current={route.screen === 'alerts' ? 'page' : undefined}>
+            Alerts
+          </a>
+          <a {...linkProps('/status-page')} aria-current={route.screen === 'status-page' ? 'page' : undefined}>
+            Status page
+          </a>
+          <a {...linkProps('/insights')} aria-current={route.screen === 'insights' ? 'page' : undefined}>
+            Insights
+          </a>
           {session.permissions.declare ? (
             <a {...linkProps('/declare')} className="declare-link" aria-current={route.screen === 'declare' ? 'page' : undefined}>
               Declare
+            </a>
+          ) : null}
+          {session.permissions.admin ? (
+            <a {...linkProps('/admin')} aria-current={route.screen === 'admin' ? 'page' : undefined}>
+              Admin
             </a>
           ) : null}
           <span className="spacer" />
@@ -58,11 +82,32 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           <span className="me">
             @{session.person.handle} ({session.person.role})
           </span>
+          <a {...linkProps('/tokens')} aria-current={route.screen === 'tokens' ? 'page' : undefined}>
+            My tokens
+          </a>
           <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>
         </nav>
-        {route.screen === 'room' ? <Room key={route.id} id={route.id} /> : route.screen === 'declare' && session.permissions.declare ? <Declare /> : <IncidentList />}
+        {route.screen === 'admin' ? (
+          <AdminScreen page={route.page} />
+        ) : route.screen === 'tokens' ? (
+          <Tokens />
+        ) : route.screen === 'room' ? (
+          <Room key={route.id} id={route.id} />
+        ) : route.screen === 'declare' && session.permissions.declare ? (
+          <Declare />
+        ) : route.screen === 'alerts' ? (
+          <AlertInbox />
+        ) : route.screen === 'status-page' ? (
+          <StatusPageScreen />
+        ) : route.screen === 'insights' ? (
+          <Suspense fallback={<main>Loading…</main>}>
+            <InsightsScreen />
+          </Suspense>
+        ) : (
+          <IncidentList />
+        )}
       </LiveContext.Provider>
     </ConsoleContext.Provider>
   );

@@ -16,10 +16,20 @@ export class ApiError extends Error {
   }
 }
 
-export type WriteMethod = 'POST' | 'PUT' | 'DELETE';
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One page of a list and the cursor of the next (null on the last page). */
+export interface ListPage<T> {
+  items: T[];
+  next: string | null;
+}
 
 export interface Api {
   get<T>(path: string): Promise<T>;
+  /** One page of a list (src/http/pagination.ts); `cursor` from the page before. */
+  page<T>(path: string, cursor?: string | null): Promise<ListPage<T>>;
+  /** Every row of a list, page after page: for the lists a choice is made from, where a missing row would be a wrong answer. */
+  all<T>(path: string): Promise<T[]>;
   text(path: string): Promise<string>;
   write<T>(method: WriteMethod, path: string, body?: unknown, options?: { ifMatch?: number }): Promise<T>;
 }
@@ -44,6 +54,14 @@ async function failure(response: Response): Promise<ApiError> {
 }
 
 const RETRY_AFTER_MS = 500;
+/** The server's largest page, and a bound on the pages one list may take. */
+const PAGE_LIMIT = 500;
+const MAX_PAGES = 1000;
+
+/** `path` with one more query parameter. */
+function withParam(path: string, key: string, value: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+}
 
 export function createApi(options: ApiOptions = {}): Api {
   const base = `${options.base ?? ''}/api/v1`;
@@ -63,9 +81,27 @@ export function createApi(options: ApiOptions = {}): Api {
     return response;
   }
 
+  const getJson = (path: string) => request(path, { headers: headers({ accept: 'application/json' }) }, 1);
+  const page = async <T,>(path: string, cursor?: string | null): Promise<ListPage<T>> => {
+    const response = await getJson(cursor ? withParam(path, 'cursor', cursor) : path);
+    return { items: (await response.json()) as T[], next: response.headers.get('x-next-cursor') };
+  };
+
   return {
     async get<T>(path: string) {
-      return (await (await request(path, { headers: headers({ accept: 'application/json' }) }, 1)).json()) as T;
+      return (await (await getJson(path)).json()) as T;
+    },
+    page,
+    async all<T>(path: string) {
+      const rows: T[] = [];
+      let cursor: string | null = null;
+      for (let n = 0; n < MAX_PAGES; n++) {
+        const next: ListPage<T> = await page<T>(withParam(path, 'limit', String(PAGE_LIMIT)), cursor);
+        rows.push(...next.items);
+        if (next.next === null) break;
+        cursor = next.next;
+      }
+      return rows;
     },
     async text(path: string) {
       return (await request(path, { headers: headers({}) }, 1)).text();

@@ -1,7 +1,8 @@
 /**
  * The realtime stream: one EventSource per page on /api/v1/events. EventSource reconnects by
  * itself and sends Last-Event-ID, so the server replays what was missed; listeners re-read
- * what changed rather than applying the message.
+ * what changed rather than applying the message. `alerts` messages (alert groups changed)
+ * go to their own listeners, so incident screens do not re-read on every alert.
  */
 import { createContext, useContext, useEffect, useRef } from 'react';
 import type { IncidentMessageData } from '../../src/presenters/sse.js';
@@ -17,6 +18,7 @@ const REOPEN_AFTER_MS = 3000;
 
 export class LiveStream {
   private readonly listeners = new Set<LiveListener>();
+  private readonly alertListeners = new Set<() => void>();
   private readonly stateListeners = new Set<(state: LiveState) => void>();
   private source: EventSource | null = null;
   private lastEventId: string | null = null;
@@ -34,6 +36,7 @@ export class LiveStream {
     source.addEventListener('open', () => {
       this.setState('live');
       this.emit(null);
+      this.emitAlerts();
     });
     source.addEventListener('error', () => {
       this.setState('reconnecting');
@@ -52,6 +55,7 @@ export class LiveStream {
         this.emit(null);
       }
     });
+    source.addEventListener('alerts', () => this.emitAlerts());
   }
 
   stop(): void {
@@ -66,6 +70,12 @@ export class LiveStream {
     return () => this.listeners.delete(listener);
   }
 
+  /** Alert groups were created or changed, or the stream (re)opened. */
+  subscribeAlerts(listener: () => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
   onState(listener: (state: LiveState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
@@ -73,6 +83,10 @@ export class LiveStream {
 
   private emit(message: LiveMessage | null) {
     for (const listener of this.listeners) listener(message);
+  }
+
+  private emitAlerts() {
+    for (const listener of this.alertListeners) listener();
   }
 
   private setState(state: LiveState) {
@@ -91,4 +105,14 @@ export function useLive(listener: LiveListener): void {
     latest.current = listener;
   });
   useEffect(() => (stream ? stream.subscribe((m) => latest.current(m)) : undefined), [stream]);
+}
+
+/** Calls `listener` whenever alert groups may have changed. */
+export function useLiveAlerts(listener: () => void): void {
+  const stream = useContext(LiveContext);
+  const latest = useRef(listener);
+  useEffect(() => {
+    latest.current = listener;
+  });
+  useEffect(() => (stream ? stream.subscribeAlerts(() => latest.current()) : undefined), [stream]);
 }

@@ -1,14 +1,20 @@
-/** Three places, so no router library: the path is the state, the History API moves it. */
+/** A handful of places, so no router library: the path is the state, the History API moves it. */
 import { useEffect, useState, type MouseEvent } from 'react';
 import { incidentId, parseIncidentId } from '../../src/domain/model/ids.js';
+import { parseAccessRoute, type AccessRoute } from './admin/routes.js';
 
-export type Route = { screen: 'list' } | { screen: 'declare' } | { screen: 'room'; id: string };
+export type Route = { screen: 'list' } | { screen: 'declare' } | { screen: 'room'; id: string } | { screen: 'alerts' } | { screen: 'status-page' } | { screen: 'insights' } | AccessRoute;
 
 export function parseRoute(pathname: string): Route {
   const room = /^\/incidents\/([^/]+)\/?$/.exec(pathname);
   const number = room ? parseIncidentId(room[1]!) : null;
   if (number !== null) return { screen: 'room', id: incidentId(number) };
   if (/^\/declare\/?$/.test(pathname)) return { screen: 'declare' };
+  if (/^\/alerts\/?$/.test(pathname)) return { screen: 'alerts' };
+  if (/^\/status-page\/?$/.test(pathname)) return { screen: 'status-page' };
+  if (/^\/insights\/?$/.test(pathname)) return { screen: 'insights' };
+  const access = parseAccessRoute(pathname);
+  if (access) return access;
   return { screen: 'list' };
 }
 

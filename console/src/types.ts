@@ -1,12 +1,22 @@
 /** The API's answers, typed from the server's own schemas (types only: nothing of the server is bundled). */
 import type { Static } from 'typebox';
-import type { EntrySchema, IncidentSchema, PersonSchema, SeveritySchema, UpdateSchema } from '../../src/http/schemas.js';
+import type { AlertGroupSchema } from '../../src/http/alert-schemas.js';
+import type { ComponentSchema, EntrySchema, IncidentSchema, PersonSchema, SeveritySchema, SignInOptionsSchema, UpdateSchema } from '../../src/http/schemas.js';
+import type { MaintenanceSchema } from '../../src/http/routes/maintenance.js';
+import type { InsightsSchema } from '../../src/http/routes/insights.js';
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
 export type Entry = Static<typeof EntrySchema>;
 export type Severity = Static<typeof SeveritySchema>;
 export type Person = Static<typeof PersonSchema>;
+/** `GET /api/v1/auth/options`: single sign-on and whether the token form is on. */
+export type SignInOptions = Static<typeof SignInOptionsSchema>;
+export type Component = Static<typeof ComponentSchema>;
+export type AlertGroup = Static<typeof AlertGroupSchema>;
+export type Maintenance = Static<typeof MaintenanceSchema>;
+/** `GET /api/v1/insights`: how incidents went over a period. */
+export type Insights = Static<typeof InsightsSchema>;
 export type UpdateStatus = Incident['status'];
 export type Audience = Update['audience'];
 

@@ -1,6 +1,7 @@
 /** Small pieces every screen uses: errors next to their field, a busy-aware action, copy, Markdown. */
 import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from './api.js';
+import type { Component } from './types.js';
 
 export interface Action {
   run: (work: () => Promise<void>) => Promise<boolean>;
@@ -118,6 +119,15 @@ export function Markdown({ source, label }: { source: string; label: string }) {
   return <div className="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
+/** A read that failed, said where the screen's content would be. */
+export function LoadError({ error }: { error: string | null }) {
+  return error ? (
+    <p className="form-error" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
+
 export function Badge({ tone, children }: { tone: 'red' | 'amber' | 'green' | 'grey' | 'blue'; children: ReactNode }) {
   return <span className={`badge ${tone}`}>{children}</span>;
 }
@@ -128,5 +138,33 @@ export function TextAreaField(props: { label: string; field: string; action: Act
     <Field label={props.label} field={props.field} action={props.action} hint={props.hint}>
       {(id, d) => <textarea id={id} aria-describedby={d} rows={props.rows ?? 2} value={props.value} placeholder={props.placeholder} onChange={(e) => props.onChange(e.target.value)} />}
     </Field>
+  );
+}
+
+/** The status page's components, ticked: the affected ones go on the page with the incident (R10). */
+export function ComponentChoice(props: { known: Component[]; chosen: string[]; onChange: (chosen: string[]) => void; action: Action; legend?: string }) {
+  const { known, chosen, onChange, action } = props;
+  const error = fieldError(action, 'components');
+  if (known.length === 0) return null;
+  return (
+    <fieldset className={error ? 'field checks invalid' : 'field checks'}>
+      <legend>{props.legend ?? 'Affected components (status page)'}</legend>
+      {known.map((c) => (
+        <label key={c.id} className="inline">
+          <input
+            type="checkbox"
+            checked={chosen.includes(c.id)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))}
+          />{' '}
+          {c.group ? `${c.group}: ` : ''}
+          {c.name}
+        </label>
+      ))}
+      {error ? (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+    </fieldset>
   );
 }

@@ -7,18 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Static } from 'typebox';
-import type {
-  AlertGroupSchema,
-  AlertSchema,
-  AlertSourceSchema,
-  EntrySchema,
-  IncidentSchema,
-  NewAlertSourceSchema,
-  RotatedAlertSourceSchema,
-  PersonSchema,
-  TokenSchema,
-  UpdateSchema,
-} from '../http/schemas.js';
+import type { AlertGroupSchema, AlertSchema, AlertSourceSchema, NewAlertSourceSchema, RotatedAlertSourceSchema } from '../http/alert-schemas.js';
+import type { EntrySchema, IncidentSchema, PersonSchema, TokenSchema, UpdateSchema } from '../http/schemas.js';
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
@@ -100,7 +90,14 @@ interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Expect text (Markdown) rather than JSON. */
   text?: boolean;
+  /** Sees the answer's headers (a list's X-Next-Cursor). */
+  onHeaders?: (headers: Headers) => void;
 }
+
+/** The most rows the server gives in one page (src/http/pagination.ts). */
+const PAGE_LIMIT = 500;
+/** A bound on any walk through a list's pages: five million rows. */
+const MAX_PAGES = 10_000;
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -121,6 +118,31 @@ export class Client {
 
   get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
     return this.request<T>('GET', path, { query });
+  }
+
+  /**
+   * Each page of a list, following its X-Next-Cursor until the last one or until `limit`
+   * rows (counted by `rows`) have come.
+   */
+  async *pages<T>(path: string, query: RequestOptions['query'] = {}, options: { limit?: number; rows: (page: T) => number }): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    let seen = 0;
+    for (let n = 0; n < MAX_PAGES; n++) {
+      let next: string | null = null;
+      const limit = options.limit === undefined ? PAGE_LIMIT : Math.min(PAGE_LIMIT, options.limit - seen);
+      const page = await this.request<T>('GET', path, { query: { ...query, limit, cursor }, onHeaders: (headers) => (next = headers.get('x-next-cursor')) });
+      yield page;
+      seen += options.rows(page);
+      if (next === null || (options.limit !== undefined && seen >= options.limit)) return;
+      cursor = next;
+    }
+  }
+
+  /** Every row of a list (or the first `limit`), page after page. */
+  async all<T>(path: string, query: RequestOptions['query'] = {}, limit?: number): Promise<T[]> {
+    const rows: T[] = [];
+    for await (const page of this.pages<T[]>(path, query, { limit, rows: (p) => p.length })) rows.push(...page);
+    return rows;
   }
 
   getText(path: string): Promise<string> {
@@ -173,6 +195,7 @@ export class Client {
         await pause(300);
         continue;
       }
+      options.onHeaders?.(response.headers);
       return this.answer<T>(response, options.text === true);
     }
   }

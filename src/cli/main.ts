@@ -2,13 +2,18 @@
 import { Command, type CommanderError } from 'commander';
 import { acceptCommand, declineCommand, roleCommand, smeCommand } from './commands/roles.js';
 import { declareCommand, listCommand, postmortemCommand, resolveCommand, severityCommand, showCommand } from './commands/incidents.js';
+import { editCommand, mergeCommand, reopenCommand } from './commands/evolve.js';
 import { noteCommand, timelineCommand, updateCommand } from './commands/timeline.js';
 import { peopleCommand, tokenCommand } from './commands/people.js';
 import { auditCommand } from './commands/audit.js';
+import { signInCommand } from './commands/sign-in.js';
 import { ackCommand, alertSourcesCommand, alertsCommand } from './commands/alerts.js';
 import { statusCommand } from './commands/status.js';
+import { insightsCommand } from './commands/insights.js';
 import { EXIT } from './commands/shared.js';
 import { chatCommand } from './commands/chat.js';
+import { databaseCommands } from './commands/database.js';
+import { approveCommand, draftsCommand, rejectCommand } from './commands/drafts.js';
 
 const program = new Command();
 program
@@ -76,7 +81,10 @@ for (const register of [
   timelineCommand,
   updateCommand,
   severityCommand,
+  editCommand,
   resolveCommand,
+  reopenCommand,
+  mergeCommand,
   postmortemCommand,
   alertsCommand,
   ackCommand,
@@ -84,8 +92,14 @@ for (const register of [
   peopleCommand,
   tokenCommand,
   auditCommand,
+  insightsCommand,
+  signInCommand,
   statusCommand,
   chatCommand,
+  databaseCommands,
+  draftsCommand,
+  approveCommand,
+  rejectCommand,
 ])
   register(program);
 

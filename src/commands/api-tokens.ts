@@ -6,6 +6,7 @@ import { requireActive } from '../domain/people/lifecycle.js';
 import { isExpired, requireRoomForToken, tokenExpiry, type TokenInfo } from '../domain/people/tokens.js';
 import { newToken } from './tokens.js';
 import { recordAudit } from './audit.js';
+import type { Page, PageRequest } from '../store/keyset.js';
 
 export interface IssuedToken {
   id: string;
@@ -37,10 +38,10 @@ export async function createToken(ctx: CommandContext, handle: string, input: { 
   return { id: token.id, token: token.token, person: handle, name, createdAt: ctx.now, expiresAt };
 }
 
-export async function listTokens(ctx: Pick<CommandContext, 'tx' | 'actor'>, handle: string): Promise<TokenInfo[]> {
+export async function listTokens(ctx: Pick<CommandContext, 'tx' | 'actor'>, handle: string, page: PageRequest): Promise<Page<TokenInfo>> {
   authorizeFor(ctx, handle);
   if (!(await ctx.tx.people.get(handle))) throw new DomainError('PERSON_NOT_FOUND', `There is nobody with the handle @${handle}.`, { field: 'handle' });
-  return ctx.tx.people.tokens(handle);
+  return ctx.tx.people.tokenPage(handle, page);
 }
 
 /** Revoking takes the sessions the token opened with it; open streams hear at once. */

@@ -137,3 +137,8 @@ export async function setIncidentComponentStatus(
 export function publishIncident(ctx: CommandContext, number: number, expectedVersion?: number): Promise<CommandResult> {
   return runIncidentCommand(ctx, number, { type: 'Publish' }, expectedVersion);
 }
+
+/** R10: takes a responder's publication back; refused for an incident public by its severity. */
+export function unpublishIncident(ctx: CommandContext, number: number, expectedVersion?: number): Promise<CommandResult> {
+  return runIncidentCommand(ctx, number, { type: 'Unpublish' }, expectedVersion);
+}

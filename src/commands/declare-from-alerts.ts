@@ -12,19 +12,19 @@ import { authorize } from '../domain/people/policy.js';
  * components as suggested (unless given), impact from when the first alert fired, the
  * group linked, and its alerts on the timeline as the first observations.
  */
-export async function declareFromAlerts(ctx: CommandContext, id: number, input: { severity?: string; title?: string }): Promise<CommandResult> {
+export async function declareFromAlerts(ctx: CommandContext, id: number, input: { severity?: string; title?: string; components?: string[] }): Promise<CommandResult> {
   authorize(ctx.actor, 'alerts.respond');
   const group = await loadAlertGroup(ctx, id);
   requireUndeclared(group);
-  const alerts = await ctx.tx.alerts.alertsOf(id, MAX_ALERT_ENTRIES);
+  const alerts = (await ctx.tx.alerts.alertsOf(id, { limit: MAX_ALERT_ENTRIES, after: null })).items;
   const firstFired = alerts.filter((a) => a.status === 'firing').reduce<string | null>((min, a) => (min === null || a.startsAt < min ? a.startsAt : min), null);
   const declared = await declareIncident(ctx, {
     title: input.title ?? group.title,
     severity: input.severity ?? suggestSeverity(group.severity, ctx.config.policy),
     summary: `Declared from alert group ${id} (${group.source.name}): ${group.counts.firing} of ${group.counts.alerts} alerts firing.`,
     startedAt: firstFired !== null && firstFired < ctx.now ? firstFired : ctx.now,
-    components: group.suggestedComponents,
-  });
+    components: input.components ?? group.suggestedComponents,
+  }, { alertSource: group.source.id });
   const number = declared.state.number;
   await ctx.tx.alertGroups.change(id, decideDeclare(group, group.counts.firing, ctx.actor.handle, ctx.now, number));
 

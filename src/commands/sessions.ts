@@ -1,6 +1,7 @@
 /** Opening, finding and closing console sessions in the store. The cookie's value is never stored, only its hash. */
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/store.js';
+import type { Repository } from '../store/repository.js';
 import type { StoredSession } from '../store/sessions.js';
 import { hashToken } from './tokens.js';
 import { DomainError } from '../domain/model/errors.js';
@@ -13,33 +14,44 @@ export interface OpenedSession {
   session: StoredSession;
 }
 
+/** Opens a session for `person` in `tx` and records the sign-in; `tokenId` is the token signed in with, null for the OpenID provider. */
+export async function startSession(
+  tx: Repository,
+  input: { person: string; tokenId: string | null; idToken: string | null; csrfSecret: string; now: string; settings: SessionSettings; origin: AuditOrigin },
+): Promise<OpenedSession> {
+  const id = randomBytes(32).toString('base64url');
+  const idHash = hashToken(id);
+  // Sign-in is when expired sessions are swept: no timer needed, and the table stays small.
+  await tx.sessions.deleteExpired(input.now, idleCutoff(input.now, input.settings));
+  await tx.sessions.insert({
+    idHash,
+    person: input.person,
+    tokenId: input.tokenId,
+    idToken: input.idToken,
+    csrfSecret: input.csrfSecret,
+    createdAt: input.now,
+    lastSeenAt: input.now,
+    expiresAt: expiresAt(input.now, input.settings),
+  });
+  const how = input.tokenId ? { target: input.tokenId, after: null } : { target: null, after: { method: 'oidc' } };
+  await tx.audit.append(input.now, { actor: input.person, action: 'session.opened', before: null, ...how }, input.origin);
+  const session = await tx.sessions.find(idHash, input.now);
+  return { id, session: session! };
+}
+
 /** Signs in with an API token; `csrfSecret` is the secret the session's writes will be checked against. */
 export async function openSession(
   store: Store,
   input: { token: string; csrfSecret: string; now: string; settings: SessionSettings; origin: AuditOrigin },
 ): Promise<OpenedSession> {
-  const id = randomBytes(32).toString('base64url');
-  const idHash = hashToken(id);
-  const session = await store.transaction(async (tx) => {
+  const opened = await store.transaction(async (tx) => {
     const token = await tx.sessions.token(hashToken(input.token), input.now);
     if (!token) return null;
-    // Sign-in is when expired sessions are swept: no timer needed, and the table stays small.
-    await tx.sessions.deleteExpired(input.now, idleCutoff(input.now, input.settings));
-    await tx.sessions.insert({
-      idHash,
-      person: token.person,
-      tokenId: token.id,
-      csrfSecret: input.csrfSecret,
-      createdAt: input.now,
-      lastSeenAt: input.now,
-      expiresAt: expiresAt(input.now, input.settings),
-    });
-    await tx.audit.append(input.now, { actor: token.person, action: 'session.opened', target: token.id, before: null, after: null }, input.origin);
-    return tx.sessions.find(idHash, input.now);
+    return startSession(tx, { ...input, person: token.person, tokenId: token.id, idToken: null });
   });
   // The refusal is counted and audited once per burst by the caller (src/http/throttle.ts).
-  if (!session) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
-  return { id, session };
+  if (!opened) throw new DomainError('UNAUTHENTICATED', 'That API token is not valid.', { field: 'token' });
+  return opened;
 }
 
 /**

@@ -5,12 +5,15 @@ import { Value } from 'typebox/value';
 import { ConfigFile } from './schema.js';
 import { describeSchemaErrors } from './errors.js';
 import { parseDuration } from '../domain/model/time.js';
+import { DEFAULT_RETENTION, SHORTEST_RETENTION_MS, type RetentionPolicy } from '../domain/retention/policy.js';
 import { DEFAULT_EVENT_GROUP_BY, type EventGroupField } from '../domain/alerts/events.js';
-import { DEFAULT_SEVERITIES, type SeverityLevel, type SeverityPolicy } from '../domain/model/policy.js';
+import { DEFAULT_SEVERITIES, type PublicBy, type SeverityLevel, type SeverityPolicy } from '../domain/model/policy.js';
 import type { ComponentStatus } from '../domain/model/events.js';
 import { targetEntryProblem } from '../integrations/webhook-targets.js';
 import { contrastRatio } from '../presenters/status-page/branding.js';
 import type { Organization, StatusPageConfig } from '../domain/status-page/settings.js';
+import { issuerProblem, type OidcSettings } from '../domain/sessions/single-sign-on.js';
+import type { OrgRole } from '../domain/people/person.js';
 
 const DEFAULT_COLORS = { brand: '#1f4e8c', background: '#ffffff', text: '#1a1a1a' };
 
@@ -29,6 +32,8 @@ export interface Config {
   policy: SeverityPolicy;
   /** Handles told of every status update of a severity whose audience is not internal (R7). */
   stakeholders: string[];
+  /** Who may post a public update once a Comms Lead is named (src/domain/updates/outbound.ts). */
+  updates: { publicBy: PublicBy };
   reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
   components: Component[];
   links: { statusPage: string | null; dashboard: string | null; runbook: string | null };
@@ -45,7 +50,13 @@ export interface Config {
   /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
   sessions: { idleMs: number; maxAgeMs: number };
   /** New API tokens expire this long after they are issued unless their creator says otherwise; null: never. */
-  auth: { tokenLifetimeMs: number | null };
+  auth: {
+    tokenLifetimeMs: number | null;
+    /** Single sign-on with an OpenID provider (src/http/routes/single-sign-on.ts); null: off. */
+    oidc: OidcSettings | null;
+  };
+  /** How long idempotency answers, the delivery logs and unconfirmed subscriptions are kept. */
+  retention: RetentionPolicy;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +71,18 @@ export class ConfigError extends Error {
 
 function duration(text: string | undefined, fallback: number): number {
   return text === undefined ? fallback : (parseDuration(text) ?? fallback);
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * A configured level without `firstUpdateWithin` takes the default policy's window for the same
+ * id (SEV1 10m, SEV2 15m, SEV3 30m), else its cadence, capped at 30m.
+ */
+function defaultFirstUpdateWithin(id: string, cadence: number | null): number {
+  const known = DEFAULT_SEVERITIES.find((level) => level.id === id);
+  if (known) return known.firstUpdateWithinMs;
+  return Math.min(cadence ?? 30 * 60_000, 30 * 60_000);
 }
 
 /** Validates a parsed configuration document and fills in the playbook's defaults. */
@@ -78,6 +101,8 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
         impact: s.impact,
         response: s.response,
         updateEveryMs: s.updateEvery === undefined ? null : duration(s.updateEvery, 0),
+        firstUpdateWithinMs: duration(s.firstUpdateWithin, defaultFirstUpdateWithin(s.id, s.updateEvery === undefined ? null : duration(s.updateEvery, 0))),
+        finalUpdateWithinMs: duration(s.finalUpdateWithin, HOUR),
         audience: s.audience,
         roles: s.roles,
         postmortem: s.postmortem,
@@ -91,6 +116,8 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     seen.add(level.id);
     if (level.updateEveryMs !== null && level.updateEveryMs < 60_000)
       problems.push({ field: `severities[${i}].updateEvery`, problem: 'must be at least 1m' });
+    if (level.firstUpdateWithinMs < 60_000) problems.push({ field: `severities[${i}].firstUpdateWithin`, problem: 'must be at least 1m' });
+    if (level.finalUpdateWithinMs < 60_000) problems.push({ field: `severities[${i}].finalUpdateWithin`, problem: 'must be at least 1m' });
     if (level.audience === 'internal' && level.stakeholders.length > 0)
       problems.push({ field: `severities[${i}].stakeholders`, problem: 'an internal severity tells no stakeholders; make its audience stakeholders or public' });
   });
@@ -106,6 +133,17 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     problems.push({ field: 'statusPage.rateLimit.per', problem: 'must be at least 1s' });
   const lifetime = file.auth?.tokenLifetime;
   if (lifetime !== undefined && lifetime !== 'never' && duration(lifetime, 0) < 60_000) problems.push({ field: 'auth.tokenLifetime', problem: 'must be at least 1m, or never' });
+  for (const [field, value] of Object.entries(file.retention ?? {})) {
+    if (duration(value, 0) < SHORTEST_RETENTION_MS) problems.push({ field: `retention.${field}`, problem: 'must be at least 1h' });
+  }
+  const oidc = file.auth?.oidc;
+  const issuer = oidc ? issuerProblem(oidc.issuer) : null;
+  if (issuer) problems.push({ field: 'auth.oidc.issuer', problem: issuer });
+  if (oidc?.autoCreate && !oidc.allowedDomains?.length)
+    problems.push({ field: 'auth.oidc.allowedDomains', problem: 'autoCreate needs the e-mail domains whose people may be created, such as [example.com]' });
+  if (oidc?.roleMap && !oidc.roleClaim) problems.push({ field: 'auth.oidc.roleClaim', problem: 'roleMap needs the claim it maps, such as groups' });
+  const scopes = oidc?.scopes ?? ['openid', 'email', 'profile'];
+  if (oidc && !scopes.includes('openid')) problems.push({ field: 'auth.oidc.scopes', problem: 'must include openid' });
   const colors = file.organization?.colors;
   if (colors && contrastRatio(colors.text ?? DEFAULT_COLORS.text, colors.background ?? DEFAULT_COLORS.background) < 4.5)
     problems.push({ field: 'organization.colors', problem: 'text on background must have a contrast ratio of at least 4.5:1 (WCAG AA)' });
@@ -140,6 +178,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     },
     policy: { levels },
     stakeholders: file.stakeholders ?? [],
+    updates: { publicBy: file.updates?.publicBy ?? 'anyone' },
     reminders: {
       dueSoonMs: dueSoon,
       escalateAfterMs: file.reminders?.escalateAfter === undefined ? null : duration(file.reminders.escalateAfter, 0),
@@ -172,7 +211,26 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
       },
     },
     sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },
-    auth: { tokenLifetimeMs: file.auth?.tokenLifetime === 'never' ? null : duration(file.auth?.tokenLifetime, 90 * 86_400_000) },
+    auth: {
+      tokenLifetimeMs: file.auth?.tokenLifetime === 'never' ? null : duration(file.auth?.tokenLifetime, 90 * 86_400_000),
+      oidc: oidc
+        ? {
+            issuer: oidc.issuer,
+            clientId: oidc.clientId,
+            name: oidc.name ?? new URL(oidc.issuer).hostname,
+            scopes,
+            allowedDomains: (oidc.allowedDomains ?? []).map((d) => d.toLowerCase()),
+            roleClaim: oidc.roleClaim ?? null,
+            roleMap: (oidc.roleMap ?? {}) as Record<string, OrgRole>,
+            autoCreate: oidc.autoCreate ?? false,
+          }
+        : null,
+    },
+    retention: {
+      idempotencyKeysMs: duration(file.retention?.idempotencyKeys, DEFAULT_RETENTION.idempotencyKeysMs),
+      deliveriesMs: duration(file.retention?.deliveries, DEFAULT_RETENTION.deliveriesMs),
+      unconfirmedSubscribersMs: duration(file.retention?.unconfirmedSubscribers, DEFAULT_RETENTION.unconfirmedSubscribersMs),
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export const SeverityConfig = Type.Object(
     impact: Type.String({ minLength: 1, maxLength: 500 }),
     response: Type.String({ minLength: 1, maxLength: 500 }),
     updateEvery: Type.Optional(Duration),
+    firstUpdateWithin: Type.Optional(Duration),
+    finalUpdateWithin: Type.Optional(Duration),
     audience: Type.Enum(['public', 'stakeholders', 'internal']),
     roles: Type.Enum(['separate', 'comms-separate', 'combined']),
     postmortem: Type.Enum(['required', 'optional']),
@@ -42,6 +44,12 @@ export const ConfigFile = Type.Object(
     ),
     severities: Type.Optional(Type.Array(SeverityConfig, { minItems: 1, maxItems: 10 })),
     stakeholders: Type.Optional(Type.Array(Handle, { maxItems: 200 })),
+    updates: Type.Optional(
+      Type.Object(
+        { publicBy: Type.Optional(Type.Enum(['anyone', 'comms-lead', 'comms-lead-approves'], { description: 'who may post a public update once a Comms Lead is named (default anyone)' })) },
+        { additionalProperties: false },
+      ),
+    ),
     reminders: Type.Optional(
       Type.Object(
         {
@@ -132,10 +140,35 @@ export const ConfigFile = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    retention: Type.Optional(
+      Type.Object(
+        {
+          idempotencyKeys: Type.Optional(Duration),
+          deliveries: Type.Optional(Duration),
+          unconfirmedSubscribers: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     auth: Type.Optional(
       Type.Object(
         {
           tokenLifetime: Type.Optional(Type.Union([Duration, Type.Literal('never')], { description: 'how long a new API token lives unless its creator says (default 90d)' })),
+          oidc: Type.Optional(
+            Type.Object(
+              {
+                issuer: Type.String({ minLength: 1, maxLength: 2000, description: 'the OpenID provider, such as https://accounts.google.com' }),
+                clientId: Type.String({ minLength: 1, maxLength: 500 }),
+                name: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: 'shown as "Sign in with <name>" (default: the issuer\'s host)' })),
+                scopes: Type.Optional(Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,100}$' }), { maxItems: 20, description: 'default openid email profile' })),
+                allowedDomains: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}$' }), { maxItems: 100 })),
+                roleClaim: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the claim holding groups or roles, such as groups' })),
+                roleMap: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.Enum(['admin', 'responder', 'viewer']))),
+                autoCreate: Type.Optional(Type.Boolean()),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),

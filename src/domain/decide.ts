@@ -12,10 +12,13 @@ import {
 } from './roles/rules.js';
 import { decideTimelineEntry } from './timeline/rules.js';
 import { decidePostUpdate } from './updates/rules.js';
+import { decideApproveDraft, decideRejectDraft } from './updates/outbound.js';
 import { decideAssignPostmortem, decidePublishPostmortem, decideResolve } from './postmortem/rules.js';
 import { decideFireReminder } from './reminders/rules.js';
-import { decidePublish, decideSetComponentStatus } from './status-page/rules.js';
+import { decidePublish, decideSetComponentStatus, decideUnpublish } from './status-page/rules.js';
 import { decideObserveAlerts } from './alerts/observe.js';
+import { decideEditIncident } from './incidents/edit.js';
+import { decideReopen } from './incidents/reopen.js';
 
 /** Given an incident and a command, the events that follow — or a refusal. */
 export function decide(state: IncidentState, command: IncidentCommand, ctx: DecideContext): Decision {
@@ -42,12 +45,22 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decideObserveAlerts(command, ctx.now);
     case 'PostUpdate':
       return decidePostUpdate(state, command, ctx);
+    case 'ApproveDraft':
+      return decideApproveDraft(state, command, ctx, decidePostUpdate);
+    case 'RejectDraft':
+      return decideRejectDraft(state, command, ctx);
     case 'Resolve':
       return decideResolve(state, command, ctx);
+    case 'EditIncident':
+      return decideEditIncident(state, command, ctx);
+    case 'Reopen':
+      return decideReopen(state, command, ctx);
     case 'AssignPostmortem':
       return decideAssignPostmortem(state, command, ctx);
     case 'Publish':
       return decidePublish(state, command, ctx);
+    case 'Unpublish':
+      return decideUnpublish(state, command, ctx);
     case 'PublishPostmortem':
       return decidePublishPostmortem(state, command, ctx);
     case 'SetComponentStatus':

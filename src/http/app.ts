@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { HttpDeps } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { documentOperation, TAGS } from './openapi.js';
 import { DomainError } from '../domain/model/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
@@ -23,6 +24,9 @@ import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/st
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import { statusInternalRoutes } from './routes/status-internal.js';
+import { statusPreviewRoutes } from './routes/status-preview.js';
+import { insightsRoutes } from './routes/insights.js';
+import { drillRoutes } from './routes/drills.js';
 import { StatusFastPath } from './status-fast-path.js';
 import { authenticateRequest, registerSessions, sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
@@ -31,6 +35,8 @@ import { slackRoutes } from './routes/slack.js';
 import { registerMetrics } from './routes/metrics.js';
 import { Workers } from '../processors/workers.js';
 import { SignInThrottle } from './throttle.js';
+import { signInSettingsRoutes, singleSignOnRoutes } from './routes/single-sign-on.js';
+import { OidcClient } from '../integrations/oidc.js';
 import type { AlertInbox } from '../processors/alert-inbox.js';
 
 /**
@@ -82,6 +88,8 @@ declare module 'fastify' {
     workers: Workers;
     signInThrottle: SignInThrottle;
     alertInbox: AlertInbox;
+    /** The OpenID provider, when auth.oidc is configured. */
+    oidc: OidcClient | null;
   }
 }
 
@@ -109,7 +117,9 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       return server;
     },
     bodyLimit: 256 * 1024,
-    return503OnClosing: true,
+    // While draining, requests still in reach are answered as usual (the store stays open until the
+    // end), each with `Connection: close` so the proxy in front takes its next request elsewhere.
+    return503OnClosing: false,
     // A hop count as a function: Fastify's own number form trusts nothing.
     trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : (deps.trustProxy ?? false),
     // Malformed percent-encoding and over-long path parameters get the one error shape too.
@@ -123,6 +133,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   app.decorateRequest('person', null);
   await registerSessions(app);
   app.decorate('signInThrottle', new SignInThrottle(deps.store, () => deps.clock.now().getTime()));
+  app.decorate('oidc', deps.config.auth.oidc ? new OidcClient(deps.config.auth.oidc, deps.oidcClientSecret ?? null) : null);
   app.addHook('preHandler', async (request) => {
     for (const [part, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
       const field = nulCharacterAt(value);
@@ -138,16 +149,29 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
         title: 'Incident Command API',
         version: '1',
         description: 'Declare, command, communicate, resolve, and hand off to a blameless postmortem. Times are UTC ISO-8601.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+        // Whoever runs this installation answers for it (a project address would be a guess here).
+        contact: { name: deps.config.organization.name, ...(deps.publicUrl ? { url: deps.publicUrl } : {}) },
       },
+      servers: [{ url: deps.publicUrl ?? '/', description: 'this server' }],
+      tags: TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
   });
+  app.addHook('onRoute', documentOperation);
 
   const workers = deps.workers ?? new Workers({ ...deps, log: app.log });
   app.decorate('workers', workers);
   app.decorate('alertInbox', workers.alertInbox);
   app.addHook('onReady', () => workers.start());
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   // Before the server stops accepting: open event streams would otherwise keep it from closing.
   app.addHook('preClose', () => workers.stop());
   registerMetrics(app, workers.metrics, deps.metricsToken ?? null, statusFastPath);
@@ -161,6 +185,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox: workers.alertInbox });
   // Signing in is how a browser gets a person: outside the person hook too.
   await app.register(sessionRoutes, { prefix: '/api/v1', ...deps });
+  await app.register(singleSignOnRoutes, { prefix: '/api/v1', ...deps });
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -171,6 +196,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(peopleRoutes, deps);
       await api.register(tokenRoutes, deps);
       await api.register(auditRoutes, deps);
+      await api.register(signInSettingsRoutes, deps);
       await api.register(incidentRoutes, deps);
       await api.register(roleRoutes, deps);
       await api.register(timelineRoutes, deps);
@@ -179,9 +205,12 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(webhookRoutes, deps);
       await api.register(notificationRoutes, deps);
       await api.register(componentRoutes, deps);
+      await api.register(statusPreviewRoutes, deps);
       await api.register(eventRoutes, { ...deps, hub: workers.realtime });
       await api.register(maintenanceRoutes, deps);
       await api.register(statusSubscriberAdminRoutes, deps);
+      await api.register(insightsRoutes, deps);
+      await api.register(drillRoutes, { ...deps, onStarted: () => workers.drills.notice() });
     },
     { prefix: '/api/v1' },
   );

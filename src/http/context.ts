@@ -31,6 +31,8 @@ export interface HttpDeps {
   streamRecheckMs?: number;
   /** Slack (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET): POST /slack/events is served only with it. */
   slack?: { chat: ChatPort; signingSecret: string } | null;
+  /** OIDC_CLIENT_SECRET: the client secret at the OpenID provider (auth.oidc); without it the client authenticates with PKCE alone. */
+  oidcClientSecret?: string | null;
   /** INCIDENT_METRICS_TOKEN: when set, GET /metrics asks for it as a bearer token. */
   metricsToken?: string | null;
 }
@@ -89,9 +91,9 @@ export function actor(request: FastifyRequest): Person {
 }
 
 /** `INC-7`, `inc-7` or `7` → 7. */
-export function incidentNumber(id: string): number {
+export function incidentNumber(id: string, field = 'id'): number {
   const number = parseIncidentId(id);
-  if (number === null) throw new DomainError('VALIDATION_FAILED', 'id must be an incident id such as INC-7 or 7.', { field: 'id' });
+  if (number === null) throw new DomainError('VALIDATION_FAILED', `${field} must be an incident id such as INC-7 or 7.`, { field });
   return number;
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '../domain/model/errors.js';
 import { describeSchemaErrors, type SchemaError } from '../config/errors.js';
+import { isStoreUnavailable } from '../store/errors.js';
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -11,6 +12,11 @@ const STATUS: Record<ErrorCode, number> = {
   UNKNOWN_COMPONENT: 400,
   SEVERITY_UNCHANGED: 409,
   INCIDENT_NOT_FOUND: 404,
+  DRILL_SCRIPT_INVALID: 400,
+  UNKNOWN_DRILL_SCRIPT: 400,
+  DRILL_NOT_FOUND: 404,
+  DRILL_ENDED: 409,
+  DRILL_ALREADY_DECLARED: 409,
   INCIDENT_NOT_OPEN: 409,
   INCIDENT_ALREADY_RESOLVED: 409,
   INCIDENT_NOT_RESOLVED: 409,
@@ -28,6 +34,11 @@ const STATUS: Record<ErrorCode, number> = {
   ENTRY_NOT_FOUND: 400,
   ENTRY_IN_FUTURE: 400,
   STARTED_IN_FUTURE: 400,
+  STARTED_AFTER_DECLARED: 400,
+  INCIDENT_ALREADY_OPEN: 409,
+  INCIDENT_MERGED: 409,
+  MERGE_INTO_SELF: 400,
+  MERGE_TARGET_NOT_OPEN: 409,
   VERSION_CONFLICT: 409,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -45,6 +56,10 @@ const STATUS: Record<ErrorCode, number> = {
   ALERT_GROUP_DECLARED: 409,
   RATE_LIMITED: 429,
   PRIVATE_INCIDENT: 409,
+  PUBLIC_BY_POLICY: 409,
+  COMMS_LEAD_OWNS_OUTBOUND: 409,
+  ONLY_COMMS_LEAD: 403,
+  DRAFT_NOT_PENDING: 409,
   COMPONENT_NOT_FOUND: 404,
   COMPONENT_EXISTS: 409,
   COMPONENT_FROM_CONFIGURATION: 409,
@@ -57,6 +72,8 @@ const STATUS: Record<ErrorCode, number> = {
   LAST_ADMIN: 409,
   TOKEN_NOT_FOUND: 404,
   TOO_MANY_TOKENS: 409,
+  TOKEN_SIGN_IN_OFF: 403,
+  SINGLE_SIGN_ON_OFF: 409,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
@@ -98,6 +115,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return send(reply, status, 'BAD_REQUEST', error.message);
+  if (isStoreUnavailable(error)) {
+    // A moment's outage (a restart, a failover): a client, or the proxy in front (docs/nginx-instances.conf), tries again.
+    request.log.warn({ err: { message: error.message, code: error.code } }, 'request answered 503: the database cannot be reached');
+    reply.header('retry-after', '1');
+    return send(reply, 503, 'STORE_UNAVAILABLE', 'The database cannot be reached right now. Retry shortly with the same Idempotency-Key: a change already made is not made twice.');
+  }
   request.log.error({ err: error }, 'request failed');
   return send(reply, 500, 'INTERNAL', 'Something went wrong on our side; the change was not made. Retry with the same Idempotency-Key.');
 }

@@ -3,16 +3,16 @@ import Type from 'typebox';
 import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS } from '../domain/model/events.js';
 import { ENTRY_KINDS } from '../presenters/timeline.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$', description: 'lower-case handle, e.g. priya' });
 export const Time = Type.String({ format: 'date-time', maxLength: 40, description: 'UTC ISO-8601' });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 // Links end up as hrefs in chat, e-mail and the console: only web addresses, never javascript: or data:.
 const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
 const Status = Type.Enum(['investigating', 'identified', 'monitoring', 'resolved']);
 const Audience = Type.Enum(['public', 'internal']);
-const RoleName = Type.Enum(['incident_commander', 'comms_lead', 'scribe']);
+const RoleName = Type.Enum(['incident_commander', 'comms_lead', 'scribe'], { description: 'the role' });
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
@@ -27,7 +27,7 @@ export const IncidentParams = Type.Object({
 });
 
 export const ComponentStatusSchema = Type.Enum([...COMPONENT_STATUSES]);
-const ComponentId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' });
+const ComponentId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$', description: 'the component id, e.g. checkout-api' });
 export const ComponentParams = Type.Object({ componentId: ComponentId });
 export const IncidentComponentParams = Type.Object({ id: IncidentParams.properties.id, componentId: ComponentId });
 export const ComponentStatusBody = Type.Object({ status: ComponentStatusSchema }, { additionalProperties: false });
@@ -74,6 +74,24 @@ export const UpdateSchema = Type.Object({
   warnings: Warnings,
 });
 
+/** A public update held for the Comms Lead (`updates.publicBy: comms-lead-approves`). */
+export const DraftSchema = Type.Object({
+  id: Type.String(),
+  incident: Type.String(),
+  status: Status,
+  impact: Type.String(),
+  whatWeKnow: Type.String(),
+  nextStep: Nullable(Type.String()),
+  nextUpdateBy: Nullable(Type.String()),
+  audience: Audience,
+  draftedBy: Type.String(),
+  draftedAt: Type.String(),
+  commsLead: Nullable(Type.String()),
+  warnings: Warnings,
+});
+export const DraftParams = Type.Object({ id: IncidentParams.properties.id, draftId: Type.String({ pattern: '^d[1-9][0-9]{0,9}$', description: 'd12' }) });
+export const RejectDraftBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+
 const LinksSchema = Type.Object({ statusPage: Nullable(Type.String()), dashboard: Nullable(Type.String()), runbook: Nullable(Type.String()) });
 
 export const IncidentSchema = Type.Object({
@@ -114,9 +132,28 @@ export const IncidentSchema = Type.Object({
   }),
   links: LinksSchema,
   private: Type.Boolean(),
+  drill: Nullable(
+    Type.Object(
+      { id: Type.String(), notify: Type.Boolean() },
+      { description: "a drill's incident (README \"Drills\"): kept out of insights, and of the status page, chat, webhooks and e-mail unless notify" },
+    ),
+  ),
+  mergedInto: Nullable(Type.String({ description: 'the incident this one was merged into (INC-7); it is followed there' })),
   version: Type.Integer(),
   announcement: Type.Optional(Type.String({ description: 'the channel announcement, Markdown' })),
+  asOf: Type.Optional(Type.String({ description: 'only in an answer to `?at=`: the moment the incident is shown as it stood (`at`, or now if `at` is later)' })),
 });
+
+export const AsOfQuery = Type.Object(
+  {
+    at: Type.Optional({
+      ...Time,
+      description:
+        'UTC ISO-8601: the incident as it stood then, folded from the events recorded by that moment (a later time is taken as now; one before the declaration is refused). Such an answer carries no ETag: it is not the current version to edit.',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const DeclareBody = Type.Object(
   {
@@ -133,7 +170,32 @@ export const DeclareBody = Type.Object(
     ),
     commander: Type.Optional(Handle),
     private: Type.Optional(Type.Boolean()),
+    drill: Type.Optional(Type.String({ pattern: '^drl_[0-9a-f]{12}$', description: 'declare the incident of this running drill (drl_…)' })),
   },
+  { additionalProperties: false },
+);
+
+export const EditIncidentBody = Type.Object(
+  {
+    title: Type.Optional(Text(200)),
+    summary: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+    links: Type.Optional(
+      Type.Object(
+        { statusPage: Type.Optional(Nullable(Url)), dashboard: Type.Optional(Nullable(Url)), runbook: Type.Optional(Nullable(Url)) },
+        { additionalProperties: false, description: 'only the links named change; null removes one' },
+      ),
+    ),
+    components: DeclareBody.properties.components,
+    startedAt: Type.Optional(Time),
+    reason: Text(1000),
+  },
+  { additionalProperties: false },
+);
+
+export const ReopenBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+
+export const MergeBody = Type.Object(
+  { into: Type.String({ pattern: '^([Ii][Nn][Cc]-)?[1-9][0-9]{0,8}$', description: 'the open incident to merge into: INC-7 or 7' }), reason: Type.Optional(Text(1000)) },
   { additionalProperties: false },
 );
 
@@ -144,7 +206,7 @@ export const SeverityBody = Type.Object(
 
 export const RoleBody = Type.Object({ role: RoleName, person: Handle }, { additionalProperties: false });
 export const RoleParams = Type.Object({ id: IncidentParams.properties.id, role: RoleName });
-export const HandoffParams = Type.Object({ id: IncidentParams.properties.id, handoffId: Type.String({ pattern: '^h[0-9]{1,9}$' }) });
+export const HandoffParams = Type.Object({ id: IncidentParams.properties.id, handoffId: Type.String({ pattern: '^h[0-9]{1,9}$', description: 'the hand-off id, e.g. h12' }) });
 export const SmeBody = Type.Object({ person: Handle, specialty: Text(100) }, { additionalProperties: false });
 export const SmeParams = Type.Object({ id: IncidentParams.properties.id, handle: Handle });
 
@@ -194,10 +256,9 @@ export const PostmortemBody = Type.Object({ owner: Handle, scheduledFor: Time },
 export const PostmortemPublicationBody = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 
 export const ListQuery = Type.Object({
-  state: Type.Optional(Type.Enum(['open', 'resolved', 'closed'])),
-  severity: Type.Optional(Type.String({ maxLength: 20 })),
-  overdue: Type.Optional(Type.Boolean()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  state: Type.Optional(Type.Enum(['open', 'resolved', 'closed'], { description: 'only incidents in this state' })),
+  severity: Type.Optional(Type.String({ maxLength: 20, description: 'only incidents of this severity, e.g. SEV1' })),
+  overdue: Type.Optional(Type.Boolean({ description: 'only incidents whose next update is overdue (true) or not (false)' })),
 });
 
 export const PersonBody = Type.Object(
@@ -265,6 +326,8 @@ export const SeveritySchema = Type.Object({
   response: Type.String(),
   updateEvery: Nullable(Type.String()),
   updateEveryMinutes: Nullable(Type.Number()),
+  firstUpdateWithinMinutes: Type.Number({ description: 'the first update is due this long after declaring' }),
+  finalUpdateWithinMinutes: Type.Number({ description: 'without a cadence: the final update is due this long after a monitoring update' }),
   audience: Type.String(),
   roles: Type.String(),
   postmortem: Type.String(),
@@ -274,77 +337,8 @@ export const SeveritySchema = Type.Object({
 
 export const MeSchema = Type.Object({ person: PersonSchema, permissions: Type.Array(Type.String()) });
 
-const Labels = Type.Record(Type.String(), Type.String());
-const SourceType = Type.Enum(['alertmanager', 'events']);
-
-export const AlertSourceBody = Type.Object(
-  { name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$', description: 'e.g. prometheus-prod' }), type: SourceType },
-  { additionalProperties: false },
-);
-export const AlertSourceSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  type: SourceType,
-  createdBy: Type.String(),
-  createdAt: Type.String(),
+/** `GET /auth/options`: what the console's sign-in page offers. */
+export const SignInOptionsSchema = Type.Object({
+  tokenSignIn: Type.Boolean({ description: 'whether the console offers signing in with an API token' }),
+  oidc: Type.Union([Type.Object({ name: Type.String(), loginUrl: Type.String() }), Type.Null()], { description: 'the OpenID provider, when single sign-on is configured' }),
 });
-export const NewAlertSourceSchema = Type.Object({
-  ...AlertSourceSchema.properties,
-  key: Nullable(Type.String({ description: 'the source key, shown once: Alertmanager sends it as a Bearer token, Events v2 senders as routing_key; null on an Idempotency-Key replay' })),
-});
-export const RotatedAlertSourceSchema = Type.Object({
-  ...NewAlertSourceSchema.properties,
-  key: Nullable(Type.String({ description: 'the new source key, shown once; null on an Idempotency-Key replay' })),
-  previousKeyValidUntil: Type.String({ description: 'until when the replaced key is still accepted (24 h after the rotation); refused with 401 after' }),
-});
-
-export const AlertGroupParams = Type.Object({ groupId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
-export const AlertListQuery = Type.Object({
-  state: Type.Optional(Type.Enum(['open', 'acknowledged', 'resolved', 'dismissed'])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-});
-export const DeclareFromAlertsBody = Type.Object(
-  { severity: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })), title: Type.Optional(Text(200)) },
-  { additionalProperties: false },
-);
-export const DismissBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
-
-export const AlertGroupSchema = Type.Object({
-  id: Type.Integer(),
-  source: Type.Object({ id: Type.String(), name: Type.String(), type: SourceType }),
-  groupKey: Type.String(),
-  state: Type.Enum(['open', 'acknowledged', 'resolved', 'dismissed']),
-  title: Type.String({ description: 'suggested from the labels (alertname; service, component or job)' }),
-  severity: Nullable(Type.Enum(['critical', 'error', 'warning', 'info'])),
-  suggestedSeverity: Type.String({ description: 'critical → the first policy level, error and warning → the second, info → the last' }),
-  suggestedComponents: Type.Array(Type.String()),
-  counts: Type.Object({ alerts: Type.Integer(), firing: Type.Integer(), resolved: Type.Integer(), received: Type.Integer() }),
-  truncatedAlerts: Type.Integer({ description: "alerts Alertmanager's max_alerts left out of the last delivery" }),
-  firstSeenAt: Type.String(),
-  lastSeenAt: Type.String(),
-  commonLabels: Labels,
-  differingLabels: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'label → its distinct values across the alerts (at most 10)' }),
-  acknowledgedBy: Nullable(Type.String()),
-  acknowledgedAt: Nullable(Type.String()),
-  secondsToAcknowledge: Nullable(Type.Integer()),
-  incident: Nullable(Type.String()),
-  dismissedReason: Nullable(Type.String()),
-  dismissedBy: Nullable(Type.String()),
-  dismissedAt: Nullable(Type.String()),
-});
-export const AlertSchema = Type.Object({
-  id: Type.Integer(),
-  fingerprint: Type.String(),
-  status: Type.Enum(['firing', 'resolved']),
-  severity: Nullable(Type.Enum(['critical', 'error', 'warning', 'info'])),
-  summary: Nullable(Type.String()),
-  labels: Labels,
-  annotations: Labels,
-  startsAt: Type.String(),
-  endsAt: Nullable(Type.String()),
-  generatorURL: Nullable(Type.String()),
-  firstSeenAt: Type.String(),
-  lastSeenAt: Type.String(),
-  received: Type.Integer(),
-});
-export const AlertGroupDetailSchema = Type.Object({ ...AlertGroupSchema.properties, alerts: Type.Array(AlertSchema) });

@@ -50,7 +50,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const chat = slack ? { port: slack.chat, platform: 'slack' as const } : null;
   const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail }, chat });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack, metricsToken: env.INCIDENT_METRICS_TOKEN || null },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.

@@ -6,14 +6,7 @@
  * `npm run bench -- status-page`, is about half the CPU per request.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { StatusFile, StatusPagePublisher } from '../processors/status-page-publisher.js';
-
-export interface Answer {
-  status: 200 | 304;
-  /** Including content-length and content-encoding. */
-  headers: Record<string, string>;
-  body: Buffer | null;
-}
+import type { StatusAnswer, StatusFile, StatusPagePublisher } from '../processors/status-page-publisher.js';
 
 /** The client's copy is current: `If-None-Match` holds this ETag (or `*`), or, without it, `If-Modified-Since` is not before the change. */
 function fresh(headers: IncomingHttpHeaders, file: StatusFile): boolean {
@@ -23,11 +16,12 @@ function fresh(headers: IncomingHttpHeaders, file: StatusFile): boolean {
   return since !== undefined && Date.parse(since) >= file.modifiedAt;
 }
 
-export function answer(file: StatusFile, headers: IncomingHttpHeaders): Answer {
-  if (fresh(headers, file)) return { status: 304, headers: file.headers, body: null };
+/** One of the file's prebuilt answers: nothing is allocated per request. */
+export function answer(file: StatusFile, headers: IncomingHttpHeaders): StatusAnswer {
+  if (fresh(headers, file)) return file.answers.notModified;
   const acceptEncoding = headers['accept-encoding'];
-  if (file.gzip && acceptEncoding !== undefined && /\bgzip\b/.test(acceptEncoding)) return { status: 200, headers: file.gzipHeaders, body: file.gzip };
-  return { status: 200, headers: file.plainHeaders, body: file.body };
+  if (file.gzip && acceptEncoding !== undefined && /\bgzip\b/.test(acceptEncoding)) return file.answers.gzip;
+  return file.answers.plain;
 }
 
 /**

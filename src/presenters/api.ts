@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/load.js';
 import type { Warning } from '../domain/model/commands.js';
-import { lifecycleState, type IncidentState, type StatusUpdate } from '../domain/model/state.js';
+import { lifecycleState, type IncidentState, type StatusUpdate, type UpdateDraft } from '../domain/model/state.js';
 import { isOverdue } from '../domain/updates/rules.js';
 import { isUpdateDueSoon, updateDueSoonAt } from '../domain/reminders/rules.js';
 import { assessRoles, deactivatedHolderGaps } from '../domain/roles/rules.js';
@@ -42,6 +42,12 @@ export function presentUpdate(state: Pick<IncidentState, 'number' | 'title'>, up
     text: renderUpdateText(state.title, update),
     warnings,
   };
+}
+
+/** A held public update, for the Comms Lead to approve or reject. */
+export function presentDraft(state: Pick<IncidentState, 'number' | 'roles'>, draft: UpdateDraft, warnings: Warning[] = []) {
+  const { id, status, impact, whatWeKnow, nextStep, nextUpdateBy, audience, draftedBy, draftedAt } = draft;
+  return { id, incident: incidentId(state.number), status, impact, whatWeKnow, nextStep, nextUpdateBy, audience, draftedBy, draftedAt, commsLead: state.roles.comms_lead, warnings };
 }
 
 /**
@@ -104,6 +110,8 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     },
     links: { ...state.links },
     private: state.private,
+    drill: state.drill ? { id: state.drill.id, notify: state.drill.notify } : null,
+    mergedInto: state.mergedInto === null ? null : incidentId(state.mergedInto),
     version: state.version,
     ...(options.withAnnouncement ? { announcement: renderAnnouncement(state, 'markdown') } : {}),
   };
@@ -172,6 +180,8 @@ export function presentSeverity(level: SeverityLevel) {
     response: level.response,
     updateEvery: level.updateEveryMs === null ? null : formatDuration(level.updateEveryMs).replace(/ /g, ''),
     updateEveryMinutes: level.updateEveryMs === null ? null : level.updateEveryMs / 60_000,
+    firstUpdateWithinMinutes: level.firstUpdateWithinMs / 60_000,
+    finalUpdateWithinMinutes: level.finalUpdateWithinMs / 60_000,
     audience: level.audience,
     roles: level.roles,
     postmortem: level.postmortem,

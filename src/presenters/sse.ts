@@ -9,6 +9,14 @@ export const RETRY = 'retry: 1000\n\n';
 export const HEARTBEAT = ': keepalive\n\n';
 export const HEARTBEAT_EVERY_MS = 15_000;
 
+/**
+ * `event: alerts`: alert groups were created or changed. No id, so Last-Event-ID resumption
+ * is untouched, and no content: the console's inbox re-reads the groups.
+ */
+export const ALERTS_MESSAGE = 'event: alerts\ndata: {}\n\n';
+/** A storm changes groups many times a second; readers hear of it at most this often. */
+export const ALERTS_EVERY_MS = 250;
+
 /** The `data` of an `event: incident` message, as the console and other clients read it. */
 export interface IncidentMessageData {
   id: string;

@@ -1,5 +1,6 @@
 /** Reads the Scribe's timeline off the incident's events: one entry per event. */
-import type { IncidentEvent, ManualEntryKind, RecordedEvent } from '../domain/model/events.js';
+import type { DetailEdited, IncidentEvent, Links, ManualEntryKind, OwedUpdate, RecordedEvent } from '../domain/model/events.js';
+import { incidentId } from '../domain/model/ids.js';
 import { MANUAL_ENTRY_KINDS } from '../domain/model/events.js';
 import { STATUS_LABELS } from './status-update.js';
 import { ROLE_LABELS } from '../domain/roles/rules.js';
@@ -30,7 +31,16 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'role_gap_nudged',
   'postmortem_reminded',
   'published',
+  'unpublished',
   'component_status_set',
+  'edited',
+  'reopened',
+  'merged',
+  'merged_in',
+  'update_not_by_comms_lead',
+  'update_held',
+  'draft_approved',
+  'draft_rejected',
 ] as const;
 export type AutomaticEntryKind = (typeof AUTOMATIC_ENTRY_KINDS)[number];
 export type EntryKind = ManualEntryKind | AutomaticEntryKind;
@@ -60,6 +70,40 @@ function silence(lastUpdateAt: string | null): string {
   return lastUpdateAt ? `no update since ${hhmmUtc(lastUpdateAt)} UTC` : 'no update yet';
 }
 
+const DETAIL_LABELS: Record<DetailEdited['field'], string> = {
+  title: 'Title',
+  summary: 'Summary',
+  links: 'Links',
+  components: 'Affected components',
+  startedAt: 'Impact start',
+};
+
+/** `Title "Checkout errors" → "Checkout 500s for EU cards"`, each field in its own words. */
+function editedText(event: DetailEdited): string {
+  const label = DETAIL_LABELS[event.field];
+  switch (event.field) {
+    case 'title':
+      return `${label} "${event.from}" → "${event.to}"`;
+    case 'summary':
+      return event.to === null ? `${label} cleared` : `${label} now "${event.to}"`;
+    case 'links': {
+      const changed = (Object.keys(event.to) as (keyof Links)[]).filter((k) => event.from[k] !== event.to[k]);
+      return `${label}: ${changed.map((k) => `${k} ${event.to[k] ?? 'removed'}`).join(', ')}`;
+    }
+    case 'components':
+      return `${label}: ${event.to.length ? event.to.join(', ') : 'none'} (was ${event.from.length ? event.from.join(', ') : 'none'})`;
+    case 'startedAt':
+      return `${label} ${utcMinute(event.from)} → ${utcMinute(event.to)}`;
+  }
+}
+
+/** Which update a reminder is about; events recorded before it was said read as "Update". */
+function owedLabel(owed: OwedUpdate | undefined): string {
+  if (owed === 'first') return 'First update';
+  if (owed === 'final') return 'Final update (resolve)';
+  return 'Update';
+}
+
 const GAP_LABELS: Record<string, string> = {
   COMMS_LEAD_MISSING: 'no Comms Lead',
   SCRIBE_MISSING: 'no Scribe',
@@ -69,7 +113,10 @@ const GAP_LABELS: Record<string, string> = {
 function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
   switch (event.type) {
     case 'IncidentDeclared':
-      return { kind: 'declared', text: `Declared ${event.severity}: ${event.title}. Incident Commander: @${event.commander}.` };
+      return {
+        kind: 'declared',
+        text: `${event.drill ? `DRILL ${event.drill.id}: declared` : 'Declared'} ${event.severity}: ${event.title}. Incident Commander: @${event.commander}.`,
+      };
     case 'SeverityChanged':
       return { kind: 'severity_changed', text: `Severity ${event.from} → ${event.to}: ${event.reason}` };
     case 'CommanderOffered':
@@ -109,8 +156,32 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
           event.nextUpdateBy ? ` Next update by ${hhmmUtc(event.nextUpdateBy)} UTC.` : ''
         }`,
       };
+    case 'PublicUpdateNotByCommsLead':
+      return { kind: 'update_not_by_comms_lead', text: `That public update went out without the Comms Lead, @${event.commsLead}.` };
+    case 'UpdateHeld':
+      return {
+        kind: 'update_held',
+        text: `Public update held as draft ${event.draftId} for the Comms Lead, @${event.commsLead}, to approve (${STATUS_LABELS[event.status]}): ${sentence(event.impact)}`,
+      };
+    case 'DraftApproved':
+      return { kind: 'draft_approved', text: `Draft ${event.draftId} by @${event.draftedBy} approved; posted below.` };
+    case 'DraftRejected':
+      return { kind: 'draft_rejected', text: `Draft ${event.draftId} by @${event.draftedBy} rejected: ${event.reason}` };
     case 'StatusChanged':
       return { kind: 'status_changed', text: `Status ${STATUS_LABELS[event.from]} → ${STATUS_LABELS[event.to]}.` };
+    case 'IncidentEdited':
+      return { kind: 'edited', text: `${editedText(event)}: ${event.reason}` };
+    case 'IncidentReopened':
+      return { kind: 'reopened', text: `Reopened, back to ${STATUS_LABELS[event.status]}: ${event.reason}` };
+    case 'IncidentMerged':
+      return { kind: 'merged', text: `Merged into ${incidentId(event.into)}; followed there from now on.${event.reason ? ` ${sentence(event.reason)}` : ''}` };
+    case 'IncidentMergedIn':
+      return {
+        kind: 'merged_in',
+        text: `${incidentId(event.from)} (${event.title}) merged into this incident: ${event.carried} entries${
+          event.alertGroups.length ? ` and alert group${event.alertGroups.length > 1 ? 's' : ''} ${event.alertGroups.join(', ')}` : ''
+        } carried over${event.notCarried ? `; ${event.notCarried} more stay on ${incidentId(event.from)}` : ''}.${event.reason ? ` ${sentence(event.reason)}` : ''}`,
+      };
     case 'IncidentResolved':
       return {
         kind: 'resolved',
@@ -124,16 +195,19 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
         text: `Postmortem owned by @${event.owner}, scheduled for ${utcMinute(event.scheduledFor)}.`,
       };
     case 'UpdateDueSoon':
-      return { kind: 'update_due_soon', text: `Update due soon: next update promised by ${hhmmUtc(event.promisedBy)} UTC (${silence(event.lastUpdateAt)}).` };
+      return {
+        kind: 'update_due_soon',
+        text: `${owedLabel(event.owed)} due soon: ${event.owed === 'first' || event.owed === 'final' ? '' : 'next update '}promised by ${hhmmUtc(event.promisedBy)} UTC (${silence(event.lastUpdateAt)}).`,
+      };
     case 'UpdateOverdue':
       return {
         kind: 'update_overdue',
-        text: `Update overdue: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.`,
+        text: `${owedLabel(event.owed)} overdue: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.`,
       };
     case 'OverdueEscalated':
       return {
         kind: 'overdue_escalated',
-        text: `Overdue escalated${event.escalation > 1 ? ` (${event.escalation})` : ''}: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.${
+        text: `${event.owed === 'first' || event.owed === 'final' ? `${owedLabel(event.owed)} overdue, escalated` : 'Overdue escalated'}${event.escalation > 1 ? ` (${event.escalation})` : ''}: ${silence(event.lastUpdateAt)}, promised by ${hhmmUtc(event.promisedBy)} UTC.${
           event.escalateTo.length ? ` Escalation list: ${event.escalateTo.map((h) => `@${h}`).join(', ')}.` : ''
         }`,
       };
@@ -149,6 +223,8 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
       };
     case 'IncidentPublished':
       return { kind: 'published', text: 'Published on the status page.' };
+    case 'IncidentUnpublished':
+      return { kind: 'unpublished', text: 'Taken off the status page.' };
     case 'ComponentStatusSet':
       return {
         kind: 'component_status_set',

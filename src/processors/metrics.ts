@@ -10,6 +10,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
 import type { Firing } from './reminder-scheduler.js';
+import type { Retained } from '../domain/retention/policy.js';
+import { RequestSeries } from './request-series.js';
 
 export interface MetricsSources {
   store: Store;
@@ -22,10 +24,10 @@ export interface MetricsSources {
 export class Metrics {
   readonly registry = new Registry();
   readonly contentType = this.registry.contentType;
-  private readonly requests: Counter<'method' | 'route' | 'status_class'>;
-  private readonly latency: Histogram<'method' | 'route' | 'status_class'>;
+  private readonly requests: RequestSeries;
   private readonly lateness: Histogram<'kind'>;
   private readonly renders: Counter<'outcome'>;
+  private readonly prunedRecords: Counter<'record'>;
   private readonly depth: Gauge<'queue'>;
   private readonly age: Gauge<'queue'>;
   private readonly failed: Gauge<'channel'>;
@@ -36,14 +38,14 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     // Gauges prom-client names like counters, which `promtool check metrics` rejects; the open handles say little anyway.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
-    this.requests = new Counter({ name: 'incident_http_requests_total', help: 'HTTP requests answered, by route pattern and status class.', labelNames: ['method', 'route', 'status_class'], registers });
-    this.latency = new Histogram({
-      name: 'incident_http_request_duration_seconds',
-      help: 'Time from a request arriving to its answer being sent, by route pattern and status class.',
-      labelNames: ['method', 'route', 'status_class'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
+    this.requests = new RequestSeries(
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      {
+        count: { name: 'incident_http_requests_total', help: 'HTTP requests answered, by route pattern and status class.' },
+        duration: { name: 'incident_http_request_duration_seconds', help: 'Time from a request arriving to its answer being sent, by route pattern and status class.' },
+      },
+      this.registry,
+    );
     this.lateness = new Histogram({
       name: 'incident_reminder_lateness_seconds',
       help: 'How long after it fell due each reminder fired.',
@@ -52,6 +54,7 @@ export class Metrics {
       registers,
     });
     this.renders = new Counter({ name: 'incident_status_page_renders_total', help: 'Status page renders, by outcome.', labelNames: ['outcome'], registers });
+    this.prunedRecords = new Counter({ name: 'incident_retention_pruned_total', help: 'Records pruned past their keeping time, by kind.', labelNames: ['record'], registers });
     this.depth = new Gauge({ name: 'incident_queue_depth', help: 'Items waiting in each queue (counted up to 100000).', labelNames: ['queue'], registers });
     this.age = new Gauge({ name: 'incident_queue_oldest_age_seconds', help: 'How long the oldest waiting item of each queue has waited (reminders: since due); 0 when empty.', labelNames: ['queue'], registers });
     this.failed = new Gauge({ name: 'incident_deliveries_failed', help: 'Deliveries given up on and still kept, by channel (counted up to 100000).', labelNames: ['channel'], registers });
@@ -70,9 +73,7 @@ export class Metrics {
 
   /** An answered HTTP request; `route` is the matched pattern (`/api/v1/incidents/:id`), never the URL as sent. */
   request(method: string, route: string, statusCode: number, seconds: number): void {
-    const labels = { method, route, status_class: `${Math.floor(statusCode / 100)}xx` };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    this.requests.record(method, route, statusCode, seconds);
   }
 
   reminderFired(firing: Firing): void {
@@ -83,6 +84,10 @@ export class Metrics {
 
   statusPageRendered(outcome: 'ok' | 'failed'): void {
     this.renders.inc({ outcome });
+  }
+
+  pruned(record: Retained, count: number): void {
+    this.prunedRecords.inc({ record }, count);
   }
 
   /** The text exposition, with the queues read now (a few capped queries). */

@@ -64,6 +64,11 @@ export class RealtimeHub implements Worker {
   private heartbeat: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private closed = false;
+
+  /** Stopped or stopping: no new stream is taken on. */
+  get closing(): boolean {
+    return this.closed;
+  }
   private readonly failures = new FailureRecord();
 
   constructor(

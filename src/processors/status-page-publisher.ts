@@ -7,7 +7,7 @@
  * server or object store to serve when this server cannot.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Config } from '../config/load.js';
@@ -17,7 +17,7 @@ import type { Repository } from '../store/repository.js';
 import { listComponents, recordStatusPageInventory, statusPageCreatedAt } from '../commands/components.js';
 import { StatusHistory } from './status-history.js';
 import { buildStatusPage, type StatusPageModel } from '../domain/status-page/view-model.js';
-import { renderIncidentHtml, renderStatusHtml } from '../presenters/status-page/html.js';
+import { renderIncidentHtml, renderMergedIncidentHtml, renderStatusHtml } from '../presenters/status-page/html.js';
 import { renderAtomFeed } from '../presenters/status-page/atom.js';
 import { renderHistoryHtml } from '../presenters/status-page/history-html.js';
 import { historyPages } from '../domain/status-page/history.js';
@@ -42,6 +42,16 @@ export interface StatusFile {
   plainHeaders: Record<string, string>;
   /** With the gzip variant's content-length and content-encoding (the plain ones when there is none). */
   gzipHeaders: Record<string, string>;
+  /** The three answers a GET gets, built once per render so that serving one allocates nothing. */
+  answers: { plain: StatusAnswer; gzip: StatusAnswer; notModified: StatusAnswer };
+}
+
+/** One answer to a GET of a rendered file. */
+export interface StatusAnswer {
+  status: 200 | 304;
+  /** Including content-length and content-encoding. */
+  headers: Record<string, string>;
+  body: Buffer | null;
 }
 
 /** Where each URL path is written in an export directory: pages as `index.html` in their folder. */
@@ -113,6 +123,7 @@ export function renderStatusFiles(model: StatusPageModel, config: Config, option
     ['/status/feed.atom', renderAtomFeed(model)],
   ]);
   for (const incident of model.history) files.set(`/status/incidents/${incident.id}`, renderIncidentHtml(model, incident, assets));
+  for (const redirect of model.merged) files.set(`/status/incidents/${redirect.from}`, renderMergedIncidentHtml(model, redirect, assets));
   for (const page of historyPages(model.history, model.now)) files.set(page.path, renderHistoryHtml(model, page, assets));
   for (const [name, document] of Object.entries(statuspageDocuments(model))) files.set(`/api/v2/${name}`, safeJson(document));
   return files;
@@ -297,16 +308,10 @@ export class StatusPagePublisher implements Worker {
       ...(path.startsWith('/api/v2/') ? { 'access-control-allow-origin': '*' } : {}),
     };
     const plainHeaders = { ...headers, 'content-length': String(body.length) };
-    return {
-      path,
-      body,
-      gzip,
-      etag,
-      modifiedAt,
-      headers,
-      plainHeaders,
-      gzipHeaders: gzip ? { ...headers, 'content-length': String(gzip.length), 'content-encoding': 'gzip' } : plainHeaders,
-    };
+    const gzipHeaders = gzip ? { ...headers, 'content-length': String(gzip.length), 'content-encoding': 'gzip' } : plainHeaders;
+    const plain: StatusAnswer = { status: 200, headers: plainHeaders, body };
+    const answers = { plain, gzip: gzip ? { status: 200 as const, headers: gzipHeaders, body: gzip } : plain, notModified: { status: 304 as const, headers, body: null } };
+    return { path, body, gzip, etag, modifiedAt, headers, plainHeaders, gzipHeaders, answers };
   }
 }
 
@@ -329,12 +334,14 @@ export async function exportStatusPage(
  * incident taken off the page, an old stylesheet — so the static copy shows no more than
  * the live page. Nothing else in `dir` is touched.
  */
-export async function writeExport(dir: string, files: Iterable<{ path: string; body: Buffer }>, current: Iterable<string>): Promise<void> {
+export async function writeExport(dir: string, files: Iterable<{ path: string; body: Buffer; modifiedAt?: number }>, current: Iterable<string>): Promise<void> {
   for (const file of files) {
     const target = join(dir, exportPath(file.path));
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.tmp`;
     await writeFile(temp, file.body);
+    // A web server serving the copy then says the live page's Last-Modified (docs/nginx-status-page.conf).
+    if (file.modifiedAt !== undefined) await utimes(temp, file.modifiedAt / 1000, file.modifiedAt / 1000);
     await rename(temp, target);
   }
   const keep = new Set([...current].map((path) => join(dir, exportPath(path))));

@@ -24,6 +24,8 @@ import { ChatDeliveryWorker } from './chat/delivery.js';
 import { chatSettings } from './chat/settings.js';
 import { ChatInbox } from './chat/inbox.js';
 import { Metrics } from './metrics.js';
+import { RetentionWorker } from './retention.js';
+import { DrillRunner } from './drills.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -54,6 +56,8 @@ export class Workers {
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
   readonly metrics: Metrics;
+  readonly retention: RetentionWorker;
+  readonly drills: DrillRunner;
   private readonly list: [name: string, worker: Worker][];
 
   constructor(deps: WorkerDeps) {
@@ -78,7 +82,9 @@ export class Workers {
     });
     this.alertInbox = new AlertInbox({ store, config, clock }, log);
     this.realtime = new RealtimeHub(store.feed, (listener) => store.onIncidentsChanged(listener), log);
+    this.retention = new RetentionWorker({ store, policy: config.retention, clock, log, observe: (kind, count) => metrics.pruned(kind, count) });
     const inbox = this.alertInbox;
+    this.drills = new DrillRunner({ store, config, clock, inbox, log });
     this.list = [
       ...(this.chat ? [['chat', this.chat] as [string, Worker]] : []),
       ...(this.chatInbox ? [['chatInbox', this.chatInbox] as [string, Worker]] : []),
@@ -88,6 +94,9 @@ export class Workers {
       // Deliveries a crash or a failure left in the inbox are taken up again on start.
       ['alertInbox', { start: () => inbox.wake(), stop: () => inbox.close(), health: () => inbox.health() }],
       ['realtime', this.realtime],
+      ['retention', this.retention],
+      // After intake: a drill's alerts go into its inbox.
+      ['drills', this.drills],
     ];
   }
 

@@ -19,6 +19,8 @@ export interface ChatDelivery {
   attempts: number;
   nextAttemptAt: string;
   claimedUntil: string | null;
+  /** Since when a call for it may have reached the platform with no outcome recorded; null: known not sent. */
+  uncertainSince: string | null;
 }
 
 export interface NewChatDelivery {
@@ -38,7 +40,7 @@ export interface ChatInboxItem {
   receivedAt: string;
 }
 
-function toDelivery(row: Database['chat_deliveries'] & { id: number }): ChatDelivery {
+function toDelivery(row: Omit<Database['chat_deliveries'], 'id'> & { id: number }): ChatDelivery {
   return {
     id: Number(row.id),
     lane: row.lane,
@@ -49,6 +51,7 @@ function toDelivery(row: Database['chat_deliveries'] & { id: number }): ChatDeli
     attempts: Number(row.attempts),
     nextAttemptAt: row.next_attempt_at,
     claimedUntil: row.claimed_until,
+    uncertainSince: row.uncertain_since,
   };
 }
 
@@ -104,6 +107,7 @@ export class ChatStore {
             claimed_until: null,
             last_error: null,
             created_at: at,
+            uncertain_since: null,
           })),
         )
         .onConflict((oc) => oc.columns(['event_id', 'step']).doNothing())
@@ -111,26 +115,39 @@ export class ChatStore {
     }
   }
 
-  /** Pending deliveries in lane order (each lane's first is its head), at most `limit`. */
-  async pending(limit: number): Promise<ChatDelivery[]> {
-    const rows = await this.db
+  /**
+   * The first `perLane` pending deliveries of each lane but those skipped (lanes being sent),
+   * in lane order (each lane's first is its head), at most `limit` in all.
+   */
+  async pending(perLane: number, limit: number, skip: readonly string[] = []): Promise<ChatDelivery[]> {
+    let ranked = this.db
       .selectFrom('chat_deliveries')
       .selectAll()
-      .where('status', '=', 'pending')
+      .select(sql<number>`row_number() over (partition by lane order by event_id, step)`.as('place'))
+      .where('status', '=', 'pending');
+    if (skip.length) ranked = ranked.where('lane', 'not in', [...skip]);
+    const rows = await this.db
+      .selectFrom(ranked.as('p'))
+      .selectAll()
+      .where('place', '<=', perLane)
       .orderBy('lane')
       .orderBy('event_id')
       .orderBy('step')
       .limit(limit)
       .execute();
-    return rows.map((r) => toDelivery(r as Database['chat_deliveries'] & { id: number }));
+    return rows.map(toDelivery);
   }
 
-  /** Leases the given deliveries unless someone else holds them; answers the ids now held. */
+  /**
+   * Leases the given deliveries unless someone else holds them; answers the ids now held. From
+   * here until an outcome is recorded, a call for them may reach the platform: they are
+   * uncertain since `now`, unless they already were since earlier.
+   */
   async claim(ids: number[], now: string, until: string): Promise<Set<number>> {
     if (!ids.length) return new Set();
     const rows = await this.db
       .updateTable('chat_deliveries')
-      .set({ claimed_until: until })
+      .set((eb) => ({ claimed_until: until, uncertain_since: eb.fn.coalesce('uncertain_since', eb.val(now)) }))
       .where('id', 'in', ids)
       .where('status', '=', 'pending')
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
@@ -139,18 +156,23 @@ export class ChatStore {
     return new Set(rows.map((r) => Number(r.id)));
   }
 
-  async release(ids: number[]): Promise<void> {
-    if (ids.length) await this.db.updateTable('chat_deliveries').set({ claimed_until: null }).where('id', 'in', ids).execute();
+  /** Gives up the lease of deliveries not sent; those in `notSent` are known not to have reached the platform. */
+  async release(ids: number[], notSent: ReadonlySet<number>): Promise<void> {
+    const known = ids.filter((id) => notSent.has(id));
+    const unknown = ids.filter((id) => !notSent.has(id));
+    if (known.length) await this.db.updateTable('chat_deliveries').set({ claimed_until: null, uncertain_since: null }).where('id', 'in', known).execute();
+    if (unknown.length) await this.db.updateTable('chat_deliveries').set({ claimed_until: null }).where('id', 'in', unknown).execute();
   }
 
   async markDone(ids: number[]): Promise<void> {
     if (ids.length) await this.db.updateTable('chat_deliveries').set({ status: 'done', claimed_until: null }).where('id', 'in', ids).execute();
   }
 
-  async retryLater(id: number, attempts: number, at: string, error: string): Promise<void> {
+  /** `notSent`: the call is known not to have reached the platform (refused, rate limited, not made). */
+  async retryLater(id: number, attempts: number, at: string, error: string, notSent: boolean): Promise<void> {
     await this.db
       .updateTable('chat_deliveries')
-      .set({ attempts, next_attempt_at: at, last_error: error, claimed_until: null })
+      .set({ attempts, next_attempt_at: at, last_error: error, claimed_until: null, ...(notSent ? { uncertain_since: null } : {}) })
       .where('id', '=', id)
       .execute();
   }
@@ -178,9 +200,9 @@ export class ChatStore {
     return rows.map((r) => ({ ...toDelivery(r as Database['chat_deliveries'] & { id: number }), status: r.status, lastError: r.last_error }));
   }
 
-  async room(incident: number): Promise<{ room: string; announcement: string | null } | null> {
-    const row = await this.db.selectFrom('chat_rooms').select(['room', 'announcement']).where('incident', '=', incident).executeTakeFirst();
-    return row ?? null;
+  async room(incident: number): Promise<{ room: string; announcement: string | null; announcementMark: string | null } | null> {
+    const row = await this.db.selectFrom('chat_rooms').select(['room', 'announcement', 'announcement_mark']).where('incident', '=', incident).executeTakeFirst();
+    return row ? { room: row.room, announcement: row.announcement, announcementMark: row.announcement_mark } : null;
   }
 
   async incidentOfRoom(room: string): Promise<number | null> {
@@ -191,13 +213,13 @@ export class ChatStore {
   async saveRoom(incident: number, room: string, at: string): Promise<void> {
     await this.db
       .insertInto('chat_rooms')
-      .values({ incident, room, announcement: null, created_at: at })
+      .values({ incident, room, announcement: null, announcement_mark: null, created_at: at })
       .onConflict((oc) => oc.column('incident').doUpdateSet({ room }))
       .execute();
   }
 
-  async saveAnnouncement(incident: number, message: string): Promise<void> {
-    await this.db.updateTable('chat_rooms').set({ announcement: message }).where('incident', '=', incident).execute();
+  async saveAnnouncement(incident: number, message: string, mark: string): Promise<void> {
+    await this.db.updateTable('chat_rooms').set({ announcement: message, announcement_mark: mark }).where('incident', '=', incident).execute();
   }
 
   /** Stores what arrived under `key`; false when that key was already received (a retry). */
@@ -224,6 +246,12 @@ export class ChatStore {
     return rows
       .map((r) => ({ id: Number(r.id), kind: r.kind, body: r.body, receivedAt: r.received_at }))
       .sort((a, b) => a.id - b.id);
+  }
+
+  /** Marks a request done unless it already is (answers false): in the transaction of the work it asks for. */
+  async takeInbox(id: number): Promise<boolean> {
+    const row = await this.db.updateTable('chat_inbox').set({ status: 'done', claimed_until: null }).where('id', '=', id).where('status', '=', 'pending').returning('id').executeTakeFirst();
+    return row !== undefined;
   }
 
   async inboxDone(id: number): Promise<void> {

@@ -19,6 +19,8 @@ export class CommitNotes {
   everything = false;
   /** Someone's access was taken back or changed (tokens revoked, a person deactivated or their role changed). */
   access = false;
+  /** Alert groups were created or changed (the console's alert inbox re-reads them). */
+  alerts = false;
 
   noteQueued(): void {
     this.queued = true;
@@ -28,10 +30,13 @@ export class CommitNotes {
 /** The NOTIFY payload (after the schema) that says "access changed: re-check open streams". */
 export const ACCESS_CHANGED = 'access';
 
+/** The NOTIFY payload (after the schema) that says "alert groups changed". */
+export const ALERTS_CHANGED = 'alerts';
+
 /**
  * PostgreSQL delivers it at commit (never for a rollback) to every listening instance. The
  * channel is database-wide, so the payload names the schema: stores in other schemas ignore it.
- * `what` is an incident number, '*' for "anything may have changed", or ACCESS_CHANGED.
+ * `what` is an incident number, '*' for "anything may have changed", ACCESS_CHANGED or ALERTS_CHANGED.
  */
 export async function notifyInstances(db: Executor, what: string): Promise<void> {
   await sql`select pg_notify(${INCIDENT_CHANNEL}, current_schema() || '|' || ${what})`.execute(db);

@@ -6,6 +6,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
 import { claimDue } from './leases.js';
+import { column, descending, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../domain/notifications/events.js';
 
 /** Per-person channels (webhooks are the organization's, not a person's). */
@@ -53,7 +54,6 @@ export interface EmailLogFilter {
   /** Only e-mails about this incident. */
   incident?: number;
   status?: EmailDelivery['status'];
-  limit: number;
 }
 
 function toEmail(row: Selectable<Database['email_deliveries']>): EmailDelivery {
@@ -160,7 +160,7 @@ export class EmailStore {
   }
 
   /** The delivery log, newest first: each e-mail with the incident it is about (null for one about no incident). */
-  async log(filter: EmailLogFilter): Promise<(EmailDelivery & { incident: number | null })[]> {
+  async log(filter: EmailLogFilter, request: PageRequest): Promise<Page<EmailDelivery & { incident: number | null }>> {
     let query = this.db
       .selectFrom('email_deliveries')
       .leftJoin('incident_events', 'incident_events.id', 'email_deliveries.event_id')
@@ -168,8 +168,9 @@ export class EmailStore {
       .select('incident_events.incident');
     if (filter.incident !== undefined) query = query.where('incident_events.incident', '=', filter.incident);
     if (filter.status) query = query.where('email_deliveries.status', '=', filter.status);
-    const rows = await query.orderBy('email_deliveries.id', 'desc').limit(filter.limit).execute();
-    return rows.map((row) => ({ ...toEmail(row), incident: row.incident === null ? null : Number(row.incident) }));
+    const rows = await keyset(query, [descending(column('email_deliveries.id'))], request).execute();
+    const emails = rows.map((row) => ({ ...toEmail(row), incident: row.incident === null ? null : Number(row.incident) }));
+    return pageOf(emails, request, (e) => [e.id]);
   }
 
   async attempts(deliveryIds: number[]): Promise<Map<number, EmailAttempt[]>> {

@@ -15,6 +15,9 @@ import { WebhookStore } from './webhooks.js';
 import { ReminderStore } from './reminders.js';
 import { ChatStore } from './chat.js';
 import { notifyInstances, type CommitNotes } from './commit-notes.js';
+import { column, descending, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
+
+const OPEN_FIRST = sql<number>`case when phase = 'active' then 0 else 1 end`;
 
 export interface IncidentFilter {
   phases?: IncidentState['phase'][];
@@ -56,6 +59,8 @@ function incidentRow(state: IncidentState, updatedAt: string): Omit<Database['in
     participants: JSON.stringify(state.participants),
     state: JSON.stringify(state),
     updated_at: updatedAt,
+    drill: state.drill?.id ?? null,
+    drill_quiet: state.drill && !state.drill.notify ? 1 : 0,
   };
 }
 
@@ -97,6 +102,19 @@ export class IncidentStore {
     return rows.map(toRecorded);
   }
 
+  /** Several incidents' events, each after its own sequence number (incident → after), each incident's in order: one query. */
+  async eventsAfter(after: ReadonlyMap<number, number>): Promise<RecordedEvent[]> {
+    if (after.size === 0) return [];
+    const rows = await this.db
+      .selectFrom('incident_events')
+      .select(['incident', 'seq', 'actor', 'recorded_at', 'data'])
+      .where((eb) => eb.or([...after].map(([incident, seq]) => eb.and([eb('incident', '=', incident), eb('seq', '>', seq)]))))
+      .orderBy('incident')
+      .orderBy('seq')
+      .execute();
+    return rows.map(toRecorded);
+  }
+
   /** Several incidents' events, each incident's in order. */
   async eventsOf(numbers: readonly number[]): Promise<RecordedEvent[]> {
     if (numbers.length === 0) return [];
@@ -111,6 +129,26 @@ export class IncidentStore {
   }
 
   async list(filter: IncidentFilter): Promise<IncidentState[]> {
+    const rows = await this.filtered(filter)
+      .orderBy(OPEN_FIRST)
+      .orderBy('declared_at', 'desc')
+      .limit(filter.limit ?? 500)
+      .execute();
+    return rows.map((r) => JSON.parse(r.state) as IncidentState);
+  }
+
+  /** A page of the incidents `filter` selects: open first, then the latest declared first. */
+  async page(filter: Omit<IncidentFilter, 'limit'>, request: PageRequest): Promise<Page<IncidentState>> {
+    const order = [{ expr: OPEN_FIRST }, descending(column('declared_at')), descending(column('number'))];
+    const rows = await keyset(this.filtered(filter), order, request).execute();
+    return pageOf(
+      rows.map((r) => JSON.parse(r.state) as IncidentState),
+      request,
+      (s) => [s.phase === 'active' ? 0 : 1, s.declaredAt, s.number],
+    );
+  }
+
+  private filtered(filter: Omit<IncidentFilter, 'limit'>) {
     let query = this.db.selectFrom('incidents').select('state');
     if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
     if (filter.severity) query = query.where('severity', '=', filter.severity);
@@ -125,20 +163,17 @@ export class IncidentStore {
       const position = this.dialect === 'postgres' ? sql<number>`strpos(participants, ${quoted})` : sql<number>`instr(participants, ${quoted})`;
       query = query.where((eb) => eb.or([eb('private', '=', 0), eb(position, '>', 0)]));
     }
-    if (filter.notPrivate) query = query.where('private', '=', 0);
+    // Both feed the public status page: a quiet drill's incident is never on it.
+    if (filter.notPrivate) query = query.where('private', '=', 0).where('drill_quiet', '=', 0);
     if (filter.changedSince) query = query.where((eb) => eb.or([eb('phase', '=', 'active'), eb('updated_at', '>=', filter.changedSince!)]));
     if (filter.publicWith) {
       const { severities } = filter.publicWith;
       query = query
         .where('private', '=', 0)
+        .where('drill_quiet', '=', 0)
         .where((eb) => (severities.length ? eb.or([eb('severity', 'in', severities), eb('published_at', 'is not', null)]) : eb('published_at', 'is not', null)));
     }
-    const rows = await query
-      .orderBy(sql`case when phase = 'active' then 0 else 1 end`)
-      .orderBy('declared_at', 'desc')
-      .limit(filter.limit ?? 500)
-      .execute();
-    return rows.map((r) => JSON.parse(r.state) as IncidentState);
+    return query;
   }
 
   /**
@@ -178,13 +213,15 @@ export class IncidentStore {
       .execute();
     // The outbox row commits with its event (or not at all): notifications never miss one,
     // whatever order concurrent transactions commit in (see src/processors/notifications/processor.ts).
-    const notifiable = ids.filter((_, i) => notificationType(recorded[i]!.event.type) !== null).map((r) => Number(r.id));
+    // A drill's incident reaches nobody outside (no webhook, e-mail, subscriber, page or chat) unless the drill asked to notify.
+    const quiet = state.drill !== null && !state.drill.notify;
+    const notifiable = quiet ? [] : ids.filter((_, i) => notificationType(recorded[i]!.event.type) !== null).map((r) => Number(r.id));
     if (notifiable.length) {
       await new WebhookStore(this.db, this.dialect).enqueue(notifiable, state.number, row.updated_at);
       this.committed?.noteQueued();
     }
     // Like the notification outbox: a chat message is owed exactly when its event commits.
-    if (this.chatOn) await new ChatStore(this.db, this.dialect).enqueue(ids.map((r) => Number(r.id)), state.number, row.updated_at);
+    if (this.chatOn && !quiet) await new ChatStore(this.db, this.dialect).enqueue(ids.map((r) => Number(r.id)), state.number, row.updated_at);
     await this.syncReminders(state.number, deadlines, row.updated_at);
     this.committed?.changed.add(state.number);
     if (this.dialect === 'postgres') await notifyInstances(this.db, String(state.number));

@@ -2,8 +2,9 @@
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
-import type { MaintenanceWindow } from '../domain/maintenance/window.js';
+import type { MaintenanceState, MaintenanceWindow } from '../domain/maintenance/window.js';
 import { DomainError } from '../domain/model/errors.js';
+import { column, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
 function toWindow(row: Selectable<Database['maintenances']>): MaintenanceWindow {
   return {
@@ -68,5 +69,18 @@ export class MaintenanceStore {
     let query = this.db.selectFrom('maintenances').selectAll();
     if (since) query = query.where('ends_at', '>=', since);
     return (await query.orderBy('starts_at').orderBy('id').execute()).map(toWindow);
+  }
+
+  /** A page of windows, earliest start first; `state` as maintenanceState (src/domain/maintenance/window.ts) tells it at `now`. */
+  async page(filter: { state?: MaintenanceState; now: string }, request: PageRequest): Promise<Page<MaintenanceWindow>> {
+    let query = this.db.selectFrom('maintenances').selectAll();
+    const { state, now } = filter;
+    if (state === 'cancelled') query = query.where('cancelled_at', 'is not', null);
+    else if (state) query = query.where('cancelled_at', 'is', null);
+    if (state === 'scheduled') query = query.where('starts_at', '>', now);
+    if (state === 'in_progress') query = query.where('starts_at', '<=', now).where('ends_at', '>', now);
+    if (state === 'completed') query = query.where('ends_at', '<=', now);
+    const rows = await keyset(query, [column('starts_at'), column('id')], request).execute();
+    return pageOf(rows.map(toWindow), request, (w) => [w.startsAt, w.id]);
   }
 }

@@ -5,6 +5,7 @@ import type { Person } from '../domain/people/person.js';
 import type { TokenInfo } from '../domain/people/tokens.js';
 import { DomainError } from '../domain/model/errors.js';
 import { isUniqueViolation } from './errors.js';
+import { column, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
 type PersonRow = Omit<Database['people'], 'version'> & { version: number };
 
@@ -74,9 +75,23 @@ export class PeopleStore {
     return row ? toPerson(row) : null;
   }
 
+  /** Everyone whose e-mail address is this one, ignoring case (`email` in lower case). */
+  async byEmail(email: string): Promise<Person[]> {
+    const rows = await this.db.selectFrom('people').selectAll().where((eb) => eb(eb.fn('lower', ['email']), '=', email)).orderBy('handle').execute();
+    return rows.map(toPerson);
+  }
+
   async list(): Promise<Person[]> {
     const rows = await this.db.selectFrom('people').selectAll().orderBy('handle').execute();
     return rows.map(toPerson);
+  }
+
+  /** A page of people by handle; `active` keeps only the active (true) or the deactivated (false). */
+  async page(active: boolean | undefined, request: PageRequest): Promise<Page<Person>> {
+    let query = this.db.selectFrom('people').selectAll();
+    if (active !== undefined) query = query.where('deactivated_at', active ? 'is' : 'is not', null);
+    const rows = await keyset(query, [column('handle')], request).execute();
+    return pageOf(rows.map(toPerson), request, (p) => [p.handle]);
   }
 
   /**
@@ -150,6 +165,12 @@ export class PeopleStore {
   async tokens(handle: string): Promise<TokenInfo[]> {
     const rows = await this.db.selectFrom('tokens').selectAll().where('person', '=', handle).orderBy('created_at').orderBy('id').execute();
     return rows.map(toTokenInfo);
+  }
+
+  /** A page of a person's tokens, oldest first. */
+  async tokenPage(handle: string, request: PageRequest): Promise<Page<TokenInfo>> {
+    const rows = await keyset(this.db.selectFrom('tokens').selectAll().where('person', '=', handle), [column('created_at'), column('id')], request).execute();
+    return pageOf(rows.map(toTokenInfo), request, (t) => [t.createdAt, t.id]);
   }
 
   async token(id: string): Promise<TokenInfo | null> {

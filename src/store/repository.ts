@@ -13,6 +13,7 @@ import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
 import { EmailStore } from './email.js';
 import { SessionStore } from './sessions.js';
+import { SignInStore } from './sign-in.js';
 import { StatusComponentStore } from './status-components.js';
 import { MaintenanceStore } from './maintenance.js';
 import { StatusSubscriberStore } from './status-subscribers.js';
@@ -23,6 +24,9 @@ import { IdempotencyStore } from './idempotency.js';
 import { ACCESS_CHANGED, notifyInstances, type CommitNotes } from './commit-notes.js';
 import { ChatStore } from './chat.js';
 import { QueueStatsStore } from './queue-stats.js';
+import { RetentionStore } from './retention.js';
+import { InsightsStore } from './insights.js';
+import { DrillStore } from './drills.js';
 
 export class Repository {
   constructor(
@@ -54,6 +58,16 @@ export class Repository {
     return new IdempotencyStore(this.db, this.dialect);
   }
 
+  /** Pruning what is kept only for a while (idempotency answers, delivery logs, unconfirmed subscribers). */
+  get retention(): RetentionStore {
+    return new RetentionStore(this.db, this.dialect);
+  }
+
+  /** Incidents of a period and alert acknowledgement times, for insights. */
+  get insights(): InsightsStore {
+    return new InsightsStore(this.db, this.dialect);
+  }
+
   /** How deep and how old every queue is (for /metrics). */
   get queueStats(): QueueStatsStore {
     return new QueueStatsStore(this.db);
@@ -72,6 +86,11 @@ export class Repository {
   /** Console sessions. */
   get sessions(): SessionStore {
     return new SessionStore(this.db, this.dialect);
+  }
+
+  /** OpenID sign-ins under way and the sign-in settings. */
+  get signIn(): SignInStore {
+    return new SignInStore(this.db);
   }
 
   /** Scheduled maintenance windows. */
@@ -94,6 +113,11 @@ export class Repository {
     return new StatusComponentStore(this.db);
   }
 
+  /** Drills: scripts being replayed, their schedules and scorecards. */
+  get drills(): DrillStore {
+    return new DrillStore(this.db);
+  }
+
   /** Who may send alerts. */
   get alertSources(): AlertSourceStore {
     return new AlertSourceStore(this.db);
@@ -106,7 +130,7 @@ export class Repository {
 
   /** Alert groups: state, assessment, counts. */
   get alertGroups(): AlertGroupStore {
-    return new AlertGroupStore(this.db, this.dialect);
+    return new AlertGroupStore(this.db, this.dialect, this.committed);
   }
 
   /** Each group's snapshot and the repeats of it not yet written out. */

@@ -45,6 +45,30 @@ export interface Database {
     participants: string;
     state: string;
     updated_at: string;
+    /** The drill this incident belongs to, or null (migration 0090). */
+    drill: string | null;
+    /** 1 for a drill that did not ask to notify: kept off the status page. */
+    drill_quiet: number;
+  };
+  drills: {
+    id: string;
+    script_name: string;
+    /** The parsed script (JSON), as it was when the drill started. */
+    script: string;
+    speed: number;
+    notify: number;
+    state: 'running' | 'ended';
+    started_by: string;
+    started_at: string;
+    alert_source: string;
+    next_step: number;
+    next_due_at: string | null;
+    claimed_until: string | null;
+    first_alert_at: string | null;
+    incident: number | null;
+    ended_at: string | null;
+    ended_how: 'resolved' | 'stopped' | null;
+    scorecard: string | null;
   };
   incident_events: {
     id: Generated<number>;
@@ -231,11 +255,30 @@ export interface Database {
   sessions: {
     id_hash: string;
     person: string;
-    token_id: string;
+    /** null: opened through the OpenID provider. */
+    token_id: string | null;
     csrf_secret: string;
     created_at: string;
     last_seen_at: string;
     expires_at: string;
+    /** The provider's ID token, for ending its session at sign-out; null for token sign-ins. */
+    id_token: string | null;
+  };
+  /** OpenID sign-ins under way (src/commands/single-sign-on.ts): `id_hash` is the SHA-256 of the ic_oidc cookie's value. */
+  oidc_sign_ins: {
+    id_hash: string;
+    state: string;
+    nonce: string;
+    code_verifier: string;
+    created_at: string;
+    expires_at: string;
+  };
+  /** Settings an admin changes at run time. */
+  settings: {
+    key: string;
+    value: string;
+    updated_at: string;
+    updated_by: string | null;
   };
   email_attempts: {
     id: Generated<number>;
@@ -316,12 +359,14 @@ export interface Database {
     claimed_until: string | null;
     last_error: string | null;
     created_at: string;
+    uncertain_since: string | null;
   };
   chat_rooms: {
     incident: number;
     room: string;
     announcement: string | null;
     created_at: string;
+    announcement_mark: string | null;
   };
   chat_inbox: {
     id: Generated<number>;

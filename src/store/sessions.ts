@@ -8,7 +8,10 @@ import { toPerson } from './people.js';
 export interface StoredSession {
   idHash: string;
   person: Person;
-  tokenId: string;
+  /** null: opened through the OpenID provider. */
+  tokenId: string | null;
+  /** The provider's ID token (OpenID sign-ins only), for ending its session too. */
+  idToken: string | null;
   csrfSecret: string;
   createdAt: string;
   lastSeenAt: string;
@@ -32,15 +35,16 @@ export class SessionStore {
         created_at: session.createdAt,
         last_seen_at: session.lastSeenAt,
         expires_at: session.expiresAt,
+        id_token: session.idToken,
       })
       .execute();
   }
 
-  /** The session with its person as they are now; none once the token that opened it is gone or expired, or its person deactivated. */
+  /** The session with its person as they are now; none once the token that opened it (if any) is gone or expired, or its person deactivated. */
   async find(idHash: string, now: string): Promise<StoredSession | null> {
     const row = await this.db
       .selectFrom('sessions')
-      .innerJoin('tokens', 'tokens.id', 'sessions.token_id')
+      .leftJoin('tokens', 'tokens.id', 'sessions.token_id')
       .innerJoin('people', 'people.handle', 'sessions.person')
       .select([
         'sessions.id_hash',
@@ -49,6 +53,7 @@ export class SessionStore {
         'sessions.created_at',
         'sessions.last_seen_at',
         'sessions.expires_at',
+        'sessions.id_token',
         'people.handle',
         'people.name',
         'people.email',
@@ -60,12 +65,14 @@ export class SessionStore {
       ])
       .where('sessions.id_hash', '=', idHash)
       .where('people.deactivated_at', 'is', null)
-      .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('sessions.token_id', 'is', null), eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('sessions.token_id', 'is', null), eb('tokens.id', 'is not', null)]))
       .executeTakeFirst();
     if (!row) return null;
     return {
       idHash: row.id_hash,
       tokenId: row.token_id,
+      idToken: row.id_token,
       csrfSecret: row.csrf_secret,
       createdAt: row.created_at,
       lastSeenAt: row.last_seen_at,
@@ -85,6 +92,13 @@ export class SessionStore {
       .where((eb) => eb.or([eb('tokens.expires_at', 'is', null), eb('tokens.expires_at', '>', now)]))
       .executeTakeFirst();
     return row ?? null;
+  }
+
+  /** Ends every session opened with an API token but `keep` (token sign-in has been turned off). */
+  async deleteTokenSessions(keep: string | null): Promise<void> {
+    let query = this.db.deleteFrom('sessions').where('token_id', 'is not', null);
+    if (keep) query = query.where('id_hash', '!=', keep);
+    await query.execute();
   }
 
   async touch(idHash: string, at: string): Promise<void> {

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { StatusSubscriber } from '../domain/subscribers/subscription.js';
+import { column, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
 function toSubscriber(row: Selectable<Database['status_subscribers']>): StatusSubscriber {
   return {
@@ -85,6 +86,12 @@ export class StatusSubscriberStore {
 
   async list(): Promise<StatusSubscriber[]> {
     return (await this.db.selectFrom('status_subscribers').selectAll().orderBy('created_at').orderBy('id').execute()).map(toSubscriber);
+  }
+
+  /** A page of the subscribers, oldest first. */
+  async page(request: PageRequest): Promise<Page<StatusSubscriber>> {
+    const rows = await keyset(this.db.selectFrom('status_subscribers').selectAll(), [column('created_at'), column('id')], request).execute();
+    return pageOf(rows.map(toSubscriber), request, (s) => [s.createdAt, s.id]);
   }
 
   async get(id: string): Promise<StatusSubscriber | null> {

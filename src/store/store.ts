@@ -7,13 +7,14 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import { migrations, type Dialect } from './migrations/index.js';
+import { runMigrations } from './migrations/run.js';
 import { READ_MODEL_VERSION, fold } from '../domain/model/state.js';
 import { EventFeedStore } from './event-feed.js';
 import { Repository } from './repository.js';
-import { ACCESS_CHANGED, CommitNotes, INCIDENT_CHANNEL } from './commit-notes.js';
+import { ACCESS_CHANGED, ALERTS_CHANGED, CommitNotes, INCIDENT_CHANNEL, notifyInstances } from './commit-notes.js';
 import { incidentRow } from './incidents.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -72,16 +73,7 @@ export class Store extends Repository {
   static async open(options: StoreOptions): Promise<Store> {
     let store: Store;
     if (options.databaseUrl) {
-      const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-      // A connection the server drops (restart, failover, pg_terminate_backend) reports an 'error' event: on the pool
-      // while idle, on the client while checked out between queries. Unheard, either would end the process; heard,
-      // the pool discards the connection and opens another when needed.
-      const dropped = (error: Error) =>
-        options.log?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'a database connection was dropped; it will be replaced');
-      pool.on('error', dropped);
-      pool.on('connect', (client) => client.on('error', dropped));
-      store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', describeDatabaseUrl(options.databaseUrl), options.databaseUrl, options.log);
-      store.pool = pool;
+      store = Store.overPool(options.databaseUrl, 10, options.log);
     } else {
       // The database holds webhook secrets and token hashes: readable by this user only (SQLite gives its -wal and -shm files the same mode).
       mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -101,6 +93,39 @@ export class Store extends Repository {
     return store;
   }
 
+  private static overPool(databaseUrl: string, max: number, log: StoreOptions['log']): Store {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max });
+    // A connection the server drops (restart, failover, pg_terminate_backend) reports an 'error' event: on the pool
+    // while idle, on the client while checked out between queries. Unheard, either would end the process; heard,
+    // the pool discards the connection and opens another when needed.
+    const dropped = (error: Error) =>
+      log?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'a database connection was dropped; it will be replaced');
+    pool.on('error', dropped);
+    pool.on('connect', (client) => client.on('error', dropped));
+    const store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', describeDatabaseUrl(databaseUrl), databaseUrl, log);
+    store.pool = pool;
+    return store;
+  }
+
+  private readonly apartStores = new Map<string, Store>();
+
+  /**
+   * The store a background worker uses for its own reads and writes: on PostgreSQL over
+   * `connections` of its own, so that its queries do not queue behind the API's for the
+   * shared pool (a busy server would otherwise hold its deliveries back for seconds); on
+   * SQLite (one connection) this store. Closed with this one. Listeners and `queueChat`
+   * stay on this store.
+   */
+  apart(name: string, connections = 2): Store {
+    if (this.dialect !== 'postgres' || !this.databaseUrl) return this;
+    const known = this.apartStores.get(name);
+    if (known) return known;
+    const store = Store.overPool(this.databaseUrl, connections, this.log);
+    store.schema = this.schema;
+    this.apartStores.set(name, store);
+    return store;
+  }
+
   private async migrate(): Promise<void> {
     // Kysely looks for its migration tables in every schema unless told which one; another
     // schema in the same database that has them would make it skip creating ours.
@@ -109,19 +134,15 @@ export class Store extends Repository {
         ? ((await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.kysely)).rows[0]?.schema ?? undefined)
         : undefined;
     this.schema = schema;
-    // Numbers were handed out to work done side by side, so a database may have run a later one first (0007 before 0006): run what is missing.
-    const migrator = new Migrator({
-      db: this.kysely,
-      provider: migrations(this.dialect),
-      allowUnorderedMigrations: true,
-      ...(schema ? { migrationTableSchema: schema } : {}),
-    });
     for (let attempt = 1; ; attempt++) {
-      const { error } = await migrator.migrateToLatest();
-      if (!error) return;
-      // Kysely's introspection reads every schema's tables; a schema or table dropped meanwhile by
-      // someone else fails it (3F000, 42P01). Nothing was migrated: look again.
-      if (!(this.dialect === 'postgres' && attempt < 5 && isOtherSchemaGone(error, schema))) throw error;
+      try {
+        await runMigrations(this.kysely, this.dialect, migrations(this.dialect), schema);
+        return;
+      } catch (error) {
+        // Kysely's introspection reads every schema's tables; a schema or table dropped meanwhile by
+        // someone else fails it (3F000, 42P01). Nothing was migrated: look again.
+        if (!(this.dialect === 'postgres' && attempt < 5 && isOtherSchemaGone(error, schema))) throw error;
+      }
     }
   }
 
@@ -154,12 +175,18 @@ export class Store extends Repository {
   async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     const run = async () => {
       const committed = new CommitNotes();
-      const result = await this.kysely.transaction().execute((trx) => work(new Repository(trx, this.dialect, committed, this.chatQueued)));
+      const result = await this.kysely.transaction().execute(async (trx) => {
+        const answer = await work(new Repository(trx, this.dialect, committed, this.chatQueued));
+        // One NOTIFY per transaction, however many groups a storm's batch touched.
+        if (committed.alerts && this.dialect === 'postgres') await notifyInstances(trx, ALERTS_CHANGED);
+        return answer;
+      });
       if (committed.scheduled.length) this.announceScheduled(committed.scheduled.reduce((a, b) => (b < a ? b : a)));
       if (committed.queued) for (const listener of this.queuedListeners) listener();
       if (committed.everything) this.announceChanged([]);
       else if (committed.changed.size) this.announceChanged([...committed.changed]);
       if (committed.access) this.announceAccessChanged();
+      if (committed.alerts) this.announceAlertsChanged();
       return result;
     };
     try {
@@ -214,6 +241,19 @@ export class Store extends Repository {
     return () => this.accessListeners.delete(listener);
   }
 
+  private readonly alertsListeners = new Set<() => void>();
+
+  /** Calls `listener` after each commit that created or changed alert groups: this instance's directly, on PostgreSQL every instance's. */
+  onAlertsChanged(listener: () => void): () => void {
+    this.alertsListeners.add(listener);
+    if (this.dialect === 'postgres' && this.databaseUrl && !this.listening) this.listening = this.listen(this.databaseUrl);
+    return () => this.alertsListeners.delete(listener);
+  }
+
+  private announceAlertsChanged(): void {
+    for (const listener of this.alertsListeners) listener();
+  }
+
   private announceAccessChanged(): void {
     for (const listener of this.accessListeners) listener();
   }
@@ -242,6 +282,7 @@ export class Store extends Repository {
           // '*' (noteStatusPageChanged) is "anything may have changed".
           const number = Number(what);
           if (what === ACCESS_CHANGED) this.announceAccessChanged();
+          else if (what === ALERTS_CHANGED) this.announceAlertsChanged();
           else if (what === '*') this.announceChanged([]);
           else if (Number.isInteger(number)) this.announceChanged([number]);
         });
@@ -251,6 +292,7 @@ export class Store extends Repository {
           this.announceChanged([]);
           // A revocation may have been missed while disconnected.
           this.announceAccessChanged();
+          this.announceAlertsChanged();
           await dropped;
         }
       } catch {
@@ -280,12 +322,29 @@ export class Store extends Repository {
     for (const listener of this.scheduledListeners) listener(dueAt);
   }
 
+  /**
+   * Runs `work` on the database itself in one transaction, for copying whole tables (backup,
+   * restore, moving to PostgreSQL). A snapshot reads one consistent moment and writes nothing.
+   */
+  async bulk<T>(mode: 'snapshot' | 'write', work: (db: Executor) => Promise<T>): Promise<T> {
+    // SQLite in WAL mode reads one moment throughout a transaction already.
+    if (mode === 'write' || this.dialect === 'sqlite') return this.kysely.transaction().execute(work);
+    return this.kysely
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        await sql`set transaction read only`.execute(trx);
+        return work(trx);
+      });
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.kysely);
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    for (const apart of this.apartStores.values()) await apart.close();
     await this.listener?.end().catch(() => undefined);
     await this.listening;
     await this.kysely.destroy();

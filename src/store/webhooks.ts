@@ -9,6 +9,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
 import { claimDue } from './leases.js';
+import { column, descending, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
 export interface Webhook {
   id: string;
@@ -160,6 +161,12 @@ export class WebhookStore {
     return (await this.db.selectFrom('webhooks').selectAll().orderBy('created_at').orderBy('id').execute()).map(toWebhook);
   }
 
+  /** A page of the subscriptions, oldest first. */
+  async page(request: PageRequest): Promise<Page<Webhook>> {
+    const rows = await keyset(this.db.selectFrom('webhooks').selectAll(), [column('created_at'), column('id')], request).execute();
+    return pageOf(rows.map(toWebhook), request, (w) => [w.createdAt, w.id]);
+  }
+
   async get(id: string): Promise<Webhook | null> {
     const row = await this.db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toWebhook(row) : null;
@@ -253,6 +260,12 @@ export class WebhookStore {
       .limit(limit)
       .execute();
     return rows.map(toDelivery);
+  }
+
+  /** A page of one webhook's deliveries, newest first. */
+  async deliveryPage(webhookId: string, request: PageRequest): Promise<Page<Delivery>> {
+    const rows = await keyset(this.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId), [descending(column('id'))], request).execute();
+    return pageOf(rows.map(toDelivery), request, (d) => [d.id]);
   }
 
   async delivery(webhookId: string, id: number): Promise<Delivery | null> {

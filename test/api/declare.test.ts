@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)('declare over HTTP (%s)', (kind) => {
       smes: [],
       pendingHandoff: null,
       lastUpdate: null,
-      nextUpdateBy: '2026-06-06T15:14:00.000Z',
+      nextUpdateBy: '2026-06-06T14:29:00.000Z',
       overdue: false,
       postmortem: { state: 'owed', owner: null, scheduledFor: null },
       components: [],
@@ -69,7 +69,7 @@ describe.each(STORE_KINDS)('declare over HTTP (%s)', (kind) => {
       links: { statusPage: null, dashboard: 'https://grafana.example.com/d/pay', runbook: 'https://runbooks.example.com/payments' },
       private: true,
       channel: 'inc-2026-06-06-payments-latency-is-up-for',
-      nextUpdateBy: null,
+      nextUpdateBy: '2026-06-06T14:44:00.000Z',
       postmortem: { state: 'not_required' },
     });
     expect(body.announcement).toContain('Summary: p99 latency on the payments API is 4s.');

@@ -112,11 +112,11 @@ describe.each(STORE_KINDS)('R7 status updates over HTTP (%s)', (kind) => {
     expect(await ok(t, 200, 'GET', `${API}/incidents?overdue=true`)).toEqual([]);
   });
 
-  it('R8: the first update is owed within the cadence of declaring', async () => {
-    t.clock.set('2026-06-06T16:00:00.000Z');
+  it('R8: the first update is owed within firstUpdateWithin of declaring (SEV1: 10 minutes)', async () => {
+    t.clock.set('2026-06-06T16:21:00.000Z');
     const sev1 = await declare(t, { title: 'Silence', severity: 'SEV1' }, 'alex');
-    expect(sev1.nextUpdateBy).toBe('2026-06-06T16:30:00.000Z');
-    t.clock.set('2026-06-06T16:31:00.000Z');
+    expect(sev1.nextUpdateBy).toBe('2026-06-06T16:31:00.000Z');
+    t.clock.set('2026-06-06T16:31:01.000Z');
     const overdue = await ok(t, 200, 'GET', `${API}/incidents?overdue=true&severity=SEV1`);
     expect(overdue.map((i: { id: string }) => i.id)).toEqual([sev1.id]);
   });
@@ -134,6 +134,6 @@ describe.each(STORE_KINDS)('R7 status updates over HTTP (%s)', (kind) => {
     const secret = await declare(t, { title: 'Secret', severity: 'SEV1', private: true }, 'alex');
     const update = await ok(t, 201, 'POST', `${API}/incidents/${secret.id}/updates`, UPDATE, 'alex');
     expect(update.audience).toBe('internal');
-    expect(update.nextUpdateBy).toBe('2026-06-06T17:01:00.000Z');
+    expect(update.nextUpdateBy).toBe('2026-06-06T17:01:01.000Z');
   });
 });

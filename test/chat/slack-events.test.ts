@@ -58,6 +58,30 @@ describe.each(STORE_KINDS)('POST /slack/events (%s)', (kind) => {
     expect(JSON.stringify(incidents.json())).not.toContain('Nope');
   });
 
+  it("acknowledges first and answers after the work through the request's response_url; a lapsed one falls back to the channel; a form opened too late says how to ask again", async () => {
+    // Slack slow to take answers: the request is acknowledged long before its answer can arrive.
+    s.slack.delayMs = 1000;
+    const res = await s.command('UALICE01', 'CGENERAL', 'declare SEV2 Checkout errors');
+    expect([res.statusCode, res.body]).toEqual([200, '']);
+    expect(s.slack.ephemerals).toEqual([]);
+    await s.settle();
+    s.slack.delayMs = 0;
+    // The app is not in #general: the answer goes back through Slack's answer address.
+    expect(s.slack.ephemerals).toEqual([{ channel: 'CGENERAL', user: 'UALICE01', text: expect.stringMatching(/^Declared INC-1/), via: 'response_url' }]);
+    expect(s.slack.calls.filter((c) => c.method === 'chat.postEphemeral')).toEqual([]);
+
+    const room = [...s.slack.channels.values()].find((c) => c.name.startsWith('inc-'))!;
+    await s.command('UALICE01', room.id, 'status', { responseUrl: s.slack.responseUrl('UALICE01', room.id, -1) });
+    await s.settle();
+    expect(s.slack.ephemerals.at(-1)).toEqual({ channel: room.id, user: 'UALICE01', text: expect.stringMatching(/IC <@UALICE01>/), via: 'chat.postEphemeral' });
+
+    s.slack.triggersExpired = true;
+    await s.command('UALICE01', room.id, 'update');
+    await s.settle();
+    expect(s.slack.views).toEqual([]);
+    expect(s.slack.ephemerals.at(-1)).toMatchObject({ user: 'UALICE01', text: 'The form did not open (expired_trigger_id); run `/incident update` again.', via: 'response_url' });
+  });
+
   it('runs the incident from its channel: roles, the IC offer accepted by button, SME, notes, an update by modal, status', async () => {
     await s.command('UALICE01', 'CGENERAL', 'declare SEV2 Checkout errors');
     await s.settle();

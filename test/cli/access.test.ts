@@ -1,5 +1,7 @@
 /** The access verbs against a real server process: people edit/deactivate/reactivate, token create/list/revoke. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ADMIN_TOKEN, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../support/harness.js';
 import { incident } from './run.js';
 
@@ -64,5 +66,37 @@ describe('incident CLI: people and tokens', () => {
     expect((await as(token, ['list'])).code).toBe(1);
     const fresh = (await admin(['token', 'create', 'priya'])).stdout.trim();
     expect((await as(fresh, ['list'])).code).toBe(0);
+  });
+});
+
+describe('incident CLI: sign-in settings', () => {
+  let db: Database;
+  let server: ServerProcess;
+  const admin = (args: string[]) => incident(args, { INCIDENT_URL: server.url, INCIDENT_TOKEN: ADMIN_TOKEN });
+
+  beforeAll(async () => {
+    db = await freshDatabase('sqlite');
+    // Turning the token form off needs a provider configured; nothing here contacts it.
+    const configPath = join(db.dataDir, 'sso.config.yaml');
+    writeFileSync(configPath, 'auth:\n  oidc:\n    issuer: http://127.0.0.1:9/\n    clientId: incident\n    name: Acme SSO\n');
+    server = await startServerProcess(db, { INCIDENT_CONFIG: configPath });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.cleanup();
+  });
+
+  it('sign-in shows both ways in; --token off and on switch the token form, and bad values are usage errors', async () => {
+    const shown = await admin(['sign-in']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Single sign-on: on (Acme SSO)');
+    expect(shown.stdout).toContain('API token sign-in: on');
+    const off = await admin(['sign-in', '--token', 'off']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toContain('API token sign-in: off');
+    // The CLI itself still works with its token.
+    expect(JSON.parse((await admin(['sign-in', '--json'])).stdout)).toEqual({ tokenSignIn: false, oidc: { name: 'Acme SSO', loginUrl: '/api/v1/auth/oidc/login' } });
+    expect((await admin(['sign-in', '--token', 'on'])).stdout).toContain('API token sign-in: on');
+    expect((await admin(['sign-in', '--token', 'maybe'])).code).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../support/harness.js';
 import { incident } from './run.js';
 
-const VERBS = ['serve', 'declare', 'list', 'show', 'role', 'accept', 'decline', 'sme', 'note', 'timeline', 'update', 'severity', 'resolve', 'postmortem', 'alerts', 'ack', 'alert-sources', 'people', 'token'];
+const VERBS = ['serve', 'declare', 'list', 'show', 'role', 'accept', 'decline', 'sme', 'note', 'timeline', 'update', 'severity', 'edit', 'resolve', 'reopen', 'merge', 'postmortem', 'alerts', 'ack', 'alert-sources', 'people', 'token', 'insights'];
 
 
 describe('incident CLI basics', () => {
@@ -44,6 +44,25 @@ describe('incident CLI basics', () => {
       expect(ran.stdout).toContain('Examples:\n  incident ');
       expect(ran.stdout).toContain('--json');
     }
+  });
+
+  it('insights: a compact table, CSV for a spreadsheet, JSON, and a refusal naming the field', async () => {
+    const [human, csv, json, bad] = await Promise.all([
+      as('alex', ['insights']),
+      as('alex', ['insights', '--csv']),
+      as('alex', ['insights', '--json', '--severity', 'SEV3']),
+      as('alex', ['insights', '--to', 'tomorrow']),
+    ]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC → \d{4}-\d\d-\d\d \d\d:\d\d UTC: 1 incident — SEV3 1\n/);
+    expect(human.stdout).toMatch(/^time to first update\s+0\s+-\s+-$/m);
+    expect(human.stdout).toContain('UPDATE PROMISES');
+    // Printed through the terminal filter, which takes out carriage returns: lines end in \n.
+    expect(csv.stdout.split('\n')[0]).toBe('section,metric,group,value');
+    expect(csv.stdout).toContain('\nincidents,count,SEV3,1\n');
+    expect(JSON.parse(json.stdout)).toMatchObject({ severity: 'SEV3', incidents: { total: 1 } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('to');
   });
 
   it('--json prints the raw answer, for reads and writes', async () => {

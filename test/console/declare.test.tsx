@@ -57,4 +57,27 @@ describe('console: declaring (R1, R2)', () => {
     await waitFor(() => expect(describedError(dashboard)).toContain('http:// or https://'));
     expect(screen.queryByLabelText('Channel announcement')).toBeNull();
   });
+
+  it('names another commander, ticks the affected components, dates the impact and keeps it private, as the API allows', async () => {
+    for (const [id, name] of [['checkout', 'Checkout'], ['search', 'Search']]) await server.t.call('POST', '/api/v1/components', { id, name }, { as: 'admin' });
+    await server.t.person('sam', 'responder');
+    server.renderAs('alex', <Declare />);
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Search is slow' } });
+    fireEvent.click(await screen.findByRole('radio', { name: /SEV3/ }));
+    const commander = screen.getByLabelText('Incident Commander');
+    await waitFor(() => expect(commander.querySelectorAll('option').length).toBeGreaterThan(1));
+    fireEvent.change(commander, { target: { value: 'sam' } });
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Search' }));
+    fireEvent.change(screen.getByLabelText('Impact began (UTC, leave empty for now)'), { target: { value: '2026-01-02T03:04:05' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: /Private/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Declare SEV3' }));
+    const id = /Declared (INC-\d+)/.exec((await screen.findByRole('heading', { name: /Declared/ })).textContent ?? '')![1]!;
+    expect(await server.incident(id)).toMatchObject({
+      roles: { incident_commander: 'sam' },
+      declaredBy: 'alex',
+      components: ['search'],
+      startedAt: '2026-01-02T03:04:05.000Z',
+      private: true,
+    });
+  });
 });

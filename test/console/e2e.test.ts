@@ -6,12 +6,11 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_TOKEN, ROOT, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../support/harness.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'console');
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`console e2e: SKIPPED (${CHROMIUM} is missing; apt-get install chromium, as .ci/run does)`);
 
 // The shortest cadence the configuration allows; the update below promises its next one sooner, as a Comms Lead may.
@@ -58,7 +57,7 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
       await admin('POST', '/people', { handle, name });
       tokens.set(handle, (await admin('POST', `/people/${handle}/tokens`, {})).token as string);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -62,12 +62,22 @@ describe('chat steps', () => {
     expect(chatSteps(escalated, state, SETTINGS)).toEqual([{ op: 'post', to: 'room', notice: { kind: 'reminder', mention: ['bob', 'alice'], told: ['vp'] } }]);
   });
 
-  it('an IC offer is a direct message to the person offered; a status change alone posts nothing', () => {
+  it('an IC offer is a direct message to the person offered; a status change alone posts nothing but edits the announcement', () => {
     const state = evolveDeclared(declared('SEV2'));
     const [offer, after] = then(state, { type: 'CommanderOffered', handoffId: 'h2', from: 'alice', to: 'carol', supersedes: null });
     expect(chatSteps(offer, after, SETTINGS)[1]).toEqual({ op: 'dm', person: 'carol', notice: { kind: 'handoff_offer', handoffId: 'h2' } });
     const [changed, later] = then(state, { type: 'StatusChanged', from: 'investigating', to: 'identified' });
-    expect(chatSteps(changed, later, SETTINGS)).toEqual([]);
+    expect(chatSteps(changed, later, SETTINGS)).toEqual([{ op: 'edit_announcement' }]);
+  });
+
+  it('the pinned announcement is edited after what changes it (severity, roles, status), in the room\'s order', () => {
+    const state = evolveDeclared(declared('SEV2'));
+    const [severity, higher] = then(state, { type: 'SeverityChanged', from: 'SEV2', to: 'SEV1', reason: 'All regions', nextUpdateBy: null });
+    expect(chatSteps(severity, higher, SETTINGS).map((s) => s.op)).toEqual(['post', 'set_topic', 'edit_announcement', 'post']);
+    const [assigned, withComms] = then(state, { type: 'RoleAssigned', role: 'comms_lead', person: 'bob', previous: null });
+    expect(chatSteps(assigned, withComms, SETTINGS).map((s) => s.op)).toEqual(['invite', 'post', 'edit_announcement']);
+    const [noted, after] = then(state, { type: 'TimelineEntryAdded', kind: 'note', text: 'x', occurredAt: '2026-06-06T14:20:00.000Z', corrects: null });
+    expect(chatSteps(noted, after, SETTINGS).some((s) => s.op === 'edit_announcement')).toBe(false);
   });
 
   it('the room is archived archiveAfter after the postmortem has an owner', () => {

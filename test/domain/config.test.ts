@@ -79,6 +79,8 @@ describe('R2: configuration defaults are the playbook', () => {
         impact: 'Core feature down',
         response: 'All hands',
         updateEveryMs: 30 * 60_000,
+        firstUpdateWithinMs: 10 * 60_000,
+        finalUpdateWithinMs: 60 * 60_000,
         audience: 'public',
         roles: 'separate',
         postmortem: 'required',
@@ -100,6 +102,27 @@ describe('R2: configuration defaults are the playbook', () => {
       ['P2', 5_400_000, []],
       ['P3', null, []],
     ]);
+  });
+
+  it('R8: firstUpdateWithin and finalUpdateWithin per severity; unset, a known id takes the playbook\'s window, another its cadence up to 30m', () => {
+    const config = buildConfig({
+      severities: [
+        sev({ firstUpdateWithin: '5m', finalUpdateWithin: '2h' }),
+        sev({ id: 'SEV2' }),
+        sev({ id: 'P1', updateEvery: '20m' }),
+        sev({ id: 'P2', updateEvery: '2h' }),
+        sev({ id: 'P3', updateEvery: undefined }),
+      ],
+    });
+    expect(config.policy.levels.map((l) => [l.id, l.firstUpdateWithinMs / 60_000, l.finalUpdateWithinMs / 60_000])).toEqual([
+      ['SEV1', 5, 120],
+      ['SEV2', 15, 60],
+      ['P1', 20, 60],
+      ['P2', 30, 60],
+      ['P3', 30, 60],
+    ]);
+    expect(problems({ severities: [sev({ firstUpdateWithin: '30s' })] })).toEqual(['severities[0].firstUpdateWithin: must be at least 1m']);
+    expect(problems({ severities: [sev({ finalUpdateWithin: 'soon' })] })[0]).toMatch(/^severities\[0\]\.finalUpdateWithin: /);
   });
 });
 

@@ -52,7 +52,7 @@ describe('R1: declaring is one deliberate act', () => {
         links: noLinks,
         private: false,
         commander: ALEX,
-        nextUpdateBy: minutes(60),
+        nextUpdateBy: minutes(15),
       },
     ]);
   });
@@ -134,10 +134,10 @@ describe('R1: declaring is one deliberate act', () => {
     expect(refusal(() => declare({ severity: 'sev1' })).code).toBe('UNKNOWN_SEVERITY');
   });
 
-  it('R1: the first update is owed within the cadence: SEV1 30 minutes, SEV2 60, SEV3 none', () => {
-    expect(declaredEvent({ severity: 'SEV1' }).nextUpdateBy).toBe(minutes(30));
-    expect(declaredEvent({ severity: 'SEV2' }).nextUpdateBy).toBe(minutes(60));
-    expect(declaredEvent({ severity: 'SEV3' }).nextUpdateBy).toBeNull();
+  it('R1/R8: comms run from minute one: the first update is owed within firstUpdateWithin, SEV1 10 minutes, SEV2 15, SEV3 30', () => {
+    expect(declaredEvent({ severity: 'SEV1' }).nextUpdateBy).toBe(minutes(10));
+    expect(declaredEvent({ severity: 'SEV2' }).nextUpdateBy).toBe(minutes(15));
+    expect(declaredEvent({ severity: 'SEV3' }).nextUpdateBy).toBe(minutes(30));
   });
 
   it('R1: everything else is optional: summary, components, links, privacy', () => {

@@ -34,11 +34,11 @@ export const ALEX = 'alex';
 
 type Declared = Extract<IncidentEvent, { type: 'IncidentDeclared' }>;
 
-/** An `IncidentDeclared` event as `decideDeclare` would write it, with the default policy's cadence. */
+/** An `IncidentDeclared` event as `decideDeclare` would write it: the first update due within the default policy's `firstUpdateWithin`. */
 export function declared(overrides: Partial<Omit<Declared, 'type'>> = {}): Declared {
   const severity = overrides.severity ?? 'SEV2';
   const declaredAt = overrides.declaredAt ?? T0;
-  const cadence = findSeverity(policy, severity)?.updateEveryMs ?? null;
+  const firstWithin = findSeverity(policy, severity)?.firstUpdateWithinMs ?? null;
   return {
     type: 'IncidentDeclared',
     number: INCIDENT,
@@ -52,7 +52,7 @@ export function declared(overrides: Partial<Omit<Declared, 'type'>> = {}): Decla
     links: { statusPage: null, dashboard: null, runbook: null },
     private: false,
     commander: ALEX,
-    nextUpdateBy: cadence === null ? null : addMs(declaredAt, cadence),
+    nextUpdateBy: firstWithin === null ? null : addMs(declaredAt, firstWithin),
     ...overrides,
   };
 }

@@ -17,6 +17,7 @@ describe('R2: the default severity policy is the playbook table', () => {
       id: 'SEV1',
       name: 'Critical',
       updateEveryMs: 30 * 60_000,
+      firstUpdateWithinMs: 10 * 60_000,
       audience: 'public',
       roles: 'separate',
       postmortem: 'required',
@@ -28,6 +29,7 @@ describe('R2: the default severity policy is the playbook table', () => {
       id: 'SEV2',
       name: 'Major',
       updateEveryMs: 60 * 60_000,
+      firstUpdateWithinMs: 15 * 60_000,
       audience: 'public',
       roles: 'comms-separate',
       postmortem: 'required',
@@ -39,6 +41,7 @@ describe('R2: the default severity policy is the playbook table', () => {
       id: 'SEV3',
       name: 'Minor',
       updateEveryMs: null,
+      firstUpdateWithinMs: 30 * 60_000,
       audience: 'internal',
       roles: 'combined',
       postmortem: 'optional',
@@ -46,19 +49,43 @@ describe('R2: the default severity policy is the playbook table', () => {
   });
 });
 
+/** The first status update, posted at `at`, promising the next by `nextUpdateBy`. */
+const firstUpdate = (at: string, nextUpdateBy: string | null) => ({
+  event: {
+    type: 'StatusUpdatePosted' as const,
+    status: 'investigating' as const,
+    impact: 'Checkout failing',
+    whatWeKnow: 'Pool exhausted',
+    nextStep: 'Throttle',
+    nextUpdateBy,
+    audience: 'public' as const,
+  },
+  at,
+});
+
 describe('R2: changing severity takes a reason and is recorded', () => {
   it('R2: downgrading is one step, with a reason, and the promised update time is kept', () => {
     const incident = given(declared({ severity: 'SEV1' }));
-    const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV2', reason: 'Only EU customers affected' }, { at: minutes(10) });
+    const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV2', reason: 'Only EU customers affected' }, { at: minutes(5) });
     expect(decision).toEqual({
-      events: [{ type: 'SeverityChanged', from: 'SEV1', to: 'SEV2', reason: 'Only EU customers affected', nextUpdateBy: minutes(30) }],
+      events: [{ type: 'SeverityChanged', from: 'SEV1', to: 'SEV2', reason: 'Only EU customers affected', nextUpdateBy: minutes(10) }],
       warnings: [],
     });
   });
 
-  it('R2: upgrading pulls the promised update in to the faster cadence', () => {
-    // SEV2 declared at 14:14 owes an update by 15:14; at 14:24 it becomes SEV1, whose cadence is 30 minutes.
+  it('R2/R8: before the first update, upgrading pulls it in to the new severity\'s first-update window', () => {
+    // SEV2 declared at 14:14 owes its first update by 14:29; at 14:16 it becomes SEV1, whose window is 10 minutes.
     const incident = given(declared({ severity: 'SEV2' }));
+    const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV1', reason: 'Payments down too' }, { at: minutes(2) });
+    expect(decision.events[0]).toMatchObject({ nextUpdateBy: minutes(12) });
+    expect(incident.when({ type: 'ChangeSeverity', severity: 'SEV1', reason: 'Worse' }, { at: minutes(8) }).events[0]).toMatchObject({
+      nextUpdateBy: minutes(15),
+    });
+  });
+
+  it('R2: upgrading pulls the promised update in to the faster cadence', () => {
+    // SEV2's first update at 14:16 promised the next by 15:16; at 14:24 it becomes SEV1, whose cadence is 30 minutes.
+    const incident = given(declared({ severity: 'SEV2' }), firstUpdate(minutes(2), minutes(62)));
     const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV1', reason: 'Payments down too' }, { at: minutes(10) });
     expect(decision.events).toEqual([
       { type: 'SeverityChanged', from: 'SEV2', to: 'SEV1', reason: 'Payments down too', nextUpdateBy: minutes(40) },
@@ -84,7 +111,7 @@ describe('R2: changing severity takes a reason and is recorded', () => {
   });
 
   it('R2: upgrading from SEV3 (no cadence) starts one', () => {
-    const incident = given(declared({ severity: 'SEV3' }));
+    const incident = given(declared({ severity: 'SEV3' }), firstUpdate(minutes(1), null));
     expect(incident.state.nextUpdateBy).toBeNull();
     const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV2', reason: 'Spreading' }, { at: minutes(5) });
     expect(decision.events[0]).toMatchObject({ from: 'SEV3', to: 'SEV2', nextUpdateBy: minutes(65) });
@@ -93,17 +120,17 @@ describe('R2: changing severity takes a reason and is recorded', () => {
   it('R2: downgrading to SEV3 keeps the update already promised', () => {
     const incident = given(declared({ severity: 'SEV2' }));
     const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV3', reason: 'Workaround in place' }, { at: minutes(5) });
-    expect(decision.events[0]).toMatchObject({ from: 'SEV2', to: 'SEV3', nextUpdateBy: minutes(60) });
+    expect(decision.events[0]).toMatchObject({ from: 'SEV2', to: 'SEV3', nextUpdateBy: minutes(15) });
   });
 
   it('R2: an overdue promise stays overdue on upgrade (the change does not hide silence)', () => {
     const incident = given(declared({ severity: 'SEV2' }));
     const decision = incident.when({ type: 'ChangeSeverity', severity: 'SEV1', reason: 'Worse' }, { at: minutes(90) });
-    expect(decision.events[0]).toMatchObject({ nextUpdateBy: minutes(60) });
+    expect(decision.events[0]).toMatchObject({ nextUpdateBy: minutes(15) });
   });
 
   it('R2: the change is recorded in the severity history with who, when and why', () => {
-    const incident = given(declared({ severity: 'SEV2' }))
+    const incident = given(declared({ severity: 'SEV2' }), firstUpdate(minutes(2), minutes(62)))
       .after({ type: 'ChangeSeverity', severity: 'SEV1', reason: 'Payments down too' }, { by: 'alex', at: minutes(10) })
       .after({ type: 'ChangeSeverity', severity: 'SEV2', reason: 'Payments recovered' }, { by: 'alex', at: minutes(40) });
     const state = incident.state;
@@ -159,7 +186,7 @@ describe('R2: changing severity takes a reason and is recorded', () => {
         { ...DEFAULT_SEVERITIES[2]!, id: 'P3' },
       ],
     };
-    const incident = given(declared({ severity: 'P2', nextUpdateBy: minutes(120) }));
+    const incident = given(declared({ severity: 'P2', nextUpdateBy: minutes(120) }), firstUpdate(minutes(1), minutes(120)));
     const decision = incident.when({ type: 'ChangeSeverity', severity: 'P0', reason: 'Revenue stopped' }, { at: minutes(5), policy: custom });
     expect(decision.events[0]).toMatchObject({ from: 'P2', to: 'P0', nextUpdateBy: minutes(20) });
     expect(refusal(() => incident.when({ type: 'ChangeSeverity', severity: 'SEV1', reason: 'x' }, { policy: custom })).code).toBe(

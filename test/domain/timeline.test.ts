@@ -215,6 +215,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     },
     { event: { type: 'StatusChanged', from: 'investigating', to: 'identified' }, by: 'priya' },
     { event: { type: 'IncidentPublished' }, by: 'priya' },
+    { event: { type: 'IncidentUnpublished' }, by: 'priya' },
     { event: { type: 'ComponentStatusSet', component: 'checkout', status: 'partial_outage', from: null }, by: 'priya' },
     { event: { type: 'ComponentStatusSet', component: 'checkout', status: 'degraded_performance', from: 'partial_outage' }, by: 'priya' },
     { event: { type: 'UpdateDueSoon', promisedBy: minutes(46), lastUpdateAt: minutes(15) }, by: 'system' },
@@ -251,6 +252,27 @@ describe('R9: every change lands on the timeline automatically, with time and ac
       at: '2026-06-07T09:05:00.000Z',
     },
     { event: { type: 'MoreAlertsObserved', group: 7, count: 3 }, by: 'alerts:prom', at: '2026-06-07T09:05:00.000Z' },
+    { event: { type: 'IncidentReopened', reason: 'Errors are back', status: 'monitoring', nextUpdateBy: '2026-06-07T09:25:00.000Z' }, by: 'lee', at: '2026-06-07T09:10:00.000Z' },
+    { event: { type: 'IncidentEdited', field: 'title', from: 'Checkout errors', to: 'Checkout 500s', reason: 'More precise' }, by: 'sam' },
+    { event: { type: 'IncidentEdited', field: 'summary', from: null, to: 'Pool exhausted by a batch job', reason: 'Known now' }, by: 'sam' },
+    {
+      event: {
+        type: 'IncidentEdited',
+        field: 'links',
+        from: { statusPage: null, dashboard: null, runbook: null },
+        to: { statusPage: null, dashboard: 'https://grafana.example.com/d/1', runbook: null },
+        reason: 'The dashboard',
+      },
+      by: 'sam',
+    },
+    { event: { type: 'IncidentEdited', field: 'components', from: [], to: ['checkout', 'payments'], reason: 'Payments too' }, by: 'sam' },
+    { event: { type: 'IncidentEdited', field: 'startedAt', from: T0, to: minutes(-20), reason: 'The batch job started then' }, by: 'sam' },
+    { event: { type: 'IncidentMergedIn', from: 8, title: 'Payments failing', reason: 'Same pool', alertGroups: [9], carried: 4, notCarried: 0 }, by: 'lee' },
+    { event: { type: 'UpdateHeld', draftId: 'd40', commsLead: 'priya', status: 'monitoring', impact: 'Recovering', whatWeKnow: 'Job throttled', nextStep: 'Watch', nextUpdateBy: null, audience: 'public' }, by: 'sam' },
+    { event: { type: 'DraftRejected', draftId: 'd40', draftedBy: 'sam', reason: 'Too early' }, by: 'priya' },
+    { event: { type: 'DraftApproved', draftId: 'd41', draftedBy: 'sam' }, by: 'priya' },
+    { event: { type: 'PublicUpdateNotByCommsLead', commsLead: 'priya' }, by: 'sam' },
+    { event: { type: 'IncidentMerged', into: 9, reason: 'Tracked with the database incident' }, by: 'lee' },
   ];
   const events = given(...steps).events;
 
@@ -273,6 +295,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['update_posted', 'Public update posted (Identified): ~30% of checkouts failing. Next update by 15:00 UTC.'],
     ['status_changed', 'Status Investigating → Identified.'],
     ['published', 'Published on the status page.'],
+    ['unpublished', 'Taken off the status page.'],
     ['component_status_set', 'Component checkout: Partial outage.'],
     ['component_status_set', 'Component checkout: Degraded performance (was Partial outage).'],
     ['update_due_soon', 'Update due soon: next update promised by 15:00 UTC (no update since 14:29 UTC).'],
@@ -292,6 +315,18 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['postmortem_published', 'Postmortem published: https://wiki.example.com/pm/7'],
     ['observation', 'Alert firing: HighErrorRate{instance="checkout-1"} — severity critical — 5xx above 5%'],
     ['observation', '…and 3 more alerts; all of them: GET /api/v1/alerts/7'],
+    ['reopened', 'Reopened, back to Monitoring: Errors are back'],
+    ['edited', 'Title "Checkout errors" → "Checkout 500s": More precise'],
+    ['edited', 'Summary now "Pool exhausted by a batch job": Known now'],
+    ['edited', 'Links: dashboard https://grafana.example.com/d/1: The dashboard'],
+    ['edited', 'Affected components: checkout, payments (was none): Payments too'],
+    ['edited', 'Impact start 2026-06-06 14:14 UTC → 2026-06-06 13:54 UTC: The batch job started then'],
+    ['merged_in', 'INC-8 (Payments failing) merged into this incident: 4 entries and alert group 9 carried over. Same pool.'],
+    ['update_held', 'Public update held as draft d40 for the Comms Lead, @priya, to approve (Monitoring): Recovering.'],
+    ['draft_rejected', 'Draft d40 by @sam rejected: Too early'],
+    ['draft_approved', 'Draft d41 by @sam approved; posted below.'],
+    ['update_not_by_comms_lead', 'That public update went out without the Comms Lead, @priya.'],
+    ['merged', 'Merged into INC-9; followed there from now on. Tracked with the database incident.'],
   ];
 
   const kindOf: Record<IncidentEventType, EntryKind | 'manual'> = {
@@ -309,6 +344,10 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     TimelineEntryAdded: 'manual',
     StatusUpdatePosted: 'update_posted',
     StatusChanged: 'status_changed',
+    PublicUpdateNotByCommsLead: 'update_not_by_comms_lead',
+    UpdateHeld: 'update_held',
+    DraftApproved: 'draft_approved',
+    DraftRejected: 'draft_rejected',
     IncidentResolved: 'resolved',
     PostmortemAssigned: 'postmortem_assigned',
     PostmortemPublished: 'postmortem_published',
@@ -318,9 +357,14 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     RoleGapNudged: 'role_gap_nudged',
     PostmortemReminded: 'postmortem_reminded',
     IncidentPublished: 'published',
+    IncidentUnpublished: 'unpublished',
     ComponentStatusSet: 'component_status_set',
     AlertObserved: 'observation',
     MoreAlertsObserved: 'observation',
+    IncidentEdited: 'edited',
+    IncidentReopened: 'reopened',
+    IncidentMerged: 'merged',
+    IncidentMergedIn: 'merged_in',
   };
 
   it('R9: the history covers every event type', () => {

@@ -98,6 +98,18 @@ describe('R7: every update but the final one carries "next update by"', () => {
     expect(decision.warnings).toEqual([]);
   });
 
+  it('R8: without a cadence, a monitoring update owes the final one within finalUpdateWithin (SEV3: an hour)', () => {
+    const incident = given(declared({ severity: 'SEV3' })).after(update(), { at: minutes(5) });
+    expect(incident.when(update({ status: 'monitoring' }), { at: minutes(18) }).events[0]).toMatchObject({ nextUpdateBy: minutes(78) });
+    expect(incident.when(update({ status: 'identified' }), { at: minutes(18) }).events[0]).toMatchObject({ nextUpdateBy: null });
+  });
+
+  it('R8: with a cadence, a monitoring update promises the next on the cadence as any other', () => {
+    expect(given(declared({ severity: 'SEV2' })).when(update({ status: 'monitoring' }), { at: minutes(18) }).events[0]).toMatchObject({
+      nextUpdateBy: minutes(78),
+    });
+  });
+
   it('R7: SEV3 may still promise a time, however far, without a warning', () => {
     const decision = given(declared({ severity: 'SEV3' })).when(update({ nextUpdateBy: minutes(600) }), { at: minutes(18) });
     expect(decision.events[0]).toMatchObject({ nextUpdateBy: minutes(600) });

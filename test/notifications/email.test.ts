@@ -19,7 +19,7 @@ const T = '2026-06-06T14:14:00.000Z';
 const at = (minutes: number) => addMs(T, minutes * 60_000);
 const CONFIG = {
   severities: [
-    { id: 'SEV2', name: 'Major', impact: 'Some users', response: 'On-call', updateEvery: '30m', audience: 'internal', roles: 'comms-separate', postmortem: 'optional', escalateTo: ['vp'] },
+    { id: 'SEV2', name: 'Major', impact: 'Some users', response: 'On-call', updateEvery: '30m', firstUpdateWithin: '30m', audience: 'internal', roles: 'comms-separate', postmortem: 'optional', escalateTo: ['vp'] },
   ],
 };
 

@@ -146,4 +146,22 @@ describe.skipIf(!PG_URL)('PostgreSQL: the realtime stream across transactions an
       await other.close();
     }
   });
+
+  it('an alert group created through one instance is announced as `event: alerts` to a client of another', async () => {
+    const other = await Store.open({ databaseUrl: t.db.env.DATABASE_URL, dataDir: t.db.dataDir });
+    const otherApp = await buildApp({ store: other, config: t.config, clock: t.clock });
+    try {
+      const stream = await open(`${await listen(otherApp)}${API}/events`);
+      await stream.until((c) => c.retry !== null);
+      const key = (await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'pagerduty', type: 'events' })).key as string;
+      const event = { routing_key: key, event_action: 'trigger', payload: { summary: 'Disk full', source: 'db01', severity: 'error' } };
+      const sent = await t.app.inject({ method: 'POST', url: `${API}/alerts/events`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(event) });
+      expect(sent.statusCode, sent.body).toBe(202);
+      await stream.until((c) => c.messages.some((m) => m.event === 'alerts'));
+    } finally {
+      for (const client of clients.splice(0)) client.close();
+      await otherApp.close();
+      await other.close();
+    }
+  });
 });

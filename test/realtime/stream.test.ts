@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ADMIN_TOKEN, STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, declare, ok } from '../api/helpers.js';
 import { SseClient } from './sse-client.js';
+import { trigger } from '../api/alert-payloads.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -155,5 +156,20 @@ describe.each(STORE_KINDS)('the realtime stream, GET /api/v1/events (%s)', (kind
     await t.app.close();
     expect(Date.now() - started).toBeLessThan(5000);
     await Promise.all(streams.map((s) => s.until((c) => c.ended)));
+  });
+
+  it('a new or changed alert group is announced as `event: alerts` (no id, so resuming is untouched); a stream of one incident hears none', async () => {
+    const all = await open('');
+    const one = await open(`?incident=${(await declare(t, { title: 'Unrelated', severity: 'SEV3' })).id}`);
+    await all.until((c) => c.retry !== null);
+    const key = (await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'pagerduty', type: 'events' })).key as string;
+    const sent = await t.app.inject({ method: 'POST', url: `${API}/alerts/events`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(trigger(key)) });
+    expect(sent.statusCode, sent.body).toBe(202);
+    await all.until((c) => c.messages.some((m) => m.event === 'alerts'));
+    expect(all.messages.find((m) => m.event === 'alerts')).toEqual({ id: null, event: 'alerts', data: '{}' });
+    const [group] = await ok(t, 200, 'GET', `${API}/alerts`);
+    await ok(t, 200, 'POST', `${API}/alerts/${group.id}/ack`);
+    await all.until((c) => c.messages.filter((m) => m.event === 'alerts').length >= 2);
+    expect(one.messages.some((m) => m.event === 'alerts')).toBe(false);
   });
 });

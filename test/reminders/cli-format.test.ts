@@ -7,19 +7,19 @@ import { incidentSummary, incidentTable } from '../../src/cli/format.js';
 import type { Incident } from '../../src/cli/client.js';
 
 const config = buildConfig({}, 'test');
-const sev2 = given(declared({ severity: 'SEV2' })).state; // next update by 15:14
+const sev2 = given(declared({ severity: 'SEV2' })).state; // first update by 14:29
 const at = (now: string) => presentIncident(sev2, config, { now }) as unknown as Incident;
 
 describe('R8: the CLI marks due-soon and overdue incidents', () => {
   it('R8: nothing before the lead time, [DUE SOON] within it, [OVERDUE] once the promise passed', () => {
-    expect(incidentTable([at(minutes(50))], new Date(minutes(50)))).not.toMatch(/DUE SOON|OVERDUE/);
-    expect(incidentTable([at(minutes(56))], new Date(minutes(56)))).toContain('[DUE SOON]');
-    const overdue = incidentTable([at(minutes(61))], new Date(minutes(61)));
+    expect(incidentTable([at(minutes(9))], new Date(minutes(9)))).not.toMatch(/DUE SOON|OVERDUE/);
+    expect(incidentTable([at(minutes(11))], new Date(minutes(11)))).toContain('[DUE SOON]');
+    const overdue = incidentTable([at(minutes(16))], new Date(minutes(16)));
     expect(overdue).toContain('[OVERDUE]');
     expect(overdue).not.toContain('DUE SOON');
   });
 
   it('R8: incident show says when the next update is due soon', () => {
-    expect(incidentSummary(at(minutes(56)), new Date(minutes(56)))).toContain('Next update by: 2026-06-06 15:14 UTC: DUE SOON (in 4m).');
+    expect(incidentSummary(at(minutes(11)), new Date(minutes(11)))).toContain('Next update by: 2026-06-06 14:29 UTC: DUE SOON (in 4m).');
   });
 });

@@ -30,7 +30,7 @@ function fired(incident: Incident, key: string, at: string, settings: ReminderSe
   return incident.with(...fire(incident, key, at, settings).map((event) => ({ event, by: 'system', at })));
 }
 
-const update = (nextUpdateBy: string | null, status: 'investigating' | 'identified' = 'identified'): IncidentEvent => ({
+const update = (nextUpdateBy: string | null, status: 'investigating' | 'identified' | 'monitoring' = 'identified'): IncidentEvent => ({
   type: 'StatusUpdatePosted',
   status,
   impact: 'Checkout failing for 30%.',
@@ -40,36 +40,68 @@ const update = (nextUpdateBy: string | null, status: 'investigating' | 'identifi
   audience: 'public',
 });
 
-const SEV2_PROMISE = minutes(60); // 15:14, declared at 14:14 with a 60m cadence
-const SEV1_PROMISE = minutes(30); // 14:44
+const SEV2_PROMISE = minutes(15); // 14:29: declared at 14:14, the first update due within 15m
+const SEV1_PROMISE = minutes(10); // 14:24
 
 describe('R8: update deadlines from the cadence', () => {
   it('R8: a SEV2 owes its update due-soon 5m before, overdue at, and escalated half a cadence after nextUpdateBy', () => {
     expect(due(given(declared({ severity: 'SEV2' })))).toEqual([
-      { key: `INC-7:update_due_soon:${SEV2_PROMISE}`, kind: 'update_due_soon', dueAt: minutes(55) },
+      { key: `INC-7:update_due_soon:${SEV2_PROMISE}`, kind: 'update_due_soon', dueAt: minutes(10) },
       { key: `INC-7:update_overdue:${SEV2_PROMISE}`, kind: 'update_overdue', dueAt: SEV2_PROMISE },
-      { key: `INC-7:overdue_escalation:${SEV2_PROMISE}:1`, kind: 'overdue_escalation', dueAt: minutes(90) },
+      { key: `INC-7:overdue_escalation:${SEV2_PROMISE}:1`, kind: 'overdue_escalation', dueAt: minutes(45) },
     ]);
   });
 
-  it('R8: a SEV1 escalates 15m after its 30m deadline (half the cadence)', () => {
+  it('R8: a SEV1 escalates 15m (half its 30m cadence) after its deadline', () => {
     const moments = due(given(declared({ severity: 'SEV1' })));
     expect(moments.find((m) => m.kind === 'update_overdue')?.dueAt).toBe(SEV1_PROMISE);
-    expect(moments.find((m) => m.kind === 'overdue_escalation')?.dueAt).toBe(minutes(45));
+    expect(moments.find((m) => m.kind === 'overdue_escalation')?.dueAt).toBe(minutes(25));
   });
 
   it('R8: reminders.dueSoon and reminders.escalateAfter set the lead time and the escalation delay', () => {
     const settings = { ...DEFAULTS, dueSoonMs: 10 * 60_000, escalateAfterMs: 5 * 60_000 };
-    expect(due(given(declared({ severity: 'SEV2' })), settings).map((m) => m.dueAt)).toEqual([minutes(50), minutes(60), minutes(65)]);
+    const incident = given(declared({ severity: 'SEV2' }), { event: update(minutes(60)), at: minutes(2) });
+    expect(due(incident, settings).map((m) => m.dueAt)).toEqual([minutes(50), minutes(60), minutes(65)]);
   });
 
   it('R8: a dueSoon of 0 sends no due-soon reminder', () => {
     expect(keys(given(declared({ severity: 'SEV2' })), { ...DEFAULTS, dueSoonMs: 0 })).not.toContain(`INC-7:update_due_soon:${SEV2_PROMISE}`);
   });
 
-  it('R8: SEV3 has no cadence and so no update deadlines, even with a promised time', () => {
-    expect(due(given(declared({ severity: 'SEV3' })))).toEqual([]);
-    expect(due(given(declared({ severity: 'SEV3' }), update(minutes(30))))).toEqual([]);
+  it('R8: a severity without a cadence (SEV3) is reminded of its first update, escalated half its first-update window after', () => {
+    expect(due(given(declared({ severity: 'SEV3' })))).toEqual([
+      { key: `INC-7:update_due_soon:${minutes(30)}`, kind: 'update_due_soon', dueAt: minutes(25) },
+      { key: `INC-7:update_overdue:${minutes(30)}`, kind: 'update_overdue', dueAt: minutes(30) },
+      { key: `INC-7:overdue_escalation:${minutes(30)}:1`, kind: 'overdue_escalation', dueAt: minutes(45) },
+    ]);
+  });
+
+  it('R8: without a cadence, nothing more is owed after the first update until the status says monitoring', () => {
+    expect(due(given(declared({ severity: 'SEV3' }), { event: update(null), at: minutes(5) }))).toEqual([]);
+  });
+
+  it('R8: without a cadence, a monitoring update owes the final one, reminded like any promise', () => {
+    const monitoring = given(
+      declared({ severity: 'SEV3' }),
+      { event: update(minutes(65), 'monitoring'), at: minutes(5) },
+      { event: { type: 'StatusChanged', from: 'investigating', to: 'monitoring' }, at: minutes(5) },
+    );
+    expect(due(monitoring).map((m) => [m.kind, m.dueAt])).toEqual([
+      ['update_due_soon', minutes(60)],
+      ['update_overdue', minutes(65)],
+      ['overdue_escalation', minutes(80)],
+    ]);
+    expect(fire(monitoring, `INC-7:update_overdue:${minutes(65)}`, minutes(65))).toEqual([
+      { type: 'UpdateOverdue', promisedBy: minutes(65), lastUpdateAt: minutes(5), owed: 'final' },
+    ]);
+  });
+
+  it('R8: without a cadence, a time promised explicitly is reminded', () => {
+    expect(due(given(declared({ severity: 'SEV3' }), { event: update(minutes(40)), at: minutes(5) })).map((m) => m.dueAt)).toEqual([
+      minutes(35),
+      minutes(40),
+      minutes(55),
+    ]);
   });
 
   it('R8: a promise made less than dueSoon ahead gets no due-soon reminder (it would fire at once)', () => {
@@ -89,7 +121,7 @@ describe('R8: update deadlines from the cadence', () => {
   });
 
   it('R8: an update that keeps the same promised time keeps the same keys (one reminder per promised time)', () => {
-    const incident = given(declared({ severity: 'SEV2' }), { event: update(SEV2_PROMISE), at: minutes(10) });
+    const incident = given(declared({ severity: 'SEV2' }), { event: update(SEV2_PROMISE), at: minutes(4) });
     expect(keys(incident)).toEqual(keys(given(declared({ severity: 'SEV2' }))));
   });
 
@@ -102,12 +134,12 @@ describe('R8: update deadlines from the cadence', () => {
     expect(moments.map((m) => m.dueAt)).toEqual([minutes(35), minutes(40), minutes(55)]);
   });
 
-  it('R2/R8: lowering severity to SEV3 (no cadence) cancels the update deadlines', () => {
+  it('R2/R8: lowering severity to SEV3 (no cadence) keeps the promise made, escalated on SEV3\'s terms', () => {
     const incident = given(declared({ severity: 'SEV2' }), {
       event: { type: 'SeverityChanged', from: 'SEV2', to: 'SEV3', reason: 'Workaround found', nextUpdateBy: SEV2_PROMISE },
-      at: minutes(10),
+      at: minutes(3),
     });
-    expect(due(incident)).toEqual([]);
+    expect(due(incident).map((m) => m.dueAt)).toEqual([minutes(10), SEV2_PROMISE, minutes(30)]);
   });
 
   it('R8: lowering severity to a slower cadence keeps the promise, and its due-soon reminder', () => {
@@ -117,9 +149,9 @@ describe('R8: update deadlines from the cadence', () => {
       at: minutes(10),
     });
     expect(due(incident, DEFAULTS, slow).map((m) => [m.kind, m.dueAt])).toEqual([
-      ['update_due_soon', minutes(55)],
+      ['update_due_soon', minutes(10)],
       ['update_overdue', SEV2_PROMISE],
-      ['overdue_escalation', minutes(120)],
+      ['overdue_escalation', minutes(75)],
     ]);
   });
 
@@ -136,19 +168,19 @@ describe('R8: firing the update reminders', () => {
 
   it('R8: due soon records the promise and the last update', () => {
     expect(fire(sev2, `INC-7:update_due_soon:${minutes(40)}`, minutes(35))).toEqual([
-      { type: 'UpdateDueSoon', promisedBy: minutes(40), lastUpdateAt: minutes(18) },
+      { type: 'UpdateDueSoon', promisedBy: minutes(40), lastUpdateAt: minutes(18), owed: 'next' },
     ]);
   });
 
   it('R8: overdue records the promise and when the last update was posted', () => {
     expect(fire(sev2, `INC-7:update_overdue:${minutes(40)}`, minutes(40))).toEqual([
-      { type: 'UpdateOverdue', promisedBy: minutes(40), lastUpdateAt: minutes(18) },
+      { type: 'UpdateOverdue', promisedBy: minutes(40), lastUpdateAt: minutes(18), owed: 'next' },
     ]);
   });
 
-  it('R8: overdue with no update posted yet says so (lastUpdateAt null)', () => {
+  it('R8: overdue with no update posted yet says it is the first update (lastUpdateAt null)', () => {
     expect(fire(given(declared({ severity: 'SEV2' })), `INC-7:update_overdue:${SEV2_PROMISE}`, SEV2_PROMISE)).toEqual([
-      { type: 'UpdateOverdue', promisedBy: SEV2_PROMISE, lastUpdateAt: null },
+      { type: 'UpdateOverdue', promisedBy: SEV2_PROMISE, lastUpdateAt: null, owed: 'first' },
     ]);
   });
 
@@ -170,7 +202,7 @@ describe('R8: firing the update reminders', () => {
   it('R8: the escalation carries the severity’s escalation list and counts from 1', () => {
     const p = { levels: DEFAULT_SEVERITIES.map((l) => (l.id === 'SEV2' ? { ...l, escalateTo: ['vp-eng', 'cto'] } : l)) };
     expect(fire(sev2, `INC-7:overdue_escalation:${minutes(40)}:1`, minutes(70), DEFAULTS, p)).toEqual([
-      { type: 'OverdueEscalated', promisedBy: minutes(40), lastUpdateAt: minutes(18), escalation: 1, escalateTo: ['vp-eng', 'cto'] },
+      { type: 'OverdueEscalated', promisedBy: minutes(40), lastUpdateAt: minutes(18), escalation: 1, escalateTo: ['vp-eng', 'cto'], owed: 'next' },
     ]);
   });
 
@@ -303,7 +335,7 @@ describe('R11: the postmortem-owed reminder', () => {
 });
 
 describe('R8: updateDue, the "due soon" state of the incident answer', () => {
-  const incident = given(declared({ severity: 'SEV2' })).state;
+  const incident = given(declared({ severity: 'SEV2' }), { event: update(minutes(60)), at: minutes(2) }).state;
   it('R8: due soon from dueSoon before the promise until it passes; then overdue instead', () => {
     expect(isUpdateDueSoon(incident, minutes(54, 59), DEFAULTS.dueSoonMs)).toBe(false);
     expect(isUpdateDueSoon(incident, minutes(55), DEFAULTS.dueSoonMs)).toBe(true);
@@ -311,7 +343,7 @@ describe('R8: updateDue, the "due soon" state of the incident answer', () => {
     expect(isUpdateDueSoon(incident, minutes(60), DEFAULTS.dueSoonMs)).toBe(false);
   });
   it('R8: nothing is due on a resolved incident or one without a promise', () => {
-    expect(isUpdateDueSoon(given(declared({ severity: 'SEV3' })).state, minutes(1), DEFAULTS.dueSoonMs)).toBe(false);
+    expect(isUpdateDueSoon(given(declared({ severity: 'SEV3' }), { event: update(null), at: minutes(1) }).state, minutes(2), DEFAULTS.dueSoonMs)).toBe(false);
     const resolved = given(declared({ severity: 'SEV2' }), { type: 'IncidentResolved', postmortemRequired: true }).state;
     expect(isUpdateDueSoon(resolved, minutes(58), DEFAULTS.dueSoonMs)).toBe(false);
     expect(updateDueSoonAt(resolved, DEFAULTS.dueSoonMs)).toBeNull();
@@ -325,7 +357,7 @@ describe('R8: updateDue, the "due soon" state of the incident answer', () => {
 describe('R8: the firing events fold into the state', () => {
   it('R8: due-soon and overdue change nothing but the version; keys stay put so they never fire twice', () => {
     const incident = given(declared({ severity: 'SEV2' }));
-    const after = fired(fired(incident, `INC-7:update_due_soon:${SEV2_PROMISE}`, minutes(55)), `INC-7:update_overdue:${SEV2_PROMISE}`, SEV2_PROMISE);
+    const after = fired(fired(incident, `INC-7:update_due_soon:${SEV2_PROMISE}`, minutes(10)), `INC-7:update_overdue:${SEV2_PROMISE}`, SEV2_PROMISE);
     expect(after.state.version).toBe(3);
     expect(keys(after)).toEqual(keys(incident));
   });

@@ -38,9 +38,9 @@ describe.each(STORE_KINDS)('R8: the durable reminder schedule (%s)', (kind) => {
   it('R8: declaring stores the due moments its state derives; posting an update replaces them in the same write', async () => {
     const { id } = await declare(t, { title: 'Checkout errors', severity: 'SEV2' });
     expect(await rows(id)).toEqual([
-      { kind: 'update_due_soon', dueAt: at(55), fired: false },
-      { kind: 'update_overdue', dueAt: at(60), fired: false },
-      { kind: 'overdue_escalation', dueAt: at(90), fired: false },
+      { kind: 'update_due_soon', dueAt: at(10), fired: false },
+      { kind: 'update_overdue', dueAt: at(15), fired: false },
+      { kind: 'overdue_escalation', dueAt: at(45), fired: false },
     ]);
     t.clock.set(at(10));
     await ok(t, 201, 'POST', `${API}/incidents/${id}/updates`, { ...UPDATE, nextUpdateBy: at(40) });
@@ -155,11 +155,11 @@ describe.each(STORE_KINDS)('R8: the durable reminder schedule (%s)', (kind) => {
 
   it('R8: resync brings stored rows in line with a changed configuration', async () => {
     const { id } = await declare(t, { title: 'Config change', severity: 'SEV2' });
-    expect((await rows(id))[0]).toEqual({ kind: 'update_due_soon', dueAt: at(55), fired: false });
+    expect((await rows(id))[0]).toEqual({ kind: 'update_due_soon', dueAt: at(10), fired: false });
     const tenMinutes = buildConfig({ reminders: { dueSoon: '10m' } }, 'test');
     const s = new ReminderScheduler({ store: t.store, config: tenMinutes, clock: t.clock, instance: 'c' });
     expect(await s.resync()).toBeGreaterThan(0);
-    expect((await rows(id))[0]).toEqual({ kind: 'update_due_soon', dueAt: at(50), fired: false });
+    expect((await rows(id))[0]).toEqual({ kind: 'update_due_soon', dueAt: at(5), fired: false });
     await ok(t, 200, 'POST', `${API}/incidents/${id}/resolve`, { impact: 'x', whatWeKnow: 'y' });
   });
 

@@ -115,7 +115,7 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
     );
 
     const incident = await expectStatus<Incident>(200, server.url, 'GET', '/incidents/INC-1');
-    const timeline = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline');
+    const timeline = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline?limit=500');
     const updates = await expectStatus<Update[]>(200, server.url, 'GET', '/incidents/INC-1/updates');
     const byId = new Map(timeline.map((e) => [e.id, e]));
 
@@ -242,7 +242,7 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
         method: 'POST',
         path: () => '/incidents/INC-1/timeline',
         body: (n) => ({ kind: 'note', text: `same key ${n}` }),
-        count: async () => (await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline')).length,
+        count: async () => (await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline?limit=500')).length,
       },
       {
         name: 'status update',
@@ -307,7 +307,7 @@ describe.each(STORE_KINDS)('50 clients change one incident at once (%s)', (kind)
       expect({ status: retry.status, body: retry.text }).toEqual({ status: first.status, body: replayed });
     }
     // The note, the update and the SME add are each on the timeline once.
-    const timeline = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline');
+    const timeline = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline?limit=500');
     expect(timeline.filter((e) => e.text.includes('same key')).map((e) => e.kind).sort()).toEqual(['note', 'sme_added', 'update_posted']);
   });
 });

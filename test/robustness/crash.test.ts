@@ -126,7 +126,7 @@ describe.each(STORE_KINDS)('a crash loses no acknowledged write (%s)', (kind) =>
     const timelines = new Map<string, TimelineEntry[]>();
     const timeline = async (path: string) => {
       const incident = path.split('/')[2]!;
-      if (!timelines.has(incident)) timelines.set(incident, await expectStatus<TimelineEntry[]>(200, server.url, 'GET', `/incidents/${incident}/timeline`));
+      if (!timelines.has(incident)) timelines.set(incident, await expectStatus<TimelineEntry[]>(200, server.url, 'GET', `/incidents/${incident}/timeline?limit=500`));
       return timelines.get(incident)!;
     };
     const updates = await expectStatus<Update[]>(200, server.url, 'GET', '/incidents/INC-1/updates');
@@ -167,7 +167,7 @@ describe.each(STORE_KINDS)('a crash loses no acknowledged write (%s)', (kind) =>
     expect(mismatches).toEqual([]);
 
     // Each write is there exactly once: no write the crash cut off was made twice by its retry.
-    const entries = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline');
+    const entries = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline?limit=500');
     const updates = await expectStatus<Update[]>(200, server.url, 'GET', '/incidents/INC-1/updates');
     const incidents = await expectStatus<Incident[]>(200, server.url, 'GET', '/incidents?limit=500');
     for (const w of writes) {
@@ -180,7 +180,7 @@ describe.each(STORE_KINDS)('a crash loses no acknowledged write (%s)', (kind) =>
 
   it('is consistent and writable after the restart: version = events, next entry numbered after the last', async () => {
     const incident = await expectStatus<Incident>(200, server.url, 'GET', '/incidents/INC-1');
-    const entries = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline');
+    const entries = await expectStatus<TimelineEntry[]>(200, server.url, 'GET', '/incidents/INC-1/timeline?limit=500');
     expect(incident.version).toBe(entries.length);
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     const next = await expectStatus<TimelineEntry>(201, server.url, 'POST', '/incidents/INC-1/timeline', { kind: 'note', text: 'after the restart' });

@@ -1,4 +1,4 @@
-/** The status page verbs of the built CLI, against a listening server: publish, and a component's status. */
+/** The status page verbs of the built CLI, against a listening server: publish and unpublish, and a component's status. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, testApp, type TestApp } from '../support/harness.js';
 import { API } from '../api/helpers.js';
@@ -9,7 +9,7 @@ describe('incident status (CLI)', () => {
   let t: TestApp;
   afterEach(() => t.close());
 
-  it('R10: "incident status publish" and "incident status component" change the public page', async () => {
+  it('R10: "incident status publish", "unpublish" and "incident status component" change the public page', async () => {
     t = await testApp('sqlite', { components: [{ id: 'checkout', name: 'Checkout' }] });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();
@@ -26,6 +26,10 @@ describe('incident status (CLI)', () => {
     const summary = await publicJson(t, '/api/v2/summary.json');
     expect(summary.components.find((c: { id: string }) => c.id === 'checkout').status).toBe('major_outage');
     expect(summary.incidents.map((i: { name: string }) => i.name)).toEqual(['Search is slow']);
+
+    const taken = await incident(['status', 'unpublish', 'INC-1'], env);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout).toBe('INC-1 is not on the public status page; components: checkout major outage.\n');
 
     const wrong = await incident(['status', 'component', 'INC-1', 'checkout', 'down'], env);
     expect(wrong.code).toBe(1);

@@ -7,13 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, STORE_KINDS, TestClock, freshDatabase, testApp, type Database } from '../support/harness.js';
-import { Store } from '../../src/store/store.js';
-import { buildConfig } from '../../src/config/load.js';
-import { buildApp } from '../../src/http/app.js';
-import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
+import { ADMIN_TOKEN, STORE_KINDS, testApp } from '../support/harness.js';
 import { API } from '../api/helpers.js';
 import { incident } from '../cli/run.js';
+import { exportingApp } from './support.js';
 
 const CONFIG = { components: [{ id: 'checkout', name: 'Checkout' }], links: { statusPage: 'https://status.example.com' } };
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -61,14 +58,9 @@ describe.each(STORE_KINDS)('item 8: up when we are down (%s)', (kind) => {
   });
 
   it('item 8: INCIDENT_STATUS_EXPORT_DIR holds the same bytes as the live page, rewritten on every change', async () => {
-    const db: Database = await freshDatabase(kind);
     const dir = mkdtempSync(join(tmpdir(), 'status-export-'));
-    cleanups.push(() => db.cleanup(), () => rmSync(dir, { recursive: true, force: true }));
-    const store = await Store.open({ databaseUrl: db.env.DATABASE_URL, dataDir: db.dataDir });
-    const clock = new TestClock();
-    await bootstrapAdmin(store, db.dataDir, clock.now().toISOString(), ADMIN_TOKEN);
-    const app = await buildApp({ store, config: buildConfig(CONFIG), clock, statusExportDir: dir });
-    cleanups.push(() => store.close(), () => app.close());
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app = await exportingApp(kind, CONFIG, dir, cleanups);
     await app.ready();
 
     const index = join(dir, 'status', 'index.html');

@@ -57,7 +57,7 @@ describe.each(STORE_KINDS)('status page (%s)', (kind) => {
     const incident = doc.querySelector('article.incident')!;
     expect(incident.querySelector('h3')?.textContent).toBe('Checkout errors');
     expect(incident.textContent).toContain('We are investigating');
-    expect(incident.querySelector('.next')?.textContent).toContain('Next update by 2026-06-06 15:14 UTC');
+    expect(incident.querySelector('.next')?.textContent).toContain('Next update by 2026-06-06 14:29 UTC');
     expect(doc.querySelector('.components > li')?.textContent).toContain('Partial outage');
 
     // A SEV1 with no components still moves the overall status.

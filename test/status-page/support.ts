@@ -1,7 +1,24 @@
 /** Shared by the status page suites: public requests, the Statuspage v2 shapes, parsing what the page says. */
 import { expect } from 'vitest';
 import { JSDOM } from 'jsdom';
-import type { TestApp } from '../support/harness.js';
+import type { FastifyInstance } from 'fastify';
+import { ADMIN_TOKEN, TestClock, freshDatabase, type StoreKind, type TestApp } from '../support/harness.js';
+import { Store } from '../../src/store/store.js';
+import { buildConfig } from '../../src/config/load.js';
+import { buildApp } from '../../src/http/app.js';
+import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
+
+/** A server (not listening) keeping its static copy in `dir`, on a fresh database; `cleanups` are run in reverse by the suite. */
+export async function exportingApp(kind: StoreKind, config: unknown, dir: string, cleanups: (() => Promise<void> | void)[]): Promise<FastifyInstance> {
+  const db = await freshDatabase(kind);
+  cleanups.push(() => db.cleanup());
+  const store = await Store.open({ databaseUrl: db.env.DATABASE_URL, dataDir: db.dataDir });
+  const clock = new TestClock();
+  await bootstrapAdmin(store, db.dataDir, clock.now().toISOString(), ADMIN_TOKEN);
+  const app = await buildApp({ store, config: buildConfig(config), clock, statusExportDir: dir });
+  cleanups.push(() => store.close(), () => app.close());
+  return app;
+}
 
 /** A public (unauthenticated) GET, after the page has caught up with every commit so far. */
 export async function publicGet(t: TestApp, url: string, headers: Record<string, string> = {}) {

@@ -41,6 +41,17 @@ describe('R10: what is public', () => {
     expect(refusal(() => given(declared({ private: true })).when({ type: 'Publish' })).code).toBe('PRIVATE_INCIDENT');
   });
 
+  it('R10: a publication can be taken back (and given again); an incident public by its severity cannot be taken off', () => {
+    const published = given(declared({ severity: 'SEV3' })).after({ type: 'Publish' });
+    const taken = published.after({ type: 'Unpublish' });
+    expect(taken.events.at(-1)?.event).toEqual({ type: 'IncidentUnpublished' });
+    expect(isPublicIncident(taken.state, config)).toBe(false);
+    expect(taken.when({ type: 'Unpublish' }).events).toEqual([]);
+    expect(isPublicIncident(taken.after({ type: 'Publish' }).state, config)).toBe(true);
+    const sev1 = refusal(() => given(declared({ severity: 'SEV1' })).after({ type: 'Publish' }).when({ type: 'Unpublish' }));
+    expect([sev1.code, sev1.details?.field]).toEqual(['PUBLIC_BY_POLICY', 'severity']);
+  });
+
   it('R10: only public updates, newest first, without the poster unless configured', () => {
     const incident = given(
       declared({ severity: 'SEV2' }),

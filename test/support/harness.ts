@@ -8,11 +8,13 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Store } from '../../src/store/store.js';
 import { buildApp } from '../../src/http/app.js';
+import type { HttpDeps } from '../../src/http/context.js';
 import { buildConfig, type Config } from '../../src/config/load.js';
 import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
+import { Conformance } from './conformance.js';
 
 export const PG_URL = process.env.INCIDENT_TEST_DATABASE_URL;
 export type StoreKind = 'sqlite' | 'postgres';
@@ -76,6 +78,8 @@ export interface TestApp {
   db: Database;
   clock: TestClock;
   config: Config;
+  /** Checks every answer against the API document; an in-process request (inject) fails at the answer that does not match. */
+  conformance: Conformance;
   /** Tokens by handle; `admin` exists from the start. */
   tokens: Map<string, string>;
   /** An in-process request as `handle` (default admin). */
@@ -85,13 +89,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(kind: StoreKind, configDocument: unknown = {}): Promise<TestApp> {
+/** `deps`: more of what the server is started with (its public address, the OpenID client secret…). */
+export async function testApp(kind: StoreKind, configDocument: unknown = {}, deps: Partial<HttpDeps> = {}): Promise<TestApp> {
   const db = await freshDatabase(kind);
   const store = await Store.open({ databaseUrl: db.env.DATABASE_URL, dataDir: db.dataDir });
   const clock = new TestClock();
   const config = buildConfig(configDocument, 'test');
   await bootstrapAdmin(store, db.dataDir, clock.now().toISOString(), ADMIN_TOKEN);
-  const app = await buildApp({ store, config, clock });
+  const app = await buildApp({ ...deps, store, config, clock });
+  const conformance = new Conformance(app);
+  const inject = app.inject.bind(app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
+  (app as { inject: unknown }).inject = async (options: InjectOptions) => {
+    const response = await inject(options);
+    conformance.raise();
+    return response;
+  };
   const tokens = new Map([['admin', ADMIN_TOKEN]]);
 
   const call: TestApp['call'] = (method, url, body, options = {}) => {
@@ -119,6 +131,7 @@ export async function testApp(kind: StoreKind, configDocument: unknown = {}): Pr
     db,
     clock,
     config,
+    conformance,
     tokens,
     call,
     person,
@@ -126,6 +139,8 @@ export async function testApp(kind: StoreKind, configDocument: unknown = {}): Pr
       await app.close();
       await store.close();
       await db.cleanup();
+      // Answers given over a real socket (app.listen) are checked too, and reported here.
+      conformance.raise();
     },
   };
 }
@@ -164,7 +179,8 @@ export async function startServerProcess(db: Database, extraEnv: Record<string, 
   child.stdout?.on('data', (d) => (log += d));
   child.stderr?.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a machine loaded by parallel suites a cold start has taken over 20 s.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`);
     try {
@@ -173,7 +189,11 @@ export async function startServerProcess(db: Database, extraEnv: Record<string, 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not become ready:\n${log}`);
+    if (Date.now() > deadline) {
+      // Not left running after the test that started it has failed.
+      child.kill('SIGKILL');
+      throw new Error(`server did not become ready:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

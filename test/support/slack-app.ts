@@ -26,7 +26,8 @@ export interface SlackApp {
   workers: Workers;
   /** A request to POST /slack/events, signed (unless told otherwise) with the clock's time. */
   send(body: string, contentType: string, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
-  command(user: string, channel: string, text: string): Promise<LightMyRequestResponse>;
+  /** A slash command; its response_url is one the fake Slack answers, unless given. */
+  command(user: string, channel: string, text: string, options?: { responseUrl?: string }): Promise<LightMyRequestResponse>;
   interaction(payload: unknown): Promise<LightMyRequestResponse>;
   event(eventId: string, event: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Lets the inbox and the delivery worker finish everything that is due. */
@@ -35,10 +36,11 @@ export interface SlackApp {
   close(): Promise<void>;
 }
 
-export async function slackApp(kind: StoreKind, configDocument: unknown = {}): Promise<SlackApp> {
+/** `startAt`: the clock's first reading (default: now). */
+export async function slackApp(kind: StoreKind, configDocument: unknown = {}, options: { startAt?: string } = {}): Promise<SlackApp> {
   const db = await freshDatabase(kind);
   const store = await Store.open({ databaseUrl: db.env.DATABASE_URL, dataDir: db.dataDir });
-  const clock = new TestClock(new Date());
+  const clock = new TestClock(options.startAt ? new Date(options.startAt) : new Date());
   const config = buildConfig(configDocument, 'test');
   await bootstrapAdmin(store, db.dataDir, clock.now().toISOString(), ADMIN_TOKEN);
   const slack = new FakeSlack();
@@ -72,9 +74,17 @@ export async function slackApp(kind: StoreKind, configDocument: unknown = {}): P
     slack,
     workers,
     send,
-    command: (user, channel, text) =>
-      send(new URLSearchParams({ command: '/incident', text, user_id: user, channel_id: channel, trigger_id: `trigger.${++trigger}`, response_url: 'http://127.0.0.1:9/unused' }).toString(), form),
-    interaction: (payload) => send(new URLSearchParams({ payload: JSON.stringify({ trigger_id: `trigger.${++trigger}`, ...(payload as object) }) }).toString(), form),
+    command: (user, channel, text, options = {}) =>
+      send(
+        new URLSearchParams({ command: '/incident', text, user_id: user, channel_id: channel, trigger_id: `trigger.${++trigger}`, response_url: options.responseUrl ?? slack.responseUrl(user, channel) }).toString(),
+        form,
+      ),
+    interaction: (payload) => {
+      const { type, user, channel } = payload as { type?: string; user?: { id?: string }; channel?: { id?: string } };
+      // Slack gives every interaction but a modal's submission an answer address.
+      const answer = type === 'view_submission' ? {} : { response_url: slack.responseUrl(user?.id ?? '', channel?.id ?? '') };
+      return send(new URLSearchParams({ payload: JSON.stringify({ trigger_id: `trigger.${++trigger}`, ...answer, ...(payload as object) }) }).toString(), form);
+    },
     event: (eventId, event, headers) => send(JSON.stringify({ type: 'event_callback', event_id: eventId, event_time: 1, team_id: 'T1', api_app_id: 'A1', event }), 'application/json', headers ? { headers } : {}),
     settle: async () => {
       for (let i = 0; i < 3; i++) {

@@ -8,6 +8,7 @@ import { useConsole } from '../console-context.js';
 import type { Audience, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput, useNow } from '../time.js';
+import { PublicPreview } from '../status-page/PublicPreview.js';
 
 const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const satisfies readonly UpdateStatus[];
 const FIELDS = ['status', 'impact', 'whatWeKnow', 'nextStep', 'nextUpdateBy', 'audience'] as const;
@@ -45,18 +46,13 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
     severity: incident.severity,
   });
 
+  const chosen = nextUpdateBy === null ? undefined : fromUtcInput(nextUpdateBy);
+  const fields = { status, impact, whatWeKnow, nextStep, ...(chosen ? { nextUpdateBy: chosen } : {}) };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () => {
-      const chosen = nextUpdateBy === null ? undefined : fromUtcInput(nextUpdateBy);
-      const update = await api.write<Update>('POST', `/incidents/${incident.id}/updates`, {
-        status,
-        impact,
-        whatWeKnow,
-        nextStep,
-        ...(chosen ? { nextUpdateBy: chosen } : {}),
-        audience,
-      });
+      const update = await api.write<Update>('POST', `/incidents/${incident.id}/updates`, { ...fields, audience });
       setPosted(update);
       setImpact('');
       setWhatWeKnow('');
@@ -103,6 +99,7 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
               </label>
             ))}
           </fieldset>
+          {audience === 'public' && !incident.private ? <PublicPreview incident={incident} input={fields} /> : null}
           <FormError action={action} fields={FIELDS} />
           <button type="submit" className="primary" disabled={action.busy}>
             {action.busy ? 'Posting…' : 'Post update'}

@@ -2,34 +2,38 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import { linkProps } from '../router.js';
-import type { Incident, Severity } from '../types.js';
-import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
+import type { Component, Incident, Person, Severity } from '../types.js';
+import { ComponentChoice, CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput } from '../time.js';
 
-const FIELDS = ['title', 'severity', 'summary', 'startedAt', 'components', 'links.statusPage', 'links.dashboard', 'links.runbook', 'private'];
+const FIELDS = ['title', 'severity', 'summary', 'startedAt', 'commander', 'components', 'links.statusPage', 'links.dashboard', 'links.runbook', 'private'];
 
 export function Declare() {
-  const { api } = useConsole();
+  const { api, me } = useConsole();
   const action = useAction();
   const [severities, setSeverities] = useState<Severity[]>([]);
+  const [people, setPeople] = useState<Person[]>([]);
+  const [known, setKnown] = useState<Component[]>([]);
+  const [commander, setCommander] = useState('');
   const [title, setTitle] = useState('');
   const [severity, setSeverity] = useState('');
   const [summary, setSummary] = useState('');
   const [startedAt, setStartedAt] = useState('');
-  const [components, setComponents] = useState('');
+  const [components, setComponents] = useState<string[]>([]);
   const [links, setLinks] = useState({ statusPage: '', dashboard: '', runbook: '' });
   const [isPrivate, setPrivate] = useState(false);
   const [declared, setDeclared] = useState<Incident | null>(null);
 
   useEffect(() => {
     api.get<Severity[]>('/severities').then(setSeverities, () => setSeverities([]));
+    api.all<Person>('/people?active=true').then(setPeople, () => setPeople([]));
+    api.get<Component[]>('/components').then(setKnown, () => setKnown([]));
   }, [api]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () => {
       const chosenLinks = Object.fromEntries(Object.entries(links).filter(([, v]) => v.trim()));
-      const list = components.split(',').map((c) => c.trim()).filter(Boolean);
       const started = fromUtcInput(startedAt);
       setDeclared(
         await api.write<Incident>('POST', '/incidents', {
@@ -37,7 +41,8 @@ export function Declare() {
           severity,
           ...(summary.trim() ? { summary } : {}),
           ...(started ? { startedAt: started } : {}),
-          ...(list.length ? { components: list } : {}),
+          ...(components.length ? { components } : {}),
+          ...(commander ? { commander } : {}),
           ...(Object.keys(chosenLinks).length ? { links: chosenLinks } : {}),
           ...(isPrivate ? { private: true } : {}),
         }),
@@ -101,9 +106,21 @@ export function Declare() {
         <Field label="Impact began (UTC, leave empty for now)" field="startedAt" action={action}>
           {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={1} value={startedAt} onChange={(e) => setStartedAt(e.target.value)} />}
         </Field>
-        <Field label="Components (comma-separated ids)" field="components" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} value={components} onChange={(e) => setComponents(e.target.value)} placeholder="checkout, payments" />}
+        <Field label="Incident Commander" field="commander" action={action} hint="Declaring makes you IC unless you name someone who has agreed to take it.">
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={commander} onChange={(e) => setCommander(e.target.value)}>
+              <option value="">Me (@{me.handle})</option>
+              {people
+                .filter((p) => p.handle !== me.handle && p.role !== 'viewer')
+                .map((p) => (
+                  <option key={p.handle} value={p.handle}>
+                    @{p.handle} ({p.name})
+                  </option>
+                ))}
+            </select>
+          )}
         </Field>
+        <ComponentChoice known={known} chosen={components} onChange={setComponents} action={action} />
         {(['statusPage', 'dashboard', 'runbook'] as const).map((k) => (
           <Field key={k} label={{ statusPage: 'Status page link', dashboard: 'Dashboard link', runbook: 'Runbook link' }[k]} field={`links.${k}`} action={action}>
             {(id, d) => <input id={id} aria-describedby={d} type="url" value={links[k]} onChange={(e) => setLinks({ ...links, [k]: e.target.value })} placeholder="https://…" />}

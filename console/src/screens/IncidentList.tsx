@@ -5,7 +5,7 @@ import { useLive } from '../live.js';
 import { linkProps } from '../router.js';
 import type { Incident, Severity } from '../types.js';
 import { STATUS_LABELS } from '../../../src/presenters/status-update.js';
-import { Badge } from '../ui.js';
+import { Badge, LoadError } from '../ui.js';
 import { age, useNow, utcTime } from '../time.js';
 
 /** The most severe level (first in the policy) is red, the next amber, the rest grey. */
@@ -74,11 +74,7 @@ export function IncidentList() {
           </select>
         </label>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <LoadError error={error} />
       {incidents === null ? <p>Loading…</p> : null}
       {incidents?.length === 0 ? <p className="muted">No incidents here. When something is user-impacting, declare: it is cheap to downgrade.</p> : null}
       {incidents && incidents.length > 0 ? (

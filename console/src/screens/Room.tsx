@@ -12,7 +12,11 @@ import { RolePanel } from '../room/RolePanel.js';
 import { UpdateComposer } from '../room/UpdateComposer.js';
 import { Timeline } from '../room/Timeline.js';
 import { PostmortemPanel, ResolvePanel } from '../room/Resolve.js';
+import { EditDetails, MergePanel, ReopenPanel } from '../room/Evolve.js';
+import { Replay } from '../room/Replay.js';
 import { severityTone } from './IncidentList.js';
+import { StatusControls } from '../status-page/StatusControls.js';
+import { useStatusPageData } from '../status-page/data.js';
 
 function SeverityChange({ incident, severities, onChanged }: { incident: Incident; severities: Severity[]; onChanged: (i: Incident) => void }) {
   const { api } = useConsole();
@@ -106,10 +110,11 @@ export function Room({ id }: { id: string }) {
   const [severities, setSeverities] = useState<Severity[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
+  const { components, counts, reloadShared } = useStatusPageData();
 
   const reload = useCallback(async () => {
     try {
-      const [next, timeline] = await Promise.all([api.get<Incident>(`/incidents/${id}`), api.get<Entry[]>(`/incidents/${id}/timeline`)]);
+      const [next, timeline] = await Promise.all([api.get<Incident>(`/incidents/${id}`), api.all<Entry>(`/incidents/${id}/timeline`)]);
       setIncident((prev) => (prev && prev.version > next.version ? prev : next));
       setEntries(timeline);
       setRevision((r) => r + 1);
@@ -122,9 +127,10 @@ export function Room({ id }: { id: string }) {
   useEffect(() => {
     setIncident(null);
     void reload();
-    api.get<Person[]>('/people?active=true').then(setPeople, () => setPeople([]));
+    api.all<Person>('/people?active=true').then(setPeople, () => setPeople([]));
     api.get<Severity[]>('/severities').then(setSeverities, () => setSeverities([]));
-  }, [api, reload]);
+    void reloadShared().catch(() => undefined);
+  }, [api, reload, reloadShared]);
 
   useLive((message) => {
     if (message === null || message.id === id) void reload();
@@ -158,9 +164,19 @@ export function Room({ id }: { id: string }) {
       <div className="room-grid">
         <div className="room-main">
           <RolePanel incident={incident} people={people} onChanged={changed} />
+          <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
+          {permissions.respond && incident.mergedInto === null ? <EditDetails key={JSON.stringify([incident.title, incident.summary, incident.links, incident.components, incident.startedAt])} incident={incident} onChanged={changed} /> : null}
           {open && canCommand ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
+          {open && canCommand ? <MergePanel incident={incident} onChanged={changed} /> : null}
+          {!open && permissions.respond && incident.mergedInto === null ? <ReopenPanel incident={incident} onChanged={changed} /> : null}
+          {incident.mergedInto ? (
+            <p className="panel" role="status">
+              Merged into <a {...linkProps(`/incidents/${incident.mergedInto}`)}>{incident.mergedInto}</a>: it is followed there.
+            </p>
+          ) : null}
           {!open ? <PostmortemPanel incident={incident} people={people} draftVersion={revision} onChanged={changed} /> : null}
+          <Replay incident={incident} entries={entries} />
         </div>
         <div className="room-side">
           <Timeline incident={incident} entries={entries} onChanged={() => void reload()} />

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import { ApiError, type AlertGroup, type AlertSource, type Incident, type NewAlertSource, type RotatedAlertSource } from '../client.js';
 import { alertGroupId, positiveInt } from '../args.js';
 import { span, utc } from '../format.js';
-import { alertGroupSummary, alertGroupTable, receiverSnippet, sourceTable } from '../format-alerts.js';
+import { alertGroupSummary, alertGroupTable, sourceTable } from '../format-alerts.js';
+import { receiverSnippet } from '../../presenters/alert-receiver.js';
 import { answer, client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
 
 const STATES = ['open', 'acknowledged', 'resolved', 'dismissed'] as const;
@@ -73,7 +74,7 @@ export function alertsCommand(program: Command): void {
   examples(list, ['incident alerts', 'incident alerts --state resolved', 'incident alerts --json | jq ".[].id"']);
   list.action(
     run(async (o: JsonOption & { state: string; limit?: string }) => {
-      const groups = await client().get<AlertGroup[]>('/alerts', { state: o.state, limit: o.limit ? positiveInt(o.limit, '--limit') : undefined });
+      const groups = await client().all<AlertGroup>('/alerts', { state: o.state }, o.limit ? positiveInt(o.limit, '--limit') : undefined);
       if (o.json) printJson(groups);
       else print(alertGroupTable(groups, new Date(), o.state));
     }),
@@ -87,7 +88,10 @@ export function alertsCommand(program: Command): void {
   examples(show, ['incident alerts show 3', 'incident alerts show 3 --json | jq ".alerts[].labels"']);
   show.action(
     run(async (id: string, o: JsonOption) => {
-      const group = await client().get<AlertGroup>(groupPath(id));
+      let group: AlertGroup | undefined;
+      for await (const page of client().pages<AlertGroup>(groupPath(id), {}, { rows: (p) => p.alerts?.length ?? 0 }))
+        group = group ? { ...group, alerts: [...(group.alerts ?? []), ...(page.alerts ?? [])] } : page;
+      if (!group) throw new Error('the server answered no page');
       if (o.json) printJson(group);
       else print(alertGroupSummary(group, new Date()));
     }),
@@ -151,7 +155,7 @@ export function alertSourcesCommand(program: Command): void {
   withJson(list);
   list.action(
     run(async (o: JsonOption) => {
-      const found = await client().get<AlertSource[]>('/alert-sources');
+      const found = await client().all<AlertSource>('/alert-sources');
       if (o.json) printJson(found);
       else print(sourceTable(found));
     }),

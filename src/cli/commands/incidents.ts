@@ -87,9 +87,8 @@ export function listCommand(program: Command): void {
         state: o.state,
         severity: o.severity?.toUpperCase(),
         overdue: o.overdue ? true : undefined,
-        limit: o.limit ? positiveInt(o.limit, '--limit') : undefined,
       };
-      const incidents = await client().get<Incident[]>('/incidents', query);
+      const incidents = await client().all<Incident>('/incidents', query, o.limit ? positiveInt(o.limit, '--limit') : undefined);
       if (o.json) printJson(incidents);
       else print(incidentTable(incidents, new Date()));
     }),
@@ -102,13 +101,24 @@ export function showCommand(program: Command): void {
     .summary('one incident: roles, handoff, gaps, last update, next update by')
     .description('one incident: roles, SMEs, pending handoff, role gaps, warnings, last update, next update by, postmortem')
     .argument('<id>', 'INC-7 or 7')
+    .option('--at <time>', 'as it stood then, folded from its timeline: an ISO time, HH:MM in UTC, or how long ago (90m ago)')
     .option('--announcement', 'print the channel announcement (announcement.md) instead');
   withJson(cmd);
-  examples(cmd, ['incident show INC-1', 'incident show 1 --announcement', 'incident show INC-1 --json | jq .roles']);
+  examples(cmd, ['incident show INC-1', 'incident show INC-1 --at 14:30', 'incident show 1 --announcement', 'incident show INC-1 --json | jq .roles']);
   cmd.action(
-    run(async (id: string, o: JsonOption & { announcement?: boolean }) => {
+    run(async (id: string, o: JsonOption & { announcement?: boolean; at?: string }) => {
       const api = client();
       const incident = incidentId(id);
+      if (o.at !== undefined) {
+        if (o.announcement) throw new UsageError('--at shows the incident as it stood; --announcement prints the current announcement: use one.');
+        const when = pastTime(o.at, '--at');
+        const then = await api.get<Incident>(`/incidents/${incident}?at=${encodeURIComponent(when)}`);
+        // The server takes a time after now as now, and says so in asOf.
+        const asOf = then.asOf ?? when;
+        if (o.json) printJson(then);
+        else print(`As it stood at ${utc(asOf)}:\n${incidentSummary(then, new Date(asOf))}`);
+        return;
+      }
       if (o.announcement) {
         const markdown = await api.getText(`/incidents/${incident}/announcement.md`);
         if (o.json) printJson({ incident, markdown });

@@ -19,7 +19,7 @@ export function peopleCommand(program: Command): void {
   withJson(list);
   list.action(
     run(async (o: JsonOption) => {
-      const found = await client().get<Person[]>('/people');
+      const found = await client().all<Person>('/people');
       if (o.json) printJson(found);
       else print(peopleTable(found));
     }),
@@ -149,7 +149,7 @@ export function tokenCommand(program: Command): void {
   list.action(
     run(async (handleText: string | undefined, o: JsonOption) => {
       const whose = handleText ? handle(handleText) : (await client().get<{ person: Person }>('/me')).person.handle;
-      const tokens = await client().get<TokenInfo[]>(`/people/${whose}/tokens`);
+      const tokens = await client().all<TokenInfo>(`/people/${whose}/tokens`);
       if (o.json) printJson(tokens);
       else
         print(

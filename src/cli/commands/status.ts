@@ -1,5 +1,5 @@
 /**
- * The public status page from the command line (R10): `incident status publish` and
+ * The public status page from the command line (R10): `incident status publish` (and `unpublish`) and
  * `incident status component` through the API like every verb; `incident status export
  * DIR` writes the page as static files, for any web server or object store to serve when
  * this server cannot (issue 5, item 8) — it reads the database directly (DATABASE_URL, or
@@ -20,19 +20,20 @@ function onThePage(incident: Incident): string {
 export function statusCommand(program: Command): void {
   const status = program.command('status').description('the public status page');
 
-  const publish = withJson(
-    status
-      .command('publish')
-      .argument('<id>', 'INC-7 or 7')
-      .description('put an incident on the public status page although its severity is not public (never a private one)'),
-  );
-  examples(publish, ['incident status publish INC-4']);
-  publish.action(
-    run(async (id: string, o: JsonOption) => {
-      const incident = await client().post<Incident>(`/incidents/${incidentId(id)}/publish`);
-      answer(incident, o, () => onThePage(incident));
-    }),
-  );
+  const publication = [
+    ['publish', 'put an incident on the public status page although its severity is not public (never a private one)'],
+    ['unpublish', 'take a published incident off the public status page (not one whose severity is public by policy)'],
+  ] as const;
+  for (const [verb, description] of publication) {
+    const command = withJson(status.command(verb).argument('<id>', 'INC-7 or 7').description(description));
+    examples(command, [`incident status ${verb} INC-4`]);
+    command.action(
+      run(async (id: string, o: JsonOption) => {
+        const incident = await client().post<Incident>(`/incidents/${incidentId(id)}/${verb}`);
+        answer(incident, o, () => onThePage(incident));
+      }),
+    );
+  }
 
   const component = withJson(
     status

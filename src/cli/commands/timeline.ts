@@ -1,6 +1,7 @@
 /** note, timeline, update: the Scribe's record (R9) and the Comms Lead's updates (R7). */
 import { Option, type Command } from 'commander';
 import { UsageError, type Entry, type Update } from '../client.js';
+import { heldLine, type Draft } from './drafts.js';
 import { futureTime, incidentId, pastTime, positiveInt } from '../args.js';
 import { timelineLines, utc } from '../format.js';
 import { MANUAL_ENTRY_KINDS } from '../../domain/model/events.js';
@@ -79,7 +80,7 @@ export function timelineCommand(program: Command): void {
         if (unknown.length || !kinds.length) throw new UsageError(`unknown timeline kind "${unknown.join(', ') || o.kind}"; kinds are ${ALL_KINDS.join(', ')}.`);
         kind = kinds.join(',');
       }
-      const entries = await client().get<Entry[]>(`/incidents/${incidentId(id)}/timeline`, { kind });
+      const entries = await client().all<Entry>(`/incidents/${incidentId(id)}/timeline`, { kind });
       if (o.json) printJson(entries);
       else if (!entries.length && kind) print(`No ${kind.replace(/,/g, ' or ')} entries.`);
       else print(timelineLines(entries));
@@ -127,8 +128,9 @@ export function updateCommand(program: Command): void {
         nextUpdateBy: o.nextUpdateBy ? futureTime(o.nextUpdateBy, '--next-update-by') : undefined,
         audience: o.audience,
       };
-      const update = await client().post<Update>(`/incidents/${incidentId(id)}/updates`, body);
+      const update = await client().post<Update | Draft>(`/incidents/${incidentId(id)}/updates`, body);
       if (o.json) printJson(update);
+      else if ('draftedBy' in update) print(heldLine(update));
       else printRaw(update.markdown);
       warn(update.warnings);
     }),

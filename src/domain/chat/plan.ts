@@ -34,6 +34,8 @@ export type ChatStep =
   | { op: 'invite'; people: string[] }
   | { op: 'post'; to: ChatTarget; notice: ChatNotice; pin?: true }
   | { op: 'set_topic' }
+  /** The pinned announcement brought up to date (severity, roles, status). */
+  | { op: 'edit_announcement' }
   | { op: 'dm'; person: string; notice: ChatNotice }
   | { op: 'archive'; at: string };
 
@@ -61,6 +63,7 @@ function notices(state: IncidentState, settings: ChatSettings, leadershipOnly: b
 export function chatSteps(recorded: RecordedEvent, after: IncidentState, settings: ChatSettings): ChatStep[] {
   const { event } = recorded;
   const line: ChatStep = { op: 'post', to: 'room', notice: { kind: 'event' } };
+  const announcement: ChatStep = { op: 'edit_announcement' };
   switch (event.type) {
     case 'IncidentDeclared':
       return [
@@ -71,21 +74,29 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
         ...notices(after, settings, false),
       ];
     case 'SeverityChanged':
-      return [line, { op: 'set_topic' }, ...notices(after, settings, true)];
+      return [line, { op: 'set_topic' }, announcement, ...notices(after, settings, true)];
     case 'CommanderOffered':
       return [line, { op: 'dm', person: event.to, notice: { kind: 'handoff_offer', handoffId: event.handoffId } }];
     case 'CommanderAccepted':
-      return [{ op: 'invite', people: [event.to] }, line, { op: 'set_topic' }];
+      return [{ op: 'invite', people: [event.to] }, line, { op: 'set_topic' }, announcement];
     case 'RoleAssigned':
     case 'SmeAdded':
-      return [{ op: 'invite', people: [event.person] }, line];
+      return [{ op: 'invite', people: [event.person] }, line, announcement];
     case 'StatusUpdatePosted':
-      return [{ op: 'post', to: 'room', notice: { kind: 'update' } }, { op: 'set_topic' }];
+      return [{ op: 'post', to: 'room', notice: { kind: 'update' } }, { op: 'set_topic' }, announcement];
     case 'StatusChanged':
-      // The update that moved the status says so.
-      return [];
+      // The update that moved the status says so in the room; the announcement shows the status.
+      return [announcement];
     case 'IncidentResolved':
-      return [line, { op: 'set_topic' }];
+    case 'IncidentReopened':
+    case 'IncidentMerged':
+      return [line, { op: 'set_topic' }, announcement];
+    case 'RoleReleased':
+    case 'SmeReleased':
+    case 'IncidentEdited':
+      return [line, announcement];
+    case 'IncidentMergedIn':
+      return [line];
     case 'PostmortemAssigned':
       return settings.archiveAfterMs === null
         ? [line, { op: 'set_topic' }]
@@ -100,15 +111,18 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
       return [{ op: 'post', to: 'room', notice: { kind: 'reminder', mention: [event.commander], told: [] } }];
     case 'CommanderDeclined':
     case 'CommanderOfferLapsed':
-    case 'RoleReleased':
-    case 'SmeReleased':
     case 'CommanderWentHandsOn':
     case 'TimelineEntryAdded':
     case 'AlertObserved':
     case 'MoreAlertsObserved':
     case 'IncidentPublished':
+    case 'IncidentUnpublished':
     case 'ComponentStatusSet':
     case 'PostmortemPublished':
+    case 'PublicUpdateNotByCommsLead':
+    case 'UpdateHeld':
+    case 'DraftApproved':
+    case 'DraftRejected':
       return [line];
   }
 }

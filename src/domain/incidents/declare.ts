@@ -5,7 +5,8 @@
 import type { IncidentEvent, Links } from '../model/events.js';
 import type { DecideContext, DeclareInput, Decision } from '../model/commands.js';
 import { refuse } from '../model/errors.js';
-import { addMs, toUtcIso } from '../model/time.js';
+import { toUtcIso } from '../model/time.js';
+import { firstUpdateDue } from '../updates/deadlines.js';
 import { findSeverity } from '../model/policy.js';
 
 const SLUG_WORDS = 5;
@@ -71,7 +72,8 @@ export function decideDeclare(input: DeclareInput, number: number, ctx: DecideCo
     },
     private: input.private ?? false,
     commander: input.commander ?? ctx.actor.handle,
-    nextUpdateBy: level.updateEveryMs === null ? null : addMs(ctx.now, level.updateEveryMs),
+    nextUpdateBy: firstUpdateDue(level, ctx.now),
+    ...(input.drill ? { drill: input.drill } : {}),
   };
   return { events: [event], warnings: [] };
 }

@@ -1,6 +1,6 @@
 /** The vocabulary of deciding: what can be asked of an incident, and what a decision is. */
-import type { ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent, ObservedAlert } from './events.js';
-import type { ReminderSettings, SeverityPolicy } from './policy.js';
+import type { DrillMark, ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent, ObservedAlert } from './events.js';
+import type { PublicBy, ReminderSettings, SeverityPolicy } from './policy.js';
 
 export interface Warning {
   code: string;
@@ -28,6 +28,8 @@ export interface DeclareInput {
   links?: Partial<Links>;
   commander?: string | null;
   private?: boolean;
+  /** Set by the command for a drill's incident, once the drill is found running. */
+  drill?: DrillMark | null;
 }
 
 /** Everything that can be asked of an open incident, one variant per operation. */
@@ -51,11 +53,26 @@ export type IncidentCommand =
       nextStep?: string | null;
       nextUpdateBy?: string | null;
       audience?: UpdateAudience | null;
+      /** `updates.publicBy` from configuration (absent: anyone); the Comms Lead owns outbound. */
+      publicBy?: PublicBy;
     }
+  /** The Comms Lead approves a held public update (it is posted) or rejects it with a reason. */
+  | { type: 'ApproveDraft'; draftId: string }
+  | { type: 'RejectDraft'; draftId: string; reason: string }
   | { type: 'Resolve'; impact: string; whatWeKnow: string; nextStep?: string | null; audience?: UpdateAudience | null }
+  /** Understanding evolves: the details given are corrected (links field by field; null clears one). */
+  | {
+      type: 'EditIncident';
+      changes: { title?: string; summary?: string | null; links?: Partial<Links>; components?: string[]; startedAt?: string };
+      reason: string;
+      /** Configured component ids; empty when the team lists none (then any id is accepted). */
+      configuredComponents: string[];
+    }
+  | { type: 'Reopen'; reason: string }
   | { type: 'AssignPostmortem'; owner: string; scheduledFor: string }
   | { type: 'PublishPostmortem'; url: string }
   | { type: 'Publish' }
+  | { type: 'Unpublish' }
   | { type: 'SetComponentStatus'; component: string; status: ComponentStatus }
   /** Asked by the scheduler when a due moment's time comes (R4, R8, R11). */
   | { type: 'FireReminder'; key: string; settings: ReminderSettings };

@@ -12,6 +12,8 @@ export type ManualEntryKind = (typeof MANUAL_ENTRY_KINDS)[number];
 /** The status page's component vocabulary, Atlassian Statuspage's values, best first. */
 export const COMPONENT_STATUSES = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
 export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+/** Which update a promise is for: the one at start, one on the cadence, or the final one (R8). */
+export type OwedUpdate = 'first' | 'next' | 'final';
 
 /** An alert as it is put on an incident's timeline: what the entry says about it. */
 export interface ObservedAlert {
@@ -22,11 +24,32 @@ export interface ObservedAlert {
   generatorUrl: string | null;
 }
 
+export interface DrillMark {
+  id: string;
+  notify: boolean;
+}
+
 export interface Links {
   statusPage: string | null;
   dashboard: string | null;
   runbook: string | null;
 }
+
+/** What the responders understand of the incident, which may be corrected as understanding evolves. */
+export interface IncidentDetails {
+  title: string;
+  summary: string | null;
+  links: Links;
+  components: string[];
+  startedAt: string;
+}
+export const DETAIL_FIELDS = ['title', 'summary', 'links', 'components', 'startedAt'] as const satisfies readonly (keyof IncidentDetails)[];
+export type DetailField = (typeof DETAIL_FIELDS)[number];
+
+/** One detail corrected, from what it was to what it is now, and why. */
+export type DetailEdited = {
+  [F in DetailField]: { type: 'IncidentEdited'; field: F; from: IncidentDetails[F]; to: IncidentDetails[F]; reason: string };
+}[DetailField];
 
 export type IncidentEvent =
   | {
@@ -42,8 +65,10 @@ export type IncidentEvent =
       links: Links;
       private: boolean;
       commander: string;
-      /** The first update is owed within the severity's cadence; null when it has none. */
+      /** The first update is owed within the severity's `firstUpdateWithin` (before it existed: its cadence, or null). */
       nextUpdateBy: string | null;
+      /** A drill's incident (absent for real ones): kept out of insights, and of everything outward unless `notify`. */
+      drill?: DrillMark;
     }
   | { type: 'SeverityChanged'; from: string; to: string; reason: string; nextUpdateBy: string | null }
   | { type: 'CommanderOffered'; handoffId: string; from: string; to: string; supersedes: string | null }
@@ -71,20 +96,49 @@ export type IncidentEvent =
       audience: UpdateAudience;
     }
   | { type: 'StatusChanged'; from: UpdateStatus; to: UpdateStatus }
+  /** A public update went out from someone other than the Comms Lead (`updates.publicBy: anyone`). */
+  | { type: 'PublicUpdateNotByCommsLead'; commsLead: string }
+  /** A public update held for the Comms Lead (`updates.publicBy: comms-lead-approves`) as draft `draftId`. */
+  | {
+      type: 'UpdateHeld';
+      draftId: string;
+      commsLead: string;
+      status: UpdateStatus;
+      impact: string;
+      whatWeKnow: string;
+      nextStep: string | null;
+      nextUpdateBy: string | null;
+      audience: UpdateAudience;
+    }
+  /** The held update was approved; the StatusUpdatePosted that follows posts it. */
+  | { type: 'DraftApproved'; draftId: string; draftedBy: string }
+  | { type: 'DraftRejected'; draftId: string; draftedBy: string; reason: string }
   | { type: 'IncidentResolved'; postmortemRequired: boolean }
+  | DetailEdited
+  /** Resolved too early: open again, at the status it had before resolving, owing an update by `nextUpdateBy`. */
+  | { type: 'IncidentReopened'; reason: string; status: UpdateStatus; nextUpdateBy: string | null }
+  /** Declared twice for one failure: this one is closed, its record carried to incident `into`. */
+  | { type: 'IncidentMerged'; into: number; reason: string | null }
+  /**
+   * Incident `from` was merged into this one: its timeline entries and alert observations follow as
+   * entries of their own, its alert groups (`alertGroups`) now belong here; `notCarried` entries past the cap stay there.
+   */
+  | { type: 'IncidentMergedIn'; from: number; title: string; reason: string | null; alertGroups: number[]; carried: number; notCarried: number }
   | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string }
   /** The finished postmortem is published at `url`: the status page links to it. */
   | { type: 'PostmortemPublished'; url: string }
   /** R10: a responder put an incident whose severity is not public on the status page. */
   | { type: 'IncidentPublished' }
+  /** R10: a responder took back that publication; the incident leaves the status page (its severity keeps it off). */
+  | { type: 'IncidentUnpublished' }
   /** R10: how an affected component is doing, as the responders say; `from` null when it was not affected before. */
   | { type: 'ComponentStatusSet'; component: string; status: ComponentStatus; from: ComponentStatus | null }
-  /** R8: the promised update is due within the reminder lead time. */
-  | { type: 'UpdateDueSoon'; promisedBy: string; lastUpdateAt: string | null }
+  /** R8: the promised update is due within the reminder lead time. `owed`: which update (absent in events recorded before it was said). */
+  | { type: 'UpdateDueSoon'; promisedBy: string; lastUpdateAt: string | null; owed?: OwedUpdate }
   /** R8: the promised time passed with no newer update. */
-  | { type: 'UpdateOverdue'; promisedBy: string; lastUpdateAt: string | null }
+  | { type: 'UpdateOverdue'; promisedBy: string; lastUpdateAt: string | null; owed?: OwedUpdate }
   /** R8: still overdue after the escalation delay; `escalation` counts from 1 per promise. */
-  | { type: 'OverdueEscalated'; promisedBy: string; lastUpdateAt: string | null; escalation: number; escalateTo: string[] }
+  | { type: 'OverdueEscalated'; promisedBy: string; lastUpdateAt: string | null; escalation: number; escalateTo: string[]; owed?: OwedUpdate }
   /** R4: the severity's roles are still not covered; the IC is nudged. `gaps` are the role-gap codes. */
   | { type: 'RoleGapNudged'; commander: string; gaps: string[] }
   /** R11: resolved, and the postmortem still has no owner and date. */

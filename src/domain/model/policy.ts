@@ -13,6 +13,13 @@ export interface SeverityLevel {
   response: string;
   /** Milliseconds between status updates; null means "at start and resolution only". */
   updateEveryMs: number | null;
+  /** How soon after declaring the first update is due: comms run from minute one, whatever the cadence. */
+  firstUpdateWithinMs: number;
+  /**
+   * Without a cadence, how soon after an update that says `monitoring` the final one (resolving)
+   * is due: the fix is in, and nobody is left wondering whether it held. Unused with a cadence.
+   */
+  finalUpdateWithinMs: number;
   audience: Audience;
   roles: RolePolicy;
   postmortem: PostmortemPolicy;
@@ -32,6 +39,8 @@ export const DEFAULT_SEVERITIES: SeverityLevel[] = [
     impact: 'Core feature down for most users, data loss, or revenue stopped',
     response: 'All hands, page leadership, dedicated IC + Comms + Scribe',
     updateEveryMs: 30 * 60_000,
+    firstUpdateWithinMs: 10 * 60_000,
+    finalUpdateWithinMs: 60 * 60_000,
     audience: 'public',
     roles: 'separate',
     postmortem: 'required',
@@ -44,6 +53,8 @@ export const DEFAULT_SEVERITIES: SeverityLevel[] = [
     impact: 'Significant degradation, or one feature broken for many users',
     response: 'On-call + relevant SMEs, IC assigned',
     updateEveryMs: 60 * 60_000,
+    firstUpdateWithinMs: 15 * 60_000,
+    finalUpdateWithinMs: 60 * 60_000,
     audience: 'public',
     roles: 'comms-separate',
     postmortem: 'required',
@@ -56,6 +67,8 @@ export const DEFAULT_SEVERITIES: SeverityLevel[] = [
     impact: 'Limited impact, a workaround exists, no urgent revenue risk',
     response: 'On-call handles it, IC role often combined',
     updateEveryMs: null,
+    firstUpdateWithinMs: 30 * 60_000,
+    finalUpdateWithinMs: 60 * 60_000,
     audience: 'internal',
     roles: 'combined',
     postmortem: 'optional',
@@ -81,3 +94,7 @@ export interface ReminderSettings {
   roleGapMs: number;
   postmortemOwedMs: number;
 }
+
+/** Who may send a public update out once a Comms Lead is named (`updates.publicBy`; the rule: src/domain/updates/outbound.ts). */
+export const PUBLIC_BY = ['anyone', 'comms-lead', 'comms-lead-approves'] as const;
+export type PublicBy = (typeof PUBLIC_BY)[number];

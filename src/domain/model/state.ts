@@ -1,4 +1,4 @@
-import type { ComponentStatus, IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
+import type { DrillMark, ComponentStatus, DetailEdited, IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
 
 type UpdateFields = Omit<Extract<IncidentEvent, { type: 'StatusUpdatePosted' }>, 'type'>;
 
@@ -9,6 +9,15 @@ export interface StatusUpdate extends UpdateFields {
   postedBy: string;
   severity: string;
   final: boolean;
+}
+
+/** A public update held for the Comms Lead's approval (`updates.publicBy: comms-lead-approves`). */
+export interface UpdateDraft extends Omit<UpdateFields, 'nextUpdateBy'> {
+  id: string;
+  /** The time its author promised, or null to take the cadence from approval. */
+  nextUpdateBy: string | null;
+  draftedBy: string;
+  draftedAt: string;
 }
 
 export interface PendingHandoff {
@@ -46,12 +55,20 @@ interface IncidentCore {
   components: string[];
   links: Links;
   private: boolean;
+  /** Set from declaration when the incident is a drill's (README "Drills"). */
+  drill: DrillMark | null;
   status: UpdateStatus;
+  /** The status before resolving: reopening goes back to it. */
+  lastOpenStatus: Exclude<UpdateStatus, 'resolved'>;
+  /** The incident this one was merged into (closed with a pointer), or null. */
+  mergedInto: number | null;
   roles: { incident_commander: string; comms_lead: string | null; scribe: string | null };
   smes: { person: string; specialty: string }[];
   pendingHandoff: PendingHandoff | null;
   lastUpdate: StatusUpdate | null;
   lastPublicUpdate: StatusUpdate | null;
+  /** Public updates held for the Comms Lead, oldest first; they lapse when the incident resolves. */
+  drafts: UpdateDraft[];
   firstUpdateAt: string | null;
   nextUpdateBy: string | null;
   /** When the current `nextUpdateBy` was promised (declaring, a severity change, an update). */
@@ -129,12 +146,16 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
     components: event.components,
     links: event.links,
     private: event.private,
+    drill: event.drill ?? null,
     status: 'investigating',
+    lastOpenStatus: 'investigating',
+    mergedInto: null,
     roles: { incident_commander: event.commander, comms_lead: null, scribe: null },
     smes: [],
     pendingHandoff: null,
     lastUpdate: null,
     lastPublicUpdate: null,
+    drafts: [],
     firstUpdateAt: null,
     nextUpdateBy: event.nextUpdateBy,
     promisedAt: event.nextUpdateBy === null ? null : recordedAt,
@@ -156,7 +177,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 8;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
@@ -253,14 +274,39 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
         promisedAt: event.nextUpdateBy === null ? null : at,
       };
     }
+    case 'PublicUpdateNotByCommsLead':
+      return next;
+    case 'UpdateHeld': {
+      const { status, impact, whatWeKnow, nextStep, nextUpdateBy, audience } = event;
+      const draft = { id: event.draftId, status, impact, whatWeKnow, nextStep, nextUpdateBy, audience, draftedBy: actor, draftedAt: at };
+      return { ...next, drafts: [...state.drafts, draft] };
+    }
+    case 'DraftApproved':
+    case 'DraftRejected':
+      return { ...next, drafts: state.drafts.filter((d) => d.id !== event.draftId) };
     case 'StatusChanged':
-      return { ...next, status: event.to };
+      return { ...next, status: event.to, lastOpenStatus: event.to === 'resolved' ? state.lastOpenStatus : event.to };
     case 'IncidentResolved': {
-      const roleHistory = state.roleHistory.map((t) => (t.to === null ? { ...t, to: at } : t));
-      const base = { ...next, status: 'resolved' as const, pendingHandoff: null, nextUpdateBy: null, promisedAt: null, roleHistory, resolvedAt: at };
+      const base = closed(next, at);
       if (event.postmortemRequired && !state.postmortem) return { ...base, phase: 'resolved', postmortemRequired: true };
       return { ...base, phase: 'closed', postmortemRequired: event.postmortemRequired };
     }
+    case 'IncidentEdited':
+      return withDetail(next, event);
+    case 'IncidentReopened': {
+      return {
+        ...reopened(next),
+        status: event.status,
+        nextUpdateBy: event.nextUpdateBy,
+        promisedAt: event.nextUpdateBy === null ? null : at,
+        rolesChangedAt: at,
+        roleHistory: reopenedTenures(state, at),
+      };
+    }
+    case 'IncidentMerged':
+      return { ...closed(next, at), phase: 'closed', postmortemRequired: false, mergedInto: event.into };
+    case 'IncidentMergedIn':
+      return next;
     case 'PostmortemPublished':
       return { ...next, postmortemUrl: event.url };
     case 'PostmortemAssigned': {
@@ -271,6 +317,8 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
     }
     case 'IncidentPublished':
       return { ...next, publishedAt: state.publishedAt ?? at };
+    case 'IncidentUnpublished':
+      return { ...next, publishedAt: null };
     case 'ComponentStatusSet':
       return {
         ...next,
@@ -286,6 +334,51 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       return { ...next, reminded: { ...state.reminded, roleGapAt: at } };
     case 'PostmortemReminded':
       return { ...next, reminded: { ...state.reminded, postmortemAt: at } };
+  }
+}
+
+/** Resolving or merging: no promise is owed any more, no offer stands, every tenure ends. */
+function closed(state: IncidentState, at: string) {
+  const roleHistory = state.roleHistory.map((t) => (t.to === null ? { ...t, to: at } : t));
+  return { ...state, status: 'resolved' as const, pendingHandoff: null, drafts: [], nextUpdateBy: null, promisedAt: null, roleHistory, resolvedAt: at };
+}
+
+/** The open phase again: the resolution's time and postmortem verdict go; the postmortem's owner and date stay. */
+function reopened(state: IncidentState): IncidentState {
+  return state.phase === 'active' ? state : { ...withoutResolution(state), phase: 'active' };
+}
+
+function withoutResolution({ resolvedAt: _at, postmortemRequired: _required, ...core }: Exclude<IncidentState, { phase: 'active' }>): IncidentCore {
+  return core;
+}
+
+/** Reopening: whoever held a role or was an SME at resolution holds it again from now. */
+function reopenedTenures(state: IncidentState, at: string): RoleTenure[] {
+  const { incident_commander, comms_lead, scribe } = state.roles;
+  const held: [RoleTenure['role'], string | null, string | null][] = [
+    ['incident_commander', incident_commander, null],
+    ['comms_lead', comms_lead, null],
+    ['scribe', scribe, null],
+    ...state.smes.map((s): [RoleTenure['role'], string, string] => ['sme', s.person, s.specialty]),
+  ];
+  return held.reduce((history, [role, person, specialty]) => (person ? openTenure(history, role, person, at, specialty) : history), state.roleHistory);
+}
+
+function withDetail(state: IncidentState, event: DetailEdited): IncidentState {
+  switch (event.field) {
+    case 'title':
+      return { ...state, title: event.to };
+    case 'summary':
+      return { ...state, summary: event.to };
+    case 'links':
+      return { ...state, links: event.to };
+    case 'startedAt':
+      return { ...state, startedAt: event.to };
+    case 'components': {
+      // A component no longer affected keeps no status of its own on the status page.
+      const statuses = Object.fromEntries(Object.entries(state.componentStatuses).filter(([id]) => event.to.includes(id)));
+      return { ...state, components: event.to, componentStatuses: statuses };
+    }
   }
 }
 

@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'incidents.read': ['admin', 'responder', 'viewer'],
   'incidents.declare': ['admin', 'responder'],
   'incidents.write': ['admin', 'responder'],
+  /** Closing one incident into another; the merged incident's IC decides it (src/domain/incidents/merge.ts). */
+  'incidents.merge': ['admin', 'responder'],
   'people.read': ['admin', 'responder', 'viewer'],
   'people.manage': ['admin'],
   'severities.read': ['admin', 'responder', 'viewer'],

@@ -20,7 +20,8 @@
  *   the roles or severity last changed, or after the last nudge, while a gap remains;
  * - postmortem owed: every `postmortemOwed` after resolving (from the last reminder)
  *   until the postmortem has an owner and a date.
- * A severity without a cadence (SEV3 by default) has no update deadlines.
+ * Every promise counts, whichever update it is for (`src/domain/updates/deadlines.ts`): the
+ * first one after declaring, one on the cadence, or — without a cadence — the final one.
  */
 import type { CommandOf, DecideContext, Decision } from '../model/commands.js';
 import type { IncidentEvent } from '../model/events.js';
@@ -29,6 +30,7 @@ import { addMs } from '../model/time.js';
 import { assessRoles } from '../roles/rules.js';
 import { findSeverity, type ReminderSettings, type SeverityLevel, type SeverityPolicy } from '../model/policy.js';
 import { incidentId } from '../model/ids.js';
+import { owedUpdate } from '../updates/deadlines.js';
 
 export const REMINDER_KINDS = ['update_due_soon', 'update_overdue', 'overdue_escalation', 'role_gap', 'postmortem_owed'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
@@ -41,11 +43,12 @@ export interface DueMoment {
   dueAt: string;
 }
 
-/** How long an incident may stay overdue before it is escalated (again). */
-export function escalationDelay(level: Pick<SeverityLevel, 'updateEveryMs'> | undefined, settings: ReminderSettings): number | null {
-  const cadence = level?.updateEveryMs ?? null;
-  if (cadence === null) return null;
-  return settings.escalateAfterMs ?? Math.round(cadence / 2);
+/**
+ * How long an incident may stay overdue before it is escalated (again): `escalateAfter`, or half
+ * the cadence, or — for a severity without one — half its first-update window.
+ */
+export function escalationDelay(level: Pick<SeverityLevel, 'updateEveryMs' | 'firstUpdateWithinMs'>, settings: ReminderSettings): number {
+  return settings.escalateAfterMs ?? Math.round((level.updateEveryMs ?? level.firstUpdateWithinMs) / 2);
 }
 
 const later = (a: string, b: string | null) => (b !== null && b > a ? b : a);
@@ -59,8 +62,8 @@ export function dueMoments(state: IncidentState, policy: SeverityPolicy, setting
   if (state.phase === 'active') {
     const level = findSeverity(policy, state.severity);
     const promise = state.nextUpdateBy;
-    const delay = escalationDelay(level, settings);
-    if (promise !== null && delay !== null) {
+    if (promise !== null && level) {
+      const delay = escalationDelay(level, settings);
       const soon = addMs(promise, -settings.dueSoonMs);
       if (settings.dueSoonMs > 0 && (state.promisedAt === null || soon > state.promisedAt)) add('update_due_soon', promise, soon);
       add('update_overdue', promise, promise);
@@ -107,18 +110,19 @@ export function decideFireReminder(state: IncidentState, command: CommandOf<'Fir
 function reminderEvent(state: IncidentState, due: DueMoment, ctx: DecideContext): IncidentEvent | null {
   const lastUpdateAt = state.lastUpdate?.postedAt ?? null;
   const promisedBy = state.nextUpdateBy;
+  const level = findSeverity(ctx.policy, state.severity);
+  const owed = owedUpdate(state, level);
   switch (due.kind) {
     case 'update_due_soon':
       if (promisedBy === null || ctx.now >= promisedBy) return null;
-      return { type: 'UpdateDueSoon', promisedBy, lastUpdateAt };
+      return { type: 'UpdateDueSoon', promisedBy, lastUpdateAt, owed };
     case 'update_overdue':
       if (promisedBy === null) return null;
-      return { type: 'UpdateOverdue', promisedBy, lastUpdateAt };
+      return { type: 'UpdateOverdue', promisedBy, lastUpdateAt, owed };
     case 'overdue_escalation': {
       if (promisedBy === null) return null;
       const last = state.reminded.escalation?.promisedBy === promisedBy ? state.reminded.escalation.count : 0;
-      const escalateTo = findSeverity(ctx.policy, state.severity)?.escalateTo ?? [];
-      return { type: 'OverdueEscalated', promisedBy, lastUpdateAt, escalation: last + 1, escalateTo: [...escalateTo] };
+      return { type: 'OverdueEscalated', promisedBy, lastUpdateAt, escalation: last + 1, escalateTo: [...(level?.escalateTo ?? [])], owed };
     }
     case 'role_gap':
       return { type: 'RoleGapNudged', commander: state.roles.incident_commander, gaps: assessRoles(state, ctx.policy).roleGaps.map((g) => g.code) };

@@ -20,8 +20,10 @@ export function decideSeverityChange(state: IncidentState, command: CommandOf<'C
   if (level.id === state.severity)
     refuse('SEVERITY_UNCHANGED', `${incidentId(state.number)} is already ${level.id}.`, { field: 'severity' });
 
-  // A faster cadence pulls the promised update in; a slower one keeps the promise already made.
-  const cadenceDeadline = level.updateEveryMs === null ? null : addMs(ctx.now, level.updateEveryMs);
+  // A faster cadence (or, before the first update, a shorter first-update window) pulls the
+  // promised update in; a slower one keeps the promise already made.
+  const cadenceDeadline =
+    state.firstUpdateAt === null ? addMs(ctx.now, level.firstUpdateWithinMs) : level.updateEveryMs === null ? null : addMs(ctx.now, level.updateEveryMs);
   const current = state.nextUpdateBy;
   const nextUpdateBy =
     current === null ? cadenceDeadline : cadenceDeadline !== null && cadenceDeadline < current ? cadenceDeadline : current;

@@ -65,6 +65,13 @@ export interface PublicIncident {
   severity?: string;
 }
 
+/** A public incident merged into another: its page leads to the one it went into (null: that one is not public). */
+export interface MergedRedirect {
+  from: string;
+  to: string | null;
+  toTitle: string | null;
+}
+
 export interface StatusPageModel {
   now: string;
   page: { id: string; name: string; title: string; url: string; updatedAt: string };
@@ -76,6 +83,7 @@ export interface StatusPageModel {
   recentIncidents: PublicIncident[];
   /** Every public incident given, open ones first, then by declaration, newest first: incidents.json, the feed, the incident pages. */
   history: PublicIncident[];
+  merged: MergedRedirect[];
   maintenance: { upcoming: MaintenanceWindow[]; active: MaintenanceWindow[]; all: MaintenanceWindow[] };
   /** The next moment the page changes with no event to say so (a window opens or closes, a resolved incident ages out). */
   nextChangeAt: string | null;
@@ -150,7 +158,9 @@ function pageId(name: string): string {
 export function buildStatusPage(input: StatusPageInput): StatusPageModel {
   const { config, now } = input;
   const byId = new Map(input.components.map((c) => [c.id, c]));
-  const visible = input.incidents.filter((s) => isPublicIncident(s, config));
+  const publicOnes = input.incidents.filter((s) => isPublicIncident(s, config));
+  // A merged incident is followed in the one it went into: it is not shown twice.
+  const visible = publicOnes.filter((s) => s.mergedInto === null);
   const open = visible.filter((s) => s.phase === 'active').sort((a, b) => (a.declaredAt < b.declaredAt ? 1 : -1));
   const cutoff = new Date(Date.parse(now) - config.statusPage.recentResolvedMs).toISOString();
   const recent = visible
@@ -205,6 +215,11 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
     openIncidents,
     recentIncidents,
     history,
+    merged: publicOnes.flatMap((s) => {
+      if (s.mergedInto === null) return [];
+      const target = presented.get(s.mergedInto);
+      return [{ from: incidentId(s.number), to: target ? target.id : null, toTitle: target ? target.title : null }];
+    }),
     maintenance: maintenanceLists(input.maintenances, now),
     nextChangeAt,
   };

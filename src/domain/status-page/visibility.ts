@@ -17,6 +17,8 @@ export interface VisibilityConfig {
  */
 export function isPublicIncident(state: IncidentState, config: Pick<VisibilityConfig, 'policy'>): boolean {
   if (state.private) return false;
+  // A drill is practice: the outside world never hears of it, unless the drill asked to notify.
+  if (state.drill && !state.drill.notify) return false;
   if (state.publishedAt !== null) return true;
   return findSeverity(config.policy, state.severity)?.audience === 'public';
 }

@@ -7,8 +7,10 @@ import { requireActive } from '../model/guards.js';
 import type { IncidentEvent, UpdateAudience, UpdateStatus } from '../model/events.js';
 import type { IncidentState } from '../model/state.js';
 import { refuse } from '../model/errors.js';
-import { addMs, formatDuration, toUtcIso } from '../model/time.js';
+import { formatDuration, toUtcIso } from '../model/time.js';
+import { defaultNextUpdateBy } from './deadlines.js';
 import { findSeverity, type SeverityLevel } from '../model/policy.js';
+import { heldEvents, ruleOutbound } from './outbound.js';
 
 /** Who hears an update when the poster does not say: the severity's audience decides. */
 export function defaultAudience(level: SeverityLevel | undefined, state: Pick<IncidentState, 'private'>): UpdateAudience {
@@ -63,18 +65,15 @@ export function decidePostUpdate(state: IncidentState, command: CommandOf<'PostU
         message: `${state.severity} promises an update at least every ${formatDuration(cadence)}; this one promises the next later than that.`,
       });
   } else {
-    nextUpdateBy = cadence === null ? null : addMs(ctx.now, cadence);
+    nextUpdateBy = defaultNextUpdateBy(level, command.status, ctx.now);
   }
 
-  return {
-    events: updateEvents(state, {
-      status: command.status,
-      impact,
-      whatWeKnow,
-      nextStep,
-      nextUpdateBy,
-      audience: command.audience ?? defaultAudience(level, state),
-    }),
-    warnings,
-  };
+  const audience = command.audience ?? defaultAudience(level, state);
+  const fields = { status: command.status, impact, whatWeKnow, nextStep, nextUpdateBy, audience };
+  const ruling = ruleOutbound(command.publicBy ?? 'anyone', state.roles.comms_lead, ctx.actor.handle, audience);
+  // A held update keeps only a promise its author made: one left to the cadence counts from its approval.
+  if (ruling.verdict === 'hold') return { events: heldEvents(state, { ...fields, nextUpdateBy: command.nextUpdateBy ? nextUpdateBy : null }, ruling.commsLead), warnings };
+  const events = updateEvents(state, fields);
+  if (ruling.notCommsLead !== null) events.push({ type: 'PublicUpdateNotByCommsLead', commsLead: ruling.notCommsLead });
+  return { events, warnings: [...warnings, ...ruling.warnings] };
 }

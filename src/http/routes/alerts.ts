@@ -17,16 +17,22 @@ import {
   AlertSourceSchema,
   DeclareFromAlertsBody,
   DismissBody,
-  ErrorBody,
-  IncidentSchema,
   NewAlertSourceSchema,
   RotatedAlertSourceSchema,
-} from '../schemas.js';
+} from '../alert-schemas.js';
+import { ErrorBody, IncidentSchema } from '../schemas.js';
+import { errorResponses } from '../openapi.js';
 import { presentAlert, presentAlertGroup, presentAlertSource } from '../../presenters/api.js';
 import { incidentAnswer } from './incidents.js';
 import type { AlertSource } from '../../domain/alerts/source.js';
 import type { AlertInbox, GzippedBody } from '../../processors/alert-inbox.js';
 import { ArrivingBody } from '../arriving-body.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
+
+const SOURCES = paging('alert-sources', ['text', 'text']);
+/** 500 by default, as before paging: the console and scripts read one page of the inbox. */
+const GROUPS = paging('alert-groups', ['text', 'int'], { defaultLimit: 500 });
+const ALERTS = paging('alerts', ['int', 'text', 'int']);
 import { checkEvent } from '../../domain/alerts/events.js';
 import { bodyDigest } from '../../domain/alerts/digest.js';
 import { createAlertSource, rotateAlertSourceKey } from '../../commands/create-alert-source.js';
@@ -67,12 +73,14 @@ const EVENT_BODY_LIMIT = 512 * 1024;
 
 const digesting = (request: FastifyRequest) => request.routeOptions.config.digestBodies === true;
 
+const EventRefusal = Type.Object({ status: Type.Literal('invalid event'), message: Type.String(), errors: Type.Array(Type.String()) });
+
 function invalidEvent(reply: FastifyReply, errors: string[]) {
   return reply.code(400).send({ status: 'invalid event', message: 'Event object is invalid', errors });
 }
 
 export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
-  const tags = ['alert intake'];
+  const tags = ['alerts'];
   // Bodies arrive as bytes, whatever the Content-Type: stored as received, parsed at most once.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
@@ -155,7 +163,12 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     {
       bodyLimit: ALERTMANAGER_BODY_LIMIT,
       config: { gzipLargeBodies: true, digestBodies: true },
-      schema: { tags, summary: 'Prometheus Alertmanager webhook (version 4); Authorization: Bearer <source key>', security: [{ bearer: [] }] },
+      schema: {
+        tags,
+        summary: 'Prometheus Alertmanager webhook (version 4); Authorization: Bearer <source key>',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ status: Type.Literal('success') }, { description: 'Stored; processed right after' }), ...errorResponses(401, 429) },
+      },
       // Before the body is read: a wrong key or a sender over its limit costs us no 16 MiB upload.
       onRequest: async (request, reply) => {
         const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
@@ -195,7 +208,19 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
     '/alerts/events',
     {
       bodyLimit: EVENT_BODY_LIMIT,
-      schema: { tags, summary: 'PagerDuty Events API v2 (routing_key = source key); answers like PagerDuty', security: [] },
+      schema: {
+        tags,
+        summary: 'PagerDuty Events API v2 (routing_key = source key); answers like PagerDuty',
+        security: [],
+        response: {
+          202: Type.Object({ status: Type.Literal('success'), message: Type.String(), dedup_key: Type.String() }, { description: 'Accepted' }),
+          400: {
+            description: "Not a valid event, or routing_key is not an events source's key (PagerDuty's answer); or the shared error body",
+            content: { 'application/json': { schema: Type.Union([EventRefusal, ErrorBody]) } },
+          },
+          429: Type.Object({ status: Type.Literal('throttle event'), message: Type.String() }, { description: 'The source is over its limit; Retry-After says when to retry' }),
+        },
+      },
     },
     async (request, reply) => {
       let body: unknown;
@@ -217,6 +242,19 @@ export async function alertIntakeRoutes(app: FastifyInstance, deps: AlertDeps) {
       return reply.code(202).send({ status: 'success', message: 'Event processed', dedup_key: check.event.dedupKey });
     },
   );
+  // The intake addresses take only POST. Any other method is told so, rather than being taken
+  // for an alert group's id (GET /alerts/{groupId}) and refused as a bad one.
+  for (const url of ['/alerts/alertmanager', '/alerts/events'])
+    app.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url,
+      schema: { hide: true },
+      handler: async (request, reply) =>
+        reply
+          .code(405)
+          .header('allow', 'POST')
+          .send({ error: { code: 'METHOD_NOT_ALLOWED', message: `${request.method} is not answered here: alert senders POST to ${request.url.split('?')[0]}.` } }),
+    });
 }
 
 export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
@@ -248,7 +286,7 @@ export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
       schema: {
         tags,
         summary: 'A new key for an alert source (admin), shown once; the old key is still accepted for 24 h, refused after',
-        params: Type.Object({ id: Type.String({ pattern: '^src_[0-9a-f]{12}$' }) }),
+        params: Type.Object({ id: Type.String({ pattern: '^src_[0-9a-f]{12}$', description: 'the alert source id (src_…)' }) }),
         response: { 200: RotatedAlertSourceSchema, '4xx': ErrorBody },
       },
     },
@@ -260,29 +298,56 @@ export async function alertRoutes(base: FastifyInstance, deps: HttpDeps) {
       }),
   );
 
-  app.get('/alert-sources', { schema: { tags, summary: 'Alert sources (keys are never shown again)', response: { 200: Type.Array(AlertSourceSchema) } } }, async (request) => {
-    authorize(actor(request), 'alerts.read');
-    return (await deps.store.alertSources.list()).map(presentAlertSource);
-  });
+  app.get(
+    '/alert-sources',
+    {
+      schema: {
+        tags,
+        summary: 'Alert sources, by name (keys are never shown again)',
+        querystring: Type.Object(pageQuery(SOURCES)),
+        response: { 200: Type.Array(AlertSourceSchema, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      authorize(actor(request), 'alerts.read');
+      return sendPage(request, reply, SOURCES, await deps.store.alertSources.page(pageRequest(SOURCES, request.query))).map(presentAlertSource);
+    },
+  );
 
   app.get(
     '/alerts',
-    { schema: { tags, summary: 'Alert groups, most recently seen first (state: open by default)', querystring: AlertListQuery, response: { 200: Type.Array(AlertGroupSchema) } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'Alert groups, most recently seen first (state: open by default)',
+        querystring: Type.Object({ ...AlertListQuery.properties, ...pageQuery(GROUPS) }),
+        response: { 200: Type.Array(AlertGroupSchema, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
       authorize(actor(request), 'alerts.read');
-      const groups = await deps.store.alertGroups.list(request.query.state ?? 'open', request.query.limit);
-      return groups.map((g) => presentAlertGroup(g, deps.config));
+      const page = await deps.store.alertGroups.list(request.query.state ?? 'open', pageRequest(GROUPS, request.query));
+      return sendPage(request, reply, GROUPS, page).map((g) => presentAlertGroup(g, deps.config));
     },
   );
 
   app.get(
     '/alerts/:groupId',
-    { schema: { tags, summary: 'One alert group, with its alerts (firing first)', params: AlertGroupParams, response: { 200: AlertGroupDetailSchema, '4xx': ErrorBody } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'One alert group, with a page of its alerts (firing first; limit and cursor page the alerts)',
+        params: AlertGroupParams,
+        querystring: Type.Object(pageQuery(ALERTS)),
+        response: { 200: Type.Object(AlertGroupDetailSchema.properties, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
       authorize(actor(request), 'alerts.read');
       const group = await deps.store.alertGroups.get(groupId(request));
       if (!group) throw new DomainError('ALERT_GROUP_NOT_FOUND', `There is no alert group ${groupId(request)}.`, { field: 'groupId' });
-      return { ...presentAlertGroup(group, deps.config), alerts: (await deps.store.alerts.alertsOf(group.id)).map(presentAlert) };
+      const alerts = sendPage(request, reply, ALERTS, await deps.store.alerts.alertsOf(group.id, pageRequest(ALERTS, request.query)));
+      return { ...presentAlertGroup(group, deps.config), alerts: alerts.map(presentAlert) };
     },
   );
 

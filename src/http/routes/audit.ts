@@ -4,23 +4,28 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import { actor, type HttpDeps } from '../context.js';
 import { ErrorBody, Handle, Time } from '../schemas.js';
+import { answerAs } from '../openapi.js';
 import { readAudit } from '../../commands/audit.js';
 import { presentAuditEntry } from '../../presenters/api.js';
 import type { AuditFilter } from '../../domain/audit/entry.js';
+import { DomainError } from '../../domain/model/errors.js';
+import { pageOf } from '../../store/keyset.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
+const AUDIT = paging('audit', ['int']);
 const AuditQuery = Type.Object(
   {
     actor: Type.Optional(Handle),
     action: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}(?:\\.[a-z_]{1,40})?$', description: 'person (every person.* action) or person.updated' })),
     since: Type.Optional(Time),
     until: Type.Optional(Time),
-    before: Type.Optional(Type.Integer({ minimum: 1, description: 'the previous page\'s next: entries older than it' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'the previous page\'s next: entries older than it (or follow the Link rel="next")' })),
+    ...pageQuery(AUDIT),
   },
   { additionalProperties: false },
 );
 
-const AuditEntrySchema = Type.Object({
+export const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
   at: Type.String(),
   actor: Type.Union([Type.String(), Type.Null()]),
@@ -36,7 +41,11 @@ const EXPORT_PAGE = 500;
 
 function filterOf(query: Static<typeof AuditQuery>): AuditFilter {
   const at = (text: string | undefined) => (text === undefined ? undefined : new Date(text).toISOString());
-  return { actor: query.actor, action: query.action, since: at(query.since), until: at(query.until), before: query.before, limit: query.limit ?? 100 };
+  if (query.before !== undefined && query.cursor !== undefined)
+    throw new DomainError('VALIDATION_FAILED', 'cursor and before both say where to start; send one of them.', { field: 'cursor', in: 'query' });
+  const page = pageRequest(AUDIT, query);
+  const before = page.after ? Number(page.after[0]) : query.before;
+  return { actor: query.actor, action: query.action, since: at(query.since), until: at(query.until), before, limit: page.limit };
 }
 
 export async function auditRoutes(base: FastifyInstance, deps: HttpDeps) {
@@ -48,15 +57,21 @@ export async function auditRoutes(base: FastifyInstance, deps: HttpDeps) {
     {
       schema: {
         tags,
-        summary: 'The audit log, newest first (admin): every admin action, sign-in, sign-out and refused sign-in; page with before=<next>',
+        summary: 'The audit log, newest first (admin): every admin action, sign-in, sign-out and refused sign-in; page with before=<next> or the Link rel="next"',
         querystring: AuditQuery,
-        response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema), next: Type.Union([Type.Integer(), Type.Null()]) }), '4xx': ErrorBody },
+        response: {
+          200: Type.Object({ entries: Type.Array(AuditEntrySchema), next: Type.Union([Type.Integer(), Type.Null()]) }, pageHeaders),
+          '4xx': ErrorBody,
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const filter = filterOf(request.query);
-      const entries = await readAudit({ tx: deps.store, actor: actor(request) }, filter);
-      return { entries: entries.map(presentAuditEntry), next: entries.length === filter.limit ? entries[entries.length - 1]!.id : null };
+      // One more than asked for: whether there is a next page, without an empty last one.
+      const rows = await readAudit({ tx: deps.store, actor: actor(request) }, { ...filter, limit: filter.limit + 1 });
+      const page = pageOf(rows, { limit: filter.limit, after: null }, (e) => [e.id]);
+      const entries = sendPage(request, reply, AUDIT, page);
+      return { entries: entries.map(presentAuditEntry), next: page.next ? entries[entries.length - 1]!.id : null };
     },
   );
 
@@ -66,9 +81,8 @@ export async function auditRoutes(base: FastifyInstance, deps: HttpDeps) {
       schema: {
         tags,
         summary: 'The whole audit log (or what the filters select) as JSON Lines, newest first (admin)',
-        querystring: Type.Omit(AuditQuery, ['limit']),
-        produces: ['application/x-ndjson'],
-        response: { 200: Type.String({ description: 'one JSON object per line' }), '4xx': ErrorBody },
+        querystring: Type.Omit(AuditQuery, ['limit', 'cursor']),
+        response: { 200: answerAs('application/x-ndjson', 'One JSON object per line') },
       },
     },
     async (request, reply) => {

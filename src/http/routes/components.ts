@@ -15,7 +15,7 @@ import {
   IncidentSchema,
 } from '../schemas.js';
 import { incidentAnswer } from './incidents.js';
-import { createComponent, listComponents, publishIncident, setIncidentComponentStatus, updateComponent } from '../../commands/components.js';
+import { createComponent, listComponents, publishIncident, setIncidentComponentStatus, unpublishIncident, updateComponent } from '../../commands/components.js';
 import { authorize } from '../../domain/people/policy.js';
 import { loadStatusPage } from '../../processors/status-page-publisher.js';
 import type { StatusComponent } from '../../domain/status-page/components.js';
@@ -23,7 +23,7 @@ import type { Repository } from '../../store/repository.js';
 
 export async function componentRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['status page'];
+  const tags = ['status-page'];
   const now = () => deps.clock.now().toISOString();
 
   /** Components as the status page shows them right now, with their status. */
@@ -88,17 +88,14 @@ export async function componentRoutes(base: FastifyInstance, deps: HttpDeps) {
       ),
   );
 
-  app.post(
-    '/incidents/:id/publish',
-    {
-      schema: {
-        tags,
-        summary: 'Put the incident on the public status page although its severity is not public (R10); never a private one',
-        params: IncidentParams,
-        response: { 200: IncidentSchema, '4xx': ErrorBody },
-      },
-    },
-    (request, reply) =>
-      write(deps, request, reply, async (ctx) => incidentAnswer(deps, ctx, await publishIncident(ctx, incidentNumber(request.params.id), expectedVersion(request)))),
-  );
+  const publication = [
+    ['publish', 'Put the incident on the public status page although its severity is not public (R10); never a private one', publishIncident],
+    ['unpublish', 'Take a published incident off the public status page (R10); refused (409) for one whose severity is public by policy', unpublishIncident],
+  ] as const;
+  for (const [path, summary, command] of publication)
+    app.post(
+      `/incidents/:id/${path}`,
+      { schema: { tags, summary, params: IncidentParams, response: { 200: IncidentSchema, '4xx': ErrorBody } } },
+      (request, reply) => write(deps, request, reply, async (ctx) => incidentAnswer(deps, ctx, await command(ctx, incidentNumber(request.params.id), expectedVersion(request)))),
+    );
 }

@@ -1,7 +1,8 @@
 /**
  * `GET /events`: Server-Sent Events, one `incident` message per timeline event the caller
  * may see, from any instance. Resumes after `Last-Event-ID` (or `?since=`); `?incident=`
- * narrows it to one incident. The stream is fed by the process's one RealtimeHub.
+ * narrows it to one incident. The stream is fed by the process's one RealtimeHub; people who
+ * may read alerts also get `alerts` messages when alert groups change (not with `?incident=`).
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -9,11 +10,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, incidentNumber, type HttpDeps } from '../context.js';
 import { currentPerson } from './session.js';
-import { ErrorBody, IncidentParams } from '../schemas.js';
-import { authorize } from '../../domain/people/policy.js';
+import { IncidentParams } from '../schemas.js';
+import { answerAs, errorResponses } from '../openapi.js';
+import { authorize, can } from '../../domain/people/policy.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
 import type { RealtimeHub } from '../../processors/realtime-hub.js';
-import { RETRY, resumeAfter } from '../../presenters/sse.js';
+import { ALERTS_EVERY_MS, ALERTS_MESSAGE, RETRY, resumeAfter } from '../../presenters/sse.js';
 
 /** A client this far behind in reading is cut off; it reconnects with Last-Event-ID and resumes. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -37,8 +39,10 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps & { hub:
         tags: ['realtime'],
         summary: 'Server-Sent Events: `event: incident`, `id: <event id>`, data {id, number, seq, type, at, actor}; resume with Last-Event-ID',
         querystring: EventsQuery,
-        produces: ['text/event-stream'],
-        response: { 200: Type.String({ description: 'text/event-stream' }), '4xx': ErrorBody },
+        response: {
+          200: answerAs('text/event-stream', 'The stream: `retry:` first, then `event: incident` (and `alerts`) messages, with a heartbeat comment every 15 s'),
+          ...errorResponses(404, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -85,6 +89,9 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps & { hub:
           after,
         );
       } catch (error) {
+        // Draining for a restart: try again in a moment (through a load balancer, on another instance).
+        if (!stream.raw && hub.closing)
+          return reply.code(503).header('retry-after', '1').header('connection', 'close').send({ error: { code: 'SHUTTING_DOWN', message: 'This server is shutting down; reconnect.' } });
         // Before the stream opened, the usual error answer; after, the client reconnects and resumes.
         if (!stream.raw) throw error;
         request.log.warn({ err: error }, 'realtime: replaying missed events failed');
@@ -108,9 +115,21 @@ export async function eventRoutes(base: FastifyInstance, deps: HttpDeps & { hub:
       const timer = setInterval(recheck, deps.streamRecheckMs ?? 15_000);
       timer.unref();
       const unsubscribe = deps.store.onAccessChanged(recheck);
+      let alertsDue: ReturnType<typeof setTimeout> | null = null;
+      const alertsChanged = () => {
+        if (alertsDue) return;
+        alertsDue = setTimeout(() => {
+          alertsDue = null;
+          const raw = stream.raw;
+          if (raw && !raw.destroyed && !raw.writableEnded) raw.write(ALERTS_MESSAGE);
+        }, ALERTS_EVERY_MS);
+      };
+      const unsubscribeAlerts = incident === null && can(person, 'alerts.read') ? deps.store.onAlertsChanged(alertsChanged) : () => undefined;
       stream.raw?.once('close', () => {
         clearInterval(timer);
+        if (alertsDue) clearTimeout(alertsDue);
         unsubscribe();
+        unsubscribeAlerts();
       });
     },
   );

@@ -2,19 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
-import { DeclareBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, PostmortemPublicationBody, ResolveBody, SeverityBody } from '../schemas.js';
+import { answerAs } from '../openapi.js';
+import { AsOfQuery, DeclareBody, EditIncidentBody, MergeBody, ReopenBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, PostmortemPublicationBody, ResolveBody, SeverityBody } from '../schemas.js';
 import { presentIncident } from '../../presenters/api.js';
 import type { CommandResult } from '../../commands/incident-command.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
+import { readIncidentAsOf } from '../../commands/incident-as-of.js';
 import { declareIncident } from '../../commands/declare-incident.js';
 import { changeSeverity } from '../../commands/change-severity.js';
+import { editIncident } from '../../commands/edit-incident.js';
+import { reopenIncident } from '../../commands/reopen-incident.js';
+import { mergeIncidents } from '../../commands/merge-incidents.js';
 import { resolveIncident } from '../../commands/resolve-incident.js';
 import { assignPostmortem, publishPostmortem } from '../../commands/assign-postmortem.js';
 import { authorize } from '../../domain/people/policy.js';
 import { renderAnnouncement } from '../../presenters/announcement.js';
 import { renderPostmortemDraft } from '../../presenters/postmortem-draft.js';
 import type { IncidentState } from '../../domain/model/state.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
+/** 500 by default, as before paging. */
+const INCIDENTS = paging('incidents', ['int', 'text', 'int'], { defaultLimit: 500 });
 const PHASES: Record<'open' | 'resolved' | 'closed', IncidentState['phase']> = { open: 'active', resolved: 'resolved', closed: 'closed' };
 
 export function incidentAnswer(deps: HttpDeps, ctx: { now: string }, result: CommandResult, status = 200) {
@@ -30,24 +38,31 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
   app.post(
     '/incidents',
     { schema: { tags, summary: 'Declare an incident (R1)', body: DeclareBody, response: responses(201) } },
-    (request, reply) => write(deps, request, reply, async (ctx) => incidentAnswer(deps, ctx, await declareIncident(ctx, request.body), 201)),
+    (request, reply) => write(deps, request, reply, async (ctx) => incidentAnswer(deps, ctx, await declareIncident(ctx, request.body, { id: request.body.drill }), 201)),
   );
 
   app.get(
     '/incidents',
-    { schema: { tags, summary: 'Incidents, open first', querystring: ListQuery, response: { 200: Type.Array(IncidentSchema) } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'Incidents, open first, then the latest declared first',
+        querystring: Type.Object({ ...ListQuery.properties, ...pageQuery(INCIDENTS) }),
+        response: { 200: Type.Array(IncidentSchema, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
       const person = actor(request);
       authorize(person, 'incidents.read');
       const at = now();
-      const { state, severity, overdue, limit } = request.query;
-      const states = await deps.store.incidents.list({
+      const { state, severity, overdue } = request.query;
+      const filter = {
         phases: state ? [PHASES[state]] : undefined,
         severity,
         overdue: overdue === undefined ? undefined : { at, is: overdue },
         visibleTo: { handle: person.handle, admin: person.role === 'admin' },
-        limit,
-      });
+      };
+      const states = sendPage(request, reply, INCIDENTS, await deps.store.incidents.page(filter, pageRequest(INCIDENTS, request.query)));
       const inactive = await deps.store.people.inactiveHandles();
       return states.map((s) => presentIncident(s, deps.config, { now: at, inactive }));
     },
@@ -55,10 +70,24 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get(
     '/incidents/:id',
-    { schema: { tags, summary: 'One incident', params: IncidentParams, response: responses(200) } },
+    {
+      schema: {
+        tags,
+        summary: 'One incident; with `at`, as it stood at that moment (the timeline at any moment)',
+        params: IncidentParams,
+        querystring: AsOfQuery,
+        response: responses(200),
+      },
+    },
     async (request, reply) => {
       const person = actor(request);
       authorize(person, 'incidents.read');
+      if (request.query.at !== undefined) {
+        const ctx = { tx: deps.store, actor: person, now: now() };
+        const { state, asOf } = await readIncidentAsOf(ctx, incidentNumber(request.params.id), request.query.at);
+        // Who is deactivated now says nothing of then, and the past is no version to edit: no ETag.
+        return { ...presentIncident(state, deps.config, { now: asOf, withAnnouncement: true }), asOf };
+      }
       const state = await loadVisibleIncident({ tx: deps.store, actor: person }, incidentNumber(request.params.id));
       reply.header('etag', `"${state.version}"`);
       return presentIncident(state, deps.config, { now: now(), withAnnouncement: true, inactive: await deps.store.people.inactiveHandles() });
@@ -72,6 +101,62 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       write(deps, request, reply, async (ctx) =>
         incidentAnswer(deps, ctx, await changeSeverity(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
       ),
+  );
+
+  app.patch(
+    '/incidents/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Understanding evolves: correct the title, summary, links, affected components or when impact started, with a reason; each change is on the timeline. A resolved incident still takes all but components. If-Match: "<version>" refuses a concurrent edit.',
+        params: IncidentParams,
+        body: EditIncidentBody,
+        response: responses(200),
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const { reason, ...changes } = request.body;
+        return incidentAnswer(deps, ctx, await editIncident(ctx, incidentNumber(request.params.id), { changes, reason }, expectedVersion(request)));
+      }),
+  );
+
+  app.post(
+    '/incidents/:id/reopen',
+    {
+      schema: {
+        tags,
+        summary: 'Reopen an incident resolved too early, with a reason: back to its last open status, an update owed again, the postmortem kept',
+        params: IncidentParams,
+        body: ReopenBody,
+        response: responses(200),
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) =>
+        incidentAnswer(deps, ctx, await reopenIncident(ctx, incidentNumber(request.params.id), request.body, expectedVersion(request))),
+      ),
+  );
+
+  app.post(
+    '/incidents/:id/merge',
+    {
+      schema: {
+        tags,
+        summary:
+          "Merge an open incident into another open one (its IC or an admin): its timeline entries and alerts are carried over, and it is closed with a pointer (mergedInto); its status page entry leads to the other. Answers the merged incident.",
+        params: IncidentParams,
+        body: MergeBody,
+        response: responses(200),
+      },
+    },
+    (request, reply) =>
+      write(deps, request, reply, async (ctx) => {
+        const into = incidentNumber(request.body.into, 'into');
+        const result = await mergeIncidents(ctx, incidentNumber(request.params.id), { into, reason: request.body.reason }, expectedVersion(request));
+        return incidentAnswer(deps, ctx, result.merged);
+      }),
   );
 
   app.post(
@@ -109,7 +194,7 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       ),
   );
 
-  const markdown = { 200: Type.String({ description: 'text/markdown' }), '4xx': ErrorBody };
+  const markdown = { 200: answerAs('text/markdown', 'The document, Markdown') };
 
   app.get(
     '/incidents/:id/announcement.md',

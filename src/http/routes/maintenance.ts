@@ -8,6 +8,7 @@ import { authorize } from '../../domain/people/policy.js';
 import { cancelMaintenance, changeMaintenance, scheduleMaintenance } from '../../commands/maintenance.js';
 import { MAINTENANCE_STATES, maintenanceState, type MaintenanceWindow } from '../../domain/maintenance/window.js';
 import { DomainError } from '../../domain/model/errors.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
 const ComponentIds = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' }), { maxItems: 100, description: 'the components under maintenance' });
 const Fields = {
@@ -28,7 +29,7 @@ const ChangeBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-const MaintenanceSchema = Type.Object({
+export const MaintenanceSchema = Type.Object({
   id: Type.String(),
   title: Type.String(),
   message: Type.String(),
@@ -42,8 +43,9 @@ const MaintenanceSchema = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
-const Params = Type.Object({ id: Type.String({ pattern: '^mnt_[0-9a-f]{16}$' }) });
-const ListQuery = Type.Object({ state: Type.Optional(Type.Enum([...MAINTENANCE_STATES])) }, { additionalProperties: false });
+const Params = Type.Object({ id: Type.String({ pattern: '^mnt_[0-9a-f]{16}$', description: 'the maintenance window id (mnt_…)' }) });
+const WINDOWS = paging('maintenances', ['text', 'text']);
+const ListQuery = Type.Object({ state: Type.Optional(Type.Enum([...MAINTENANCE_STATES], { description: 'only windows in this state' })), ...pageQuery(WINDOWS) }, { additionalProperties: false });
 
 export const presentMaintenance = (w: MaintenanceWindow, now: string) => ({
   id: w.id,
@@ -78,12 +80,12 @@ export async function maintenanceRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get(
     '/maintenances',
-    { schema: { tags, summary: 'Maintenance windows, earliest start first', querystring: ListQuery, response: { 200: Type.Array(MaintenanceSchema), '4xx': ErrorBody } } },
-    async (request) => {
+    { schema: { tags, summary: 'Maintenance windows, earliest start first', querystring: ListQuery, response: { 200: Type.Array(MaintenanceSchema, pageHeaders), '4xx': ErrorBody } } },
+    async (request, reply) => {
       authorize(actor(request), 'incidents.read');
       const now = deps.clock.now().toISOString();
-      const windows = (await deps.store.maintenance.list()).map((w) => presentMaintenance(w, now));
-      return request.query.state ? windows.filter((w) => w.state === request.query.state) : windows;
+      const page = await deps.store.maintenance.page({ state: request.query.state, now }, pageRequest(WINDOWS, request.query));
+      return sendPage(request, reply, WINDOWS, page).map((w) => presentMaintenance(w, now));
     },
   );
 

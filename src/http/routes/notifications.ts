@@ -9,6 +9,7 @@ import { getPreferences, setPreferences, subscribeToIncident } from '../../comma
 import { NOTIFICATION_EVENT_TYPES } from '../../domain/notifications/events.js';
 import { CHANNELS, type EmailAttempt, type EmailDelivery } from '../../store/email.js';
 import { incidentId } from '../../domain/model/ids.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
 const PreferencesSchema = Type.Object(
   {
@@ -40,11 +41,12 @@ const EmailDeliverySchema = Type.Object({
     }),
   ),
 });
+const EMAILS = paging('email-deliveries', ['int']);
 const EmailLogQuery = Type.Object(
   {
     incident: Type.Optional(IncidentParams.properties.id),
-    status: Type.Optional(DeliveryStatus),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    status: Type.Optional({ ...DeliveryStatus, description: 'only deliveries in this state' }),
+    ...pageQuery(EMAILS),
   },
   { additionalProperties: false },
 );
@@ -118,14 +120,15 @@ export async function notificationRoutes(base: FastifyInstance, deps: HttpDeps) 
         tags: ['notifications'],
         summary: 'The e-mail delivery log, newest first, each message with its attempts; by incident and status (admin)',
         querystring: EmailLogQuery,
-        response: { 200: Type.Array(EmailDeliverySchema), '4xx': ErrorBody },
+        response: { 200: Type.Array(EmailDeliverySchema, pageHeaders), '4xx': ErrorBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       // The delivery logs are the admins', as the webhooks' are: they hold people's addresses.
       authorize(actor(request), 'webhooks.manage');
-      const { incident, status, limit } = request.query;
-      const emails = await deps.store.email.log({ incident: incident === undefined ? undefined : incidentNumber(incident), status, limit: limit ?? 100 });
+      const { incident, status } = request.query;
+      const page = await deps.store.email.log({ incident: incident === undefined ? undefined : incidentNumber(incident), status }, pageRequest(EMAILS, request.query));
+      const emails = sendPage(request, reply, EMAILS, page);
       const attempts = await deps.store.email.attempts(emails.map((e) => e.id));
       return emails.map((e) => presentEmail(e, attempts.get(e.id) ?? []));
     },

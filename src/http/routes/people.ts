@@ -8,9 +8,11 @@ import { createPerson } from '../../commands/people.js';
 import { deactivatePerson, editPerson, reactivatePerson } from '../../commands/person-lifecycle.js';
 import { authorize, permissionsOf } from '../../domain/people/policy.js';
 import { DomainError } from '../../domain/model/errors.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
+const PEOPLE = paging('people', ['text']);
 const PeopleQuery = Type.Object(
-  { active: Type.Optional(Type.Boolean({ description: 'only active (true) or only deactivated (false) people' })) },
+  { active: Type.Optional(Type.Boolean({ description: 'only active (true) or only deactivated (false) people' })), ...pageQuery(PEOPLE) },
   { additionalProperties: false },
 );
 
@@ -31,11 +33,11 @@ export async function peopleRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get(
     '/people',
-    { schema: { tags, summary: 'Everyone who can be named in an incident, and those deactivated (active: false)', querystring: PeopleQuery, response: { 200: Type.Array(PersonSchema) } } },
-    async (request) => {
+    { schema: { tags, summary: 'Everyone who can be named in an incident, and those deactivated (active: false), by handle', querystring: PeopleQuery, response: { 200: Type.Array(PersonSchema, pageHeaders) } } },
+    async (request, reply) => {
       authorize(actor(request), 'people.read');
-      const { active } = request.query;
-      return (await deps.store.people.list()).filter((p) => active === undefined || (p.deactivatedAt === null) === active).map(presentPerson);
+      const page = await deps.store.people.page(request.query.active, pageRequest(PEOPLE, request.query));
+      return sendPage(request, reply, PEOPLE, page).map(presentPerson);
     },
   );
 

@@ -10,11 +10,12 @@ import cookie from '@fastify/cookie';
 import csrfProtection from '@fastify/csrf-protection';
 import Type from 'typebox';
 import { authenticate, type HttpDeps } from '../context.js';
-import { ErrorBody } from '../schemas.js';
+import { errorResponses } from '../openapi.js';
 import { DomainError } from '../../domain/model/errors.js';
 import { consolePermissions } from '../../domain/people/policy.js';
 import { hashToken } from '../../commands/tokens.js';
 import { closeSession, findSession, openSession } from '../../commands/sessions.js';
+import { tokenSignInAllowed } from '../../commands/single-sign-on.js';
 import type { StoredSession } from '../../store/sessions.js';
 import type { Person } from '../../domain/people/person.js';
 
@@ -106,7 +107,7 @@ function refusedByCsrf(request: FastifyRequest, reply: FastifyReply): boolean {
   return !passed;
 }
 
-function cookieOptions(deps: HttpDeps, request: FastifyRequest) {
+export function cookieOptions(deps: HttpDeps, request: FastifyRequest) {
   return {
     httpOnly: true,
     sameSite: 'lax' as const,
@@ -115,6 +116,11 @@ function cookieOptions(deps: HttpDeps, request: FastifyRequest) {
     secure: request.protocol === 'https',
     maxAge: Math.floor(settings(deps).maxAgeMs / 1000),
   };
+}
+
+/** The server's address as browsers and the OpenID provider reach it: INCIDENT_PUBLIC_URL, else what the request says. */
+export function publicBase(deps: HttpDeps, request: FastifyRequest): string {
+  return deps.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
 /** Where a request came from, for the audit log. */
@@ -128,7 +134,7 @@ function sessionAnswer(person: Person, csrfToken: string) {
 
 export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['session'];
+  const tags = ['access'];
 
   app.post(
     '/session',
@@ -138,12 +144,14 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
         summary: 'Sign in to the console with an API token: sets the ic_session cookie (HttpOnly, SameSite=Lax)',
         security: [],
         body: SessionBody,
-        response: { 201: SessionSchema, '4xx': ErrorBody },
+        response: { 201: SessionSchema, ...errorResponses(401, 403, 429) },
       },
     },
     async (request, reply) => {
       const previous = request.cookies[SESSION_COOKIE];
       request.server.signInThrottle.check(request, reply);
+      if (!(await tokenSignInAllowed(deps.store)))
+        throw new DomainError('TOKEN_SIGN_IN_OFF', `Signing in with an API token is turned off here; sign in with ${deps.config.auth.oidc?.name ?? 'single sign-on'}.`, { field: 'token' });
       request.session = {};
       const csrfToken = reply.generateCsrf();
       const opened = await openSession(deps.store, {
@@ -165,7 +173,7 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get(
     '/session',
-    { schema: { tags, summary: 'Who the session cookie signs in, with a CSRF token for its writes', security: [], response: { 200: SessionSchema, '4xx': ErrorBody } } },
+    { schema: { tags, summary: 'Who the session cookie signs in, with a CSRF token for its writes', security: [], response: { 200: SessionSchema, ...errorResponses(401) } } },
     async (request, reply) => {
       const session = await sessionFromCookie(deps, request);
       if (!session) throw new DomainError('UNAUTHENTICATED', 'Not signed in: sign in with your API token.', { field: SESSION_COOKIE });
@@ -176,7 +184,14 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.delete(
     '/session',
-    { schema: { tags, summary: 'Sign out: ends the session and clears the cookie (needs X-CSRF-Token)', security: [], response: { 204: Type.Null(), '4xx': ErrorBody } } },
+    {
+      schema: {
+        tags,
+        summary: "Sign out: ends the session and clears the cookie (needs X-CSRF-Token); a session opened through the OpenID provider answers where to end the provider's session too",
+        security: [],
+        response: { 200: Type.Object({ endSessionUrl: Type.String({ description: "the provider's end_session_endpoint: send the browser there" }) }), 204: Type.Null({ description: 'Signed out' }), ...errorResponses(401, 403) },
+      },
+    },
     async (request, reply) => {
       const value = request.cookies[SESSION_COOKIE];
       const session = value ? await sessionFromCookie(deps, request) : null;
@@ -187,6 +202,9 @@ export async function sessionRoutes(base: FastifyInstance, deps: HttpDeps) {
         await closeSession(deps.store, value!, { person: session.person.handle, now: deps.clock.now().toISOString(), origin: originOf(request) });
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      const oidc = request.server.oidc;
+      const endSessionUrl = session && session.tokenId === null && oidc ? await oidc.endSessionUrl(session.idToken, `${publicBase(deps, request)}/`) : null;
+      if (endSessionUrl) return reply.code(200).send({ endSessionUrl });
       return reply.code(204).send(null);
     },
   );

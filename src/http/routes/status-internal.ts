@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { actor, type HttpDeps } from '../context.js';
+import { answerAs } from '../openapi.js';
 import { authenticateRequest } from './session.js';
 import { authorize } from '../../domain/people/policy.js';
 import { DomainError } from '../../domain/model/errors.js';
@@ -22,7 +23,13 @@ export async function statusInternalRoutes(app: FastifyInstance, deps: HttpDeps)
   const assets = { stylesheet: `/status/assets/style-${contentHash(css)}.css`, subscribeForm: null };
   const policy = contentSecurityPolicy(config);
 
-  app.get('/status/internal', { schema: { tags: ['status page'], summary: 'The internal status page (signed-in people): internal severities and updates' } }, async (request, reply) => {
+  const signIn = answerAs('text/html', 'An HTML page asking to sign in');
+  const schema = {
+    tags: ['status-page'],
+    summary: 'The internal status page (signed-in people): internal severities and updates',
+    response: { 200: answerAs('text/html', 'The page'), 401: signIn, 403: { ...signIn, description: 'An HTML page: this role may not read incidents' } },
+  };
+  app.get('/status/internal', { schema }, async (request, reply) => {
     reply.header('cache-control', 'private, no-store').header('content-security-policy', policy).header('x-content-type-options', 'nosniff');
     try {
       await authenticateRequest(deps, request, reply);

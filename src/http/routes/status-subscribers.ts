@@ -9,10 +9,13 @@ import Type from 'typebox';
 import rateLimit from '@fastify/rate-limit';
 import { actor, write, type HttpDeps } from '../context.js';
 import { ErrorBody } from '../schemas.js';
+import { answerAs, errorResponses } from '../openapi.js';
 import { DomainError } from '../../domain/model/errors.js';
 import { authorize } from '../../domain/people/policy.js';
 import { confirmSubscription, createStatusWebhook, subscribeByEmail, unsubscribe, type PublicContext } from '../../commands/status-subscribers.js';
 import { presentWebhook } from './webhooks.js';
+import { subscriberCounts } from '../../domain/subscribers/components.js';
+import { listComponents } from '../../commands/components.js';
 import {
   SUBSCRIPTION_CSP,
   checkInboxPage,
@@ -24,12 +27,14 @@ import {
   unsubscribedPage,
 } from '../../presenters/status-page/subscriber-pages.js';
 import { escapeHtml } from '../../presenters/status-page/markdown.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
 /** Subscribe requests per client address per minute: enough for a person, too few to spray addresses. */
 export const SUBSCRIBE_RATE_LIMIT = { max: 5, timeWindow: 60_000 };
 
+const SUBSCRIBERS = paging('status-subscribers', ['text', 'text']);
 const Token = Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
-const TokenQuery = Type.Object({ token: Type.Optional(Token) });
+const TokenQuery = Type.Object({ token: Type.Optional({ ...Token, description: 'the token from the link in the mail' }) });
 // One-click unsubscribe bodies carry List-Unsubscribe=One-Click; the page's own button carries the token.
 const TokenBody = Type.Object({ token: Type.Optional(Token), 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 50 })) });
 const ComponentId = Type.String({ minLength: 1, maxLength: 100 });
@@ -40,6 +45,9 @@ const SubscribeBody = Type.Object({
 });
 
 export const defaultPublicUrl = (deps: HttpDeps) => deps.publicUrl ?? 'http://127.0.0.1:3000';
+
+const page = (description: string) => answerAs('text/html', description);
+const invalidLink = page('An HTML page: the link is not valid (any more)');
 
 function html(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply
@@ -55,7 +63,7 @@ function html(reply: FastifyReply, status: number, body: string): FastifyReply {
 export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const title = deps.config.organization.statusPageTitle;
-  const tags = ['status page'];
+  const tags = ['status-page'];
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -84,7 +92,17 @@ export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDe
     '/status/subscribe',
     {
       config: { rateLimit: SUBSCRIBE_RATE_LIMIT },
-      schema: { tags, summary: 'Subscribe an e-mail address (form or JSON); a confirmation mail follows. The answer is the same whether or not the address was subscribed.', body: SubscribeBody },
+      schema: {
+        tags,
+        summary: 'Subscribe an e-mail address (form or JSON); a confirmation mail follows. The answer is the same whether or not the address was subscribed.',
+        body: SubscribeBody,
+        response: {
+          200: page('An HTML page: check your inbox'),
+          400: page('An HTML page naming the field (X-Error-Field) that is not valid'),
+          404: page('An HTML page: subscribing by e-mail is not available here'),
+          ...errorResponses(429),
+        },
+      },
     },
     async (request, reply) => {
       if (deps.mailEnabled === false) return html(reply, 404, unavailablePage(title));
@@ -102,21 +120,21 @@ export async function statusSubscriberRoutes(base: FastifyInstance, deps: HttpDe
     },
   );
 
-  app.get('/status/subscription/confirm', { schema: { tags, summary: 'The confirmation page (a button; following the link alone changes nothing)', querystring: TokenQuery } }, async (request, reply) =>
+  app.get('/status/subscription/confirm', { schema: { tags, summary: 'The confirmation page (a button; following the link alone changes nothing)', querystring: TokenQuery, response: { 200: page('An HTML page with the button'), 404: invalidLink } } }, async (request, reply) =>
     request.query.token ? html(reply, 200, confirmPage(title, request.query.token)) : html(reply, 404, invalidLinkPage(title)),
   );
 
-  app.post('/status/subscription/confirm', { schema: { tags, summary: 'Confirm a subscription', querystring: TokenQuery, body: TokenBody } }, async (request, reply) =>
+  app.post('/status/subscription/confirm', { schema: { tags, summary: 'Confirm a subscription', querystring: TokenQuery, body: TokenBody, response: { 200: page('An HTML page: confirmed'), 404: invalidLink } } }, async (request, reply) =>
     follow(reply, request.body.token ?? request.query.token, confirmSubscription, confirmedPage(title)),
   );
 
-  app.get('/status/unsubscribe', { schema: { tags, summary: 'The unsubscribe page (a button)', querystring: TokenQuery } }, async (request, reply) =>
+  app.get('/status/unsubscribe', { schema: { tags, summary: 'The unsubscribe page (a button)', querystring: TokenQuery, response: { 200: page('An HTML page with the button'), 404: invalidLink } } }, async (request, reply) =>
     request.query.token ? html(reply, 200, unsubscribePage(title, request.query.token)) : html(reply, 404, invalidLinkPage(title)),
   );
 
   app.post(
     '/status/unsubscribe',
-    { schema: { tags, summary: 'Unsubscribe: one POST, as RFC 8058 one-click (List-Unsubscribe=One-Click) or from the page', querystring: TokenQuery, body: Type.Optional(TokenBody) } },
+    { schema: { tags, summary: 'Unsubscribe: one POST, as RFC 8058 one-click (List-Unsubscribe=One-Click) or from the page', querystring: TokenQuery, body: Type.Optional(TokenBody), response: { 200: page('An HTML page: unsubscribed'), 404: invalidLink } } },
     async (request, reply) => follow(reply, request.body?.token ?? request.query.token, unsubscribe, unsubscribedPage(title)),
   );
 }
@@ -146,14 +164,25 @@ const NewStatusWebhookSchema = Type.Object({
 /** Admin: who is subscribed, and webhook subscriptions (their deliveries: GET /api/v1/webhooks/{id}/deliveries). */
 export async function statusSubscriberAdminRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['status page'];
+  const tags = ['status-page'];
 
   app.get(
     '/status-subscribers',
-    { schema: { tags, summary: 'The status page subscribers: e-mail (with their state) and webhooks (admin)', response: { 200: Type.Object({ email: Type.Array(SubscriberSchema), webhooks: Type.Array(StatusWebhookSchema) }), '4xx': ErrorBody } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'The status page subscribers (admin): a page of the e-mail ones (with their state), oldest first; the webhooks on the first page only',
+        querystring: Type.Object(pageQuery(SUBSCRIBERS)),
+        response: {
+          200: Type.Object({ email: Type.Array(SubscriberSchema), webhooks: Type.Array(StatusWebhookSchema, { description: 'every one, on the first page; empty on the next ones' }) }, pageHeaders),
+          '4xx': ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
       authorize(actor(request), 'subscribers.manage');
-      const email = (await deps.store.statusSubscribers.list()).map((s) => ({
+      const page = await deps.store.statusSubscribers.page(pageRequest(SUBSCRIBERS, request.query));
+      const email = sendPage(request, reply, SUBSCRIBERS, page).map((s) => ({
         id: s.id,
         address: s.address,
         state: s.state,
@@ -162,8 +191,38 @@ export async function statusSubscriberAdminRoutes(base: FastifyInstance, deps: H
         unsubscribedAt: s.unsubscribedAt,
         components: s.components,
       }));
-      const webhooks = (await deps.store.webhooks.list()).filter((w) => w.audience === 'public').map((w) => ({ id: w.id, url: w.url, createdBy: w.createdBy, createdAt: w.createdAt, components: w.components }));
+      // A handful at most, set up by admins: they come whole with the first page, so walking the pages lists each once.
+      const first = request.query.cursor === undefined;
+      const webhooks = (first ? await deps.store.webhooks.list() : []).filter((w) => w.audience === 'public').map((w) => ({ id: w.id, url: w.url, createdBy: w.createdBy, createdAt: w.createdAt, components: w.components }));
       return { email, webhooks };
+    },
+  );
+
+  app.get(
+    '/status-subscribers/counts',
+    {
+      schema: {
+        tags,
+        summary: 'How many subscribers the status page reaches, in all and per component (everyone signed in; no addresses)',
+        response: {
+          200: Type.Object({
+            email: Type.Object({ confirmed: Type.Integer(), pending: Type.Integer() }),
+            webhooks: Type.Integer(),
+            components: Type.Record(Type.String(), Type.Integer(), { description: 'confirmed e-mail subscribers and webhooks that hear of an incident touching the component' }),
+            everything: Type.Integer({ description: 'those following every component: all that hear of an incident naming none' }),
+          }),
+          '4xx': ErrorBody,
+        },
+      },
+    },
+    async (request) => {
+      authorize(actor(request), 'incidents.read');
+      const [email, webhooks, components] = await Promise.all([deps.store.statusSubscribers.list(), deps.store.webhooks.list(), listComponents({ tx: deps.store, config: deps.config })]);
+      return subscriberCounts(
+        email,
+        webhooks.filter((w) => w.audience === 'public'),
+        components.map((c) => c.id),
+      );
     },
   );
 

@@ -8,6 +8,10 @@ import { addTimelineEntry } from '../../commands/add-timeline-entry.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
 import { authorize } from '../../domain/people/policy.js';
 import { buildTimeline, toTimelineEntry, type EntryKind } from '../../presenters/timeline.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
+import { pageInMemory } from '../../store/keyset.js';
+
+const TIMELINE = paging('timeline', ['text', 'int']);
 
 export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -27,14 +31,24 @@ export async function timelineRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get(
     '/incidents/:id/timeline',
-    { schema: { tags, summary: 'The timeline, in the order things happened; `kind=ruled_out` answers "what have we ruled out?"', params: IncidentParams, querystring: TimelineQuery, response: { 200: Type.Array(EntrySchema), '4xx': ErrorBody } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'The timeline, in the order things happened; `kind=ruled_out` answers "what have we ruled out?"',
+        params: IncidentParams,
+        querystring: Type.Object({ ...TimelineQuery.properties, ...pageQuery(TIMELINE) }),
+        response: { 200: Type.Array(EntrySchema, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
       const person = actor(request);
       authorize(person, 'incidents.read');
       const number = incidentNumber(request.params.id);
       await loadVisibleIncident({ tx: deps.store, actor: person }, number);
       const kinds = request.query.kind ? (request.query.kind.split(',') as EntryKind[]) : undefined;
-      return buildTimeline(await deps.store.incidents.events(number), kinds).map((e) => presentEntry(e));
+      // Built from the incident's events (a backdated entry's time is inside its event), then paged by (at, id).
+      const entries = pageInMemory(buildTimeline(await deps.store.incidents.events(number), kinds), pageRequest(TIMELINE, request.query), (e) => [e.at, e.id]);
+      return sendPage(request, reply, TIMELINE, entries).map((e) => presentEntry(e));
     },
   );
 }

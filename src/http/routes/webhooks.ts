@@ -10,6 +10,7 @@ import { NOTIFICATION_EVENT_TYPES } from '../../domain/notifications/events.js';
 import { webhookMessageId } from '../../processors/notifications/processor.js';
 import type { Delivery, DeliveryAttempt, Webhook } from '../../store/webhooks.js';
 import { DomainError } from '../../domain/model/errors.js';
+import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
 const EventType = Type.Enum([...NOTIFICATION_EVENT_TYPES]);
 const WebhookBody = Type.Object(
@@ -20,7 +21,7 @@ const WebhookBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const WebhookSchema = Type.Object({
+export const WebhookSchema = Type.Object({
   id: Type.String(),
   url: Type.String(),
   events: Type.Array(Type.String()),
@@ -29,11 +30,11 @@ const WebhookSchema = Type.Object({
   createdBy: Type.String(),
   createdAt: Type.String(),
 });
-const NewWebhookSchema = Type.Object({
+export const NewWebhookSchema = Type.Object({
   ...WebhookSchema.properties,
   secret: Type.Union([Type.String({ description: 'whsec_…, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
 });
-const RotatedWebhookSchema = Type.Object({
+export const RotatedWebhookSchema = Type.Object({
   ...WebhookSchema.properties,
   secret: Type.Union([Type.String({ description: 'the new whsec_… secret, shown once; null on an Idempotency-Key replay' }), Type.Null()]),
   previousSecretValidUntil: Type.String({ description: 'until when the replaced secret still signs beside the new one (24 h after the rotation)' }),
@@ -45,7 +46,7 @@ const AttemptSchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   durationMs: Type.Integer(),
 });
-const DeliverySchema = Type.Object({
+export const DeliverySchema = Type.Object({
   id: Type.String(),
   webhookId: Type.String(),
   messageId: Type.String({ description: 'the webhook-id header of every attempt' }),
@@ -56,8 +57,10 @@ const DeliverySchema = Type.Object({
   createdAt: Type.String(),
   attempts: Type.Array(AttemptSchema),
 });
-const WebhookParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{16}$' }) });
-const DeliveryParams = Type.Object({ id: WebhookParams.properties.id, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) });
+const WEBHOOKS = paging('webhooks', ['text', 'text']);
+const DELIVERIES = paging('webhook-deliveries', ['int']);
+const WebhookParams = Type.Object({ id: Type.String({ pattern: '^wh_[0-9a-f]{16}$', description: 'the webhook id (wh_…)' }) });
+const DeliveryParams = Type.Object({ id: WebhookParams.properties.id, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$', description: 'the delivery id' }) });
 
 export const presentWebhook = (w: Webhook) => ({
   id: w.id,
@@ -94,10 +97,21 @@ export async function webhookRoutes(base: FastifyInstance, deps: HttpDeps) {
       }),
   );
 
-  app.get('/webhooks', { schema: { tags, summary: 'The webhook subscriptions (admin)', response: { 200: Type.Array(WebhookSchema) } } }, async (request) => {
-    authorize(actor(request), 'webhooks.manage');
-    return (await deps.store.webhooks.list()).map(presentWebhook);
-  });
+  app.get(
+    '/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'The webhook subscriptions, oldest first (admin)',
+        querystring: Type.Object(pageQuery(WEBHOOKS)),
+        response: { 200: Type.Array(WebhookSchema, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      authorize(actor(request), 'webhooks.manage');
+      return sendPage(request, reply, WEBHOOKS, await deps.store.webhooks.page(pageRequest(WEBHOOKS, request.query))).map(presentWebhook);
+    },
+  );
 
   app.patch(
     '/webhooks/:id',
@@ -144,11 +158,19 @@ export async function webhookRoutes(base: FastifyInstance, deps: HttpDeps) {
 
   app.get(
     '/webhooks/:id/deliveries',
-    { schema: { tags, summary: 'The latest 100 deliveries, newest first, each with its attempts (admin)', params: WebhookParams, response: { 200: Type.Array(DeliverySchema), '4xx': ErrorBody } } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'Deliveries, newest first, each with its attempts (admin)',
+        params: WebhookParams,
+        querystring: Type.Object(pageQuery(DELIVERIES)),
+        response: { 200: Type.Array(DeliverySchema, pageHeaders), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
       authorize(actor(request), 'webhooks.manage');
       if (!(await deps.store.webhooks.get(request.params.id))) throw new DomainError('WEBHOOK_NOT_FOUND', `There is no webhook ${request.params.id}.`);
-      const deliveries = await deps.store.webhooks.deliveries(request.params.id);
+      const deliveries = sendPage(request, reply, DELIVERIES, await deps.store.webhooks.deliveryPage(request.params.id, pageRequest(DELIVERIES, request.query)));
       const attempts = await deps.store.webhooks.attempts(deliveries.map((d) => d.id));
       return deliveries.map((d) => presentDelivery(d, attempts.get(d.id) ?? []));
     },

@@ -9,7 +9,7 @@ import type { IncidentState } from '../../domain/model/state.js';
 import type { ChatNotice } from '../../domain/chat/plan.js';
 import { incidentId } from '../../domain/model/ids.js';
 import { renderAnnouncement } from '../announcement.js';
-import { renderUpdateMarkdown, renderUpdateText } from '../status-update.js';
+import { STATUS_LABELS, renderUpdateMarkdown, renderUpdateText } from '../status-update.js';
 import { toTimelineEntry } from '../timeline.js';
 
 export interface ChatText {
@@ -37,15 +37,25 @@ const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn
 
 /** @handle in a template line → the person's mention. */
 function withMentions(text: string, mention: Mention): string {
-  return escapeMrkdwn(text).replace(/@([a-z0-9][a-z0-9._-]{0,39})/g, (_, handle: string) => mention(handle));
+  return escapeMrkdwn(text).replace(/@([a-z0-9][a-z0-9._-]{0,39})/g, (_, handle: string) => {
+    // Handles may hold dots, so "to @alex." matches "alex.": a sentence's full stop is not part of an unknown handle.
+    const named = mention(handle);
+    const trimmed = handle.replace(/[._-]+$/, '');
+    return named.startsWith('@') && trimmed !== handle ? mention(trimmed) + handle.slice(trimmed.length) : named;
+  });
 }
 
+/** The announcement (R1's template) and where the incident stands now: it is pinned, and edited as severity, roles and status change. */
 export function renderAnnouncementMessage(state: IncidentState, mention: Mention): ChatText {
   const text = renderAnnouncement(state, 'markdown');
   const [header, ...rest] = text.trimEnd().split('\n');
+  const status = state.phase === 'active' ? STATUS_LABELS[state.status] : `${STATUS_LABELS.resolved} ${state.resolvedAt.slice(0, 16).replace('T', ' ')} UTC`;
   return {
-    text: `${incidentId(state.number)}: ${state.title} (${state.severity})`,
-    blocks: [{ type: 'header', text: { type: 'plain_text', text: (header ?? '').slice(0, 150) } }, section(withMentions(rest.join('\n'), mention))],
+    text: `${incidentId(state.number)}: ${state.title} (${state.severity}, ${status})`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: (header ?? '').slice(0, 150) } },
+      section(`*Status: ${escapeMrkdwn(status)}*\n${withMentions(rest.join('\n'), mention)}`),
+    ],
   };
 }
 
@@ -64,11 +74,16 @@ export function renderUpdateMessage(state: IncidentState, recorded: RecordedEven
   };
 }
 
+/** What an entry someone added is, said in the room; a plain note is just its text. */
+const ENTRY_LABELS: Partial<Record<string, string>> = { observation: 'Observation', action: 'Action', decision: 'Decision', hypothesis: 'Hypothesis', ruled_out: 'Ruled out' };
+
 export function renderEventLine(recorded: RecordedEvent, mention: Mention): ChatText {
   const entry = toTimelineEntry(recorded);
+  const label = recorded.event.type === 'TimelineEntryAdded' ? ENTRY_LABELS[entry.kind] : undefined;
+  const text = label ? `${label}: ${entry.text}` : entry.text;
   const who = recorded.actor === 'system' ? '' : ` (${mention(recorded.actor)})`;
-  const line = `${withMentions(entry.text, mention)}${who}`;
-  return { text: entry.text, blocks: [context(line)] };
+  const line = `${withMentions(text, mention)}${who}`;
+  return { text, blocks: [context(line)] };
 }
 
 export function renderReminder(recorded: RecordedEvent, notice: Extract<ChatNotice, { kind: 'reminder' }>, mention: Mention): ChatText {

@@ -13,9 +13,12 @@ export const SLACK_BOT_SCOPES = [
   'groups:write', // the same, private rooms
   'pins:write', // pins.add (the announcement)
   'im:write', // conversations.open (the IC offer)
+  'im:history', // conversations.history of the IC offer's direct message: posted once across a crash
+  'channels:read', // conversations.list: a room created before a crash, the announce channel's id
+  'groups:read', // the same, private rooms
   'users:read', // users.info
   'users:read.email', // users.lookupByEmail, users.info's e-mail
-  'channels:history', // conversations.history (the captured message), public rooms
+  'channels:history', // conversations.history (the captured message; a post looked for after a crash), public rooms
   'groups:history', // the same, private rooms
   'reactions:read', // reaction_added
 ] as const;

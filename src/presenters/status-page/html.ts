@@ -7,7 +7,7 @@ import { utcMinute } from '../../domain/model/time.js';
 import { STATUS_LABELS } from '../status-update.js';
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from '../../domain/status-page/components.js';
 import { escapeHtml as e, renderMarkdown } from './markdown.js';
-import type { PublicComponent, PublicIncident, StatusPageModel } from '../../domain/status-page/view-model.js';
+import type { MergedRedirect, PublicComponent, PublicIncident, StatusPageModel } from '../../domain/status-page/view-model.js';
 import { formatDuration } from '../../domain/model/time.js';
 import { UPTIME_DAYS, uptimePercent, type UptimeDay } from '../../domain/status-page/uptime.js';
 import type { PublicUpdate } from '../../domain/status-page/visibility.js';
@@ -28,7 +28,7 @@ function status(value: ComponentStatus): string {
   return `<span class="status status-${value}">${COMPONENT_STATUS_LABELS[value]}</span>`;
 }
 
-export function layout(model: StatusPageModel, assets: PageAssets, title: string, main: string): string {
+export function layout(model: StatusPageModel, assets: PageAssets, title: string, main: string, head = ''): string {
   const { branding } = model;
   const logo = branding.logoUrl ? `<img src="${e(branding.logoUrl)}" alt="${e(branding.name)}">` : '';
   return `<!doctype html>
@@ -39,7 +39,7 @@ export function layout(model: StatusPageModel, assets: PageAssets, title: string
 <title>${e(title)}</title>
 <link rel="stylesheet" href="${e(assets.stylesheet)}">
 <link rel="alternate" type="application/atom+xml" title="${e(model.page.title)}" href="/status/feed.atom">
-</head>
+${head}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="masthead"><div class="wrap">${logo}<p>${e(branding.name)}</p></div></header>
@@ -212,4 +212,15 @@ ${incident.updates.map((u) => updateItem(u, 3)).join('\n')}
 </ol>
 </section>`;
   return layout(model, assets, `${incident.title} · ${model.page.title}`, main);
+}
+
+/**
+ * The page of an incident merged into another: it leads there (a refresh, so the static copy
+ * redirects as well as the live page), with a link for whoever does not follow refreshes.
+ */
+export function renderMergedIncidentHtml(model: StatusPageModel, redirect: MergedRedirect, assets: PageAssets): string {
+  const to = redirect.to === null ? '/status' : `/status/incidents/${redirect.to}`;
+  const main = `<h1>Followed elsewhere</h1>
+<p>This incident was merged into another, where it is followed: <a href="${e(to)}">${e(redirect.toTitle ?? model.page.title)}</a>.</p>`;
+  return layout(model, assets, `Merged · ${model.page.title}`, main, `<meta http-equiv="refresh" content="0; url=${e(to)}">\n`);
 }

@@ -30,6 +30,7 @@ export type ChatAction =
   | { op: 'invite'; people: string[] }
   | { op: 'post'; to: 'room' | 'announce' | 'leadership'; message: ChatText; pin?: true }
   | { op: 'set_topic'; topic: string }
+  | { op: 'edit_announcement'; message: ChatText }
   | { op: 'dm'; person: string; message: ChatText }
   | { op: 'archive' };
 
@@ -42,6 +43,8 @@ function render(step: ChatStep, recorded: RecordedEvent, state: IncidentState, m
       return { op: 'set_topic', topic: roomTopic(state, mention) };
     case 'archive':
       return { op: 'archive' };
+    case 'edit_announcement':
+      return { op: 'edit_announcement', message: renderAnnouncementMessage(state, mention) };
     case 'dm': {
       const offer = step.notice.kind === 'handoff_offer' ? step.notice.handoffId : '';
       return { op: 'dm', person: step.person, message: renderHandoffOffer(state, offer, recorded.actor, mention) };
@@ -84,11 +87,19 @@ export async function fanOutChat(tx: Repository, settings: ChatSettings, now: st
   // Each incident's events are read and folded once; the claimed ones (by sequence number) are rendered as of themselves.
   const byIncident = new Map<number, Map<number, number>>();
   for (const c of claimed) (byIncident.get(c.incident) ?? byIncident.set(c.incident, new Map()).get(c.incident)!).set(c.seq, c.eventId);
+  // Events never change: the state folded in an earlier pass is taken up where it stopped, unless a claimed event lies before it.
+  const from = new Map<number, IncidentState | null>();
   for (const [incident, claimedSeqs] of byIncident) {
-    // Events never change: the state folded in an earlier pass is taken up where it stopped, unless a claimed event lies before it.
     const cached = folded.get(incident) ?? null;
-    let state: IncidentState | null = cached && Math.min(...claimedSeqs.keys()) > cached.version ? cached : null;
-    for (const recorded of await tx.incidents.events(incident, state?.version ?? 0)) {
+    from.set(incident, cached && Math.min(...claimedSeqs.keys()) > cached.version ? cached : null);
+  }
+  const events = new Map<number, RecordedEvent[]>();
+  for (const recorded of await tx.incidents.eventsAfter(new Map([...from].map(([incident, state]) => [incident, state?.version ?? 0])))) {
+    (events.get(recorded.incident) ?? events.set(recorded.incident, []).get(recorded.incident)!).push(recorded);
+  }
+  for (const [incident, claimedSeqs] of byIncident) {
+    let state = from.get(incident) ?? null;
+    for (const recorded of events.get(incident) ?? []) {
       state = state ? evolve(state, recorded) : evolveDeclared(recorded);
       const eventId = claimedSeqs.get(recorded.seq);
       if (eventId === undefined) continue;

@@ -7,7 +7,8 @@
 import type { Clock } from '../../domain/model/time.js';
 import type { Config } from '../../config/load.js';
 import type { Store } from '../../store/store.js';
-import type { ChatPort } from '../../integrations/chat/port.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { ChatError, type ChatPort } from '../../integrations/chat/port.js';
 import type { Person } from '../../domain/people/person.js';
 import type { CommandContext } from '../../commands/context.js';
 import type { CommandResult } from '../../commands/incident-command.js';
@@ -35,6 +36,7 @@ export interface ChatHandlerOptions {
   chat: ChatPort;
   config: Config;
   clock: Clock;
+  log?: Pick<FastifyBaseLogger, 'error' | 'warn'>;
 }
 
 type Body = Record<string, unknown>;
@@ -46,10 +48,11 @@ const obj = (value: unknown): Body => (value && typeof value === 'object' ? (val
 export class ChatHandlers {
   constructor(private readonly options: ChatHandlerOptions) {}
 
-  async handle(kind: string, body: Body): Promise<void> {
-    if (kind === 'command') return this.command(body);
-    if (kind === 'interaction') return this.interaction(body);
-    if (kind === 'event') return this.event(obj(body.event));
+  /** `item`: the request's inbox row, marked done in the transaction of the work it asks for. */
+  async handle(kind: string, body: Body, item: number): Promise<void> {
+    if (kind === 'command') return this.command(body, item);
+    if (kind === 'interaction') return this.interaction(body, item);
+    if (kind === 'event') return this.event(obj(body.event), item);
   }
 
   private now(): string {
@@ -75,17 +78,40 @@ export class ChatHandlers {
     return person.handle;
   }
 
-  private replier(channel: string, user: string): Reply {
+  /**
+   * How the person who acted is answered once the work is done: through their request's
+   * `response_url` where it carried one (it reaches them even where the app is not in the
+   * channel), else — or when it has lapsed — ephemerally in the channel, or by direct message.
+   */
+  private replier(channel: string, user: string, responseUrl = ''): Reply {
     return async (text) => {
+      if (responseUrl) {
+        try {
+          return await this.options.chat.respond(responseUrl, { text });
+        } catch (error) {
+          this.options.log?.warn({ err: error }, 'response_url failed; answering in the channel');
+        }
+      }
       if (channel) await this.options.chat.ephemeral(channel, user, { text });
       else await this.options.chat.dm(user, { text });
     };
   }
 
-  /** Runs a command as `actor` in one transaction; a refusal or the warnings go back to the person. */
-  private async run(actor: Person, reply: Reply, work: (ctx: CommandContext) => Promise<CommandResult>, done?: (result: CommandResult) => string): Promise<CommandResult | null> {
+  /**
+   * Runs a command as `actor` in one transaction; a refusal or the warnings go back to the person.
+   * The request is marked done in the same transaction: one a crash interrupted after the commit is
+   * found done when taken again, and not acted on twice.
+   */
+  private async run(
+    actor: Person,
+    item: number,
+    reply: Reply,
+    work: (ctx: CommandContext) => Promise<CommandResult>,
+    done?: (result: CommandResult) => string,
+  ): Promise<CommandResult | null> {
     try {
-      const result = await this.options.store.transaction((tx) => work({ tx, config: this.options.config, now: this.now(), actor }));
+      const result = await this.options.store.transaction(async (tx) => ((await tx.chat.takeInbox(item)) ? work({ tx, config: this.options.config, now: this.now(), actor }) : null));
+      if (!result) return null;
       const notes = [done?.(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].filter(Boolean);
       if (notes.length) await reply(notes.join('\n'));
       return result;
@@ -98,19 +124,30 @@ export class ChatHandlers {
     }
   }
 
-  private async command(body: Body): Promise<void> {
-    const { config, chat, store } = this.options;
+  /** Slack's trigger lapses 3 s after the request: a form the platform would not open is answered with how to ask again. */
+  private async openForm(trigger: string, view: unknown, reply: Reply, again: string): Promise<void> {
+    try {
+      await this.options.chat.openForm(trigger, view);
+    } catch (error) {
+      if (!(error instanceof ChatError) || error.reason !== 'refused') throw error;
+      await reply(`The form did not open (${error.code ?? error.message}); run \`${again.trim()}\` again.`);
+    }
+  }
+
+  private async command(body: Body, item: number): Promise<void> {
+    const { config, store } = this.options;
     const user = str(body.user_id);
     const channel = str(body.channel_id);
-    const reply = this.replier(channel, user);
+    const reply = this.replier(channel, user, str(body.response_url));
     const actor = await this.person(user);
     if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
     const parsed: ChatCommand = parseChatCommand(str(body.text));
     const command = config.chat.slack.command;
     if (parsed.kind === 'help') return reply(helpText(command, parsed.problem).text);
-    if (parsed.kind === 'declare_form') return chat.openForm(str(body.trigger_id), declareForm(config.policy, channel));
+    const form = (view: unknown) => this.openForm(str(body.trigger_id), view, reply, `${command} ${str(body.text).trim()}`);
+    if (parsed.kind === 'declare_form') return form(declareForm(config.policy, channel));
     if (parsed.kind === 'declare')
-      return void (await this.run(actor, reply, (ctx) => declareIncident(ctx, { title: parsed.title, severity: parsed.severity }), (r) => `Declared ${incidentId(r.state.number)}: #${r.state.channel} is being opened; you are IC.`));
+      return void (await this.run(actor, item, reply, (ctx) => declareIncident(ctx, { title: parsed.title, severity: parsed.severity }), (r) => `Declared ${incidentId(r.state.number)}: #${r.state.channel} is being opened; you are IC.`));
     const number = await store.chat.incidentOfRoom(channel);
     if (number === null) return reply(`Run \`${command} ${str(body.text).trim()}\` in an incident's channel.`);
     const state = await store.incidents.load(number);
@@ -118,61 +155,61 @@ export class ChatHandlers {
     switch (parsed.kind) {
       case 'update_form': {
         const cadence = findSeverity(config.policy, state.severity)?.updateEveryMs ?? null;
-        return chat.openForm(str(body.trigger_id), updateForm(state, cadence ? addMs(this.now(), cadence).slice(0, 16) + 'Z' : null));
+        return form(updateForm(state, cadence ? addMs(this.now(), cadence).slice(0, 16) + 'Z' : null));
       }
       case 'resolve_form':
-        return chat.openForm(str(body.trigger_id), updateForm(state, null, 'resolve'));
+        return form(updateForm(state, null, 'resolve'));
       case 'status':
         return reply(statusSummary(state, assessRoles(state, config.policy).roleGaps, slackMention(await store.chat.userIds('slack')), this.now()).text);
       case 'role': {
         const person = await this.handleOf(parsed.person);
-        await this.run(actor, reply, (ctx) => assignRole(ctx, number, { role: parsed.role, person }), () => (parsed.role === 'incident_commander' ? `Offered IC to @${person}; they answer in a direct message.` : ''));
+        await this.run(actor, item, reply, (ctx) => assignRole(ctx, number, { role: parsed.role, person }), () => (parsed.role === 'incident_commander' ? `Offered IC to @${person}; they answer in a direct message.` : ''));
         return;
       }
       case 'sme': {
         const person = await this.handleOf(parsed.person);
-        await this.run(actor, reply, (ctx) => addSme(ctx, number, { person, specialty: parsed.specialty }));
+        await this.run(actor, item, reply, (ctx) => addSme(ctx, number, { person, specialty: parsed.specialty }));
         return;
       }
       case 'entry':
-        await this.run(actor, reply, (ctx) => addTimelineEntry(ctx, number, { kind: parsed.entry, text: parsed.text }));
+        await this.run(actor, item, reply, (ctx) => addTimelineEntry(ctx, number, { kind: parsed.entry, text: parsed.text }));
         return;
       case 'severity':
-        await this.run(actor, reply, (ctx) => changeSeverity(ctx, number, { severity: parsed.severity, reason: parsed.reason }));
+        await this.run(actor, item, reply, (ctx) => changeSeverity(ctx, number, { severity: parsed.severity, reason: parsed.reason }));
         return;
       case 'postmortem': {
         const owner = await this.handleOf(parsed.owner);
         const scheduledFor = toUtcIso(parsed.when);
         if (!scheduledFor) return reply(`"${parsed.when}" is not a time; write it as 2026-06-08T10:00Z.`);
-        await this.run(actor, reply, (ctx) => assignPostmortem(ctx, number, { owner, scheduledFor }));
+        await this.run(actor, item, reply, (ctx) => assignPostmortem(ctx, number, { owner, scheduledFor }));
         return;
       }
     }
   }
 
-  private async interaction(body: Body): Promise<void> {
+  private async interaction(body: Body, item: number): Promise<void> {
     const user = str(obj(body.user).id);
     const actor = await this.person(user);
     const channel = str(obj(body.channel).id);
-    const reply = this.replier(channel, user);
+    const reply = this.replier(channel, user, str(body.response_url));
     if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
     if (body.type === 'block_actions') {
       for (const action of (body.actions as Body[] | undefined) ?? []) {
         const { incident, handoff } = JSON.parse(str(action.value) || '{}') as { incident?: number; handoff?: string };
         if (!incident || !handoff) continue;
-        if (action.action_id === 'handoff_accept') await this.run(actor, reply, (ctx) => acceptHandoff(ctx, incident, handoff), () => `You are now IC of ${incidentId(incident)}.`);
-        if (action.action_id === 'handoff_decline') await this.run(actor, reply, (ctx) => declineHandoff(ctx, incident, handoff), () => 'Declined.');
+        if (action.action_id === 'handoff_accept') await this.run(actor, item, reply, (ctx) => acceptHandoff(ctx, incident, handoff), () => `You are now IC of ${incidentId(incident)}.`);
+        if (action.action_id === 'handoff_decline') await this.run(actor, item, reply, (ctx) => declineHandoff(ctx, incident, handoff), () => 'Declined.');
       }
       return;
     }
     if (body.type === 'message_action' && body.callback_id === 'add_to_timeline') {
       const message = obj(body.message);
-      return this.capture(actor, reply, channel, 'note', str(message.text), str(message.user), str(message.ts));
+      return this.capture(actor, item, reply, channel, 'note', str(message.text), str(message.user), str(message.ts));
     }
-    if (body.type === 'view_submission') return this.submission(actor, user, obj(body.view));
+    if (body.type === 'view_submission') return this.submission(actor, item, user, obj(body.view));
   }
 
-  private async submission(actor: Person, user: string, view: Body): Promise<void> {
+  private async submission(actor: Person, item: number, user: string, view: Body): Promise<void> {
     const fields = formValues(obj(obj(view.state).values) as never);
     const metadata = str(view.private_metadata);
     const reply = this.replier('', user);
@@ -180,6 +217,7 @@ export class ChatHandlers {
       const components = fields.components?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
       await this.run(
         actor,
+        item,
         reply,
         (ctx) => declareIncident(ctx, { title: fields.title ?? '', severity: fields.severity ?? '', summary: fields.summary ?? null, components, private: fields.private === 'private' }),
         (r) => `Declared ${incidentId(r.state.number)}: #${r.state.channel} is being opened; you are IC.`,
@@ -191,33 +229,33 @@ export class ChatHandlers {
     if (view.callback_id === 'update') {
       const nextUpdateBy = fields.nextUpdateBy ? toUtcIso(fields.nextUpdateBy) : null;
       if (fields.nextUpdateBy && !nextUpdateBy) return reply(`"${fields.nextUpdateBy}" is not a time; write it as 2026-06-06T15:30Z.`);
-      await this.run(actor, reply, (ctx) => postUpdate(ctx, number, { ...common, status: (fields.status ?? 'investigating') as UpdateStatus, nextUpdateBy }));
+      await this.run(actor, item, reply, (ctx) => postUpdate(ctx, number, { ...common, status: (fields.status ?? 'investigating') as UpdateStatus, nextUpdateBy }));
     }
-    if (view.callback_id === 'resolve') await this.run(actor, reply, (ctx) => resolveIncident(ctx, number, common));
+    if (view.callback_id === 'resolve') await this.run(actor, item, reply, (ctx) => resolveIncident(ctx, number, common));
   }
 
   /** A message onto the timeline (R9): its author named, backdated to when it was posted. */
-  private async capture(actor: Person, reply: Reply, room: string, kind: ManualEntryKind, text: string, author: string, ts: string): Promise<void> {
+  private async capture(actor: Person, item: number, reply: Reply, room: string, kind: ManualEntryKind, text: string, author: string, ts: string): Promise<void> {
     const number = await this.options.store.chat.incidentOfRoom(room);
     if (number === null) return reply('Only messages in an incident channel go on a timeline.');
     const by = author ? ((await this.person(author))?.handle ?? null) : null;
     const at = messageTime(ts);
-    await this.run(actor, reply, (ctx) => addTimelineEntry(ctx, number, { kind, text: by ? `@${by}: ${text}` : text, at }));
+    await this.run(actor, item, reply, (ctx) => addTimelineEntry(ctx, number, { kind, text: by ? `@${by}: ${text}` : text, at }));
   }
 
-  private async event(event: Body): Promise<void> {
+  private async event(event: Body, item: number): Promise<void> {
     if (event.type !== 'reaction_added') return;
     const kind = CAPTURE_REACTIONS[str(event.reaction)];
-    const item = obj(event.item);
-    if (!kind || item.type !== 'message') return;
-    const room = str(item.channel);
+    const reacted = obj(event.item);
+    if (!kind || reacted.type !== 'message') return;
+    const room = str(reacted.channel);
     if ((await this.options.store.chat.incidentOfRoom(room)) === null) return;
     const user = str(event.user);
     const actor = await this.person(user);
     const reply = this.replier(room, user);
     if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
-    const message = await this.options.chat.message(room, str(item.ts));
+    const message = await this.options.chat.message(room, str(reacted.ts));
     if (!message) return reply('That message is gone.');
-    await this.capture(actor, reply, room, kind, message.text, message.user ?? '', str(item.ts));
+    await this.capture(actor, item, reply, room, kind, message.text, message.user ?? '', str(reacted.ts));
   }
 }

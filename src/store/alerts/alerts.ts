@@ -8,6 +8,11 @@ import type { AlertFacts } from '../../domain/alerts/assess.js';
 import { AlertSnapshotStore } from './snapshots.js';
 import type { AlertWrite, HeldAlert } from '../../domain/alerts/batch.js';
 import { alertContent, chunks, toAlert, type AlertRow } from './rows.js';
+import { column, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
+
+/** Firing first, then by when they started (the index alerts_group_page follows it). */
+const FIRING_FIRST = sql<number>`case when status = 'firing' then 0 else 1 end`;
+const ALERT_ORDER = [{ expr: FIRING_FIRST }, column('starts_at'), column('id')];
 
 export class AlertStore {
   constructor(
@@ -147,22 +152,16 @@ export class AlertStore {
   }
 
   /** The group's alerts, firing first, then by when they started; with the repeats of its snapshot not yet written to them. */
-  async alertsOf(groupId: number, limit?: number): Promise<StoredAlert[]> {
+  async alertsOf(groupId: number, request: PageRequest): Promise<Page<StoredAlert>> {
     const pending = await new AlertSnapshotStore(this.db, this.dialect).pendingRepeats(groupId);
-    let query = this.db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('group_id', '=', groupId)
-      .orderBy(sql`case when status = 'firing' then 0 else 1 end`)
-      .orderBy('starts_at')
-      .orderBy('id');
-    if (limit !== undefined) query = query.limit(limit);
-    return (await query.execute()).map((r) => {
+    const rows = await keyset(this.db.selectFrom('alerts').selectAll().where('group_id', '=', groupId), ALERT_ORDER, request).execute();
+    const alerts = rows.map((r) => {
       const alert = toAlert(r as AlertRow);
       return pending && alert.seenIn === pending.delivery
         ? { ...alert, received: alert.received + pending.times, lastSeenAt: pending.lastAt, seenIn: pending.lastIn }
         : alert;
     });
+    return pageOf(alerts, request, (a) => [a.status === 'firing' ? 0 : 1, a.startsAt, a.id]);
   }
 
   /** The alerts whose status one delivery changed (or that it brought), and how many there are. */

@@ -6,6 +6,8 @@ import type { GroupAssessment } from '../../domain/alerts/assess.js';
 import type { AlertGroup, GroupChange, GroupState } from '../../domain/alerts/group.js';
 import type { GroupWrite } from '../../domain/alerts/batch.js';
 import { toGroup, type GroupRow } from './rows.js';
+import type { CommitNotes } from '../commit-notes.js';
+import { column, descending, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
 
 function changeColumns(change: GroupChange): Partial<Omit<Database['alert_groups'], 'id'>> {
   const columns: Partial<Omit<Database['alert_groups'], 'id'>> = {};
@@ -38,7 +40,13 @@ export class AlertGroupStore {
   constructor(
     private readonly db: Executor,
     private readonly dialect: Dialect,
+    /** Inside `Store.transaction`: every write here is announced after commit (the console's inbox is live). */
+    private readonly committed: CommitNotes | null = null,
   ) {}
+
+  private noteChanged(): void {
+    if (this.committed) this.committed.alerts = true;
+  }
 
   private groups() {
     return this.db
@@ -65,6 +73,7 @@ export class AlertGroupStore {
   async ensure(source: string, groupKey: string, now: string): Promise<AlertGroup> {
     const existing = await this.db.selectFrom('alert_groups').select('id').where('source', '=', source).where('group_key', '=', groupKey).executeTakeFirst();
     if (existing) return (await this.get(Number(existing.id), true))!;
+    this.noteChanged();
     const row = await this.db
       .insertInto('alert_groups')
       .values({
@@ -104,13 +113,32 @@ export class AlertGroupStore {
     return (await this.get(Number(row.id), true))!;
   }
 
-  async list(state: GroupState, limit = 500): Promise<AlertGroup[]> {
-    const rows = await this.groups().where('alert_groups.state', '=', state).orderBy('alert_groups.last_seen_at', 'desc').orderBy('alert_groups.id', 'desc').limit(limit).execute();
-    return rows.map((r) => toGroup(r as GroupRow));
+  /** The ids of the groups an incident owns. */
+  async ownedBy(incident: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('alert_groups').select('id').where('incident', '=', incident).orderBy('id').execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** The groups incident `from` owns now belong to incident `to` (a merge). */
+  async moveIncident(from: number, to: number): Promise<void> {
+    const result = await this.db.updateTable('alert_groups').set({ incident: to }).where('incident', '=', from).executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) this.noteChanged();
+  }
+
+  /** A page of the groups in `state`, most recently seen first. */
+  async list(state: GroupState, request: PageRequest): Promise<Page<AlertGroup>> {
+    const order = [descending(column('alert_groups.last_seen_at')), descending(column('alert_groups.id'))];
+    const rows = await keyset(this.groups().where('alert_groups.state', '=', state), order, request).execute();
+    return pageOf(
+      rows.map((r) => toGroup(r as GroupRow)),
+      request,
+      (g) => [g.lastSeenAt, g.id],
+    );
   }
 
   async change(id: number, change: GroupChange): Promise<void> {
     const columns = changeColumns(change);
+    this.noteChanged();
     if (Object.keys(columns).length > 0) await this.db.updateTable('alert_groups').set(columns).where('id', '=', id).execute();
   }
 
@@ -120,6 +148,7 @@ export class AlertGroupStore {
    */
   async applyBatch(id: number, write: GroupWrite): Promise<void> {
     const { assessment } = write;
+    this.noteChanged();
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({
@@ -135,6 +164,7 @@ export class AlertGroupStore {
 
   /** After a delivery: the recomputed assessment, one more delivery received, and when. */
   async assess(id: number, assessment: GroupAssessment, seenAt: string, truncatedAlerts: number | null): Promise<void> {
+    this.noteChanged();
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({
@@ -149,6 +179,7 @@ export class AlertGroupStore {
 
   /** A delivery that changed none of the group's alerts: one more received, and when. */
   async seenAgain(id: number, seenAt: string, truncatedAlerts: number): Promise<void> {
+    this.noteChanged();
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({

@@ -2,6 +2,7 @@
 import type { Executor } from '../schema.js';
 import type { AlertSource } from '../../domain/alerts/source.js';
 import { DomainError } from '../../domain/model/errors.js';
+import { column, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
 
 export class AlertSourceStore {
   constructor(private readonly db: Executor) {}
@@ -23,6 +24,14 @@ export class AlertSourceStore {
   async list(): Promise<AlertSource[]> {
     const rows = await this.db.selectFrom('alert_sources').select(['id', 'name', 'type', 'created_by', 'created_at']).orderBy('name').execute();
     return rows.map((r) => ({ id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at }));
+  }
+
+  /** A page of the sources, by name. */
+  async page(request: PageRequest): Promise<Page<AlertSource>> {
+    const query = this.db.selectFrom('alert_sources').select(['id', 'name', 'type', 'created_by', 'created_at']);
+    const rows = await keyset(query, [column('name'), column('id')], request).execute();
+    const sources = rows.map((r) => ({ id: r.id, name: r.name, type: r.type, createdBy: r.created_by, createdAt: r.created_at }));
+    return pageOf(sources, request, (s) => [s.name, s.id]);
   }
 
   /**

@@ -1,10 +1,10 @@
 /**
  * One set of migrations for both databases, one file each, applied in the order of their
  * names. A new one takes the next number and is listed here; one already released is
- * never edited (a database may have run it).
+ * never edited in a way that changes its result (a database may have run it). One that
+ * touches a table that can grow avoids locking it (docs/architecture.md, "Migrations and locks").
  */
-import type { Migration, MigrationProvider } from 'kysely';
-import { schemaHelpers, type Dialect } from './helpers.js';
+import { schemaHelpers, type Dialect, type IncidentMigration } from './helpers.js';
 import { migration as m0001 } from './0001-incidents.js';
 import { migration as m0002 } from './0002-read-model.js';
 import { migration as m0003 } from './0003-alerts.js';
@@ -19,15 +19,20 @@ import { migration as m0011 } from './0011-alert-snapshots.js';
 import { migration as m0030 } from './0030-access.js';
 import { migration as m0031 } from './0031-audit.js';
 import { migration as m0032 } from './0032-credential-rotation.js';
+import { migration as m0033 } from './0033-single-sign-on.js';
 import { migration as m0040 } from './0040-status-page-times.js';
 import { migration as m0020 } from './0020-chat.js';
+import { migration as m0021 } from './0021-chat-uncertain.js';
 import { migration as m0041 } from './0041-component-subscriptions.js';
+import { migration as m0050 } from './0050-retention.js';
+import { migration as m0051 } from './0051-paging.js';
+import { migration as m0090 } from './0090-drills.js';
 
-export type { Dialect };
+export type { Dialect, IncidentMigration };
 
-export function migrations(dialect: Dialect): MigrationProvider {
+export function migrations(dialect: Dialect): Record<string, IncidentMigration> {
   const helpers = schemaHelpers(dialect);
-  const all: Record<string, Migration> = {
+  return {
     '0001_incidents': m0001(helpers),
     '0002_read_model': m0002(helpers),
     '0003_alerts': m0003(helpers),
@@ -42,9 +47,13 @@ export function migrations(dialect: Dialect): MigrationProvider {
     '0030_access': m0030(helpers),
     '0031_audit': m0031(helpers),
     '0032_credential_rotation': m0032(helpers),
+    '0033_single_sign_on': m0033(helpers),
     '0040_status_page_times': m0040(helpers),
     '0020_chat': m0020(helpers),
+    '0021_chat_uncertain': m0021(helpers),
     '0041_component_subscriptions': m0041(helpers),
+    '0050_retention': m0050(helpers),
+    '0051_paging': m0051(helpers),
+    '0090_drills': m0090(helpers),
   };
-  return { getMigrations: async () => all };
 }

@@ -1,0 +1,126 @@
+/** Understanding evolves: correct the incident's details, reopen it, merge it into another — each with a reason, for the timeline. */
+import { useState, type FormEvent } from 'react';
+import { useConsole } from '../console-context.js';
+import type { Incident } from '../types.js';
+import { Field, FormError, TextAreaField, useAction } from '../ui.js';
+import { fromUtcInput, toUtcInput } from '../time.js';
+
+function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
+  return (
+    <Field label="Reason" field="reason" action={action}>
+      {(id, d) => <input id={id} aria-describedby={d} value={value} onChange={(e) => onChange(e.target.value)} placeholder="why, for the timeline" />}
+    </Field>
+  );
+}
+
+/** Only what differs from the incident is sent: the server records one entry per changed field. */
+export function EditDetails({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
+  const { api } = useConsole();
+  const action = useAction();
+  const open = incident.state === 'open';
+  const [title, setTitle] = useState(incident.title);
+  const [summary, setSummary] = useState(incident.summary ?? '');
+  const [dashboard, setDashboard] = useState(incident.links.dashboard ?? '');
+  const [runbook, setRunbook] = useState(incident.links.runbook ?? '');
+  const [components, setComponents] = useState(incident.components.join(', '));
+  const [startedAt, setStartedAt] = useState(toUtcInput(incident.startedAt));
+  const [reason, setReason] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const list = components.split(/[\s,]+/).filter(Boolean);
+    const started = fromUtcInput(startedAt);
+    const links = { dashboard: dashboard.trim() || null, runbook: runbook.trim() || null };
+    const body = {
+      ...(title !== incident.title ? { title } : {}),
+      ...(summary.trim() !== (incident.summary ?? '') ? { summary: summary.trim() || null } : {}),
+      ...(links.dashboard !== incident.links.dashboard || links.runbook !== incident.links.runbook ? { links } : {}),
+      ...(open && list.join(',') !== incident.components.join(',') ? { components: list } : {}),
+      // Compared as shown (to the second): the stored time may carry milliseconds the input cannot.
+      ...(started && startedAt !== toUtcInput(incident.startedAt) ? { startedAt: started } : {}),
+      reason,
+    };
+    const ok = await action.run(async () => onChanged(await api.write<Incident>('PATCH', `/incidents/${incident.id}`, body, { ifMatch: incident.version })));
+    if (ok) setReason('');
+  };
+  const fields = ['title', 'summary', 'links', 'components', 'startedAt', 'reason', 'body'];
+  return (
+    <details className="panel evolve">
+      <summary>Correct the details</summary>
+      <form onSubmit={(e) => void submit(e)}>
+        <Field label="Title" field="title" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} />}
+        </Field>
+        <TextAreaField label="Summary" field="summary" action={action} value={summary} onChange={setSummary} />
+        <Field label="Dashboard link" field="links" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} type="url" value={dashboard} onChange={(e) => setDashboard(e.target.value)} />}
+        </Field>
+        <Field label="Runbook link" field="links" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} type="url" value={runbook} onChange={(e) => setRunbook(e.target.value)} />}
+        </Field>
+        {open ? (
+          <Field label="Affected components (comma-separated ids)" field="components" action={action}>
+            {(id, d) => <input id={id} aria-describedby={d} value={components} onChange={(e) => setComponents(e.target.value)} />}
+          </Field>
+        ) : null}
+        <Field label="Impact began (UTC)" field="startedAt" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step="1" value={startedAt} onChange={(e) => setStartedAt(e.target.value)} />}
+        </Field>
+        <ReasonField action={action} value={reason} onChange={setReason} />
+        <FormError action={action} fields={fields} />
+        <button type="submit" disabled={action.busy || !reason.trim()}>
+          Save corrections
+        </button>
+      </form>
+    </details>
+  );
+}
+
+export function ReopenPanel({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
+  const { api } = useConsole();
+  const action = useAction();
+  const [reason, setReason] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await action.run(async () => onChanged(await api.write<Incident>('POST', `/incidents/${incident.id}/reopen`, { reason }, { ifMatch: incident.version })));
+  };
+  return (
+    <section className="panel" aria-labelledby="reopen-title">
+      <h2 id="reopen-title">Resolved too early?</h2>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+        <ReasonField action={action} value={reason} onChange={setReason} />
+        <button type="submit" disabled={action.busy || !reason.trim()}>
+          Reopen {incident.id}
+        </button>
+        <FormError action={action} fields={['reason']} />
+      </form>
+    </section>
+  );
+}
+
+export function MergePanel({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
+  const { api } = useConsole();
+  const action = useAction();
+  const [into, setInto] = useState('');
+  const [reason, setReason] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await action.run(async () =>
+      onChanged(await api.write<Incident>('POST', `/incidents/${incident.id}/merge`, { into: into.trim(), ...(reason.trim() ? { reason } : {}) }, { ifMatch: incident.version })),
+    );
+  };
+  return (
+    <details className="panel evolve">
+      <summary>Declared twice? Merge into another incident</summary>
+      <form className="inline-form" onSubmit={(e) => void submit(e)}>
+        <Field label="Merge into (an open incident, e.g. INC-7)" field="into" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} value={into} onChange={(e) => setInto(e.target.value)} />}
+        </Field>
+        <ReasonField action={action} value={reason} onChange={setReason} />
+        <button type="submit" className="danger" disabled={action.busy || !into.trim()}>
+          Merge {incident.id}
+        </button>
+        <FormError action={action} fields={['into', 'reason']} />
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,137 @@
+/** Scheduled maintenance: windows not yet over, scheduled and changed here (times in UTC, as the page shows them). */
+import { useState, type FormEvent } from 'react';
+import { useConsole } from '../console-context.js';
+import type { Component, Maintenance } from '../types.js';
+import { Badge, ComponentChoice, Field, FormError, TextAreaField, useAction } from '../ui.js';
+import { fromUtcInput, toUtcInput, utcTime } from '../time.js';
+
+const FIELDS = ['title', 'message', 'components', 'startsAt', 'endsAt'];
+
+function WindowForm(props: { window: Maintenance | null; components: Component[]; onSaved: () => void; onCancel?: () => void }) {
+  const { api } = useConsole();
+  const action = useAction();
+  const existing = props.window;
+  const [title, setTitle] = useState(existing?.title ?? '');
+  const [message, setMessage] = useState(existing?.message ?? '');
+  const [chosen, setChosen] = useState<string[]>(existing?.components ?? []);
+  const [startsAt, setStartsAt] = useState(existing ? toUtcInput(existing.startsAt) : '');
+  const [endsAt, setEndsAt] = useState(existing ? toUtcInput(existing.endsAt) : '');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const body = { title, message, components: chosen, startsAt: fromUtcInput(startsAt) ?? '', endsAt: fromUtcInput(endsAt) ?? '' };
+    const saved = await action.run(async () => {
+      if (existing) await api.write('PATCH', `/maintenances/${existing.id}`, body, { ifMatch: existing.version });
+      else await api.write('POST', '/maintenances', body);
+    });
+    if (saved) props.onSaved();
+  };
+  const label = existing ? `Change maintenance ${existing.title}` : 'Schedule maintenance';
+  return (
+    <form className="maintenance-form" onSubmit={(e) => void submit(e)} aria-label={label}>
+      <Field label="Title" field="title" action={action}>
+        {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Database upgrade" />}
+      </Field>
+      <TextAreaField label="What will happen (shown on the page)" field="message" action={action} value={message} onChange={setMessage} placeholder="Checkout may be read-only for up to 10 minutes." />
+      <ComponentChoice known={props.components} chosen={chosen} onChange={setChosen} action={action} legend="Components under maintenance" />
+      <div className="row wrap">
+        <Field label="Starts (UTC)" field="startsAt" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />}
+        </Field>
+        <Field label="Ends (UTC)" field="endsAt" action={action}>
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}
+        </Field>
+      </div>
+      <FormError action={action} fields={FIELDS} />
+      <div className="row wrap">
+        <button type="submit" className="primary" disabled={action.busy}>
+          {existing ? 'Save changes' : 'Schedule'}
+        </button>
+        {props.onCancel ? (
+          <button type="button" onClick={props.onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+function WindowItem({ window, components, onChanged }: { window: Maintenance; components: Component[]; onChanged: () => void }) {
+  const { api, permissions } = useConsole();
+  const [editing, setEditing] = useState(false);
+  const cancel = useAction();
+  const names = window.components.map((id) => components.find((c) => c.id === id)?.name ?? id);
+  const headingId = `maintenance-${window.id}`;
+  return (
+    <li className="maintenance" aria-labelledby={headingId}>
+      <div className="row wrap">
+        <h3 id={headingId}>{window.title}</h3>
+        <Badge tone={window.state === 'in_progress' ? 'amber' : 'blue'}>{window.state === 'in_progress' ? 'In progress' : 'Scheduled'}</Badge>
+      </div>
+      <p className="muted">
+        {utcTime(window.startsAt)} to {utcTime(window.endsAt)}
+        {names.length ? ` · ${names.join(', ')}` : ''}
+      </p>
+      <p>{window.message}</p>
+      {permissions.respond && !editing ? (
+        <div className="row wrap">
+          <button type="button" onClick={() => setEditing(true)}>
+            Change {window.title}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={cancel.busy}
+            onClick={() => void cancel.run(async () => void (await api.write('POST', `/maintenances/${window.id}/cancel`, undefined, { ifMatch: window.version }))).then((ok) => ok && onChanged())}
+          >
+            Call off {window.title}
+          </button>
+        </div>
+      ) : null}
+      <FormError action={cancel} fields={[]} />
+      {editing ? (
+        <WindowForm
+          window={window}
+          components={components}
+          onSaved={() => {
+            setEditing(false);
+            onChanged();
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : null}
+    </li>
+  );
+}
+
+export function MaintenancePanel({ windows, components, onChanged }: { windows: Maintenance[]; components: Component[]; onChanged: () => void }) {
+  const { permissions } = useConsole();
+  const [scheduling, setScheduling] = useState(false);
+  return (
+    <section className="panel" aria-labelledby="maintenance-heading">
+      <h2 id="maintenance-heading">Scheduled maintenance</h2>
+      {windows.length === 0 ? <p className="muted">No maintenance scheduled or in progress.</p> : null}
+      <ul className="maintenances">
+        {windows.map((w) => (
+          <WindowItem key={`${w.id}-${w.version}`} window={w} components={components} onChanged={onChanged} />
+        ))}
+      </ul>
+      {permissions.respond && !scheduling ? (
+        <button type="button" onClick={() => setScheduling(true)}>
+          Schedule maintenance…
+        </button>
+      ) : null}
+      {scheduling ? (
+        <WindowForm
+          window={null}
+          components={components}
+          onSaved={() => {
+            setScheduling(false);
+            onChanged();
+          }}
+          onCancel={() => setScheduling(false)}
+        />
+      ) : null}
+    </section>
+  );
+}

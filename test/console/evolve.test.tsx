@@ -1,0 +1,71 @@
+// @vitest-environment jsdom
+/** Console: correct an incident's details, reopen it, merge it — against a real in-process server. */
+import { useState } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { EditDetails, MergePanel, ReopenPanel } from '../../console/src/room/Evolve.js';
+import type { Incident } from '../../console/src/types.js';
+import { consoleServer, declared, type ConsoleServer } from './support.js';
+
+let server: ConsoleServer;
+
+beforeAll(async () => {
+  server = await consoleServer({ alex: 'responder', lee: 'responder' });
+});
+afterAll(() => server.close());
+afterEach(() => cleanup());
+
+function Room({ initial }: { initial: Incident }) {
+  const [incident, setIncident] = useState(initial);
+  return (
+    <>
+      <p data-testid="state">{`${incident.title} · ${incident.state} · ${incident.mergedInto ?? ''}`}</p>
+      <EditDetails incident={incident} onChanged={setIncident} />
+      {incident.state === 'open' ? <MergePanel incident={incident} onChanged={setIncident} /> : <ReopenPanel incident={incident} onChanged={setIncident} />}
+    </>
+  );
+}
+
+describe('console: understanding evolves', () => {
+  it('the title and summary are corrected with a reason; only what changed is recorded', async () => {
+    const incident = await declared(server, { title: 'Checkout errors', severity: 'SEV2' }, 'alex');
+    server.renderAs('lee', <Room initial={incident} />);
+    const save = screen.getByRole('button', { name: 'Save corrections' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Checkout 500s' } });
+    fireEvent.change(screen.getByLabelText('Summary'), { target: { value: 'Pool exhausted' } });
+    fireEvent.change(screen.getAllByLabelText('Reason')[0]!, { target: { value: 'Found the cause' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Checkout 500s · open · '));
+    const timeline = (await server.t.call('GET', `/api/v1/incidents/${incident.id}/timeline?kind=edited`)).json() as { text: string; actor: string }[];
+    expect(timeline.map((e) => [e.actor, e.text])).toEqual([
+      ['lee', 'Title "Checkout errors" → "Checkout 500s": Found the cause'],
+      ['lee', 'Summary now "Pool exhausted": Found the cause'],
+    ]);
+  });
+
+  it('a refusal is shown beside the field it names', async () => {
+    const incident = await declared(server, { title: 'Search slow', severity: 'SEV3' }, 'alex');
+    server.renderAs('alex', <Room initial={incident} />);
+    fireEvent.change(screen.getByLabelText('Impact began (UTC)'), { target: { value: '2099-01-01T00:00:00' } });
+    fireEvent.change(screen.getAllByLabelText('Reason')[0]!, { target: { value: 'later' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save corrections' }));
+    expect((await screen.findByText(/Impact cannot start after the incident was declared/)).textContent).toBeTruthy();
+  });
+
+  it('merge closes the incident with a pointer; a resolved one offers Reopen', async () => {
+    const main = await declared(server, { title: 'Payments down', severity: 'SEV1' }, 'alex');
+    const duplicate = await declared(server, { title: 'Card errors', severity: 'SEV2' }, 'alex');
+    server.renderAs('alex', <Room initial={duplicate} />);
+    fireEvent.change(screen.getByLabelText('Merge into (an open incident, e.g. INC-7)'), { target: { value: main.id } });
+    fireEvent.click(screen.getByRole('button', { name: `Merge ${duplicate.id}` }));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe(`Card errors · closed · ${main.id}`));
+    cleanup();
+
+    await server.t.call('POST', `/api/v1/incidents/${main.id}/resolve`, { impact: 'Down 10 minutes', whatWeKnow: 'Pool' }, { as: 'alex' });
+    server.renderAs('lee', <Room initial={await server.incident(main.id)} />);
+    fireEvent.change(screen.getAllByLabelText('Reason')[1]!, { target: { value: 'Errors are back' } });
+    fireEvent.click(screen.getByRole('button', { name: `Reopen ${main.id}` }));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Payments down · open · '));
+  });
+});
