@@ -58,16 +58,18 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
     // Bob was found by e-mail and remembered.
     expect(room.members).toEqual(['UALICE01', 'UBOB0001']);
     const texts = slack.texts(room.id);
-    expect(texts).toHaveLength(4);
+    expect(texts).toHaveLength(5);
     expect(texts[1]).toMatch(/Comms Lead/i);
     expect(texts[2]).toContain('Impact: Checkout fails');
     expect(JSON.stringify(room.messages[2]!.blocks)).toContain('**[SEV2] Checkout errors, UPDATE');
-    expect(texts[3]).toMatch(/SEV1/);
+    // Alice posted the public update with Bob named Comms Lead: the room is told (updates.publicBy: anyone).
+    expect(texts[3]).toBe('That public update went out without the Comms Lead, @bob.');
+    expect(texts[4]).toMatch(/SEV1/);
     expect(room.topic).toMatch(/^SEV1 · /);
     // Escalated to the top severity: leadership hears of it.
     expect(slack.texts('leadership')).toHaveLength(1);
     // Every message once.
-    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(4 + 2);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(5 + 2);
   });
 
   it('the pinned announcement follows the incident: edited in place, in the room\'s order, as roles, severity and status change', async () => {
@@ -94,7 +96,7 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
     expect(room.pins).toEqual([announcement.ts]);
     // Each edit right after what changed it was said, before what came next.
     const inRoom = slack.calls.filter((c) => c.args.channel === room.id && ['chat.postMessage', 'chat.update'].includes(c.method));
-    const said = (text: string) => ['Impact', 'Comms Lead', 'SEV1'].find((word) => text.includes(word)) ?? 'announcement';
+    const said = (text: string) => ['without the Comms Lead', 'Impact', 'Comms Lead', 'SEV1'].find((word) => text.includes(word)) ?? 'announcement';
     expect(inRoom.map((c) => (c.method === 'chat.update' ? 'edit' : said(String(c.args.text))))).toEqual([
       'announcement',
       'Comms Lead',
@@ -103,8 +105,9 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
       'edit',
       'Impact',
       'edit',
+      'without the Comms Lead',
     ]);
-    expect(room.messages).toHaveLength(4);
+    expect(room.messages).toHaveLength(5);
   });
 
   // Several instances are a PostgreSQL setup: SQLite is one server's file.
