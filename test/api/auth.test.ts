@@ -153,7 +153,7 @@ describe.each(STORE_KINDS)('auth, people and policy over HTTP (%s)', (kind) => {
       expect(health.json()).toEqual({ status: 'ok' });
       const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ready', store: kind, workers: { statusPage: { ok: true }, alertInbox: { ok: true }, realtime: { ok: true }, retention: { ok: true } } });
+      expect(ready.json()).toEqual({ status: 'ready', store: kind, workers: { statusPage: { ok: true }, alertInbox: { ok: true }, realtime: { ok: true }, retention: { ok: true }, drills: { ok: true } } });
     });
 
     it('contract: GET /api/v1/openapi.json is OpenAPI 3 and lists the contract paths, without a token', async () => {
