@@ -99,7 +99,7 @@ describe.skipIf(!PG_URL || !hasNginx)('a rolling restart of two instances on Pos
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: res.status, body: await res.text() };
+      return { status: res.status, body: await res.text(), nextCursor: res.headers.get('x-next-cursor') };
     };
     const json = async (method: string, path: string, body?: unknown) => {
       const res = await call(method, path, body);
@@ -196,7 +196,13 @@ describe.skipIf(!PG_URL || !hasNginx)('a rolling restart of two instances on Pos
     expect(intake.failed, 'failed alert deliveries').toEqual([]);
     expect(writes.ok).toBeGreaterThan(20);
 
-    const timeline = JSON.parse((await call('GET', `/api/v1/incidents/${room}/timeline`)).body) as { text: string }[];
+    // The timeline pages (100 entries by default, 500 at most): follow the cursor to its end.
+    const timeline: { text: string }[] = [];
+    for (let cursor: string | null = '', pages = 0; cursor !== null && pages < 50; pages++) {
+      const page = await call('GET', `/api/v1/incidents/${room}/timeline?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      timeline.push(...(JSON.parse(page.body) as { text: string }[]));
+      cursor = page.nextCursor;
+    }
     const kept = new Set(timeline.map((e) => e.text));
     expect(acknowledged.filter((text) => !kept.has(text)), 'acknowledged writes lost').toEqual([]);
     expect(timeline.filter((e) => e.text.startsWith('note ')).length, 'writes applied twice').toBe(acknowledged.length);
