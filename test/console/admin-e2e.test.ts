@@ -107,8 +107,12 @@ describe.skipIf(!hasChromium)('console in Chromium: the access screens', () => {
       await page.getByLabel('Role of @omar').focus();
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Tab');
+      // The list is read again after a write and Omar's row is drawn anew: a key pressed on the old row would be lost.
+      const reread = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/v1/people', { timeout: 30_000 });
       await page.keyboard.press('Enter');
       await expect.poll(async () => (await api('GET', '/people/omar')).body!.role).toBe('viewer');
+      await reread;
+      await page.getByRole('row', { name: /@omar/ }).getByRole('button', { name: 'Save role', disabled: true }).waitFor();
 
       // Give Omar a token to sign in with, from his row.
       await page.getByRole('button', { name: 'Tokens of @omar' }).press('Enter');
