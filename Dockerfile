@@ -21,6 +21,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The shipped drill scripts, found next to dist/ (README "Drills"); a team's own go in INCIDENT_DRILLS_DIR.
+COPY drills drills
 # The SQLite database and the admin token file live here; with DATABASE_URL only the token file does.
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node

@@ -39,6 +39,7 @@ export function table(headers: string[], rows: string[][]): string {
 
 export function badges(incident: Incident): string[] {
   const out: string[] = [];
+  if (incident.drill) out.push('DRILL');
   if (incident.overdue) out.push('OVERDUE');
   else if (incident.updateDue) out.push('DUE SOON');
   if (incident.roleGaps.length) out.push('ROLE GAP');

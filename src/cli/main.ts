@@ -14,6 +14,7 @@ import { EXIT } from './commands/shared.js';
 import { chatCommand } from './commands/chat.js';
 import { databaseCommands } from './commands/database.js';
 import { approveCommand, draftsCommand, rejectCommand } from './commands/drafts.js';
+import { drillCommand } from './commands/drills.js';
 
 const program = new Command();
 program
@@ -100,6 +101,7 @@ for (const register of [
   draftsCommand,
   approveCommand,
   rejectCommand,
+  drillCommand,
 ])
   register(program);
 

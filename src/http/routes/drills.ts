@@ -28,7 +28,7 @@ const StartBody = Type.Object(
 );
 const Params = Type.Object({ id: Type.String({ pattern: '^drl_[0-9a-f]{12}$', description: 'the drill id (drl_…)' }) });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const ScorecardSchema = Type.Object(
+export const ScorecardSchema = Type.Object(
   {
     declared: Type.Boolean(),
     timeToDeclareSeconds: Nullable(Type.Integer({ description: 'first alert → declared' })),
@@ -52,7 +52,7 @@ const ScorecardSchema = Type.Object(
   },
   { description: 'final once the drill ended, so far while it runs' },
 );
-const DrillSchema = Type.Object({
+export const DrillSchema = Type.Object({
   id: Type.String(),
   script: Type.String(),
   title: Type.String(),
@@ -69,7 +69,7 @@ const DrillSchema = Type.Object({
   endedHow: Type.Union([Type.Enum(['resolved', 'stopped']), Type.Null()]),
   scorecard: Nullable(ScorecardSchema),
 });
-const ScriptSchema = Type.Object({ name: Type.String(), title: Type.String(), description: Type.Union([Type.String(), Type.Null()]), steps: Type.Integer() });
+export const DrillScriptSchema = Type.Object({ name: Type.String(), title: Type.String(), description: Type.Union([Type.String(), Type.Null()]), steps: Type.Integer() });
 
 export const presentDrill = (d: Drill, scorecard: Scorecard | null) => ({
   id: d.id,
@@ -94,7 +94,7 @@ export async function drillRoutes(base: FastifyInstance, deps: HttpDeps & { onSt
   const tags = ['drills'];
   const answer = (ok: number) => ({ [ok]: DrillSchema, '4xx': ErrorBody });
 
-  app.get('/drills/scripts', { schema: { tags, summary: 'The drill scripts that can be started by name', response: { 200: Type.Array(ScriptSchema), '4xx': ErrorBody } } }, async (request) => {
+  app.get('/drills/scripts', { schema: { tags, summary: 'The drill scripts that can be started by name', response: { 200: Type.Array(DrillScriptSchema), '4xx': ErrorBody } } }, async (request) => {
     authorize(actor(request), 'incidents.read');
     return [...drillScripts(drillDirs()).values()].map((s) => ({ name: s.name, title: s.title, description: s.description, steps: s.steps.length }));
   });
