@@ -82,6 +82,12 @@ describe('container files', () => {
     }
   });
 
+  it('ships the drill scripts at /app/drills, next to dist/, where the server looks for them (README "Drills")', () => {
+    const copies = runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies).toContain('drills drills');
+    expect(runtime.find((i) => i.keyword === 'WORKDIR')?.args).toBe('/app');
+  });
+
   it('compose.yaml starts the server once PostgreSQL is healthy, with DATABASE_URL pointing at it', () => {
     const compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8')) as {
       services: Record<string, { image?: string; build?: unknown; healthcheck?: { test?: unknown }; depends_on?: Record<string, { condition?: string }>; environment?: Record<string, string>; volumes?: string[]; ports?: string[] }>;
