@@ -13,6 +13,7 @@ import { AdminScreen } from './admin/AdminScreen.js';
 import { Tokens } from './admin/Tokens.js';
 import { AlertInbox } from './alerts/AlertInbox.js';
 import { StatusPageScreen } from './status-page/StatusPageScreen.js';
+import { DrillsScreen } from './drills/DrillsScreen.js';
 
 // Loaded when first opened, with its chart library: the console's first load stays within its budget.
 const InsightsScreen = lazy(() => import('./insights/InsightsScreen.js').then((m) => ({ default: m.InsightsScreen })));
@@ -67,6 +68,9 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           <a {...linkProps('/insights')} aria-current={route.screen === 'insights' ? 'page' : undefined}>
             Insights
           </a>
+          <a {...linkProps('/drills')} aria-current={route.screen === 'drills' ? 'page' : undefined}>
+            Drills
+          </a>
           {session.permissions.declare ? (
             <a {...linkProps('/declare')} className="declare-link" aria-current={route.screen === 'declare' ? 'page' : undefined}>
               Declare
@@ -101,6 +105,8 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           <AlertInbox />
         ) : route.screen === 'status-page' ? (
           <StatusPageScreen />
+        ) : route.screen === 'drills' ? (
+          <DrillsScreen key={route.id ?? 'all'} id={route.id} />
         ) : route.screen === 'insights' ? (
           <Suspense fallback={<main>Loading…</main>}>
             <InsightsScreen />

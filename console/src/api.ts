@@ -4,6 +4,8 @@
  * token instead. Every write has an Idempotency-Key, so the one retry after a dropped
  * connection cannot do the thing twice.
  */
+import type { Drill, DrillScript } from './types.js';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -118,3 +120,12 @@ export function createApi(options: ApiOptions = {}): Api {
     },
   };
 }
+
+/** Drills (README "Drills"): the scripts on offer, the drills, one with its scorecard, start and stop. */
+export const drillsApi = (api: Api) => ({
+  scripts: () => api.get<DrillScript[]>('/drills/scripts'),
+  list: () => api.get<Drill[]>('/drills'),
+  get: (id: string) => api.get<Drill>(`/drills/${encodeURIComponent(id)}`),
+  start: (body: { script: string; speed: number; notify?: boolean }) => api.write<Drill>('POST', '/drills', body),
+  stop: (id: string) => api.write<Drill>('POST', `/drills/${encodeURIComponent(id)}/stop`),
+});

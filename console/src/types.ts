@@ -4,6 +4,7 @@ import type { AlertGroupSchema } from '../../src/http/alert-schemas.js';
 import type { ComponentSchema, EntrySchema, IncidentSchema, PersonSchema, SeveritySchema, SignInOptionsSchema, UpdateSchema } from '../../src/http/schemas.js';
 import type { MaintenanceSchema } from '../../src/http/routes/maintenance.js';
 import type { InsightsSchema } from '../../src/http/routes/insights.js';
+import type { DrillSchema, DrillScriptSchema } from '../../src/http/routes/drills.js';
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
@@ -17,6 +18,11 @@ export type AlertGroup = Static<typeof AlertGroupSchema>;
 export type Maintenance = Static<typeof MaintenanceSchema>;
 /** `GET /api/v1/insights`: how incidents went over a period. */
 export type Insights = Static<typeof InsightsSchema>;
+/** `GET /api/v1/drills/{id}`: a drill, its progress and (ended, or so far) its scorecard. */
+export type Drill = Static<typeof DrillSchema>;
+export type DrillScorecard = NonNullable<Drill['scorecard']>;
+/** `GET /api/v1/drills/scripts`: a script a drill can be started from. */
+export type DrillScript = Static<typeof DrillScriptSchema>;
 export type UpdateStatus = Incident['status'];
 export type Audience = Update['audience'];
 

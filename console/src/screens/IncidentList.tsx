@@ -104,6 +104,7 @@ export function IncidentList() {
                 <td title={`impact began ${utcTime(i.startedAt)}`}>{age(i.startedAt, i.resolvedAt ? Date.parse(i.resolvedAt) : now)}</td>
                 <td>@{i.roles.incident_commander}</td>
                 <td className="flags">
+                  {i.drill ? <Badge tone="amber">DRILL</Badge> : null}
                   {i.overdue ? <Badge tone="red">Overdue</Badge> : i.updateDue ? <Badge tone="amber">Due soon</Badge> : null}
                   {i.roleGaps.length > 0 ? <Badge tone="red">Role gap</Badge> : null}
                   {i.state !== 'open' && i.postmortem.state === 'owed' ? <Badge tone="amber">Postmortem owed</Badge> : null}

@@ -72,6 +72,7 @@ function Header({ incident, severities, onChanged }: { incident: Incident; sever
         </h1>
         <Badge tone={severityTone(incident.severity, severities)}>{incident.severity}</Badge>
         <Badge tone={incident.status === 'resolved' ? 'green' : 'blue'}>{STATUS_LABELS[incident.status]}</Badge>
+        {incident.drill ? <Badge tone="amber">DRILL</Badge> : null}
         {incident.private ? <Badge tone="grey">Private</Badge> : null}
         {incident.overdue ? <Badge tone="red">Overdue</Badge> : null}
         {incident.roleGaps.length > 0 ? <Badge tone="red">Role gap</Badge> : null}
@@ -86,6 +87,12 @@ function Header({ incident, severities, onChanged }: { incident: Incident; sever
         </span>
         <span>Declared {utcTime(incident.declaredAt)} by @{incident.declaredBy}</span>
       </div>
+      {incident.drill ? (
+        <p className="hint">
+          A drill (<a {...linkProps(`/drills/${incident.drill.id}`)}>{incident.drill.id}</a>): run it by the playbook;{' '}
+          {incident.drill.notify ? 'it was started to reach webhooks, e-mail, chat and the status page.' : 'it stays off the status page, chat, pages and webhooks.'} It is left out of insights.
+        </p>
+      ) : null}
       {incident.summary ? <p>{incident.summary}</p> : null}
       <Countdown nextUpdateBy={incident.nextUpdateBy} updateDueAt={incident.updateDueAt} resolved={!open} />
       <div className="row wrap">

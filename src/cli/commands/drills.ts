@@ -24,6 +24,8 @@ function speedOf(text: string): number {
   return speed;
 }
 
+/** A person's handle as @handle; a scripted voice (`drill:lee`) as it is. */
+const who = (by: string) => (by.includes(':') ? by : `@${by}`);
 const seconds = (s: number | null) => (s === null ? '-' : span(s * 1000));
 const progress = (d: Drill) => `${d.stepsDone}/${d.steps}`;
 const stateOf = (d: Drill) => (d.state === 'running' ? 'running' : `ended (${d.endedHow ?? 'stopped'})`);
@@ -55,7 +57,7 @@ export function scorecardText(card: Scorecard): string {
     `  Updates on time:     ${updates}`,
     `  Ruled out:           ${found}${card.ruledOut.expected.length ? ` (of ${card.ruledOut.expected.join(', ')})` : ''}`,
     ...(card.ruledOut.missed.length ? [`  Missed:              ${card.ruledOut.missed.join(', ')}`] : []),
-    ...card.ruledOut.entries.map((e) => `    ${utc(e.at)} ${e.by}: ${e.text}`),
+    ...card.ruledOut.entries.map((e) => `    ${utc(e.at)} ${who(e.by)}: ${e.text}`),
     `  Resolved:            ${card.resolved ? 'yes' : 'no'}`,
   ].join('\n');
 }
