@@ -34,6 +34,7 @@ const SCREENS: Array<{ name: string; path: string; ready: (page: Page) => Promis
   { name: 'alerts', path: '/alerts', ready: (p) => p.getByRole('heading', { name: /^Acknowledged/ }).waitFor() },
   { name: 'status-page', path: '/status-page', ready: (p) => p.getByRole('heading', { name: 'Open incidents (1)' }).waitFor() },
   { name: 'insights', path: '/insights', ready: (p) => p.locator('.chart canvas').first().waitFor() },
+  { name: 'drills', path: '/drills', ready: (p) => p.locator('li.drill').first().waitFor() },
 ];
 
 describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
@@ -50,6 +51,10 @@ describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
     const wrong = await rig.admin('POST', '/incidents/INC-2/timeline', { kind: 'hypothesis', text: 'The index is corrupt' });
     await rig.admin('POST', '/incidents/INC-2/timeline', { kind: 'note', text: 'It was the reindex job', corrects: wrong.id });
     await rig.admin('POST', '/incidents/INC-2/resolve', { impact: 'Search slow for 20 minutes', whatWeKnow: 'A reindex job' });
+    // A drill stopped at once: the Drills screen lists it, and its scorecard has a page of its own.
+    const drill = await rig.admin('POST', '/drills', { script: 'checkout', speed: 1 });
+    await rig.admin('POST', `/drills/${String(drill.id)}/stop`);
+    SCREENS.push({ name: 'drill-scorecard', path: `/drills/${String(drill.id)}`, ready: (p) => p.getByRole('heading', { name: 'Scorecard' }).waitFor() });
   }, 60_000);
 
   afterAll(() => rig?.close());
@@ -67,7 +72,7 @@ describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
     ['zoom200-dark', ZOOM_200, 'dark'],
   ];
 
-  it.each(cases)('%s: sign-in, list, declare, rooms (and Replay), alert inbox, status page and insights pass axe-core and fit the screen', async (name, screen, scheme) => {
+  it.each(cases)('%s: sign-in, list, declare, rooms (and Replay), alert inbox, status page, insights, drills and a scorecard pass axe-core and fit the screen', async (name, screen, scheme) => {
     const signedOut = await rig.browser.newContext({ viewport: { width: screen.width, height: screen.height }, deviceScaleFactor: screen.deviceScaleFactor ?? 1, colorScheme: scheme });
     const first = await signedOut.newPage();
     await first.goto(rig.server.url);
