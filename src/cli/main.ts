@@ -47,6 +47,9 @@ From an alert (acknowledge and assess):
   incident alerts && incident ack 3
   incident alerts declare 3 --severity SEV2    # or: incident alerts dismiss 3 --reason "..."
 
+Practise (a drill: kept off the status page, chat and webhooks, scored at the end):
+  incident drill start checkout --speed 10 && incident drill show <drl_id>
+
 Run "incident <verb> --help" for a verb's options and examples.
 `,
   );

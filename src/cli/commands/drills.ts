@@ -85,7 +85,7 @@ export function drillCommand(program: Command): void {
     .summary('rehearse an incident from a script: start, list, show (the scorecard), stop, scripts')
     .description(
       'drills replay a scripted incident at a chosen speed: alerts arrive, scripted SMEs post findings, a stakeholder asks for news; ' +
-        'the trainee runs it with the real commands. Drill incidents never reach the status page, chat, pages or webhooks, nor insights.',
+        'the trainee runs it with the real commands. Drill incidents never reach the status page, chat, e-mail or webhooks (unless started with --notify), nor insights.',
     );
   examples(drill, ['incident drill scripts', 'incident drill start checkout --speed 10', 'incident drill list', 'incident drill show drl_0123456789ab']);
 
