@@ -95,6 +95,7 @@ export function incidentSummary(i: Incident, now: Date): string {
   field('Declared', `${utc(i.declaredAt)} by ${at(i.declaredBy)} (${relative(i.declaredAt, now)})`);
   field('Started', utc(i.startedAt));
   field('Channel', `#${i.channel}`);
+  if (i.drill) field('Drill', `${i.drill.id}, practice: ${i.drill.notify ? 'notifies like a real incident' : 'kept off the status page, chat, e-mail and webhooks'} (incident drill show ${i.drill.id})`);
   if (i.summary) field('Summary', i.summary);
   if (i.components.length) field('Components', i.components.join(', '));
   if (i.links.statusPage) field('Status page', i.links.statusPage);

@@ -80,6 +80,9 @@ describe('incident CLI: drills', () => {
     });
     const inc = drill.incident!;
     expect((await ok('admin', ['list'])).stdout).toMatch(new RegExp(`${inc}\\s+SEV2.*\\[DRILL\\].*Checkout returning 500s`));
+    const card = await ok('admin', ['show', inc]);
+    expect(card.stdout).toMatch(new RegExp(`^${inc} {2}\\[SEV2\\] Checkout returning 500s {2}.*\\[DRILL\\]`));
+    expect(card.stdout).toContain(`Drill:       ${id}, practice: kept off the status page, chat, e-mail and webhooks (incident drill show ${id})`);
 
     await ok('admin', ['role', inc, 'comms', 'priya']);
     await ok('admin', ['role', inc, 'scribe', 'sam']);
