@@ -74,6 +74,9 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_MANY_TOKENS: 409,
   TOKEN_SIGN_IN_OFF: 403,
   SINGLE_SIGN_ON_OFF: 409,
+  FOLLOW_UP_NOT_FOUND: 404,
+  FOLLOW_UP_CLOSED: 409,
+  FOLLOW_UP_TRANSITION: 409,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

@@ -71,7 +71,10 @@ export type ErrorCode =
   | 'UNKNOWN_DRILL_SCRIPT'
   | 'DRILL_NOT_FOUND'
   | 'DRILL_ENDED'
-  | 'DRILL_ALREADY_DECLARED';
+  | 'DRILL_ALREADY_DECLARED'
+  | 'FOLLOW_UP_NOT_FOUND'
+  | 'FOLLOW_UP_CLOSED'
+  | 'FOLLOW_UP_TRANSITION';
 
 export class DomainError extends Error {
   constructor(

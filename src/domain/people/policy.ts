@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'webhooks.manage': ['admin'],
   'components.manage': ['admin'],
   'maintenance.manage': ['admin', 'responder'],
+  /** Creating, editing and closing follow-up action items (src/domain/follow-ups). */
+  'followups.write': ['admin', 'responder'],
   'subscribers.manage': ['admin'],
   'audit.read': ['admin'],
 } as const satisfies Record<string, readonly OrgRole[]>;
