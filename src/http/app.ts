@@ -20,6 +20,7 @@ import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { followUpRoutes } from './routes/follow-ups.js';
 import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/status-subscribers.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
@@ -208,6 +209,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(statusPreviewRoutes, deps);
       await api.register(eventRoutes, { ...deps, hub: workers.realtime });
       await api.register(maintenanceRoutes, deps);
+      await api.register(followUpRoutes, deps);
       await api.register(statusSubscriberAdminRoutes, deps);
       await api.register(insightsRoutes, deps);
       await api.register(drillRoutes, { ...deps, onStarted: () => workers.drills.notice() });

@@ -16,6 +16,7 @@ import { SessionStore } from './sessions.js';
 import { SignInStore } from './sign-in.js';
 import { StatusComponentStore } from './status-components.js';
 import { MaintenanceStore } from './maintenance.js';
+import { FollowUpStore } from './follow-ups.js';
 import { StatusSubscriberStore } from './status-subscribers.js';
 import { PeopleStore } from './people.js';
 import { AuditStore } from './audit.js';
@@ -96,6 +97,11 @@ export class Repository {
   /** Scheduled maintenance windows. */
   get maintenance(): MaintenanceStore {
     return new MaintenanceStore(this.db, this.dialect);
+  }
+
+  /** Follow-up action items and their reminder marks. */
+  get followUps(): FollowUpStore {
+    return new FollowUpStore(this.db, this.dialect);
   }
 
   /** The status page's e-mail subscribers. */

@@ -1,3 +1,4 @@
+import type { FollowUpTable } from './schema-follow-ups.js';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The tables. Times are UTC ISO-8601 text on both databases, so they sort and compare alike. */
@@ -298,6 +299,8 @@ export interface Database {
     error: string | null;
     duration_ms: number;
   };
+  /** Follow-up action items (src/domain/follow-ups; migration 0070). */
+  follow_ups: FollowUpTable;
   maintenances: {
     id: string;
     title: string;
