@@ -15,6 +15,7 @@ import { chatCommand } from './commands/chat.js';
 import { databaseCommands } from './commands/database.js';
 import { approveCommand, draftsCommand, rejectCommand } from './commands/drafts.js';
 import { drillCommand } from './commands/drills.js';
+import { followUpCommand, followUpsCommand } from './commands/follow-ups.js';
 
 const program = new Command();
 program
@@ -41,6 +42,7 @@ Walk-through (the playbook):
   incident note INC-1 "Rolled back deploy 4821: errors continue" --kind ruled_out
   incident resolve INC-1 --impact "..." --what-we-know "..."
   incident postmortem INC-1 --owner alex --date 2026-06-09T15:00:00Z
+  incident follow-up add INC-1 "Alert on checkout error rate" --owner priya --due 2026-06-20
 
 From an alert (acknowledge and assess):
   incident alert-sources add prometheus --type alertmanager   # prints the key and the Alertmanager receiver
@@ -105,6 +107,8 @@ for (const register of [
   approveCommand,
   rejectCommand,
   drillCommand,
+  followUpsCommand,
+  followUpCommand,
 ])
   register(program);
 
