@@ -26,6 +26,7 @@ import { ChatInbox } from './chat/inbox.js';
 import { Metrics } from './metrics.js';
 import { RetentionWorker } from './retention.js';
 import { DrillRunner } from './drills.js';
+import { FollowUpReminders } from './follow-up-reminders.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -53,6 +54,7 @@ export class Workers {
   readonly realtime: RealtimeHub;
   readonly reminders: ReminderScheduler | null;
   readonly notifications: NotificationProcessor | null;
+  readonly followUpReminders: FollowUpReminders | null;
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
   readonly metrics: Metrics;
@@ -67,6 +69,7 @@ export class Workers {
     this.metrics = metrics;
     this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log, observe: (firing) => metrics.reminderFired(firing) }) : null;
     this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
+    this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
     this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
     this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, config, clock, log }) : null;
     this.statusPage = new StatusPagePublisher({
@@ -90,6 +93,7 @@ export class Workers {
       ...(this.chatInbox ? [['chatInbox', this.chatInbox] as [string, Worker]] : []),
       ...(this.notifications ? [['notifications', this.notifications] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
+      ...(this.followUpReminders ? [['followUpReminders', this.followUpReminders] as [string, Worker]] : []),
       ['statusPage', this.statusPage],
       // Deliveries a crash or a failure left in the inbox are taken up again on start.
       ['alertInbox', { start: () => inbox.wake(), stop: () => inbox.close(), health: () => inbox.health() }],
