@@ -92,7 +92,7 @@ export class FollowUpStore {
     const { id, ...values } = toRow(item, previous);
     const result = await this.db.updateTable('follow_ups').set(values).where('id', '=', id).where('version', '=', previous.version).executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1)
-      throw new DomainError('VERSION_CONFLICT', `Follow-up ${id} changed while this change was being made; reload and retry.`, { currentVersion: null });
+      throw new DomainError('VERSION_CONFLICT', `Follow-up ${id} changed while this change was being made; reload and retry.`);
   }
 
   /** Records that the `kind` reminder went out for the item's current due date. */
