@@ -15,6 +15,7 @@ import { serverLogger } from './log.js';
 /** From SIGTERM to exit at most this long: a supervisor's usual grace before SIGKILL is 10–30 s. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 import { slackFromEnvironment } from '../integrations/chat/slack/environment.js';
+import { mattermostFromEnvironment } from '../integrations/chat/mattermost/environment.js';
 
 export interface ServerOptions {
   port?: number;
@@ -24,6 +25,10 @@ export interface ServerOptions {
 export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env) {
   const logger = serverLogger(env.LOG_LEVEL ?? 'info');
   const config = loadConfig(env);
+  const slack = slackFromEnvironment(env);
+  const mattermost = mattermostFromEnvironment(env);
+  // One chat platform per deployment: rooms, the delivery queue and remembered users are kept for one.
+  if (slack && mattermost) throw new Error('Slack and Mattermost are both configured: set SLACK_* or MATTERMOST_*, not both');
   const dataDir = resolve(env.INCIDENT_DATA_DIR ?? 'data');
   const store = await Store.open({ databaseUrl: env.DATABASE_URL, dataDir, log: logger });
   logger.info({ store: store.dialect, location: store.location, config: config.source }, 'store ready');
@@ -45,9 +50,9 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     );
   const mail = mailFromEnvironment(env);
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
-  const slack = slackFromEnvironment(env);
-  if (!slack) logger.info('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
-  const chat = slack ? { port: slack.chat, platform: 'slack' as const } : null;
+  if (!slack && !mattermost)
+    logger.info('Chat is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM (Mattermost)');
+  const chat = slack ? { port: slack.chat, platform: 'slack' as const } : mattermost ? { port: mattermost, platform: 'mattermost' as const } : null;
   const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail }, chat });
   const app = await buildApp(
     { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },

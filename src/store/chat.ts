@@ -259,23 +259,23 @@ export class ChatStore {
   }
 
   /** The person a platform user was found to be, if remembered. */
-  async handleOf(userId: string): Promise<string | null> {
-    const row = await this.db.selectFrom('chat_users').select('handle').where('user_id', '=', userId).executeTakeFirst();
+  async handleOf(platform: string, userId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('chat_users').select('handle').where('platform', '=', platform).where('user_id', '=', userId).executeTakeFirst();
     return row?.handle ?? null;
   }
 
-  async rememberUser(userId: string, handle: string, at: string): Promise<void> {
+  async rememberUser(platform: string, userId: string, handle: string, at: string): Promise<void> {
     await this.db
       .insertInto('chat_users')
-      .values({ user_id: userId, handle, found_at: at })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ handle, found_at: at }))
+      .values({ user_id: userId, handle, found_at: at, platform })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ handle, found_at: at, platform }))
       .execute();
   }
 
   /** Platform user ids by handle: a person's own `chat.<platform>` id first, else one remembered. */
   async userIds(platform: string): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
-    for (const row of await this.db.selectFrom('chat_users').select(['user_id', 'handle']).execute()) ids.set(row.handle, row.user_id);
+    for (const row of await this.db.selectFrom('chat_users').select(['user_id', 'handle']).where('platform', '=', platform).execute()) ids.set(row.handle, row.user_id);
     const people = await this.db.selectFrom('people').select(['handle', 'chat']).where('chat', '!=', '{}').execute();
     for (const row of people) {
       const id = (JSON.parse(row.chat) as Record<string, string>)[platform];

@@ -384,6 +384,8 @@ export interface Database {
     user_id: string;
     handle: string;
     found_at: string;
+    /** `slack`, `mattermost`. */
+    platform: Generated<string>;
   };
 }
 

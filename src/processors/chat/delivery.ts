@@ -39,7 +39,7 @@ export interface ChatDeliveryOptions {
   chat: ChatPort;
   clock: Clock;
   settings: ChatSettings;
-  /** The platform's name in people's `chat` ids (`slack`). */
+  /** The platform's name in people's `chat` ids (`slack`, `mattermost`). */
   platform: string;
   log?: Pick<FastifyBaseLogger, 'error' | 'warn'>;
   /** Lanes sent side by side. */
@@ -138,7 +138,7 @@ export class ChatDeliveryWorker implements Worker {
   private async passOnce(): Promise<string | null> {
     const { settings } = this.options;
     const store = this.db;
-    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded))) === 500 && !this.loop.stopped);
+    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded, this.options.platform))) === 500 && !this.loop.stopped);
     await this.flush();
     const now = this.now();
     const nowMs = Date.parse(now);
@@ -358,7 +358,7 @@ export class ChatDeliveryWorker implements Worker {
         const found = email ? await chat.userByEmail(email) : null;
         if (found) {
           id = found.id;
-          await store.chat.rememberUser(found.id, handle, this.now());
+          await store.chat.rememberUser(platform, found.id, handle, this.now());
         }
       }
       if (id) users.push(id);

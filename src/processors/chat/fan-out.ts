@@ -78,11 +78,14 @@ export function laneOf(incident: number, action: ChatAction): string {
   return action.op === 'archive' ? `${incident}:archive` : String(incident);
 }
 
-/** Moves up to `limit` outbox rows into deliveries; answers how many it took. */
-export async function fanOutChat(tx: Repository, settings: ChatSettings, now: string, limit: number, folded: Map<number, IncidentState>): Promise<number> {
+/**
+ * Moves up to `limit` outbox rows into deliveries; answers how many it took. People are named
+ * by their `platform` ids (`<@id>`: Slack's markup, which the Mattermost adapter rewrites).
+ */
+export async function fanOutChat(tx: Repository, settings: ChatSettings, now: string, limit: number, folded: Map<number, IncidentState>, platform: string): Promise<number> {
   const claimed = await tx.chat.claimOutbox(limit);
   if (!claimed.length) return 0;
-  const mention = slackMention(await tx.chat.userIds('slack'));
+  const mention = slackMention(await tx.chat.userIds(platform));
   const rows: NewChatDelivery[] = [];
   // Each incident's events are read and folded once; the claimed ones (by sequence number) are rendered as of themselves.
   const byIncident = new Map<number, Map<number, number>>();

@@ -62,11 +62,11 @@ export class ChatHandlers {
   /** The person a Slack user is: their `chat.slack` id, one remembered, else by e-mail (users.info), remembered once found. */
   private async person(userId: string): Promise<Person | null> {
     const chat = this.options.store.chat;
-    let handle = (await chat.handleOf(userId)) ?? (await chat.handleByChatId('slack', userId));
+    let handle = (await chat.handleOf('slack', userId)) ?? (await chat.handleByChatId('slack', userId));
     if (!handle) {
       const email = (await this.options.chat.user(userId))?.email;
       handle = email ? await chat.handleByEmail(email) : null;
-      if (handle) await chat.rememberUser(userId, handle, this.now());
+      if (handle) await chat.rememberUser('slack', userId, handle, this.now());
     }
     return handle ? this.options.store.people.get(handle) : null;
   }
