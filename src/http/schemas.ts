@@ -261,13 +261,21 @@ export const ListQuery = Type.Object({
   overdue: Type.Optional(Type.Boolean({ description: 'only incidents whose next update is overdue (true) or not (false)' })),
 });
 
+/** A person's own ids on the chat platforms: Slack's user id (U…/W…), Mattermost's (26 of a-z, 0-9). */
+const ChatIds = Type.Object(
+  {
+    slack: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,20}$' })),
+    mattermost: Type.Optional(Type.String({ pattern: '^[a-z0-9]{26}$' })),
+  },
+  { additionalProperties: false },
+);
 export const PersonBody = Type.Object(
   {
     handle: Handle,
     name: Text(120),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
     role: Type.Optional(Type.Enum(['admin', 'responder', 'viewer'])),
-    chat: Type.Optional(Type.Object({ slack: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,20}$' })) }, { additionalProperties: false })),
+    chat: Type.Optional(ChatIds),
   },
   { additionalProperties: false },
 );
@@ -276,7 +284,7 @@ export const PersonSchema = Type.Object({
   name: Type.String(),
   email: Nullable(Type.String()),
   role: Type.String(),
-  chat: Type.Object({ slack: Type.Optional(Type.String()) }),
+  chat: Type.Object({ slack: Type.Optional(Type.String()), mattermost: Type.Optional(Type.String()) }),
   createdAt: Type.String(),
   active: Type.Boolean({ description: 'false once deactivated: no sign-in, cannot be named; kept for history' }),
   deactivatedAt: Nullable(Type.String()),
@@ -287,7 +295,7 @@ export const PersonPatchBody = Type.Object(
     name: Type.Optional(Text(120)),
     email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
     role: Type.Optional(Type.Enum(['admin', 'responder', 'viewer'])),
-    chat: Type.Optional(Type.Object({ slack: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,20}$' })) }, { additionalProperties: false })),
+    chat: Type.Optional(ChatIds),
   },
   { additionalProperties: false, minProperties: 1 },
 );

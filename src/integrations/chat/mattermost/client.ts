@@ -8,7 +8,8 @@
  * reaches the caller with no status and no Retry-After. So every request is made with Client4's
  * `ignoreStatus` and the answer's real status and headers are read here.
  */
-import { Client4 } from '@mattermost/client';
+// A CommonJS package: Node gives its exports to an ES module as the default import only.
+import mattermostClient, { type Client4 } from '@mattermost/client';
 import { ChatError, type ChatMessage, type ChatPort, type ChatUser } from '../port.js';
 import { MAX_HEADER, messageMarkdown, namedIds, toMarkdown } from './markdown.js';
 
@@ -77,7 +78,7 @@ export class MattermostChat implements ChatPort {
   private readonly usernames = new Map<string, string>();
 
   constructor(private readonly settings: MattermostSettings) {
-    this.client = new Client4();
+    this.client = new mattermostClient.Client4();
     this.client.setUrl(settings.url.replace(/\/+$/, ''));
     this.client.setToken(settings.token);
     // Client4's request function is private API (see the top of this file for why it is wrapped).
