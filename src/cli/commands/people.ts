@@ -9,6 +9,13 @@ interface AddOptions extends JsonOption {
   email?: string;
   role?: 'admin' | 'responder' | 'viewer';
   slack?: string;
+  mattermost?: string;
+}
+
+/** The chat ids given as options, or undefined. */
+function chatIds(o: { slack?: string; mattermost?: string }): Record<string, string> | undefined {
+  const ids = { ...(o.slack !== undefined ? { slack: o.slack } : {}), ...(o.mattermost !== undefined ? { mattermost: o.mattermost } : {}) };
+  return Object.keys(ids).length ? ids : undefined;
 }
 
 export function peopleCommand(program: Command): void {
@@ -32,12 +39,13 @@ export function peopleCommand(program: Command): void {
     .argument('<name>', 'their name')
     .option('--email <address>', 'for update and reminder e-mail')
     .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'responder', 'viewer']).default('responder'))
-    .option('--slack <userId>', 'their Slack user id (U…)');
+    .option('--slack <userId>', 'their Slack user id (U…)')
+    .option('--mattermost <userId>', 'their Mattermost user id (26 letters and digits)');
   withJson(add);
   examples(add, ['incident people add alex "Alex Kim"', 'incident people add vp "Morgan Lee" --role viewer --email morgan@example.com']);
   add.action(
     run(async (handleText: string, name: string, o: AddOptions) => {
-      const body = { handle: handle(handleText), name, email: o.email, role: o.role, chat: o.slack ? { slack: o.slack } : undefined };
+      const body = { handle: handle(handleText), name, email: o.email, role: o.role, chat: chatIds(o) };
       const person = await client().post<Person>('/people', body);
       if (o.json) printJson(person);
       else print(`Added @${person.handle} (${person.name}, ${person.role}). Issue a token: incident token ${person.handle}`);
@@ -51,17 +59,19 @@ interface EditOptions extends JsonOption {
   email?: string;
   role?: 'admin' | 'responder' | 'viewer';
   slack?: string;
+  mattermost?: string;
 }
 
 function lifecycleCommands(people: Command): void {
   const edit = people
     .command('edit')
-    .description('change a person (admin): name, e-mail, role, Slack id')
+    .description('change a person (admin): name, e-mail, role, Slack or Mattermost id')
     .argument('<handle>', 'whom')
     .option('--name <name>', 'their name')
     .option('--email <address>', 'their e-mail ("" to clear it)')
     .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'responder', 'viewer']))
-    .option('--slack <userId>', 'their Slack user id (U…)');
+    .option('--slack <userId>', 'their Slack user id (U…)')
+    .option('--mattermost <userId>', 'their Mattermost user id');
   withJson(edit);
   examples(edit, ['incident people edit priya --role admin', 'incident people edit alex --email alex@example.com']);
   edit.action(
@@ -70,9 +80,12 @@ function lifecycleCommands(people: Command): void {
         ...(o.name !== undefined ? { name: o.name } : {}),
         ...(o.email !== undefined ? { email: o.email === '' ? null : o.email } : {}),
         ...(o.role !== undefined ? { role: o.role } : {}),
-        ...(o.slack !== undefined ? { chat: { slack: o.slack } } : {}),
       };
-      if (Object.keys(body).length === 0) throw new UsageError('say what to change: --name, --email, --role or --slack');
+      const ids = chatIds(o);
+      if (Object.keys(body).length === 0 && !ids) throw new UsageError('say what to change: --name, --email, --role, --slack or --mattermost');
+      // The API replaces a person's chat ids as a whole: the ones not given are kept.
+      const chat = ids ? { chat: { ...(await client().get<Person>(`/people/${handle(handleText)}`)).chat, ...ids } } : {};
+      Object.assign(body, chat);
       const person = await client().patch<Person>(`/people/${handle(handleText)}`, body);
       if (o.json) printJson(person);
       else print(`@${person.handle}: ${person.name}, ${person.role}${person.email ? `, ${person.email}` : ''}`);
