@@ -33,6 +33,7 @@ import { authenticateRequest, registerSessions, sessionRoutes } from './routes/s
 import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
 import { slackRoutes } from './routes/slack.js';
+import { mattermostRoutes } from './routes/mattermost.js';
 import { registerMetrics } from './routes/metrics.js';
 import { Workers } from '../processors/workers.js';
 import { SignInThrottle } from './throttle.js';
@@ -218,6 +219,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   );
   // Slack signs its requests; no person's token: outside the person hook, and only when Slack is on.
   if (deps.slack && workers.chatInbox) await app.register(slackRoutes, { ...deps, inbox: workers.chatInbox, signingSecret: deps.slack.signingSecret });
+  // Mattermost's slash command carries its own token instead.
+  if (deps.mattermostCommandToken && workers.chatInbox) await app.register(mattermostRoutes, { ...deps, inbox: workers.chatInbox, commandToken: deps.mattermostCommandToken });
   // The status page's subscription forms: public, no sign-in.
   await app.register(statusSubscriberRoutes, deps);
   await app.register(consoleRoutes, deps);

@@ -31,6 +31,8 @@ export interface HttpDeps {
   streamRecheckMs?: number;
   /** Slack (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET): POST /slack/events is served only with it. */
   slack?: { chat: ChatPort; signingSecret: string } | null;
+  /** MATTERMOST_COMMAND_TOKEN (with Mattermost on): POST /mattermost/command is served only with it. */
+  mattermostCommandToken?: string | null;
   /** OIDC_CLIENT_SECRET: the client secret at the OpenID provider (auth.oidc); without it the client authenticates with PKCE alone. */
   oidcClientSecret?: string | null;
   /** INCIDENT_METRICS_TOKEN: when set, GET /metrics asks for it as a bearer token. */

@@ -52,10 +52,11 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
   if (!slack && !mattermost)
     logger.info('Chat is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM (Mattermost)');
+  if (mattermost && !env.MATTERMOST_COMMAND_TOKEN?.trim()) logger.info('The Mattermost slash command is off: set MATTERMOST_COMMAND_TOKEN to serve POST /mattermost/command');
   const chat = slack ? { port: slack.chat, platform: 'slack' as const } : mattermost ? { port: mattermost, platform: 'mattermost' as const } : null;
   const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail }, chat });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.

@@ -46,7 +46,7 @@ export interface WorkerDeps {
   deliveries?: { webhooks: WebhookSender; mail: MailSender | null };
   /**
    * The chat platform (Slack or Mattermost, one per deployment) when it is configured; its
-   * messages are queued and delivered from then on. Commands arrive from Slack alone so far.
+   * messages are queued and delivered from then on, and its commands acted on.
    */
   chat?: { port: ChatPort; platform: 'slack' | 'mattermost' } | null;
 }
@@ -74,7 +74,7 @@ export class Workers {
     this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
     this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
-    this.chatInbox = deps.chat?.platform === 'slack' ? new ChatInbox({ store, chat: deps.chat.port, config, clock, log }) : null;
+    this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, platform: deps.chat.platform, config, clock, log }) : null;
     this.statusPage = new StatusPagePublisher({
       store,
       config,

@@ -66,6 +66,9 @@ export class FakeMattermost {
   readonly channels = new Map<string, FakeMattermostChannel>();
   readonly posts = new Map<string, FakePost>();
   readonly ephemerals: { user: string; channel: string; message: string }[] = [];
+  /** What was answered through a slash command's response_url. */
+  readonly responses: { user: string; channel: string; text: string; responseType: string }[] = [];
+  private readonly answerAddresses = new Map<number, { user: string; channel: string }>();
   /** Answer 502 (an HTML page from the proxy in front) to everything. */
   down = false;
   /** Do the next call of this route, then answer 502 as if the connection dropped on the way back. */
@@ -103,6 +106,13 @@ export class FakeMattermost {
     const user = { id: id(), username, email };
     this.users.set(user.id, user);
     return user.id;
+  }
+
+  /** A slash command's response_url for `user` in `channel`, as Mattermost puts in the request. */
+  responseUrl(user: string, channel: string): string {
+    const n = this.answerAddresses.size + 1;
+    this.answerAddresses.set(n, { user, channel });
+    return `${this.url}/hooks/commands/${n}`;
   }
 
   /** A channel someone else made in the team (the announce channel). */
@@ -155,6 +165,8 @@ export class FakeMattermost {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
     if (this.down) return { status: 502, type: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+    const answering = /^\/hooks\/commands\/(\d+)$/.exec(url.pathname);
+    if (answering && req.method === 'POST') return this.answerThrough(Number(answering[1]), raw);
     if (!url.pathname.startsWith('/api/v4/')) {
       this.violations.push(`not under /api/v4: ${req.method} ${url.pathname}`);
       return error(404, 'api.context.404.app_error');
@@ -189,6 +201,16 @@ export class FakeMattermost {
       return { status: 502, type: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
     }
     return answer;
+  }
+
+  private answerThrough(n: number, raw: string): Answer {
+    const address = this.answerAddresses.get(n);
+    if (!address) return error(404, 'web.command_webhook.command.app_error');
+    const body = JSON.parse(raw || '{}') as { text?: string; response_type?: string };
+    if (!body.text) this.violations.push('response_url: no text');
+    if (body.response_type !== 'ephemeral' && body.response_type !== 'in_channel') this.violations.push(`response_url: response_type ${String(body.response_type)}`);
+    this.responses.push({ ...address, text: String(body.text ?? ''), responseType: String(body.response_type) });
+    return { status: 200, body: { status: 'OK' } };
   }
 
   private require(route: string, body: Record<string, unknown>, fields: string[]): boolean {

@@ -1,5 +1,5 @@
 /**
- * What each Slack request does: find the person, build the command's input, run the same
+ * What each Slack (or Mattermost) request does: find the person, build the command's input, run the same
  * command files the API runs (one transaction each), and answer the person — ephemerally in
  * the channel, or in a modal. What follows in the room (the announcement, the update, the
  * role change) comes from the events, through the delivery queue, like any other change.
@@ -36,8 +36,12 @@ export interface ChatHandlerOptions {
   chat: ChatPort;
   config: Config;
   clock: Clock;
+  /** Whose ids the requests carry: people's `chat.<platform>` ids and the users remembered for it. */
+  platform: 'slack' | 'mattermost';
   log?: Pick<FastifyBaseLogger, 'error' | 'warn'>;
 }
+
+const PLATFORM_NAMES = { slack: 'Slack', mattermost: 'Mattermost' } as const;
 
 type Body = Record<string, unknown>;
 type Reply = (text: string) => Promise<void>;
@@ -59,16 +63,21 @@ export class ChatHandlers {
     return this.options.clock.now().toISOString();
   }
 
-  /** The person a Slack user is: their `chat.slack` id, one remembered, else by e-mail (users.info), remembered once found. */
+  /** The person a platform user is: their `chat.<platform>` id, one remembered, else by e-mail (the platform's user), remembered once found. */
   private async person(userId: string): Promise<Person | null> {
-    const chat = this.options.store.chat;
-    let handle = (await chat.handleOf('slack', userId)) ?? (await chat.handleByChatId('slack', userId));
+    const { store, platform } = this.options;
+    const chat = store.chat;
+    let handle = (await chat.handleOf(platform, userId)) ?? (await chat.handleByChatId(platform, userId));
     if (!handle) {
       const email = (await this.options.chat.user(userId))?.email;
       handle = email ? await chat.handleByEmail(email) : null;
-      if (handle) await chat.rememberUser('slack', userId, handle, this.now());
+      if (handle) await chat.rememberUser(platform, userId, handle, this.now());
     }
-    return handle ? this.options.store.people.get(handle) : null;
+    return handle ? store.people.get(handle) : null;
+  }
+
+  private strangerText(): string {
+    return `You are not a person in Incident Command yet: ask an admin to add you (with your ${PLATFORM_NAMES[this.options.platform]} id or e-mail).`;
   }
 
   private async handleOf(named: NamedPerson): Promise<string> {
@@ -130,6 +139,7 @@ export class ChatHandlers {
       await this.options.chat.openForm(trigger, view);
     } catch (error) {
       if (!(error instanceof ChatError) || error.reason !== 'refused') throw error;
+      if (error.code === 'not_supported') return reply(`Forms are not available on ${PLATFORM_NAMES[this.options.platform]} yet: declare with \`declare SEV2 <title>\`; post updates and resolve in the console or with the CLI.`);
       await reply(`The form did not open (${error.code ?? error.message}); run \`${again.trim()}\` again.`);
     }
   }
@@ -140,9 +150,10 @@ export class ChatHandlers {
     const channel = str(body.channel_id);
     const reply = this.replier(channel, user, str(body.response_url));
     const actor = await this.person(user);
-    if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
+    if (!actor) return reply(this.strangerText());
     const parsed: ChatCommand = parseChatCommand(str(body.text));
-    const command = config.chat.slack.command;
+    // The command as the platform named it (Slack's is `chat.slack.command`; Mattermost's is set where the command is made).
+    const command = str(body.command) || config.chat.slack.command;
     if (parsed.kind === 'help') return reply(helpText(command, parsed.problem).text);
     const form = (view: unknown) => this.openForm(str(body.trigger_id), view, reply, `${command} ${str(body.text).trim()}`);
     if (parsed.kind === 'declare_form') return form(declareForm(config.policy, channel));
@@ -160,7 +171,7 @@ export class ChatHandlers {
       case 'resolve_form':
         return form(updateForm(state, null, 'resolve'));
       case 'status':
-        return reply(statusSummary(state, assessRoles(state, config.policy).roleGaps, slackMention(await store.chat.userIds('slack')), this.now()).text);
+        return reply(statusSummary(state, assessRoles(state, config.policy).roleGaps, slackMention(await store.chat.userIds(this.options.platform)), this.now()).text);
       case 'role': {
         const person = await this.handleOf(parsed.person);
         await this.run(actor, item, reply, (ctx) => assignRole(ctx, number, { role: parsed.role, person }), () => (parsed.role === 'incident_commander' ? `Offered IC to @${person}; they answer in a direct message.` : ''));
@@ -192,7 +203,7 @@ export class ChatHandlers {
     const actor = await this.person(user);
     const channel = str(obj(body.channel).id);
     const reply = this.replier(channel, user, str(body.response_url));
-    if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
+    if (!actor) return reply(this.strangerText());
     if (body.type === 'block_actions') {
       for (const action of (body.actions as Body[] | undefined) ?? []) {
         const { incident, handoff } = JSON.parse(str(action.value) || '{}') as { incident?: number; handoff?: string };
@@ -253,7 +264,7 @@ export class ChatHandlers {
     const user = str(event.user);
     const actor = await this.person(user);
     const reply = this.replier(room, user);
-    if (!actor) return reply('You are not a person in Incident Command yet: ask an admin to add you (with your Slack id or e-mail).');
+    if (!actor) return reply(this.strangerText());
     const message = await this.options.chat.message(room, str(reacted.ts));
     if (!message) return reply('That message is gone.');
     await this.capture(actor, item, reply, room, kind, message.text, message.user ?? '', str(reacted.ts));
