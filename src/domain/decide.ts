@@ -19,6 +19,7 @@ import { decidePublish, decideSetComponentStatus, decideUnpublish } from './stat
 import { decideObserveAlerts } from './alerts/observe.js';
 import { decideEditIncident } from './incidents/edit.js';
 import { decideReopen } from './incidents/reopen.js';
+import { decideCreateTask, decideUpdateTask } from './tasks/rules.js';
 
 /** Given an incident and a command, the events that follow — or a refusal. */
 export function decide(state: IncidentState, command: IncidentCommand, ctx: DecideContext): Decision {
@@ -41,6 +42,10 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decideReleaseSme(state, command, ctx);
     case 'AddTimelineEntry':
       return decideTimelineEntry(state, command, ctx);
+    case 'CreateTask':
+      return decideCreateTask(state, command, ctx);
+    case 'UpdateTask':
+      return decideUpdateTask(state, command, ctx);
     case 'ObserveAlerts':
       return decideObserveAlerts(command, ctx.now);
     case 'PostUpdate':

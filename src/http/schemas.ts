@@ -216,6 +216,7 @@ export const TimelineBody = Type.Object(
     text: Text(5000),
     at: Type.Optional(Time),
     corrects: Type.Optional(Type.Integer({ minimum: 1 })),
+    to: Type.Optional({ ...Handle, description: 'a finding only: whom it is reported to (default: the Incident Commander)' }),
   },
   { additionalProperties: false },
 );
@@ -231,6 +232,7 @@ export const EntrySchema = Type.Object({
   actor: Type.String(),
   corrects: Nullable(Type.Integer()),
   correctedBy: Nullable(Type.Integer()),
+  to: Nullable(Type.String({ description: 'whom a finding is addressed to (the IC unless it named another); null for other entries' })),
   event: Type.String(),
   warnings: Warnings,
 });

@@ -127,6 +127,7 @@ export function presentEntry(entry: TimelineEntry, warnings: Warning[] = []) {
     actor: entry.actor,
     corrects: entry.corrects,
     correctedBy: entry.correctedBy,
+    to: entry.to,
     event: entry.event,
     warnings,
   };

@@ -1,6 +1,7 @@
 /** Reads the Scribe's timeline off the incident's events: one entry per event. */
 import type { DetailEdited, IncidentEvent, Links, ManualEntryKind, OwedUpdate, RecordedEvent } from '../domain/model/events.js';
 import { incidentId } from '../domain/model/ids.js';
+import type { TaskEvent } from '../domain/model/tasks.js';
 import { MANUAL_ENTRY_KINDS } from '../domain/model/events.js';
 import { STATUS_LABELS } from './status-update.js';
 import { ROLE_LABELS } from '../domain/roles/rules.js';
@@ -41,6 +42,7 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'update_held',
   'draft_approved',
   'draft_rejected',
+  'task',
 ] as const;
 export type AutomaticEntryKind = (typeof AUTOMATIC_ENTRY_KINDS)[number];
 export type EntryKind = ManualEntryKind | AutomaticEntryKind;
@@ -57,6 +59,8 @@ export interface TimelineEntry {
   corrects: number | null;
   /** The latest entry that corrects this one. */
   correctedBy: number | null;
+  /** Whom a finding is addressed to (the IC unless it named another); null for every other entry. */
+  to: string | null;
   event: IncidentEvent['type'];
 }
 
@@ -109,6 +113,22 @@ const GAP_LABELS: Record<string, string> = {
   SCRIBE_MISSING: 'no Scribe',
   ROLES_NOT_DISTINCT: 'the IC, Comms Lead and Scribe are not three different people',
 };
+
+const TASK_STATE_WORDS = { open: 'reopened', done: 'done', blocked: 'blocked' } as const;
+
+/** `Task t12 (@dana) blocked: Check the batch job. Waiting on DBA access.` */
+function taskText(event: TaskEvent): string {
+  switch (event.type) {
+    case 'TaskCreated':
+      return `Task ${event.taskId} for @${event.owner}: ${sentence(event.title)}`;
+    case 'TaskStateChanged':
+      return `Task ${event.taskId} (@${event.owner}) ${TASK_STATE_WORDS[event.to]}: ${sentence(event.title)}${event.reason ? ` ${sentence(event.reason)}` : ''}`;
+    case 'TaskReassigned':
+      return `Task ${event.taskId} handed from @${event.from} to @${event.to}: ${sentence(event.title)}`;
+    case 'TaskRetitled':
+      return `Task ${event.taskId} retitled "${event.from}" → "${event.to}".`;
+  }
+}
 
 function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
   switch (event.type) {
@@ -221,6 +241,11 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
         kind: 'postmortem_reminded',
         text: `Postmortem owed since ${utcMinute(event.resolvedAt)}: @${event.commander}, give it an owner and a date.`,
       };
+    case 'TaskCreated':
+    case 'TaskStateChanged':
+    case 'TaskReassigned':
+    case 'TaskRetitled':
+      return { kind: 'task', text: taskText(event) };
     case 'IncidentPublished':
       return { kind: 'published', text: 'Published on the status page.' };
     case 'IncidentUnpublished':
@@ -245,6 +270,7 @@ export function toTimelineEntry(recorded: RecordedEvent): TimelineEntry {
     actor: recorded.actor,
     corrects: e.type === 'TimelineEntryAdded' ? e.corrects : null,
     correctedBy: null,
+    to: e.type === 'TimelineEntryAdded' ? (e.to ?? null) : null,
     event: e.type,
   };
 }

@@ -27,16 +27,17 @@ describe('R9: anyone in the incident adds entries', () => {
       actor: 'sam',
       corrects: null,
       correctedBy: null,
+      to: null,
       event: 'TimelineEntryAdded',
     });
   });
 
-  it('R9: every manual kind is accepted: note, observation, action, decision, hypothesis, ruled_out', () => {
-    expect(MANUAL_ENTRY_KINDS).toEqual(['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out']);
+  it('R9: every manual kind is accepted: note, observation, action, decision, hypothesis, ruled_out, finding (addressed to the IC)', () => {
+    expect(MANUAL_ENTRY_KINDS).toEqual(['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out', 'finding']);
     const incident = given(declared());
     for (const kind of MANUAL_ENTRY_KINDS) {
       const decision = incident.when({ type: 'AddTimelineEntry', kind, text: `a ${kind}` }, { by: 'sam', at: minutes(3) });
-      expect(decision.events).toEqual([entry(kind, `a ${kind}`, minutes(3))]);
+      expect(decision.events).toEqual([{ ...entry(kind, `a ${kind}`, minutes(3)), ...(kind === 'finding' ? { to: 'alex' } : {}) }]);
     }
   });
 
@@ -272,6 +273,10 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     { event: { type: 'DraftRejected', draftId: 'd40', draftedBy: 'sam', reason: 'Too early' }, by: 'priya' },
     { event: { type: 'DraftApproved', draftId: 'd41', draftedBy: 'sam' }, by: 'priya' },
     { event: { type: 'PublicUpdateNotByCommsLead', commsLead: 'priya' }, by: 'sam' },
+    { event: { type: 'TaskCreated', taskId: 't42', title: 'Check the batch job', owner: 'dana' }, by: 'lee' },
+    { event: { type: 'TaskStateChanged', taskId: 't42', title: 'Check the batch job', owner: 'dana', from: 'open', to: 'blocked', reason: 'Waiting on DBA access' }, by: 'dana' },
+    { event: { type: 'TaskReassigned', taskId: 't42', title: 'Check the batch job', from: 'dana', to: 'lee' }, by: 'lee' },
+    { event: { type: 'TaskRetitled', taskId: 't42', from: 'Check the batch job', to: 'Stop the batch job' }, by: 'lee' },
     { event: { type: 'IncidentMerged', into: 9, reason: 'Tracked with the database incident' }, by: 'lee' },
   ];
   const events = given(...steps).events;
@@ -326,6 +331,10 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['draft_rejected', 'Draft d40 by @sam rejected: Too early'],
     ['draft_approved', 'Draft d41 by @sam approved; posted below.'],
     ['update_not_by_comms_lead', 'That public update went out without the Comms Lead, @priya.'],
+    ['task', 'Task t42 for @dana: Check the batch job.'],
+    ['task', 'Task t42 (@dana) blocked: Check the batch job. Waiting on DBA access.'],
+    ['task', 'Task t42 handed from @dana to @lee: Check the batch job.'],
+    ['task', 'Task t42 retitled "Check the batch job" → "Stop the batch job".'],
     ['merged', 'Merged into INC-9; followed there from now on. Tracked with the database incident.'],
   ];
 
@@ -365,6 +374,10 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     IncidentReopened: 'reopened',
     IncidentMerged: 'merged',
     IncidentMergedIn: 'merged_in',
+    TaskCreated: 'task',
+    TaskStateChanged: 'task',
+    TaskReassigned: 'task',
+    TaskRetitled: 'task',
   };
 
   it('R9: the history covers every event type', () => {

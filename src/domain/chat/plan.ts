@@ -123,6 +123,10 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'UpdateHeld':
     case 'DraftApproved':
     case 'DraftRejected':
+    case 'TaskCreated':
+    case 'TaskStateChanged':
+    case 'TaskReassigned':
+    case 'TaskRetitled':
       return [line];
   }
 }

@@ -1,5 +1,5 @@
 /** The vocabulary of deciding: what can be asked of an incident, and what a decision is. */
-import type { DrillMark, ComponentStatus, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent, ObservedAlert } from './events.js';
+import type { DrillMark, ComponentStatus, TaskState, DeputyRole, Links, ManualEntryKind, RoleName, UpdateAudience, UpdateStatus, IncidentEvent, ObservedAlert } from './events.js';
 import type { PublicBy, ReminderSettings, SeverityPolicy } from './policy.js';
 
 export interface Warning {
@@ -42,7 +42,12 @@ export type IncidentCommand =
   | { type: 'ReleaseRole'; role: RoleName }
   | { type: 'AddSme'; person: string; specialty: string }
   | { type: 'ReleaseSme'; person: string }
-  | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null }
+  /** `to`: a finding's addressee (default: the IC). */
+  | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null; to?: string | null }
+  /** Who is on what: a task for `owner` (a known person, checked by the command). */
+  | { type: 'CreateTask'; title: string; owner: string }
+  /** Only what is named changes; `reason` is required to block, and recorded with any state change. */
+  | { type: 'UpdateTask'; taskId: string; state?: TaskState; owner?: string; title?: string; reason?: string | null }
   /** Asked by alert intake (and declaring from alerts): the group's news onto the timeline; `more` counts those not listed. */
   | { type: 'ObserveAlerts'; group: number; alerts: (ObservedAlert & { startsAt: string; endsAt: string | null })[]; more: number }
   | {

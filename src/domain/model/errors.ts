@@ -74,7 +74,9 @@ export type ErrorCode =
   | 'DRILL_ALREADY_DECLARED'
   | 'FOLLOW_UP_NOT_FOUND'
   | 'FOLLOW_UP_CLOSED'
-  | 'FOLLOW_UP_TRANSITION';
+  | 'FOLLOW_UP_TRANSITION'
+  | 'TASK_NOT_FOUND'
+  | 'NOT_TASK_OWNER';
 
 export class DomainError extends Error {
   constructor(

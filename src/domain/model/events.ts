@@ -7,11 +7,15 @@ export type UpdateStatus = 'investigating' | 'identified' | 'monitoring' | 'reso
 export type UpdateAudience = 'public' | 'internal';
 export type DeputyRole = 'comms_lead' | 'scribe';
 export type RoleName = 'incident_commander' | DeputyRole;
-export const MANUAL_ENTRY_KINDS = ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out'] as const;
+/** `finding`: what an SME found, reported up to someone (the IC unless said otherwise). */
+export const MANUAL_ENTRY_KINDS = ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out', 'finding'] as const;
 export type ManualEntryKind = (typeof MANUAL_ENTRY_KINDS)[number];
 /** The status page's component vocabulary, Atlassian Statuspage's values, best first. */
 export const COMPONENT_STATUSES = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
 export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+/** A task inside an incident: being worked, finished, or stuck on something the IC should remove. */
+export const TASK_STATES = ['open', 'done', 'blocked'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
 /** Which update a promise is for: the one at start, one on the cadence, or the final one (R8). */
 export type OwedUpdate = 'first' | 'next' | 'final';
 
@@ -81,7 +85,8 @@ export type IncidentEvent =
   | { type: 'SmeAdded'; person: string; specialty: string }
   | { type: 'SmeReleased'; person: string; specialty: string }
   | { type: 'CommanderWentHandsOn'; commander: string; via: 'action' | 'sme' }
-  | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null }
+  /** `to`: whom a finding is addressed to (absent on other kinds and in entries recorded before findings). */
+  | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null; to?: string }
   /** An alert of the incident's group came in new, or changed status, as of `occurredAt` (its own time). */
   | { type: 'AlertObserved'; group: number; alert: ObservedAlert; occurredAt: string }
   /** More alerts of the group came in or changed than the timeline lists one by one. */
@@ -124,6 +129,12 @@ export type IncidentEvent =
    * entries of their own, its alert groups (`alertGroups`) now belong here; `notCarried` entries past the cap stay there.
    */
   | { type: 'IncidentMergedIn'; from: number; title: string; reason: string | null; alertGroups: number[]; carried: number; notCarried: number }
+  /** Who is on what: a task `taskId` (t12) given to `owner`. */
+  | { type: 'TaskCreated'; taskId: string; title: string; owner: string }
+  /** Marked done or blocked (with the reason), or reopened; `owner` and `title` as they were then. */
+  | { type: 'TaskStateChanged'; taskId: string; title: string; owner: string; from: TaskState; to: TaskState; reason: string | null }
+  | { type: 'TaskReassigned'; taskId: string; title: string; from: string; to: string }
+  | { type: 'TaskRetitled'; taskId: string; from: string; to: string }
   | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string }
   /** The finished postmortem is published at `url`: the status page links to it. */
   | { type: 'PostmortemPublished'; url: string }

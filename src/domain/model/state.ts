@@ -1,4 +1,5 @@
 import type { DrillMark, ComponentStatus, DetailEdited, IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
+import { withTask, type Task } from './tasks.js';
 
 type UpdateFields = Omit<Extract<IncidentEvent, { type: 'StatusUpdatePosted' }>, 'type'>;
 
@@ -90,6 +91,8 @@ interface IncidentCore {
   publicUpdates: StatusUpdate[];
   /** The statuses responders set for affected components; the others take the severity's default. */
   componentStatuses: Record<string, ComponentStatus>;
+  /** Who is on what, in creation order (src/domain/tasks). */
+  tasks: Task[];
 }
 
 export interface Reminded {
@@ -169,6 +172,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
     publishedAt: null,
     publicUpdates: [],
     componentStatuses: {},
+    tasks: [],
   };
 }
 
@@ -177,7 +181,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 8;
+export const READ_MODEL_VERSION = 9;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
@@ -309,6 +313,11 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
       return next;
     case 'PostmortemPublished':
       return { ...next, postmortemUrl: event.url };
+    case 'TaskCreated':
+    case 'TaskStateChanged':
+    case 'TaskReassigned':
+    case 'TaskRetitled':
+      return { ...next, ...withTask(state, event, actor, at) };
     case 'PostmortemAssigned': {
       const postmortem = { owner: event.owner, scheduledFor: event.scheduledFor };
       const participants = withParticipant(state.participants, event.owner);

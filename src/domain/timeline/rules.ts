@@ -22,10 +22,21 @@ export function decideTimelineEntry(state: IncidentState, command: CommandOf<'Ad
   if (corrects !== null && (!Number.isInteger(corrects) || corrects < 1 || corrects > state.version))
     refuse('ENTRY_NOT_FOUND', `${incidentId(state.number)} has no timeline entry ${corrects} to correct.`, { field: 'corrects' });
 
-  const entry: IncidentEvent = { type: 'TimelineEntryAdded', kind: command.kind, text, occurredAt, corrects };
+  const to = addressee(state, command);
+  const entry: IncidentEvent = { type: 'TimelineEntryAdded', kind: command.kind, text, occurredAt, corrects, ...(to ? { to } : {}) };
   const commander = state.roles.incident_commander;
   if (command.kind === 'action' && state.phase === 'active' && ctx.actor.handle === commander) {
     return { events: [entry, { type: 'CommanderWentHandsOn', commander, via: 'action' }], warnings: [IC_HANDS_ON] };
   }
   return { events: [entry], warnings: [] };
+}
+
+/** A finding is reported up to someone: the IC unless it names another; other kinds are addressed to nobody. */
+function addressee(state: IncidentState, command: CommandOf<'AddTimelineEntry'>): string | null {
+  const to = command.to?.trim() || null;
+  if (command.kind !== 'finding') {
+    if (to !== null) refuse('VALIDATION_FAILED', 'Only a finding is addressed to someone; leave "to" out for other kinds.', { field: 'to' });
+    return null;
+  }
+  return to ?? state.roles.incident_commander;
 }
