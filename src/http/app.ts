@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { roleRoutes } from './routes/roles.js';
 import { timelineRoutes } from './routes/timeline.js';
+import { taskRoutes } from './routes/tasks.js';
 import { updateRoutes } from './routes/updates.js';
 import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -202,6 +203,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(incidentRoutes, deps);
       await api.register(roleRoutes, deps);
       await api.register(timelineRoutes, deps);
+      await api.register(taskRoutes, deps);
       await api.register(updateRoutes, deps);
       await api.register(alertRoutes, deps);
       await api.register(webhookRoutes, deps);

@@ -1,6 +1,6 @@
 /** Request and response schemas: they validate input and generate the OpenAPI document. */
 import Type from 'typebox';
-import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS } from '../domain/model/events.js';
+import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS, TASK_STATES } from '../domain/model/events.js';
 import { ENTRY_KINDS } from '../presenters/timeline.js';
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -92,6 +92,35 @@ export const DraftSchema = Type.Object({
 export const DraftParams = Type.Object({ id: IncidentParams.properties.id, draftId: Type.String({ pattern: '^d[1-9][0-9]{0,9}$', description: 'd12' }) });
 export const RejectDraftBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
 
+/** Who is on what: a task inside an incident (README "Tasks"). */
+export const TaskSchema = Type.Object({
+  id: Type.String({ description: 't12' }),
+  title: Type.String(),
+  owner: Type.String(),
+  state: Type.Enum([...TASK_STATES]),
+  reason: Nullable(Type.String({ description: 'what blocks it, or what was said when its state last changed' })),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export const TaskAnswer = Type.Object({
+  ...TaskSchema.properties,
+  incident: Type.String(),
+  version: Type.Integer({ description: "the incident's version after the change: send as If-Match" }),
+  warnings: Warnings,
+});
+export const TaskParams = Type.Object({ id: IncidentParams.properties.id, taskId: Type.String({ pattern: '^t[1-9][0-9]{0,9}$', description: 't12' }) });
+export const TaskBody = Type.Object({ title: Text(200), owner: Handle }, { additionalProperties: false });
+export const TaskPatchBody = Type.Object(
+  {
+    state: Type.Optional(Type.Enum([...TASK_STATES], { description: 'done, blocked (with a reason), or open again' })),
+    owner: Type.Optional(Handle),
+    title: Type.Optional(Text(200)),
+    reason: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'required to block; recorded with any state change' }))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 const LinksSchema = Type.Object({ statusPage: Nullable(Type.String()), dashboard: Nullable(Type.String()), runbook: Nullable(Type.String()) });
 
 export const IncidentSchema = Type.Object({
@@ -139,6 +168,7 @@ export const IncidentSchema = Type.Object({
     ),
   ),
   mergedInto: Nullable(Type.String({ description: 'the incident this one was merged into (INC-7); it is followed there' })),
+  tasks: Type.Array(TaskSchema, { description: 'who is on what: blocked first, then open, then done' }),
   version: Type.Integer(),
   announcement: Type.Optional(Type.String({ description: 'the channel announcement, Markdown' })),
   asOf: Type.Optional(Type.String({ description: 'only in an answer to `?at=`: the moment the incident is shown as it stood (`at`, or now if `at` is later)' })),

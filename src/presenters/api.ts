@@ -5,6 +5,7 @@
 import type { Config } from '../config/load.js';
 import type { Warning } from '../domain/model/commands.js';
 import { lifecycleState, type IncidentState, type StatusUpdate, type UpdateDraft } from '../domain/model/state.js';
+import { tasksAtAGlance, type Task } from '../domain/model/tasks.js';
 import { isOverdue } from '../domain/updates/rules.js';
 import { isUpdateDueSoon, updateDueSoonAt } from '../domain/reminders/rules.js';
 import { assessRoles, deactivatedHolderGaps } from '../domain/roles/rules.js';
@@ -112,9 +113,15 @@ export function presentIncident(state: IncidentState, config: Config, options: P
     private: state.private,
     drill: state.drill ? { id: state.drill.id, notify: state.drill.notify } : null,
     mergedInto: state.mergedInto === null ? null : incidentId(state.mergedInto),
+    tasks: tasksAtAGlance(state.tasks).map(presentTask),
     version: state.version,
     ...(options.withAnnouncement ? { announcement: renderAnnouncement(state, 'markdown') } : {}),
   };
+}
+
+export function presentTask(task: Task) {
+  const { id, title, owner, state, reason, createdBy, createdAt, updatedAt } = task;
+  return { id, title, owner, state, reason, createdBy, createdAt, updatedAt };
 }
 
 export function presentEntry(entry: TimelineEntry, warnings: Warning[] = []) {
