@@ -153,6 +153,7 @@ export function timelineLines(entries: Entry[]): string {
         const notes: string[] = [];
         if (e.corrects !== null) notes.push(`corrects #${e.corrects}`);
         if (e.correctedBy !== null) notes.push(`corrected by #${e.correctedBy}`);
+        if (e.to !== null) notes.push(`to @${e.to}`);
         if (Math.abs(Date.parse(e.recordedAt) - Date.parse(e.at)) >= 60_000) notes.push(`recorded ${utc(e.recordedAt)}`);
         const suffix = notes.length ? `  (${notes.join('; ')})` : '';
         return `${utc(e.at, true)}  ${`#${e.id}`.padEnd(idWidth)}  ${e.kind.padEnd(kindWidth)}  ${`@${e.actor}`.padEnd(actorWidth)}  ${e.text}${suffix}`;

@@ -16,6 +16,7 @@ import { databaseCommands } from './commands/database.js';
 import { approveCommand, draftsCommand, rejectCommand } from './commands/drafts.js';
 import { drillCommand } from './commands/drills.js';
 import { followUpCommand, followUpsCommand } from './commands/follow-ups.js';
+import { taskCommand } from './commands/tasks.js';
 
 const program = new Command();
 program
@@ -85,6 +86,7 @@ for (const register of [
   smeCommand,
   noteCommand,
   timelineCommand,
+  taskCommand,
   updateCommand,
   severityCommand,
   editCommand,

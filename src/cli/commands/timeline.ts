@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError, type Entry, type Update } from '../client.js';
 import { heldLine, type Draft } from './drafts.js';
-import { futureTime, incidentId, pastTime, positiveInt } from '../args.js';
+import { futureTime, handle, incidentId, pastTime, positiveInt } from '../args.js';
 import { timelineLines, utc } from '../format.js';
 import { MANUAL_ENTRY_KINDS } from '../../domain/model/events.js';
 import { ENTRY_KINDS } from '../../presenters/timeline.js';
@@ -19,6 +19,7 @@ interface NoteOptions extends JsonOption {
   kind: string;
   at?: string;
   corrects?: string;
+  to?: string;
 }
 
 export function noteCommand(program: Command): void {
@@ -30,13 +31,15 @@ export function noteCommand(program: Command): void {
     .argument('<text>', 'what happened, was seen, decided, suspected or ruled out')
     .option('-k, --kind <kind>', MANUAL_KINDS.join(', '), 'note')
     .option('--at <time>', 'when it happened, for catch-up: ISO, HH:MM UTC, or "10m ago"')
-    .option('--corrects <entry>', 'the #id of the entry this one corrects (the timeline is append-only)');
+    .option('--corrects <entry>', 'the #id of the entry this one corrects (the timeline is append-only)')
+    .option('--to <handle>', 'a finding only: whom it is reported to (default: the Incident Commander)');
   withJson(cmd);
   examples(cmd, [
     'incident note INC-1 "Error rate 30% on /checkout" --kind observation --at 14:14',
     'incident note INC-1 "Deploy 4821 rollback: errors continue" --kind ruled_out',
     'incident note INC-1 "Batch job is holding 95 of 100 DB connections" --kind hypothesis',
     'incident note INC-1 "Errors began 14:12, not 14:14" --corrects 7',
+    'incident note INC-1 "The batch job holds 95 connections" --kind finding     # reported up to the IC',
   ]);
   cmd.action(
     run(async (id: string, text: string, o: NoteOptions) => {
@@ -47,10 +50,11 @@ export function noteCommand(program: Command): void {
         text,
         at: o.at ? pastTime(o.at, '--at') : undefined,
         corrects: o.corrects ? positiveInt(o.corrects, '--corrects') : undefined,
+        to: o.to ? handle(o.to) : undefined,
       };
       const entry = await client().post<Entry>(`/incidents/${incidentId(id)}/timeline`, body);
       if (o.json) printJson(entry);
-      else print(`Recorded #${entry.id} ${entry.kind} at ${utc(entry.at)}${entry.corrects ? ` (corrects #${entry.corrects})` : ''}.`);
+      else print(`Recorded #${entry.id} ${entry.kind}${entry.to ? ` for @${entry.to}` : ''} at ${utc(entry.at)}${entry.corrects ? ` (corrects #${entry.corrects})` : ''}.`);
       warn(entry.warnings);
     }),
   );
