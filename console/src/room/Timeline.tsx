@@ -9,7 +9,7 @@ import type { Entry, Incident } from '../types.js';
 import { Field, FormError, useAction } from '../ui.js';
 import { fromUtcInput, localTime, utcTime } from '../time.js';
 
-export const MANUAL_KINDS = ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out'] as const;
+export const MANUAL_KINDS = ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out', 'finding'] as const;
 type ManualKind = (typeof MANUAL_KINDS)[number];
 
 export const KIND_LABELS: Record<string, string> = {
@@ -19,6 +19,7 @@ export const KIND_LABELS: Record<string, string> = {
   decision: 'Decision',
   hypothesis: 'Hypothesis',
   ruled_out: 'Ruled out',
+  finding: 'Finding',
 };
 
 const FILTERS: { id: string; label: string; matches: (kind: string) => boolean }[] = [
@@ -83,6 +84,7 @@ function QuickEntry({ incident, correcting, onDone, onCancelCorrection }: { inci
           </label>
         ))}
       </fieldset>
+      {kind === 'finding' ? <p className="hint">Reported up to the Incident Commander, @{incident.roles.incident_commander}: they see it first.</p> : null}
       {kind === 'action' && incident.roles.incident_commander === me.handle ? (
         <div className="alert amber">You are the Incident Commander: the IC does not debug. Hand off IC first if you are going hands-on.</div>
       ) : null}
@@ -166,6 +168,7 @@ export function Timeline({ incident, entries, onChanged }: { incident: Incident;
                 {e.text}
                 {e.corrects !== null ? <span className="muted"> (corrects #{e.corrects})</span> : null}
                 {e.correctedBy !== null ? <span className="muted"> (corrected by #{e.correctedBy})</span> : null}
+                {e.to !== null ? <span className="muted"> (to @{e.to})</span> : null}
               </div>
               {permissions.respond && CORRECTABLE.includes(e.event) ? (
                 <button type="button" className="small" onClick={() => setCorrecting(e)}>

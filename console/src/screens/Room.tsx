@@ -14,6 +14,7 @@ import { Timeline } from '../room/Timeline.js';
 import { PostmortemPanel, ResolvePanel } from '../room/Resolve.js';
 import { EditDetails, MergePanel, ReopenPanel } from '../room/Evolve.js';
 import { Replay } from '../room/Replay.js';
+import { FindingsForYou, TasksPanel } from '../room/Tasks.js';
 import { severityTone } from './IncidentList.js';
 import { StatusControls } from '../status-page/StatusControls.js';
 import { useStatusPageData } from '../status-page/data.js';
@@ -170,7 +171,9 @@ export function Room({ id }: { id: string }) {
       <Header incident={incident} severities={severities} onChanged={changed} />
       <div className="room-grid">
         <div className="room-main">
+          <FindingsForYou entries={entries} />
           <RolePanel incident={incident} people={people} onChanged={changed} />
+          <TasksPanel incident={incident} people={people} onChanged={() => void reload()} />
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
           {permissions.respond && incident.mergedInto === null ? <EditDetails key={JSON.stringify([incident.title, incident.summary, incident.links, incident.components, incident.startedAt])} incident={incident} onChanged={changed} /> : null}
