@@ -72,6 +72,26 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(5 + 2);
   });
 
+  it('tasks and findings show in the room as timeline lines, mentioning the owner and the IC; the owner is invited', async () => {
+    const incident = await declare(t, { title: 'Cart empty', severity: 'SEV2', commander: 'alice' });
+    await worker.drain();
+    const room = slack.channelByName(incident.channel)!;
+    const before = slack.texts(room.id).length;
+    const task = await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/tasks`, { title: 'Check the cache', owner: 'bob' }, 'alice');
+    await ok(t, 200, 'PATCH', `${API}/incidents/${incident.id}/tasks/${task.id}`, { state: 'blocked', reason: 'No access' }, 'alice');
+    await ok(t, 201, 'POST', `${API}/incidents/${incident.id}/timeline`, { kind: 'finding', text: 'The cache was flushed at 14:02' }, 'admin');
+    await worker.drain();
+    expect(room.members).toEqual(['UALICE01', 'UBOB0001']);
+    expect(slack.texts(room.id).slice(before)).toEqual([
+      `Task ${task.id} for @bob: Check the cache.`,
+      `Task ${task.id} (@bob) blocked: Check the cache. No access.`,
+      'Finding for @alice: The cache was flushed at 14:02',
+    ]);
+    const lines = room.messages.slice(before).map((m) => JSON.stringify(m.blocks));
+    expect(lines[0]).toContain('<@UBOB0001>');
+    expect(lines[2]).toContain('Finding for <@UALICE01>');
+  });
+
   it('the pinned announcement follows the incident: edited in place, in the room\'s order, as roles, severity and status change', async () => {
     const incident = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'alice' });
     await worker.drain();

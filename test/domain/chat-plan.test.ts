@@ -80,6 +80,16 @@ describe('chat steps', () => {
     expect(chatSteps(noted, after, SETTINGS).some((s) => s.op === 'edit_announcement')).toBe(false);
   });
 
+  it('a task brings its owner into the room and is a line there, as is each change to it', () => {
+    const state = evolveDeclared(declared('SEV2'));
+    const [created, withTask] = then(state, { type: 'TaskCreated', taskId: 't2', title: 'Check the batch job', owner: 'dana' });
+    expect(chatSteps(created, withTask, SETTINGS)).toEqual([{ op: 'invite', people: ['dana'] }, { op: 'post', to: 'room', notice: { kind: 'event' } }]);
+    const [handed, later] = then(withTask, { type: 'TaskReassigned', taskId: 't2', title: 'Check the batch job', from: 'dana', to: 'lee' });
+    expect(chatSteps(handed, later, SETTINGS).map((s) => s.op)).toEqual(['invite', 'post']);
+    const [blocked, after] = then(later, { type: 'TaskStateChanged', taskId: 't2', title: 'Check the batch job', owner: 'lee', from: 'open', to: 'blocked', reason: 'No access' }, 'lee');
+    expect(chatSteps(blocked, after, SETTINGS)).toEqual([{ op: 'post', to: 'room', notice: { kind: 'event' } }]);
+  });
+
   it('the room is archived archiveAfter after the postmortem has an owner', () => {
     const state = evolveDeclared(declared('SEV2'));
     const [assigned, after] = then(state, { type: 'PostmortemAssigned', owner: 'alice', scheduledFor: '2026-06-08T10:00:00.000Z' });

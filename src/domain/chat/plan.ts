@@ -82,6 +82,11 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'RoleAssigned':
     case 'SmeAdded':
       return [{ op: 'invite', people: [event.person] }, line, announcement];
+    // Whoever is given a task works in the room.
+    case 'TaskCreated':
+      return [{ op: 'invite', people: [event.owner] }, line];
+    case 'TaskReassigned':
+      return [{ op: 'invite', people: [event.to] }, line];
     case 'StatusUpdatePosted':
       return [{ op: 'post', to: 'room', notice: { kind: 'update' } }, { op: 'set_topic' }, announcement];
     case 'StatusChanged':
@@ -123,9 +128,7 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'UpdateHeld':
     case 'DraftApproved':
     case 'DraftRejected':
-    case 'TaskCreated':
     case 'TaskStateChanged':
-    case 'TaskReassigned':
     case 'TaskRetitled':
       return [line];
   }

@@ -80,7 +80,8 @@ const ENTRY_LABELS: Partial<Record<string, string>> = { observation: 'Observatio
 export function renderEventLine(recorded: RecordedEvent, mention: Mention): ChatText {
   const entry = toTimelineEntry(recorded);
   const label = recorded.event.type === 'TimelineEntryAdded' ? ENTRY_LABELS[entry.kind] : undefined;
-  const text = label ? `${label}: ${entry.text}` : entry.text;
+  // A finding names whom it is reported to, so the room mentions them (the IC by default).
+  const text = entry.to ? `Finding for @${entry.to}: ${entry.text}` : label ? `${label}: ${entry.text}` : entry.text;
   const who = recorded.actor === 'system' ? '' : ` (${mention(recorded.actor)})`;
   const line = `${withMentions(text, mention)}${who}`;
   return { text, blocks: [context(line)] };
