@@ -72,7 +72,7 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(5 + 2);
   });
 
-  it('tasks and findings show in the room as timeline lines, mentioning the owner and the IC; the owner is invited', async () => {
+  it('tasks and findings show in the room as timeline lines, a finding mentioning the IC; the owner is invited', async () => {
     const incident = await declare(t, { title: 'Cart empty', severity: 'SEV2', commander: 'alice' });
     await worker.drain();
     const room = slack.channelByName(incident.channel)!;
@@ -88,7 +88,6 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
       'Finding for @alice: The cache was flushed at 14:02',
     ]);
     const lines = room.messages.slice(before).map((m) => JSON.stringify(m.blocks));
-    expect(lines[0]).toContain('<@UBOB0001>');
     expect(lines[2]).toContain('Finding for <@UALICE01>');
   });
 
