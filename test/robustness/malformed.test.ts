@@ -653,7 +653,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
         params: { id: incident },
         body: { kind: 'note', text: 'Rolled back deploy 42 — 🚀 日本語 naïve', at: '2026-06-06T14:10:00Z', corrects: 1 },
         fields: [
-          { name: 'kind', required: true, kind: { type: 'enum', values: ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out'] }, extra: [{ value: 'declared', why: 'an automatic kind' }] },
+          { name: 'kind', required: true, kind: { type: 'enum', values: ['note', 'observation', 'action', 'decision', 'hypothesis', 'ruled_out', 'finding'] }, extra: [{ value: 'declared', why: 'an automatic kind' }] },
           { name: 'text', required: true, kind: { type: 'text', max: 5000, blankRefused: true } },
           { name: 'at', required: false, kind: { type: 'time', semantic: [{ value: '2026-06-06T15:00:00Z', why: 'in the future' }] } },
           { name: 'corrects', required: false, kind: { type: 'integer' } },
