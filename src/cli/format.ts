@@ -86,6 +86,17 @@ function indent(text: string, by = '  '): string {
 }
 
 /** `incident show`: everything the IC needs to steer, on one screen. */
+/** Who is on what, as the IC reads it: blocked and open tasks one a line (the server's order), those done counted. */
+function taskGlance(i: Incident): string[] {
+  const tasks = i.tasks;
+  const live = tasks.filter((t) => t.state !== 'done');
+  const done = tasks.length - live.length;
+  return [
+    ...live.map((t) => `  ${t.state === 'blocked' ? '! BLOCKED' : '- open   '} ${t.id} @${t.owner}: ${t.title}${t.state === 'blocked' && t.reason ? ` (${t.reason})` : ''}`),
+    ...(done ? [`  ${done} done (all: incident task list ${i.id})`] : []),
+  ];
+}
+
 export function incidentSummary(i: Incident, now: Date): string {
   const lines: string[] = [];
   const flags = badges(i);
@@ -114,6 +125,7 @@ export function incidentSummary(i: Incident, now: Date): string {
     lines.push(`  @${h.to} accepts with:  incident accept ${i.id} ${h.id}`);
     lines.push(`  or declines with:  incident decline ${i.id} ${h.id}`);
   }
+  if (i.tasks.length) lines.push('', 'TASKS', ...taskGlance(i));
   if (i.roleGaps.length) lines.push('', 'ROLE GAPS', ...i.roleGaps.map((g) => `  ! ${g.message}`));
   if (i.warnings.length) lines.push('', 'WARNINGS', ...i.warnings.map((w) => `  ! ${w.message}`));
 

@@ -47,7 +47,12 @@ describe('incident CLI: who is on what', () => {
     expect(rows[1]).toMatch(new RegExp(`^${id}\\s+blocked\\s+@dana\\s+Check the batch job — blocked: Waiting on DBA access`));
     expect(rows[2]).toMatch(/open\s+@lee\s+Throttle the job/);
 
+    const shown = await admin(['show', declared.id]);
+    expect(shown.stdout).toContain(`TASKS\n  ! BLOCKED ${id} @dana: Check the batch job (Waiting on DBA access)\n  - open    `);
+    expect(shown.stdout).toMatch(/- open {4}t\d+ @lee: Throttle the job\n/);
+
     expect((await as(danaToken, ['task', 'done', declared.id, id!])).code).toBe(0);
+    expect((await admin(['show', declared.id])).stdout).toContain(`  1 done (all: incident task list ${declared.id})`);
     expect((await json(['task', 'reopen', declared.id, id!, '--reason', 'Errors are back'])).state).toBe('open');
     const timeline = await json(['timeline', declared.id, '--kind', 'task']);
     expect(timeline.map((e: { actor: string }) => e.actor)).toEqual(['admin', 'admin', 'dana', 'dana', 'admin']);
