@@ -46,6 +46,11 @@ describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
     await rig.admin('POST', '/incidents', { title: 'Checkout errors', severity: 'SEV1', summary: 'Checkout returning 500s', components: ['checkout'], commander: 'alex' });
     await rig.admin('POST', '/incidents/INC-1/timeline', { kind: 'ruled_out', text: 'Rolled back deploy 4821: errors continue' });
     await rig.admin('POST', '/incidents/INC-1/updates', { status: 'identified', impact: '~30% of checkouts fail', whatWeKnow: 'DB pool exhausted', nextStep: 'Throttle the batch job' });
+    // Tasks (one blocked) and a finding for the IC: the Tasks panel and "Findings for you".
+    const task = await rig.admin('POST', '/incidents/INC-1/tasks', { title: 'Throttle the batch job', owner: 'priya' });
+    await rig.admin('POST', '/incidents/INC-1/tasks', { title: 'Add pool headroom', owner: 'alex' });
+    await rig.admin('PATCH', `/incidents/INC-1/tasks/${task.id}`, { state: 'blocked', reason: 'Waiting on the DBA' });
+    await rig.admin('POST', '/incidents/INC-1/timeline', { kind: 'finding', text: 'The batch job holds 95 of 100 connections' });
     // A resolved one with a corrected entry: the list's dimmed rows, the struck-out text, the postmortem panel.
     await rig.admin('POST', '/incidents', { title: 'Search slow', severity: 'SEV3', components: ['search'] });
     const wrong = await rig.admin('POST', '/incidents/INC-2/timeline', { kind: 'hypothesis', text: 'The index is corrupt' });
