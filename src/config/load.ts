@@ -14,6 +14,7 @@ import { contrastRatio } from '../presenters/status-page/branding.js';
 import type { Organization, StatusPageConfig } from '../domain/status-page/settings.js';
 import { issuerProblem, type OidcSettings } from '../domain/sessions/single-sign-on.js';
 import type { OrgRole } from '../domain/people/person.js';
+import type { PageEntry, PagingPolicy } from '../domain/notifications/paging.js';
 
 const DEFAULT_COLORS = { brand: '#1f4e8c', background: '#ffffff', text: '#1a1a1a' };
 
@@ -32,6 +33,8 @@ export interface Config {
   policy: SeverityPolicy;
   /** Handles told of every status update of a severity whose audience is not internal (R7). */
   stakeholders: string[];
+  /** Who is told on declaring at, or upgrading to, each severity (README "Who is told"). */
+  paging: PagingPolicy;
   /** Who may post a public update once a Comms Lead is named (src/domain/updates/outbound.ts). */
   updates: { publicBy: PublicBy };
   reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
@@ -83,6 +86,32 @@ function defaultFirstUpdateWithin(id: string, cadence: number | null): number {
   const known = DEFAULT_SEVERITIES.find((level) => level.id === id);
   if (known) return known.firstUpdateWithinMs;
   return Math.min(cadence ?? 30 * 60_000, 30 * 60_000);
+}
+
+/**
+ * Each severity's `page` list with its `group:<name>` entries expanded. A group that is not
+ * in `groups`, or a group written without its `group:` prefix (it would page a person of
+ * that name), is refused with the entry's key.
+ */
+function pagingOf(file: ConfigFile, problems: { field: string; problem: string }[]): PagingPolicy {
+  const groups = (file.groups ?? {}) as Record<string, string[]>;
+  const bySeverity: Record<string, PageEntry[]> = {};
+  (file.severities ?? []).forEach((severity, i) => {
+    const entries: PageEntry[] = [];
+    (severity.page ?? []).forEach((entry, j) => {
+      const field = `severities[${i}].page[${j}]`;
+      if (entry.startsWith('group:')) {
+        const group = entry.slice('group:'.length);
+        const members = Object.hasOwn(groups, group) ? groups[group]! : null;
+        if (!members) problems.push({ field, problem: `${group} is not a group in groups (known: ${Object.keys(groups).join(', ') || 'none'})` });
+        else entries.push(...members.map((handle) => ({ handle, group })));
+      } else if (Object.hasOwn(groups, entry)) problems.push({ field, problem: `${entry} is a group: write group:${entry}` });
+      else entries.push({ handle: entry, group: null });
+    });
+    // A person on the list twice (named and in a group, or in two groups) is paged once.
+    bySeverity[severity.id] = entries.filter((e, k) => entries.findIndex((other) => other.handle === e.handle) === k);
+  });
+  return { bySeverity };
 }
 
 /** Validates a parsed configuration document and fills in the playbook's defaults. */
@@ -153,6 +182,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     const problem = targetEntryProblem(entry);
     if (problem) problems.push({ field: `webhooks.allowTargets[${i}]`, problem });
   });
+  const paging = pagingOf(file, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const name = file.organization?.name ?? 'Incident Command';
@@ -178,6 +208,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     },
     policy: { levels },
     stakeholders: file.stakeholders ?? [],
+    paging,
     updates: { publicBy: file.updates?.publicBy ?? 'anyone' },
     reminders: {
       dueSoonMs: dueSoon,

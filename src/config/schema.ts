@@ -3,6 +3,8 @@ import { EVENT_GROUP_FIELDS } from '../domain/alerts/events.js';
 
 const Duration = Type.String({ pattern: '^(?:\\d+(?:ms|s|m|h|d))+$', description: 'a duration such as 30m, 90s, 1h' });
 const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });
+/** A page list entry: a person's handle, or `group:<name>` for a group in `groups`. */
+const PageEntry = Type.String({ pattern: '^(?:group:)?[a-z0-9][a-z0-9._-]{0,39}$', description: 'a handle, or group:<name> for one of groups' });
 const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'a colour such as #1f6feb' });
 const ComponentStatusValue = Type.Enum(['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage']);
 
@@ -20,6 +22,7 @@ export const SeverityConfig = Type.Object(
     postmortem: Type.Enum(['required', 'optional']),
     escalateTo: Type.Optional(Type.Array(Handle)),
     stakeholders: Type.Optional(Type.Array(Handle, { maxItems: 200 })),
+    page: Type.Optional(Type.Array(PageEntry, { maxItems: 200, description: 'who is told when an incident is declared at, or upgraded to, this severity' })),
   },
   { additionalProperties: false },
 );
@@ -44,6 +47,11 @@ export const ConfigFile = Type.Object(
     ),
     severities: Type.Optional(Type.Array(SeverityConfig, { minItems: 1, maxItems: 10 })),
     stakeholders: Type.Optional(Type.Array(Handle, { maxItems: 200 })),
+    groups: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' }), Type.Array(Handle, { minItems: 1, maxItems: 200 }), {
+        description: 'named lists of handles a severity page list may name as group:<name>',
+      }),
+    ),
     updates: Type.Optional(
       Type.Object(
         { publicBy: Type.Optional(Type.Enum(['anyone', 'comms-lead', 'comms-lead-approves'], { description: 'who may post a public update once a Comms Lead is named (default anyone)' })) },

@@ -1,6 +1,6 @@
 /**
  * Which timeline events notifications hear about, under their PRODUCT.md names. Events
- * not listed here (notes, SMEs, corrections…) notify nobody and never reach the outbox.
+ * not listed here (notes, corrections…) notify nobody and never reach the outbox.
  */
 import type { IncidentEventType } from '../model/events.js';
 
@@ -26,6 +26,8 @@ const BY_DOMAIN_EVENT: Partial<Record<IncidentEventType, NotificationEventType>>
   CommanderOffered: 'incident.role_offered',
   CommanderAccepted: 'incident.role_assigned',
   RoleAssigned: 'incident.role_assigned',
+  // An SME pulled in is told what is asked of them (src/domain/notifications/paging.ts).
+  SmeAdded: 'incident.role_assigned',
   StatusUpdatePosted: 'incident.update_posted',
   UpdateDueSoon: 'incident.update_due_soon',
   UpdateOverdue: 'incident.update_overdue',

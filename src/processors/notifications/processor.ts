@@ -40,6 +40,9 @@ import { webhookHeaders, type WebhookSender } from '../../integrations/webhook.j
 import { stillOverlapping } from '../../domain/people/rotation.js';
 import type { MailSender } from '../../integrations/mail.js';
 import { recipientsOf, stakeholdersOf } from '../../domain/notifications/recipients.js';
+import { whoIsTold } from '../../domain/notifications/paging.js';
+import { findSeverity } from '../../domain/model/policy.js';
+import { renderToldEmail } from '../../presenters/told-mail.js';
 import { renderEmail } from '../../presenters/email.js';
 import type { EmailDelivery } from '../../store/email.js';
 import { fanOutToSubscribers } from './subscriber-fan-out.js';
@@ -270,7 +273,7 @@ export class NotificationProcessor implements Worker {
           if (body === null) break;
           await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId: event.eventId, type, body, remaining: this.maxAttempts, at: event.recordedAt });
         }
-        if (this.options.mail) await this.fanOutEmail(tx, type, recorded, event.eventId, state);
+        if (this.options.mail) await this.fanOutEmail(tx, type, recorded, event.eventId, state, stream);
         await fanOutToSubscribers({
           tx,
           eventId: event.eventId,
@@ -289,22 +292,32 @@ export class NotificationProcessor implements Worker {
     });
   }
 
-  /** One e-mail per person the event concerns who has an address, may see the incident and wants this event by e-mail. */
-  private async fanOutEmail(tx: Repository, type: NotificationEventType, recorded: RecordedEvent, eventId: number, state: IncidentState): Promise<void> {
+  /**
+   * One e-mail per person the event concerns who has an address, may see the incident and wants this event by e-mail.
+   * Those told at once (`whoIsTold`: paged, named to a role) get their own message, whatever events they chose.
+   */
+  private async fanOutEmail(tx: Repository, type: NotificationEventType, recorded: RecordedEvent, eventId: number, state: IncidentState, stream: RecordedEvent[]): Promise<void> {
+    const { policy, paging, stakeholders } = this.options.config;
     const update = recorded.event.type === 'StatusUpdatePosted';
     const followers = {
       subscribers: update ? await tx.email.subscribers(state.number) : [],
-      stakeholders: update ? stakeholdersOf(this.options.config.policy, this.options.config.stakeholders, state.severity) : [],
+      stakeholders: update ? stakeholdersOf(policy, stakeholders, state.severity) : [],
     };
-    let message: ReturnType<typeof renderEmail> | null = null;
-    for (const handle of recipientsOf(recorded, state, followers)) {
+    const told = new Map(whoIsTold(recorded, state, policy, paging, stream).map((t) => [t.handle, t]));
+    let message: ReturnType<typeof renderEmail> | null | undefined;
+    for (const handle of new Set([...told.keys(), ...recipientsOf(recorded, state, followers)])) {
       const person = await tx.people.get(handle);
       if (!person?.email || !canSee(person, state)) continue;
       const preferences = await tx.email.preferences(handle);
-      if (!preferences.channels.includes('email') || !preferences.events.includes(type)) continue;
-      message ??= this.render(eventId, 'e-mail', () => renderEmail(type, recorded, state));
-      if (message === null) return;
-      await tx.email.add({ eventId, recipient: handle, address: person.email, type, ...message, remaining: this.maxAttempts, at: recorded.recordedAt });
+      const notice = told.get(handle);
+      if (!preferences.channels.includes('email') || (!notice && !preferences.events.includes(type))) continue;
+      const response = notice?.reason.kind === 'paged' ? (findSeverity(policy, notice.reason.severity)?.response ?? null) : null;
+      const consoleUrl = this.options.publicUrl ?? 'http://127.0.0.1:3000';
+      const mail = notice
+        ? this.render(eventId, 'notice', () => renderToldEmail(notice, state, { consoleUrl, response }))
+        : message === undefined ? (message = this.render(eventId, 'e-mail', () => renderEmail(type, recorded, state))) : message;
+      if (mail === null) continue;
+      await tx.email.add({ eventId, recipient: handle, address: person.email, type, ...mail, remaining: this.maxAttempts, at: recorded.recordedAt });
     }
   }
 
