@@ -41,10 +41,12 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
   });
 
   it('R8: due-soon and overdue go to the IC and the Comms Lead; the escalation also to the severity escalateTo list', async () => {
-    const { id } = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'ivy' });
+    const { id } = await declare(t, { title: 'Checkout errors', severity: 'SEV2', commander: 'ivy' }, 'ivy');
     await ok(t, 200, 'POST', `${API}/incidents/${id}/roles`, { role: 'comms_lead', person: 'cole' }, 'ivy');
     await processor().tick();
-    expect(smtp.messages).toEqual([]);
+    // Named Comms Lead: told at once (test/notifications/told.test.ts); nothing else yet.
+    expect(smtp.messages.map((m) => [m.to, m.subject])).toEqual([[[address('cole')], `[SEV2] ${id} Checkout errors: you are Comms Lead`]]);
+    smtp.messages.length = 0;
     await fire(25);
     expect(smtp.messages.map((m) => m.to).sort()).toEqual([[address('cole')], [address('ivy')]]);
     const [dueSoon] = smtp.to(address('ivy'));
@@ -61,14 +63,14 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
   });
 
   it('R3: an IC offer reaches the person offered', async () => {
-    const { id } = await declare(t, { title: 'Search slow', severity: 'SEV2', commander: 'ivy' });
+    const { id } = await declare(t, { title: 'Search slow', severity: 'SEV2', commander: 'ivy' }, 'ivy');
     await ok(t, 202, 'POST', `${API}/incidents/${id}/roles`, { role: 'incident_commander', person: 'olga' }, 'ivy');
     await processor().tick();
     expect(smtp.messages.map((m) => [m.to, m.subject])).toEqual([[[address('olga')], `[SEV2] ${id} Search slow: you are offered Incident Commander`]]);
   });
 
   it('R7: subscribers get each update, text from the update template and HTML with user text escaped; once per (event, person)', async () => {
-    const { id } = await declare(t, { title: 'Payments <down>', severity: 'SEV2', commander: 'ivy' });
+    const { id } = await declare(t, { title: 'Payments <down>', severity: 'SEV2', commander: 'ivy' }, 'ivy');
     expect(await ok(t, 200, 'POST', `${API}/incidents/${id}/subscribers`, { handle: 'sam' }, 'sam')).toEqual({ incident: id, subscribers: ['sam'] });
     await ok(t, 200, 'POST', `${API}/incidents/${id}/subscribers`, { handle: 'nomail' }, 'ivy');
     expectError(await t.call('POST', `${API}/incidents/${id}/subscribers`, { handle: 'nobody' }), 400, 'UNKNOWN_PERSON');
@@ -86,7 +88,7 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
   });
 
   it('preferences choose the events and the channel; people may set only their own unless admin', async () => {
-    const { id } = await declare(t, { title: 'Queue stuck', severity: 'SEV2', commander: 'ivy' });
+    const { id } = await declare(t, { title: 'Queue stuck', severity: 'SEV2', commander: 'ivy' }, 'ivy');
     await ok(t, 200, 'POST', `${API}/incidents/${id}/subscribers`, { handle: 'sam' }, 'ivy');
     expect(await ok(t, 200, 'GET', `${API}/people/sam/notifications`, undefined, 'sam')).toMatchObject({ channels: ['email'] });
     expectError(await t.call('PUT', `${API}/people/sam/notifications`, { channels: ['email'], events: [] }, { as: 'olga' }), 403, 'FORBIDDEN');
@@ -114,7 +116,7 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
   });
 
   it('a refused message is retried later and sent once', async () => {
-    const { id } = await declare(t, { title: 'DNS flaps', severity: 'SEV2', commander: 'ivy' });
+    const { id } = await declare(t, { title: 'DNS flaps', severity: 'SEV2', commander: 'ivy' }, 'ivy');
     await ok(t, 202, 'POST', `${API}/incidents/${id}/roles`, { role: 'incident_commander', person: 'olga' }, 'ivy');
     smtp.failures = 1;
     const p = processor();
@@ -131,8 +133,8 @@ describe.each(STORE_KINDS)('E-mail notifications (%s)', (kind) => {
   });
 
   it('the e-mail delivery log lists each message with every attempt and its outcome, by incident and by status (admin)', async () => {
-    const { id } = await declare(t, { title: 'Mail log', severity: 'SEV2', commander: 'ivy' });
-    const other = await declare(t, { title: 'Other mail', severity: 'SEV2', commander: 'ivy' });
+    const { id } = await declare(t, { title: 'Mail log', severity: 'SEV2', commander: 'ivy' }, 'ivy');
+    const other = await declare(t, { title: 'Other mail', severity: 'SEV2', commander: 'ivy' }, 'ivy');
     await ok(t, 202, 'POST', `${API}/incidents/${id}/roles`, { role: 'incident_commander', person: 'olga' }, 'ivy');
     await ok(t, 202, 'POST', `${API}/incidents/${other.id}/roles`, { role: 'incident_commander', person: 'olga' }, 'ivy');
     smtp.failures = 1;
