@@ -78,9 +78,14 @@ function roleNotices(recorded: RecordedEvent): Told[] {
  */
 export function whoIsTold(recorded: RecordedEvent, state: IncidentState, policy: SeverityPolicy, paging: PagingPolicy, earlier: RecordedEvent[] = []): Told[] {
   if (state.drill !== null && !state.drill.notify) return [];
-  const paged = new Set(earlier.filter((r) => r.seq < recorded.seq).flatMap((r) => pageOf(r, policy, paging).map((t) => t.handle)));
+  let page = pageOf(recorded, policy, paging);
+  if (page.length) {
+    // Only a page needs the history (every event of a long incident passes through here).
+    const paged = new Set(earlier.filter((r) => r.seq < recorded.seq).flatMap((r) => pageOf(r, policy, paging).map((t) => t.handle)));
+    page = page.filter((t) => !paged.has(t.handle));
+  }
   const told = new Map<string, Told>();
-  for (const notice of [...roleNotices(recorded), ...pageOf(recorded, policy, paging).filter((t) => !paged.has(t.handle))]) {
+  for (const notice of [...roleNotices(recorded), ...page]) {
     if (notice.handle === recorded.actor || told.has(notice.handle)) continue;
     told.set(notice.handle, notice);
   }

@@ -3,15 +3,11 @@
  * plain terms"): told to whoever is named to it, offered it or pulled in.
  */
 import type { RoleName } from '../model/events.js';
+import { ROLE_LABELS } from './rules.js';
 
 export type DutyRole = RoleName | 'sme';
 
-export const ROLE_TITLES: Record<DutyRole, string> = {
-  incident_commander: 'Incident Commander',
-  comms_lead: 'Comms Lead',
-  scribe: 'Scribe',
-  sme: 'Subject-Matter Expert',
-};
+export const ROLE_TITLES: Record<DutyRole, string> = { ...ROLE_LABELS, sme: 'Subject-Matter Expert' };
 
 export const ROLE_DUTIES: Record<DutyRole, string> = {
   incident_commander:
