@@ -10,7 +10,7 @@ import { ErrorBody } from './schemas.js';
 
 export const TAGS = [
   { name: 'incidents', description: 'Declare, change severity, resolve; the channel announcement' },
-  { name: 'roles', description: 'Incident Commander hand-offs, Comms Lead, Scribe, subject-matter experts' },
+  { name: 'roles', description: "Incident Commander hand-offs, Comms Lead, Scribe, subject-matter experts; each role's checklist" },
   { name: 'timeline', description: 'What happened, when, and what was ruled out' },
   { name: 'tasks', description: 'Who is on what: tasks inside an incident, done or blocked' },
   { name: 'updates', description: 'Status updates: Status, Impact, What we know, Next step, Next update by' },
@@ -70,6 +70,7 @@ const OPERATIONS: Record<string, [string, string]> = {
   'GET /api/v1/incidents/{id}/postmortem.md': ['getPostmortemDraft', 'The postmortem draft'],
   'POST /api/v1/incidents/{id}/roles': ['assignRole', 'Name a role'],
   'DELETE /api/v1/incidents/{id}/roles/{role}': ['releaseRole', 'Release a role'],
+  'GET /api/v1/incidents/{id}/checklists': ['getRoleChecklists', "Each role's checklist"],
   'POST /api/v1/incidents/{id}/handoffs/{handoffId}/accept': ['acceptHandoff', 'Accept an Incident Commander hand-off'],
   'POST /api/v1/incidents/{id}/handoffs/{handoffId}/decline': ['declineHandoff', 'Decline an Incident Commander hand-off'],
   'POST /api/v1/incidents/{id}/smes': ['addSme', 'Pull in a subject-matter expert'],

@@ -267,6 +267,20 @@ export const EntrySchema = Type.Object({
   warnings: Warnings,
 });
 
+/** Role checklists (issue 15, item 8): `done` null is a reminder only a person can tick. */
+export const ChecklistsSchema = Type.Object({
+  incident: Type.String(),
+  asOf: Type.String(),
+  checklists: Type.Array(
+    Type.Object({
+      role: Type.Union([Type.Literal('incident_commander'), Type.Literal('comms_lead'), Type.Literal('scribe'), Type.Literal('sme')]),
+      label: Type.String(),
+      holders: Type.Array(Type.String()),
+      items: Type.Array(Type.Object({ id: Type.String(), text: Type.String(), done: Nullable(Type.Boolean()), proof: Type.String() })),
+    }),
+  ),
+});
+
 export const UpdateBody = Type.Object(
   {
     status: Status,

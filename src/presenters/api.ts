@@ -9,6 +9,7 @@ import { tasksAtAGlance, type Task } from '../domain/model/tasks.js';
 import { isOverdue } from '../domain/updates/rules.js';
 import { isUpdateDueSoon, updateDueSoonAt } from '../domain/reminders/rules.js';
 import { assessRoles, deactivatedHolderGaps } from '../domain/roles/rules.js';
+import type { RoleChecklist } from '../domain/roles/checklists.js';
 import { renderAnnouncement } from './announcement.js';
 import { renderUpdateMarkdown, renderUpdateText } from './status-update.js';
 import type { TimelineEntry } from './timeline.js';
@@ -122,6 +123,20 @@ export function presentIncident(state: IncidentState, config: Config, options: P
 export function presentTask(task: Task) {
   const { id, title, owner, state, reason, createdBy, createdAt, updatedAt } = task;
   return { id, title, owner, state, reason, createdBy, createdAt, updatedAt };
+}
+
+/** The role checklists, the viewer's own roles first (src/domain/roles/checklists.ts). */
+export function presentChecklists(state: IncidentState, lists: RoleChecklist[], asOf: string) {
+  return {
+    incident: incidentId(state.number),
+    asOf,
+    checklists: lists.map((l) => ({
+      role: l.role,
+      label: l.label,
+      holders: [...l.holders],
+      items: l.items.map((i) => ({ id: i.id, text: i.text, done: i.done, proof: i.proof })),
+    })),
+  };
 }
 
 export function presentEntry(entry: TimelineEntry, warnings: Warning[] = []) {

@@ -1,17 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
-import { ErrorBody, HandoffParams, IncidentParams, IncidentSchema, RoleBody, RoleParams, SmeBody, SmeParams } from '../schemas.js';
+import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
+import { ChecklistsSchema, ErrorBody, HandoffParams, IncidentParams, IncidentSchema, RoleBody, RoleParams, SmeBody, SmeParams } from '../schemas.js';
 import { incidentAnswer } from './incidents.js';
 import { assignRole } from '../../commands/assign-role.js';
 import { releaseRole } from '../../commands/release-role.js';
 import { acceptHandoff, declineHandoff } from '../../commands/answer-handoff.js';
 import { addSme, releaseSme } from '../../commands/smes.js';
+import { loadVisibleIncident } from '../../commands/incident-command.js';
+import { authorize } from '../../domain/people/policy.js';
+import { roleChecklists } from '../../domain/roles/checklists.js';
+import { presentChecklists } from '../../presenters/api.js';
 
 export async function roleRoutes(base: FastifyInstance, deps: HttpDeps) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['roles'];
   const responses = { 200: IncidentSchema, 202: IncidentSchema, '4xx': ErrorBody };
+
+  app.get(
+    '/incidents/:id/checklists',
+    {
+      schema: {
+        tags,
+        summary: "Each role's checklist from the playbook, ticked from the record (`done` null: only a person can tick it); the caller's own roles first",
+        params: IncidentParams,
+        response: { 200: ChecklistsSchema, '4xx': ErrorBody },
+      },
+    },
+    async (request) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const number = incidentNumber(request.params.id);
+      const state = await loadVisibleIncident({ tx: deps.store, actor: person }, number);
+      const events = await deps.store.incidents.events(number);
+      const now = deps.clock.now().toISOString();
+      return presentChecklists(state, roleChecklists({ state, events, policy: deps.config.policy, now }, person.handle), now);
+    },
+  );
 
   app.post(
     '/incidents/:id/roles',
