@@ -114,4 +114,8 @@ for (const register of [
 ])
   register(program);
 
+// Set last, so no verb inherits it: the root hands everything after a verb to that verb, which lets a
+// group with options of its own (`incident status INC-4 --json`) leave a sub-verb's options to it.
+program.enablePositionalOptions();
+
 await program.parseAsync(process.argv);

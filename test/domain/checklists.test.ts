@@ -161,7 +161,7 @@ describe('role checklists (issue 15, item 8)', () => {
       const pulled = given(declared(), { type: 'SmeAdded', person: 'lee', specialty: 'database' }, entry('hypothesis', minutes(4), 'dana'));
       expect(check(pulled, 'sme', 'findings-posted').done).toBe(false);
       const found = pulled.with(entry('hypothesis', minutes(6), 'lee'));
-      expect(check(found, 'sme', 'findings-posted')).toMatchObject({ done: true, proof: '1 findings by SMEs on the timeline, the latest at 2026-06-06 14:20 UTC by @lee.' });
+      expect(check(found, 'sme', 'findings-posted')).toMatchObject({ done: true, proof: '1 finding by an SME on the timeline, the latest at 2026-06-06 14:20 UTC by @lee.' });
       expect(lists(found, minutes(10)).find((l) => l.role === 'sme')?.holders).toEqual(['lee']);
     });
 

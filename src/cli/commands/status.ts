@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Incident } from '../client.js';
 import { incidentId } from '../args.js';
-import { EXIT, answer, client, examples, print, run, withJson, type JsonOption } from './shared.js';
+import { EXIT, answer, client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
+import { checklistsText, type Checklists } from '../format-checklists.js';
 import { COMPONENT_STATUSES } from '../../domain/model/events.js';
 
 function onThePage(incident: Incident): string {
@@ -18,7 +19,26 @@ function onThePage(incident: Incident): string {
 }
 
 export function statusCommand(program: Command): void {
-  const status = program.command('status').description('the public status page');
+  const status = withJson(
+    program
+      .command('status')
+      .argument('[id]', 'INC-7 or 7: print its role checklists')
+      .description("an incident's role checklists (incident status INC-4), or the public status page's verbs below")
+      // Its own --json stays before a verb, so `incident status publish INC-4 --json` is the verb's.
+      .enablePositionalOptions(),
+  );
+  examples(status, ['incident status INC-4', 'incident status INC-4 --json | jq ".checklists[0].items"']);
+  status.action(
+    run(async (id: string | undefined, o: JsonOption) => {
+      if (id === undefined) {
+        status.help();
+        return;
+      }
+      const answer = await client().get<Checklists>(`/incidents/${incidentId(id)}/checklists`);
+      if (o.json) printJson(answer);
+      else print(checklistsText(answer));
+    }),
+  );
 
   const publication = [
     ['publish', 'put an incident on the public status page although its severity is not public (never a private one)'],

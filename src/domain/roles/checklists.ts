@@ -50,10 +50,10 @@ function manualEntries(events: RecordedEvent[]): Entry[] {
 
 const when = (iso: string) => utcMinute(iso);
 
-function counted(entries: Entry[], noun: string): string {
+function counted(entries: Entry[], one: string, many: string): string {
   const last = entries.reduce<Entry | undefined>((latest, e) => (!latest || e.at > latest.at ? e : latest), undefined);
-  if (!last) return `No ${noun} on the timeline yet.`;
-  return `${entries.length} ${noun} on the timeline, the latest at ${when(last.at)} by @${last.by}.`;
+  if (!last) return `No ${many} on the timeline yet.`;
+  return `${entries.length} ${entries.length === 1 ? one : many} on the timeline, the latest at ${when(last.at)} by @${last.by}.`;
 }
 
 function item(id: string, text: string, done: boolean | null, proof: string): ChecklistItem {
@@ -194,9 +194,9 @@ function scribeItems({ events }: Input): ChecklistItem[] {
   const decisions = entries.filter((e) => e.kind === 'decision');
   const ruledOut = entries.filter((e) => e.kind === 'ruled_out');
   return [
-    item('timeline-captured', 'Timeline captured as it happens', entries.length > 0, counted(entries, 'entries')),
-    item('decisions-noted', 'Key decisions noted', decisions.length > 0, counted(decisions, 'decisions')),
-    item('ruled-out-noted', 'Dead-end theories noted as ruled out', ruledOut.length > 0, counted(ruledOut, 'ruled-out entries')),
+    item('timeline-captured', 'Timeline captured as it happens', entries.length > 0, counted(entries, 'entry', 'entries')),
+    item('decisions-noted', 'Key decisions noted', decisions.length > 0, counted(decisions, 'decision', 'decisions')),
+    item('ruled-out-noted', 'Dead-end theories noted as ruled out', ruledOut.length > 0, counted(ruledOut, 'ruled-out entry', 'ruled-out entries')),
     item('timestamped', 'Every entry at the time it happened', null, 'Only the Scribe knows when a thing happened; backdate entries with `at`.'),
   ];
 }
@@ -209,7 +209,7 @@ function smeItems({ state, events }: Input): ChecklistItem[] {
       'findings-posted',
       'Findings and hypotheses posted',
       findings.length > 0,
-      smes.size ? counted(findings, 'findings by SMEs') : 'No SME pulled in yet.',
+      smes.size ? counted(findings, 'finding by an SME', 'findings by SMEs') : 'No SME pulled in yet.',
     ),
     item('report-to-ic', 'Findings reported up to the IC, not broadcast as half-theories', null, 'Only the IC can say who told them.'),
   ];
