@@ -20,7 +20,14 @@ const CONFIG = `${SEVERITIES}components:
 const SCREENS: Array<{ name: string; path: string; ready: (page: Page) => Promise<unknown> }> = [
   { name: 'list', path: '/', ready: (p) => p.getByRole('heading', { name: 'Incidents' }).waitFor() },
   { name: 'declare', path: '/declare', ready: (p) => p.getByRole('radio', { name: /SEV1/ }).waitFor() },
-  { name: 'room', path: '/incidents/INC-1', ready: (p) => p.locator('.entry').first().waitFor() },
+  {
+    name: 'room',
+    path: '/incidents/INC-1',
+    ready: async (p) => {
+      await p.locator('.entry').first().waitFor();
+      await p.locator('.checklist li').first().waitFor();
+    },
+  },
   {
     name: 'room-replay',
     path: '/incidents/INC-1',

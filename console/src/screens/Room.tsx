@@ -9,6 +9,7 @@ import { Badge, CopyButton, Field, FormError, useAction } from '../ui.js';
 import { formatDuration, useNow, utcTime, localTime } from '../time.js';
 import { Countdown } from '../room/Countdown.js';
 import { RolePanel } from '../room/RolePanel.js';
+import { Checklists } from '../room/Checklists.js';
 import { UpdateComposer } from '../room/UpdateComposer.js';
 import { Timeline } from '../room/Timeline.js';
 import { PostmortemPanel, ResolvePanel } from '../room/Resolve.js';
@@ -173,6 +174,7 @@ export function Room({ id }: { id: string }) {
         <div className="room-main">
           <FindingsForYou entries={entries} />
           <RolePanel incident={incident} people={people} onChanged={changed} />
+          <Checklists incident={incident} />
           <TasksPanel incident={incident} people={people} onChanged={() => void reload()} />
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
