@@ -1,24 +1,9 @@
 /** `incident status INC-n`: the role checklists (issue 15, item 8), the caller's roles first. */
+import type { Static } from 'typebox';
+import type { ChecklistsSchema } from '../http/schemas.js';
 
-export interface ChecklistItem {
-  id: string;
-  text: string;
-  done: boolean | null;
-  proof: string;
-}
-
-export interface RoleChecklist {
-  role: string;
-  label: string;
-  holders: string[];
-  items: ChecklistItem[];
-}
-
-export interface Checklists {
-  incident: string;
-  asOf: string;
-  checklists: RoleChecklist[];
-}
+/** The answer of `GET /incidents/{id}/checklists`, typed from the server's own schema. */
+export type Checklists = Static<typeof ChecklistsSchema>;
 
 /** `[x]` done, `[ ]` not yet, `[?]` only a person can tick it: the record cannot say. */
 const MARK = (done: boolean | null) => (done === null ? '[?]' : done ? '[x]' : '[ ]');
