@@ -647,6 +647,18 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
         ifMatch: true,
       },
       {
+        name: 'POST /incidents/{id}/tasks',
+        method: 'POST',
+        path: '/incidents/{id}/tasks',
+        params: { id: incident },
+        body: { title: 'Check the batch job — 日本語', owner: 'kim' },
+        fields: [
+          { name: 'title', required: true, kind: { type: 'text', max: 200, blankRefused: true } },
+          { name: 'owner', required: true, kind: { type: 'handle', mustExist: true } },
+        ],
+        ifMatch: true,
+      },
+      {
         name: 'POST /incidents/{id}/timeline',
         method: 'POST',
         path: '/incidents/{id}/timeline',
@@ -711,7 +723,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
   it('generates a few hundred cases for every write endpoint', () => {
     const per = new Map<string, number>();
     for (const c of cases) per.set(c.endpoint, (per.get(c.endpoint) ?? 0) + 1);
-    expect([...per.keys()]).toHaveLength(14);
+    expect([...per.keys()]).toHaveLength(15);
     for (const [, n] of per) expect(n).toBeGreaterThanOrEqual(30);
     expect(cases.length).toBeGreaterThan(700);
   });
