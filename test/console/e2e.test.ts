@@ -139,7 +139,10 @@ describe.skipIf(!hasChromium)('console in Chromium: a SEV1 from declaring to the
 
     // Anyone in the incident keeps the record: what was ruled out shows in everyone's room at once.
     // From the keyboard only: arrows move between the kind chips, Enter records.
+    // From Note, ArrowLeft wraps round to the last chip (Finding), then to Ruled out.
     await priya.getByRole('radio', { name: 'Note' }).focus();
+    await priya.keyboard.press('ArrowLeft');
+    expect(await priya.getByRole('radio', { name: 'Finding' }).isChecked()).toBe(true);
     await priya.keyboard.press('ArrowLeft');
     expect(await priya.getByRole('radio', { name: 'Ruled out' }).isChecked()).toBe(true);
     await priya.keyboard.press('Tab');
