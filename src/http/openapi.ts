@@ -68,6 +68,7 @@ const OPERATIONS: Record<string, [string, string]> = {
   'PUT /api/v1/incidents/{id}/postmortem/publication': ['publishPostmortem', 'Where the postmortem is published'],
   'GET /api/v1/incidents/{id}/announcement.md': ['getAnnouncement', 'The channel announcement'],
   'GET /api/v1/incidents/{id}/postmortem.md': ['getPostmortemDraft', 'The postmortem draft'],
+  'GET /api/v1/incidents/{id}/postmortem.ics': ['getPostmortemInvite', 'The postmortem invite (iCalendar)'],
   'POST /api/v1/incidents/{id}/roles': ['assignRole', 'Name a role'],
   'DELETE /api/v1/incidents/{id}/roles/{role}': ['releaseRole', 'Release a role'],
   'GET /api/v1/incidents/{id}/checklists': ['getRoleChecklists', "Each role's checklist"],

@@ -76,6 +76,7 @@ export type ErrorCode =
   | 'FOLLOW_UP_CLOSED'
   | 'FOLLOW_UP_TRANSITION'
   | 'TASK_NOT_FOUND'
+  | 'POSTMORTEM_NOT_SCHEDULED'
   | 'NOT_TASK_OWNER';
 
 export class DomainError extends Error {

@@ -18,7 +18,11 @@ import { assignPostmortem, publishPostmortem } from '../../commands/assign-postm
 import { authorize } from '../../domain/people/policy.js';
 import { renderAnnouncement } from '../../presenters/announcement.js';
 import { renderPostmortemDraft } from '../../presenters/postmortem-draft.js';
+import { inviteHandles, renderPostmortemIcs } from '../../presenters/postmortem-ics.js';
+import { refuse } from '../../domain/model/errors.js';
+import { incidentId } from '../../domain/model/ids.js';
 import type { IncidentState } from '../../domain/model/state.js';
+import type { Person } from '../../domain/people/person.js';
 import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
 /** 500 by default, as before paging. */
@@ -217,6 +221,39 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
       const state = await loadVisibleIncident({ tx: deps.store, actor: person }, number);
       const events = await deps.store.incidents.events(number);
       return reply.type('text/markdown; charset=utf-8').send(renderPostmortemDraft(state, events, deps.config.policy));
+    },
+  );
+
+  app.get(
+    '/incidents/:id/postmortem.ics',
+    {
+      schema: {
+        tags: ['postmortem'],
+        summary: 'The postmortem review as an iCalendar invite for the owner, the roles and the SMEs (one UID per incident; SEQUENCE grows with each rescheduling)',
+        params: IncidentParams,
+        response: { 200: answerAs('text/calendar', 'The invite, iCalendar (METHOD:REQUEST)'), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const person = actor(request);
+      authorize(person, 'incidents.read');
+      const number = incidentNumber(request.params.id);
+      const state = await loadVisibleIncident({ tx: deps.store, actor: person }, number);
+      if (!state.postmortem)
+        refuse('POSTMORTEM_NOT_SCHEDULED', `${incidentId(number)}'s postmortem has no owner and date yet; give it one with PUT /api/v1/incidents/${incidentId(number)}/postmortem.`, {
+          field: 'scheduledFor',
+        });
+      const events = await deps.store.incidents.events(number);
+      const people = new Map<string, Person>();
+      for (const handle of inviteHandles(state)) {
+        const found = await deps.store.people.get(handle);
+        if (found) people.set(handle, found);
+      }
+      const ics = renderPostmortemIcs(state, events, people, { publicUrl: deps.publicUrl ?? `${request.protocol}://${request.host}` });
+      return reply
+        .type('text/calendar; charset=utf-8; method=REQUEST')
+        .header('content-disposition', `attachment; filename="postmortem-${incidentId(number).toLowerCase()}.ics"`)
+        .send(ics);
     },
   );
 }
