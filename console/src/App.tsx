@@ -14,6 +14,7 @@ import { Tokens } from './admin/Tokens.js';
 import { AlertInbox } from './alerts/AlertInbox.js';
 import { StatusPageScreen } from './status-page/StatusPageScreen.js';
 import { DrillsScreen } from './drills/DrillsScreen.js';
+import { FollowUps } from './follow-ups/FollowUps.js';
 
 // Loaded when first opened, with its chart library: the console's first load stays within its budget.
 const InsightsScreen = lazy(() => import('./insights/InsightsScreen.js').then((m) => ({ default: m.InsightsScreen })));
@@ -71,6 +72,9 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           <a {...linkProps('/drills')} aria-current={route.screen === 'drills' ? 'page' : undefined}>
             Drills
           </a>
+          <a {...linkProps('/follow-ups')} aria-current={route.screen === 'follow-ups' ? 'page' : undefined}>
+            Follow-ups
+          </a>
           {session.permissions.declare ? (
             <a {...linkProps('/declare')} className="declare-link" aria-current={route.screen === 'declare' ? 'page' : undefined}>
               Declare
@@ -107,6 +111,8 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
           <StatusPageScreen />
         ) : route.screen === 'drills' ? (
           <DrillsScreen key={route.id ?? 'all'} id={route.id} />
+        ) : route.screen === 'follow-ups' ? (
+          <FollowUps />
         ) : route.screen === 'insights' ? (
           <Suspense fallback={<main>Loading…</main>}>
             <InsightsScreen />

@@ -4,7 +4,7 @@
  * token instead. Every write has an Idempotency-Key, so the one retry after a dropped
  * connection cannot do the thing twice.
  */
-import type { Drill, DrillScript } from './types.js';
+import type { Drill, DrillScript, FollowUp } from './types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -128,4 +128,12 @@ export const drillsApi = (api: Api) => ({
   get: (id: string) => api.get<Drill>(`/drills/${encodeURIComponent(id)}`),
   start: (body: { script: string; speed: number; notify?: boolean }) => api.write<Drill>('POST', '/drills', body),
   stop: (id: string) => api.write<Drill>('POST', `/drills/${encodeURIComponent(id)}/stop`),
+});
+
+/** Follow-ups (README "Follow-ups"): open one from an incident; change one, refused if someone changed it since (`version`). */
+export const followUpsApi = (api: Api) => ({
+  create: (incident: string, body: { title: string; owner: string; due: string; priority?: FollowUp['priority'] }) =>
+    api.write<FollowUp>('POST', `/incidents/${encodeURIComponent(incident)}/follow-ups`, body),
+  change: (item: FollowUp, body: { state: FollowUp['state']; reason?: string }) =>
+    api.write<FollowUp>('PATCH', `/follow-ups/${encodeURIComponent(item.id)}`, body, { ifMatch: item.version }),
 });

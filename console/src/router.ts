@@ -3,7 +3,7 @@ import { useEffect, useState, type MouseEvent } from 'react';
 import { incidentId, parseIncidentId } from '../../src/domain/model/ids.js';
 import { parseAccessRoute, type AccessRoute } from './admin/routes.js';
 
-export type Route = { screen: 'list' } | { screen: 'declare' } | { screen: 'room'; id: string } | { screen: 'alerts' } | { screen: 'status-page' } | { screen: 'insights' } | { screen: 'drills'; id: string | null } | AccessRoute;
+export type Route = { screen: 'list' } | { screen: 'declare' } | { screen: 'room'; id: string } | { screen: 'alerts' } | { screen: 'status-page' } | { screen: 'insights' } | { screen: 'drills'; id: string | null } | { screen: 'follow-ups' } | AccessRoute;
 
 export function parseRoute(pathname: string): Route {
   const room = /^\/incidents\/([^/]+)\/?$/.exec(pathname);
@@ -13,6 +13,7 @@ export function parseRoute(pathname: string): Route {
   if (/^\/alerts\/?$/.test(pathname)) return { screen: 'alerts' };
   if (/^\/status-page\/?$/.test(pathname)) return { screen: 'status-page' };
   if (/^\/insights\/?$/.test(pathname)) return { screen: 'insights' };
+  if (/^\/follow-ups\/?$/.test(pathname)) return { screen: 'follow-ups' };
   const drill = /^\/drills(?:\/(drl_[0-9a-f]{12}))?\/?$/.exec(pathname);
   if (drill) return { screen: 'drills', id: drill[1] ?? null };
   const access = parseAccessRoute(pathname);

@@ -5,6 +5,7 @@ import type { ComponentSchema, EntrySchema, IncidentSchema, PersonSchema, Severi
 import type { MaintenanceSchema } from '../../src/http/routes/maintenance.js';
 import type { InsightsSchema } from '../../src/http/routes/insights.js';
 import type { DrillSchema, DrillScriptSchema } from '../../src/http/routes/drills.js';
+import type { FollowUpSchema } from '../../src/http/routes/follow-ups.js';
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
@@ -23,6 +24,8 @@ export type Drill = Static<typeof DrillSchema>;
 export type DrillScorecard = NonNullable<Drill['scorecard']>;
 /** `GET /api/v1/drills/scripts`: a script a drill can be started from. */
 export type DrillScript = Static<typeof DrillScriptSchema>;
+/** `GET /api/v1/follow-ups`: a follow-up action item from an incident. */
+export type FollowUp = Static<typeof FollowUpSchema>;
 export type UpdateStatus = Incident['status'];
 export type Audience = Update['audience'];
 
