@@ -42,6 +42,7 @@ const SCREENS: Array<{ name: string; path: string; ready: (page: Page) => Promis
   { name: 'status-page', path: '/status-page', ready: (p) => p.getByRole('heading', { name: 'Open incidents (1)' }).waitFor() },
   { name: 'insights', path: '/insights', ready: (p) => p.locator('.chart canvas').first().waitFor() },
   { name: 'drills', path: '/drills', ready: (p) => p.locator('li.drill').first().waitFor() },
+  { name: 'follow-ups', path: '/follow-ups', ready: (p) => p.locator('main.follow-ups tbody tr').first().waitFor() },
 ];
 
 describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
@@ -63,6 +64,11 @@ describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
     const wrong = await rig.admin('POST', '/incidents/INC-2/timeline', { kind: 'hypothesis', text: 'The index is corrupt' });
     await rig.admin('POST', '/incidents/INC-2/timeline', { kind: 'note', text: 'It was the reindex job', corrects: wrong.id });
     await rig.admin('POST', '/incidents/INC-2/resolve', { impact: 'Search slow for 20 minutes', whatWeKnow: 'A reindex job' });
+    // Follow-ups, one done: the Follow-ups screen's table with both kinds of row.
+    const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await rig.admin('POST', '/incidents/INC-1/follow-ups', { title: 'Alert on pool saturation', owner: 'alex', due, priority: 'P1' });
+    const done = await rig.admin('POST', '/incidents/INC-2/follow-ups', { title: 'Schedule reindexing off-peak', owner: 'priya', due });
+    await rig.admin('PATCH', `/follow-ups/${String(done.id)}`, { state: 'done' });
     // A drill stopped at once: the Drills screen lists it, and its scorecard has a page of its own.
     const drill = await rig.admin('POST', '/drills', { script: 'checkout', speed: 1 });
     await rig.admin('POST', `/drills/${String(drill.id)}/stop`);
@@ -84,7 +90,7 @@ describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
     ['zoom200-dark', ZOOM_200, 'dark'],
   ];
 
-  it.each(cases)('%s: sign-in, list, declare, rooms (and Replay), alert inbox, status page, insights, drills and a scorecard pass axe-core and fit the screen', async (name, screen, scheme) => {
+  it.each(cases)('%s: sign-in, list, declare, rooms (and Replay), alert inbox, status page, insights, drills, a scorecard and follow-ups pass axe-core and fit the screen', async (name, screen, scheme) => {
     const signedOut = await rig.browser.newContext({ viewport: { width: screen.width, height: screen.height }, deviceScaleFactor: screen.deviceScaleFactor ?? 1, colorScheme: scheme });
     const first = await signedOut.newPage();
     await first.goto(rig.server.url);

@@ -75,7 +75,7 @@ describe('console: follow-ups', () => {
   it("marks done, drops with a reason and reopens, each naming the row's version", async () => {
     const item = await add('Add a runbook for the pool', 'alex', day(5));
     server.renderAs('alex', <FollowUps />);
-    fireEvent.click(await screen.findByRole('button', { name: `Mark ${item.id} done` }));
+    fireEvent.click(await screen.findByRole('button', { name: `Mark done ${item.id}` }));
     await waitFor(() => expect(screen.queryByText(item.title)).toBeNull());
     expect(await api<FollowUp>('GET', `/follow-ups/${item.id}`)).toMatchObject({ state: 'done', version: 2, closedBy: 'alex' });
 
@@ -94,7 +94,7 @@ describe('console: follow-ups', () => {
   it('refuses a change when someone changed the item since the page loaded', async () => {
     const item = await add('Cap the batch job', 'priya', day(7));
     server.renderAs('alex', <FollowUps />);
-    const done = await screen.findByRole('button', { name: `Mark ${item.id} done` });
+    const done = await screen.findByRole('button', { name: `Mark done ${item.id}` });
     await api('PATCH', `/follow-ups/${item.id}`, { due: day(8) }, 'priya', 200, { 'if-match': `"${item.version}"` });
     fireEvent.click(done);
     const row = (await rowOf(item.title)) as HTMLElement;
@@ -102,7 +102,7 @@ describe('console: follow-ups', () => {
     expect(await api<FollowUp>('GET', `/follow-ups/${item.id}`)).toMatchObject({ state: 'open', version: 2 });
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     await waitFor(() => expect(screen.getByText(item.title).closest('tr')!.textContent).toContain(day(8)));
-    fireEvent.click(screen.getByRole('button', { name: `Mark ${item.id} done` }));
+    fireEvent.click(screen.getByRole('button', { name: `Mark done ${item.id}` }));
     await waitFor(() => expect(screen.queryByText(item.title)).toBeNull());
   });
 

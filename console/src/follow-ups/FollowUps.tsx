@@ -64,11 +64,11 @@ function Actions({ item, onChanged }: { item: FollowUp; onChanged: () => void })
     <>
       {item.state === 'open' ? (
         <>
-          <button type="button" className="small" disabled={action.busy} onClick={() => void change('done')} aria-label={`Mark ${item.id} done`}>
+          <button type="button" className="small" disabled={action.busy} onClick={() => void change('done')} aria-label={`Mark done ${item.id}`}>
             Mark done
           </button>
           <button type="button" className="small" disabled={action.busy} onClick={() => setDropping(true)} aria-label={`Won't do ${item.id}`}>
-            Won&apos;t do…
+            Won&apos;t do
           </button>
         </>
       ) : (
