@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { FollowUps } from '../../console/src/follow-ups/FollowUps.js';
+import { Room } from '../../console/src/screens/Room.js';
 import type { FollowUp, Incident } from '../../console/src/types.js';
 import { consoleServer, declared, type ConsoleServer } from './support.js';
 
@@ -111,5 +112,40 @@ describe('console: follow-ups', () => {
     await rowOf(late.title);
     expect(screen.queryByRole('columnheader', { name: 'Actions' })).toBeNull();
     expect(screen.queryByRole('button', { name: /^Mark / })).toBeNull();
+  });
+
+  it("the room lists the incident's follow-ups and opens one from its form", async () => {
+    server.renderAs('alex', <Room id={incident.id} />);
+    const panel = (await screen.findByRole('heading', { name: 'Follow-ups' })).closest('section')!;
+    const list = within(panel).getByRole('list', { name: 'Follow-ups, earliest due first' });
+    await waitFor(() => expect(list.textContent).toContain(late.title));
+    expect(within(list).getByText(late.title).closest('li')!.textContent).toContain('Overdue');
+    const form = within(panel).getByRole('form', { name: 'New follow-up' });
+    fireEvent.change(within(form).getByLabelText('Follow-up'), { target: { value: 'Page on pool saturation' } });
+    fireEvent.change(await within(form).findByRole('combobox', { name: 'Follow-up owner' }), { target: { value: 'priya' } });
+    await waitFor(() => expect((within(form).getByLabelText('Follow-up owner') as HTMLSelectElement).value).toBe('priya'));
+    fireEvent.change(within(form).getByLabelText('Due (UTC day)'), { target: { value: day(14) } });
+    fireEvent.change(within(form).getByLabelText('Priority'), { target: { value: 'P1' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add follow-up' }));
+    await waitFor(() => expect(list.textContent).toContain('Page on pool saturation'));
+    const created = (await api<FollowUp[]>('GET', `/follow-ups?incident=${incident.id}`)).find((f) => f.title === 'Page on pool saturation');
+    expect(created).toMatchObject({ owner: 'priya', due: day(14), priority: 'P1', state: 'open', createdBy: 'alex' });
+  });
+
+  it('the room refuses a due day in the past beside the field; a viewer sees the list without the form', async () => {
+    server.renderAs('alex', <Room id={incident.id} />);
+    const form = await screen.findByRole('form', { name: 'New follow-up' });
+    fireEvent.change(within(form).getByLabelText('Follow-up'), { target: { value: 'Too late' } });
+    await waitFor(() => expect(within(form).getAllByRole('option').length).toBeGreaterThan(1));
+    fireEvent.change(within(form).getByLabelText('Follow-up owner'), { target: { value: 'alex' } });
+    fireEvent.change(within(form).getByLabelText('Due (UTC day)'), { target: { value: day(-1) } });
+    fireEvent.submit(form);
+    expect((await within(form).findByRole('alert')).textContent).toMatch(/due/i);
+    cleanup();
+
+    server.renderAs('vic', <Room id={incident.id} />);
+    const panel = (await screen.findByRole('heading', { name: 'Follow-ups' })).closest('section')!;
+    await waitFor(() => expect(panel.textContent).toContain(late.title));
+    expect(within(panel).queryByRole('form', { name: 'New follow-up' })).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import { PostmortemPanel, ResolvePanel } from '../room/Resolve.js';
 import { EditDetails, MergePanel, ReopenPanel } from '../room/Evolve.js';
 import { Replay } from '../room/Replay.js';
 import { FindingsForYou, TasksPanel } from '../room/Tasks.js';
+import { IncidentFollowUps } from '../follow-ups/IncidentFollowUps.js';
 import { severityTone } from './IncidentList.js';
 import { StatusControls } from '../status-page/StatusControls.js';
 import { useStatusPageData } from '../status-page/data.js';
@@ -188,6 +189,7 @@ export function Room({ id }: { id: string }) {
             </p>
           ) : null}
           {!open ? <PostmortemPanel incident={incident} people={people} draftVersion={revision} onChanged={changed} /> : null}
+          <IncidentFollowUps incident={incident} people={people} revision={revision} />
           <Replay incident={incident} entries={entries} />
         </div>
         <div className="room-side">
