@@ -1,7 +1,7 @@
 /** Small pieces every screen uses: errors next to their field, a busy-aware action, copy, Markdown. */
 import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from './api.js';
-import type { Component } from './types.js';
+import type { Component, Person } from './types.js';
 
 export interface Action {
   run: (work: () => Promise<void>) => Promise<boolean>;
@@ -166,5 +166,21 @@ export function ComponentChoice(props: { known: Component[]; chosen: string[]; o
         </div>
       ) : null}
     </fieldset>
+  );
+}
+
+/** A choice of someone who can own work in an incident: active people who may respond (viewers cannot act on it). */
+export function ResponderSelect(props: { id: string; describedBy: string | undefined; value: string; onChange: (handle: string) => void; people: Person[] }) {
+  return (
+    <select id={props.id} aria-describedby={props.describedBy} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      <option value="">Choose…</option>
+      {props.people
+        .filter((p) => p.active && p.role !== 'viewer')
+        .map((p) => (
+          <option key={p.handle} value={p.handle}>
+            @{p.handle} ({p.name})
+          </option>
+        ))}
+    </select>
   );
 }

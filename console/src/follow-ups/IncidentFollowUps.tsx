@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { followUpsApi } from '../api.js';
 import { useConsole } from '../console-context.js';
 import { linkProps } from '../router.js';
-import { Badge, Field, FormError, useAction } from '../ui.js';
+import { Badge, Field, FormError, ResponderSelect, useAction } from '../ui.js';
 import { LoadError, useLoaded } from '../admin/shared.js';
 import type { FollowUp, Incident, Person } from '../types.js';
 
@@ -37,18 +37,7 @@ function NewFollowUp({ incident, people, onAdded }: { incident: Incident; people
         {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="what will change" autoComplete="off" />}
       </Field>
       <Field label="Follow-up owner" field="owner" action={action}>
-        {(id, d) => (
-          <select id={id} aria-describedby={d} value={owner} onChange={(e) => setOwner(e.target.value)}>
-            <option value="">Choose…</option>
-            {people
-              .filter((p) => p.active && p.role !== 'viewer')
-              .map((p) => (
-                <option key={p.handle} value={p.handle}>
-                  @{p.handle} ({p.name})
-                </option>
-              ))}
-          </select>
-        )}
+        {(id, d) => <ResponderSelect id={id} describedBy={d} value={owner} onChange={setOwner} people={people} />}
       </Field>
       <Field label="Due (UTC day)" field="due" action={action}>
         {(id, d) => <input id={id} aria-describedby={d} type="date" min={today()} value={due} onChange={(e) => setDue(e.target.value)} />}

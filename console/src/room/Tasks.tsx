@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Entry, Incident, Person } from '../types.js';
-import { Badge, Field, FormError, useAction } from '../ui.js';
+import { Badge, Field, FormError, ResponderSelect, useAction } from '../ui.js';
 import { utcTime } from '../time.js';
 
 type Task = Incident['tasks'][number];
@@ -35,18 +35,7 @@ function NewTask({ incident, people, onChanged }: { incident: Incident; people: 
         {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="what is to be done" autoComplete="off" />}
       </Field>
       <Field label="Owner" field="owner" action={action}>
-        {(id, d) => (
-          <select id={id} aria-describedby={d} value={owner} onChange={(e) => setOwner(e.target.value)}>
-            <option value="">Choose…</option>
-            {people
-              .filter((p) => p.active && p.role !== 'viewer')
-              .map((p) => (
-                <option key={p.handle} value={p.handle}>
-                  @{p.handle} ({p.name})
-                </option>
-              ))}
-          </select>
-        )}
+        {(id, d) => <ResponderSelect id={id} describedBy={d} value={owner} onChange={setOwner} people={people} />}
       </Field>
       <button type="submit" disabled={action.busy || !title.trim() || !owner}>
         Add task
