@@ -41,20 +41,17 @@ function voice(drill: Drill, handle: string, at: string): Person {
 
 export class DrillRunner implements Worker {
   private readonly loop: WakeLoop;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: DrillRunnerOptions) {
-    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 5_000, retryMs: 1_000, log: options.log, name: 'drills', pass: () => this.pass() });
+    // A trainee resolving a drill's incident ends the drill: look at once.
+    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 5_000, retryMs: 1_000, log: options.log, name: 'drills', pass: () => this.pass(), wakeOn: (listener) => options.store.onIncidentsChanged(listener) });
   }
 
   start(): void {
-    // A trainee resolving a drill's incident ends the drill: look at once.
-    this.unsubscribe = this.options.store.onIncidentsChanged(() => this.loop.notice());
     this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
     await this.loop.stop();
   }
 

@@ -32,20 +32,17 @@ export interface FollowUpRemindersOptions {
 
 export class FollowUpReminders implements Worker {
   private readonly loop: WakeLoop;
-  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: FollowUpRemindersOptions) {
-    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 60_000, retryMs: 5_000, log: options.log, name: 'follow-up reminders', pass: () => this.pass() });
+    // Opening or closing a follow-up writes its incident's timeline: a new item may be due at once.
+    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 60_000, retryMs: 5_000, log: options.log, name: 'follow-up reminders', pass: () => this.pass(), wakeOn: (listener) => options.store.onIncidentsChanged(listener) });
   }
 
   start(): void {
-    // Opening or closing a follow-up writes its incident's timeline: a new item may be due at once.
-    this.unsubscribe = this.options.store.onIncidentsChanged(() => this.loop.notice());
     this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
     await this.loop.stop();
   }
 

@@ -17,6 +17,8 @@ export interface WakeLoopOptions {
   name: string;
   /** One pass; answers when more work falls due (UTC ISO), or null when nothing is known. */
   pass: () => Promise<string | null>;
+  /** Commits that may bring work (e.g. the store's onIncidentsChanged): listened to from start to stop. */
+  wakeOn?: (listener: () => void) => () => void;
 }
 
 export class WakeLoop {
@@ -30,6 +32,7 @@ export class WakeLoop {
   /** Work was announced while a pass was running: look again before sleeping. */
   private dirty = false;
   private readonly failures = new FailureRecord();
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: WakeLoopOptions) {}
 
@@ -44,10 +47,13 @@ export class WakeLoop {
   start(): void {
     if (this.running) return;
     this.stopped = false;
+    this.unsubscribe = this.options.wakeOn?.(() => this.notice()) ?? null;
     this.running = this.run();
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.stopped = true;
     this.interrupt();
     await this.running;

@@ -86,22 +86,19 @@ export class ChatDeliveryWorker implements Worker {
   /** Each incident's state as of the last event fanned out here (fan-out.ts). */
   private readonly folded = new Map<number, IncidentState>();
   private doneIds: number[] = [];
-  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: ChatDeliveryOptions) {
-    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 30_000, retryMs: 1_000, log: options.log, name: 'chat delivery', pass: () => this.pass() });
+    this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 30_000, retryMs: 1_000, log: options.log, name: 'chat delivery', pass: () => this.pass(), wakeOn: (listener) => options.store.onIncidentsChanged(listener) });
     // From here on every event queues its messages, even before the loop starts: the room catches up.
     options.store.queueChat();
     this.db = options.store.apart('chat delivery');
   }
 
   start(): void {
-    this.unsubscribe = this.options.store.onIncidentsChanged(() => this.loop.notice());
     this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
     await this.loop.stop();
     await Promise.all(this.running);
     await this.flush();
