@@ -56,15 +56,20 @@ export const ComponentSchema = Type.Object({
 export const WarningSchema = Type.Object({ code: Type.String(), message: Type.String() });
 const Warnings = Type.Array(WarningSchema);
 
-export const UpdateSchema = Type.Object({
-  id: Type.Integer(),
-  incident: Type.String(),
+/** What a status update says: posted, or held as a draft. */
+const UpdateContent = {
   status: Status,
   impact: Type.String(),
   whatWeKnow: Type.String(),
   nextStep: Nullable(Type.String()),
   nextUpdateBy: Nullable(Type.String()),
   audience: Audience,
+};
+
+export const UpdateSchema = Type.Object({
+  id: Type.Integer(),
+  incident: Type.String(),
+  ...UpdateContent,
   severity: Type.String(),
   final: Type.Boolean(),
   postedAt: Type.String(),
@@ -78,12 +83,7 @@ export const UpdateSchema = Type.Object({
 export const DraftSchema = Type.Object({
   id: Type.String(),
   incident: Type.String(),
-  status: Status,
-  impact: Type.String(),
-  whatWeKnow: Type.String(),
-  nextStep: Nullable(Type.String()),
-  nextUpdateBy: Nullable(Type.String()),
-  audience: Audience,
+  ...UpdateContent,
   draftedBy: Type.String(),
   draftedAt: Type.String(),
   commsLead: Nullable(Type.String()),
