@@ -234,6 +234,23 @@ async function groupsOf(server: ServerProcess, sourceId: string | number): Promi
   return lists.flat().filter((g) => String(g.source.id) === String(sourceId));
 }
 
+/** Every alert of a group: the group's answer pages its alerts, so the pages are followed to the end. */
+async function alertsOfGroup(server: ServerProcess, id: string | number): Promise<NonNullable<Group['alerts']>> {
+  const alerts: NonNullable<Group['alerts']> = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res: Response = await fetch(`${server.url}/api/v1/alerts/${encodeURIComponent(String(id))}?${query}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (!res.ok) throw new Error(`GET /alerts/${id}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+    alerts.push(...(((await res.json()) as Group).alerts ?? []));
+    cursor = res.headers.get('x-next-cursor');
+  } while (cursor);
+  return alerts;
+}
+
 // ---------------------------------------------------------------- our server
 
 interface OurSide {
@@ -289,8 +306,8 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
   process.stdout.write(drainedAfter === null ? 'NOT drained\n' : `drained after ${fmt(drainedAfter, 2)} s\n`);
 
   // Read back each group in full: the distinct alerts are what the API holds, not what the counters say.
-  const details = await Promise.all(groups.map((g) => api<Group>(server, 'GET', `/alerts/${encodeURIComponent(String(g.id))}`)));
-  const ofRound = details.flatMap((g) => (g.alerts ?? []).filter((a) => a.labels?.storm_round === String(round)));
+  const details = await Promise.all(groups.map((g) => alertsOfGroup(server, g.id)));
+  const ofRound = details.flat().filter((a) => a.labels?.storm_round === String(round));
   const distinct = new Set(ofRound.map((a) => a.fingerprint ?? JSON.stringify(a.labels))).size;
   const ok = posted.failures.length === 0 && groups.length === GROUPS && distinct === GROUPS * PER_GROUP;
   if (!ok) for (const f of posted.failures.slice(0, 5)) console.error(`    ${f}`);
