@@ -6,6 +6,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { keepingStatements } from './sqlite-statements.js';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database, Executor } from './schema.js';
@@ -86,7 +87,7 @@ export class Store extends Repository {
       database.pragma('synchronous = FULL');
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');
-      store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', file);
+      store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(database) }) }), 'sqlite', file);
     }
     await store.migrate();
     await store.refreshReadModel();
