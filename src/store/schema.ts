@@ -153,6 +153,8 @@ export interface Database {
     snapshot_repeats: number;
     snapshot_repeated_in: number | null;
     snapshot_repeated_at: string | null;
+    /** One more for every transaction that wrote the group's alerts (AlertStore): tells a copy of them held in memory is current. */
+    alerts_revision: number;
   };
   alerts: {
     id: Generated<number>;

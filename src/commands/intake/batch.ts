@@ -11,6 +11,7 @@ import type { AlertSource } from '../../domain/alerts/source.js';
 import type { AlertBatch } from '../../domain/alerts/alertmanager.js';
 import { applyToGroup } from '../../domain/alerts/batch.js';
 import { applyDelivery, snapshotDigest, type AssessedGroups } from './deliveries.js';
+import type { HeldAlerts, HeldCopy } from './held.js';
 
 /** A small, unstarted Alertmanager delivery, read and normalized. */
 export interface Small {
@@ -22,12 +23,23 @@ export interface Small {
   batch: AlertBatch;
 }
 
+/** What a batch leaves for after its commit: the groups whose assessment it wrote (for AssessedGroups), and their alerts as written (for HeldAlerts). */
+export interface BatchResult {
+  written: number[];
+  held: HeldCopy[];
+}
+
 /**
  * Applies the deliveries not started and not being applied elsewhere, and removes them
- * from the inbox; answers the groups whose assessment it wrote (for AssessedGroups, once
- * committed).
+ * from the inbox; `held` has the alerts of groups as earlier batches left them.
  */
-export async function applyBatch(tx: Repository, config: Config, now: string, deliveries: Small[], assessed: AssessedGroups): Promise<number[]> {
+export async function applyBatch(
+  tx: Repository,
+  config: Config,
+  now: string,
+  deliveries: Small[],
+  { assessed, held }: { assessed: AssessedGroups; held: HeldAlerts },
+): Promise<BatchResult> {
   // Gone (applied) or being applied elsewhere: not ours.
   const ours = await tx.alertInbox.claimUnstarted(deliveries.map((d) => d.id));
   const byGroup = new Map<string, Small[]>();
@@ -39,6 +51,7 @@ export async function applyBatch(tx: Repository, config: Config, now: string, de
     else byGroup.set(key, [d]);
   }
   const written: number[] = [];
+  const copies: HeldCopy[] = [];
   // In inbox order, as one by one: a new group's id is the same either way.
   for (const group of byGroup.values()) {
     const { source, batch, receivedAt } = group[0]!;
@@ -57,19 +70,21 @@ export async function applyBatch(tx: Repository, config: Config, now: string, de
       continue;
     }
     await tx.alertSnapshots.settleRepeats(stored.id);
+    const revision = await tx.alerts.revision(stored.id);
     const outcome = applyToGroup(
       stored,
-      await tx.alerts.held(stored.id),
+      held.get(stored.id, revision) ?? (await tx.alerts.held(stored.id)),
       group.map((d) => ({ id: d.id, receivedAt: d.receivedAt, alerts: d.batch.alerts, truncatedAlerts: d.batch.truncatedAlerts })),
       assessed.has(stored.id),
       config.components,
     );
     await tx.alerts.writeBatch(stored.id, source.id, outcome.alerts);
+    copies.push({ group: stored.id, revision: outcome.alerts.length > 0 ? revision + 1 : revision, alerts: outcome.held });
     await tx.alertGroups.applyBatch(stored.id, outcome.group);
     const last = group[group.length - 1]!;
     await tx.alertSnapshots.record(stored.id, { id: last.id, digest: snapshotDigest(last.digest, last.batch) }, last.batch.alerts.length, last.batch.truncatedAlerts);
     written.push(stored.id);
   }
   await tx.alertInbox.removeMany([...ours]);
-  return written;
+  return { written, held: copies };
 }

@@ -16,6 +16,7 @@ import type { AlertSource } from '../../domain/alerts/source.js';
 import { normalizeAlertmanager } from '../../domain/alerts/alertmanager.js';
 import { AssessedGroups, type IntakeDeps } from './deliveries.js';
 import { applyBatch, type Small } from './batch.js';
+import { HeldAlerts } from './held.js';
 import { readJson } from './bodies.js';
 import type { InboxItem } from '../../store/alerts/inbox.js';
 import { STEP, applySingle, type SingleRun } from './single.js';
@@ -49,6 +50,7 @@ export interface IntakeReport {
 
 export class AlertIntake {
   private readonly assessed = new AssessedGroups();
+  private readonly held = new HeldAlerts();
 
   /**
    * `pace` resolves when applying may go on (the inbox lets arriving deliveries through
@@ -149,9 +151,10 @@ export class AlertIntake {
     const { store, config, clock } = this.deps;
     if (batch.length === 0 || this.stopped()) return;
     try {
-      const written = await store.transaction((tx) => applyBatch(tx, config, clock.now().toISOString(), batch, this.assessed));
-      // Only once committed: a rolled-back transaction wrote no assessment.
+      const { written, held } = await store.transaction((tx) => applyBatch(tx, config, clock.now().toISOString(), batch, { assessed: this.assessed, held: this.held }));
+      // Only once committed: a rolled-back transaction wrote no assessment and no alerts.
       for (const group of written) this.assessed.add(group);
+      this.held.keep(held);
     } catch {
       // One of them failed and took the batch with it: each on its own, so only that one waits for a retry.
       for (const d of batch) await this.applyOne(d.id, d.body, report);

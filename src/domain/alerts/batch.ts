@@ -49,6 +49,8 @@ export interface GroupWrite {
 export interface BatchOutcome {
   alerts: AlertWrite[];
   group: GroupWrite;
+  /** The group's alerts once the writes are made, as `held` was before them (new ones last). */
+  held: HeldAlert[];
 }
 
 /**
@@ -58,7 +60,7 @@ export interface BatchOutcome {
  */
 export function applyToGroup(
   group: GroupStatus,
-  held: HeldAlert[],
+  held: readonly HeldAlert[],
   deliveries: GroupDelivery[],
   assessed: boolean,
   components: { id: string; name: string }[],
@@ -117,6 +119,7 @@ export function applyToGroup(
       truncatedAlerts: deliveries[deliveries.length - 1]!.truncatedAlerts,
       change,
     },
+    held: [...alerts.values()],
   };
 }
 

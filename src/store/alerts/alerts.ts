@@ -59,6 +59,7 @@ export class AlertStore {
         )
         .execute();
     }
+    await this.wrote(groupId);
   }
 
   async changeAlert(groupId: number, alert: Alert, delivery: number, seenAt: string): Promise<void> {
@@ -68,6 +69,7 @@ export class AlertStore {
       .where('group_id', '=', groupId)
       .where('fingerprint', '=', alert.fingerprint)
       .execute();
+    await this.wrote(groupId);
   }
 
   /** Repeats: seen once more, nothing else changes. */
@@ -80,6 +82,22 @@ export class AlertStore {
         .where('fingerprint', 'in', part)
         .execute();
     }
+    if (fingerprints.length > 0) await this.wrote(groupId);
+  }
+
+  /** How many transactions have written the group's alerts (see `held`). */
+  async revision(groupId: number): Promise<number> {
+    const row = await this.db.selectFrom('alert_groups').select('alerts_revision').where('id', '=', groupId).executeTakeFirst();
+    return Number(row?.alerts_revision ?? 0);
+  }
+
+  /** Every write to a group's alerts counts, so that a copy of them kept in memory (HeldAlerts) knows when it is stale. */
+  private async wrote(groupId: number): Promise<void> {
+    await this.db
+      .updateTable('alert_groups')
+      .set((eb) => ({ alerts_revision: eb('alerts_revision', '+', 1) }))
+      .where('id', '=', groupId)
+      .execute();
   }
 
   /** The group's alerts as a batch of deliveries needs them (src/domain/alerts/batch.ts), in the order they were stored. */
@@ -143,6 +161,7 @@ export class AlertStore {
         update alerts set last_seen_at = v.last_seen_at, received = alerts.received + v.received, seen_in = v.seen_in
         from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`.execute(this.db);
     }
+    if (writes.length > 0) await this.wrote(groupId);
   }
 
   /** What assessing a group needs of each of its alerts. */

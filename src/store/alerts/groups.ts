@@ -89,6 +89,7 @@ export class AlertGroupStore {
         firing: 0,
         resolved: 0,
         received: 0,
+        alerts_revision: 0,
         truncated_alerts: 0,
         first_seen_at: now,
         last_seen_at: now,

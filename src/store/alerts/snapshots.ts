@@ -110,7 +110,8 @@ export class AlertSnapshotStore {
       .execute();
     await this.db
       .updateTable('alert_groups')
-      .set({ snapshot_delivery: pending.lastIn, snapshot_repeats: 0, snapshot_repeated_in: null, snapshot_repeated_at: null })
+      // Its alerts were written: the revision moves with them (AlertStore.wrote).
+      .set((eb) => ({ snapshot_delivery: pending.lastIn, snapshot_repeats: 0, snapshot_repeated_in: null, snapshot_repeated_at: null, alerts_revision: eb('alerts_revision', '+', 1) }))
       .where('id', '=', groupId)
       .execute();
   }

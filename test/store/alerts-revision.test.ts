@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
+import { API, ok } from '../api/helpers.js';
+import { amAlert, webhook } from '../api/alert-payloads.js';
+import { normalizeAlertmanager } from '../../src/domain/alerts/alertmanager.js';
+import { applyToGroup } from '../../src/domain/alerts/batch.js';
+import { HeldAlerts } from '../../src/commands/intake/held.js';
+import type { Repository } from '../../src/store/repository.js';
+
+/**
+ * Alert intake keeps the alerts of busy groups in memory (src/commands/intake/held.ts) and
+ * trusts a copy only while the group's alerts_revision has not moved: every way of writing
+ * a group's alerts must move it, in the same transaction.
+ */
+describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
+  let t: TestApp;
+  let source: string;
+  let group: number;
+  const at = '2026-06-06T14:20:00.000Z';
+  const alerts = normalizeAlertmanager(webhook([amAlert('a1'), amAlert('a2')], { groupKey: 'A' }), at).alerts;
+  const revision = () => t.store.transaction((tx) => tx.alerts.revision(group));
+  const moves = async (write: (tx: Repository) => Promise<unknown>) => {
+    const before = await revision();
+    await t.store.transaction(write);
+    return (await revision()) - before;
+  };
+
+  beforeAll(async () => {
+    t = await testApp(kind);
+    source = String((await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'prom', type: 'alertmanager' })).id);
+    group = (await t.store.transaction((tx) => tx.alertGroups.ensure(source, 'A', at))).id;
+  });
+  afterAll(() => t.close());
+
+  it('starts at 0 and moves once for each transaction that writes the alerts', async () => {
+    expect(await revision()).toBe(0);
+    expect(await moves((tx) => tx.alerts.insertAlerts(group, source, alerts, 1, at))).toBe(1);
+    expect(await moves((tx) => tx.alerts.changeAlert(group, { ...alerts[0]!, status: 'resolved' }, 2, at))).toBe(1);
+    expect(await moves((tx) => tx.alerts.touchAlerts(group, [alerts[1]!.fingerprint], 3, at))).toBe(1);
+    const outcome = applyToGroup(
+      (await t.store.alertGroups.get(group))!,
+      await t.store.alerts.held(group),
+      [{ id: 4, receivedAt: at, alerts, truncatedAlerts: 0 }],
+      false,
+      [],
+    );
+    expect(await moves((tx) => tx.alerts.writeBatch(group, source, outcome.alerts))).toBe(1);
+    // What the batch says the alerts are once written is what reading them back gives.
+    expect(await t.store.alerts.held(group)).toEqual(outcome.held);
+  });
+
+  it('moves when repeats of a snapshot are written to the alerts, and not for reads or when nothing is written', async () => {
+    await t.store.transaction((tx) => tx.alertSnapshots.record(group, { id: 5, digest: 'd' }, alerts.length, 0));
+    await t.store.transaction((tx) => tx.alerts.touchAlerts(group, alerts.map((a) => a.fingerprint), 5, at));
+    expect(await moves((tx) => tx.alertSnapshots.addRepeat(group, 6, at))).toBe(0);
+    expect(await moves((tx) => tx.alertSnapshots.settleRepeats(group))).toBe(1);
+    expect(await moves((tx) => tx.alertSnapshots.settleRepeats(group))).toBe(0);
+    expect(await moves((tx) => tx.alerts.held(group))).toBe(0);
+    expect(await moves((tx) => tx.alerts.touchAlerts(group, [], 7, at))).toBe(0);
+    expect(await moves((tx) => tx.alerts.writeBatch(group, source, []))).toBe(0);
+  });
+});
+
+describe('alerts kept in memory (HeldAlerts)', () => {
+  const alert = (fingerprint: string) => ({ fingerprint, status: 'firing' as const, seenIn: 1, severity: null, summary: null, labels: {} });
+
+  it('answers a copy only for the revision it was taken at', () => {
+    const held = new HeldAlerts();
+    held.keep([{ group: 1, revision: 3, alerts: [alert('a')] }]);
+    expect(held.get(1, 3)).toEqual([alert('a')]);
+    expect(held.get(1, 4)).toBeNull();
+    expect(held.get(2, 3)).toBeNull();
+    held.keep([{ group: 1, revision: 4, alerts: [alert('a'), alert('b')] }]);
+    expect(held.get(1, 3)).toBeNull();
+    expect(held.get(1, 4)).toHaveLength(2);
+  });
+
+  it('keeps at most 100,000 alerts, dropping the groups used least recently', () => {
+    const held = new HeldAlerts();
+    const many = (n: number) => Array.from({ length: n }, (_, i) => alert(String(i)));
+    held.keep([
+      { group: 1, revision: 0, alerts: many(40_000) },
+      { group: 2, revision: 0, alerts: many(40_000) },
+    ]);
+    expect(held.get(1, 0)).not.toBeNull();
+    held.keep([{ group: 3, revision: 0, alerts: many(40_000) }]);
+    expect(held.get(2, 0)).toBeNull();
+    expect(held.get(1, 0)).not.toBeNull();
+    expect(held.get(3, 0)).not.toBeNull();
+    held.keep([{ group: 4, revision: 0, alerts: many(100_001) }]);
+    expect(held.get(4, 0)).toBeNull();
+  });
+});
