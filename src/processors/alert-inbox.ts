@@ -101,7 +101,8 @@ export class AlertInbox {
       while (this.arrivals.length > 0) {
         const batch = this.arrivals.splice(0, MAX_GROUP_COMMIT);
         try {
-          const ids = await this.deps.store.alertInbox.add(batch);
+          // Synced apart: while one batch waits for the disk, the requests arriving meanwhile are read and gather for the next.
+          const ids = await this.deps.store.transaction((tx) => tx.alertInbox.add(batch), { syncApart: true });
           batch.forEach((a, i) => {
             if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) this.parsed.set(ids[i]!, a.parsed);
             a.resolve(ids[i]!);

@@ -7,8 +7,9 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { keepingStatements } from './sqlite-statements.js';
+import { WalSync } from './wal-sync.js';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import { migrations, type Dialect } from './migrations/index.js';
 import { runMigrations } from './migrations/run.js';
@@ -60,6 +61,8 @@ export class Store extends Repository {
   }
 
   private chatQueued = false;
+  /** SQLite's write-ahead log, synced apart from the main thread (see `transaction`); null on PostgreSQL. */
+  private wal: WalSync | null = null;
 
   /** From now on every incident event also queues its chat messages (the chat worker is running). */
   queueChat(): void {
@@ -88,6 +91,7 @@ export class Store extends Repository {
       database.pragma('foreign_keys = ON');
       database.pragma('busy_timeout = 5000');
       store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(database) }) }), 'sqlite', file);
+      store.wal = new WalSync(`${file}-wal`);
     }
     await store.migrate();
     await store.refreshReadModel();
@@ -172,16 +176,22 @@ export class Store extends Repository {
     });
   }
 
-  /** Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once. */
-  async transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction; with PostgreSQL, a clash on a unique key is retried once.
+   * `syncApart`: on SQLite, the commit is made durable off the main thread (WalSync), for
+   * the writes of a storm, where many commits share one sync; it is just as durable once this
+   * resolves, and its listeners hear of it only then.
+   */
+  async transaction<T>(work: (tx: Repository) => Promise<T>, { syncApart = false }: { syncApart?: boolean } = {}): Promise<T> {
     const run = async () => {
       const committed = new CommitNotes();
-      const result = await this.kysely.transaction().execute(async (trx) => {
+      const inTransaction = async (trx: Transaction<Database>) => {
         const answer = await work(new Repository(trx, this.dialect, committed, this.chatQueued));
         // One NOTIFY per transaction, however many groups a storm's batch touched.
         if (committed.alerts && this.dialect === 'postgres') await notifyInstances(trx, ALERTS_CHANGED);
         return answer;
-      });
+      };
+      const result = syncApart && this.wal ? await this.committedApart(this.wal, (db) => db.transaction().execute(inTransaction)) : await this.kysely.transaction().execute(inTransaction);
       if (committed.scheduled.length) this.announceScheduled(committed.scheduled.reduce((a, b) => (b < a ? b : a)));
       if (committed.queued) for (const listener of this.queuedListeners) listener();
       if (committed.everything) this.announceChanged([]);
@@ -196,6 +206,20 @@ export class Store extends Repository {
       if (this.dialect === 'postgres' && isUniqueViolation(error)) return run();
       throw error;
     }
+  }
+
+  /** Commits at `synchronous = NORMAL` on the one connection (no other statement runs meanwhile), then waits for the WAL's sync. */
+  private async committedApart<T>(wal: WalSync, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    const result = await this.kysely.connection().execute(async (db) => {
+      await sql`pragma synchronous = normal`.execute(db);
+      try {
+        return await work(db);
+      } finally {
+        await sql`pragma synchronous = full`.execute(db);
+      }
+    });
+    await wal.sync();
+    return result;
   }
 
   private readonly scheduledListeners = new Set<(dueAt: string) => void>();
@@ -349,5 +373,7 @@ export class Store extends Repository {
     await this.listener?.end().catch(() => undefined);
     await this.listening;
     await this.kysely.destroy();
+    // After SQLite has closed the database: see WalSync on why its file stays open until then.
+    await this.wal?.close();
   }
 }

@@ -151,7 +151,9 @@ export class AlertIntake {
     const { store, config, clock } = this.deps;
     if (batch.length === 0 || this.stopped()) return;
     try {
-      const { written, held } = await store.transaction((tx) => applyBatch(tx, config, clock.now().toISOString(), batch, { assessed: this.assessed, held: this.held }));
+      const { written, held } = await store.transaction((tx) => applyBatch(tx, config, clock.now().toISOString(), batch, { assessed: this.assessed, held: this.held }), {
+        syncApart: true,
+      });
       // Only once committed: a rolled-back transaction wrote no assessment and no alerts.
       for (const group of written) this.assessed.add(group);
       this.held.keep(held);
