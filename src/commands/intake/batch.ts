@@ -69,8 +69,8 @@ export async function applyBatch(
         );
       continue;
     }
-    await tx.alertSnapshots.settleRepeats(stored.id);
-    const revision = await tx.alerts.revision(stored.id);
+    // Settling the snapshot's repeats writes the alerts: one more revision.
+    const revision = stored.alertsRevision + ((await tx.alertSnapshots.settleRepeats(stored.id)) ? 1 : 0);
     const outcome = applyToGroup(
       stored,
       held.get(stored.id, revision) ?? (await tx.alerts.held(stored.id)),

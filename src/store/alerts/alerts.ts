@@ -85,12 +85,6 @@ export class AlertStore {
     if (fingerprints.length > 0) await this.wrote(groupId);
   }
 
-  /** How many transactions have written the group's alerts (see `held`). */
-  async revision(groupId: number): Promise<number> {
-    const row = await this.db.selectFrom('alert_groups').select('alerts_revision').where('id', '=', groupId).executeTakeFirst();
-    return Number(row?.alerts_revision ?? 0);
-  }
-
   /** Every write to a group's alerts counts, so that a copy of them kept in memory (HeldAlerts) knows when it is stale. */
   private async wrote(groupId: number): Promise<void> {
     await this.db

@@ -63,16 +63,18 @@ export class AlertGroupStore {
 
   /** With `lock`, other writers to this group (another instance's intake, an ack) wait for this transaction. */
   async get(id: number, lock = false): Promise<AlertGroup | null> {
-    let query = this.groups().where('alert_groups.id', '=', id);
-    if (lock && this.dialect === 'postgres') query = query.forUpdate('alert_groups');
-    const row = await query.executeTakeFirst();
+    if (lock) return this.locked(id);
+    const row = await this.groups().where('alert_groups.id', '=', id).executeTakeFirst();
     return row ? toGroup(row as GroupRow) : null;
   }
 
-  /** The group for this key, created open on first sight, locked for the transaction. */
-  async ensure(source: string, groupKey: string, now: string): Promise<AlertGroup> {
+  /**
+   * The group for this key, created open on first sight, locked for the transaction; with
+   * its `alertsRevision` (see AlertStore.revision), which intake's copy of its alerts is checked against.
+   */
+  async ensure(source: string, groupKey: string, now: string): Promise<AlertGroup & { alertsRevision: number }> {
     const existing = await this.db.selectFrom('alert_groups').select('id').where('source', '=', source).where('group_key', '=', groupKey).executeTakeFirst();
-    if (existing) return (await this.get(Number(existing.id), true))!;
+    if (existing) return (await this.locked(Number(existing.id)))!;
     this.noteChanged();
     const row = await this.db
       .insertInto('alert_groups')
@@ -111,7 +113,14 @@ export class AlertGroupStore {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return (await this.get(Number(row.id), true))!;
+    return (await this.locked(Number(row.id)))!;
+  }
+
+  private async locked(id: number): Promise<(AlertGroup & { alertsRevision: number }) | null> {
+    let query = this.groups().where('alert_groups.id', '=', id);
+    if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
+    const row = await query.executeTakeFirst();
+    return row ? { ...toGroup(row as GroupRow), alertsRevision: Number(row.alerts_revision) } : null;
   }
 
   /** The ids of the groups an incident owns. */

@@ -97,11 +97,11 @@ export class AlertSnapshotStore {
   /**
    * Writes the pending repeats of the group's snapshot to its alerts, as touchAlerts would
    * have one by one; the last repeat becomes the snapshot. Called (under the group's lock)
-   * before a delivery changes the group's alerts.
+   * before a delivery changes the group's alerts. Answers whether it wrote them.
    */
-  async settleRepeats(groupId: number): Promise<void> {
+  async settleRepeats(groupId: number): Promise<boolean> {
     const pending = await this.pendingRepeats(groupId);
-    if (!pending) return;
+    if (!pending) return false;
     await this.db
       .updateTable('alerts')
       .set((eb) => ({ last_seen_at: pending.lastAt, received: eb('received', '+', pending.times), seen_in: pending.lastIn }))
@@ -114,6 +114,7 @@ export class AlertSnapshotStore {
       .set((eb) => ({ snapshot_delivery: pending.lastIn, snapshot_repeats: 0, snapshot_repeated_in: null, snapshot_repeated_at: null, alerts_revision: eb('alerts_revision', '+', 1) }))
       .where('id', '=', groupId)
       .execute();
+    return true;
   }
 
   /** How many of the group's alerts were last seen in `delivery`. */
