@@ -21,6 +21,7 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'sme_added',
   'sme_released',
   'commander_hands_on',
+  'page_acknowledged',
   'update_posted',
   'status_changed',
   'resolved',
@@ -163,6 +164,11 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
         kind: 'commander_hands_on',
         text: `Incident Commander @${event.commander} went hands-on (${event.via === 'action' ? 'recorded an action' : 'added as SME'}): hand off IC first.`,
       };
+    case 'PageAcknowledged': {
+      const tool = { pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', webhook: 'the paging webhook' }[event.via];
+      const who = event.people.length ? event.people.map((p) => `@${p}`).join(', ') : event.page;
+      return { kind: 'page_acknowledged', text: `Page to ${who} acknowledged in ${tool}${event.by ? ` by ${event.by}` : ''}.` };
+    }
     case 'TimelineEntryAdded':
       return { kind: event.kind, text: event.text };
     case 'AlertObserved':

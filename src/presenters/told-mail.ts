@@ -9,7 +9,8 @@ import { ROLE_DUTIES, ROLE_TITLES } from '../domain/roles/duties.js';
 import { incidentId } from '../domain/model/ids.js';
 import { markdownToHtml } from './email.js';
 
-function why(told: Told, response: string | null): { subject: string; lines: string[] } {
+/** Why someone is told, as a subject and lines: shared by the e-mail, the chat DM and the page (src/presenters/pages.ts). */
+export function whyTold(told: Told, response: string | null): { subject: string; lines: string[] } {
   const reason = told.reason;
   if (reason.kind === 'paged') {
     const list = reason.group ? `the ${reason.severity} page list (group ${reason.group})` : `the ${reason.severity} page list`;
@@ -25,13 +26,17 @@ function why(told: Told, response: string | null): { subject: string; lines: str
   return { subject: reason.offered ? `you are offered ${title}` : `you are ${title}`, lines: [asked, `What is asked of you: ${ROLE_DUTIES[reason.role]}`] };
 }
 
+export const toldHeading = (state: IncidentState): string => `[${state.severity}] ${incidentId(state.number)} ${state.title}`;
+
+/** The incident's room in the console. */
+export const incidentLink = (consoleUrl: string, number: number): string => `${consoleUrl.replace(/\/+$/, '')}/incidents/${incidentId(number)}`;
+
 /** `consoleUrl`: the console's address (the server's public URL); `response`: the paged severity's response, from the policy. */
 export function renderToldEmail(told: Told, state: IncidentState, links: { consoleUrl: string; response: string | null }): { subject: string; text: string; html: string } {
-  const id = incidentId(state.number);
-  const { subject, lines } = why(told, links.response);
+  const { subject, lines } = whyTold(told, links.response);
   const consoleUrl = links.consoleUrl;
-  const heading = `[${state.severity}] ${id} ${state.title}`;
-  const link = `${consoleUrl.replace(/\/+$/, '')}/incidents/${id}`;
+  const heading = toldHeading(state);
+  const link = incidentLink(consoleUrl, state.number);
   const body = [...lines, ...(state.summary ? [`Summary: ${state.summary}`] : []), `Open the incident: ${link}`].join('\n');
   return { subject: `${heading}: ${subject}`, text: `${heading}\n${body}\n`, html: markdownToHtml(`**${heading}**\n${body}\n`) };
 }

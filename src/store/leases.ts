@@ -1,6 +1,6 @@
 /**
  * Claiming due rows of a retried-delivery table for a while (a lease), the same for
- * webhook and e-mail deliveries: rows whose lease ran out are claimable again, and on
+ * webhook, e-mail and page deliveries: rows whose lease ran out are claimable again, and on
  * PostgreSQL concurrent claimers skip each other's rows instead of waiting. A claim uses up
  * one of the row's `remaining` attempts before the send, so a delivery whose sending kills
  * the process is not claimed again after every restart, for ever.
@@ -9,7 +9,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations/index.js';
 
-export type LeasedTable = 'webhook_deliveries' | 'email_deliveries';
+export type LeasedTable = 'webhook_deliveries' | 'email_deliveries' | 'page_deliveries';
 
 export async function claimDue<T extends LeasedTable>(
   db: Kysely<Database> | Transaction<Database>,

@@ -12,6 +12,7 @@ import { AlertStore } from './alerts/alerts.js';
 import { ReminderStore } from './reminders.js';
 import { WebhookStore } from './webhooks.js';
 import { EmailStore } from './email.js';
+import { PageStore } from './pages.js';
 import { SessionStore } from './sessions.js';
 import { SignInStore } from './sign-in.js';
 import { StatusComponentStore } from './status-components.js';
@@ -82,6 +83,11 @@ export class Repository {
   /** Incident subscribers, notification preferences and e-mail deliveries. */
   get email(): EmailStore {
     return new EmailStore(this.db, this.dialect);
+  }
+
+  /** Pages out (PagerDuty, Opsgenie, the paging webhook) and the acknowledgements that came back. */
+  get pages(): PageStore {
+    return new PageStore(this.db, this.dialect);
   }
 
   /** Console sessions. */

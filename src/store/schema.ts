@@ -224,6 +224,32 @@ export interface Database {
     claimed_until: string | null;
     created_at: string;
   };
+  /** Pages out (src/store/pages.ts). */
+  page_deliveries: {
+    id: Generated<number>;
+    event_id: number;
+    incident: number;
+    provider: 'pagerduty' | 'opsgenie' | 'webhook';
+    action: 'trigger' | 'resolve';
+    page_key: string;
+    /** The handles paged, as JSON. */
+    people: string;
+    url: string;
+    body: string;
+    status: 'pending' | 'delivered' | 'failed';
+    attempts: number;
+    remaining: number;
+    next_attempt_at: string | null;
+    claimed_until: string | null;
+    last_error: string | null;
+    created_at: string;
+  };
+  page_acks: {
+    provider: string;
+    page_key: string;
+    incident: number;
+    at: string;
+  };
   incident_subscribers: {
     incident: number;
     handle: string;

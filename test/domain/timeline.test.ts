@@ -202,6 +202,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     { event: entry('action', 'Restarted the pool', minutes(13)), by: 'lee' },
     { event: { type: 'CommanderWentHandsOn', commander: 'lee', via: 'action' }, by: 'lee' },
     { event: { type: 'CommanderWentHandsOn', commander: 'lee', via: 'sme' }, by: 'lee' },
+    { event: { type: 'PageAcknowledged', page: 'INC-7/person/priya', via: 'pagerduty', people: ['priya'], by: 'Priya N', occurredAt: minutes(14) }, by: 'priya' },
     {
       event: {
         type: 'StatusUpdatePosted',
@@ -297,6 +298,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     ['action', 'Restarted the pool'],
     ['commander_hands_on', 'Incident Commander @lee went hands-on (recorded an action): hand off IC first.'],
     ['commander_hands_on', 'Incident Commander @lee went hands-on (added as SME): hand off IC first.'],
+    ['page_acknowledged', 'Page to @priya acknowledged in PagerDuty by Priya N.'],
     ['update_posted', 'Public update posted (Identified): ~30% of checkouts failing. Next update by 15:00 UTC.'],
     ['status_changed', 'Status Investigating → Identified.'],
     ['published', 'Published on the status page.'],
@@ -350,6 +352,7 @@ describe('R9: every change lands on the timeline automatically, with time and ac
     SmeAdded: 'sme_added',
     SmeReleased: 'sme_released',
     CommanderWentHandsOn: 'commander_hands_on',
+    PageAcknowledged: 'page_acknowledged',
     TimelineEntryAdded: 'manual',
     StatusUpdatePosted: 'update_posted',
     StatusChanged: 'status_changed',

@@ -117,6 +117,7 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'CommanderDeclined':
     case 'CommanderOfferLapsed':
     case 'CommanderWentHandsOn':
+    case 'PageAcknowledged':
     case 'TimelineEntryAdded':
     case 'AlertObserved':
     case 'MoreAlertsObserved':

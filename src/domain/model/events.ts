@@ -85,6 +85,8 @@ export type IncidentEvent =
   | { type: 'SmeAdded'; person: string; specialty: string }
   | { type: 'SmeReleased'; person: string; specialty: string }
   | { type: 'CommanderWentHandsOn'; commander: string; via: 'action' | 'sme' }
+  /** A page (src/domain/notifications/pages.ts) was acknowledged in the tool it went through; `by`: who, as that tool names them. */
+  | { type: 'PageAcknowledged'; page: string; via: 'pagerduty' | 'opsgenie' | 'webhook'; people: string[]; by: string | null; occurredAt: string }
   /** `to`: whom a finding is addressed to (absent on other kinds and in entries recorded before findings). */
   | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null; to?: string }
   /** An alert of the incident's group came in new, or changed status, as of `occurredAt` (its own time). */

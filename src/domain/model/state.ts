@@ -250,6 +250,7 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
         roleHistory: closeTenure(state.roleHistory, 'sme', event.person, at),
       };
     case 'CommanderWentHandsOn':
+    case 'PageAcknowledged':
     case 'TimelineEntryAdded':
     case 'AlertObserved':
     case 'MoreAlertsObserved':

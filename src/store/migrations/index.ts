@@ -26,6 +26,7 @@ import { migration as m0021 } from './0021-chat-uncertain.js';
 import { migration as m0041 } from './0041-component-subscriptions.js';
 import { migration as m0050 } from './0050-retention.js';
 import { migration as m0051 } from './0051-paging.js';
+import { migration as m0052 } from './0052-pages.js';
 import { migration as m0060 } from './0060-chat-platform.js';
 import { migration as m0070 } from './0070-follow-ups.js';
 import { migration as m0080 } from './0080-alerts-revision.js';
@@ -57,6 +58,7 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0041_component_subscriptions': m0041(helpers),
     '0050_retention': m0050(helpers),
     '0051_paging': m0051(helpers),
+    '0052_pages': m0052(helpers),
     '0060_chat_platform': m0060(helpers),
     '0070_follow_ups': m0070(helpers),
     '0080_alerts_revision': m0080(helpers),
