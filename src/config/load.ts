@@ -15,6 +15,8 @@ import type { Organization, StatusPageConfig } from '../domain/status-page/setti
 import { issuerProblem, type OidcSettings } from '../domain/sessions/single-sign-on.js';
 import type { OrgRole } from '../domain/people/person.js';
 import type { PageEntry, PagingPolicy } from '../domain/notifications/paging.js';
+import type { PagerRouting } from '../domain/notifications/pages.js';
+import { pagerRoutingOf } from './paging.js';
 
 const DEFAULT_COLORS = { brand: '#1f4e8c', background: '#ffffff', text: '#1a1a1a' };
 
@@ -35,6 +37,8 @@ export interface Config {
   stakeholders: string[];
   /** Who is told on declaring at, or upgrading to, each severity (README "Who is told"). */
   paging: PagingPolicy;
+  /** Where pages go: PagerDuty, Opsgenie, the paging webhook (README "Paging"). */
+  pagers: PagerRouting;
   /** Who may post a public update once a Comms Lead is named (src/domain/updates/outbound.ts). */
   updates: { publicBy: PublicBy };
   reminders: { dueSoonMs: number; escalateAfterMs: number | null; roleGapMs: number; postmortemOwedMs: number };
@@ -183,6 +187,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     if (problem) problems.push({ field: `webhooks.allowTargets[${i}]`, problem });
   });
   const paging = pagingOf(file, problems);
+  const pagers = pagerRoutingOf(file, levels.map((l) => l.id), problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const name = file.organization?.name ?? 'Incident Command';
@@ -209,6 +214,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
     policy: { levels },
     stakeholders: file.stakeholders ?? [],
     paging,
+    pagers,
     updates: { publicBy: file.updates?.publicBy ?? 'anyone' },
     reminders: {
       dueSoonMs: dueSoon,

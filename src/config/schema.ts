@@ -8,6 +8,37 @@ const PageEntry = Type.String({ pattern: '^(?:group:)?[a-z0-9][a-z0-9._-]{0,39}$
 const HexColor = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'a colour such as #1f6feb' });
 const ComponentStatusValue = Type.Enum(['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage']);
 
+const GroupName = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });
+const SeverityId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' });
+/** A PagerDuty integration's routing key (32 characters of its Events API v2 integration). */
+const RoutingKey = Type.String({ pattern: '^[A-Za-z0-9]{20,64}$', description: 'an Events API v2 routing (integration) key' });
+const ApiBase = Type.String({ pattern: '^https?://', maxLength: 300 });
+
+/** Where pages go (src/domain/notifications/pages.ts); secrets come from the environment, not from here. */
+const PagingConfig = Type.Object(
+  {
+    pagerduty: Type.Optional(
+      Type.Object(
+        {
+          baseUrl: Type.Optional(ApiBase),
+          people: Type.Optional(Type.Record(Handle, RoutingKey)),
+          groups: Type.Optional(Type.Record(GroupName, RoutingKey)),
+          severities: Type.Optional(Type.Record(SeverityId, RoutingKey)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    opsgenie: Type.Optional(
+      Type.Object(
+        { baseUrl: Type.Optional(ApiBase), users: Type.Optional(Type.Record(Handle, Type.String({ minLength: 1, maxLength: 100, description: 'the Opsgenie username' }))) },
+        { additionalProperties: false },
+      ),
+    ),
+    webhook: Type.Optional(Type.Object({ url: Type.String({ pattern: '^https?://', maxLength: 2000 }) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
 export const SeverityConfig = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' }),
@@ -52,6 +83,7 @@ export const ConfigFile = Type.Object(
         description: 'named lists of handles a severity page list may name as group:<name>',
       }),
     ),
+    paging: Type.Optional(PagingConfig),
     updates: Type.Optional(
       Type.Object(
         { publicBy: Type.Optional(Type.Enum(['anyone', 'comms-lead', 'comms-lead-approves'], { description: 'who may post a public update once a Comms Lead is named (default anyone)' })) },

@@ -35,6 +35,7 @@ import { eventRoutes } from './routes/events.js';
 import { consoleRoutes } from './routes/console.js';
 import { slackRoutes } from './routes/slack.js';
 import { mattermostRoutes } from './routes/mattermost.js';
+import { pagingRoutes } from './routes/paging.js';
 import { registerMetrics } from './routes/metrics.js';
 import { Workers } from '../processors/workers.js';
 import { SignInThrottle } from './throttle.js';
@@ -223,6 +224,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   if (deps.slack && workers.chatInbox) await app.register(slackRoutes, { ...deps, inbox: workers.chatInbox, signingSecret: deps.slack.signingSecret });
   // Mattermost's slash command carries its own token instead.
   if (deps.mattermostCommandToken && workers.chatInbox) await app.register(mattermostRoutes, { ...deps, inbox: workers.chatInbox, commandToken: deps.mattermostCommandToken });
+  // Paging tools prove themselves with their own signatures or tokens: outside the person hook.
+  if (deps.paging) await app.register(pagingRoutes, { ...deps, paging: deps.paging });
   // The status page's subscription forms: public, no sign-in.
   await app.register(statusSubscriberRoutes, deps);
   await app.register(consoleRoutes, deps);

@@ -10,6 +10,7 @@ import { DomainError } from '../domain/model/errors.js';
 import { parseIncidentId } from '../domain/model/ids.js';
 import { hashToken } from '../commands/tokens.js';
 import type { ChatPort } from '../integrations/chat/port.js';
+import type { PagingSecrets } from '../integrations/paging.js';
 
 export interface HttpDeps {
   store: Store;
@@ -35,6 +36,8 @@ export interface HttpDeps {
   mattermostCommandToken?: string | null;
   /** OIDC_CLIENT_SECRET: the client secret at the OpenID provider (auth.oidc); without it the client authenticates with PKCE alone. */
   oidcClientSecret?: string | null;
+  /** Paging secrets (src/integrations/paging.ts): the acknowledgement routes under /api/v1/paging check with them. */
+  paging?: PagingSecrets | null;
   /** INCIDENT_METRICS_TOKEN: when set, GET /metrics asks for it as a bearer token. */
   metricsToken?: string | null;
 }

@@ -9,6 +9,7 @@ import { Workers } from '../processors/workers.js';
 import { httpWebhookSender } from '../integrations/webhook.js';
 import { WebhookTargets } from '../integrations/webhook-targets.js';
 import { mailFromEnvironment } from '../integrations/mail.js';
+import { pagingFromEnvironment } from '../integrations/paging.js';
 import { trustProxyFrom, trustsEveryone } from './context.js';
 import { serverLogger } from './log.js';
 
@@ -49,14 +50,15 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
       'TRUST_PROXY trusts every hop: any client can send X-Forwarded-For and so escape every rate limit; set the number of proxies in front (TRUST_PROXY=1) or their addresses',
     );
   const mail = mailFromEnvironment(env);
+  const paging = pagingFromEnvironment(env);
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
   if (!slack && !mattermost)
     logger.info('Chat is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM (Mattermost)');
   if (mattermost && !env.MATTERMOST_COMMAND_TOKEN?.trim()) logger.info('The Mattermost slash command is off: set MATTERMOST_COMMAND_TOKEN to serve POST /mattermost/command');
   const chat = slack ? { port: slack.chat, platform: 'slack' as const } : mattermost ? { port: mattermost, platform: 'mattermost' as const } : null;
-  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail }, chat });
+  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail, paging }, chat });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, trustProxy, statusExportDir, workers, slack, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.

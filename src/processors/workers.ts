@@ -27,6 +27,9 @@ import { Metrics } from './metrics.js';
 import { RetentionWorker } from './retention.js';
 import { DrillRunner } from './drills.js';
 import { FollowUpReminders } from './follow-up-reminders.js';
+import { PageSender } from './paging/sender.js';
+import { pagersOn } from './paging/queue.js';
+import type { PagingSecrets } from '../integrations/paging.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -43,7 +46,7 @@ export interface WorkerDeps {
    * Reminders and notifications run where the server runs; an in-process test drives
    * them by hand (their `tick`), so they are left out unless asked for.
    */
-  deliveries?: { webhooks: WebhookSender; mail: MailSender | null };
+  deliveries?: { webhooks: WebhookSender; mail: MailSender | null; paging?: PagingSecrets | null };
   /**
    * The chat platform (Slack or Mattermost, one per deployment) when it is configured; its
    * messages are queued and delivered from then on, and its commands acted on.
@@ -57,6 +60,8 @@ export class Workers {
   readonly realtime: RealtimeHub;
   readonly reminders: ReminderScheduler | null;
   readonly notifications: NotificationProcessor | null;
+  /** Pages out, when a paging tool is configured with its secrets (src/processors/paging). */
+  readonly pages: PageSender | null;
   readonly followUpReminders: FollowUpReminders | null;
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
@@ -72,6 +77,8 @@ export class Workers {
     this.metrics = metrics;
     this.reminders = deps.deliveries ? new ReminderScheduler({ store, config, clock, log, observe: (firing) => metrics.reminderFired(firing) }) : null;
     this.notifications = deps.deliveries ? new NotificationProcessor({ store, config, clock, ...deps.deliveries, publicUrl, log }) : null;
+    const paging = deps.deliveries?.paging;
+    this.pages = deps.deliveries && paging && pagersOn(config, paging) ? new PageSender({ store, clock, http: deps.deliveries.webhooks, secrets: paging, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
     this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
     this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, platform: deps.chat.platform, config, clock, log }) : null;
@@ -95,6 +102,7 @@ export class Workers {
       ...(this.chat ? [['chat', this.chat] as [string, Worker]] : []),
       ...(this.chatInbox ? [['chatInbox', this.chatInbox] as [string, Worker]] : []),
       ...(this.notifications ? [['notifications', this.notifications] as [string, Worker]] : []),
+      ...(this.pages ? [['pages', this.pages] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
       ...(this.followUpReminders ? [['followUpReminders', this.followUpReminders] as [string, Worker]] : []),
       ['statusPage', this.statusPage],

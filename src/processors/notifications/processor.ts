@@ -46,6 +46,8 @@ import { renderToldEmail } from '../../presenters/told-mail.js';
 import { renderEmail } from '../../presenters/email.js';
 import type { EmailDelivery } from '../../store/email.js';
 import { fanOutToSubscribers } from './subscriber-fan-out.js';
+import { pagersOn, queuePages } from '../paging/queue.js';
+import type { PagingSecrets } from '../../integrations/paging.js';
 
 export interface NotificationProcessorOptions {
   store: Store;
@@ -54,6 +56,8 @@ export interface NotificationProcessorOptions {
   webhooks: WebhookSender;
   /** The mail port; null or absent: no e-mail. */
   mail?: MailSender | null;
+  /** Paging secrets (src/integrations/paging.ts); null or absent: no pages (src/processors/paging). */
+  paging?: PagingSecrets | null;
   /** The server's public address, for the links status page subscribers receive (default http://127.0.0.1:3000). */
   publicUrl?: string;
   log?: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info'>;
@@ -256,12 +260,13 @@ export class NotificationProcessor implements Worker {
       const webhooks = (await tx.webhooks.list()).filter((w) => w.enabled);
       // Status page subscribers (src/subscribers) hear public updates through webhooks of the public audience.
       const publicWebhooks = webhooks.filter((w) => w.audience === 'public');
+      const pagers = pagersOn(config, this.options.paging);
       const streams = new Map<number, RecordedEvent[]>();
       for (const event of events) {
         const recorded: RecordedEvent = { incident: event.incident, seq: event.seq, actor: event.actor, recordedAt: event.recordedAt, event: JSON.parse(event.data) as IncidentEvent };
         const type = notificationType(recorded.event.type);
         const subscribed = type ? webhooks.filter((w) => w.audience === 'internal' && w.events.includes(type)) : [];
-        if (!type || (!subscribed.length && !this.options.mail && !publicWebhooks.length)) continue;
+        if (!type || (!subscribed.length && !this.options.mail && !publicWebhooks.length && !pagers)) continue;
         let stream = streams.get(event.incident);
         if (!stream) streams.set(event.incident, (stream = await tx.incidents.events(event.incident)));
         // The incident as it was when this event happened, not as it is by the time it is sent.
@@ -274,6 +279,8 @@ export class NotificationProcessor implements Worker {
           await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId: event.eventId, type, body, remaining: this.maxAttempts, at: event.recordedAt });
         }
         if (this.options.mail) await this.fanOutEmail(tx, type, recorded, event.eventId, state, stream);
+        const consoleUrl = this.options.publicUrl ?? 'http://127.0.0.1:3000';
+        if (pagers) await queuePages({ tx, config, routing: pagers, eventId: event.eventId, recorded, state, stream, consoleUrl, maxAttempts: this.maxAttempts });
         await fanOutToSubscribers({
           tx,
           eventId: event.eventId,
