@@ -80,7 +80,7 @@ export class Workers {
     const paging = deps.deliveries?.paging;
     this.pages = deps.deliveries && paging && pagersOn(config, paging) ? new PageSender({ store, clock, http: deps.deliveries.webhooks, secrets: paging, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
-    this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), log }) : null;
+    this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), told: { policy: config.policy, paging: config.paging, consoleUrl: publicUrl }, log }) : null;
     this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, platform: deps.chat.platform, config, clock, log }) : null;
     this.statusPage = new StatusPagePublisher({
       store,

@@ -33,6 +33,7 @@ import type { Store } from '../../store/store.js';
 import type { ChatDelivery } from '../../store/chat.js';
 import { ChatError, type ChatMessage, type ChatPort } from '../../integrations/chat/port.js';
 import { fanOutChat, ROOM_LINK, type ChatAction } from './fan-out.js';
+import type { ToldDms } from './told-dms.js';
 
 export interface ChatDeliveryOptions {
   store: Store;
@@ -46,6 +47,8 @@ export interface ChatDeliveryOptions {
   concurrency?: number;
   /** Attempts before a refused call is given up. */
   maxRefusals?: number;
+  /** Direct messages to those told at once (./told-dms.ts); absent: none. */
+  told?: ToldDms | null;
 }
 
 const LEASE_MS = 60_000;
@@ -135,7 +138,7 @@ export class ChatDeliveryWorker implements Worker {
   private async passOnce(): Promise<string | null> {
     const { settings } = this.options;
     const store = this.db;
-    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded, this.options.platform))) === 500 && !this.loop.stopped);
+    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded, this.options.platform, this.options.told ?? null))) === 500 && !this.loop.stopped);
     await this.flush();
     const now = this.now();
     const nowMs = Date.parse(now);

@@ -8,6 +8,7 @@ import { evolve, evolveDeclared, type IncidentState } from '../../domain/model/s
 import { chatSteps, type ChatSettings, type ChatStep } from '../../domain/chat/plan.js';
 import type { Repository } from '../../store/repository.js';
 import type { NewChatDelivery } from '../../store/chat.js';
+import { toldDms, type ToldDms } from './told-dms.js';
 import {
   renderAnnouncementMessage,
   renderDeclaredNotice,
@@ -82,7 +83,15 @@ export function laneOf(incident: number, action: ChatAction): string {
  * Moves up to `limit` outbox rows into deliveries; answers how many it took. People are named
  * by their `platform` ids (`<@id>`: Slack's markup, which the Mattermost adapter rewrites).
  */
-export async function fanOutChat(tx: Repository, settings: ChatSettings, now: string, limit: number, folded: Map<number, IncidentState>, platform: string): Promise<number> {
+export async function fanOutChat(
+  tx: Repository,
+  settings: ChatSettings,
+  now: string,
+  limit: number,
+  folded: Map<number, IncidentState>,
+  platform: string,
+  told: ToldDms | null = null,
+): Promise<number> {
   const claimed = await tx.chat.claimOutbox(limit);
   if (!claimed.length) return 0;
   const mention = slackMention(await tx.chat.userIds(platform));
@@ -106,11 +115,9 @@ export async function fanOutChat(tx: Repository, settings: ChatSettings, now: st
       state = state ? evolve(state, recorded) : evolveDeclared(recorded);
       const eventId = claimedSeqs.get(recorded.seq);
       if (eventId === undefined) continue;
-      chatSteps(recorded, state, settings).forEach((step, i) => {
-        const action = render(step, recorded, state!, mention);
-        const dueAt = step.op === 'archive' ? step.at : now;
-        rows.push({ lane: laneOf(incident, action), incident, eventId, step: i, action: JSON.stringify(action), dueAt });
-      });
+      const actions = chatSteps(recorded, state, settings).map((step) => ({ action: render(step, recorded, state!, mention), dueAt: step.op === 'archive' ? step.at : now }));
+      if (told) actions.push(...(await toldDms(tx, told, recorded, state)).map((action) => ({ action, dueAt: now })));
+      actions.forEach(({ action, dueAt }, i) => rows.push({ lane: laneOf(incident, action), incident, eventId, step: i, action: JSON.stringify(action), dueAt }));
     }
     if (state) folded.set(incident, state);
   }
