@@ -15,6 +15,7 @@ import { PageSender } from '../../src/processors/paging/sender.js';
 import { httpWebhookSender, MemoryWebhookSender, signWebhook } from '../../src/integrations/webhook.js';
 import { WebhookTargets } from '../../src/integrations/webhook-targets.js';
 import type { PagingSecrets } from '../../src/integrations/paging.js';
+import { Workers } from '../../src/processors/workers.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const KEY = { oncall: 'R'.repeat(32), leadership: 'L'.repeat(32), sev2: 'S'.repeat(32) };
@@ -139,6 +140,21 @@ describe.each(STORE_KINDS)('Paging out (%s)', (kind) => {
       `/v2/alerts/${encodeURIComponent(`${id}/person/oncall`)}/close?identifierType=alias`,
     ]);
     expect(receivers.of('webhook').map((r) => r.body.type)).toEqual(['page.resolved', 'page.resolved']);
+  });
+
+  it('running, the fan-out\'s commit wakes the page sender: a page goes out without anyone driving it', async () => {
+    const workers = new Workers({ store: t.store, config: t.config, clock: t.clock, log: t.app.log, deliveries: { webhooks: http(), mail: null, paging: SECRETS } });
+    expect(workers.pages).not.toBeNull();
+    workers.notifications!.start();
+    workers.pages!.start();
+    try {
+      const { id } = await declare(t, { title: 'Running pages', severity: 'SEV2', commander: 'ivy' }, 'ivy');
+      for (let i = 0; i < 200 && receivers.of('pagerduty').length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(receivers.of('pagerduty').map((r) => r.body.dedup_key).sort()).toEqual([`${id}/person/oncall`, `${id}/severity/SEV2`]);
+    } finally {
+      await workers.notifications!.stop();
+      await workers.pages!.stop();
+    }
   });
 
   it('acknowledgements from PagerDuty, Opsgenie and the webhook are checked, and recorded on the timeline once', async () => {
