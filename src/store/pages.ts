@@ -88,6 +88,21 @@ export class PageStore {
     return rows.length ? [...new Set(rows.flatMap((r) => JSON.parse(r.people) as string[]))] : null;
   }
 
+  /**
+   * Gives up the incident's triggers still waiting (for a retry) and not in hand at `now`: once it is resolved they
+   * would raise pages after their resolve. One that reached its tool on an earlier attempt is ended by the resolve.
+   */
+  async cancelWaitingTriggers(incident: number, now: string): Promise<void> {
+    await this.db
+      .updateTable('page_deliveries')
+      .set({ status: 'failed', next_attempt_at: null, last_error: 'the incident was resolved before this page was sent' })
+      .where('incident', '=', incident)
+      .where('action', '=', 'trigger')
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .execute();
+  }
+
   async claimDue(now: string, until: string, limit: number): Promise<PageDelivery[]> {
     const rows = await claimDue(this.db, this.dialect, 'page_deliveries', now, until, limit);
     return rows.map(toPage).sort((a, b) => a.id - b.id);

@@ -142,6 +142,23 @@ describe.each(STORE_KINDS)('Paging out (%s)', (kind) => {
     expect(receivers.of('webhook').map((r) => r.body.type)).toEqual(['page.resolved', 'page.resolved']);
   });
 
+  it('a page still waiting for a retry when the incident is resolved is given up, not raised after its resolve', async () => {
+    receivers.failures.pagerduty.push(503);
+    const { id } = await declare(t, { title: 'Short blip', severity: 'SEV3', commander: 'ivy' }, 'ivy');
+    await ok(t, 200, 'POST', `${API}/incidents/${id}/smes`, { person: 'oncall', specialty: 'queues' }, 'ivy');
+    await flush();
+    await ok(t, 200, 'POST', `${API}/incidents/${id}/resolve`, { impact: 'None now.', whatWeKnow: 'It passed.' }, 'ivy');
+    await flush();
+    t.clock.advance(3_600_000);
+    await sender().tick();
+    expect(receivers.of('pagerduty').map((r) => [r.body.event_action, r.status])).toEqual([
+      ['trigger', 503],
+      ['resolve', 202],
+    ]);
+    const trigger = (await t.store.pages.all()).find((p) => p.key === `${id}/person/oncall` && p.provider === 'pagerduty' && p.action === 'trigger')!;
+    expect([trigger.status, trigger.lastError]).toEqual(['failed', 'the incident was resolved before this page was sent']);
+  });
+
   it('running, the fan-out\'s commit wakes the page sender: a page goes out without anyone driving it', async () => {
     const workers = new Workers({ store: t.store, config: t.config, clock: t.clock, log: t.app.log, deliveries: { webhooks: http(), mail: null, paging: SECRETS } });
     expect(workers.pages).not.toBeNull();

@@ -39,6 +39,7 @@ export async function queuePages({ tx, config, routing, eventId, recorded, state
   const queued = { eventId, incident: state.number, remaining: maxAttempts, at };
   let added = false;
   if (recorded.event.type === 'IncidentResolved') {
+    await tx.pages.cancelWaitingTriggers(state.number, at);
     for (const raised of await tx.pages.raised(state.number)) {
       const routingKey = raised.provider === 'pagerduty' ? ((JSON.parse(raised.body) as { routing_key: string }).routing_key) : null;
       await tx.pages.add({ ...queued, provider: raised.provider, action: 'resolve', key: raised.key, people: raised.people, ...pageResolve({ ...raised, routingKey }, state, routing, at) });
