@@ -27,7 +27,7 @@ const FILTERS: { id: string; label: string; matches: (kind: string) => boolean }
   { id: 'scribe', label: 'Scribe entries (notes, findings, decisions)', matches: (k) => (MANUAL_KINDS as readonly string[]).includes(k) },
   ...MANUAL_KINDS.map((k) => ({ id: k, label: KIND_LABELS[k]!, matches: (kind: string) => kind === k })),
   { id: 'updates', label: 'Status updates', matches: (k) => k === 'update_posted' || k === 'status_changed' },
-  { id: 'roles', label: 'Roles and handoffs', matches: (k) => k.startsWith('role_') || k.startsWith('sme_') || k === 'commander_hands_on' },
+  { id: 'roles', label: 'Roles and handoffs', matches: (k) => k.startsWith('role_') || k.startsWith('sme_') || k === 'commander_hands_on' || k === 'page_acknowledged' },
   { id: 'reminders', label: 'Reminders (due, overdue, escalated)', matches: (k) => k.startsWith('update_due') || k.startsWith('update_overdue') || k.endsWith('_escalated') || k.endsWith('_nudged') || k.endsWith('_reminded') },
 ];
 
