@@ -1,4 +1,5 @@
 import type { FollowUpTable } from './schema-follow-ups.js';
+import type { PageAckTable, PageDeliveryTable } from './schema-pages.js';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The tables. Times are UTC ISO-8601 text on both databases, so they sort and compare alike. */
@@ -224,32 +225,9 @@ export interface Database {
     claimed_until: string | null;
     created_at: string;
   };
-  /** Pages out (src/store/pages.ts). */
-  page_deliveries: {
-    id: Generated<number>;
-    event_id: number;
-    incident: number;
-    provider: 'pagerduty' | 'opsgenie' | 'webhook';
-    action: 'trigger' | 'resolve';
-    page_key: string;
-    /** The handles paged, as JSON. */
-    people: string;
-    url: string;
-    body: string;
-    status: 'pending' | 'delivered' | 'failed';
-    attempts: number;
-    remaining: number;
-    next_attempt_at: string | null;
-    claimed_until: string | null;
-    last_error: string | null;
-    created_at: string;
-  };
-  page_acks: {
-    provider: string;
-    page_key: string;
-    incident: number;
-    at: string;
-  };
+  /** Pages out and acknowledgements (src/store/pages.ts, schema-pages.ts). */
+  page_deliveries: PageDeliveryTable;
+  page_acks: PageAckTable;
   incident_subscribers: {
     incident: number;
     handle: string;

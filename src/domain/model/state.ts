@@ -1,6 +1,5 @@
 import type { DrillMark, ComponentStatus, DetailEdited, IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
 import { withTask, type Task } from './tasks.js';
-
 type UpdateFields = Omit<Extract<IncidentEvent, { type: 'StatusUpdatePosted' }>, 'type'>;
 
 export interface StatusUpdate extends UpdateFields {
