@@ -52,8 +52,14 @@ export interface Config {
   };
   /** Internal addresses and CIDRs webhooks may still be sent to (src/integrations/webhook-targets.ts). */
   webhooks: { allowTargets: string[] };
-  /** The Slack app (src/integrations/chat/slack): its slash command, where incidents are announced, when rooms are archived. */
-  chat: { slack: { command: string; announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null } };
+  /**
+   * The Slack app (src/integrations/chat/slack): its slash command, where incidents are announced, when rooms are archived;
+   * Mattermost's (src/integrations/chat/mattermost) where incidents are announced, when rooms are archived.
+   */
+  chat: {
+    slack: { command: string; announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null };
+    mattermost: { announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null };
+  };
   /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
   sessions: { idleMs: number; maxAgeMs: number };
   /** New API tokens expire this long after they are issued unless their creator says otherwise; null: never. */
@@ -245,6 +251,11 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
         announceChannel: file.chat?.slack?.announceChannel?.replace(/^#/, '') ?? null,
         leadershipChannel: file.chat?.slack?.leadershipChannel?.replace(/^#/, '') ?? null,
         archiveAfterMs: file.chat?.slack?.archiveAfter === undefined ? 7 * 86_400_000 : duration(file.chat.slack.archiveAfter, 0),
+      },
+      mattermost: {
+        announceChannel: file.chat?.mattermost?.announceChannel?.replace(/^[#~]/, '') ?? null,
+        leadershipChannel: file.chat?.mattermost?.leadershipChannel?.replace(/^[#~]/, '') ?? null,
+        archiveAfterMs: file.chat?.mattermost?.archiveAfter === undefined ? 7 * 86_400_000 : duration(file.chat.mattermost.archiveAfter, 0),
       },
     },
     sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },

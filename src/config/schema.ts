@@ -176,6 +176,17 @@ export const ConfigFile = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          mattermost: Type.Optional(
+            Type.Object(
+              {
+                // Mattermost's channel names (as in its URLs), with an optional ~ as it writes them; or a channel id.
+                announceChannel: Type.Optional(Type.String({ pattern: '^~?[a-z0-9][a-z0-9_-]{0,63}$', description: 'a channel name or id' })),
+                leadershipChannel: Type.Optional(Type.String({ pattern: '^~?[a-z0-9][a-z0-9_-]{0,63}$', description: 'a channel name or id' })),
+                archiveAfter: Type.Optional(Duration),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),

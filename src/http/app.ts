@@ -222,8 +222,9 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   );
   // Slack signs its requests; no person's token: outside the person hook, and only when Slack is on.
   if (deps.slack && workers.chatInbox) await app.register(slackRoutes, { ...deps, inbox: workers.chatInbox, signingSecret: deps.slack.signingSecret });
-  // Mattermost's slash command carries its own token instead.
-  if (deps.mattermostCommandToken && workers.chatInbox) await app.register(mattermostRoutes, { ...deps, inbox: workers.chatInbox, commandToken: deps.mattermostCommandToken });
+  // Mattermost's slash command carries its own token instead; its dialogs and buttons our HMAC.
+  if ((deps.mattermostCommandToken || deps.mattermostSigner) && workers.chatInbox)
+    await app.register(mattermostRoutes, { ...deps, inbox: workers.chatInbox, commandToken: deps.mattermostCommandToken ?? null, signer: deps.mattermostSigner ?? null });
   // Paging tools prove themselves with their own signatures or tokens: outside the person hook.
   if (deps.paging) await app.register(pagingRoutes, { ...deps, paging: deps.paging });
   // The status page's subscription forms: public, no sign-in.

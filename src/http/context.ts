@@ -11,6 +11,7 @@ import { parseIncidentId } from '../domain/model/ids.js';
 import { hashToken } from '../commands/tokens.js';
 import type { ChatPort } from '../integrations/chat/port.js';
 import type { PagingSecrets } from '../integrations/paging.js';
+import type { ActionSigner } from '../integrations/chat/mattermost/interactive.js';
 
 export interface HttpDeps {
   store: Store;
@@ -34,6 +35,8 @@ export interface HttpDeps {
   slack?: { chat: ChatPort; signingSecret: string } | null;
   /** MATTERMOST_COMMAND_TOKEN (with Mattermost on): POST /mattermost/command is served only with it. */
   mattermostCommandToken?: string | null;
+  /** With Mattermost on: what POST /mattermost/actions checks dialogs' state and buttons' context with (served only with it). */
+  mattermostSigner?: ActionSigner | null;
   /** OIDC_CLIENT_SECRET: the client secret at the OpenID provider (auth.oidc); without it the client authenticates with PKCE alone. */
   oidcClientSecret?: string | null;
   /** Paging secrets (src/integrations/paging.ts): the acknowledgement routes under /api/v1/paging check with them. */

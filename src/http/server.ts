@@ -26,8 +26,12 @@ export interface ServerOptions {
 export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env) {
   const logger = serverLogger(env.LOG_LEVEL ?? 'info');
   const config = loadConfig(env);
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  // Links that leave the server (subscriber mails, Mattermost's dialogs and buttons) need the address the public reaches it at.
+  const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const slack = slackFromEnvironment(env);
-  const mattermost = mattermostFromEnvironment(env);
+  const mattermost = mattermostFromEnvironment(env, publicUrl);
   // One chat platform per deployment: rooms, the delivery queue and remembered users are kept for one.
   if (slack && mattermost) throw new Error('Slack and Mattermost are both configured: set SLACK_* or MATTERMOST_*, not both');
   const dataDir = resolve(env.INCIDENT_DATA_DIR ?? 'data');
@@ -39,10 +43,6 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     logger.info({ person: bootstrapped.handle, tokenFile: bootstrapped.tokenFile }, `first start: created @admin; its API token is in ${bootstrapped.tokenFile}`);
   else if (bootstrapped) logger.info({ person: bootstrapped.handle }, 'first start: created @admin with INCIDENT_BOOTSTRAP_TOKEN');
 
-  const port = options.port ?? Number(env.PORT ?? 3000);
-  const host = options.host ?? env.HOST ?? '127.0.0.1';
-  // Links that leave the server (subscriber mails) need the address the public reaches it at.
-  const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const trustProxy = trustProxyFrom(env.TRUST_PROXY);
   if (trustsEveryone(trustProxy))
     logger.warn(
@@ -55,10 +55,10 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   if (!slack && !mattermost)
     logger.info('Chat is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM (Mattermost)');
   if (mattermost && !env.MATTERMOST_COMMAND_TOKEN?.trim()) logger.info('The Mattermost slash command is off: set MATTERMOST_COMMAND_TOKEN to serve POST /mattermost/command');
-  const chat = slack ? { port: slack.chat, platform: 'slack' as const } : mattermost ? { port: mattermost, platform: 'mattermost' as const } : null;
+  const chat = slack ? { port: slack.chat, platform: 'slack' as const } : mattermost ? { port: mattermost, platform: 'mattermost' as const, reactions: mattermost } : null;
   const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail, paging }, chat });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.

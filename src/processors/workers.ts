@@ -23,6 +23,7 @@ import type { ChatPort } from '../integrations/chat/port.js';
 import { ChatDeliveryWorker } from './chat/delivery.js';
 import { chatSettings } from './chat/settings.js';
 import { ChatInbox } from './chat/inbox.js';
+import { ReactionWatcher, type ReactionFeed } from './chat/reactions.js';
 import { Metrics } from './metrics.js';
 import { RetentionWorker } from './retention.js';
 import { DrillRunner } from './drills.js';
@@ -51,7 +52,9 @@ export interface WorkerDeps {
    * The chat platform (Slack or Mattermost, one per deployment) when it is configured; its
    * messages are queued and delivered from then on, and its commands acted on.
    */
-  chat?: { port: ChatPort; platform: 'slack' | 'mattermost' } | null;
+  chat?: { port: ChatPort; platform: 'slack' | 'mattermost'; reactions?: ReactionFeed } | null;
+  /** The reaction feed's first retry after its connection drops (tests). */
+  reactionRetryMs?: number;
 }
 
 export class Workers {
@@ -65,6 +68,8 @@ export class Workers {
   readonly followUpReminders: FollowUpReminders | null;
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
+  /** Where reactions come over a connection of the platform's (Mattermost): listening, and reading back what was missed. */
+  readonly chatReactions: ReactionWatcher | null;
   readonly metrics: Metrics;
   readonly retention: RetentionWorker;
   readonly drills: DrillRunner;
@@ -80,8 +85,10 @@ export class Workers {
     const paging = deps.deliveries?.paging;
     this.pages = deps.deliveries && paging && pagersOn(config, paging) ? new PageSender({ store, clock, http: deps.deliveries.webhooks, secrets: paging, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
-    this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config), told: { policy: config.policy, paging: config.paging, consoleUrl: publicUrl }, log }) : null;
+    this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config, deps.chat.platform), told: { policy: config.policy, paging: config.paging, consoleUrl: publicUrl }, log }) : null;
     this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, platform: deps.chat.platform, config, clock, log }) : null;
+    const feed = deps.chat?.reactions;
+    this.chatReactions = feed && this.chatInbox ? new ReactionWatcher({ store, feed, inbox: this.chatInbox, clock, log, retryMs: deps.reactionRetryMs }) : null;
     this.statusPage = new StatusPagePublisher({
       store,
       config,
@@ -101,6 +108,7 @@ export class Workers {
     this.list = [
       ...(this.chat ? [['chat', this.chat] as [string, Worker]] : []),
       ...(this.chatInbox ? [['chatInbox', this.chatInbox] as [string, Worker]] : []),
+      ...(this.chatReactions ? [['chatReactions', this.chatReactions] as [string, Worker]] : []),
       ...(this.notifications ? [['notifications', this.notifications] as [string, Worker]] : []),
       ...(this.pages ? [['pages', this.pages] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),

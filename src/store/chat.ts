@@ -222,6 +222,31 @@ export class ChatStore {
     await this.db.updateTable('chat_rooms').set({ announcement: message, announcement_mark: mark }).where('incident', '=', incident).execute();
   }
 
+  /**
+   * The rooms of incidents not closed, with where reading their reactions back left off (null:
+   * never; then from when the room was made).
+   */
+  async watchedRooms(): Promise<{ room: string; createdAt: string; seenUntil: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('chat_rooms')
+      .innerJoin('incidents', 'incidents.number', 'chat_rooms.incident')
+      .leftJoin('chat_cursors', 'chat_cursors.room', 'chat_rooms.room')
+      .select(['chat_rooms.room', 'chat_rooms.created_at', 'chat_cursors.seen_until'])
+      .where('incidents.phase', '<>', 'closed')
+      .orderBy('chat_rooms.incident')
+      .execute();
+    return rows.map((r) => ({ room: r.room, createdAt: r.created_at, seenUntil: r.seen_until }));
+  }
+
+  /** Moves a room's cursor forward only: two instances reading back at once never move it back. */
+  async saveCursor(room: string, seenUntil: string): Promise<void> {
+    await this.db
+      .insertInto('chat_cursors')
+      .values({ room, seen_until: seenUntil })
+      .onConflict((oc) => oc.column('room').doUpdateSet({ seen_until: seenUntil }).where('chat_cursors.seen_until', '<', seenUntil))
+      .execute();
+  }
+
   /** Stores what arrived under `key`; false when that key was already received (a retry). */
   async receive(key: string, kind: string, body: string, at: string): Promise<boolean> {
     try {

@@ -386,6 +386,10 @@ export interface Database {
     claimed_until: string | null;
     received_at: string;
   };
+  chat_cursors: {
+    room: string;
+    seen_until: string;
+  };
   chat_users: {
     user_id: string;
     handle: string;

@@ -23,7 +23,7 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
     t = await testApp(kind, CONFIG);
     slack = new FakeSlack();
     const url = await slack.start();
-    worker = new ChatDeliveryWorker({ store: t.store, chat: new SlackChat({ token: 'xoxb-test', apiUrl: url }), clock: t.clock, platform: 'slack', settings: chatSettings(t.config) });
+    worker = new ChatDeliveryWorker({ store: t.store, chat: new SlackChat({ token: 'xoxb-test', apiUrl: url }), clock: t.clock, platform: 'slack', settings: chatSettings(t.config, 'slack') });
     await ok(t, 201, 'POST', `${API}/people`, { handle: 'alice', name: 'Alice', role: 'responder', chat: { slack: 'UALICE01' } });
     await ok(t, 201, 'POST', `${API}/people`, { handle: 'bob', name: 'Bob', role: 'responder', email: 'bob@example.com' });
     slack.users.set('UBOB0001', 'bob@example.com');
@@ -132,7 +132,7 @@ describe.each(STORE_KINDS)('Slack delivery (%s)', (kind) => {
   // Several instances are a PostgreSQL setup: SQLite is one server's file.
   it.runIf(kind === 'postgres')('two instances on one database send side by side: each message once, each room in order', async () => {
     const other = await Store.open({ databaseUrl: t.db.env.DATABASE_URL, dataDir: t.db.dataDir });
-    const second = new ChatDeliveryWorker({ store: other, chat: new SlackChat({ token: 'xoxb-test', apiUrl: slack.url }), clock: t.clock, platform: 'slack', settings: chatSettings(t.config) });
+    const second = new ChatDeliveryWorker({ store: other, chat: new SlackChat({ token: 'xoxb-test', apiUrl: slack.url }), clock: t.clock, platform: 'slack', settings: chatSettings(t.config, 'slack') });
     try {
       slack.delayMs = 5;
       const incidents = [];

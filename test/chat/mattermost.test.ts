@@ -12,9 +12,8 @@ import { MattermostChat } from '../../src/integrations/chat/mattermost/client.js
 import { ChatDeliveryWorker } from '../../src/processors/chat/delivery.js';
 import { chatSettings } from '../../src/processors/chat/settings.js';
 import { ReminderScheduler } from '../../src/processors/reminder-scheduler.js';
-import { ChatError } from '../../src/integrations/chat/port.js';
 
-const CONFIG = { chat: { slack: { announceChannel: 'incidents' } } };
+const CONFIG = { chat: { mattermost: { announceChannel: 'incidents' } } };
 
 describe.each(STORE_KINDS)('Mattermost delivery (%s)', (kind) => {
   let t: TestApp;
@@ -31,7 +30,7 @@ describe.each(STORE_KINDS)('Mattermost delivery (%s)', (kind) => {
     alice = mm.addUser('alice.w', 'alice@example.com');
     bob = mm.addUser('bobby', 'bob@example.com');
     const chat = new MattermostChat({ url, token: mm.token, team: mm.team.name });
-    worker = new ChatDeliveryWorker({ store: t.store, chat, clock: t.clock, platform: 'mattermost', settings: chatSettings(t.config) });
+    worker = new ChatDeliveryWorker({ store: t.store, chat, clock: t.clock, platform: 'mattermost', settings: chatSettings(t.config, 'mattermost') });
     // Alice by her Mattermost id on the person, Bob by e-mail.
     await ok(t, 201, 'POST', `${API}/people`, { handle: 'alice', name: 'Alice', role: 'responder', chat: { mattermost: alice } });
     await ok(t, 201, 'POST', `${API}/people`, { handle: 'bob', name: 'Bob', role: 'responder', email: 'bob@example.com' });
@@ -172,7 +171,8 @@ describe('the Mattermost adapter', () => {
     await expect(chat.post(room, { text: 'x' })).rejects.toMatchObject({ reason: 'unavailable' });
     mm.down = false;
     await expect(chat.invite(room, ['u'.repeat(26)])).rejects.toMatchObject({ reason: 'refused', code: 'app.user.missing_account.const' });
-    await expect(chat.openForm()).rejects.toBeInstanceOf(ChatError);
+    // Without the actions address (INCIDENT_PUBLIC_URL) there is nowhere for a dialog to submit to.
+    await expect(chat.openForm('trigger', { callback_id: 'declare' })).rejects.toMatchObject({ reason: 'refused', code: 'not_supported' });
     expect(await chat.userByEmail('nobody@example.com')).toBeNull();
     expect(mm.violations).toEqual([]);
   });

@@ -4,13 +4,18 @@
  * the bearer token, and the body's required fields (POST /channels: team_id, name,
  * display_name, type; POST /posts: channel_id, message; POST /channels/{id}/members:
  * user_id; POST /posts/ephemeral: user_id and post.channel_id, post.message; POST
- * /channels/direct: two user ids). A call that breaks them is a violation the test fails on.
+ * /channels/direct: two user ids; POST /actions/dialogs/open: trigger_id, url, dialog.title of at
+ * most 24 characters and dialog.elements, each with display_name (at most 24), name and a known
+ * type; a post's attachment actions with id, name and integration.url). A call that breaks them is a violation the test fails on.
+ * The bot's WebSocket (/api/v4/websocket) answers the authentication challenge and pings, says
+ * hello, and sends `reaction_added` events in sequence; `dropSockets` cuts every connection.
  * Errors are answered as Mattermost does: JSON with `id` and `status_code`; a rate limit as
  * its limiter does, 429 in plain text with Retry-After; `down` as a proxy would, 502 in HTML.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface MattermostCall {
   method: string;
@@ -28,6 +33,15 @@ export interface FakePost {
   is_pinned: boolean;
   create_at: number;
   update_at: number;
+  has_reactions?: boolean;
+  metadata?: { reactions?: FakeReaction[] };
+}
+
+export interface FakeReaction {
+  user_id: string;
+  post_id: string;
+  emoji_name: string;
+  create_at: number;
 }
 
 export interface FakeMattermostChannel {
@@ -69,6 +83,12 @@ export class FakeMattermost {
   /** What was answered through a slash command's response_url. */
   readonly responses: { user: string; channel: string; text: string; responseType: string }[] = [];
   private readonly answerAddresses = new Map<number, { user: string; channel: string }>();
+  /** The dialogs opened (POST /actions/dialogs/open bodies), in order. */
+  readonly dialogs: { trigger_id: string; url: string; dialog: { callback_id: string; title: string; state: string; elements: Record<string, unknown>[] } }[] = [];
+  private sockets = new Set<WebSocket>();
+  private websockets: WebSocketServer | null = null;
+  /** WebSocket connections that authenticated, in all. */
+  connections = 0;
   /** Answer 502 (an HTML page from the proxy in front) to everything. */
   down = false;
   /** Do the next call of this route, then answer 502 as if the connection dropped on the way back. */
@@ -98,6 +118,8 @@ export class FakeMattermost {
       ['GET', /^\/posts\/([a-z0-9]{26})$/, 'GET /posts/{post_id}', ([post]) => this.found(this.posts.get(post!), 'app.post.get.app_error')],
       ['PUT', /^\/posts\/([a-z0-9]{26})\/patch$/, 'PUT /posts/{post_id}/patch', ([post], body) => this.patchPost(post!, body)],
       ['POST', /^\/posts\/([a-z0-9]{26})\/pin$/, 'POST /posts/{post_id}/pin', ([post]) => this.pin(post!)],
+      ['GET', /^\/posts\/([a-z0-9]{26})\/reactions$/, 'GET /posts/{post_id}/reactions', ([post]) => this.found(this.posts.get(post!) && (this.posts.get(post!)!.metadata?.reactions ?? []), 'app.post.get.app_error')],
+      ['POST', /^\/actions\/dialogs\/open$/, 'POST /actions/dialogs/open', (_, body) => this.openDialog(body)],
     ];
   }
 
@@ -136,6 +158,57 @@ export class FakeMattermost {
     return (this.channels.get(channel) ?? this.channelByName(channel))?.posts.map((p) => p.message) ?? [];
   }
 
+  /** Someone (not the bot) says something in a channel, at `at` (ms); answers the post's id. */
+  userPost(channel: string, user: string, message: string, at = Date.now()): string {
+    const room = this.channels.get(channel) ?? this.channelByName(channel)!;
+    const post: FakePost = { id: id(), channel_id: room.id, user_id: user, message, props: {}, is_pinned: false, create_at: at, update_at: at };
+    room.posts.push(post);
+    this.posts.set(post.id, post);
+    return post.id;
+  }
+
+  /** `user` reacts to a post: kept on the post (its update_at moves, as Mattermost's does) and sent to every open socket. */
+  react(postId: string, user: string, emoji: string, at = Date.now()): void {
+    const post = this.posts.get(postId)!;
+    const reaction: FakeReaction = { user_id: user, post_id: postId, emoji_name: emoji, create_at: at };
+    post.metadata = { reactions: [...(post.metadata?.reactions ?? []), reaction] };
+    post.has_reactions = true;
+    post.update_at = Math.max(post.update_at, at);
+    for (const socket of this.sockets) this.send(socket, 'reaction_added', { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id });
+  }
+
+  /** Cuts every WebSocket connection, as a restart of Mattermost or a proxy's timeout would. */
+  dropSockets(): void {
+    for (const socket of this.sockets) socket.terminate();
+    this.sockets.clear();
+  }
+
+  private readonly sequence = new WeakMap<WebSocket, number>();
+  private send(socket: WebSocket, event: string, data: unknown, broadcast: Record<string, string> = {}): void {
+    const seq = this.sequence.get(socket) ?? 0;
+    this.sequence.set(socket, seq + 1);
+    socket.send(JSON.stringify({ event, data, broadcast: { omit_users: null, user_id: '', channel_id: '', team_id: '', ...broadcast }, seq }));
+  }
+
+  private socket(socket: WebSocket): void {
+    socket.on('message', (raw: Buffer) => {
+      const message = JSON.parse(raw.toString('utf8')) as { seq?: number; action?: string; data?: { token?: string } };
+      if (typeof message.seq !== 'number' || !message.action) return void this.violations.push('websocket: a message without seq or action');
+      if (message.action === 'authentication_challenge') {
+        if (message.data?.token !== this.token) {
+          this.violations.push('websocket: wrong token');
+          return void socket.close(4001);
+        }
+        this.connections++;
+        this.sockets.add(socket);
+        socket.send(JSON.stringify({ status: 'OK', seq_reply: message.seq }));
+        return this.send(socket, 'hello', { connection_id: id(), server_version: '10.5.0' }, { user_id: this.bot.id });
+      }
+      socket.send(JSON.stringify({ status: 'OK', seq_reply: message.seq, ...(message.action === 'ping' ? { data: { text: 'pong' } } : {}) }));
+    });
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
@@ -149,12 +222,16 @@ export class FakeMattermost {
         },
       );
     });
+    this.websockets = new WebSocketServer({ server: this.server, path: '/api/v4/websocket' });
+    this.websockets.on('connection', (socket) => this.socket(socket));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
   async close(): Promise<void> {
+    this.dropSockets();
+    this.websockets?.close();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -312,10 +389,38 @@ export class FakeMattermost {
     if (channel.type === 'P' && !channel.members.includes(this.bot.id)) return error(403, 'api.context.permissions.app_error');
     if (String(body.message).length > 16383) this.violations.push('POST /posts: message over 16383');
     const now = Date.now();
-    const post: FakePost = { id: id(), channel_id: channel.id, user_id: this.bot.id, message: String(body.message), props: (body.props ?? {}) as Record<string, unknown>, is_pinned: false, create_at: now, update_at: now };
+    const props = (body.props ?? {}) as Record<string, unknown>;
+    this.checkActions(props);
+    const post: FakePost = { id: id(), channel_id: channel.id, user_id: this.bot.id, message: String(body.message), props, is_pinned: false, create_at: now, update_at: now };
     channel.posts.push(post);
     this.posts.set(post.id, post);
     return { status: 201, body: post };
+  }
+
+  private openDialog(body: Record<string, unknown>): Answer {
+    const route = 'POST /actions/dialogs/open';
+    const dialog = (body.dialog ?? {}) as Record<string, unknown>;
+    if (!this.require(route, body, ['trigger_id', 'url']) || !this.require(`${route} dialog`, dialog, ['title']) || !Array.isArray(dialog.elements))
+      return error(400, 'api.context.invalid_body_param.app_error');
+    if (String(dialog.title).length > 24) this.violations.push(`${route}: title over 24`);
+    for (const element of dialog.elements as Record<string, unknown>[]) {
+      this.require(`${route} element`, element, ['display_name', 'name', 'type']);
+      if (String(element.display_name).length > 24) this.violations.push(`${route}: display_name over 24 (${String(element.display_name)})`);
+      if (!['text', 'textarea', 'select', 'bool', 'radio'].includes(String(element.type))) this.violations.push(`${route}: element type ${String(element.type)}`);
+      if (typeof element.help_text === 'string' && element.help_text.length > 150) this.violations.push(`${route}: help_text over 150`);
+    }
+    this.dialogs.push(body as (typeof this.dialogs)[number]);
+    return { status: 200, body: { status: 'OK' } };
+  }
+
+  /** The attachments' actions of a post, checked as Mattermost reads them. */
+  private checkActions(props: Record<string, unknown>): void {
+    for (const attachment of (props.attachments ?? []) as { actions?: Record<string, unknown>[] }[])
+      for (const action of attachment.actions ?? []) {
+        if (typeof action.id !== 'string' || !/^[A-Za-z0-9]+$/.test(action.id)) this.violations.push(`POST /posts: action id ${String(action.id)}`);
+        if (!action.name) this.violations.push('POST /posts: action without a name');
+        if (typeof (action.integration as { url?: unknown } | undefined)?.url !== 'string') this.violations.push('POST /posts: action without integration.url');
+      }
   }
 
   private ephemeral(body: Record<string, unknown>): Answer {

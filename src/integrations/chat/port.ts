@@ -49,8 +49,8 @@ export interface ChatPort {
   respond(address: string, message: ChatMessage): Promise<void>;
   /** Opens a form (Slack: a modal view) in answer to an interaction `trigger`. */
   openForm(trigger: string, form: unknown): Promise<void>;
-  /** A message in a room by its id: its text, author and time (Slack's `ts`); null if gone. */
-  message(room: string, id: string): Promise<{ text: string; user: string | null } | null>;
+  /** A message in a room by its id: its text, author and when it was posted (UTC); null if gone. */
+  message(room: string, id: string): Promise<{ text: string; user: string | null; at: string | null } | null>;
   user(id: string): Promise<ChatUser | null>;
   userByEmail(email: string): Promise<ChatUser | null>;
 }

@@ -57,6 +57,10 @@ export class ChatHandlers {
     if (kind === 'command') return this.command(body, item);
     if (kind === 'interaction') return this.interaction(body, item);
     if (kind === 'event') return this.event(obj(body.event), item);
+    // Platform-neutral requests (Mattermost's, read by its route): a submitted form, a button, a reaction.
+    if (kind === 'form') return this.form(body, item);
+    if (kind === 'action') return this.action(body, item);
+    if (kind === 'reaction') return this.reaction(str(body.room), str(body.user), str(body.post), str(body.emoji), item);
   }
 
   private now(): string {
@@ -205,26 +209,47 @@ export class ChatHandlers {
     const reply = this.replier(channel, user, str(body.response_url));
     if (!actor) return reply(this.strangerText());
     if (body.type === 'block_actions') {
-      for (const action of (body.actions as Body[] | undefined) ?? []) {
-        const { incident, handoff } = JSON.parse(str(action.value) || '{}') as { incident?: number; handoff?: string };
-        if (!incident || !handoff) continue;
-        if (action.action_id === 'handoff_accept') await this.run(actor, item, reply, (ctx) => acceptHandoff(ctx, incident, handoff), () => `You are now IC of ${incidentId(incident)}.`);
-        if (action.action_id === 'handoff_decline') await this.run(actor, item, reply, (ctx) => declineHandoff(ctx, incident, handoff), () => 'Declined.');
-      }
+      for (const action of (body.actions as Body[] | undefined) ?? []) await this.button(actor, item, reply, str(action.action_id), str(action.value));
       return;
     }
     if (body.type === 'message_action' && body.callback_id === 'add_to_timeline') {
       const message = obj(body.message);
-      return this.capture(actor, item, reply, channel, 'note', str(message.text), str(message.user), str(message.ts));
+      return this.capture(actor, item, reply, channel, 'note', str(message.text), str(message.user), messageTime(str(message.ts)));
     }
-    if (body.type === 'view_submission') return this.submission(actor, item, user, obj(body.view));
+    if (body.type === 'view_submission') {
+      const view = obj(body.view);
+      return this.submission(actor, item, this.replier('', user), str(view.callback_id), formValues(obj(obj(view.state).values) as never), str(view.private_metadata));
+    }
   }
 
-  private async submission(actor: Person, item: number, user: string, view: Body): Promise<void> {
-    const fields = formValues(obj(obj(view.state).values) as never);
-    const metadata = str(view.private_metadata);
-    const reply = this.replier('', user);
-    if (view.callback_id === 'declare') {
+  /** A button the presenters made (the IC offer's), whose value names the incident and the handoff. */
+  private async button(actor: Person, item: number, reply: Reply, actionId: string, value: string): Promise<void> {
+    const { incident, handoff } = JSON.parse(value || '{}') as { incident?: number; handoff?: string };
+    if (!incident || !handoff) return;
+    if (actionId === 'handoff_accept') await this.run(actor, item, reply, (ctx) => acceptHandoff(ctx, incident, handoff), () => `You are now IC of ${incidentId(incident)}.`);
+    if (actionId === 'handoff_decline') await this.run(actor, item, reply, (ctx) => declineHandoff(ctx, incident, handoff), () => 'Declined.');
+  }
+
+  /** A neutral button click: `{ user, channel, action, value }`. */
+  private async action(body: Body, item: number): Promise<void> {
+    const user = str(body.user);
+    const reply = this.replier(str(body.channel), user);
+    const actor = await this.person(user);
+    if (!actor) return reply(this.strangerText());
+    await this.button(actor, item, reply, str(body.action), str(body.value));
+  }
+
+  /** A neutral form submission: `{ user, channel, callback_id, metadata, fields }`, answered in the channel it was opened from. */
+  private async form(body: Body, item: number): Promise<void> {
+    const user = str(body.user);
+    const reply = this.replier(str(body.channel), user);
+    const actor = await this.person(user);
+    if (!actor) return reply(this.strangerText());
+    await this.submission(actor, item, reply, str(body.callback_id), obj(body.fields) as Record<string, string>, str(body.metadata));
+  }
+
+  private async submission(actor: Person, item: number, reply: Reply, callbackId: string, fields: Record<string, string>, metadata: string): Promise<void> {
+    if (callbackId === 'declare') {
       const components = fields.components?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
       await this.run(
         actor,
@@ -237,36 +262,38 @@ export class ChatHandlers {
     }
     const number = Number(metadata);
     const common = { impact: fields.impact ?? '', whatWeKnow: fields.whatWeKnow ?? '', nextStep: fields.nextStep ?? null, audience: (fields.audience ?? 'public') as UpdateAudience };
-    if (view.callback_id === 'update') {
+    if (callbackId === 'update') {
       const nextUpdateBy = fields.nextUpdateBy ? toUtcIso(fields.nextUpdateBy) : null;
       if (fields.nextUpdateBy && !nextUpdateBy) return reply(`"${fields.nextUpdateBy}" is not a time; write it as 2026-06-06T15:30Z.`);
       await this.run(actor, item, reply, (ctx) => postUpdate(ctx, number, { ...common, status: (fields.status ?? 'investigating') as UpdateStatus, nextUpdateBy }));
     }
-    if (view.callback_id === 'resolve') await this.run(actor, item, reply, (ctx) => resolveIncident(ctx, number, common));
+    if (callbackId === 'resolve') await this.run(actor, item, reply, (ctx) => resolveIncident(ctx, number, common));
   }
 
   /** A message onto the timeline (R9): its author named, backdated to when it was posted. */
-  private async capture(actor: Person, item: number, reply: Reply, room: string, kind: ManualEntryKind, text: string, author: string, ts: string): Promise<void> {
+  private async capture(actor: Person, item: number, reply: Reply, room: string, kind: ManualEntryKind, text: string, author: string, at: string | null): Promise<void> {
     const number = await this.options.store.chat.incidentOfRoom(room);
     if (number === null) return reply('Only messages in an incident channel go on a timeline.');
     const by = author ? ((await this.person(author))?.handle ?? null) : null;
-    const at = messageTime(ts);
     await this.run(actor, item, reply, (ctx) => addTimelineEntry(ctx, number, { kind, text: by ? `@${by}: ${text}` : text, at }));
   }
 
   private async event(event: Body, item: number): Promise<void> {
-    if (event.type !== 'reaction_added') return;
-    const kind = CAPTURE_REACTIONS[str(event.reaction)];
     const reacted = obj(event.item);
-    if (!kind || reacted.type !== 'message') return;
-    const room = str(reacted.channel);
+    if (event.type !== 'reaction_added' || reacted.type !== 'message') return;
+    await this.reaction(str(reacted.channel), str(event.user), str(reacted.ts), str(event.reaction), item);
+  }
+
+  /** The Scribe's capture (R9): a reaction of theirs (📌 💡 ❌ ✅) on a message in an incident's room puts it on the timeline. */
+  private async reaction(room: string, user: string, post: string, emoji: string, item: number): Promise<void> {
+    const kind = CAPTURE_REACTIONS[emoji];
+    if (!kind) return;
     if ((await this.options.store.chat.incidentOfRoom(room)) === null) return;
-    const user = str(event.user);
     const actor = await this.person(user);
     const reply = this.replier(room, user);
     if (!actor) return reply(this.strangerText());
-    const message = await this.options.chat.message(room, str(reacted.ts));
+    const message = await this.options.chat.message(room, post);
     if (!message) return reply('That message is gone.');
-    await this.capture(actor, item, reply, room, kind, message.text, message.user ?? '', str(reacted.ts));
+    await this.capture(actor, item, reply, room, kind, message.text, message.user ?? '', message.at);
   }
 }

@@ -2,13 +2,14 @@
 import type { Config } from '../../config/load.js';
 import type { ChatSettings } from '../../domain/chat/plan.js';
 
-export function chatSettings(config: Config): ChatSettings {
-  const slack = config.chat.slack;
+/** Each platform's own: a deployment moving from Slack to Mattermost names its channels anew. */
+export function chatSettings(config: Config, platform: 'slack' | 'mattermost'): ChatSettings {
+  const own = config.chat[platform];
   return {
-    announceChannel: slack.announceChannel,
-    leadershipChannel: slack.leadershipChannel,
+    announceChannel: own.announceChannel,
+    leadershipChannel: own.leadershipChannel,
     // The policy lists severities most severe first: leadership hears of that one (SEV1 by default).
     leadershipSeverities: config.policy.levels.slice(0, 1).map((l) => l.id),
-    archiveAfterMs: slack.archiveAfterMs,
+    archiveAfterMs: own.archiveAfterMs,
   };
 }

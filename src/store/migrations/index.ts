@@ -28,6 +28,7 @@ import { migration as m0050 } from './0050-retention.js';
 import { migration as m0051 } from './0051-paging.js';
 import { migration as m0052 } from './0052-pages.js';
 import { migration as m0060 } from './0060-chat-platform.js';
+import { migration as m0061 } from './0061-chat-cursors.js';
 import { migration as m0070 } from './0070-follow-ups.js';
 import { migration as m0080 } from './0080-alerts-revision.js';
 import { migration as m0090 } from './0090-drills.js';
@@ -60,6 +61,7 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0051_paging': m0051(helpers),
     '0052_pages': m0052(helpers),
     '0060_chat_platform': m0060(helpers),
+    '0061_chat_cursors': m0061(helpers),
     '0070_follow_ups': m0070(helpers),
     '0080_alerts_revision': m0080(helpers),
     '0090_drills': m0090(helpers),

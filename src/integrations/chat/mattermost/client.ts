@@ -12,6 +12,8 @@
 import mattermostClient, { type Client4 } from '@mattermost/client';
 import { ChatError, type ChatMessage, type ChatPort, type ChatUser } from '../port.js';
 import { MAX_HEADER, messageMarkdown, namedIds, toMarkdown } from './markdown.js';
+import { ActionSigner, attachmentsOf, dialogOf } from './interactive.js';
+import { listen, type MattermostReaction, type SocketListener, type SocketOptions } from './socket.js';
 
 export interface MattermostSettings {
   /** MATTERMOST_URL: the server's address (https://chat.example.com). */
@@ -20,7 +22,13 @@ export interface MattermostSettings {
   token: string;
   /** MATTERMOST_TEAM: the team's name (as in its URL), where incident channels are made. */
   team: string;
+  /**
+   * Where Mattermost sends dialog submissions and button clicks: this server's POST
+   * /mattermost/actions as Mattermost reaches it. Without it there are no dialogs and no buttons.
+   */
+  actionsUrl?: string | null;
 }
+
 
 /** A non-2xx answer, as Mattermost (or whatever stood in front of it) gave it. */
 class MattermostHttpError extends Error {
@@ -65,11 +73,17 @@ interface Post {
   id: string;
   user_id: string;
   message: string;
+  create_at?: number;
+  update_at?: number;
+  has_reactions?: boolean;
   props?: Record<string, unknown>;
+  metadata?: { reactions?: { user_id: string; post_id: string; emoji_name: string; create_at: number }[] };
 }
 
 export class MattermostChat implements ChatPort {
   private readonly client: Client4;
+  /** Signs what dialogs and buttons carry; POST /mattermost/actions checks it. */
+  readonly signer: ActionSigner;
   private teamId: string | null = null;
   private botId: string | null = null;
   /** Channel ids by name and names by id, usernames by id: once found (they seldom change, and only a link shows them). */
@@ -81,6 +95,7 @@ export class MattermostChat implements ChatPort {
     this.client = new mattermostClient.Client4();
     this.client.setUrl(settings.url.replace(/\/+$/, ''));
     this.client.setToken(settings.token);
+    this.signer = new ActionSigner(settings.token);
     // Client4's request function is private API (see the top of this file for why it is wrapped).
     const holder = this.client as unknown as { doFetchWithResponse: Fetch };
     const inner = holder.doFetchWithResponse;
@@ -195,9 +210,9 @@ export class MattermostChat implements ChatPort {
   async post(room: string, message: ChatMessage): Promise<{ message: string }> {
     const channel = await this.channel(room);
     const text = await this.markdown(message);
-    const posted = await this.call('POST /posts', () =>
-      this.client.createPost({ channel_id: channel, message: text, ...(message.mark ? { props: { incident_mark: message.mark } } : {}) } as never),
-    );
+    const attachments = attachmentsOf(message.blocks, this.settings.actionsUrl ?? null, this.signer);
+    const props = { ...(message.mark ? { incident_mark: message.mark } : {}), ...(attachments.length ? { attachments } : {}) };
+    const posted = await this.call('POST /posts', () => this.client.createPost({ channel_id: channel, message: text, ...(Object.keys(props).length ? { props } : {}) } as never));
     return { message: posted?.id ?? '' };
   }
 
@@ -272,14 +287,40 @@ export class MattermostChat implements ChatPort {
     throw new ChatError('refused', `response_url: HTTP ${answer.status}`, 'expired_url');
   }
 
-  /** Mattermost's interactive dialogs differ from Slack's modals; they come with the commands slice. */
-  async openForm(): Promise<void> {
-    throw new ChatError('refused', 'forms are not supported on Mattermost yet', 'not_supported');
+  /** The presenters' modal as an interactive dialog; Client4 has a call to submit one, none to open it. */
+  async openForm(trigger: string, form: unknown): Promise<void> {
+    const url = this.settings.actionsUrl;
+    if (!url) throw new ChatError('refused', 'dialogs need the actions address (INCIDENT_PUBLIC_URL)', 'not_supported');
+    const holder = this.client as unknown as { doFetch: (url: string, options: Record<string, unknown>) => Promise<unknown> };
+    const body = dialogOf(form as never, trigger, url, this.signer);
+    await this.call('POST /actions/dialogs/open', () => holder.doFetch(`${this.client.getBaseRoute()}/actions/dialogs/open`, { method: 'post', body: JSON.stringify(body) }));
   }
 
-  async message(_room: string, id: string): Promise<{ text: string; user: string | null } | null> {
+  async message(_room: string, id: string): Promise<{ text: string; user: string | null; at: string | null } | null> {
     const post = (await this.find('GET /posts', () => this.client.getPost(id))) as Post | null;
-    return post ? { text: post.message, user: post.user_id || null } : null;
+    return post ? { text: post.message, user: post.user_id || null, at: post.create_at ? new Date(post.create_at).toISOString() : null } : null;
+  }
+
+  /**
+   * The reactions on posts of `room` changed since `since` (ms, Mattermost's clock; adding a
+   * reaction changes its post), and the newest change seen: where the next look starts.
+   */
+  async reactionsSince(room: string, since: number): Promise<{ reactions: MattermostReaction[]; until: number }> {
+    const answer = await this.call('GET /channels/posts', () => this.client.getPostsSince(room, since));
+    const reactions: MattermostReaction[] = [];
+    let until = since;
+    for (const post of Object.values((answer?.posts ?? {}) as Record<string, Post>)) {
+      until = Math.max(until, post.update_at ?? 0);
+      if (!post.has_reactions && !post.metadata?.reactions?.length) continue;
+      const listed = post.metadata?.reactions ?? (await this.call('GET /posts/reactions', () => this.client.getReactionsForPost(post.id))) ?? [];
+      for (const r of listed) reactions.push({ post: r.post_id, user: r.user_id, emoji: r.emoji_name, at: r.create_at });
+    }
+    return { reactions: reactions.sort((a, b) => a.at - b.at), until };
+  }
+
+  /** The bot's WebSocket connection (api/v4/websocket), reconnecting by itself until closed. */
+  listen(listener: SocketListener, options?: SocketOptions): { close(): void } {
+    return listen({ url: `${this.client.getBaseRoute().replace(/^http/, 'ws')}/websocket`, token: this.settings.token }, listener, options);
   }
 
   async user(id: string): Promise<ChatUser | null> {

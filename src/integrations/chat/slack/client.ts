@@ -6,6 +6,7 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { createRespond } from '@slack/bolt/dist/context/create-respond.js';
 import { ChatError, type ChatMessage, type ChatPort, type ChatUser } from '../port.js';
+import { messageTime } from '../../../domain/chat/commands.js';
 
 export interface SlackSettings {
   token: string;
@@ -203,10 +204,10 @@ export class SlackChat implements ChatPort {
     await this.call('views.open', () => this.client.views.open({ trigger_id: trigger, view: form as never }));
   }
 
-  async message(room: string, id: string): Promise<{ text: string; user: string | null } | null> {
+  async message(room: string, id: string): Promise<{ text: string; user: string | null; at: string | null } | null> {
     const answer = await this.call('conversations.history', () => this.client.conversations.history({ channel: room, latest: id, inclusive: true, limit: 1 }));
     const found = answer?.messages?.find((m) => m.ts === id);
-    return found ? { text: found.text ?? '', user: found.user ?? null } : null;
+    return found ? { text: found.text ?? '', user: found.user ?? null, at: messageTime(id) } : null;
   }
 
   async user(id: string): Promise<ChatUser | null> {
