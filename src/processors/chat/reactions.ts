@@ -56,6 +56,7 @@ export class ReactionWatcher implements Worker {
   }
 
   start(): void {
+    if (this.connection) return;
     this.loop.start();
     this.connection = this.options.feed.listen(
       {
