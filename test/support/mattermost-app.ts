@@ -40,14 +40,15 @@ export interface MattermostApp {
   close(): Promise<void>;
 }
 
-export async function mattermostApp(kind: StoreKind, configDocument: unknown = {}, options: { startAt?: string; db?: Database } = {}): Promise<MattermostApp> {
+/** `db`, `mm`: a database and a fake Mattermost carried over from an app before (a restart); the caller closes them. */
+export async function mattermostApp(kind: StoreKind, configDocument: unknown = {}, options: { startAt?: string; db?: Database; mm?: FakeMattermost } = {}): Promise<MattermostApp> {
   const db = options.db ?? (await freshDatabase(kind));
   const store = await Store.open({ databaseUrl: db.env.DATABASE_URL, dataDir: db.dataDir });
   const clock = new TestClock(options.startAt ? new Date(options.startAt) : new Date());
   const config = buildConfig(configDocument, 'test');
   await bootstrapAdmin(store, db.dataDir, clock.now().toISOString(), ADMIN_TOKEN);
-  const mm = new FakeMattermost();
-  const chat = new MattermostChat({ url: await mm.start(), token: mm.token, team: mm.team.name, actionsUrl: ACTIONS_URL });
+  const mm = options.mm ?? new FakeMattermost();
+  const chat = new MattermostChat({ url: options.mm ? mm.url : await mm.start(), token: mm.token, team: mm.team.name, actionsUrl: ACTIONS_URL });
   const log = pino({ level: 'silent' });
   const workers = new Workers({ store, config, clock, log, chat: { port: chat, platform: 'mattermost', reactions: chat }, reactionRetryMs: 50 });
   const app = await buildApp({ store, config, clock, workers, mattermostCommandToken: COMMAND_TOKEN, mattermostSigner: chat.signer });
@@ -80,7 +81,7 @@ export async function mattermostApp(kind: StoreKind, configDocument: unknown = {
     click: (user, post, actionId, context) => {
       const attachments = (post.props.attachments ?? []) as { actions: { id: string; integration: { url: string; context: unknown } }[] }[];
       const action = attachments.flatMap((a) => a.actions).find((a) => a.id === actionId)!;
-      return actions({ user_id: user, user_name: mm.users.get(user)?.username, channel_id: post.channel_id, team_id: mm.team.id, post_id: post.id, trigger_id: `trigger.${++trigger}`, type: 'button', context: context ?? action.integration.context });
+      return actions({ user_id: user, user_name: mm.users.get(user)?.username, channel_id: post.channel_id, team_id: mm.team.id, post_id: post.id, trigger_id: `trigger.${++trigger}`, type: 'button', context: context === undefined ? action.integration.context : context });
     },
     settle,
     until: async (done) => {
@@ -96,7 +97,7 @@ export async function mattermostApp(kind: StoreKind, configDocument: unknown = {
     close: async () => {
       await app.close();
       await store.close();
-      await mm.close();
+      if (!options.mm) await mm.close();
       if (!options.db) await db.cleanup();
     },
   };
