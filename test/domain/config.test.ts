@@ -240,3 +240,13 @@ describe('R2: durations in configuration', () => {
     expect(formatDuration(-60_000)).toBe('-1m');
   });
 });
+
+describe('chat.mattermost: its own channels', () => {
+  it('reads its announce and leadership channels (a leading ~ dropped) and archiveAfter apart from Slack\'s; refuses a name Mattermost would not have', () => {
+    const config = buildConfig({ chat: { slack: { announceChannel: 'slack-incidents' }, mattermost: { announceChannel: '~incidents', archiveAfter: '2d' } } });
+    expect(config.chat.mattermost).toEqual({ announceChannel: 'incidents', leadershipChannel: null, archiveAfterMs: 2 * 86_400_000 });
+    expect(config.chat.slack.announceChannel).toBe('slack-incidents');
+    expect(buildConfig({}).chat.mattermost).toEqual({ announceChannel: null, leadershipChannel: null, archiveAfterMs: 7 * 86_400_000 });
+    expect(problems({ chat: { mattermost: { announceChannel: 'Incidents Room' } } }).join('\n')).toMatch(/^\/chat\/mattermost\/announceChannel|chat\.mattermost\.announceChannel/);
+  });
+});
