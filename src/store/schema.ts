@@ -386,10 +386,7 @@ export interface Database {
     claimed_until: string | null;
     received_at: string;
   };
-  chat_cursors: {
-    room: string;
-    seen_until: string;
-  };
+  chat_cursors: { room: string; seen_until: string }; // Mattermost reactions read back per room up to seen_until
   chat_users: {
     user_id: string;
     handle: string;
