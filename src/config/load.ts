@@ -54,11 +54,13 @@ export interface Config {
   webhooks: { allowTargets: string[] };
   /**
    * The Slack app (src/integrations/chat/slack): its slash command, where incidents are announced, when rooms are archived;
-   * Mattermost's (src/integrations/chat/mattermost) where incidents are announced, when rooms are archived.
+   * Mattermost's (src/integrations/chat/mattermost) where incidents are announced, when rooms are archived;
+   * Teams Workflows webhooks by severity id and `default` (TEAMS_WEBHOOK_URL adds the default where the file has none).
    */
   chat: {
     slack: { command: string; announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null };
     mattermost: { announceChannel: string | null; leadershipChannel: string | null; archiveAfterMs: number | null };
+    teams: { webhooks: Record<string, string> };
   };
   /** Console sign-ins end after this long unused, or this long after signing in, whichever comes first. */
   sessions: { idleMs: number; maxAgeMs: number };
@@ -186,6 +188,8 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
   const colors = file.organization?.colors;
   if (colors && contrastRatio(colors.text ?? DEFAULT_COLORS.text, colors.background ?? DEFAULT_COLORS.background) < 4.5)
     problems.push({ field: 'organization.colors', problem: 'text on background must have a contrast ratio of at least 4.5:1 (WCAG AA)' });
+  for (const key of Object.keys(file.chat?.teams?.webhooks ?? {}))
+    if (key !== 'default' && !seen.has(key)) problems.push({ field: `chat.teams.webhooks.${key}`, problem: 'is not a severity in the policy (nor default)' });
   for (const severity of Object.keys(file.statusPage?.componentStatusBySeverity ?? {}))
     if (!seen.has(severity)) problems.push({ field: `statusPage.componentStatusBySeverity.${severity}`, problem: 'is not a severity in the policy' });
   (file.webhooks?.allowTargets ?? []).forEach((entry, i) => {
@@ -257,6 +261,7 @@ export function buildConfig(raw: unknown, source = 'configuration'): Config {
         leadershipChannel: file.chat?.mattermost?.leadershipChannel?.replace(/^[#~]/, '') ?? null,
         archiveAfterMs: file.chat?.mattermost?.archiveAfter === undefined ? 7 * 86_400_000 : duration(file.chat.mattermost.archiveAfter, 0),
       },
+      teams: { webhooks: { ...(file.chat?.teams?.webhooks ?? {}) } },
     },
     sessions: { idleMs: duration(file.sessions?.idleTimeout, 12 * 3_600_000), maxAgeMs: duration(file.sessions?.maxAge, 7 * 86_400_000) },
     auth: {

@@ -187,6 +187,18 @@ export const ConfigFile = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          teams: Type.Optional(
+            Type.Object(
+              {
+                webhooks: Type.Optional(
+                  Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' }), Type.String({ format: 'uri', pattern: '^https://', maxLength: 4000 }), {
+                    description: 'Teams Workflows webhook addresses by severity id, and `default` for the others',
+                  }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),

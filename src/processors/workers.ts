@@ -24,6 +24,7 @@ import { ChatDeliveryWorker } from './chat/delivery.js';
 import { chatSettings } from './chat/settings.js';
 import { ChatInbox } from './chat/inbox.js';
 import { ReactionWatcher, type ReactionFeed } from './chat/reactions.js';
+import type { TeamsChannels } from './chat/teams.js';
 import { Metrics } from './metrics.js';
 import { RetentionWorker } from './retention.js';
 import { DrillRunner } from './drills.js';
@@ -55,6 +56,8 @@ export interface WorkerDeps {
   chat?: { port: ChatPort; platform: 'slack' | 'mattermost'; reactions?: ReactionFeed } | null;
   /** The reaction feed's first retry after its connection drops (tests). */
   reactionRetryMs?: number;
+  /** Teams channel cards (Workflows webhooks): through the same delivery queue, beside the platform or alone. */
+  teams?: TeamsChannels | null;
 }
 
 export class Workers {
@@ -85,7 +88,19 @@ export class Workers {
     const paging = deps.deliveries?.paging;
     this.pages = deps.deliveries && paging && pagersOn(config, paging) ? new PageSender({ store, clock, http: deps.deliveries.webhooks, secrets: paging, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
-    this.chat = deps.chat ? new ChatDeliveryWorker({ store, chat: deps.chat.port, platform: deps.chat.platform, clock, settings: chatSettings(config, deps.chat.platform), told: { policy: config.policy, paging: config.paging, consoleUrl: publicUrl }, log }) : null;
+    this.chat =
+      deps.chat || deps.teams
+        ? new ChatDeliveryWorker({
+            store,
+            chat: deps.chat?.port ?? null,
+            platform: deps.chat?.platform ?? null,
+            teams: deps.teams ?? null,
+            clock,
+            settings: chatSettings(config, deps.chat?.platform ?? 'slack'),
+            told: { policy: config.policy, paging: config.paging, consoleUrl: publicUrl },
+            log,
+          })
+        : null;
     this.chatInbox = deps.chat ? new ChatInbox({ store, chat: deps.chat.port, platform: deps.chat.platform, config, clock, log }) : null;
     const feed = deps.chat?.reactions;
     this.chatReactions = feed && this.chatInbox ? new ReactionWatcher({ store, feed, inbox: this.chatInbox, clock, log, retryMs: deps.reactionRetryMs }) : null;

@@ -34,14 +34,18 @@ import type { ChatDelivery } from '../../store/chat.js';
 import { ChatError, type ChatMessage, type ChatPort } from '../../integrations/chat/port.js';
 import { fanOutChat, ROOM_LINK, type ChatAction } from './fan-out.js';
 import type { ToldDms } from './told-dms.js';
+import { sendTeamsCard, type TeamsChannels } from './teams.js';
 
 export interface ChatDeliveryOptions {
   store: Store;
-  chat: ChatPort;
+  /** The deployment's chat platform; null: Teams channel cards only. */
+  chat: ChatPort | null;
   clock: Clock;
   settings: ChatSettings;
-  /** The platform's name in people's `chat` ids (`slack`, `mattermost`). */
-  platform: string;
+  /** The platform's name in people's `chat` ids (`slack`, `mattermost`); null with no platform. */
+  platform: string | null;
+  /** Teams channel cards (Workflows webhooks), beside the platform or alone. */
+  teams?: TeamsChannels | null;
   log?: Pick<FastifyBaseLogger, 'error' | 'warn'>;
   /** Lanes sent side by side. */
   concurrency?: number;
@@ -138,7 +142,7 @@ export class ChatDeliveryWorker implements Worker {
   private async passOnce(): Promise<string | null> {
     const { settings } = this.options;
     const store = this.db;
-    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded, this.options.platform, this.options.told ?? null))) === 500 && !this.loop.stopped);
+    while ((await store.transaction((tx) => fanOutChat(tx, settings, this.now(), 500, this.folded, this.options.platform, this.options.told ?? null, this.options.teams ?? null))) === 500 && !this.loop.stopped);
     await this.flush();
     const now = this.now();
     const nowMs = Date.parse(now);
@@ -286,7 +290,7 @@ export class ChatDeliveryWorker implements Worker {
   private async postOnce(row: ChatDelivery, target: string, message: ChatMessage, run: Run): Promise<{ message: string; mark: string }> {
     const mark = markOf(row, message);
     if (!run.notSent.has(row.id)) {
-      const marks = run.marks.get(target) ?? run.marks.set(target, this.options.chat.marks(target, run.since)).get(target)!;
+      const marks = run.marks.get(target) ?? run.marks.set(target, this.port.marks(target, run.since)).get(target)!;
       // A failed read is not kept: the next uncertain post in this room reads again.
       const found = (await marks.catch((error: unknown) => {
         run.marks.delete(target);
@@ -295,12 +299,20 @@ export class ChatDeliveryWorker implements Worker {
       if (found) return { message: found, mark };
       run.notSent.add(row.id);
     }
-    const posted = await this.options.chat.post(target, { ...message, mark });
+    const posted = await this.port.post(target, { ...message, mark });
     return { message: posted.message, mark };
   }
 
+  /** Platform steps are queued only with a platform; the guard is for rows left from a deployment that had one. */
+  private get port(): ChatPort {
+    if (!this.options.chat) throw new ChatError('refused', 'no chat platform is configured', 'no_platform');
+    return this.options.chat;
+  }
+
   private async send(row: ChatDelivery, action: ChatAction, run: Run): Promise<void> {
-    const { chat } = this.options;
+    // Posted again if its outcome was lost: a webhook gives no way to look for an earlier post.
+    if (action.op === 'teams_card') return sendTeamsCard(this.options.teams ?? null, action);
+    const chat = this.port;
     const store = this.db.chat;
     switch (action.op) {
       case 'create_room': {
@@ -347,7 +359,9 @@ export class ChatDeliveryWorker implements Worker {
 
   /** Platform users of these people: their own chat id, one remembered, or found by e-mail (and remembered). */
   private async users(handles: string[]): Promise<string[]> {
-    const { platform, chat } = this.options;
+    const { platform } = this.options;
+    if (!platform) return [];
+    const chat = this.port;
     const store = this.db;
     const ids = await store.chat.userIds(platform);
     const users: string[] = [];

@@ -21,6 +21,7 @@ import {
   type ChatText,
   type Mention,
 } from '../../presenters/chat/messages.js';
+import { teamsDelivery, type TeamsCardAction, type TeamsChannels } from './teams.js';
 
 /** Replaced by the room's link when sent (the room has no id until it is created). */
 export const ROOM_LINK = '{{room}}';
@@ -33,9 +34,10 @@ export type ChatAction =
   | { op: 'set_topic'; topic: string }
   | { op: 'edit_announcement'; message: ChatText }
   | { op: 'dm'; person: string; message: ChatText }
-  | { op: 'archive' };
+  | { op: 'archive' }
+  | TeamsCardAction;
 
-function render(step: ChatStep, recorded: RecordedEvent, state: IncidentState, mention: Mention): ChatAction {
+function render(step: ChatStep, recorded: RecordedEvent, state: IncidentState, mention: Mention): Exclude<ChatAction, TeamsCardAction> {
   switch (step.op) {
     case 'create_room':
     case 'invite':
@@ -82,6 +84,7 @@ export function laneOf(incident: number, action: ChatAction): string {
 /**
  * Moves up to `limit` outbox rows into deliveries; answers how many it took. People are named
  * by their `platform` ids (`<@id>`: Slack's markup, which the Mattermost adapter rewrites).
+ * Without a platform (null) only Teams cards are queued; without `teams`, none.
  */
 export async function fanOutChat(
   tx: Repository,
@@ -89,12 +92,13 @@ export async function fanOutChat(
   now: string,
   limit: number,
   folded: Map<number, IncidentState>,
-  platform: string,
+  platform: string | null,
   told: ToldDms | null = null,
+  teams: TeamsChannels | null = null,
 ): Promise<number> {
   const claimed = await tx.chat.claimOutbox(limit);
   if (!claimed.length) return 0;
-  const mention = slackMention(await tx.chat.userIds(platform));
+  const mention = slackMention(platform ? await tx.chat.userIds(platform) : new Map());
   const rows: NewChatDelivery[] = [];
   // Each incident's events are read and folded once; the claimed ones (by sequence number) are rendered as of themselves.
   const byIncident = new Map<number, Map<number, number>>();
@@ -115,9 +119,11 @@ export async function fanOutChat(
       state = state ? evolve(state, recorded) : evolveDeclared(recorded);
       const eventId = claimedSeqs.get(recorded.seq);
       if (eventId === undefined) continue;
-      const actions = chatSteps(recorded, state, settings).map((step) => ({ action: render(step, recorded, state!, mention), dueAt: step.op === 'archive' ? step.at : now }));
-      if (told) actions.push(...(await toldDms(tx, told, recorded, state)).map((action) => ({ action, dueAt: now })));
+      const actions = platform ? chatSteps(recorded, state, settings).map((step) => ({ action: render(step, recorded, state!, mention), dueAt: step.op === 'archive' ? step.at : now })) : [];
+      if (told && platform) actions.push(...(await toldDms(tx, told, recorded, state)).map((action) => ({ action, dueAt: now })));
       actions.forEach(({ action, dueAt }, i) => rows.push({ lane: laneOf(incident, action), incident, eventId, step: i, action: JSON.stringify(action), dueAt }));
+      const card = teams ? teamsDelivery(recorded, state, teams) : null;
+      if (card) rows.push({ lane: card.lane, incident, eventId, step: card.step, action: JSON.stringify(card.action), dueAt: now });
     }
     if (state) folded.set(incident, state);
   }
