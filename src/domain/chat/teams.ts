@@ -19,7 +19,8 @@ export function teamsNotice(recorded: RecordedEvent, after: IncidentState): Team
     case 'IncidentDeclared':
       return 'declared';
     case 'StatusUpdatePosted':
-      return 'update';
+      // The final update is said once, on the resolved card that follows it.
+      return recorded.event.status === 'resolved' ? null : 'update';
     case 'RoleAssigned':
     case 'RoleReleased':
     case 'CommanderAccepted':

@@ -50,9 +50,11 @@ export function consoleLink(consoleUrl: string, number: number): string {
  */
 export function teamsEventCard(state: IncidentState, recorded: RecordedEvent, notice: TeamsNotice, consoleUrl: string): { text: string; card: AdaptiveCard } {
   const id = incidentId(state.number);
-  const update = notice === 'update' && state.lastUpdate?.id === recorded.seq ? state.lastUpdate : null;
+  const update =
+    (notice === 'update' && state.lastUpdate?.id === recorded.seq) || (notice === 'resolved' && state.lastUpdate?.status === 'resolved') ? state.lastUpdate : null;
   const said = notice === 'declared' ? (state.summary ?? '') : update ? renderUpdateText(state.title, update) : toTimelineEntry(recorded).text;
-  const status = state.phase === 'active' ? STATUS_LABELS[state.status] : `${STATUS_LABELS.resolved} ${state.resolvedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  // An update's own status: the state takes it up only with the StatusChanged event that follows.
+  const status = state.phase === 'active' ? STATUS_LABELS[update?.status ?? state.status] : `${STATUS_LABELS.resolved} ${state.resolvedAt.slice(0, 16).replace('T', ' ')} UTC`;
   const next = state.phase === 'active' && state.nextUpdateBy ? `${state.nextUpdateBy.slice(0, 16).replace('T', ' ')} UTC` : state.phase === 'active' ? 'at resolution' : 'none owed';
   const facts = [
     { title: 'Severity', value: state.severity },
