@@ -307,11 +307,12 @@ export const ListQuery = Type.Object({
   overdue: Type.Optional(Type.Boolean({ description: 'only incidents whose next update is overdue (true) or not (false)' })),
 });
 
-/** A person's own ids on the chat platforms: Slack's user id (U…/W…), Mattermost's (26 of a-z, 0-9). */
+/** A person's own ids on the chat platforms: Slack's user id (U…/W…), Mattermost's (26 of a-z, 0-9), Teams' (the Microsoft Entra object id). */
 const ChatIds = Type.Object(
   {
     slack: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]{2,20}$' })),
     mattermost: Type.Optional(Type.String({ pattern: '^[a-z0-9]{26}$' })),
+    teams: Type.Optional(Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', description: 'the Microsoft Entra object id, lower case' })),
   },
   { additionalProperties: false },
 );
@@ -330,7 +331,7 @@ export const PersonSchema = Type.Object({
   name: Type.String(),
   email: Nullable(Type.String()),
   role: Type.String(),
-  chat: Type.Object({ slack: Type.Optional(Type.String()), mattermost: Type.Optional(Type.String()) }),
+  chat: Type.Object({ slack: Type.Optional(Type.String()), mattermost: Type.Optional(Type.String()), teams: Type.Optional(Type.String()) }),
   createdAt: Type.String(),
   active: Type.Boolean({ description: 'false once deactivated: no sign-in, cannot be named; kept for history' }),
   deactivatedAt: Nullable(Type.String()),

@@ -249,11 +249,24 @@ export class ChatStore {
 
   /** Stores what arrived under `key`; false when that key was already received (a retry). */
   async receive(key: string, kind: string, body: string, at: string): Promise<boolean> {
+    return (await this.receiveHeld(key, kind, body, at, null)) !== null;
+  }
+
+  /**
+   * Stores what arrived, held (claimed) until `heldUntil` by whoever acts on it at once (the
+   * Teams bot, in its turn) so that no inbox worker takes it meanwhile; answers its row, or
+   * null when that key was already received.
+   */
+  async receiveHeld(key: string, kind: string, body: string, at: string, heldUntil: string | null): Promise<number | null> {
     try {
-      await this.db.insertInto('chat_inbox').values({ key, kind, body, status: 'pending', claimed_until: null, received_at: at }).execute();
-      return true;
+      const row = await this.db
+        .insertInto('chat_inbox')
+        .values({ key, kind, body, status: 'pending', claimed_until: heldUntil, received_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }

@@ -10,11 +10,16 @@ interface AddOptions extends JsonOption {
   role?: 'admin' | 'responder' | 'viewer';
   slack?: string;
   mattermost?: string;
+  teams?: string;
 }
 
 /** The chat ids given as options, or undefined. */
-function chatIds(o: { slack?: string; mattermost?: string }): Record<string, string> | undefined {
-  const ids = { ...(o.slack !== undefined ? { slack: o.slack } : {}), ...(o.mattermost !== undefined ? { mattermost: o.mattermost } : {}) };
+function chatIds(o: { slack?: string; mattermost?: string; teams?: string }): Record<string, string> | undefined {
+  const ids = {
+    ...(o.slack !== undefined ? { slack: o.slack } : {}),
+    ...(o.mattermost !== undefined ? { mattermost: o.mattermost } : {}),
+    ...(o.teams !== undefined ? { teams: o.teams.toLowerCase() } : {}),
+  };
   return Object.keys(ids).length ? ids : undefined;
 }
 
@@ -40,7 +45,8 @@ export function peopleCommand(program: Command): void {
     .option('--email <address>', 'for update and reminder e-mail')
     .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'responder', 'viewer']).default('responder'))
     .option('--slack <userId>', 'their Slack user id (U…)')
-    .option('--mattermost <userId>', 'their Mattermost user id (26 letters and digits)');
+    .option('--mattermost <userId>', 'their Mattermost user id (26 letters and digits)')
+    .option('--teams <objectId>', 'their Microsoft Entra object id (Teams)');
   withJson(add);
   examples(add, ['incident people add alex "Alex Kim"', 'incident people add vp "Morgan Lee" --role viewer --email morgan@example.com']);
   add.action(
@@ -60,18 +66,20 @@ interface EditOptions extends JsonOption {
   role?: 'admin' | 'responder' | 'viewer';
   slack?: string;
   mattermost?: string;
+  teams?: string;
 }
 
 function lifecycleCommands(people: Command): void {
   const edit = people
     .command('edit')
-    .description('change a person (admin): name, e-mail, role, Slack or Mattermost id')
+    .description('change a person (admin): name, e-mail, role, Slack, Mattermost or Teams id')
     .argument('<handle>', 'whom')
     .option('--name <name>', 'their name')
     .option('--email <address>', 'their e-mail ("" to clear it)')
     .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'responder', 'viewer']))
     .option('--slack <userId>', 'their Slack user id (U…)')
-    .option('--mattermost <userId>', 'their Mattermost user id');
+    .option('--mattermost <userId>', 'their Mattermost user id')
+    .option('--teams <objectId>', 'their Microsoft Entra object id (Teams)');
   withJson(edit);
   examples(edit, ['incident people edit priya --role admin', 'incident people edit alex --email alex@example.com']);
   edit.action(
@@ -82,7 +90,7 @@ function lifecycleCommands(people: Command): void {
         ...(o.role !== undefined ? { role: o.role } : {}),
       };
       const ids = chatIds(o);
-      if (Object.keys(body).length === 0 && !ids) throw new UsageError('say what to change: --name, --email, --role, --slack or --mattermost');
+      if (Object.keys(body).length === 0 && !ids) throw new UsageError('say what to change: --name, --email, --role, --slack, --mattermost or --teams');
       // The API replaces a person's chat ids as a whole: the ones not given are kept.
       const chat = ids ? { chat: { ...(await client().get<Person>(`/people/${handle(handleText)}`)).chat, ...ids } } : {};
       Object.assign(body, chat);

@@ -13,6 +13,7 @@ import type { Person } from '../../domain/people/person.js';
 import type { CommandContext } from '../../commands/context.js';
 import type { CommandResult } from '../../commands/incident-command.js';
 import { DomainError } from '../../domain/model/errors.js';
+import { runChatCommand, runIncidentVerb, type Reply } from './run-command.js';
 import { incidentId } from '../../domain/model/ids.js';
 import { addMs, toUtcIso } from '../../domain/model/time.js';
 import { findSeverity } from '../../domain/model/policy.js';
@@ -20,13 +21,9 @@ import { assessRoles } from '../../domain/roles/rules.js';
 import { CAPTURE_REACTIONS, messageTime, parseChatCommand, type ChatCommand, type NamedPerson } from '../../domain/chat/commands.js';
 import type { ManualEntryKind, UpdateAudience, UpdateStatus } from '../../domain/model/events.js';
 import { declareIncident } from '../../commands/declare-incident.js';
-import { assignRole } from '../../commands/assign-role.js';
-import { addSme } from '../../commands/smes.js';
 import { addTimelineEntry } from '../../commands/add-timeline-entry.js';
-import { changeSeverity } from '../../commands/change-severity.js';
 import { postUpdate } from '../../commands/post-update.js';
 import { resolveIncident } from '../../commands/resolve-incident.js';
-import { assignPostmortem } from '../../commands/assign-postmortem.js';
 import { acceptHandoff, declineHandoff } from '../../commands/answer-handoff.js';
 import { declareForm, formValues, helpText, statusSummary, updateForm } from '../../presenters/chat/forms.js';
 import { slackMention } from '../../presenters/chat/messages.js';
@@ -44,7 +41,6 @@ export interface ChatHandlerOptions {
 const PLATFORM_NAMES = { slack: 'Slack', mattermost: 'Mattermost' } as const;
 
 type Body = Record<string, unknown>;
-type Reply = (text: string) => Promise<void>;
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 const obj = (value: unknown): Body => (value && typeof value === 'object' ? (value as Body) : {});
@@ -110,31 +106,16 @@ export class ChatHandlers {
     };
   }
 
-  /**
-   * Runs a command as `actor` in one transaction; a refusal or the warnings go back to the person.
-   * The request is marked done in the same transaction: one a crash interrupted after the commit is
-   * found done when taken again, and not acted on twice.
-   */
-  private async run(
+  /** Runs a command as `actor` (run-command.ts): a refusal or the warnings go back to the person. */
+  private run(
     actor: Person,
     item: number,
     reply: Reply,
     work: (ctx: CommandContext) => Promise<CommandResult>,
     done?: (result: CommandResult) => string,
   ): Promise<CommandResult | null> {
-    try {
-      const result = await this.options.store.transaction(async (tx) => ((await tx.chat.takeInbox(item)) ? work({ tx, config: this.options.config, now: this.now(), actor }) : null));
-      if (!result) return null;
-      const notes = [done?.(result), ...result.warnings.map((w) => `⚠️ ${w.message}`)].filter(Boolean);
-      if (notes.length) await reply(notes.join('\n'));
-      return result;
-    } catch (error) {
-      if (error instanceof DomainError) {
-        await reply(`Not done: ${error.message}`);
-        return null;
-      }
-      throw error;
-    }
+    const { store, config } = this.options;
+    return runChatCommand({ store, config, now: this.now(), actor, item, reply }, work, done);
   }
 
   /** Slack's trigger lapses 3 s after the request: a form the platform would not open is answered with how to ask again. */
@@ -176,29 +157,8 @@ export class ChatHandlers {
         return form(updateForm(state, null, 'resolve'));
       case 'status':
         return reply(statusSummary(state, assessRoles(state, config.policy).roleGaps, slackMention(await store.chat.userIds(this.options.platform)), this.now()).text);
-      case 'role': {
-        const person = await this.handleOf(parsed.person);
-        await this.run(actor, item, reply, (ctx) => assignRole(ctx, number, { role: parsed.role, person }), () => (parsed.role === 'incident_commander' ? `Offered IC to @${person}; they answer in a direct message.` : ''));
-        return;
-      }
-      case 'sme': {
-        const person = await this.handleOf(parsed.person);
-        await this.run(actor, item, reply, (ctx) => addSme(ctx, number, { person, specialty: parsed.specialty }));
-        return;
-      }
-      case 'entry':
-        await this.run(actor, item, reply, (ctx) => addTimelineEntry(ctx, number, { kind: parsed.entry, text: parsed.text }));
-        return;
-      case 'severity':
-        await this.run(actor, item, reply, (ctx) => changeSeverity(ctx, number, { severity: parsed.severity, reason: parsed.reason }));
-        return;
-      case 'postmortem': {
-        const owner = await this.handleOf(parsed.owner);
-        const scheduledFor = toUtcIso(parsed.when);
-        if (!scheduledFor) return reply(`"${parsed.when}" is not a time; write it as 2026-06-08T10:00Z.`);
-        await this.run(actor, item, reply, (ctx) => assignPostmortem(ctx, number, { owner, scheduledFor }));
-        return;
-      }
+      default:
+        return runIncidentVerb({ store, config, now: this.now(), actor, item, reply }, number, parsed, (named) => this.handleOf(named), (person) => `Offered IC to @${person}; they answer in a direct message.`);
     }
   }
 
