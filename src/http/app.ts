@@ -36,6 +36,8 @@ import { consoleRoutes } from './routes/console.js';
 import { slackRoutes } from './routes/slack.js';
 import { mattermostRoutes } from './routes/mattermost.js';
 import { pagingRoutes } from './routes/paging.js';
+import { teamsRoutes } from './routes/teams.js';
+import { TeamsBot } from '../processors/chat/teams-bot.js';
 import { registerMetrics } from './routes/metrics.js';
 import { Workers } from '../processors/workers.js';
 import { SignInThrottle } from './throttle.js';
@@ -227,6 +229,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
     await app.register(mattermostRoutes, { ...deps, inbox: workers.chatInbox, commandToken: deps.mattermostCommandToken ?? null, signer: deps.mattermostSigner ?? null });
   // Paging tools prove themselves with their own signatures or tokens: outside the person hook.
   if (deps.paging) await app.register(pagingRoutes, { ...deps, paging: deps.paging });
+  // The Teams bot: the Bot Framework's bearer token, checked by its SDK, instead of a person's.
+  if (deps.teamsAdapter) await app.register(teamsRoutes, { ...deps, adapter: deps.teamsAdapter, bot: new TeamsBot({ store: deps.store, config: deps.config, clock: deps.clock, log: app.log }) });
   // The status page's subscription forms: public, no sign-in.
   await app.register(statusSubscriberRoutes, deps);
   await app.register(consoleRoutes, deps);

@@ -12,6 +12,7 @@ import { hashToken } from '../commands/tokens.js';
 import type { ChatPort } from '../integrations/chat/port.js';
 import type { PagingSecrets } from '../integrations/paging.js';
 import type { ActionSigner } from '../integrations/chat/mattermost/interactive.js';
+import type { CloudAdapter } from 'botbuilder';
 
 export interface HttpDeps {
   store: Store;
@@ -37,6 +38,8 @@ export interface HttpDeps {
   mattermostCommandToken?: string | null;
   /** With Mattermost on: what POST /mattermost/actions checks dialogs' state and buttons' context with (served only with it). */
   mattermostSigner?: ActionSigner | null;
+  /** The Teams bot's Bot Framework adapter (MicrosoftAppId + MicrosoftAppPassword): POST /api/messages is served only with it. */
+  teamsAdapter?: CloudAdapter | null;
   /** OIDC_CLIENT_SECRET: the client secret at the OpenID provider (auth.oidc); without it the client authenticates with PKCE alone. */
   oidcClientSecret?: string | null;
   /** Paging secrets (src/integrations/paging.ts): the acknowledgement routes under /api/v1/paging check with them. */

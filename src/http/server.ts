@@ -17,6 +17,8 @@ import { serverLogger } from './log.js';
 export const SHUTDOWN_GRACE_MS = 10_000;
 import { slackFromEnvironment } from '../integrations/chat/slack/environment.js';
 import { mattermostFromEnvironment } from '../integrations/chat/mattermost/environment.js';
+import { teamsAdapterFromEnvironment, teamsWebhooksFromEnvironment } from '../integrations/chat/teams/environment.js';
+import { teamsWebhookPoster } from '../integrations/chat/teams/webhook.js';
 
 export interface ServerOptions {
   port?: number;
@@ -56,9 +58,25 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     logger.info('Chat is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM (Mattermost)');
   if (mattermost && !env.MATTERMOST_COMMAND_TOKEN?.trim()) logger.info('The Mattermost slash command is off: set MATTERMOST_COMMAND_TOKEN to serve POST /mattermost/command');
   const chat = slack ? { port: slack.chat, platform: 'slack' as const } : mattermost ? { port: mattermost, platform: 'mattermost' as const, reactions: mattermost } : null;
-  const workers = new Workers({ store, config, clock: systemClock, log: logger, publicUrl, statusExportDir, mailEnabled: mail !== null, deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail, paging }, chat });
+  // Teams cards go beside the platform (or alone): a webhook posts, it keeps no rooms or users.
+  const teamsWebhooks = teamsWebhooksFromEnvironment(env, config);
+  const teams = teamsWebhooks ? { webhooks: teamsWebhooks, consoleUrl: publicUrl, poster: teamsWebhookPoster } : null;
+  const teamsAdapter = teamsAdapterFromEnvironment(env);
+  if (!teamsAdapter) logger.info('The Teams bot is off: set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId to serve POST /api/messages');
+  const workers = new Workers({
+    store,
+    config,
+    clock: systemClock,
+    log: logger,
+    publicUrl,
+    statusExportDir,
+    mailEnabled: mail !== null,
+    deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail, paging },
+    chat,
+    teams,
+  });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, teamsAdapter, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.
