@@ -108,7 +108,7 @@ export function teamsUpdateForm(state: IncidentState, nextUpdateBy: string | nul
       ...(resolving ? [] : [input('Input.ChoiceSet', 'status', 'Status', { style: 'compact', value: state.phase === 'active' ? state.status : 'investigating', choices: STATUS_CHOICES })]),
       input('Input.Text', 'impact', 'Impact', { isMultiline: true, isRequired: true, errorMessage: 'Say who is affected and how.' }),
       input('Input.Text', 'whatWeKnow', 'What we know', { isMultiline: true, isRequired: true, errorMessage: 'Say what is known.' }),
-      input('Input.Text', 'nextStep', 'Next step', { isMultiline: true, isRequired: !resolving }),
+      input('Input.Text', 'nextStep', 'Next step', { isMultiline: true, ...(resolving ? {} : { isRequired: true, errorMessage: 'Say what happens next.' }) }),
       ...(resolving ? [] : [input('Input.Text', 'nextUpdateBy', 'Next update by (UTC)', { placeholder: 'e.g. 2026-06-06T15:30Z; empty: from the cadence', ...(nextUpdateBy ? { value: nextUpdateBy } : {}) })]),
       input('Input.ChoiceSet', 'audience', 'Audience', { style: 'compact', value: 'public', choices: AUDIENCE_CHOICES }),
     ],
