@@ -239,7 +239,8 @@ function badValues(field: Field): { value: Json; label: string }[] {
         { value: [], label: 'an array' },
         { value: { slack: 'bad' }, label: 'a malformed Slack id' },
         { value: { slack: 42 }, label: 'a number for a Slack id' },
-        { value: { teams: 'x' }, label: 'an unknown chat' },
+        { value: { discord: 'x' }, label: 'an unknown chat' },
+        { value: { teams: 'x' }, label: 'a malformed Teams id (not an Entra object id)' },
         { value: { slack: `U${'1'.repeat(30)}` }, label: 'a Slack id too long' },
       ];
       break;
