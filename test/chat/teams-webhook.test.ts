@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)('Teams channel cards (%s)', (kind) => {
   let teams: TeamsChannels;
   const workers: ChatDeliveryWorker[] = [];
   const worker = (store: Store = t.store, chat: SlackChat | null = null) => {
-    const w = new ChatDeliveryWorker({ store, chat, platform: chat ? 'slack' : null, teams, clock: t.clock, settings: chatSettings(t.config) });
+    const w = new ChatDeliveryWorker({ store, chat, platform: chat ? 'slack' : null, teams, clock: t.clock, settings: chatSettings(t.config, 'slack') });
     workers.push(w);
     return w;
   };
