@@ -92,8 +92,10 @@ describe.each(STORE_KINDS)('POST /slack/events (%s)', (kind) => {
     await s.command('UALICE01', room.id, 'role ic @bob');
     await s.settle();
     const dm = [...s.slack.channels.values()].find((c) => c.id.startsWith('D') && c.members.includes('UBOB0001'))!;
-    const offer = dm.messages[0]!;
-    const accept = (offer.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions')!.elements![0]!;
+    // Bob was told first that he is the Comms Lead (a role's notice by DM); the IC offer is the message with buttons.
+    type Blocks = { type: string; elements?: { action_id: string; value: string }[] }[];
+    const offer = dm.messages.find((m) => ((m.blocks ?? []) as Blocks).some((b) => b.type === 'actions'))!;
+    const accept = (offer.blocks as Blocks).find((b) => b.type === 'actions')!.elements![0]!;
     await s.interaction({ type: 'block_actions', user: { id: 'UBOB0001' }, actions: [{ action_id: accept.action_id, value: accept.value }] });
     await s.command('UBOB0001', room.id, 'update');
     await s.settle();
