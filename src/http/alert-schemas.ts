@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { DeclareBody, Nullable, Text } from './schemas.js';
 
 const Labels = Type.Record(Type.String(), Type.String());
-const SourceType = Type.Enum(['alertmanager', 'events']);
+const SourceType = Type.Enum(['alertmanager', 'events', 'changes'], { description: 'changes: a change-event sender (POST /changes), not alerts' });
 
 export const AlertSourceBody = Type.Object(
   { name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$', description: 'e.g. prometheus-prod' }), type: SourceType },

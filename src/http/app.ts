@@ -18,6 +18,7 @@ import { timelineRoutes } from './routes/timeline.js';
 import { taskRoutes } from './routes/tasks.js';
 import { updateRoutes } from './routes/updates.js';
 import { alertIntakeRoutes, alertRoutes } from './routes/alerts.js';
+import { changeIntakeRoutes, changeRoutes } from './routes/changes.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
@@ -189,6 +190,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   await app.register(statusInternalRoutes, deps);
   // Alert senders authenticate with their source's key, not a person's token: outside the person hook.
   await app.register(alertIntakeRoutes, { prefix: '/api/v1', ...deps, inbox: workers.alertInbox });
+  // Change events come with a changes source's key (or a person's token, checked there).
+  await app.register(changeIntakeRoutes, { prefix: '/api/v1', ...deps });
   // Signing in is how a browser gets a person: outside the person hook too.
   await app.register(sessionRoutes, { prefix: '/api/v1', ...deps });
   await app.register(singleSignOnRoutes, { prefix: '/api/v1', ...deps });
@@ -209,6 +212,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(taskRoutes, deps);
       await api.register(updateRoutes, deps);
       await api.register(alertRoutes, deps);
+      await api.register(changeRoutes, deps);
       await api.register(webhookRoutes, deps);
       await api.register(notificationRoutes, deps);
       await api.register(componentRoutes, deps);

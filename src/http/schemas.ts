@@ -263,6 +263,7 @@ export const EntrySchema = Type.Object({
   corrects: Nullable(Type.Integer()),
   correctedBy: Nullable(Type.Integer()),
   to: Nullable(Type.String({ description: 'whom a finding is addressed to (the IC unless it named another); null for other entries' })),
+  change: Nullable(Type.String({ description: 'the change (GET /changes) a hypothesis suspects; null for other entries' })),
   event: Type.String(),
   warnings: Warnings,
 });

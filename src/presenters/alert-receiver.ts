@@ -6,8 +6,9 @@ function yamlScalar(value: string): string {
   return /^[A-Za-z0-9_][A-Za-z0-9_./:+=@-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) ? value : JSON.stringify(value);
 }
 
-/** The receiver to paste into alertmanager.yml for a new source. */
+/** The receiver to paste into alertmanager.yml for a new source (for a changes source, a change event to send). */
 export function receiverSnippet(source: Pick<AlertSource, 'name' | 'type'>, key: string, serverUrl: string): string {
+  if (source.type === 'changes') return changeSnippet(key, serverUrl);
   const name = yamlScalar(`incident-command-${source.name}`);
   if (source.type === 'alertmanager')
     return [
@@ -30,4 +31,10 @@ export function receiverSnippet(source: Pick<AlertSource, 'name' | 'type'>, key:
     '        send_resolved: true',
     '',
   ].join('\n');
+}
+
+/** A change event sent with curl, as a deploy pipeline would (POST /changes, PagerDuty's Change Events shape). */
+function changeSnippet(key: string, serverUrl: string): string {
+  const body = JSON.stringify({ routing_key: key, payload: { summary: 'Deployed checkout-api v2.14.0', source: 'deploy-pipeline' }, kind: 'deploy', components: ['checkout'] });
+  return [`curl -sS -X POST ${serverUrl}/api/v1/changes \\`, "  -H 'Content-Type: application/json' \\", `  -d '${body}'`, ''].join('\n');
 }

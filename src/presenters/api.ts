@@ -150,6 +150,7 @@ export function presentEntry(entry: TimelineEntry, warnings: Warning[] = []) {
     corrects: entry.corrects,
     correctedBy: entry.correctedBy,
     to: entry.to,
+    change: entry.change,
     event: entry.event,
     warnings,
   };

@@ -62,6 +62,8 @@ export interface TimelineEntry {
   correctedBy: number | null;
   /** Whom a finding is addressed to (the IC unless it named another); null for every other entry. */
   to: string | null;
+  /** The change a hypothesis suspects (put there from the room's changes); null for every other entry. */
+  change: string | null;
   event: IncidentEvent['type'];
 }
 
@@ -277,6 +279,7 @@ export function toTimelineEntry(recorded: RecordedEvent): TimelineEntry {
     corrects: e.type === 'TimelineEntryAdded' ? e.corrects : null,
     correctedBy: null,
     to: e.type === 'TimelineEntryAdded' ? (e.to ?? null) : null,
+    change: e.type === 'TimelineEntryAdded' ? (e.change ?? null) : null,
     event: e.type,
   };
 }

@@ -29,6 +29,7 @@ import { QueueStatsStore } from './queue-stats.js';
 import { RetentionStore } from './retention.js';
 import { InsightsStore } from './insights.js';
 import { DrillStore } from './drills.js';
+import { ChangeStore } from './changes.js';
 
 export class Repository {
   constructor(
@@ -43,6 +44,11 @@ export class Repository {
   /** Incidents: their events, read model, reminders and outbox rows, version-checked. */
   get incidents(): IncidentStore {
     return new IncidentStore(this.db, this.dialect, this.committed, this.chatOn);
+  }
+
+  /** What changed: change events (deploys, config pushes, flags, batch jobs). */
+  get changes(): ChangeStore {
+    return new ChangeStore(this.db);
   }
 
   /** People and their API tokens. */

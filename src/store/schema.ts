@@ -1,5 +1,6 @@
 import type { FollowUpTable } from './schema-follow-ups.js';
 import type { PageAckTable, PageDeliveryTable } from './schema-pages.js';
+import type { ChangeTable } from './schema-changes.js';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The tables. Times are UTC ISO-8601 text on both databases, so they sort and compare alike. */
@@ -96,7 +97,7 @@ export interface Database {
   alert_sources: {
     id: string;
     name: string;
-    type: 'alertmanager' | 'events';
+    type: 'alertmanager' | 'events' | 'changes';
     key_hash: string;
     created_by: string;
     created_at: string;
@@ -307,6 +308,8 @@ export interface Database {
   };
   /** Follow-up action items (src/domain/follow-ups; migration 0070). */
   follow_ups: FollowUpTable;
+  /** What changed: change events (src/domain/changes; migration 0100). */
+  changes: ChangeTable;
   maintenances: {
     id: string;
     title: string;

@@ -28,6 +28,7 @@ describe('R9: anyone in the incident adds entries', () => {
       corrects: null,
       correctedBy: null,
       to: null,
+      change: null,
       event: 'TimelineEntryAdded',
     });
   });
@@ -441,5 +442,14 @@ describe('R9: every change lands on the timeline automatically, with time and ac
   it('R9: resolving without a required postmortem says just "Resolved."', () => {
     const recorded = given(declared({ severity: 'SEV3' }), { type: 'IncidentResolved', postmortemRequired: false }).events[1]!;
     expect(toTimelineEntry(recorded)).toMatchObject({ kind: 'resolved', text: 'Resolved.' });
+  });
+});
+
+describe('a hypothesis may name the change it suspects', () => {
+  it('only a hypothesis names a change; the entry keeps it', () => {
+    const incident = given(declared());
+    const decision = incident.when({ type: 'AddTimelineEntry', kind: 'hypothesis', text: 'The deploy', change: 'chg_0000000000000001' }, { by: 'sam', at: minutes(7) });
+    expect(decision.events[0]).toMatchObject({ type: 'TimelineEntryAdded', kind: 'hypothesis', change: 'chg_0000000000000001' });
+    expect(refusal(() => incident.when({ type: 'AddTimelineEntry', kind: 'note', text: 'The deploy', change: 'chg_0000000000000001' })).details).toEqual({ field: 'change' });
   });
 });

@@ -8,7 +8,7 @@ import { receiverSnippet } from '../../presenters/alert-receiver.js';
 import { answer, client, examples, print, printJson, run, withJson, type JsonOption } from './shared.js';
 
 const STATES = ['open', 'acknowledged', 'resolved', 'dismissed'] as const;
-const SOURCE_TYPES = ['alertmanager', 'events'] as const;
+const SOURCE_TYPES = ['alertmanager', 'events', 'changes'] as const;
 
 const groupPath = (id: string, action = '') => `/alerts/${encodeURIComponent(alertGroupId(id))}${action ? `/${action}` : ''}`;
 
@@ -165,7 +165,7 @@ export function alertSourcesCommand(program: Command): void {
     .command('add')
     .description('add an alert source (admin): prints its key, shown once, and an Alertmanager receiver to paste')
     .argument('<name>', 'what sends the alerts, e.g. prometheus')
-    .addOption(new Option('--type <type>', 'alertmanager (webhook_configs) or events (PagerDuty Events v2, pagerduty_configs)').choices(SOURCE_TYPES).makeOptionMandatory());
+    .addOption(new Option('--type <type>', 'alertmanager (webhook_configs), events (PagerDuty Events v2, pagerduty_configs) or changes (change events: deploys, config pushes)').choices(SOURCE_TYPES).makeOptionMandatory());
   withJson(add);
   examples(add, [
     'incident alert-sources add prometheus --type alertmanager',
@@ -188,7 +188,9 @@ export function alertSourcesCommand(program: Command): void {
       const snippet = receiverSnippet(source, key, api.connection.url);
       const receiver = `incident-command-${source.name}`;
       const what =
-        source.type === 'alertmanager'
+        source.type === 'changes'
+          ? `Send change events (PagerDuty Change Events format) to ${api.connection.url}/api/v1/changes with this routing_key, e.g. from a deploy pipeline:`
+          : source.type === 'alertmanager'
           ? `Add this receiver to alertmanager.yml and route alerts to it ("receiver: ${receiver}" in a route):`
           : `Add this receiver to alertmanager.yml and route alerts to it ("receiver: ${receiver}" in a route),\nor send PagerDuty Events v2 to ${api.connection.url}/api/v1/alerts/events with this routing_key:`;
       print(

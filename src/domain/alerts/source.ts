@@ -1,5 +1,8 @@
-/** Where alerts come from: a sender authenticated by its key, in one of the formats intake reads. */
-export type SourceType = 'alertmanager' | 'events';
+/**
+ * Where alerts come from: a sender authenticated by its key, in one of the formats intake reads.
+ * A `changes` source sends change events (deploys, config pushes…) to POST /changes instead.
+ */
+export type SourceType = 'alertmanager' | 'events' | 'changes';
 
 export interface AlertSource {
   id: string;

@@ -43,7 +43,7 @@ export type IncidentCommand =
   | { type: 'AddSme'; person: string; specialty: string }
   | { type: 'ReleaseSme'; person: string }
   /** `to`: a finding's addressee (default: the IC). */
-  | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null; to?: string | null }
+  | { type: 'AddTimelineEntry'; kind: ManualEntryKind; text: string; at?: string | null; corrects?: number | null; to?: string | null; change?: string | null }
   /** Who is on what: a task for `owner` (a known person, checked by the command). */
   | { type: 'CreateTask'; title: string; owner: string }
   /** Only what is named changes; `reason` is required to block, and recorded with any state change. */

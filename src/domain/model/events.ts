@@ -87,8 +87,11 @@ export type IncidentEvent =
   | { type: 'CommanderWentHandsOn'; commander: string; via: 'action' | 'sme' }
   /** A page (src/domain/notifications/pages.ts) was acknowledged in the tool it went through; `by`: who, as that tool names them. */
   | { type: 'PageAcknowledged'; page: string; via: 'pagerduty' | 'opsgenie' | 'webhook'; people: string[]; by: string | null; occurredAt: string }
-  /** `to`: whom a finding is addressed to (absent on other kinds and in entries recorded before findings). */
-  | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null; to?: string }
+  /**
+   * `to`: whom a finding is addressed to (absent on other kinds and in entries recorded before findings).
+   * `change`: the change (src/domain/changes) a hypothesis suspects, when one click put it there.
+   */
+  | { type: 'TimelineEntryAdded'; kind: ManualEntryKind; text: string; occurredAt: string; corrects: number | null; to?: string; change?: string }
   /** An alert of the incident's group came in new, or changed status, as of `occurredAt` (its own time). */
   | { type: 'AlertObserved'; group: number; alert: ObservedAlert; occurredAt: string }
   /** More alerts of the group came in or changed than the timeline lists one by one. */

@@ -23,7 +23,9 @@ export function decideTimelineEntry(state: IncidentState, command: CommandOf<'Ad
     refuse('ENTRY_NOT_FOUND', `${incidentId(state.number)} has no timeline entry ${corrects} to correct.`, { field: 'corrects' });
 
   const to = addressee(state, command);
-  const entry: IncidentEvent = { type: 'TimelineEntryAdded', kind: command.kind, text, occurredAt, corrects, ...(to ? { to } : {}) };
+  const change = command.change ?? null;
+  if (change !== null && command.kind !== 'hypothesis') refuse('VALIDATION_FAILED', 'Only a hypothesis names a change it suspects.', { field: 'change' });
+  const entry: IncidentEvent = { type: 'TimelineEntryAdded', kind: command.kind, text, occurredAt, corrects, ...(to ? { to } : {}), ...(change ? { change } : {}) };
   const commander = state.roles.incident_commander;
   if (command.kind === 'action' && state.phase === 'active' && ctx.actor.handle === commander) {
     return { events: [entry, { type: 'CommanderWentHandsOn', commander, via: 'action' }], warnings: [IC_HANDS_ON] };

@@ -31,6 +31,7 @@ import { migration as m0060 } from './0060-chat-platform.js';
 import { migration as m0061 } from './0061-chat-cursors.js';
 import { migration as m0070 } from './0070-follow-ups.js';
 import { migration as m0080 } from './0080-alerts-revision.js';
+import { migration as m0100 } from './0100-changes.js';
 import { migration as m0090 } from './0090-drills.js';
 
 export type { Dialect, IncidentMigration };
@@ -65,5 +66,6 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0070_follow_ups': m0070(helpers),
     '0080_alerts_revision': m0080(helpers),
     '0090_drills': m0090(helpers),
+    '0100_changes': m0100(helpers),
   };
 }
