@@ -17,6 +17,7 @@ import { approveCommand, draftsCommand, rejectCommand } from './commands/drafts.
 import { drillCommand } from './commands/drills.js';
 import { followUpCommand, followUpsCommand } from './commands/follow-ups.js';
 import { taskCommand } from './commands/tasks.js';
+import { changeCommand, changesCommand, suspectCommand } from './commands/changes.js';
 
 const program = new Command();
 program
@@ -111,6 +112,9 @@ for (const register of [
   drillCommand,
   followUpsCommand,
   followUpCommand,
+  changeCommand,
+  changesCommand,
+  suspectCommand,
 ])
   register(program);
 
