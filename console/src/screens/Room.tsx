@@ -17,6 +17,7 @@ import { EditDetails, MergePanel, ReopenPanel } from '../room/Evolve.js';
 import { Replay } from '../room/Replay.js';
 import { FindingsForYou, TasksPanel } from '../room/Tasks.js';
 import { IncidentFollowUps } from '../follow-ups/IncidentFollowUps.js';
+import { ChangesPanel } from '../room/Changes.js';
 import { severityTone } from './IncidentList.js';
 import { StatusControls } from '../status-page/StatusControls.js';
 import { useStatusPageData } from '../status-page/data.js';
@@ -177,6 +178,7 @@ export function Room({ id }: { id: string }) {
           <RolePanel incident={incident} people={people} onChanged={changed} />
           <Checklists incident={incident} />
           <TasksPanel incident={incident} people={people} onChanged={() => void reload()} />
+          <ChangesPanel incident={incident} revision={revision} onChanged={() => void reload()} />
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
           {permissions.respond && incident.mergedInto === null ? <EditDetails key={JSON.stringify([incident.title, incident.summary, incident.links, incident.components, incident.startedAt])} incident={incident} onChanged={changed} /> : null}
