@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)("the seed's checkout afternoon, issue 15 end to end (
   let smtp: SmtpReceiver;
   const processor = () =>
     new NotificationProcessor({ store: t.store, config: t.config, clock: t.clock, webhooks: new MemoryWebhookSender(), mail: smtpMailSender(smtp.url, 'Incidents <incidents@example.com>'), publicUrl: 'https://incidents.example.com' });
-  const mailed = () => smtp.messages.map((m) => [m.to[0], m.subject] as const);
+  const mailed = () => smtp.messages.map((m) => [String(m.to[0]), m.subject] as const);
   const people = ['dana', 'oncall', 'vp', 'priya', 'sam', 'lee', 'alex'].map((handle) => ({ handle, role: 'responder' as const }));
   mailSuite({ kind, config: CONFIG, people, start: START, flush: () => processor().tick() }, (app, receiver) => {
     t = app;

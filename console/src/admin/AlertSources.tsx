@@ -10,6 +10,7 @@ import type { AlertSource, NewAlertSource, RotatedAlertSource } from './types.js
 const TYPES = [
   { value: 'alertmanager', label: 'Prometheus Alertmanager (webhook_configs)' },
   { value: 'events', label: 'PagerDuty Events API v2 (pagerduty_configs, or any Events v2 sender)' },
+  { value: 'changes', label: 'Change events: deploys, config pushes, flags, batch jobs (PagerDuty Change Events)' },
 ] as const;
 
 /** The key once, and the receiver with it in place: Alertmanager reaches the server at the address this page came from. */
@@ -21,11 +22,20 @@ function KeyShown({ answer, rotated }: { answer: NewAlertSource | RotatedAlertSo
       {until ? <p>The old key is still accepted until {utcTime(until)}, refused after: roll the new one out before then.</p> : null}
       {snippet ? (
         <>
-          <h3 id="receiver-title">Receiver for alertmanager.yml</h3>
-          <p className="hint">
-            Route alerts to it (<code>receiver: incident-command-{answer.name}</code> in a route). The URL is this page&apos;s address; change it if Alertmanager reaches the
-            server at another.
-          </p>
+          {answer.type === 'changes' ? (
+            <>
+              <h3 id="receiver-title">A change event, sent with curl</h3>
+              <p className="hint">Send one from the deploy pipeline (or any tool that makes changes). The URL is this page&apos;s address; change it if the sender reaches the server at another.</p>
+            </>
+          ) : (
+            <>
+              <h3 id="receiver-title">Receiver for alertmanager.yml</h3>
+              <p className="hint">
+                Route alerts to it (<code>receiver: incident-command-{answer.name}</code> in a route). The URL is this page&apos;s address; change it if Alertmanager reaches the
+                server at another.
+              </p>
+            </>
+          )}
           <pre className="snippet" aria-labelledby="receiver-title" tabIndex={0}>
             {snippet}
           </pre>
