@@ -34,7 +34,7 @@ interface Field {
   extra?: { value: Json; why: string }[];
 }
 
-type ParamKind = 'incident' | 'handle' | 'sme' | 'role' | 'handoff';
+type ParamKind = 'incident' | 'handle' | 'sme' | 'role' | 'handoff' | 'change';
 
 interface Endpoint {
   name: string;
@@ -310,6 +310,16 @@ function badParams(kind: ParamKind): { value: string; label: string; status?: nu
         { value: 'h1234567890', label: 'ten digits', status: 400, routed: true },
         { value: 'h99999', label: 'an unknown handoff', status: 409, routed: true },
       ];
+    case 'change':
+      return [
+        ...common,
+        { value: 'x', label: 'a word', status: 400, routed: true },
+        { value: 'chg_', label: 'no digits', status: 400, routed: true },
+        { value: 'CHG_0000000000000001', label: 'upper case', status: 400, routed: true },
+        { value: 'chg_00000000000000001', label: 'one digit too many', status: 400, routed: true },
+        { value: 'chg_000000000000000g', label: 'not hex', status: 400, routed: true },
+        { value: 'chg_0000000000000000', label: 'an unknown change', status: 404, routed: true },
+      ];
   }
 }
 
@@ -319,6 +329,7 @@ const FIELD_FOR_PARAM: Record<ParamKind, string[]> = {
   sme: ['handle', 'person'],
   role: ['role'],
   handoff: ['handoffId'],
+  change: ['changeId'],
 };
 
 function url(endpoint: Endpoint, override: Record<string, string> = {}): string {
@@ -489,6 +500,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
     people: unknown[];
     incidents: number;
     updates: number;
+    changes: number;
   }
 
   async function snapshot(): Promise<Snapshot> {
@@ -503,6 +515,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
       people: (await get('/people')) as unknown[],
       incidents: ((await get('/incidents')) as unknown[]).length,
       updates: ((await get('/incidents/INC-1/updates')) as unknown[]).length,
+      changes: ((await get('/changes')) as unknown[]).length,
     };
   }
 
@@ -516,13 +529,17 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
       ['POST', '/api/v1/incidents/INC-1/roles', { role: 'scribe', person: 'kim' }],
       ['POST', '/api/v1/incidents/INC-1/timeline', { kind: 'note', text: 'First note' }],
       ['POST', '/api/v1/incidents/INC-1/roles', { role: 'incident_commander', person: 'alex' }],
+      ['POST', '/api/v1/changes', { payload: { summary: 'Nightly batch job' }, kind: 'batch-job' }],
     ];
     let handoff = '';
+    let change = '';
     for (const [method, path, body] of setup) {
       const res = await t.call(method, path, body);
       if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
       const pending = (res.json() as { pendingHandoff?: { id: string } | null }).pendingHandoff;
       if (pending) handoff = pending.id;
+      const recorded = (res.json() as { change?: { id: string } }).change;
+      if (recorded) change = recorded.id;
     }
     const incident = { kind: 'incident' as const, valid: 'INC-1' };
     endpoints = [
@@ -704,6 +721,26 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
         ifMatch: true,
       },
       {
+        name: 'POST /changes',
+        method: 'POST',
+        path: '/changes',
+        params: {},
+        body: { payload: { summary: 'Deployed checkout-api v2.14.0 — 日本語' }, kind: 'deploy', components: ['checkout'] },
+        fields: [
+          { name: 'kind', required: false, kind: { type: 'enum', values: ['deploy', 'config', 'feature-flag', 'batch-job', 'other'] } },
+          { name: 'components', required: false, kind: { type: 'components' } },
+        ],
+        ifMatch: false,
+      },
+      {
+        name: 'POST /incidents/{id}/changes/{changeId}/hypothesis',
+        method: 'POST',
+        path: '/incidents/{id}/changes/{changeId}/hypothesis',
+        params: { id: incident, changeId: { kind: 'change', valid: change } },
+        fields: [],
+        ifMatch: false,
+      },
+      {
         name: 'PUT /incidents/{id}/postmortem',
         method: 'PUT',
         path: '/incidents/{id}/postmortem',
@@ -724,7 +761,7 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
   it('generates a few hundred cases for every write endpoint', () => {
     const per = new Map<string, number>();
     for (const c of cases) per.set(c.endpoint, (per.get(c.endpoint) ?? 0) + 1);
-    expect([...per.keys()]).toHaveLength(15);
+    expect([...per.keys()]).toHaveLength(17);
     for (const [, n] of per) expect(n).toBeGreaterThanOrEqual(30);
     expect(cases.length).toBeGreaterThan(700);
   });
@@ -820,6 +857,8 @@ describe.each(STORE_KINDS)('malformed requests to every write endpoint (%s)', (k
     expect(offer.statusCode, offer.body).toBe(202);
     const handoff = (offer.json() as { pendingHandoff: { id: string } }).pendingHandoff.id;
     await send('POST /incidents/{id}/handoffs/{h}/accept', { handoff });
+    expect((await send('POST /changes')).json()).toMatchObject({ change: { summary: 'Deployed checkout-api v2.14.0 — 日本語' } });
+    expect((await send('POST /incidents/{id}/changes/{changeId}/hypothesis')).json()).toMatchObject({ kind: 'hypothesis' });
     await send('PUT /incidents/{id}/postmortem');
     await send('POST /incidents/{id}/resolve');
   });
