@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../support/harness.js';
 import { incident } from './run.js';
 
-const VERBS = ['serve', 'declare', 'list', 'show', 'role', 'accept', 'decline', 'sme', 'note', 'timeline', 'task', 'update', 'severity', 'edit', 'resolve', 'reopen', 'merge', 'postmortem', 'alerts', 'ack', 'alert-sources', 'people', 'token', 'insights', 'drill', 'follow-ups', 'follow-up'];
+const VERBS = ['serve', 'declare', 'list', 'show', 'role', 'accept', 'decline', 'sme', 'note', 'timeline', 'task', 'update', 'severity', 'edit', 'resolve', 'reopen', 'merge', 'postmortem', 'alerts', 'ack', 'alert-sources', 'people', 'token', 'insights', 'drill', 'follow-ups', 'follow-up', 'change', 'changes', 'suspect'];
 
 
 describe('incident CLI basics', () => {

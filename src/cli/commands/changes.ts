@@ -90,6 +90,7 @@ export function suspectCommand(program: Command): void {
     .argument('<id>', 'INC-7 or 7')
     .argument('<change>', 'the change id (chg_…), from incident changes INC-7');
   withJson(cmd);
+  examples(cmd, ['incident changes INC-7                          # find the change', 'incident suspect INC-7 chg_3f2a9c0d1e4b5a67']);
   cmd.action(
     run(async (id: string, change: string, o: JsonOption) => {
       const entry = await client().post<Entry>(`/incidents/${incidentId(id)}/changes/${changeId(change)}/hypothesis`, {});
