@@ -1,6 +1,7 @@
 import type { FollowUpTable } from './schema-follow-ups.js';
 import type { PageAckTable, PageDeliveryTable } from './schema-pages.js';
 import type { ChangeTable } from './schema-changes.js';
+import type { ChatTables } from './schema-chat.js';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The tables. Times are UTC ISO-8601 text on both databases, so they sort and compare alike. */
@@ -353,50 +354,12 @@ export interface Database {
     updated_at: string;
     components: string | null;
   };
-  chat_outbox: {
-    event_id: number;
-    incident: number;
-    created_at: string;
-  };
-  chat_deliveries: {
-    id: Generated<number>;
-    lane: string;
-    incident: number;
-    event_id: number;
-    step: number;
-    action: string;
-    status: 'pending' | 'done' | 'failed';
-    attempts: number;
-    next_attempt_at: string;
-    claimed_until: string | null;
-    last_error: string | null;
-    created_at: string;
-    uncertain_since: string | null;
-  };
-  chat_rooms: {
-    incident: number;
-    room: string;
-    announcement: string | null;
-    created_at: string;
-    announcement_mark: string | null;
-  };
-  chat_inbox: {
-    id: Generated<number>;
-    key: string;
-    kind: string;
-    body: string;
-    status: 'pending' | 'done';
-    claimed_until: string | null;
-    received_at: string;
-  };
-  chat_cursors: { room: string; seen_until: string }; // Mattermost reactions read back per room up to seen_until
-  chat_users: {
-    user_id: string;
-    handle: string;
-    found_at: string;
-    /** `slack`, `mattermost`. */
-    platform: Generated<string>;
-  };
+  chat_outbox: ChatTables['chat_outbox'];
+  chat_deliveries: ChatTables['chat_deliveries'];
+  chat_rooms: ChatTables['chat_rooms'];
+  chat_inbox: ChatTables['chat_inbox'];
+  chat_cursors: ChatTables['chat_cursors'];
+  chat_users: ChatTables['chat_users'];
 }
 
 /** Where a store runs its queries: straight on the database, or inside a transaction. */
