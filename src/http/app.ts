@@ -23,6 +23,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { followUpRoutes } from './routes/follow-ups.js';
+import { followUpExportRoutes } from './routes/follow-up-export.js';
+import { githubWebhookRoutes } from './routes/github-webhook.js';
 import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/status-subscribers.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
@@ -220,6 +222,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(eventRoutes, { ...deps, hub: workers.realtime });
       await api.register(maintenanceRoutes, deps);
       await api.register(followUpRoutes, deps);
+      await api.register(followUpExportRoutes, deps);
       await api.register(statusSubscriberAdminRoutes, deps);
       await api.register(insightsRoutes, deps);
       await api.register(drillRoutes, { ...deps, onStarted: () => workers.drills.notice() });
@@ -235,6 +238,8 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
   if (deps.paging) await app.register(pagingRoutes, { ...deps, paging: deps.paging });
   // The Teams bot: the Bot Framework's bearer token, checked by its SDK, instead of a person's.
   if (deps.teamsAdapter) await app.register(teamsRoutes, { ...deps, adapter: deps.teamsAdapter, bot: new TeamsBot({ store: deps.store, config: deps.config, clock: deps.clock, log: app.log }) });
+  // GitHub signs its webhook deliveries; served only with GITHUB_WEBHOOK_SECRET.
+  if (deps.githubWebhookSecret) await app.register(githubWebhookRoutes, { ...deps, secret: deps.githubWebhookSecret });
   // The status page's subscription forms: public, no sign-in.
   await app.register(statusSubscriberRoutes, deps);
   await app.register(consoleRoutes, deps);

@@ -13,6 +13,7 @@ import type { ChatPort } from '../integrations/chat/port.js';
 import type { PagingSecrets } from '../integrations/paging.js';
 import type { ActionSigner } from '../integrations/chat/mattermost/interactive.js';
 import type { CloudAdapter } from 'botbuilder';
+import type { TrackerSettings } from '../integrations/trackers/port.js';
 
 export interface HttpDeps {
   store: Store;
@@ -46,6 +47,10 @@ export interface HttpDeps {
   paging?: PagingSecrets | null;
   /** INCIDENT_METRICS_TOKEN: when set, GET /metrics asks for it as a bearer token. */
   metricsToken?: string | null;
+  /** GitHub and Jira (README "Follow-ups"): where follow-ups can be exported, and how often their issues are looked at. */
+  trackers?: TrackerSettings | null;
+  /** GITHUB_WEBHOOK_SECRET: when set, POST /api/v1/integrations/github/issues takes GitHub's `issues` events. */
+  githubWebhookSecret?: string | null;
 }
 
 /**

@@ -81,6 +81,9 @@ const STATUS: Record<ErrorCode, number> = {
   CHANGE_NOT_FOUND: 404,
   FOLLOW_UP_CLOSED: 409,
   FOLLOW_UP_TRANSITION: 409,
+  EXPORT_IN_PROGRESS: 409,
+  TRACKER_NOT_CONFIGURED: 409,
+  TRACKER_FAILED: 502,
 };
 
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };

@@ -12,6 +12,7 @@ import { mailFromEnvironment } from '../integrations/mail.js';
 import { pagingFromEnvironment } from '../integrations/paging.js';
 import { trustProxyFrom, trustsEveryone } from './context.js';
 import { serverLogger } from './log.js';
+import { trackerSettingsFromEnvironment } from '../integrations/trackers/environment.js';
 
 /** From SIGTERM to exit at most this long: a supervisor's usual grace before SIGKILL is 10–30 s. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -34,6 +35,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const publicUrl = env.INCIDENT_PUBLIC_URL || `http://${host}:${port}`;
   const slack = slackFromEnvironment(env);
   const mattermost = mattermostFromEnvironment(env, publicUrl);
+  const trackers = trackerSettingsFromEnvironment(env);
   // One chat platform per deployment: rooms, the delivery queue and remembered users are kept for one.
   if (slack && mattermost) throw new Error('Slack and Mattermost are both configured: set SLACK_* or MATTERMOST_*, not both');
   const dataDir = resolve(env.INCIDENT_DATA_DIR ?? 'data');
@@ -74,9 +76,10 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     deliveries: { webhooks: httpWebhookSender({ targets: new WebhookTargets(config.webhooks.allowTargets) }), mail, paging },
     chat,
     teams,
+    trackers,
   });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, teamsAdapter, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null },
+    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, teamsAdapter, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null, trackers, githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET?.trim() || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.

@@ -1,10 +1,26 @@
 /** Follow-ups in words: the API answer, the incident's timeline lines, and the owner's reminder e-mail. */
 import { isOverdue, label, type FollowUp } from '../domain/follow-ups/follow-up.js';
 import type { FollowUpReminderKind } from '../domain/follow-ups/reminders.js';
+import type { FollowUpLink } from '../domain/follow-ups/export.js';
 import { incidentId } from '../domain/model/ids.js';
 import { escapeHtml } from './email.js';
 
-export function presentFollowUp(item: FollowUp, now: string) {
+/** The issue a follow-up was exported to, once made (a claim in progress is not shown). */
+export function presentLink(link: FollowUpLink | null | undefined) {
+  if (link?.state !== 'linked') return null;
+  return {
+    tracker: link.tracker,
+    key: link.key!,
+    url: link.url!,
+    exportedAt: link.exportedAt!,
+    exportedBy: link.exportedBy,
+    remoteState: link.remoteState,
+    syncedAt: link.syncedAt,
+    lastError: link.lastError,
+  };
+}
+
+export function presentFollowUp(item: FollowUp, now: string, link?: FollowUpLink | null) {
   return {
     id: item.id,
     incident: incidentId(item.incident),
@@ -22,6 +38,7 @@ export function presentFollowUp(item: FollowUp, now: string) {
     updatedAt: item.updatedAt,
     closedAt: item.closedAt,
     closedBy: item.closedBy,
+    link: presentLink(link),
   };
 }
 
@@ -55,4 +72,21 @@ export function followUpReminderMail(item: FollowUp, kind: FollowUpReminderKind,
   ];
   const html = lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join('\n');
   return { subject, text: `${lines.join('\n')}\n`, html };
+}
+
+/**
+ * The issue a follow-up becomes in the team's tracker. A private incident's title stays
+ * here: the tracker is read by more people than the incident is.
+ */
+export function followUpIssueDraft(item: FollowUp, incident: { title: string; severity: string; private: boolean }, links: { publicUrl: string }) {
+  const inc = incidentId(item.incident);
+  const from = incident.private ? `${inc} (private)` : `${inc} (${incident.severity}: ${incident.title})`;
+  return {
+    summary: item.title,
+    paragraphs: [
+      `Follow-up from ${from}. Owner @${item.owner}, due ${item.due}, ${item.priority}.`,
+      `Opened by Incident Command as ${item.id}: closing this issue closes the follow-up (closed as not planned: won't do).`,
+    ],
+    link: `${links.publicUrl.replace(/\/+$/, '')}/incidents/${inc}`,
+  };
 }

@@ -32,6 +32,8 @@ import { FollowUpReminders } from './follow-up-reminders.js';
 import { PageSender } from './paging/sender.js';
 import { pagersOn } from './paging/queue.js';
 import type { PagingSecrets } from '../integrations/paging.js';
+import { FollowUpSync } from './follow-up-sync.js';
+import type { TrackerSettings } from '../integrations/trackers/port.js';
 
 export interface WorkerDeps {
   store: Store;
@@ -58,6 +60,8 @@ export interface WorkerDeps {
   reactionRetryMs?: number;
   /** Teams channel cards (Workflows webhooks): through the same delivery queue, beside the platform or alone. */
   teams?: TeamsChannels | null;
+  /** GitHub and Jira, when set up: exported follow-ups' issues are looked at for their close. */
+  trackers?: TrackerSettings | null;
 }
 
 export class Workers {
@@ -69,6 +73,7 @@ export class Workers {
   /** Pages out, when a paging tool is configured with its secrets (src/processors/paging). */
   readonly pages: PageSender | null;
   readonly followUpReminders: FollowUpReminders | null;
+  readonly followUpSync: FollowUpSync | null;
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
   /** Where reactions come over a connection of the platform's (Mattermost): listening, and reading back what was missed. */
@@ -88,6 +93,8 @@ export class Workers {
     const paging = deps.deliveries?.paging;
     this.pages = deps.deliveries && paging && pagersOn(config, paging) ? new PageSender({ store, clock, http: deps.deliveries.webhooks, secrets: paging, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
+    const trackers = deps.trackers;
+    this.followUpSync = trackers && Object.keys(trackers.ports).length ? new FollowUpSync({ store, config, clock, trackers, log }) : null;
     this.chat =
       deps.chat || deps.teams
         ? new ChatDeliveryWorker({
@@ -128,6 +135,7 @@ export class Workers {
       ...(this.pages ? [['pages', this.pages] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
       ...(this.followUpReminders ? [['followUpReminders', this.followUpReminders] as [string, Worker]] : []),
+      ...(this.followUpSync ? [['followUpSync', this.followUpSync] as [string, Worker]] : []),
       ['statusPage', this.statusPage],
       // Deliveries a crash or a failure left in the inbox are taken up again on start.
       ['alertInbox', { start: () => inbox.wake(), stop: () => inbox.close(), health: () => inbox.health() }],

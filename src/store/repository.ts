@@ -28,6 +28,7 @@ import { ChatStore } from './chat.js';
 import { QueueStatsStore } from './queue-stats.js';
 import { RetentionStore } from './retention.js';
 import { InsightsStore } from './insights.js';
+import { FollowUpLinkStore } from './follow-up-links.js';
 import { DrillStore } from './drills.js';
 import { ChangeStore } from './changes.js';
 
@@ -114,6 +115,11 @@ export class Repository {
   /** Follow-up action items and their reminder marks. */
   get followUps(): FollowUpStore {
     return new FollowUpStore(this.db, this.dialect);
+  }
+
+  /** Follow-ups' issues in GitHub or Jira. */
+  get followUpLinks(): FollowUpLinkStore {
+    return new FollowUpLinkStore(this.db, this.dialect);
   }
 
   /** The status page's e-mail subscribers. */

@@ -19,3 +19,20 @@ export interface FollowUpTable {
   overdue_reminded_for: string | null;
   remind_at: string | null;
 }
+
+/** The follow_up_links table (migration 0071): a follow-up's issue in GitHub or Jira. */
+export interface FollowUpLinkTable {
+  follow_up: string;
+  tracker: string;
+  state: string;
+  key: string | null;
+  url: string | null;
+  claimed_at: string;
+  exported_at: string | null;
+  exported_by: string;
+  remote_state: string | null;
+  synced_at: string | null;
+  sync_at: string | null;
+  failures: number;
+  last_error: string | null;
+}

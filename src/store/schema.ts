@@ -1,4 +1,4 @@
-import type { FollowUpTable } from './schema-follow-ups.js';
+import type { FollowUpLinkTable, FollowUpTable } from './schema-follow-ups.js';
 import type { PageAckTable, PageDeliveryTable } from './schema-pages.js';
 import type { ChangeTable } from './schema-changes.js';
 import type { ChatTables } from './schema-chat.js';
@@ -311,6 +311,8 @@ export interface Database {
   follow_ups: FollowUpTable;
   /** What changed: change events (src/domain/changes; migration 0100). */
   changes: ChangeTable;
+  /** Follow-ups' issues in GitHub or Jira (src/domain/follow-ups/export.ts; migration 0071). */
+  follow_up_links: FollowUpLinkTable;
   maintenances: {
     id: string;
     title: string;

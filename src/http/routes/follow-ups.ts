@@ -52,8 +52,24 @@ export const FollowUpSchema = Type.Object({
   updatedAt: Type.String(),
   closedAt: Type.Union([Type.String(), Type.Null()]),
   closedBy: Type.Union([Type.String(), Type.Null()]),
+  link: Type.Union(
+    [
+      Type.Object({
+        tracker: Type.Enum(['github', 'jira']),
+        key: Type.String({ description: 'owner/repo#12 (GitHub) or OPS-12 (Jira)' }),
+        url: Type.String(),
+        exportedAt: Type.String(),
+        exportedBy: Type.String(),
+        remoteState: Type.Union([Type.Enum(['open', 'done', 'wont_do']), Type.Null()], { description: 'the issue as last seen' }),
+        syncedAt: Type.Union([Type.String(), Type.Null()]),
+        lastError: Type.Union([Type.String(), Type.Null()], { description: 'why the last look at the issue failed (asked again later)' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'the issue it was exported to (POST /follow-ups/{id}/export), or null' },
+  ),
 });
-const Params = Type.Object({ id: Type.String({ pattern: '^fu_[0-9a-f]{16}$', description: 'the follow-up id (fu_…)' }) });
+export const FollowUpParams = Type.Object({ id: Type.String({ pattern: '^fu_[0-9a-f]{16}$', description: 'the follow-up id (fu_…)' }) });
 const FOLLOW_UPS = paging('follow-ups', ['text', 'text']);
 const ListQuery = Type.Object(
   {
@@ -109,16 +125,17 @@ export async function followUpRoutes(base: FastifyInstance, deps: HttpDeps) {
         ...(incident === undefined ? {} : { incident: incidentNumber(incident, 'incident') }),
       };
       const page = await deps.store.followUps.page(filter, pageRequest(FOLLOW_UPS, request.query));
-      return sendPage(request, reply, FOLLOW_UPS, page).map((item) => presentFollowUp(item, now));
+      const links = await deps.store.followUpLinks.of(page.items.map((i) => i.id));
+      return sendPage(request, reply, FOLLOW_UPS, page).map((item) => presentFollowUp(item, now, links.get(item.id)));
     },
   );
 
-  app.get('/follow-ups/:id', { schema: { tags, summary: 'One follow-up action item', params: Params, response: answer(200) } }, async (request, reply) => {
+  app.get('/follow-ups/:id', { schema: { tags, summary: 'One follow-up action item', params: FollowUpParams, response: answer(200) } }, async (request, reply) => {
     const person = actor(request);
     authorize(person, 'incidents.read');
     const item = await readFollowUp(deps.store, person, request.params.id);
     reply.header('etag', `"${item.version}"`);
-    return presentFollowUp(item, deps.clock.now().toISOString());
+    return presentFollowUp(item, deps.clock.now().toISOString(), await deps.store.followUpLinks.get(item.id));
   });
 
   app.patch(
@@ -127,7 +144,7 @@ export async function followUpRoutes(base: FastifyInstance, deps: HttpDeps) {
       schema: {
         tags,
         summary: "Change a follow-up: title, owner, due, priority, or state (done; wont_do with a reason; open to reopen). If-Match: \"<version>\" refuses a concurrent change",
-        params: Params,
+        params: FollowUpParams,
         body: PatchBody,
         response: answer(200),
       },
@@ -136,7 +153,7 @@ export async function followUpRoutes(base: FastifyInstance, deps: HttpDeps) {
       write(deps, request, reply, async (ctx) => {
         const item = await changeFollowUp(ctx, request.params.id, request.body, expectedVersion(request));
         reply.header('etag', `"${item.version}"`);
-        return { status: 200, body: presentFollowUp(item, ctx.now) };
+        return { status: 200, body: presentFollowUp(item, ctx.now, await ctx.tx.followUpLinks.get(item.id)) };
       }),
   );
 }

@@ -30,6 +30,7 @@ import { migration as m0052 } from './0052-pages.js';
 import { migration as m0060 } from './0060-chat-platform.js';
 import { migration as m0061 } from './0061-chat-cursors.js';
 import { migration as m0070 } from './0070-follow-ups.js';
+import { migration as m0071 } from './0071-follow-up-links.js';
 import { migration as m0080 } from './0080-alerts-revision.js';
 import { migration as m0100 } from './0100-changes.js';
 import { migration as m0090 } from './0090-drills.js';
@@ -64,6 +65,7 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0060_chat_platform': m0060(helpers),
     '0061_chat_cursors': m0061(helpers),
     '0070_follow_ups': m0070(helpers),
+    '0071_follow_up_links': m0071(helpers),
     '0080_alerts_revision': m0080(helpers),
     '0090_drills': m0090(helpers),
     '0100_changes': m0100(helpers),
