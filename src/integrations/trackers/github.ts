@@ -33,7 +33,14 @@ export class GitHubIssues implements TrackerPort {
   private readonly client: Octokit;
 
   constructor(private readonly settings: GitHubSettings) {
-    this.client = new Octokit({ auth: settings.token, userAgent: 'incident-command', ...(settings.baseUrl ? { baseUrl: settings.baseUrl.replace(/\/+$/, '') } : {}) });
+    // The client's request log would print each failure; the sync worker logs them once, with the follow-up.
+    const quiet = () => undefined;
+    this.client = new Octokit({
+      auth: settings.token,
+      userAgent: 'incident-command',
+      log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
+      ...(settings.baseUrl ? { baseUrl: settings.baseUrl.replace(/\/+$/, '') } : {}),
+    });
     this.target = `${settings.owner}/${settings.repo}${settings.baseUrl ? ` at ${new URL(settings.baseUrl).host}` : ''}`;
   }
 
