@@ -2,6 +2,7 @@
 import type { CommandContext } from './context.js';
 import { authorize } from '../domain/people/policy.js';
 import { measureIncident } from '../domain/insights/incident.js';
+import { followUpFigures } from '../domain/insights/follow-ups.js';
 import { buildInsights, type Insights, type InsightsQuery } from '../domain/insights/report.js';
 import type { RecordedEvent } from '../domain/model/events.js';
 
@@ -10,7 +11,8 @@ const CHUNK = 200;
 
 export async function readInsights(ctx: Pick<CommandContext, 'tx' | 'actor' | 'config' | 'now'>, query: InsightsQuery): Promise<Insights> {
   authorize(ctx.actor, 'incidents.read');
-  const numbers = await ctx.tx.insights.incidentsDeclared({ ...query, visibleTo: { handle: ctx.actor.handle, admin: ctx.actor.role === 'admin' } });
+  const filter = { ...query, visibleTo: { handle: ctx.actor.handle, admin: ctx.actor.role === 'admin' } };
+  const numbers = await ctx.tx.insights.incidentsDeclared(filter);
   const measures = [];
   for (let i = 0; i < numbers.length; i += CHUNK) {
     const byIncident = new Map<number, RecordedEvent[]>();
@@ -23,5 +25,6 @@ export async function readInsights(ctx: Pick<CommandContext, 'tx' | 'actor' | 'c
   }
   // Only with a severity chosen are alert groups narrowed to that severity's incidents.
   const acknowledged = await ctx.tx.insights.acknowledgeSeconds(query.from, query.to, query.severity ? numbers : null);
-  return buildInsights(query, measures, acknowledged, ctx.config.policy.levels.map((l) => l.id), ctx.now);
+  const followUps = followUpFigures(await ctx.tx.insights.followUps(filter), query.from, query.to, ctx.now);
+  return buildInsights(query, measures, acknowledged, ctx.config.policy.levels.map((l) => l.id), ctx.now, followUps);
 }

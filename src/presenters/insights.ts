@@ -56,5 +56,9 @@ export function insightsCsv(report: Insights): string {
   add('postmortems', 'required', 'all', report.postmortems.required);
   add('postmortems', 'published', 'all', report.postmortems.published);
   spread('postmortems', 'after_resolve', report.postmortems.afterResolve);
+  add('follow_ups', 'opened', 'all', report.followUps.opened);
+  add('follow_ups', 'done', 'all', report.followUps.done);
+  add('follow_ups', 'wont_do', 'all', report.followUps.wontDo);
+  add('follow_ups', 'overdue', report.followUps.overdueAt, report.followUps.overdue);
   return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -115,6 +115,32 @@ describe.each(STORE_KINDS)('GET /insights (%s)', (kind) => {
     );
   });
 
+  it('counts follow-ups opened, done, dropped and overdue, per period, severity and what the reader may see', async () => {
+    // Now 13 June 15:44. INC-1 (SEV1) leaves two, INC-3 (SEV2) one due today, private INC-2 (dana's) one.
+    const open = async (inc: string, title: string, due: string, as = 'alex'): Promise<string> =>
+      (await ok(t, 201, 'POST', `${API}/incidents/${inc}/follow-ups`, { title, owner: 'priya', due }, as)).id;
+    await open('INC-1', 'Alert on checkout error rate', '2026-06-14');
+    const f2 = await open('INC-1', 'Canary for payments', '2026-06-20');
+    await open('INC-3', 'Index for search', '2026-06-13');
+    const f4 = await open('INC-2', 'Rotate the leaked key', '2026-06-30', 'dana');
+    t.clock.set('2026-06-15T10:00:00.000Z');
+    await ok(t, 200, 'PATCH', `${API}/follow-ups/${f2}`, { state: 'done' }, 'priya');
+    t.clock.set('2026-06-16T10:00:00.000Z');
+    await ok(t, 200, 'PATCH', `${API}/follow-ups/${f4}`, { state: 'wont_do', reason: 'The key was never used' }, 'dana');
+    const period = `from=${at(-DAY)}&to=2026-06-17T00:00:00.000Z`;
+    // The period is still running: overdue as of now (f1 due 14 June, f3 due 13 June).
+    const all = await ok(t, 200, 'GET', `${API}/insights?${period}`);
+    expect(all.followUps).toEqual({ opened: 4, done: 1, wontDo: 1, overdue: 2, overdueAt: '2026-06-16T10:00:00.000Z' });
+    expect((await ok(t, 200, 'GET', `${API}/insights?${period}`, undefined, 'vic')).followUps).toEqual({ opened: 3, done: 1, wontDo: 0, overdue: 2, overdueAt: '2026-06-16T10:00:00.000Z' });
+    expect((await ok(t, 200, 'GET', `${API}/insights?${period}&severity=SEV1`)).followUps).toEqual({ opened: 2, done: 1, wontDo: 0, overdue: 1, overdueAt: '2026-06-16T10:00:00.000Z' });
+    // 14 June alone: nothing opened or closed; at its last moment f1 is due that day (not overdue), f3 is overdue.
+    const day = await ok(t, 200, 'GET', `${API}/insights?from=2026-06-14T00:00:00.000Z&to=2026-06-15T00:00:00.000Z`);
+    expect(day.followUps).toEqual({ opened: 0, done: 0, wontDo: 0, overdue: 1, overdueAt: '2026-06-14T23:59:59.999Z' });
+    expect(all.definitions.followUps).toContain('overdue');
+    const csv = (await t.call('GET', `${API}/insights.csv?${period}`)).body.trimEnd().split('\r\n');
+    expect(csv).toEqual(expect.arrayContaining(['follow_ups,opened,all,4', 'follow_ups,done,all,1', 'follow_ups,wont_do,all,1', 'follow_ups,overdue,2026-06-16T10:00:00.000Z,2']));
+  });
+
   it('refuses a period that ends before it starts, and a time that is not one, naming the field', async () => {
     expectError(await t.call('GET', `${API}/insights?from=${at(DAY)}&to=${at(0)}`, undefined, { as: 'admin' }), 400, 'VALIDATION_FAILED', 'from');
     expectError(await t.call('GET', `${API}/insights?to=yesterday`, undefined, { as: 'admin' }), 400, 'VALIDATION_FAILED', 'to');

@@ -140,7 +140,8 @@ describe('insights: the report over many incidents', () => {
     const c = record([declared({ number: 3, severity: 'SEV2', declaredAt: minutes(7 * 24 * 60 + 5), nextUpdateBy: minutes(7 * 24 * 60 + 65) })], 3);
     const now = minutes(7 * 24 * 60 + 90);
     const measures = [a, b, c].map((events) => measureIncident(events, now));
-    const report = buildInsights({ from: T0, to: now, severity: null }, measures, [30, 90, 600], ['SEV1', 'SEV2', 'SEV3'], now);
+    const followUps = { opened: 3, done: 1, wontDo: 0, overdue: 1, overdueAt: now };
+    const report = buildInsights({ from: T0, to: now, severity: null }, measures, [30, 90, 600], ['SEV1', 'SEV2', 'SEV3'], now, followUps);
     expect(report.incidents).toEqual({
       total: 3,
       bySeverity: [
@@ -171,6 +172,7 @@ describe('insights: the report over many incidents', () => {
       { incident: 1, severity: 'SEV1', overdueMinutes: 1 },
     ]);
     expect(report.postmortems).toEqual({ required: 1, published: 0, afterResolve: { count: 0, medianSeconds: null, p90Seconds: null } });
-    expect(Object.keys(report.definitions)).toEqual(expect.arrayContaining(['updatePromises', 'timeToDeclare', 'percentiles']));
+    expect(report.followUps).toEqual(followUps);
+    expect(Object.keys(report.definitions)).toEqual(expect.arrayContaining(['updatePromises', 'timeToDeclare', 'percentiles', 'followUps']));
   });
 });

@@ -27,6 +27,7 @@ interface Insights {
   updatePromises: { overall: Compliance; bySeverity: ({ severity: string } & Compliance)[]; byCommsLead: ({ commsLead: string | null } & Compliance)[] };
   overdue: { incident: string; severity: string; overdueMinutes: number }[];
   postmortems: { required: number; published: number; afterResolve: Distribution };
+  followUps: { opened: number; done: number; wontDo: number; overdue: number; overdueAt: string };
 }
 
 interface InsightsOptions extends JsonOption {
@@ -62,6 +63,7 @@ function render(r: Insights): string {
       ...r.updatePromises.byCommsLead.map((c) => promises(c.commsLead === null ? 'no Comms Lead' : `@${c.commsLead}`, c)),
     ]),
     `postmortems: ${r.postmortems.published} of ${r.postmortems.required} required published`,
+    table(['FOLLOW-UPS', 'OPENED', 'DONE', "WON'T DO", 'OVERDUE'], [['in the period', String(r.followUps.opened), String(r.followUps.done), String(r.followUps.wontDo), `${r.followUps.overdue} at ${utc(r.followUps.overdueAt)}`]]),
     r.overdue.length ? `most overdue: ${r.overdue.slice(0, 5).map((o) => `${o.incident} ${o.overdueMinutes}m`).join(', ')}` : 'no update promise broken',
   ].join('\n');
 }
@@ -69,7 +71,7 @@ function render(r: Insights): string {
 export function insightsCommand(program: Command): void {
   const cmd = program
     .command('insights')
-    .description('how incidents went over a period: times to acknowledge, declare, first update and resolve; update promises kept; postmortems')
+    .description('how incidents went over a period: times to acknowledge, declare, first update and resolve; update promises kept; postmortems; follow-ups opened, done and overdue')
     .option('--from <time>', 'from this UTC time, inclusive (default: 90 days before --to)')
     .option('--to <time>', 'to this UTC time, exclusive (default: now)')
     .option('--severity <id>', 'only incidents of this severity')

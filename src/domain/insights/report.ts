@@ -6,6 +6,7 @@
  * the CLI say the same thing.
  */
 import type { IncidentMeasures, OpenStatus, PromiseJudged } from './incident.js';
+import type { FollowUpFigures } from './follow-ups.js';
 
 /** Durations in seconds; median and p90 by nearest rank over the incidents that have the figure. */
 export interface Distribution {
@@ -55,6 +56,7 @@ export interface Insights extends InsightsQuery {
   /** Incidents that kept someone waiting past a promise, most minutes first. */
   overdue: { incident: number; severity: string; overdueMinutes: number }[];
   postmortems: { required: number; published: number; afterResolve: Distribution };
+  followUps: FollowUpFigures;
   definitions: Record<string, string>;
 }
 
@@ -70,6 +72,8 @@ export const DEFINITIONS: Record<string, string> = {
   byCommsLead: 'Promises grouped by who held Comms Lead when each was judged; “none” when the IC ran comms.',
   overdue: 'Minutes past every broken promise of an incident, added up.',
   postmortems: 'Incidents whose severity requires a postmortem, those published, and the time from resolving to publishing.',
+  followUps:
+    'Follow-ups of the incidents the severity filter keeps (declared at any time): opened in the period; marked done, or won’t do, in the period (by their latest close, whether by a person or by the tracker they were exported to); overdue: open at the period’s last moment (or now, if earlier) and past their due day then (due on a day, overdue from the next).',
   percentiles: 'Median and p90 by nearest rank: the value below which half (nine in ten) of the incidents fall.',
 };
 
@@ -132,6 +136,7 @@ export function buildInsights(
   acknowledgeSeconds: readonly number[],
   severityOrder: readonly string[],
   generatedAt: string,
+  followUps: FollowUpFigures,
 ): Insights {
   const order = (severity: string) => {
     const i = severityOrder.indexOf(severity);
@@ -184,6 +189,7 @@ export function buildInsights(
       published: required.filter((m) => m.postmortemAfterResolveMs !== null).length,
       afterResolve: distribution(present(required.map((m) => m.postmortemAfterResolveMs))),
     },
+    followUps,
     definitions: DEFINITIONS,
   };
 }

@@ -49,6 +49,13 @@ export const InsightsSchema = Type.Object({
   }),
   overdue: Type.Array(Type.Object({ incident: Type.String(), severity: Type.String(), overdueMinutes: Type.Number() })),
   postmortems: Type.Object({ required: Type.Integer(), published: Type.Integer(), afterResolve: Distribution }),
+  followUps: Type.Object({
+    opened: Type.Integer({ description: 'opened in the period' }),
+    done: Type.Integer({ description: 'marked done in the period' }),
+    wontDo: Type.Integer({ description: "marked won't do in the period" }),
+    overdue: Type.Integer({ description: 'open and past their due day at overdueAt' }),
+    overdueAt: Type.String({ description: 'the end of the period, or now if earlier' }),
+  }),
   definitions: Type.Record(Type.String(), Type.String()),
 });
 
@@ -70,7 +77,7 @@ export async function insightsRoutes(base: FastifyInstance, deps: HttpDeps) {
     {
       schema: {
         tags,
-        summary: 'Insights over a period: incidents by severity and week, time to acknowledge, declare, first update and resolve, time in each status, update-promise compliance, overdue minutes, postmortems',
+        summary: 'Insights over a period: incidents by severity and week, time to acknowledge, declare, first update and resolve, time in each status, update-promise compliance, overdue minutes, postmortems, follow-ups opened, done and overdue',
         querystring: Query,
         response: { 200: InsightsSchema },
       },
