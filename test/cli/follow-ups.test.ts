@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../support/harness.js';
 import { incident } from './run.js';
+import { FakeTrackers } from '../support/fake-trackers.js';
 
 const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -43,7 +44,7 @@ describe('incident CLI: follow-ups', () => {
 
     const listed = await run(['follow-ups', '--incident', declared.id]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+INCIDENT\s+DUE\s+PRI\s+STATE\s+OWNER\s+TITLE/);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+INCIDENT\s+DUE\s+PRI\s+STATE\s+OWNER\s+ISSUE\s+TITLE/);
     expect(listed.stdout).toContain('Alert on checkout error rate');
     expect((await json(['follow-ups', '--due-before', dayFromNow(20)])).map((i: { title: string }) => i.title)).toEqual(['Alert on checkout error rate']);
 
@@ -72,5 +73,44 @@ describe('incident CLI: follow-ups', () => {
     expect([past.code, past.stderr]).toEqual([1, expect.stringContaining('(field: due)')]);
     const missing = await run(['follow-up', 'done', 'fu_ffffffffffffffff']);
     expect(missing.code).toBe(1);
+  });
+});
+
+describe('incident CLI: follow-ups export, against a local GitHub', () => {
+  const fake = new FakeTrackers();
+  let db: Database;
+  let server: ServerProcess;
+  let emptyDir: string;
+  const run = (args: string[]) => incident(args, { INCIDENT_URL: server.url, INCIDENT_TOKEN: ADMIN_TOKEN, INCIDENT_DATA_DIR: emptyDir });
+
+  beforeAll(async () => {
+    await fake.start();
+    db = await freshDatabase('sqlite');
+    emptyDir = mkdtempSync(join(tmpdir(), 'incident-cli-'));
+    server = await startServerProcess(db, { GITHUB_TOKEN: 'ghp_test', GITHUB_REPOSITORY: 'acme/ops', GITHUB_API_URL: fake.url });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.cleanup();
+    await fake.stop();
+    if (emptyDir) rmSync(emptyDir, { recursive: true, force: true });
+  });
+
+  it('exports once, shows the issue in the list, and the insights table counts follow-ups', async () => {
+    const declared = JSON.parse((await run(['declare', 'Checkout errors', '--severity', 'SEV2', '--json'])).stdout);
+    const item = JSON.parse((await run(['follow-up', 'add', declared.id, 'Alert on checkout error rate', '--owner', 'admin', '--due', dayFromNow(5), '--json'])).stdout);
+    const exported = await run(['follow-ups', 'export', item.id, '--to', 'github']);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(`Exported ${item.id} (${declared.id}) open: Alert on checkout error rate`);
+    expect(exported.stdout).toContain('Issue: acme/ops#1 https://github.example/acme/ops/issues/1');
+    expect((await run(['follow-ups', 'export', item.id, '--to', 'github'])).stdout).toContain('acme/ops#1');
+    expect(fake.creates('github')).toHaveLength(1);
+    expect(fake.refused).toEqual([]);
+    expect((await run(['follow-ups'])).stdout).toMatch(/acme\/ops#1\s+Alert on checkout error rate/);
+    const jira = await run(['follow-ups', 'export', item.id, '--to', 'trello']);
+    expect(jira.code).toBe(2);
+    const insights = await run(['insights']);
+    expect(insights.stdout).toMatch(/FOLLOW-UPS\s+OPENED\s+DONE\s+WON'T DO\s+OVERDUE\n\s*in the period\s+1\s+0\s+0\s+0 at /);
   });
 });

@@ -31,13 +31,14 @@ function stateLabel(item: FollowUp): string {
 export function followUpTable(items: FollowUp[]): string {
   if (!items.length) return 'No follow-ups.';
   return table(
-    ['ID', 'INCIDENT', 'DUE', 'PRI', 'STATE', 'OWNER', 'TITLE'],
-    items.map((i) => [i.id, i.incident, i.due, i.priority, stateLabel(i), `@${i.owner}`, i.title]),
+    ['ID', 'INCIDENT', 'DUE', 'PRI', 'STATE', 'OWNER', 'ISSUE', 'TITLE'],
+    items.map((i) => [i.id, i.incident, i.due, i.priority, stateLabel(i), `@${i.owner}`, i.link?.key ?? '-', i.title]),
   );
 }
 
 function line(item: FollowUp): string {
-  return `${item.id} (${item.incident}) ${stateLabel(item)}: ${item.title} — @${item.owner}, due ${item.due}, ${item.priority}.`;
+  const issue = item.link ? ` Issue: ${item.link.key} ${item.link.url}` : '';
+  return `${item.id} (${item.incident}) ${stateLabel(item)}: ${item.title} — @${item.owner}, due ${item.due}, ${item.priority}.${issue}`;
 }
 
 interface ListOptions extends JsonOption {
@@ -61,7 +62,7 @@ export function followUpsCommand(program: Command): void {
     .option('--due-before <day>', 'only those due before this day (YYYY-MM-DD)')
     .option('--limit <n>', 'at most this many');
   withJson(cmd);
-  examples(cmd, ['incident follow-ups --state open', 'incident follow-ups --owner priya --overdue', 'incident follow-ups --incident INC-4 --json']);
+  examples(cmd, ['incident follow-ups --state open', 'incident follow-ups --owner priya --overdue', 'incident follow-ups --incident INC-4 --json', 'incident follow-ups export fu_1a2b3c4d5e6f7a8b --to github']);
   cmd.action(
     run(async (o: ListOptions) => {
       const query = {
@@ -74,6 +75,20 @@ export function followUpsCommand(program: Command): void {
       const items = await client().all<FollowUp>('/follow-ups', query, o.limit ? positiveInt(o.limit, '--limit') : undefined);
       if (o.json) printJson(items);
       else print(followUpTable(items));
+    }),
+  );
+
+  const exporting = cmd
+    .command('export')
+    .description('export a follow-up to GitHub Issues or Jira (as set up on the server), once: asked again, it shows the issue it has; closing the issue there closes the follow-up')
+    .argument('<id>', 'the follow-up (fu_…)')
+    .addOption(new Option('--to <tracker>', 'where to').choices(['github', 'jira']).makeOptionMandatory());
+  withJson(exporting);
+  exporting.action(
+    run(async (id: string, o: JsonOption & { to: string }) => {
+      const item = await client().post<FollowUp>(`/follow-ups/${followUpId(id)}/export`, { tracker: o.to });
+      if (o.json) printJson(item);
+      else print(`Exported ${line(item)}`);
     }),
   );
 }
