@@ -136,4 +136,5 @@ export const followUpsApi = (api: Api) => ({
     api.write<FollowUp>('POST', `/incidents/${encodeURIComponent(incident)}/follow-ups`, body),
   change: (item: FollowUp, body: { state: FollowUp['state']; reason?: string }) =>
     api.write<FollowUp>('PATCH', `/follow-ups/${encodeURIComponent(item.id)}`, body, { ifMatch: item.version }),
+  export: (item: FollowUp, tracker: 'github' | 'jira') => api.write<FollowUp>('POST', `/follow-ups/${encodeURIComponent(item.id)}/export`, { tracker }),
 });

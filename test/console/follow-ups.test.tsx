@@ -10,8 +10,11 @@ import { FollowUps } from '../../console/src/follow-ups/FollowUps.js';
 import { Room } from '../../console/src/screens/Room.js';
 import type { FollowUp, Incident } from '../../console/src/types.js';
 import { consoleServer, declared, type ConsoleServer } from './support.js';
+import { FakeTrackers } from '../support/fake-trackers.js';
+import { GitHubIssues } from '../../src/integrations/trackers/github.js';
 
 let server: ConsoleServer;
+const fake = new FakeTrackers();
 let incident: Incident;
 /** Due a few days ago and still open: overdue. */
 let late: FollowUp;
@@ -29,7 +32,9 @@ const add = (title: string, owner: string, due: string, priority = 'P2') => api<
 const rowOf = async (title: string) => (await screen.findByText(title)).closest('tr')!;
 
 beforeAll(async () => {
-  server = await consoleServer({ alex: 'responder', priya: 'responder', vic: 'viewer' });
+  await fake.start();
+  const github = new GitHubIssues({ token: 'ghp_test', owner: 'acme', repo: 'ops', baseUrl: fake.url });
+  server = await consoleServer({ alex: 'responder', priya: 'responder', vic: 'viewer' }, { trackers: { ports: { github }, pollMs: 3_600_000 } });
   incident = await declared(server, { title: 'Checkout returning 500s', severity: 'SEV2' }, 'alex');
   const now = new Date().toISOString();
   server.t.clock.set(new Date(Date.now() - 3 * 86_400_000).toISOString());
@@ -38,7 +43,10 @@ beforeAll(async () => {
   mine = await add('Raise the connection pool', 'alex', day(10));
   theirs = await add('Document the rollback', 'priya', day(20), 'P3');
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await fake.stop();
+});
 afterEach(() => cleanup());
 configure({ asyncUtilTimeout: 5000 });
 
@@ -147,5 +155,19 @@ describe('console: follow-ups', () => {
     const panel = (await screen.findByRole('heading', { name: 'Follow-ups' })).closest('section')!;
     await waitFor(() => expect(panel.textContent).toContain(late.title));
     expect(within(panel).queryByRole('form', { name: 'New follow-up' })).toBeNull();
+  });
+
+  it('exports an open item to GitHub once; its issue is then a link, and Jira not set up is said so', async () => {
+    // Its own incident, last: the other tests count the items they made.
+    const other = await declared(server, { title: 'Search slow', severity: 'SEV3' }, 'alex');
+    const item = await api<FollowUp>('POST', `/incidents/${other.id}/follow-ups`, { title: 'Export me to the tracker', owner: 'alex', due: day(30) }, 'alex', 201);
+    server.renderAs('alex', <FollowUps />);
+    fireEvent.click(await screen.findByRole('button', { name: `Export ${item.id} to Jira` }));
+    await screen.findByText(/Jira is not set up here/);
+    fireEvent.click(screen.getByRole('button', { name: `Export ${item.id} to GitHub` }));
+    const link = await screen.findByRole('link', { name: 'acme/ops#1' });
+    expect(link.getAttribute('href')).toBe('https://github.example/acme/ops/issues/1');
+    expect(screen.queryByRole('button', { name: `Export ${item.id} to GitHub` })).toBeNull();
+    expect(fake.creates('github')).toHaveLength(1);
   });
 });

@@ -21,6 +21,12 @@ beforeAll(async () => {
   const sev2 = await declared(server, { title: 'Search slow', severity: 'SEV2' }, 'alex');
   server.t.clock.advance(5 * MINUTE);
   await server.t.call('POST', `/api/v1/incidents/${sev2.id}/resolve`, { impact: 'Search was slow.', whatWeKnow: 'An index rebuild.' }, { as: 'alex' });
+  // Two follow-ups from the SEV1, one of them done.
+  const due = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  for (const title of ['Alert on checkout error rate', 'Canary for payments']) {
+    const res = await server.t.call('POST', `/api/v1/incidents/${sev1.id}/follow-ups`, { title, owner: 'alex', due }, { as: 'alex' });
+    if (title.startsWith('Canary')) await server.t.call('PATCH', `/api/v1/follow-ups/${(res.json() as { id: string }).id}`, { state: 'done' }, { as: 'alex' });
+  }
 });
 afterAll(() => server.close());
 afterEach(() => cleanup());
@@ -50,6 +56,10 @@ describe('console: insights', () => {
     expect(row(promises, 'SEV2')).toBe('SEV2100% (1 of 1)––');
     expect(row(promises, 'Comms Lead @priya')).toBe('Comms Lead @priya0% (0 of 1)5m5m');
     expect(screen.getByRole('link', { name: 'INC-1' }).getAttribute('href')).toBe('/incidents/INC-1');
+    const followUps = within(screen.getByRole('heading', { name: 'Follow-ups' }).closest('section')!);
+    expect(followUps.getByText('Opened', { selector: 'dt' }).nextSibling?.textContent).toBe('2');
+    expect(followUps.getByText('Done', { selector: 'dt' }).nextSibling?.textContent).toBe('1');
+    expect(followUps.getByText(/^Overdue at/, { selector: 'dt' }).nextSibling?.textContent).toBe('0');
     expect(tile('“Next update by” promises')).toContain('kept when the next update is posted by then');
     const csv = screen.getByRole('link', { name: 'Download CSV' }).getAttribute('href')!;
     expect(csv).toMatch(/^\/api\/v1\/insights\.csv\?from=.+&to=.+$/);

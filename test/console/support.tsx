@@ -8,6 +8,7 @@ import { createApi } from '../../console/src/api.js';
 import { ConsoleContext } from '../../console/src/console-context.js';
 import type { Incident, Permissions, Person, Severity } from '../../console/src/types.js';
 import { testApp, type TestApp } from '../support/harness.js';
+import type { HttpDeps } from '../../src/http/context.js';
 
 export interface ConsoleServer {
   t: TestApp;
@@ -22,8 +23,8 @@ export interface ConsoleServer {
 
 const ROLES: Record<string, 'admin' | 'responder' | 'viewer'> = {};
 
-export async function consoleServer(people: Record<string, 'responder' | 'viewer'>): Promise<ConsoleServer> {
-  const t = await testApp('sqlite');
+export async function consoleServer(people: Record<string, 'responder' | 'viewer'>, deps: Partial<HttpDeps> = {}): Promise<ConsoleServer> {
+  const t = await testApp('sqlite', {}, deps);
   // The console's clock is the real one; the server's must agree for "next update by" to be in the future.
   t.clock.set(new Date().toISOString());
   for (const [handle, role] of Object.entries(people)) {

@@ -2,7 +2,8 @@
  * Follow-ups (README "Follow-ups"): the action items incidents left behind, earliest due
  * first, filtered by state, by owner (mine) and overdue; a responder marks one done, drops it
  * with a reason, or reopens it. Each change names the version the row showed, so a change
- * someone made meanwhile is refused rather than overwritten.
+ * someone made meanwhile is refused rather than overwritten. An open one can be exported to
+ * GitHub or Jira once; its issue is shown as a link from then on.
  */
 import { useState, type FormEvent } from 'react';
 import { followUpsApi } from '../api.js';
@@ -81,6 +82,39 @@ function Actions({ item, onChanged }: { item: FollowUp; onChanged: () => void })
   );
 }
 
+const TRACKER_TEXT = { github: 'GitHub', jira: 'Jira' } as const;
+
+/** The issue it was exported to, or (for a responder, while open) the buttons that export it. */
+function Issue({ item, canChange, onChanged }: { item: FollowUp; canChange: boolean; onChanged: () => void }) {
+  const { api } = useConsole();
+  const action = useAction();
+  if (item.link)
+    return (
+      <>
+        <a href={item.link.url} target="_blank" rel="noreferrer">
+          {item.link.key}
+        </a>
+        {item.link.lastError ? <div className="muted">Last look failed: {item.link.lastError}</div> : null}
+      </>
+    );
+  if (!canChange || item.state !== 'open') return <span className="muted">—</span>;
+  const send = (tracker: 'github' | 'jira') =>
+    action.run(async () => {
+      await followUpsApi(api).export(item, tracker);
+      onChanged();
+    });
+  return (
+    <>
+      {(['github', 'jira'] as const).map((tracker) => (
+        <button key={tracker} type="button" className="small" disabled={action.busy} onClick={() => void send(tracker)} aria-label={`Export ${item.id} to ${TRACKER_TEXT[tracker]}`}>
+          To {TRACKER_TEXT[tracker]}
+        </button>
+      ))}
+      <FormError action={action} fields={[]} />
+    </>
+  );
+}
+
 function Row({ item, canChange, onChanged }: { item: FollowUp; canChange: boolean; onChanged: () => void }) {
   return (
     <tr className={item.state === 'open' ? undefined : 'done'}>
@@ -102,6 +136,10 @@ function Row({ item, canChange, onChanged }: { item: FollowUp; canChange: boolea
         <Badge tone={item.priority === 'P1' ? 'amber' : 'grey'}>{item.priority}</Badge>
       </td>
       <td>{STATE_TEXT[item.state]}</td>
+      <td>
+        <span className="cell-label">Issue </span>
+        <Issue item={item} canChange={canChange} onChanged={onChanged} />
+      </td>
       {canChange ? <td className="actions"><Actions item={item} onChanged={onChanged} /></td> : null}
     </tr>
   );
@@ -113,7 +151,7 @@ export function FollowUps() {
   const [mine, setMine] = useState(false);
   const [overdue, setOverdue] = useState(false);
   const items = usePages<FollowUp>(followUpsPath({ state, mine, overdue }, me.handle));
-  const columns = ['Title', 'Incident', 'Owner', 'Due (UTC)', 'Priority', 'State', ...(permissions.respond ? ['Actions'] : [])];
+  const columns = ['Title', 'Incident', 'Owner', 'Due (UTC)', 'Priority', 'State', 'Issue', ...(permissions.respond ? ['Actions'] : [])];
   return (
     <main className="follow-ups">
       <h1>Follow-ups</h1>

@@ -34,6 +34,7 @@ const TERMS: Record<string, string> = {
   byCommsLead: 'By Comms Lead',
   overdue: 'Kept waiting',
   postmortems: 'Postmortems',
+  followUps: 'Follow-ups',
   percentiles: 'Median and p90',
 };
 
@@ -209,6 +210,30 @@ export function InsightsScreen() {
             )}
             <p>
               Postmortems: {report.postmortems.published} of {report.postmortems.required} required published.
+            </p>
+          </section>
+          <section className="panel" aria-labelledby="insights-follow-ups">
+            <h2 id="insights-follow-ups">Follow-ups</h2>
+            <dl className="tiles" aria-label="Follow-ups in the period">
+              <div>
+                <dt>Opened</dt>
+                <dd>{report.followUps.opened}</dd>
+              </div>
+              <div>
+                <dt>Done</dt>
+                <dd>{report.followUps.done}</dd>
+              </div>
+              <div>
+                <dt>Won&apos;t do</dt>
+                <dd>{report.followUps.wontDo}</dd>
+              </div>
+              <div>
+                <dt>Overdue at {utcTime(report.followUps.overdueAt)}</dt>
+                <dd>{report.followUps.overdue}</dd>
+              </div>
+            </dl>
+            <p>
+              <a {...linkProps('/follow-ups')}>All follow-ups</a>
             </p>
           </section>
           <section className="panel" aria-labelledby="insights-definitions">
