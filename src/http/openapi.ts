@@ -133,6 +133,7 @@ const OPERATIONS: Record<string, [string, string]> = {
   'GET /api/v1/follow-ups': ['listFollowUps', 'Follow-up action items'],
   'GET /api/v1/follow-ups/{id}': ['getFollowUp', 'One follow-up action item'],
   'PATCH /api/v1/follow-ups/{id}': ['changeFollowUp', 'Change a follow-up action item'],
+  'POST /api/v1/follow-ups/{id}/export': ['exportFollowUp', 'Export a follow-up to GitHub Issues or Jira'],
   'GET /api/v1/status-subscribers': ['listStatusSubscribers', 'Status page subscribers'],
   'GET /api/v1/status-subscribers/counts': ['countStatusSubscribers', 'How many the status page reaches'],
   'POST /api/v1/status-subscribers/webhooks': ['addStatusWebhook', 'Subscribe a URL to the status page'],
