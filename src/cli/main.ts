@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, type CommanderError } from 'commander';
 import { acceptCommand, declineCommand, roleCommand, smeCommand } from './commands/roles.js';
+import { postmortemsCommand } from './commands/postmortem-flow.js';
 import { declareCommand, listCommand, postmortemCommand, resolveCommand, severityCommand, showCommand } from './commands/incidents.js';
 import { editCommand, mergeCommand, reopenCommand } from './commands/evolve.js';
 import { noteCommand, timelineCommand, updateCommand } from './commands/timeline.js';
@@ -95,6 +96,7 @@ for (const register of [
   reopenCommand,
   mergeCommand,
   postmortemCommand,
+  postmortemsCommand,
   alertsCommand,
   ackCommand,
   alertSourcesCommand,

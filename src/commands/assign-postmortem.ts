@@ -8,8 +8,11 @@ export async function assignPostmortem(ctx: CommandContext, number: number, inpu
   return runIncidentCommand(ctx, number, { type: 'AssignPostmortem', ...input }, version);
 }
 
-/** The finished postmortem is published at `url`; the status page's incident and history pages link to it. */
-export function publishPostmortem(ctx: CommandContext, number: number, input: { url: string }, version?: number): Promise<CommandResult> {
+/**
+ * The finished postmortem is published: the reviewed document frozen, or kept at `url`;
+ * with `statusPage` the status page's incident and history pages link to it.
+ */
+export function publishPostmortem(ctx: CommandContext, number: number, input: { url?: string; statusPage?: boolean }, version?: number): Promise<CommandResult> {
   authorize(ctx.actor, 'incidents.write');
-  return runIncidentCommand(ctx, number, { type: 'PublishPostmortem', url: input.url }, version);
+  return runIncidentCommand(ctx, number, { type: 'PublishPostmortem', url: input.url, statusPage: input.statusPage }, version);
 }

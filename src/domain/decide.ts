@@ -13,7 +13,8 @@ import {
 import { decideTimelineEntry } from './timeline/rules.js';
 import { decidePostUpdate } from './updates/rules.js';
 import { decideApproveDraft, decideRejectDraft } from './updates/outbound.js';
-import { decideAssignPostmortem, decidePublishPostmortem, decideResolve } from './postmortem/rules.js';
+import { decideAssignPostmortem, decideResolve } from './postmortem/rules.js';
+import { decidePublishPostmortem, decideRequestPostmortemReview, decideSavePostmortemDocument, decideSchedulePostmortem } from './postmortem/flow.js';
 import { decideFireReminder } from './reminders/rules.js';
 import { decidePublish, decideSetComponentStatus, decideUnpublish } from './status-page/rules.js';
 import { decideObserveAlerts } from './alerts/observe.js';
@@ -66,6 +67,12 @@ export function decide(state: IncidentState, command: IncidentCommand, ctx: Deci
       return decidePublish(state, command, ctx);
     case 'Unpublish':
       return decideUnpublish(state, command, ctx);
+    case 'SchedulePostmortem':
+      return decideSchedulePostmortem(state, command, ctx);
+    case 'SavePostmortemDocument':
+      return decideSavePostmortemDocument(state, command, ctx);
+    case 'RequestPostmortemReview':
+      return decideRequestPostmortemReview(state, command, ctx);
     case 'PublishPostmortem':
       return decidePublishPostmortem(state, command, ctx);
     case 'SetComponentStatus':

@@ -25,6 +25,7 @@ import { maintenanceRoutes } from './routes/maintenance.js';
 import { followUpRoutes } from './routes/follow-ups.js';
 import { followUpExportRoutes } from './routes/follow-up-export.js';
 import { githubWebhookRoutes } from './routes/github-webhook.js';
+import { postmortemRoutes } from './routes/postmortem.js';
 import { statusSubscriberAdminRoutes, statusSubscriberRoutes } from './routes/status-subscribers.js';
 import { componentRoutes } from './routes/components.js';
 import { statusPageRoutes } from './routes/status-page.js';
@@ -223,6 +224,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       await api.register(maintenanceRoutes, deps);
       await api.register(followUpRoutes, deps);
       await api.register(followUpExportRoutes, deps);
+      await api.register(postmortemRoutes, deps);
       await api.register(statusSubscriberAdminRoutes, deps);
       await api.register(insightsRoutes, deps);
       await api.register(drillRoutes, { ...deps, onStarted: () => workers.drills.notice() });

@@ -2,6 +2,7 @@
 import Type from 'typebox';
 import { COMPONENT_STATUSES, MANUAL_ENTRY_KINDS, TASK_STATES } from '../domain/model/events.js';
 import { ENTRY_KINDS } from '../presenters/timeline.js';
+import { POSTMORTEM_PROGRESS } from './postmortem-schemas.js';
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -152,6 +153,7 @@ export const IncidentSchema = Type.Object({
     required: Type.Boolean(),
     owner: Nullable(Type.String()),
     scheduledFor: Nullable(Type.String()),
+    ...POSTMORTEM_PROGRESS,
   }),
   components: Type.Array(Type.String()),
   statusPage: Type.Object({
@@ -298,9 +300,6 @@ export const ResolveBody = Type.Object(
   { impact: Text(2000), whatWeKnow: Text(5000), nextStep: Type.Optional(Text(2000)), audience: Type.Optional(Audience) },
   { additionalProperties: false },
 );
-
-export const PostmortemBody = Type.Object({ owner: Handle, scheduledFor: Time }, { additionalProperties: false });
-export const PostmortemPublicationBody = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 
 export const ListQuery = Type.Object({
   state: Type.Optional(Type.Enum(['open', 'resolved', 'closed'], { description: 'only incidents in this state' })),

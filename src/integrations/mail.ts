@@ -14,6 +14,15 @@ export interface MailMessage {
   messageId: string;
   /** Extra headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string>;
+  /** Files sent with it, e.g. the postmortem review's invite (text/calendar). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  /** The part's Content-Type, parameters included (`text/calendar; method=REQUEST; charset=utf-8`). */
+  contentType: string;
+  content: string;
 }
 
 export interface MailSender {
@@ -38,7 +47,9 @@ export function smtpMailSender(url: string, from: string, timeouts = MAIL_TIMEOU
   return {
     async send(message) {
       let timer: NodeJS.Timeout | undefined;
-      const sending = transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, html: message.html, messageId: message.messageId, headers: message.headers ?? {} });
+      const { to, subject, text, html, messageId } = message;
+      const attachments = (message.attachments ?? []).map(({ filename, contentType, content }) => ({ filename, contentType, content }));
+      const sending = transport.sendMail({ from, to, subject, text, html, messageId, headers: message.headers ?? {}, attachments });
       const expired = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the mail server did not take the message within ${timeouts.sendMs / 1000} s`)), timeouts.sendMs);
       });

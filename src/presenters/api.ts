@@ -2,6 +2,7 @@
  * API answers are built here from explicit allow-lists: state and rows never leave
  * as they are stored.
  */
+import { postmortemStage } from '../domain/postmortem/flow.js';
 import type { Config } from '../config/load.js';
 import type { Warning } from '../domain/model/commands.js';
 import { lifecycleState, type IncidentState, type StatusUpdate, type UpdateDraft } from '../domain/model/state.js';
@@ -58,8 +59,19 @@ export function presentDraft(state: Pick<IncidentState, 'number' | 'roles'>, dra
  */
 function postmortemView(state: IncidentState, policy: SeverityPolicy) {
   const required = state.phase === 'active' ? findSeverity(policy, state.severity)?.postmortem !== 'optional' : state.postmortemRequired;
-  if (state.postmortem) return { state: 'assigned' as const, required, owner: state.postmortem.owner, scheduledFor: state.postmortem.scheduledFor };
-  return { state: required ? ('owed' as const) : ('not_required' as const), required, owner: null, scheduledFor: null };
+  const flow = state.postmortemFlow;
+  const progress = {
+    stage: postmortemStage(state),
+    minutes: flow.minutes,
+    revision: flow.revision,
+    reviewRequestedAt: flow.reviewRequestedAt,
+    publishedAt: flow.publishedAt,
+    publishedRevision: flow.publishedRevision,
+    url: state.postmortemUrl,
+    onStatusPage: flow.publishedAt !== null && flow.onStatusPage,
+  };
+  if (state.postmortem) return { state: 'assigned' as const, required, owner: state.postmortem.owner, scheduledFor: state.postmortem.scheduledFor, ...progress };
+  return { state: required ? ('owed' as const) : ('not_required' as const), required, owner: null, scheduledFor: null, ...progress };
 }
 
 /** A command's own warnings may repeat what the role assessment already says (R4): say it once. */

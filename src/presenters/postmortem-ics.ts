@@ -10,8 +10,6 @@ import type { IncidentState } from '../domain/model/state.js';
 import type { Person } from '../domain/people/person.js';
 import { incidentId } from '../domain/model/ids.js';
 
-export const POSTMORTEM_MINUTES = 60;
-
 /** The playbook's own words on why the review exists and how it is held. */
 const BLAMELESS =
   'Resolution isn\'t the finish line, hand the Scribe\'s timeline to a blameless postmortem: ' +
@@ -52,7 +50,7 @@ export function renderPostmortemIcs(state: IncidentState, events: RecordedEvent[
   const id = incidentId(state.number);
   const base = links.publicUrl.replace(/\/+$/, '');
   const link = `${base}/incidents/${id}`;
-  const schedules = events.filter((e) => e.event.type === 'PostmortemAssigned').length;
+  const schedules = events.filter((e) => e.event.type === 'PostmortemAssigned' || e.event.type === 'PostmortemScheduled').length;
   const named = (handle: string) => people.get(handle)?.name ?? handle;
   const emailOf = (handle: string) => people.get(handle)?.email ?? null;
 
@@ -86,7 +84,7 @@ export function renderPostmortemIcs(state: IncidentState, events: RecordedEvent[
     start: toUtcArray(postmortem.scheduledFor),
     startInputType: 'utc',
     startOutputType: 'utc',
-    duration: { minutes: POSTMORTEM_MINUTES },
+    duration: { minutes: state.postmortemFlow.minutes },
     title: `Postmortem: ${id} ${state.title}`,
     description,
     url: link,

@@ -26,6 +26,9 @@ export const AUTOMATIC_ENTRY_KINDS = [
   'status_changed',
   'resolved',
   'postmortem_assigned',
+  'postmortem_scheduled',
+  'postmortem_revised',
+  'postmortem_in_review',
   'postmortem_published',
   'update_due_soon',
   'update_overdue',
@@ -215,8 +218,20 @@ function describe(event: IncidentEvent): { kind: EntryKind; text: string } {
         kind: 'resolved',
         text: event.postmortemRequired ? 'Resolved. A postmortem is owed.' : 'Resolved.',
       };
-    case 'PostmortemPublished':
-      return { kind: 'postmortem_published', text: `Postmortem published: ${event.url}` };
+    case 'PostmortemPublished': {
+      const linked = event.statusPage === false ? 'not linked from the status page' : 'linked from the status page';
+      if (event.url) return { kind: 'postmortem_published', text: `Postmortem published: ${event.url}${event.statusPage === false ? ` (${linked})` : ''}` };
+      return { kind: 'postmortem_published', text: `Postmortem published (revision ${event.revision}, now frozen), ${linked}.` };
+    }
+    case 'PostmortemScheduled':
+      return {
+        kind: 'postmortem_scheduled',
+        text: `Postmortem review scheduled for ${utcMinute(event.scheduledFor)} (${event.minutes} min), owned by @${event.owner}; invite for the owner, the roles and the SMEs.`,
+      };
+    case 'PostmortemDocumentSaved':
+      return { kind: 'postmortem_revised', text: event.revision === 1 ? 'Postmortem drafting began: revision 1 saved.' : `Postmortem document revision ${event.revision} saved.` };
+    case 'PostmortemReviewRequested':
+      return { kind: 'postmortem_in_review', text: `Postmortem up for review (revision ${event.revision}).` };
     case 'PostmortemAssigned':
       return {
         kind: 'postmortem_assigned',

@@ -20,6 +20,7 @@ import { buildStatusPage, type StatusPageModel } from '../domain/status-page/vie
 import { renderIncidentHtml, renderMergedIncidentHtml, renderStatusHtml } from '../presenters/status-page/html.js';
 import { renderAtomFeed } from '../presenters/status-page/atom.js';
 import { renderHistoryHtml } from '../presenters/status-page/history-html.js';
+import { renderPostmortemHtml } from '../presenters/status-page/postmortem-html.js';
 import { historyPages } from '../domain/status-page/history.js';
 import { safeJson, statuspageDocuments } from '../presenters/status-page/statuspage-json.js';
 import { contentHash, stylesheet } from '../presenters/status-page/branding.js';
@@ -108,7 +109,14 @@ export async function loadStatusPage(
     statusPageCreatedAt({ tx: repository }),
     history ? history.load(repository, config, now) : [],
   ]);
-  return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances, pageCreatedAt, statusSpans });
+  const postmortems = new Map<number, string>();
+  for (const state of resolved) {
+    const { onStatusPage, publishedRevision } = state.postmortemFlow;
+    if (!onStatusPage || publishedRevision === null || state.postmortemUrl) continue;
+    const document = await repository.postmortems.get(state.number, publishedRevision);
+    if (document) postmortems.set(state.number, document.markdown);
+  }
+  return buildStatusPage({ now, config, baseUrl, components, incidents: [...open, ...resolved], maintenances, pageCreatedAt, statusSpans, postmortems });
 }
 
 /** Every file of the page for one model: the HTML pages, the stylesheet, the feed and the Statuspage JSON. */
@@ -123,6 +131,8 @@ export function renderStatusFiles(model: StatusPageModel, config: Config, option
     ['/status/feed.atom', renderAtomFeed(model)],
   ]);
   for (const incident of model.history) files.set(`/status/incidents/${incident.id}`, renderIncidentHtml(model, incident, assets));
+  for (const incident of model.history)
+    if (incident.postmortem !== null) files.set(`/status/incidents/${incident.id}/postmortem`, renderPostmortemHtml(model, incident, incident.postmortem, assets));
   for (const redirect of model.merged) files.set(`/status/incidents/${redirect.from}`, renderMergedIncidentHtml(model, redirect, assets));
   for (const page of historyPages(model.history, model.now)) files.set(page.path, renderHistoryHtml(model, page, assets));
   for (const [name, document] of Object.entries(statuspageDocuments(model))) files.set(`/api/v2/${name}`, safeJson(document));

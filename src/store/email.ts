@@ -23,6 +23,13 @@ export interface Preferences {
 /** Without a stored choice: every event, by e-mail. */
 export const DEFAULT_PREFERENCES: Preferences = { channels: ['email'], events: [...NOTIFICATION_EVENT_TYPES] };
 
+/** A file sent with an e-mail; the mail port's StoredAttachment has the same shape. */
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 export interface EmailDelivery {
   id: number;
   eventId: number;
@@ -39,6 +46,8 @@ export interface EmailDelivery {
   lastError: string | null;
   /** Extra headers (List-Unsubscribe for status page subscribers), or null. */
   headers: Record<string, string> | null;
+  /** Files sent with it (the postmortem review's invite), or null. */
+  attachments?: StoredAttachment[] | null;
 }
 
 /** One try at handing a message to the SMTP server. */
@@ -72,6 +81,7 @@ function toEmail(row: Selectable<Database['email_deliveries']>): EmailDelivery {
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error,
     headers: row.headers === null ? null : (JSON.parse(row.headers) as Record<string, string>),
+    attachments: row.attachments === null ? null : (JSON.parse(row.attachments) as StoredAttachment[]),
   };
 }
 
@@ -111,7 +121,7 @@ export class EmailStore {
   /** Queues a message, due at `at`; one per (event, recipient). */
   async add(
     email: Pick<EmailDelivery, 'eventId' | 'recipient' | 'address' | 'type' | 'subject' | 'text' | 'html' | 'remaining'> &
-      Partial<Pick<EmailDelivery, 'headers'>> & { at: string },
+      Partial<Pick<EmailDelivery, 'headers' | 'attachments'>> & { at: string },
   ): Promise<void> {
     await this.db
       .insertInto('email_deliveries')
@@ -129,6 +139,7 @@ export class EmailStore {
         next_attempt_at: email.at,
         created_at: email.at,
         headers: email.headers ? JSON.stringify(email.headers) : null,
+        attachments: email.attachments?.length ? JSON.stringify(email.attachments) : null,
       })
       .onConflict((oc) => oc.columns(['event_id', 'recipient']).doNothing())
       .execute();

@@ -10,7 +10,8 @@ import type { IncidentState } from '../domain/model/state.js';
 import type { DueMoment } from '../domain/reminders/rules.js';
 import { DomainError } from '../domain/model/errors.js';
 import { incidentId } from '../domain/model/ids.js';
-import { notificationType } from '../domain/notifications/events.js';
+import { reachesOutbox } from '../domain/notifications/events.js';
+import { postmortemStage, type PostmortemStage } from '../domain/postmortem/flow.js';
 import { WebhookStore } from './webhooks.js';
 import { ReminderStore } from './reminders.js';
 import { ChatStore } from './chat.js';
@@ -30,6 +31,8 @@ export interface IncidentFilter {
   publicWith?: { severities: string[] };
   /** Leaves out every private incident. */
   notPrivate?: boolean;
+  /** Only resolved incidents whose postmortem is at one of these stages. */
+  postmortemStages?: PostmortemStage[];
   /** Only open incidents and those whose read model changed at or after this time. */
   changedSince?: string;
   limit?: number;
@@ -61,6 +64,8 @@ function incidentRow(state: IncidentState, updatedAt: string): Omit<Database['in
     updated_at: updatedAt,
     drill: state.drill?.id ?? null,
     drill_quiet: state.drill && !state.drill.notify ? 1 : 0,
+    // Listed once resolved: those owed, and any that got further (an optional one scheduled or written).
+    postmortem_stage: state.phase === 'active' || (!state.postmortemRequired && postmortemStage(state) === 'owed') ? null : postmortemStage(state),
   };
 }
 
@@ -152,6 +157,7 @@ export class IncidentStore {
     let query = this.db.selectFrom('incidents').select('state');
     if (filter.phases?.length) query = query.where('phase', 'in', filter.phases);
     if (filter.severity) query = query.where('severity', '=', filter.severity);
+    if (filter.postmortemStages) query = query.where('postmortem_stage', 'in', filter.postmortemStages.length ? filter.postmortemStages : ['']);
     // next_update_by is kept only while the incident is active, so it alone says "overdue".
     if (filter.overdue?.is === true) query = query.where('next_update_by', 'is not', null).where('next_update_by', '<', filter.overdue.at);
     if (filter.overdue?.is === false)
@@ -215,7 +221,7 @@ export class IncidentStore {
     // whatever order concurrent transactions commit in (see src/processors/notifications/processor.ts).
     // A drill's incident reaches nobody outside (no webhook, e-mail, subscriber, page or chat) unless the drill asked to notify.
     const quiet = state.drill !== null && !state.drill.notify;
-    const notifiable = quiet ? [] : ids.filter((_, i) => notificationType(recorded[i]!.event.type) !== null).map((r) => Number(r.id));
+    const notifiable = quiet ? [] : ids.filter((_, i) => reachesOutbox(recorded[i]!.event.type)).map((r) => Number(r.id));
     if (notifiable.length) {
       await new WebhookStore(this.db, this.dialect).enqueue(notifiable, state.number, row.updated_at);
       this.committed?.noteQueued();

@@ -31,6 +31,7 @@ import { InsightsStore } from './insights.js';
 import { FollowUpLinkStore } from './follow-up-links.js';
 import { DrillStore } from './drills.js';
 import { ChangeStore } from './changes.js';
+import { PostmortemStore } from './postmortems.js';
 
 export class Repository {
   constructor(
@@ -120,6 +121,11 @@ export class Repository {
   /** Follow-ups' issues in GitHub or Jira. */
   get followUpLinks(): FollowUpLinkStore {
     return new FollowUpLinkStore(this.db, this.dialect);
+  }
+
+  /** The postmortem document's revisions. */
+  get postmortems(): PostmortemStore {
+    return new PostmortemStore(this.db);
   }
 
   /** The status page's e-mail subscribers. */

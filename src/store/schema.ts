@@ -2,6 +2,7 @@ import type { FollowUpLinkTable, FollowUpTable } from './schema-follow-ups.js';
 import type { PageAckTable, PageDeliveryTable } from './schema-pages.js';
 import type { ChangeTable } from './schema-changes.js';
 import type { ChatTables } from './schema-chat.js';
+import type { PostmortemRevisionTable } from './schema-postmortems.js';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** The tables. Times are UTC ISO-8601 text on both databases, so they sort and compare alike. */
@@ -53,6 +54,7 @@ export interface Database {
     drill: string | null;
     /** 1 for a drill that did not ask to notify: kept off the status page. */
     drill_quiet: number;
+    postmortem_stage: string | null;
   };
   drills: {
     id: string;
@@ -259,6 +261,8 @@ export interface Database {
     created_at: string;
     /** Extra message headers as JSON (List-Unsubscribe…), or null. */
     headers: string | null;
+    /** Files sent with it as JSON ({filename, contentType, content}[]: the review's .ics), or null. */
+    attachments: string | null;
   };
   /** Console sessions (src/sessions): `id_hash` is the SHA-256 of the cookie's value. */
   sessions: {
@@ -313,6 +317,7 @@ export interface Database {
   changes: ChangeTable;
   /** Follow-ups' issues in GitHub or Jira (src/domain/follow-ups/export.ts; migration 0071). */
   follow_up_links: FollowUpLinkTable;
+  postmortem_revisions: PostmortemRevisionTable;
   maintenances: {
     id: string;
     title: string;

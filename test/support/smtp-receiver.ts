@@ -11,6 +11,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** Every other leaf part (files sent with it: the postmortem invite's .ics), decoded. */
+  attachments: { contentType: string; disposition: string; content: string }[];
   raw: string;
 }
 
@@ -35,9 +37,9 @@ function splitHead(part: string): { headers: Map<string, string>; body: string }
   return { headers, body };
 }
 
-/** Reads one message: its subject and its text and HTML parts, wherever they nest. */
-export function parseMail(raw: string): { subject: string; text: string; html: string } {
-  const found = { text: '', html: '' };
+/** Reads one message: its subject, its text and HTML parts, wherever they nest, and the other parts. */
+export function parseMail(raw: string): Pick<ReceivedMail, 'subject' | 'text' | 'html' | 'attachments'> {
+  const found = { text: '', html: '', attachments: [] as ReceivedMail['attachments'] };
   const walk = (part: string) => {
     const { headers, body } = splitHead(part);
     const type = headers.get('content-type') ?? 'text/plain';
@@ -46,6 +48,7 @@ export function parseMail(raw: string): { subject: string; text: string; html: s
       for (const piece of body.split(`--${boundary}`).slice(1)) if (!piece.startsWith('--')) walk(piece.replace(/^\r?\n/, ''));
     } else if (/^text\/plain/i.test(type)) found.text = decodeBody(body, headers.get('content-transfer-encoding') ?? '');
     else if (/^text\/html/i.test(type)) found.html = decodeBody(body, headers.get('content-transfer-encoding') ?? '');
+    else found.attachments.push({ contentType: type, disposition: headers.get('content-disposition') ?? '', content: decodeBody(body, headers.get('content-transfer-encoding') ?? '') });
   };
   walk(raw);
   return { subject: splitHead(raw).headers.get('subject') ?? '', ...found };

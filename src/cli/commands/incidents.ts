@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { UsageError, type Incident } from '../client.js';
 import { collect, futureTime, handle, incidentId, pastTime, positiveInt } from '../args.js';
 import { incidentSummary, incidentTable, utc } from '../format.js';
+import { describeStage, postmortemFlowCommands } from './postmortem-flow.js';
 import { answer, client, examples, print, printError, printJson, printRaw, run, warn, withJson, type JsonOption } from './shared.js';
 
 interface DeclareOptions extends JsonOption {
@@ -207,7 +208,11 @@ export function postmortemCommand(program: Command): void {
     .option('--date <when>', 'when it happens: ISO (2026-06-09T15:00:00Z), or from now (3d)')
     .option('--draft', 'print the postmortem draft (postmortem.md)');
   withJson(cmd);
+  // Its own --owner/--date are read only before a subcommand, so `schedule --owner` is the subcommand's.
+  cmd.enablePositionalOptions();
+  postmortemFlowCommands(cmd);
   examples(cmd, [
+    'incident postmortem schedule INC-1 --owner alex --at 2026-06-09T15:00:00Z',
     'incident postmortem INC-1 --owner alex --date 2026-06-09T15:00:00Z',
     'incident postmortem INC-1 --draft > INC-1-postmortem.md',
     'incident postmortem INC-1            # who owns it, and when',
@@ -232,7 +237,7 @@ export function postmortemCommand(program: Command): void {
       }
       const current = await api.get<Incident>(`/incidents/${incident}`);
       if (o.json) printJson(current.postmortem);
-      else print(`${current.id} postmortem: ${describePostmortem(current)}`);
+      else print(`${current.id} postmortem: ${describePostmortem(current)}\nStage: ${describeStage(current)}`);
     }),
   );
 }

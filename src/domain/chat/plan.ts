@@ -103,6 +103,7 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'IncidentMergedIn':
       return [line];
     case 'PostmortemAssigned':
+    case 'PostmortemScheduled':
       return settings.archiveAfterMs === null
         ? [line, { op: 'set_topic' }]
         : [line, { op: 'set_topic' }, { op: 'archive', at: new Date(Date.parse(recorded.recordedAt) + settings.archiveAfterMs).toISOString() }];
@@ -125,6 +126,8 @@ export function chatSteps(recorded: RecordedEvent, after: IncidentState, setting
     case 'IncidentUnpublished':
     case 'ComponentStatusSet':
     case 'PostmortemPublished':
+    case 'PostmortemDocumentSaved':
+    case 'PostmortemReviewRequested':
     case 'PublicUpdateNotByCommsLead':
     case 'UpdateHeld':
     case 'DraftApproved':

@@ -75,7 +75,12 @@ export type IncidentCommand =
     }
   | { type: 'Reopen'; reason: string }
   | { type: 'AssignPostmortem'; owner: string; scheduledFor: string }
-  | { type: 'PublishPostmortem'; url: string }
+  | { type: 'SchedulePostmortem'; owner: string; scheduledFor: string; minutes?: number }
+  /** `baseRevision`: the revision the edit started from (0 for the generated draft). */
+  | { type: 'SavePostmortemDocument'; markdown: string; baseRevision: number }
+  | { type: 'RequestPostmortemReview' }
+  /** `url` absent: the reviewed document itself is published; `statusPage` links it from the public page. */
+  | { type: 'PublishPostmortem'; url?: string | null; statusPage?: boolean }
   | { type: 'Publish' }
   | { type: 'Unpublish' }
   | { type: 'SetComponentStatus'; component: string; status: ComponentStatus }

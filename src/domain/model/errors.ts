@@ -81,6 +81,10 @@ export type ErrorCode =
   | 'TRACKER_FAILED'
   | 'TASK_NOT_FOUND'
   | 'POSTMORTEM_NOT_SCHEDULED'
+  | 'POSTMORTEM_TRANSITION'
+  | 'POSTMORTEM_PUBLISHED'
+  | 'NOT_POSTMORTEM_STEWARD'
+  | 'REVISION_CONFLICT'
   | 'NOT_TASK_OWNER';
 
 export class DomainError extends Error {

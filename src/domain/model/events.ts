@@ -141,8 +141,18 @@ export type IncidentEvent =
   | { type: 'TaskReassigned'; taskId: string; title: string; from: string; to: string }
   | { type: 'TaskRetitled'; taskId: string; from: string; to: string }
   | { type: 'PostmortemAssigned'; owner: string; scheduledFor: string }
-  /** The finished postmortem is published at `url`: the status page links to it. */
-  | { type: 'PostmortemPublished'; url: string }
+  /** The review meeting is set (issue 16): its owner, start and length; the invite goes out by e-mail. */
+  | { type: 'PostmortemScheduled'; owner: string; scheduledFor: string; minutes: number }
+  /** Revision `revision` of the postmortem document was saved (its text is in postmortem_revisions). */
+  | { type: 'PostmortemDocumentSaved'; revision: number }
+  /** The document, at `revision`, is up for the team's review. */
+  | { type: 'PostmortemReviewRequested'; revision: number }
+  /**
+   * The finished postmortem is published: frozen at `revision` (null: no document, only an
+   * address), kept at `url` (null: here), linked from the status page when `statusPage`.
+   * Events from before the flow carry only `url` and were linked.
+   */
+  | { type: 'PostmortemPublished'; url: string | null; statusPage?: boolean; revision?: number | null }
   /** R10: a responder put an incident whose severity is not public on the status page. */
   | { type: 'IncidentPublished' }
   /** R10: a responder took back that publication; the incident leaves the status page (its severity keeps it off). */

@@ -1,5 +1,6 @@
 import type { DrillMark, ComponentStatus, DetailEdited, IncidentEvent, Links, RecordedEvent, UpdateStatus } from './events.js';
 import { withTask, type Task } from './tasks.js';
+import { NO_POSTMORTEM_YET, evolvePostmortemFlow, type PostmortemFlow } from '../postmortem/flow-state.js';
 type UpdateFields = Omit<Extract<IncidentEvent, { type: 'StatusUpdatePosted' }>, 'type'>;
 
 export interface StatusUpdate extends UpdateFields {
@@ -82,8 +83,10 @@ interface IncidentCore {
   /** Everyone who has declared, held a role, been offered IC or been an SME: who may see a private incident. */
   participants: string[];
   postmortem: { owner: string; scheduledFor: string } | null;
-  /** Where the finished postmortem is published, once it is (the status page links to it). */
+  /** Where the finished postmortem is published, when elsewhere (the status page links to it). */
   postmortemUrl: string | null;
+  /** Review, document and publication (issue 16; src/domain/postmortem/flow.ts). */
+  postmortemFlow: PostmortemFlow;
   /** When a responder published it on the status page (R10); null unless they did. */
   publishedAt: string | null;
   /** Every `public` update, oldest first: the status page's history of the incident. */
@@ -109,14 +112,7 @@ export type IncidentState =
 
 /** `open` / `resolved` (postmortem owed) / `closed`, as the API names the phases. */
 export function lifecycleState(state: IncidentState): 'open' | 'resolved' | 'closed' {
-  switch (state.phase) {
-    case 'active':
-      return 'open';
-    case 'resolved':
-      return 'resolved';
-    case 'closed':
-      return 'closed';
-  }
+  return state.phase === 'active' ? 'open' : state.phase;
 }
 
 function withParticipant(participants: string[], person: string): string[] {
@@ -168,6 +164,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
     participants: withParticipant([actor], event.commander),
     postmortem: null,
     postmortemUrl: null,
+    postmortemFlow: NO_POSTMORTEM_YET,
     publishedAt: null,
     publicUpdates: [],
     componentStatuses: {},
@@ -180,7 +177,7 @@ export function evolveDeclared(recorded: RecordedEvent): IncidentState {
  * whenever `evolve` or `IncidentState` changes: on start, a store whose rows were folded
  * with another version re-folds every incident from its events.
  */
-export const READ_MODEL_VERSION = 9;
+export const READ_MODEL_VERSION = 10;
 
 /** Applies one recorded event. Pure: the same events always fold to the same state. */
 export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentState {
@@ -312,17 +309,20 @@ export function evolve(state: IncidentState, recorded: RecordedEvent): IncidentS
     case 'IncidentMergedIn':
       return next;
     case 'PostmortemPublished':
-      return { ...next, postmortemUrl: event.url };
+      return { ...next, postmortemUrl: event.url, postmortemFlow: evolvePostmortemFlow(state.postmortemFlow, event, at) };
+    case 'PostmortemDocumentSaved':
+    case 'PostmortemReviewRequested':
+      return { ...next, postmortemFlow: evolvePostmortemFlow(state.postmortemFlow, event, at) };
     case 'TaskCreated':
     case 'TaskStateChanged':
     case 'TaskReassigned':
     case 'TaskRetitled':
       return { ...next, ...withTask(state, event, actor, at) };
+    case 'PostmortemScheduled':
     case 'PostmortemAssigned': {
       const postmortem = { owner: event.owner, scheduledFor: event.scheduledFor };
-      const participants = withParticipant(state.participants, event.owner);
-      if (next.phase === 'resolved') return { ...next, phase: 'closed', postmortem, participants };
-      return { ...next, postmortem, participants };
+      const assigned = { postmortem, participants: withParticipant(state.participants, event.owner), postmortemFlow: evolvePostmortemFlow(state.postmortemFlow, event, at) };
+      return next.phase === 'resolved' ? { ...next, phase: 'closed', ...assigned } : { ...next, ...assigned };
     }
     case 'IncidentPublished':
       return { ...next, publishedAt: state.publishedAt ?? at };

@@ -1,6 +1,6 @@
 /**
  * Which timeline events notifications hear about, under their PRODUCT.md names. Events
- * not listed here (notes, corrections…) notify nobody and never reach the outbox.
+ * not listed here (notes, corrections…) notify nobody and, but for `reachesOutbox`, never reach the outbox.
  */
 import type { IncidentEventType } from '../model/events.js';
 
@@ -40,4 +40,13 @@ const BY_DOMAIN_EVENT: Partial<Record<IncidentEventType, NotificationEventType>>
 /** The notification type of a domain event, or null when it notifies nobody. */
 export function notificationType(type: IncidentEventType): NotificationEventType | null {
   return BY_DOMAIN_EVENT[type] ?? null;
+}
+
+/**
+ * Whether an event goes through the notification outbox: those above, and the postmortem
+ * review's scheduling, whose invite is e-mailed (not a webhook type: it names no change a
+ * subscriber chose to hear of).
+ */
+export function reachesOutbox(type: IncidentEventType): boolean {
+  return notificationType(type) !== null || type === 'PostmortemScheduled';
 }

@@ -10,6 +10,7 @@ import { requireCommander } from '../model/guards.js';
 import { findSeverity } from '../model/policy.js';
 import { defaultAudience, updateEvents } from '../updates/rules.js';
 import { incidentId } from '../model/ids.js';
+import { requireNotPublished } from './flow.js';
 
 export function decideResolve(state: IncidentState, command: CommandOf<'Resolve'>, ctx: DecideContext): Decision {
   if (state.phase !== 'active')
@@ -39,6 +40,7 @@ export function decideResolve(state: IncidentState, command: CommandOf<'Resolve'
 }
 
 export function decideAssignPostmortem(state: IncidentState, command: CommandOf<'AssignPostmortem'>, ctx: DecideContext): Decision {
+  requireNotPublished(state, 'takes a new owner or date');
   const owner = command.owner.trim();
   if (!owner) refuse('VALIDATION_FAILED', 'The postmortem needs an owner.', { field: 'owner' });
   if (Number.isNaN(Date.parse(command.scheduledFor)))
@@ -52,20 +54,4 @@ export function decideAssignPostmortem(state: IncidentState, command: CommandOf<
       ? [{ code: 'POSTMORTEM_IN_PAST', message: `The postmortem date ${utcMinute(scheduledFor)} has passed; fine if the review was already held.` }]
       : [];
   return { events: [{ type: 'PostmortemAssigned', owner, scheduledFor }], warnings };
-}
-
-/** The finished postmortem's address, for the status page to link: only after resolving, only http(s). */
-export function decidePublishPostmortem(state: IncidentState, command: CommandOf<'PublishPostmortem'>, _ctx: DecideContext): Decision {
-  if (state.phase === 'active')
-    refuse('INCIDENT_NOT_RESOLVED', `${incidentId(state.number)} is still open; publish its postmortem after resolving it.`, { field: 'url' });
-  let url: URL | null = null;
-  try {
-    url = new URL(command.url.trim());
-  } catch {
-    url = null;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    refuse('VALIDATION_FAILED', 'The postmortem needs an http(s) address, e.g. https://wiki.example.com/postmortems/inc-7.', { field: 'url' });
-  if (state.postmortemUrl === url.href) return { events: [], warnings: [] };
-  return { events: [{ type: 'PostmortemPublished', url: url.href }], warnings: [] };
 }

@@ -31,6 +31,8 @@ export interface StatusPageInput {
   statusSpans?: readonly StatusSpan[];
   /** When the page was first recorded: its "last updated" before anything else happened. */
   pageCreatedAt?: string | null;
+  /** The frozen text of postmortems published here and linked from the page, by incident number. */
+  postmortems?: ReadonlyMap<number, string>;
 }
 
 export interface PublicComponent extends StatusComponent {
@@ -59,8 +61,10 @@ export interface PublicIncident {
   components: { id: string; name: string; status: ComponentStatus }[];
   /** When the next public update is promised (open incidents only). */
   nextUpdateBy: string | null;
-  /** Where its finished postmortem is published, once resolved and published; null otherwise. */
+  /** Where its finished postmortem is published, once resolved, published and linked by choice; null otherwise. */
   postmortemUrl: string | null;
+  /** The postmortem published here (its Markdown), served at /status/incidents/{id}/postmortem; null otherwise. */
+  postmortem: string | null;
   /** Its severity: shown on the internal page only (internal.ts), never to the public. */
   severity?: string;
 }
@@ -146,8 +150,16 @@ function toPublicIncident(state: IncidentState, input: StatusPageInput, byId: Ma
       .filter((c): c is StatusComponent => c !== undefined)
       .map((c) => ({ id: c.id, name: c.name, status: holding[c.id] ?? 'operational' })),
     nextUpdateBy: open ? (updates[0]?.nextUpdateBy ?? null) : null,
-    postmortemUrl: open ? null : state.postmortemUrl,
+    ...publicPostmortem(state, input.postmortems),
   };
+}
+
+/** Linked only when the team chose to (issue 16): an address it gave, or the document published here. */
+export function publicPostmortem(state: IncidentState, documents: ReadonlyMap<number, string> = new Map()): Pick<PublicIncident, 'postmortemUrl' | 'postmortem'> {
+  if (state.phase === 'active' || !state.postmortemFlow.onStatusPage) return { postmortemUrl: null, postmortem: null };
+  if (state.postmortemUrl) return { postmortemUrl: state.postmortemUrl, postmortem: null };
+  const document = documents.get(state.number) ?? null;
+  return document === null ? { postmortemUrl: null, postmortem: null } : { postmortemUrl: `/status/incidents/${incidentId(state.number)}/postmortem`, postmortem: document };
 }
 
 /** A stable page id from the organization's name: Statuspage consumers key on it. */

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { actor, expectedVersion, incidentNumber, write, type HttpDeps } from '../context.js';
 import { answerAs } from '../openapi.js';
-import { AsOfQuery, DeclareBody, EditIncidentBody, MergeBody, ReopenBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, PostmortemBody, PostmortemPublicationBody, ResolveBody, SeverityBody } from '../schemas.js';
+import { AsOfQuery, DeclareBody, EditIncidentBody, MergeBody, ReopenBody, ErrorBody, IncidentParams, IncidentSchema, ListQuery, ResolveBody, SeverityBody, Handle, Time } from '../schemas.js';
 import { presentIncident } from '../../presenters/api.js';
 import type { CommandResult } from '../../commands/incident-command.js';
 import { loadVisibleIncident } from '../../commands/incident-command.js';
@@ -24,6 +24,9 @@ import { incidentId } from '../../domain/model/ids.js';
 import type { IncidentState } from '../../domain/model/state.js';
 import type { Person } from '../../domain/people/person.js';
 import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
+
+const PostmortemBody = Type.Object({ owner: Handle, scheduledFor: Time }, { additionalProperties: false });
+const PostmortemPublicationBody = Type.Object({ url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })), statusPage: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 /** 500 by default, as before paging. */
 const INCIDENTS = paging('incidents', ['int', 'text', 'int'], { defaultLimit: 500 });
@@ -186,7 +189,7 @@ export async function incidentRoutes(base: FastifyInstance, deps: HttpDeps) {
     {
       schema: {
         tags: ['postmortem'],
-        summary: 'Where the finished postmortem is published (an http(s) address): the status page links to it',
+        summary: 'Publish the reviewed postmortem (frozen), or give where it is published (`url`); `statusPage` links it from the public status page',
         params: IncidentParams,
         body: PostmortemPublicationBody,
         response: responses(200),

@@ -73,6 +73,9 @@ async function publicRoutes(app: FastifyInstance, publisher: StatusPagePublisher
   app.get<{ Params: { id: string } }>('/status/incidents/:id', { schema: { hide: true } }, (request, reply) =>
     send(request, reply, publisher, `/status/incidents/${request.params.id.toUpperCase()}`),
   );
+  app.get<{ Params: { id: string } }>('/status/incidents/:id/postmortem', { schema: { hide: true } }, (request, reply) =>
+    send(request, reply, publisher, `/status/incidents/${request.params.id.toUpperCase()}/postmortem`),
+  );
   app.get('/status/history', { schema: { hide: true } }, serve('/status/history'));
   app.get<{ Params: { page: string } }>('/status/history/:page', { schema: { hide: true } }, (request, reply) =>
     send(request, reply, publisher, `/status/history/${request.params.page}`),

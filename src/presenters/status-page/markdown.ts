@@ -29,6 +29,18 @@ export function renderMarkdown(text: string): string {
   return sanitizeHtml(markdown.render(text), SANITIZE);
 }
 
+/** A whole document (a published postmortem): the same rules, with headings and tables as well. */
+const DOCUMENT: sanitizeHtml.IOptions = {
+  ...SANITIZE,
+  allowedTags: [...(SANITIZE.allowedTags as string[]), 'h2', 'h3', 'h4', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  // The page has its own h1; the document's headings sit one level below it.
+  transformTags: { ...SANITIZE.transformTags, h1: 'h2' },
+};
+
+export function renderDocument(text: string): string {
+  return sanitizeHtml(markdown.render(text), DOCUMENT);
+}
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Plain text (titles, component names) for HTML text and attribute values. */

@@ -88,7 +88,8 @@ function incidentObject(model: StatusPageModel, incident: PublicIncident, compon
   return {
     id: incident.id,
     name: incident.title,
-    status: incident.status,
+    // Statuspage's own status for a resolved incident whose postmortem is out.
+    status: incident.postmortemUrl ? 'postmortem' : incident.status,
     created_at: incident.declaredAt,
     updated_at: incident.updatedAt,
     monitoring_at: incident.monitoringAt,

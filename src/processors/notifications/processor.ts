@@ -48,6 +48,7 @@ import type { EmailDelivery } from '../../store/email.js';
 import { fanOutToSubscribers } from './subscriber-fan-out.js';
 import { pagersOn, queuePages } from '../paging/queue.js';
 import type { PagingSecrets } from '../../integrations/paging.js';
+import { fanOutInvites } from './invites.js';
 
 export interface NotificationProcessorOptions {
   store: Store;
@@ -188,8 +189,7 @@ export class NotificationProcessor implements Worker {
   private async webhookPass(): Promise<AttemptOutcome[]> {
     let fanned = 0;
     for (let rows; (rows = await this.fanOut()) > 0 && !this.stopped; ) fanned += rows;
-    // The fan-out may have queued e-mail.
-    if (fanned > 0) this.mailLoop?.notice();
+    if (fanned > 0) this.mailLoop?.notice(); // the fan-out may have queued e-mail
     const outcomes: AttemptOutcome[] = [];
     for (;;) {
       const now = this.options.clock.now();
@@ -236,6 +236,7 @@ export class NotificationProcessor implements Worker {
         html: email.html,
         messageId: `<event-${email.eventId}.${email.recipient}@incident-command>`,
         ...(email.headers ? { headers: email.headers } : {}),
+        ...(email.attachments ? { attachments: email.attachments } : {}),
       });
     } catch (failure) {
       error = String((failure as Error).message ?? failure).slice(0, 500);
@@ -266,11 +267,16 @@ export class NotificationProcessor implements Worker {
         const recorded: RecordedEvent = { incident: event.incident, seq: event.seq, actor: event.actor, recordedAt: event.recordedAt, event: JSON.parse(event.data) as IncidentEvent };
         const type = notificationType(recorded.event.type);
         const subscribed = type ? webhooks.filter((w) => w.audience === 'internal' && w.events.includes(type)) : [];
-        if (!type || (!subscribed.length && !this.options.mail && !publicWebhooks.length && !pagers)) continue;
+        const invite = recorded.event.type === 'PostmortemScheduled' && Boolean(this.options.mail);
+        if (!invite && (!type || (!subscribed.length && !this.options.mail && !publicWebhooks.length && !pagers))) continue;
         let stream = streams.get(event.incident);
         if (!stream) streams.set(event.incident, (stream = await tx.incidents.events(event.incident)));
         // The incident as it was when this event happened, not as it is by the time it is sent.
         const state = fold(stream.filter((e) => e.seq <= event.seq));
+        const publicUrl = this.options.publicUrl ?? 'http://127.0.0.1:3000';
+        const render = <T>(what: string, build: () => T) => this.render(event.eventId, what, build);
+        if (invite) await fanOutInvites({ tx, eventId: event.eventId, recorded, state, stream, publicUrl, maxAttempts: this.maxAttempts, render });
+        if (!type) continue;
         let body: string | null = null;
         for (const webhook of subscribed) {
           if (!(await this.mayReceive(tx, webhook, state))) continue;
@@ -288,10 +294,10 @@ export class NotificationProcessor implements Worker {
           state,
           config,
           webhooks: publicWebhooks,
-          publicUrl: this.options.publicUrl ?? 'http://127.0.0.1:3000',
+          publicUrl,
           mail: Boolean(this.options.mail),
           maxAttempts: this.maxAttempts,
-          render: (what, build) => this.render(event.eventId, what, build),
+          render,
         });
       }
       await tx.webhooks.doneWithOutbox(events.map((e) => e.eventId));
