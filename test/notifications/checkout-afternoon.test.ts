@@ -1,20 +1,29 @@
 /**
  * The seed's checkout afternoon, end to end in process, on SQLite and PostgreSQL, through
- * the steps of issue 15 that are on main: who is told by severity (e-mail to a real SMTP
- * server), the first update owed from `firstUpdateWithin`, the Comms Lead owning outbound,
+ * every step of issue 15: who is told by severity (e-mail to a real SMTP server), paging out
+ * (PagerDuty's Events API v2, checked by a local receiver) and the acknowledgement coming
+ * back, the first update owed from `firstUpdateWithin`, the Comms Lead owning outbound,
  * what changed (the batch job nobody mentioned), tasks and a finding, edit / reopen / merge,
  * and the role checklists ticked from the record.
  */
-import { expect, it, describe } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { beforeAll, afterAll, expect, it, describe } from 'vitest';
 import { STORE_KINDS, type TestApp } from '../support/harness.js';
 import { API, MINUTE, declare, ok } from '../api/helpers.js';
 import type { SmtpReceiver } from '../support/smtp-receiver.js';
 import { address, mailSuite } from './mail-suite.js';
 import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
-import { MemoryWebhookSender } from '../../src/integrations/webhook.js';
+import { MemoryWebhookSender, httpWebhookSender } from '../../src/integrations/webhook.js';
+import { WebhookTargets } from '../../src/integrations/webhook-targets.js';
 import { smtpMailSender } from '../../src/integrations/mail.js';
+import { PageSender } from '../../src/processors/paging/sender.js';
+import type { PagingSecrets } from '../../src/integrations/paging.js';
+import { PagingReceivers } from '../support/paging-receivers.js';
 
 const START = '2026-06-06T14:14:00.000Z';
+// PagerDuty routing keys (32 characters): the on-call engineer's own service, and leadership's.
+const KEY = { oncall: 'O'.repeat(32), leadership: 'L'.repeat(32) };
+const SECRETS: PagingSecrets = { pagerdutyWebhookSecret: 'pd-webhook-secret', opsgenieApiKey: null, opsgenieWebhookToken: null, webhookSecret: null };
 const level = (id: string, updateEvery: string | undefined, roles: string, page: string[]) => ({
   id,
   name: id,
@@ -48,11 +57,32 @@ type Checklist = { role: string; items: { id: string; done: boolean | null; proo
 describe.each(STORE_KINDS)("the seed's checkout afternoon, issue 15 end to end (%s)", (kind) => {
   let t: TestApp;
   let smtp: SmtpReceiver;
+  let pagerDuty: PagingReceivers;
   const processor = () =>
-    new NotificationProcessor({ store: t.store, config: t.config, clock: t.clock, webhooks: new MemoryWebhookSender(), mail: smtpMailSender(smtp.url, 'Incidents <incidents@example.com>'), publicUrl: 'https://incidents.example.com' });
+    new NotificationProcessor({
+      store: t.store,
+      config: t.config,
+      clock: t.clock,
+      webhooks: new MemoryWebhookSender(),
+      mail: smtpMailSender(smtp.url, 'Incidents <incidents@example.com>'),
+      paging: SECRETS,
+      publicUrl: 'https://incidents.example.com',
+    });
+  const pager = () => new PageSender({ store: t.store, clock: t.clock, http: httpWebhookSender({ targets: new WebhookTargets(['127.0.0.1']) }), secrets: SECRETS });
+  /** Tells: the e-mail goes out with the processor's tick, the pages with the sender's. */
+  const tell = async () => {
+    await processor().tick();
+    await pager().tick();
+  };
+  const paged = () => pagerDuty.of('pagerduty').map((r) => [r.body.event_action, r.body.routing_key === KEY.oncall ? 'oncall' : 'leadership', String(r.body.dedup_key), r.problems] as const);
   const mailed = () => smtp.messages.map((m) => [String(m.to[0]), m.subject] as const);
   const people = ['dana', 'oncall', 'vp', 'priya', 'sam', 'lee', 'alex'].map((handle) => ({ handle, role: 'responder' as const }));
-  mailSuite({ kind, config: CONFIG, people, start: START, flush: () => processor().tick() }, (app, receiver) => {
+  beforeAll(async () => {
+    pagerDuty = await new PagingReceivers('unused', 'unused').start();
+  });
+  afterAll(() => pagerDuty?.stop());
+  const config = () => ({ ...CONFIG, paging: { pagerduty: { baseUrl: pagerDuty.base, people: { oncall: KEY.oncall }, groups: { leadership: KEY.leadership } } } });
+  mailSuite({ kind, config, deps: { paging: SECRETS }, people, start: START, flush: tell }, (app, receiver) => {
     t = app;
     smtp = receiver;
   });
@@ -78,22 +108,29 @@ describe.each(STORE_KINDS)("the seed's checkout afternoon, issue 15 end to end (
     const id = incident.id as string;
     // Comms from minute one: the first update is owed firstUpdateWithin (SEV2: 15m), not a full hour.
     expect(incident.nextUpdateBy).toBe('2026-06-06T14:29:00.000Z');
-    await processor().tick();
+    await tell();
     expect(mailed()).toEqual([[address('oncall'), `[SEV2] ${id} Checkout errors: SEV2 declared: you are paged`]]);
     smtp.messages.length = 0;
+    // Someone must be woken: the on-call engineer is paged through their own PagerDuty service, in the shape PagerDuty documents.
+    expect(paged()).toEqual([['trigger', 'oncall', `${id}/person/oncall`, []]]);
 
     // 14:16 — ~30% of checkouts failing: upgraded to SEV1, which pages leadership (once).
     t.clock.advance(2 * MINUTE);
     await ok(t, 200, 'POST', `${API}/incidents/${id}/severity`, { severity: 'SEV1', reason: 'Revenue impact: 30% of checkouts fail' }, 'dana');
-    await processor().tick();
+    await tell();
     expect(mailed()).toEqual([[address('vp'), `[SEV1] ${id} Checkout errors: SEV1 upgrade: you are paged`]]);
     smtp.messages.length = 0;
+    // Leadership's PagerDuty service is paged once for the group; the on-call engineer is not paged twice.
+    expect(paged().slice(1)).toEqual([['trigger', 'leadership', `${id}/group/leadership`, []]]);
+    const critical = pagerDuty.of('pagerduty')[1]!.body.payload as { severity: string; summary: string };
+    expect(critical.severity).toBe('critical');
+    expect(critical.summary).toContain(id);
 
     // Specialists are paged in: the Comms Lead, the Scribe and the database SME are told what is asked of them.
     await ok(t, 200, 'POST', `${API}/incidents/${id}/roles`, { role: 'comms_lead', person: 'priya' }, 'dana');
     await ok(t, 200, 'POST', `${API}/incidents/${id}/roles`, { role: 'scribe', person: 'sam' }, 'dana');
     await ok(t, 200, 'POST', `${API}/incidents/${id}/smes`, { person: 'lee', specialty: 'database' }, 'dana');
-    await processor().tick();
+    await tell();
     expect([...mailed()].sort((a, b) => a[0].localeCompare(b[0]))).toEqual([
       [address('lee'), `[SEV1] ${id} Checkout errors: you are Subject-Matter Expert`],
       [address('priya'), `[SEV1] ${id} Checkout errors: you are Comms Lead`],
@@ -101,7 +138,14 @@ describe.each(STORE_KINDS)("the seed's checkout afternoon, issue 15 end to end (
     ]);
     expect(smtp.to(address('priya'))[0]!.text).toContain('Own everything that leaves the room');
 
-    // ── Paging out (issue 15, item 2: PagerDuty / Opsgenie) is built on its own branch; its steps join here. ──
+    // The on-call engineer acknowledges the page on their phone: PagerDuty's signed webhook puts it on the timeline, once.
+    const ack = { event: { id: '01ACK', event_type: 'incident.acknowledged', resource_type: 'incident', occurred_at: '2026-06-06T14:17:00Z', agent: { summary: 'On Call', type: 'user_reference' }, data: { id: 'PGR0VU2', type: 'incident', incident_key: `${id}/person/oncall` } } };
+    const signature = `v1=${createHmac('sha256', SECRETS.pagerdutyWebhookSecret!).update(JSON.stringify(ack)).digest('hex')}`;
+    for (const outcome of ['recorded', 'already']) {
+      const res = await t.app.inject({ method: 'POST', url: `${API}/paging/acks/pagerduty`, payload: JSON.stringify(ack), headers: { 'content-type': 'application/json', 'x-pagerduty-signature': signature } });
+      expect(res.json()).toEqual({ outcome });
+    }
+    expect((await timeline(id, 'page_acknowledged')).map((e) => [e.actor, e.text])).toEqual([['oncall', 'Page to @oncall acknowledged in PagerDuty by On Call.']]);
 
     // The Comms Lead owns outbound (updates.publicBy: anyone, the default): the IC's public update warns and is recorded.
     t.clock.advance(3 * MINUTE);
@@ -155,6 +199,12 @@ describe.each(STORE_KINDS)("the seed's checkout afternoon, issue 15 end to end (
     // 15:05 — resolved too early: reopened with a reason, back to the last open status, an update owed again.
     t.clock.set('2026-06-06T15:05:00.000Z');
     await ok(t, 200, 'POST', `${API}/incidents/${id}/resolve`, { impact: 'None now; checkout healthy since 14:58.', whatWeKnow: 'The batch job exhausted the DB pool; it is throttled.' }, 'dana');
+    // Resolved: both of its pages are resolved in PagerDuty with their dedup keys (the duplicate paged on-call too, as its own).
+    await tell();
+    expect(paged().filter(([action, , key]) => action === 'resolve' && key.startsWith(`${id}/`)).sort((a, b) => a[2].localeCompare(b[2]))).toEqual([
+      ['resolve', 'leadership', `${id}/group/leadership`, []],
+      ['resolve', 'oncall', `${id}/person/oncall`, []],
+    ]);
     t.clock.advance(6 * MINUTE);
     const reopened = await ok(t, 200, 'POST', `${API}/incidents/${id}/reopen`, { reason: 'Errors are back at 15:10' }, 'dana');
     expect(reopened).toMatchObject({ state: 'open', status: 'investigating', resolvedAt: null });
