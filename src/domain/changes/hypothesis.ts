@@ -14,11 +14,16 @@ const KIND_LABELS: Record<Change['kind'], string> = {
   other: 'change',
 };
 
-/** The entry's text: what changed, what kind of change, where and when, so it reads without the change at hand. */
-export function hypothesisText(change: Change): string {
+/** A change in one line: what kind of change, when, where, from what, and what changed. */
+export function changeLine(change: Change): string {
   const where = change.components.length ? ` on ${change.components.join(', ')}` : '';
   const origin = change.origin ? `, from ${change.origin}` : '';
-  return `Suspect ${KIND_LABELS[change.kind]} at ${hhmmUtc(change.at)} UTC${where}${origin}: ${change.summary}`;
+  return `${KIND_LABELS[change.kind]} at ${hhmmUtc(change.at)} UTC${where}${origin}: ${change.summary}`;
+}
+
+/** The entry's text, so it reads without the change at hand. */
+export function hypothesisText(change: Change): string {
+  return `Suspect ${changeLine(change)}`;
 }
 
 /** The incident's timeline entry already naming the change, if any (the click is idempotent per change). */

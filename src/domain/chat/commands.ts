@@ -18,6 +18,13 @@ export type ChatCommand =
   | { kind: 'severity'; severity: string; reason: string }
   | { kind: 'postmortem'; owner: NamedPerson; when: string }
   | { kind: 'status' }
+  /** A task for a person; without an owner, the person who asked is on it. */
+  | { kind: 'task'; title: string; owner: NamedPerson | null }
+  | { kind: 'task_state'; task: string; state: 'done' | 'blocked'; reason: string | null }
+  | { kind: 'tasks' }
+  | { kind: 'changes' }
+  | { kind: 'suspect'; change: string }
+  | { kind: 'reopen'; reason: string }
   | { kind: 'help'; problem: string | null };
 
 const ROLES: Record<string, RoleName> = { ic: 'incident_commander', comms: 'comms_lead', scribe: 'scribe' };
@@ -28,7 +35,37 @@ const ENTRIES: Record<string, ManualEntryKind> = {
   'ruled-out': 'ruled_out',
   decision: 'decision',
   action: 'action',
+  finding: 'finding',
 };
+
+/** A task as the API and the CLI name it (`t12`); the bare number is read the same way. */
+function taskId(word: string | undefined): string | null {
+  const match = /^t?([1-9][0-9]{0,9})$/i.exec(word ?? '');
+  return match ? `t${match[1]}` : null;
+}
+
+const TASK_HELP = 'task takes a title and, if not you, its owner: `task Check the batch job @dana`; or `task done t12`, `task blocked t12 Waiting on DBA access`.';
+
+function taskCommand(rest: string[]): ChatCommand {
+  const help = (problem: string): ChatCommand => ({ kind: 'help', problem });
+  const [first = '', second, ...reason] = rest;
+  const state = first.toLowerCase();
+  if (state === 'done' || state === 'blocked') {
+    const task = taskId(second);
+    if (!task) return help(second ? `"${second}" is not a task; they look like t12 (\`tasks\` lists them).` : `task ${state} takes the task: \`task ${state} t12${state === 'blocked' ? ' <reason>' : ''}\`.`);
+    if (state === 'done') return reason.length ? help('task done takes only the task: `task done t12`.') : { kind: 'task_state', task, state, reason: null };
+    if (!reason.length) return help('task blocked takes the task and what blocks it, so the IC can remove it: `task blocked t12 Waiting on DBA access`.');
+    return { kind: 'task_state', task, state, reason: reason.join(' ') };
+  }
+  // The owner, when named, is the last word: a title may mention people, the owner closes the line.
+  const last = rest.at(-1) ?? '';
+  const named = /^<?@/.test(last);
+  const owner = named ? person(last) : null;
+  if (named && !owner) return help(`"${last}" is not a person: name the owner as @handle or by mentioning them.`);
+  const title = (owner ? rest.slice(0, -1) : rest).join(' ');
+  if (!title) return help(TASK_HELP);
+  return { kind: 'task', title, owner };
+}
 
 function person(word: string | undefined): NamedPerson | null {
   if (!word) return null;
@@ -83,6 +120,18 @@ export function parseChatCommand(text: string): ChatCommand {
       return { kind: 'status' };
     case 'help':
       return { kind: 'help', problem: null };
+    case 'task':
+      return taskCommand(rest);
+    case 'tasks':
+      return rest.length ? help('tasks takes nothing: it lists the open and blocked tasks.') : { kind: 'tasks' };
+    case 'changes':
+      return rest.length ? help('changes takes nothing: it lists the changes of the hour before the impact began and since.') : { kind: 'changes' };
+    case 'suspect': {
+      if (rest.length !== 1 || !/^chg_[a-z0-9]+$/i.test(rest[0]!)) return help('suspect takes one change, as `changes` lists it: `suspect chg_1a2b3c4d5e6f7a8b`.');
+      return { kind: 'suspect', change: rest[0]! };
+    }
+    case 'reopen':
+      return tail ? { kind: 'reopen', reason: tail } : help('reopen takes why the incident is not over: `reopen Errors are back since 15:10`.');
     default: {
       const entry = ENTRIES[verb.toLowerCase()];
       if (entry) return tail ? { kind: 'entry', entry, text: tail } : help(`${verb} takes the text to record.`);

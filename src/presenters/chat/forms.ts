@@ -105,8 +105,10 @@ export function helpText(command: string, problem: string | null): ChatText {
     `\`${command}\` or \`${command} declare\`: declare, in a form · \`${command} declare SEV2 Checkout errors\`: at once`,
     'In an incident channel:',
     `\`${command} update\` (form) · \`${command} role ic|comms|scribe @person\` · \`${command} sme @person specialty\``,
-    `\`${command} note|observation|hypothesis|ruled-out|decision|action <text>\` · \`${command} severity SEV1 <reason>\``,
-    `\`${command} resolve\` (form) · \`${command} postmortem @owner <when>\` · \`${command} status\` · \`${command} help\``,
+    `\`${command} note|observation|hypothesis|ruled-out|decision|action|finding <text>\` (a finding goes up to the IC) · \`${command} severity SEV1 <reason>\``,
+    `\`${command} task <title> @owner\` (you, without one) · \`${command} task done t12\` · \`${command} task blocked t12 <reason>\` · \`${command} tasks\` (open and blocked)`,
+    `\`${command} changes\` (what changed around the incident) · \`${command} suspect <change id>\` (on the timeline as a hypothesis)`,
+    `\`${command} resolve\` (form) · \`${command} reopen <reason>\` · \`${command} postmortem @owner <when>\` · \`${command} status\` · \`${command} help\``,
     'React with 📌 to put a message on the timeline (💡 hypothesis, ❌ ruled out, ✅ decision), or use "Add to timeline" on it.',
   ];
   return { text: lines.join('\n') };

@@ -123,7 +123,9 @@ export function teamsHelpText(problem: string | null): string {
     'About an incident (name it as INC-12 unless only one is open):',
     '`@Incident INC-12 update` (a form) · `@Incident INC-12 resolve` (a form) · `@Incident INC-12 status`',
     '`@Incident INC-12 role ic|comms|scribe @handle` · `@Incident INC-12 sme @handle specialty` · `@Incident INC-12 severity SEV1 <reason>`',
-    '`@Incident INC-12 note|observation|hypothesis|ruled-out|decision|action <text>` · `@Incident INC-12 postmortem @owner <when>`',
+    '`@Incident INC-12 note|observation|hypothesis|ruled-out|decision|action|finding <text>` · `@Incident INC-12 postmortem @owner <when>`',
+    '`@Incident INC-12 task <title> @owner` · `@Incident INC-12 task done t12` · `@Incident INC-12 task blocked t12 <reason>` · `@Incident INC-12 tasks`',
+    '`@Incident INC-12 changes` · `@Incident INC-12 suspect <change id>` · `@Incident INC-12 reopen <reason>`',
     'People may be @-mentioned in Teams or named by their Incident Command handle (@alice).',
   ].join('\n\n');
 }
