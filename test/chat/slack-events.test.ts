@@ -123,6 +123,52 @@ describe.each(STORE_KINDS)('POST /slack/events (%s)', (kind) => {
     expect(room.topic).toMatch(/IC <@UBOB0001>/);
   });
 
+  it('keeps the work straight from the channel: a finding for the IC, tasks done and blocked, the changes and a suspect, a reopen', async () => {
+    await s.command('UALICE01', 'CGENERAL', 'declare SEV2 Checkout errors');
+    await s.settle();
+    const room = [...s.slack.channels.values()].find((c) => c.name.startsWith('inc-'))!;
+    const said = (user: string) => s.slack.ephemerals.filter((e) => e.user === user).at(-1)!.text;
+    const change = (await s.api('POST', `${API}/changes`, { payload: { summary: 'Nightly orders batch job started', source: 'cron@batch-01' }, kind: 'batch-job' })).json().change;
+
+    await s.command('UBOB0001', room.id, 'finding The batch job holds the orders lock');
+    await s.command('UALICE01', room.id, 'task Stop the batch job <@UBOB0001|bob>');
+    await s.command('UALICE01', room.id, 'task Ask the DBA for access');
+    await s.settle();
+    const tasks = (await s.api('GET', `${API}/incidents/INC-1`)).json().tasks as { id: string; title: string; owner: string }[];
+    const stop = tasks.find((t) => t.owner === 'bob')!;
+    const ask = tasks.find((t) => t.owner === 'alice')!;
+    expect(said('UALICE01')).toBe(`Task ${ask.id} for @alice: Ask the DBA for access`);
+    // The number alone names the task as well as its id does.
+    await s.command('UBOB0001', room.id, `task done ${stop.id.slice(1)}`);
+    await s.command('UALICE01', room.id, `task blocked ${ask.id} Waiting on DBA access`);
+    await s.command('UVERA001', room.id, `task done ${ask.id}`);
+    await s.settle();
+    expect(said('UVERA001')).toMatch(/^Not done/);
+    await s.command('UALICE01', room.id, 'tasks');
+    await s.settle();
+    expect(said('UALICE01')).toBe(`INC-1 tasks (blocked first):\n${ask.id} · @alice · Ask the DBA for access — *blocked*: Waiting on DBA access`);
+    await s.command('UALICE01', room.id, 'changes');
+    await s.settle();
+    expect(said('UALICE01')).toContain(`${change.id} · batch job at `);
+    expect(said('UALICE01')).toContain(', from cron@batch-01: Nightly orders batch job started (during)');
+    await s.command('UALICE01', room.id, `suspect ${change.id}`);
+    await s.command('UALICE01', room.id, 'task done t99');
+    await s.settle();
+    expect(said('UALICE01')).toBe('Not done: INC-1 has no task t99.');
+
+    await s.api('POST', `${API}/incidents/INC-1/resolve`, { impact: 'None now', whatWeKnow: 'Batch job stopped' });
+    await s.command('UALICE01', room.id, 'reopen Errors are back since the job restarted');
+    await s.settle();
+    expect(said('UALICE01')).toBe('INC-1 reopened.');
+
+    const incident = (await s.api('GET', `${API}/incidents/INC-1`)).json();
+    expect(incident.status).not.toBe('resolved');
+    expect(incident.tasks.map((t: { id: string; state: string }) => [t.id, t.state])).toEqual([[ask.id, 'blocked'], [stop.id, 'done']]);
+    const timeline = (await s.api('GET', `${API}/incidents/INC-1/timeline`)).json() as { kind: string; text: string; to?: string }[];
+    expect(timeline.find((e) => e.kind === 'finding')).toMatchObject({ text: 'The batch job holds the orders lock', to: 'alice' });
+    expect(timeline.find((e) => e.kind === 'hypothesis')!.text).toMatch(/^Suspect batch job at .*Nightly orders batch job started$/);
+  });
+
   it("captures a message by reaction or shortcut, with its author and its own time, once per event id", async () => {
     await s.command('UALICE01', 'CGENERAL', 'declare SEV2 Checkout errors');
     await s.settle();
