@@ -102,6 +102,11 @@ describe.each(STORE_KINDS)('the Teams bot (%s)', (kind) => {
     const resolveForm = await formOf(await say('alice', 'INC-1 resolve'));
     expect(texts(await submit('alice', { ...resolveForm.actions[0]!.data, impact: 'None now', whatWeKnow: 'Rebuild done', audience: 'internal' }))).toEqual(['INC-1 resolved.']);
     expect((await incidents()).find((i) => i.id === 'INC-1')!.status).toBe('resolved');
+    // The verbs Slack has for the work itself are Teams' too; a resolved incident is named to reopen it.
+    expect(texts(await say('alice', 'INC-2 task Check the index @alice'))).toEqual([expect.stringMatching(/^Task t\d+ for @alice: Check the index$/)]);
+    expect(texts(await say('alice', 'INC-2 tasks')).join()).toMatch(/^INC-2 tasks \(blocked first\):\nt\d+ · @alice · Check the index$/);
+    expect(texts(await say('alice', 'INC-1 reopen Search is slow again'))).toEqual(['INC-1 reopened.']);
+    expect((await incidents()).find((i) => i.id === 'INC-1')!.status).not.toBe('resolved');
   });
 
   it('tells strangers why and changes nothing; a mention of a stranger is named back; a redelivered activity is acted on once', async () => {
