@@ -6,6 +6,7 @@ import type { MaintenanceSchema } from '../../src/http/routes/maintenance.js';
 import type { InsightsSchema } from '../../src/http/routes/insights.js';
 import type { DrillSchema, DrillScriptSchema } from '../../src/http/routes/drills.js';
 import type { FollowUpSchema } from '../../src/http/routes/follow-ups.js';
+import type { DocumentSchema, RevisionSchema } from '../../src/http/routes/postmortem.js';
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
@@ -26,6 +27,10 @@ export type DrillScorecard = NonNullable<Drill['scorecard']>;
 export type DrillScript = Static<typeof DrillScriptSchema>;
 /** `GET /api/v1/follow-ups`: a follow-up action item from an incident. */
 export type FollowUp = Static<typeof FollowUpSchema>;
+/** `GET /api/v1/incidents/{id}/postmortem/document`: the postmortem's latest revision (or the generated draft, revision 0). */
+export type PostmortemDocument = Static<typeof DocumentSchema>;
+/** `GET /api/v1/incidents/{id}/postmortem/revisions`: one saved revision, who and when. */
+export type PostmortemRevision = Static<typeof RevisionSchema>;
 export type UpdateStatus = Incident['status'];
 export type Audience = Update['audience'];
 

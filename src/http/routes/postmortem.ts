@@ -36,7 +36,7 @@ const DocumentBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const DocumentSchema = Type.Object({
+export const DocumentSchema = Type.Object({
   incident: Type.String(),
   stage: Type.Enum([...POSTMORTEM_STAGES]),
   revision: Type.Integer({ description: '0: nothing saved yet, the text is the draft generated from the timeline' }),
@@ -45,7 +45,7 @@ const DocumentSchema = Type.Object({
   savedAt: Nullable(Type.String()),
   frozen: Type.Boolean({ description: 'published: further edits are refused (409 POSTMORTEM_PUBLISHED)' }),
 });
-const RevisionSchema = Type.Object({ revision: Type.Integer(), author: Type.String(), savedAt: Type.String() });
+export const RevisionSchema = Type.Object({ revision: Type.Integer(), author: Type.String(), savedAt: Type.String() });
 
 /** The revision an edit started from: the body's `baseRevision` or If-Match; one of them is required, so no save overwrites blindly. */
 function baseRevision(body: { baseRevision?: number }, ifMatch: number | undefined): number {

@@ -1,0 +1,165 @@
+/**
+ * Issue 16: the postmortem document, written here. Every save names the revision the edit
+ * started from (If-Match), so an edit made while someone else saved is refused and said, and
+ * the writer chooses to load the latest revision: nothing is ever silently overwritten.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../api.js';
+import { useConsole } from '../console-context.js';
+import type { Incident, PostmortemDocument, PostmortemRevision } from '../types.js';
+import { CopyButton, Field, FormError, LoadError, Markdown, useAction } from '../ui.js';
+import { localTime, utcTime } from '../time.js';
+
+/** A moment as the console shows it: UTC, the reader's clock beside it. */
+function When({ iso }: { iso: string }) {
+  return (
+    <>
+      <time dateTime={iso}>{utcTime(iso)}</time> <span className="muted">({localTime(iso)})</span>
+    </>
+  );
+}
+
+export function DocumentEditor({ incident, draftVersion, onChanged }: { incident: Incident; draftVersion: number; onChanged: (incident: Incident) => void }) {
+  const { api, permissions } = useConsole();
+  const action = useAction();
+  const path = `/incidents/${incident.id}/postmortem`;
+  const [doc, setDoc] = useState<PostmortemDocument | null>(null);
+  const [text, setText] = useState('');
+  const [revisions, setRevisions] = useState<PostmortemRevision[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  /** The revision someone else saved while this edit was open; set by a refused save. */
+  const [conflict, setConflict] = useState<{ mine: number; latest: PostmortemDocument } | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
+  // Someone else's save reloads the editor only while nothing is typed here that would be lost.
+  const dirty = useRef(false);
+  dirty.current = doc !== null && text !== doc.markdown;
+
+  const show = useCallback((next: PostmortemDocument) => {
+    setDoc(next);
+    setText(next.markdown);
+    setConflict(null);
+  }, []);
+  const reloadRevisions = useCallback(async () => setRevisions(await api.get<PostmortemRevision[]>(`${path}/revisions`)), [api, path]);
+
+  const latest = incident.postmortem.revision;
+  const published = incident.postmortem.publishedAt;
+  useEffect(() => {
+    let current = true;
+    if (!dirty.current)
+      api.get<PostmortemDocument>(`${path}/document`).then(
+        (next) => current && show(next),
+        (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
+      );
+    api.get<PostmortemRevision[]>(`${path}/revisions`).then(
+      (rows) => current && setRevisions(rows),
+      (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, path, latest, published, draftVersion, show]);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!doc) return;
+    setSaved(null);
+    await action.run(async () => {
+      try {
+        const next = await api.write<PostmortemDocument>('PUT', `${path}/document`, { markdown: text }, { ifMatch: doc.revision });
+        show(next);
+        setSaved(next.revision);
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.code !== 'REVISION_CONFLICT') throw e;
+        setConflict({ mine: doc.revision, latest: await api.get<PostmortemDocument>(`${path}/document`) });
+        return;
+      }
+      await reloadRevisions();
+      onChanged(await api.get<Incident>(`/incidents/${incident.id}`));
+    });
+  };
+
+  if (!doc)
+    return (
+      <>
+        <LoadError error={loadError} />
+        {loadError ? null : <p className="muted">Loading the postmortem…</p>}
+      </>
+    );
+  const editable = permissions.respond && !doc.frozen;
+  return (
+    <div className="postmortem-document">
+      <div className="row">
+        <h3 id="postmortem-document-title">Document</h3>
+        <a className="button" href={`data:text/markdown;charset=utf-8,${encodeURIComponent(text)}`} download={`${incident.id}-postmortem.md`}>
+          Download Markdown
+        </a>
+        <CopyButton text={text} label="Copy Markdown" />
+      </div>
+      <p className="hint">
+        {doc.revision === 0
+          ? 'Not saved yet: this is the draft written from the timeline. Saving it makes revision 1.'
+          : `Revision ${doc.revision}${doc.author ? ` by @${doc.author}` : ''}`}
+        {doc.revision > 0 && doc.savedAt ? (
+          <>
+            , <When iso={doc.savedAt} />.
+          </>
+        ) : null}
+      </p>
+      {doc.frozen ? (
+        <p role="status" className="frozen">
+          Published: revision {incident.postmortem.publishedRevision ?? doc.revision} is frozen. The document takes no more edits.
+        </p>
+      ) : null}
+      <form aria-labelledby="postmortem-document-title" onSubmit={(e) => void save(e)}>
+        <Field label="Postmortem (Markdown)" field="markdown" action={action} hint={editable ? 'Blameless: what happened, why, what we change. The preview is beside it.' : undefined}>
+          {(id, d) => (
+            <textarea
+              id={id}
+              aria-describedby={d}
+              className="postmortem-markdown"
+              rows={18}
+              value={text}
+              readOnly={!editable}
+              onChange={(e) => {
+                setText(e.target.value);
+                setSaved(null);
+              }}
+            />
+          )}
+        </Field>
+        {conflict ? (
+          <div className="form-error" role="alert">
+            <p>
+              Not saved: @{conflict.latest.author ?? 'someone'} saved revision {conflict.latest.revision} while you were editing revision {conflict.mine}. Nothing was
+              overwritten and your text is still in the editor. Copy it, load the latest revision, merge your changes into it and save again.
+            </p>
+            <CopyButton text={text} label="Copy my text" />{' '}
+            <button type="button" onClick={() => show(conflict.latest)}>
+              Load revision {conflict.latest.revision} (replaces my text)
+            </button>
+          </div>
+        ) : null}
+        <FormError action={action} fields={['markdown']} />
+        {editable ? (
+          <button type="submit" disabled={action.busy || text === doc.markdown}>
+            Save revision {doc.revision + 1}
+          </button>
+        ) : null}
+        {saved !== null ? <p role="status">Saved revision {saved}.</p> : null}
+      </form>
+      <Markdown source={text} label={doc.frozen ? 'Published postmortem' : 'Postmortem draft'} />
+      <h3 id="postmortem-revisions-title">Revisions</h3>
+      {revisions.length === 0 ? (
+        <p className="muted">No revision saved yet.</p>
+      ) : (
+        <ol aria-labelledby="postmortem-revisions-title" className="revisions">
+          {revisions.map((r) => (
+            <li key={r.revision}>
+              Revision {r.revision} by @{r.author}, <When iso={r.savedAt} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
