@@ -110,44 +110,46 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
           Published: revision {incident.postmortem.publishedRevision ?? doc.revision} is frozen. The document takes no more edits.
         </p>
       ) : null}
-      <form aria-labelledby="postmortem-document-title" onSubmit={(e) => void save(e)}>
-        <Field label="Postmortem (Markdown)" field="markdown" action={action} hint={editable ? 'Blameless: what happened, why, what we change. The preview is beside it.' : undefined}>
-          {(id, d) => (
-            <textarea
-              id={id}
-              aria-describedby={d}
-              className="postmortem-markdown"
-              rows={18}
-              value={text}
-              readOnly={!editable}
-              onChange={(e) => {
-                setText(e.target.value);
-                setSaved(null);
-              }}
-            />
-          )}
-        </Field>
-        {conflict ? (
-          <div className="form-error" role="alert">
-            <p>
-              Not saved: @{conflict.latest.author ?? 'someone'} saved revision {conflict.latest.revision} while you were editing revision {conflict.mine}. Nothing was
-              overwritten and your text is still in the editor. Copy it, load the latest revision, merge your changes into it and save again.
-            </p>
-            <CopyButton text={text} label="Copy my text" />{' '}
-            <button type="button" onClick={() => show(conflict.latest)}>
-              Load revision {conflict.latest.revision} (replaces my text)
+      <div className="postmortem-edit">
+        <form aria-labelledby="postmortem-document-title" onSubmit={(e) => void save(e)}>
+          <Field label="Postmortem (Markdown)" field="markdown" action={action} hint={editable ? 'Blameless: what happened, why, what we change. The preview follows as you type.' : undefined}>
+            {(id, d) => (
+              <textarea
+                id={id}
+                aria-describedby={d}
+                className="postmortem-markdown"
+                rows={18}
+                value={text}
+                readOnly={!editable}
+                onChange={(e) => {
+                  setText(e.target.value);
+                  setSaved(null);
+                }}
+              />
+            )}
+          </Field>
+          {conflict ? (
+            <div className="form-error" role="alert">
+              <p>
+                Not saved: @{conflict.latest.author ?? 'someone'} saved revision {conflict.latest.revision} while you were editing revision {conflict.mine}. Nothing was
+                overwritten and your text is still in the editor. Copy it, load the latest revision, merge your changes into it and save again.
+              </p>
+              <CopyButton text={text} label="Copy my text" />{' '}
+              <button type="button" onClick={() => show(conflict.latest)}>
+                Load revision {conflict.latest.revision} (replaces my text)
+              </button>
+            </div>
+          ) : null}
+          <FormError action={action} fields={['markdown']} />
+          {editable ? (
+            <button type="submit" disabled={action.busy || text === doc.markdown}>
+              Save revision {doc.revision + 1}
             </button>
-          </div>
-        ) : null}
-        <FormError action={action} fields={['markdown']} />
-        {editable ? (
-          <button type="submit" disabled={action.busy || text === doc.markdown}>
-            Save revision {doc.revision + 1}
-          </button>
-        ) : null}
-        {saved !== null ? <p role="status">Saved revision {saved}.</p> : null}
-      </form>
-      <Markdown source={text} label={doc.frozen ? 'Published postmortem' : 'Postmortem draft'} />
+          ) : null}
+          {saved !== null ? <p role="status">Saved revision {saved}.</p> : null}
+        </form>
+        <Markdown source={text} label={doc.frozen ? 'Published postmortem' : 'Postmortem draft'} />
+      </div>
       <h3 id="postmortem-revisions-title">Revisions</h3>
       {revisions.length === 0 ? (
         <p className="muted">No revision saved yet.</p>
