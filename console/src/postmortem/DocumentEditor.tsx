@@ -47,7 +47,8 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
     let current = true;
     if (!dirty.current)
       api.get<PostmortemDocument>(`${path}/document`).then(
-        (next) => current && show(next),
+        // Typing may have begun while the read was under way: then the typed text stays.
+        (next) => current && !dirty.current && show(next),
         (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
       );
     api.get<PostmortemRevision[]>(`${path}/revisions`).then(
