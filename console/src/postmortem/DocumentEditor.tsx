@@ -147,7 +147,7 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
               Save revision {doc.revision + 1}
             </button>
           ) : null}
-          {saved !== null ? <p role="status">Saved revision {saved}.</p> : null}
+          {saved !== null && !doc.frozen ? <p role="status">Saved revision {saved}.</p> : null}
         </form>
         <Markdown source={text} label={doc.frozen ? 'Published postmortem' : 'Postmortem draft'} />
       </div>
