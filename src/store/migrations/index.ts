@@ -34,6 +34,7 @@ import { migration as m0071 } from './0071-follow-up-links.js';
 import { migration as m0080 } from './0080-alerts-revision.js';
 import { migration as m0100 } from './0100-changes.js';
 import { migration as m0110 } from './0110-postmortems.js';
+import { migration as m0111 } from './0111-postmortem-stage-index.js';
 import { migration as m0090 } from './0090-drills.js';
 
 export type { Dialect, IncidentMigration };
@@ -71,5 +72,6 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0090_drills': m0090(helpers),
     '0100_changes': m0100(helpers),
     '0110_postmortems': m0110(helpers),
+    '0111_postmortem_stage_index': m0111(helpers),
   };
 }
