@@ -7,19 +7,47 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusAnswer, StatusFile, StatusPagePublisher } from '../processors/status-page-publisher.js';
+import type { Meter } from '../processors/request-series.js';
+
+/** What a conditional or compressed answer depends on: three request headers. */
+export interface Conditions {
+  ifNoneMatch: string | undefined;
+  ifModifiedSince: string | undefined;
+  acceptEncoding: string | undefined;
+}
+
+export function conditionsOf(headers: IncomingHttpHeaders): Conditions {
+  return { ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'], acceptEncoding: headers['accept-encoding'] };
+}
+
+/**
+ * The same three from the request's raw header list, into `into`: reading `request.headers`
+ * builds the whole header object on first use, which the fast path would pay on every
+ * answer for three names. Repeats are treated as Node treats them: `If-Modified-Since`
+ * keeps the first, the other two are joined with ", ".
+ */
+export function readConditions(raw: readonly string[], into: Conditions): Conditions {
+  into.ifNoneMatch = into.ifModifiedSince = into.acceptEncoding = undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    // The lengths differ (13, 17, 15), so most names are passed over without lower-casing.
+    if (name.length === 13 && name.toLowerCase() === 'if-none-match') into.ifNoneMatch = into.ifNoneMatch === undefined ? raw[i + 1] : `${into.ifNoneMatch}, ${raw[i + 1]}`;
+    else if (name.length === 17 && into.ifModifiedSince === undefined && name.toLowerCase() === 'if-modified-since') into.ifModifiedSince = raw[i + 1];
+    else if (name.length === 15 && name.toLowerCase() === 'accept-encoding') into.acceptEncoding = into.acceptEncoding === undefined ? raw[i + 1] : `${into.acceptEncoding}, ${raw[i + 1]}`;
+  }
+  return into;
+}
 
 /** The client's copy is current: `If-None-Match` holds this ETag (or `*`), or, without it, `If-Modified-Since` is not before the change. */
-function fresh(headers: IncomingHttpHeaders, file: StatusFile): boolean {
-  const match = headers['if-none-match'];
-  if (match !== undefined) return match === file.etag || match === '*' || match.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
-  const since = headers['if-modified-since'];
-  return since !== undefined && Date.parse(since) >= file.modifiedAt;
+function fresh({ ifNoneMatch, ifModifiedSince }: Conditions, file: StatusFile): boolean {
+  if (ifNoneMatch !== undefined) return ifNoneMatch === file.etag || ifNoneMatch === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === file.etag);
+  return ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= file.modifiedAt;
 }
 
 /** One of the file's prebuilt answers: nothing is allocated per request. */
-export function answer(file: StatusFile, headers: IncomingHttpHeaders): StatusAnswer {
-  if (fresh(headers, file)) return file.answers.notModified;
-  const acceptEncoding = headers['accept-encoding'];
+export function answer(file: StatusFile, conditions: Conditions): StatusAnswer {
+  if (fresh(conditions, file)) return file.answers.notModified;
+  const { acceptEncoding } = conditions;
   if (file.gzip && acceptEncoding !== undefined && /\bgzip\b/.test(acceptEncoding)) return file.answers.gzip;
   return file.answers.plain;
 }
@@ -62,10 +90,14 @@ export class ClientBudget {
 export class StatusFastPath {
   private publisher: StatusPagePublisher | null = null;
   private budget: ClientBudget | null = null;
+  /** Reused for every request: serving is synchronous, one request at a time. */
+  private readonly conditions: Conditions = { ifNoneMatch: undefined, ifModifiedSince: undefined, acceptEncoding: undefined };
+  /** Each GET answer's meter, found by the answer itself (a render makes new answers; the old ones and their entries go with it). */
+  private readonly meters = new WeakMap<StatusAnswer, Meter>();
   /** Answers given here, not by Fastify. */
   served = 0;
-  /** Told of each answer given here (/metrics), as Fastify's onResponse hook is of the others. */
-  observe: ((method: string, path: string, status: number, seconds: number) => void) | null = null;
+  /** The request metrics' meter for a method, route pattern and status (/metrics), as Fastify's onResponse hook records the others. */
+  meter: ((method: string, route: string, status: number) => Meter) | null = null;
 
   attach(publisher: StatusPagePublisher, budget: ClientBudget): void {
     this.publisher = publisher;
@@ -79,7 +111,8 @@ export class StatusFastPath {
   /** Answers and returns true, or returns false without touching the response. */
   serve(request: IncomingMessage, response: ServerResponse): boolean {
     const { publisher, budget } = this;
-    if (!publisher || !budget || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+    const method = request.method;
+    if (!publisher || !budget || (method !== 'GET' && method !== 'HEAD')) return false;
     const url = request.url ?? '';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
@@ -88,11 +121,33 @@ export class StatusFastPath {
     // Over its budget, the client gets Fastify's 429 (which spends once more: it is over either way).
     if (!file || budget.spend(request.socket.remoteAddress ?? '') > 0) return false;
     const started = performance.now();
-    const { status, headers, body } = answer(file, request.headers);
+    const chosen = answer(file, readConditions(request.rawHeaders, this.conditions));
     this.served++;
-    response.writeHead(status, headers);
-    response.end(request.method === 'HEAD' ? undefined : body);
-    this.observe?.(request.method, key, status, (performance.now() - started) / 1000);
+    response.writeHead(chosen.status, chosen.headers);
+    response.end(method === 'HEAD' ? undefined : chosen.body);
+    this.meterOf(chosen, method, file.path)?.((performance.now() - started) / 1000);
     return true;
   }
+
+  private meterOf(chosen: StatusAnswer, method: string, path: string): Meter | undefined {
+    if (!this.meter) return undefined;
+    if (method !== 'GET') return this.meter(method, statusRoute(path), chosen.status);
+    let meter = this.meters.get(chosen);
+    if (!meter) this.meters.set(chosen, (meter = this.meter(method, statusRoute(path), chosen.status)));
+    return meter;
+  }
 }
+
+/** The route pattern of a path answered here (the routes' own, in src/http/routes/status-page.ts). */
+export function statusRoute(path: string): string {
+  if (path.startsWith('/status/incidents/') && path.endsWith('/postmortem')) return '/status/incidents/:id/postmortem';
+  for (const [prefix, pattern] of STATUS_ROUTES) if (path.startsWith(prefix)) return pattern;
+  // The rest are fixed paths: /status, /status/feed.atom, /status/history, /api/v2/*.json.
+  return path;
+}
+
+const STATUS_ROUTES = [
+  ['/status/incidents/', '/status/incidents/:id'],
+  ['/status/history/', '/status/history/:page'],
+  ['/status/assets/', '/status/assets/:file'],
+] as const;

@@ -11,7 +11,7 @@ import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
 import type { Firing } from './reminder-scheduler.js';
 import type { Retained } from '../domain/retention/policy.js';
-import { RequestSeries } from './request-series.js';
+import { RequestSeries, type Meter } from './request-series.js';
 
 export interface MetricsSources {
   store: Store;
@@ -74,6 +74,11 @@ export class Metrics {
   /** An answered HTTP request; `route` is the matched pattern (`/api/v1/incidents/:id`), never the URL as sent. */
   request(method: string, route: string, statusCode: number, seconds: number): void {
     this.requests.record(method, route, statusCode, seconds);
+  }
+
+  /** The same, for a caller that answers one method, route and status many times (the status page's fast path). */
+  requestMeter(method: string, route: string, statusCode: number): Meter {
+    return this.requests.meter(method, route, statusCode);
   }
 
   reminderFired(firing: Firing): void {

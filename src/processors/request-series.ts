@@ -9,6 +9,9 @@
  */
 import type { Registry } from 'prom-client';
 
+/** Records one answered request's duration in seconds. */
+export type Meter = (seconds: number) => void;
+
 type Labels = { method: string; route: string; status_class: string };
 
 interface Tally {
@@ -41,7 +44,13 @@ export class RequestSeries {
     registry: Registry,
   ) {
     const all = () => [...this.tallies.values()].flatMap((routes) => [...routes.values()].flatMap((classes) => [...classes.values()]));
-    const reset = () => this.tallies.clear();
+    // Zeroed, not dropped: a meter handed out keeps its tally.
+    const reset = () =>
+      all().forEach((tally) => {
+        tally.count = 0;
+        tally.sum = 0;
+        tally.buckets.fill(0);
+      });
     const counter: Exposed = {
       ...names.count,
       type: 'counter',
@@ -62,7 +71,16 @@ export class RequestSeries {
   }
 
   record(method: string, route: string, statusCode: number, seconds: number): void {
+    this.add(this.tally(method, route, Math.floor(statusCode / 100)), seconds);
+  }
+
+  /** Records for one label set, looked up once. */
+  meter(method: string, route: string, statusCode: number): Meter {
     const tally = this.tally(method, route, Math.floor(statusCode / 100));
+    return (seconds) => this.add(tally, seconds);
+  }
+
+  private add(tally: Tally, seconds: number): void {
     tally.count++;
     tally.sum += seconds;
     let i = 0;

@@ -1,14 +1,15 @@
 /**
- * The fast path (src/status-page/serve.ts): over a real socket, GETs of rendered files are
+ * The fast path (src/http/status-fast-path.ts): over a real socket, GETs of rendered files are
  * answered before Fastify with the very answers Fastify's routes give — 200, 304, HEAD,
  * gzip — and the same per-client budget; everything else still reaches Fastify.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { testApp, type TestApp } from '../support/harness.js';
 import { API } from '../api/helpers.js';
-import { ClientBudget } from '../../src/http/status-fast-path.js';
+import { ClientBudget, conditionsOf, readConditions, statusRoute } from '../../src/http/status-fast-path.js';
 
 interface Got {
   status: number;
@@ -107,5 +108,46 @@ describe('the per-client budget', () => {
     expect(budget.spend('a')).toBe(15);
     now += 15_000;
     expect(budget.spend('a')).toBe(0);
+  });
+});
+
+describe('the conditions read from the raw headers', () => {
+  it('are what Node makes of the same request: any case, repeats joined (If-Modified-Since keeps the first), absent ones undefined', async () => {
+    const seen: { raw: ReturnType<typeof conditionsOf>; node: ReturnType<typeof conditionsOf> }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ raw: { ...readConditions(req.rawHeaders, { ifNoneMatch: 'stale', ifModifiedSince: 'stale', acceptEncoding: 'stale' }) }, node: conditionsOf(req.headers) });
+      res.end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const requests = [
+      'GET / HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nIF-NONE-MATCH: "a"\r\nif-none-match: W/"b"\r\nAccept-Encoding: br\r\naccept-encoding: gzip\r\n' +
+        'If-Modified-Since: Tue, 01 Dec 2026 10:00:00 GMT\r\nif-modified-since: Wed, 02 Dec 2026 10:00:00 GMT\r\nX-Accept-Encodinx: no\r\n\r\n',
+    ];
+    try {
+      for (const text of requests)
+        await new Promise<void>((done, fail) => {
+          const socket = connect(port, '127.0.0.1', () => socket.end(text.replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nConnection: close\r\n')));
+          socket.on('data', () => undefined).on('close', () => done()).on('error', fail);
+        });
+    } finally {
+      server.close();
+    }
+    expect(seen).toHaveLength(2);
+    for (const { raw, node } of seen) expect(raw).toEqual(node);
+    expect(seen[1]!.raw).toEqual({ ifNoneMatch: '"a", W/"b"', acceptEncoding: 'br, gzip', ifModifiedSince: 'Tue, 01 Dec 2026 10:00:00 GMT' });
+    expect(seen[0]!.raw).toEqual({ ifNoneMatch: undefined, ifModifiedSince: undefined, acceptEncoding: undefined });
+  });
+
+  it('route patterns for /metrics follow the routes, the postmortem page its own', () => {
+    expect(['/status', '/status/incidents/INC-4', '/status/incidents/INC-4/postmortem', '/status/history/2026-11', '/status/assets/style-1.css', '/api/v2/summary.json'].map(statusRoute)).toEqual([
+      '/status',
+      '/status/incidents/:id',
+      '/status/incidents/:id/postmortem',
+      '/status/history/:page',
+      '/status/assets/:file',
+      '/api/v2/summary.json',
+    ]);
   });
 });

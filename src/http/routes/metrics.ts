@@ -19,17 +19,9 @@ function tokenMatches(request: FastifyRequest, token: string): boolean {
   return sent.length > 0 && timingSafeEqual(digest(sent), digest(token));
 }
 
-/** The route pattern of a path the status page's fast path answered (its own routes in src/http/routes/status-page.ts). */
-export function statusRoute(path: string): string {
-  for (const [prefix, pattern] of [['/status/incidents/', '/status/incidents/:id'], ['/status/history/', '/status/history/:page'], ['/status/assets/', '/status/assets/:file']] as const)
-    if (path.startsWith(prefix)) return pattern;
-  // The rest are fixed paths: /status, /status/feed.atom, /status/history, /api/v2/*.json.
-  return path;
-}
-
 /** Registered on the root instance, so its hooks see every route (a plugin's own hooks would see only its routes). */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics, token: string | null, fastPath: StatusFastPath | null): void {
-  if (fastPath) fastPath.observe = (method, path, status, seconds) => metrics.request(method, statusRoute(path), status, seconds);
+  if (fastPath) fastPath.meter = (method, route, status) => metrics.requestMeter(method, route, status);
   app.addHook('onResponse', async (request, reply) => {
     // Unmatched URLs (404s, scanners) share one label: a label per URL would grow without bound.
     const route = request.routeOptions.url ?? '(unmatched)';

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpDeps } from '../context.js';
 import type { StatusPagePublisher } from '../../processors/status-page-publisher.js';
-import { ClientBudget, answer, type StatusFastPath } from '../status-fast-path.js';
+import { ClientBudget, answer, conditionsOf, type StatusFastPath } from '../status-fast-path.js';
 import { DomainError } from '../../domain/model/errors.js';
 import { STATUSPAGE_DOCUMENTS } from '../../presenters/status-page/statuspage-json.js';
 
@@ -30,7 +30,7 @@ function send(request: FastifyRequest, reply: FastifyReply, publisher: StatusPag
         .send({ error: { code: 'STATUS_PAGE_NOT_READY', message: 'The status page has not been rendered yet; retry in a few seconds.' } });
     throw new DomainError('NOT_FOUND', `There is no public page at ${request.url.split('?')[0]}.`);
   }
-  const { status, headers, body } = answer(file, request.headers);
+  const { status, headers, body } = answer(file, conditionsOf(request.headers));
   return reply.code(status).headers(headers).send(body ?? undefined);
 }
 
