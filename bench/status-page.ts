@@ -13,7 +13,7 @@
  * header by header (test/support/nginx.ts).
  *
  * wrk runs at 64 and at 256 connections against `GET /status` and `GET
- * /api/v2/summary.json` of each, in rounds where the four take turns, so that the
+ * /api/v2/summary.json` of each, in rounds where the five take turns, so that the
  * neighbours of a shared machine weigh on all of them alike. Every server (all its
  * threads) is pinned to core 0 with taskset, wrk to core 1. The figure compared is CPU time
  * per request (the process's user + system time from /proc over the requests wrk counted):
@@ -33,7 +33,7 @@
  * change visible within 1 s under load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../test/support/harness.js';
@@ -220,19 +220,53 @@ function startNginx(root: string, tuned: boolean): Promise<Nginx> {
  * ours: what Node itself costs per request here, so the figures say how much of the gap to
  * nginx is the platform's and how much is ours.
  */
-const BARE_NODE = `
-const http = require('node:http');
-const pages = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
+/** The server both bare variants run: `pages` (a JSON file) answered on `port`. */
+const bareServe = (pages: string, port: string) => `
+const pages = JSON.parse(require('node:fs').readFileSync(${pages}, 'utf8'));
 for (const page of Object.values(pages)) page.body = Buffer.from(page.body, 'base64');
-http.createServer((req, res) => {
+require('node:http').createServer((req, res) => {
   const page = pages[req.url];
   if (!page) { res.writeHead(404); return res.end(); }
   res.writeHead(200, page.headers);
   res.end(page.body);
-}).listen(Number(process.argv[2]), '127.0.0.1');
+}).listen(Number(${port}), '127.0.0.1');
 `;
 
-async function startBareNode(server: string, work: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+const BARE_NODE = bareServe('process.argv[1]', 'process.argv[2]');
+
+/**
+ * The same handler inside our server's process: loaded with `--import` before the server
+ * starts, it listens once the bench has written the pages (the page exists only after
+ * seeding). Unref'd timer, so it never holds the server open.
+ */
+const BARE_IN_PROCESS = `
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+const require = createRequire(import.meta.url);
+const timer = setInterval(() => {
+  if (!existsSync(process.env.BENCH_IN_PROCESS_PAGES)) return;
+  clearInterval(timer);
+  ${bareServe('process.env.BENCH_IN_PROCESS_PAGES', 'process.env.BENCH_IN_PROCESS_PORT')}
+}, 200);
+timer.unref();
+`;
+
+async function untilAnswering(url: string, what: string, onFail: () => void): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/status`)).ok) return;
+    } catch {
+      if (Date.now() > deadline) {
+        onFail();
+        throw new Error(`${what} did not start`);
+      }
+    }
+    await sleep(50);
+  }
+}
+
+async function startBareNode(server: string, work: string): Promise<{ url: string; child: ChildProcess; pages: string; stop(): Promise<void> }> {
   const pages: Record<string, { headers: Record<string, string>; body: string }> = {};
   for (const path of PATHS) {
     const res = await get(`${server}${path}`);
@@ -248,19 +282,8 @@ async function startBareNode(server: string, work: string): Promise<{ url: strin
   const port = await freePort();
   const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, '-e', BARE_NODE, file, String(port)], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/status`)).ok) break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill('SIGTERM');
-        throw new Error('the bare Node server did not start');
-      }
-    }
-    await sleep(50);
-  }
-  return { url, child, stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))) };
+  await untilAnswering(url, 'the bare Node server', () => child.kill('SIGTERM'));
+  return { url, child, pages: file, stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))) };
 }
 
 // ---------------------------------------------------------------- the change under load
@@ -344,7 +367,14 @@ export async function main(): Promise<number> {
   const others: { stop(): Promise<void> }[] = [];
   let ok = true;
   try {
-    server = await startServerProcess(db, { INCIDENT_CONFIG: configPath, INCIDENT_STATUS_EXPORT_DIR: exportDir, LOG_LEVEL: 'warn' });
+    const inProcess = { module: join(work, 'bare-in-process.mjs'), pages: join(work, 'in-process-pages.json'), port: await freePort() };
+    writeFileSync(inProcess.module, BARE_IN_PROCESS);
+    server = await startServerProcess(
+      db,
+      { INCIDENT_CONFIG: configPath, INCIDENT_STATUS_EXPORT_DIR: exportDir, LOG_LEVEL: 'warn', BENCH_IN_PROCESS_PAGES: inProcess.pages, BENCH_IN_PROCESS_PORT: String(inProcess.port) },
+      undefined,
+      ['--import', inProcess.module],
+    );
     pin(server.child.pid!, SERVER_CORE);
     const api = new Api(server.url);
     await seed(api);
@@ -364,6 +394,9 @@ export async function main(): Promise<number> {
 
     const bare = await startBareNode(server.url, work);
     others.push(bare);
+    copyFileSync(bare.pages, inProcess.pages);
+    const inOurs = `http://127.0.0.1:${inProcess.port}`;
+    await untilAnswering(inOurs, 'the bare handler in our process', () => undefined);
     const nginxDefault = await startNginx(exportDir, false);
     others.push(nginxDefault);
     const nginxTuned = await startNginx(exportDir, true);
@@ -382,6 +415,7 @@ export async function main(): Promise<number> {
     const targets: Target[] = [
       { name: 'ours', url: server.url, pids: [server.child.pid!] },
       { name: 'bare node', url: bare.url, pids: [bare.child.pid!] },
+      { name: 'bare in ours', url: inOurs, pids: [server.child.pid!] },
       { name: 'nginx default', url: nginxDefault.url, pids: withChildren(nginxDefault.child.pid!) },
       { name: 'nginx tuned', url: nginxTuned.url, pids: withChildren(nginxTuned.child.pid!) },
     ];
@@ -422,7 +456,7 @@ export async function main(): Promise<number> {
     const get = (target: string, path: string, connections: number) => results.get(`${target} ${path} ${connections}`)!;
     for (const path of PATHS)
       for (const connections of CONNECTIONS) {
-        const [ours, bareNode, def, tuned] = ['ours', 'bare node', 'nginx default', 'nginx tuned'].map((t) => get(t, path, connections)) as [Summary, Summary, Summary, Summary];
+        const [ours, bareNode, inOurs, def, tuned] = ['ours', 'bare node', 'bare in ours', 'nginx default', 'nginx tuned'].map((t) => get(t, path, connections)) as [Summary, Summary, Summary, Summary, Summary];
         const vsBare = bareNode.cpuUs / ours.cpuUs;
         // The p99 goal holds where bare Node itself keeps it: above that, the machine is the limit.
         const p99Ok = connections !== 256 || ours.p99Ms < GOALS.p99Ms || bareNode.p99Ms >= GOALS.p99Ms;
@@ -434,7 +468,8 @@ export async function main(): Promise<number> {
             (connections === 256 ? `  p99 ${fmt(ours.p99Ms, 2)} ms, bare node ${fmt(bareNode.p99Ms, 2)} ms (goal < ${GOALS.p99Ms} ms where bare node's is)` : '') +
             `  ${pass ? 'ok' : 'MISSED'}\n` +
             `  ${''.padEnd(28)} req/s: vs bare node ${fmt(ours.requestsPerSecond / bareNode.requestsPerSecond, 2)}  vs nginx default ${fmt(ours.requestsPerSecond / def.requestsPerSecond, 2)}` +
-            `  vs nginx tuned ${fmt(ours.requestsPerSecond / tuned.requestsPerSecond, 2)}  (bare node vs nginx default by CPU ${fmt(def.cpuUs / bareNode.cpuUs, 2)})`,
+            `  vs nginx tuned ${fmt(ours.requestsPerSecond / tuned.requestsPerSecond, 2)}  (bare node vs nginx default by CPU ${fmt(def.cpuUs / bareNode.cpuUs, 2)})\n` +
+            `  ${''.padEnd(28)} by CPU: vs the bare handler in our process ${fmt(inOurs.cpuUs / ours.cpuUs, 2)} (our code's share); that handler vs bare node ${fmt(bareNode.cpuUs / inOurs.cpuUs, 2)} (our process's)`,
         );
       }
 

@@ -167,12 +167,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The built server as a real process (run `npm run build` first; `npm test` does). `port`: restart one where it was. */
-export async function startServerProcess(db: Database, extraEnv: Record<string, string> = {}, port?: number): Promise<ServerProcess> {
+/** The built server as a real process (run `npm run build` first; `npm test` does). `port`: restart one where it was; `nodeArgs`: Node flags before the script. */
+export async function startServerProcess(db: Database, extraEnv: Record<string, string> = {}, port?: number, nodeArgs: string[] = []): Promise<ServerProcess> {
   port ??= await freePort();
   let log = '';
   // SERVER_NODE_ARGS: Node flags for the server, to profile it under a bench (`SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`).
-  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(' ') : []), CLI, 'serve'], {
+  const child = spawn(process.execPath, [...(process.env.SERVER_NODE_ARGS ? process.env.SERVER_NODE_ARGS.split(' ') : []), ...nodeArgs, CLI, 'serve'], {
     cwd: db.dataDir,
     env: { ...process.env, ...db.env, PORT: String(port), HOST: '127.0.0.1', INCIDENT_BOOTSTRAP_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
