@@ -195,14 +195,12 @@ describe.each(STORE_KINDS)('Alertmanager webhook intake (%s)', (kind) => {
     expectError(await t.call('POST', `${API}/incidents`, { title: 'x'.repeat(300 * 1024), severity: 'SEV3' }), 413, 'PAYLOAD_TOO_LARGE');
   });
 
-  it('a 5,000-alert group arrives whole: answered at once, processed right after', async () => {
+  // How fast it is answered is the alert-storm bench's to measure (its 20,000-alert body), not a test's.
+  it('a 5,000-alert group arrives whole and is processed whole', async () => {
     const alerts = Array.from({ length: 5000 }, (_, i) => amAlert(`node-${i}:9100`, { alertname: 'NodeDown', service: 'fleet' }));
     const body = webhook(alerts, { groupKey: '{}:{alertname="NodeDown"}', alertname: 'NodeDown' });
-    const started = performance.now();
     const res = await send(t, '/alerts/alertmanager', body, key);
-    const answeredIn = performance.now() - started;
     expect(res.statusCode).toBe(200);
-    expect(answeredIn).toBeLessThan(2000);
     await t.app.alertInbox.idle();
     const group = (await groups(t)).find((g: { groupKey: string }) => g.groupKey === '{}:{alertname="NodeDown"}');
     expect(group.counts).toEqual({ alerts: 5000, firing: 5000, resolved: 0, received: 1 });
