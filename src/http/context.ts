@@ -1,3 +1,4 @@
+import type { StatusProcess } from './status-process.js';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   consoleDir?: string;
   /** TRUST_PROXY (trustProxyFrom): a hop count, or the proxies' addresses/CIDRs, whose X-Forwarded-* are believed. */
   trustProxy?: boolean | number | string;
+  /** INCIDENT_STATUS_PORT's process: requests it passes on name their client (src/http/status-process.ts). */
+  statusProcess?: StatusProcess | null;
   /** Overrides of SERVER_TIMEOUTS (src/http/app.ts), for tests. */
   timeouts?: Partial<{ headersMs: number; requestMs: number; idleMs: number }>;
   /** How often an open realtime stream re-checks its credentials (default 15 s). */

@@ -1,6 +1,7 @@
 /** Starts the server: configuration, store, first-run admin, the background workers, HTTP. */
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { ConfigError, loadConfig } from '../config/load.js';
 import { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import { bootstrapAdmin } from '../commands/bootstrap-admin.js';
@@ -20,6 +21,8 @@ import { slackFromEnvironment } from '../integrations/chat/slack/environment.js'
 import { mattermostFromEnvironment } from '../integrations/chat/mattermost/environment.js';
 import { teamsAdapterFromEnvironment, teamsWebhooksFromEnvironment } from '../integrations/chat/teams/environment.js';
 import { teamsWebhookPoster } from '../integrations/chat/teams/webhook.js';
+import { StatusProcess } from './status-process.js';
+import { SERVER_TIMEOUTS } from './app.js';
 
 export interface ServerOptions {
   port?: number;
@@ -56,6 +59,7 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   const mail = mailFromEnvironment(env);
   const paging = pagingFromEnvironment(env);
   const statusExportDir = env.INCIDENT_STATUS_EXPORT_DIR || null;
+  const statusPort = statusPortFrom(env.INCIDENT_STATUS_PORT);
   if (!slack && !mattermost)
     logger.info('Chat is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM (Mattermost)');
   if (mattermost && !env.MATTERMOST_COMMAND_TOKEN?.trim()) logger.info('The Mattermost slash command is off: set MATTERMOST_COMMAND_TOKEN to serve POST /mattermost/command');
@@ -78,13 +82,35 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
     teams,
     trackers,
   });
+  const statusProcess =
+    statusPort === null
+      ? null
+      : new StatusProcess({
+          publisher: workers.statusPage,
+          host,
+          port: statusPort,
+          // What the child passes on goes to this server over loopback when it listens on every address.
+          upstream: () => ({ host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port: (app.server.address() as AddressInfo).port }),
+          rateLimit: config.statusPage.rateLimit,
+          trustProxy,
+          bounds: workers.metrics.requestBounds,
+          timeouts: SERVER_TIMEOUTS,
+          onRequests: (tallies) => workers.metrics.requestsCounted(tallies),
+          log: logger,
+        });
   const app = await buildApp(
-    { store, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, teamsAdapter, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null, trackers, githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET?.trim() || null },
+    { store, statusProcess, config, clock: systemClock, publicUrl, mailEnabled: mail !== null, paging, trustProxy, statusExportDir, workers, slack, teamsAdapter, mattermostCommandToken: mattermost ? env.MATTERMOST_COMMAND_TOKEN?.trim() || null : null, mattermostSigner: mattermost?.signer ?? null, metricsToken: env.INCIDENT_METRICS_TOKEN || null, oidcClientSecret: env.OIDC_CLIENT_SECRET || null, trackers, githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET?.trim() || null },
     logger,
   );
   // The workers stop (finishing the work in hand) as the server begins to close; the store goes last.
   app.addHook('onClose', () => store.close());
   await app.listen({ port, host });
+  // After the server listens: the child passes to it what it does not answer itself.
+  if (statusProcess)
+    await workers.join('statusProcess', statusProcess).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -108,4 +134,13 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
   return app;
+}
+
+/** INCIDENT_STATUS_PORT: unset or empty for none. */
+function statusPortFrom(value: string | undefined): number | null {
+  const text = value?.trim() ?? '';
+  if (text === '') return null;
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
+    throw new ConfigError('the environment', [{ field: 'INCIDENT_STATUS_PORT', problem: `"${text}" is not a port number (0–65535)` }]);
+  return Number(text);
 }

@@ -6,7 +6,8 @@
  * `npm run bench -- status-page`, is about half the CPU per request.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { StatusAnswer, StatusFile, StatusPagePublisher } from '../processors/status-page-publisher.js';
+import type { StatusPagePublisher } from '../processors/status-page-publisher.js';
+import type { StatusAnswer, StatusFile } from '../processors/status-answers.js';
 import type { Meter } from '../processors/request-series.js';
 
 /** What a conditional or compressed answer depends on: three request headers. */

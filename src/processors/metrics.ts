@@ -77,6 +77,16 @@ export class Metrics {
   }
 
   /** The same, for a caller that answers one method, route and status many times (the status page's fast path). */
+  /** The request-duration histogram's bounds, for counts made in another process. */
+  get requestBounds(): number[] {
+    return this.requests.bounds;
+  }
+
+  /** Requests answered by the status page's own process, counted there. */
+  requestsCounted(tallies: Parameters<RequestSeries['fold']>[0][]): void {
+    for (const tally of tallies) this.requests.fold(tally);
+  }
+
   requestMeter(method: string, route: string, statusCode: number): Meter {
     return this.requests.meter(method, route, statusCode);
   }

@@ -39,7 +39,7 @@ export class RequestSeries {
   private readonly tallies = new Map<string, Map<string, Map<number, Tally>>>();
 
   constructor(
-    private readonly bounds: number[],
+    readonly bounds: number[],
     names: { count: { name: string; help: string }; duration: { name: string; help: string } },
     registry: Registry,
   ) {
@@ -78,6 +78,14 @@ export class RequestSeries {
   meter(method: string, route: string, statusCode: number): Meter {
     const tally = this.tally(method, route, Math.floor(statusCode / 100));
     return (seconds) => this.add(tally, seconds);
+  }
+
+  /** Counts made elsewhere (the status page's own process), histogram and all, with these bounds. */
+  fold(counted: { method: string; route: string; status: number; count: number; sum: number; buckets: readonly number[] }): void {
+    const tally = this.tally(counted.method, counted.route, Math.floor(counted.status / 100));
+    tally.count += counted.count;
+    tally.sum += counted.sum;
+    counted.buckets.forEach((n, i) => (tally.buckets[i]! += n));
   }
 
   private add(tally: Tally, seconds: number): void {

@@ -27,33 +27,7 @@ import { contentHash, stylesheet } from '../presenters/status-page/branding.js';
 import { publicSeverities } from '../domain/status-page/visibility.js';
 import { subscribeFormHtml } from '../presenters/status-page/subscriber-pages.js';
 import { FailureRecord, type Worker, type WorkerHealth } from './worker.js';
-
-export interface StatusFile {
-  /** The URL path it is served at. */
-  path: string;
-  body: Buffer;
-  /** Present when compressing saves something worth a header. */
-  gzip: Buffer | null;
-  etag: string;
-  /** When these bytes were first rendered, to the second (as Last-Modified says). */
-  modifiedAt: number;
-  /** Every header but content-length and content-encoding, computed once (a 304 sends these). */
-  headers: Record<string, string>;
-  /** With the body's content-length. */
-  plainHeaders: Record<string, string>;
-  /** With the gzip variant's content-length and content-encoding (the plain ones when there is none). */
-  gzipHeaders: Record<string, string>;
-  /** The three answers a GET gets, built once per render so that serving one allocates nothing. */
-  answers: { plain: StatusAnswer; gzip: StatusAnswer; notModified: StatusAnswer };
-}
-
-/** One answer to a GET of a rendered file. */
-export interface StatusAnswer {
-  status: 200 | 304;
-  /** Including content-length and content-encoding. */
-  headers: Record<string, string>;
-  body: Buffer | null;
-}
+import { statusFile, type StatusFile } from './status-answers.js';
 
 /** Where each URL path is written in an export directory: pages as `index.html` in their folder. */
 export function exportPath(urlPath: string): string {
@@ -160,6 +134,9 @@ export interface StatusPagePublisherOptions {
   minGapMs?: number;
 }
 
+/** The files a render changed, and every path the page has after it. */
+export type FilesListener = (changed: StatusFile[], paths: string[]) => void;
+
 export class StatusPagePublisher implements Worker {
   private files = new Map<string, StatusFile>();
   private running: Promise<void> | null = null;
@@ -172,6 +149,7 @@ export class StatusPagePublisher implements Worker {
   private closed = false;
   private readonly failures = new FailureRecord();
   private readonly history = new StatusHistory();
+  private readonly listeners = new Set<FilesListener>();
   /** The Content-Security-Policy every status page answer carries. */
   readonly policy: string;
   private readonly cache: string;
@@ -199,6 +177,17 @@ export class StatusPagePublisher implements Worker {
 
   file(path: string): StatusFile | undefined {
     return this.files.get(path);
+  }
+
+  /**
+   * Told of every render that changed the page: the files whose bytes changed and the
+   * paths the page now has. Called once at once with every file, so a listener starts
+   * complete. Answers how to stop listening.
+   */
+  onFiles(listener: FilesListener): () => void {
+    this.listeners.add(listener);
+    listener([...this.files.values()], [...this.files.keys()]);
+    return () => this.listeners.delete(listener);
   }
 
   /**
@@ -284,8 +273,10 @@ export class StatusPagePublisher implements Worker {
       next.set(path, file);
       changed.push(file);
     }
+    const removed = [...this.files.keys()].some((path) => !next.has(path));
     this.files = next;
     this.renderedAt = now;
+    if (changed.length || removed) for (const listener of this.listeners) listener(changed, [...next.keys()]);
     this.failures.succeeded();
     this.options.onRender?.('ok');
     this.schedule(nextChangeAt, false);
@@ -317,11 +308,7 @@ export class StatusPagePublisher implements Worker {
       // The API's JSON is read by other sites' widgets, as Statuspage's is.
       ...(path.startsWith('/api/v2/') ? { 'access-control-allow-origin': '*' } : {}),
     };
-    const plainHeaders = { ...headers, 'content-length': String(body.length) };
-    const gzipHeaders = gzip ? { ...headers, 'content-length': String(gzip.length), 'content-encoding': 'gzip' } : plainHeaders;
-    const plain: StatusAnswer = { status: 200, headers: plainHeaders, body };
-    const answers = { plain, gzip: gzip ? { status: 200 as const, headers: gzipHeaders, body: gzip } : plain, notModified: { status: 304 as const, headers, body: null } };
-    return { path, body, gzip, etag, modifiedAt, headers, plainHeaders, gzipHeaders, answers };
+    return statusFile({ path, body, gzip, etag, modifiedAt, headers });
   }
 }
 

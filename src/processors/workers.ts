@@ -150,6 +150,12 @@ export class Workers {
     for (const [, worker] of this.list) await worker.start();
   }
 
+  /** A worker that can start only once the server listens (the status page's own process, which passes requests to it): stopped first. */
+  async join(name: string, worker: Worker): Promise<void> {
+    await worker.start();
+    this.list.push([name, worker]);
+  }
+
   async stop(): Promise<void> {
     for (const [, worker] of [...this.list].reverse()) await worker.stop();
   }
