@@ -153,6 +153,10 @@ describe('the status page in its own process (INCIDENT_STATUS_PORT)', () => {
       // Three 200s and a 429 from each.
       return /incident_http_requests_total\{method="GET",route="\/api\/v2\/summary\.json",status_class="4xx"\} 2\b/.test(text) && /incident_http_requests_total\{method="GET",route="\/api\/v2\/summary\.json",status_class="2xx"\} 6\b/.test(text);
     }, 5_000);
+    // Killed outright, the server cannot stop it: the child leaves when its channel to the server closes.
+    const child = childOf(server.child.pid!)!;
+    await server.stop('SIGKILL');
+    await until('the child gone', async () => !alive(child), 5_000);
   });
 
   it('is started again when it dies, reported in /readyz meanwhile, and leaves with the server', async () => {
