@@ -44,7 +44,7 @@ import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database
 import { headerDifferences, startStatusNginx, type Nginx } from '../test/support/nginx.js';
 
 const DURATION_S = 4;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONNECTIONS = [64, 256];
 const PATHS = ['/status', '/api/v2/summary.json'];
 const SERVER_CORE = '0';
