@@ -119,7 +119,7 @@ export async function buildApp(deps: HttpDeps & { workers?: Workers }, logger?: 
       // Checked every second (Node's default: every 30 s), so a request over its time is cut close to it.
       const { statusProcess } = deps;
       const server = createServer({ connectionsCheckingInterval: Math.min(1000, limits.headersMs), requestTimeout: limits.requestMs, headersTimeout: limits.headersMs }, (request, response) => {
-        statusProcess?.adopt(request);
+        if (statusProcess && !statusProcess.adopt(request)) return;
         if (!statusFastPath?.serve(request, response)) handler(request, response);
       });
       // Above a load balancer's usual 60 s idle timeout, so it closes first and never reuses a socket we just closed.

@@ -9,6 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { StatusPagePublisher } from '../processors/status-page-publisher.js';
 import type { StatusFile, StatusFileParts } from '../processors/status-answers.js';
 import type { Worker, WorkerHealth } from '../processors/worker.js';
@@ -49,6 +50,9 @@ export type StatusServerMessage =
 
 type FromChild = { type: 'listening'; port: number } | { type: 'failed'; message: string } | { type: 'requests'; tallies: RequestTally[] };
 
+/** How long a child must have served for its death not to count toward the next wait. */
+const STEADY_MS = 30_000;
+
 const PROXY_HEADER = 'x-incident-status-proxy';
 const CLIENT_HEADER = 'x-incident-status-client';
 
@@ -78,6 +82,8 @@ export class StatusProcess implements Worker {
   private failure: { problem: string; since: string } | null = null;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** Connections whose address was set from our child's header. */
+  private readonly adopted = new WeakSet<Socket>();
   /** The port the child listens on (the one asked for, or the one given for port 0). */
   port: number | null = null;
 
@@ -110,22 +116,33 @@ export class StatusProcess implements Worker {
   /**
    * On the server's side: a request passed on by our child names its client in a header;
    * with the right secret, that address becomes the request's (for rate limits and logs),
-   * and both headers are taken out before anything else reads them.
+   * and both headers are taken out before anything else reads them. False when the
+   * request is not to be answered (its connection is closed).
    */
-  adopt(request: IncomingMessage): void {
-    const raw = request.rawHeaders;
-    let sent: string | undefined;
-    let client: string | undefined;
-    for (let i = raw.length - 2; i >= 0; i -= 2) {
-      const name = raw[i]!.toLowerCase();
-      if (name !== PROXY_HEADER && name !== CLIENT_HEADER) continue;
-      if (name === PROXY_HEADER) sent = raw[i + 1];
-      else client = raw[i + 1];
-      raw.splice(i, 2);
+  adopt(request: IncomingMessage): boolean {
+    const socket = request.socket;
+    // Our child opens a connection per request: a second request on an adopted one did not come from it, and would inherit the address.
+    if (this.adopted.has(socket)) {
+      socket.destroy();
+      return false;
     }
-    if (sent === undefined || client === undefined || !this.matches(sent)) return;
-    // The child opens a connection per request, so the socket carries this one request only.
-    Object.defineProperty(request.socket, 'remoteAddress', { value: client, configurable: true });
+    // rawHeaders is only read: Node builds `headers` from it lazily, by a count it keeps, and a shortened array breaks that.
+    const raw = request.rawHeaders;
+    let named = false;
+    for (let i = 0; i < raw.length && !named; i += 2) {
+      const name = raw[i]!.toLowerCase();
+      named = name === PROXY_HEADER || name === CLIENT_HEADER;
+    }
+    if (!named) return true;
+    const headers = request.headers;
+    const sent = headers[PROXY_HEADER];
+    const client = headers[CLIENT_HEADER];
+    delete headers[PROXY_HEADER];
+    delete headers[CLIENT_HEADER];
+    if (typeof sent !== 'string' || typeof client !== 'string' || !this.matches(sent)) return true;
+    Object.defineProperty(socket, 'remoteAddress', { value: client, configurable: true });
+    this.adopted.add(socket);
+    return true;
   }
 
   private matches(sent: string): boolean {
@@ -156,15 +173,18 @@ export class StatusProcess implements Worker {
     };
     return new Promise<void>((resolve, reject) => {
       let listening = false;
+      let listenedAt = 0;
       child.on('message', (message: FromChild) => {
         if (message.type === 'requests') options.onRequests(message.tallies);
         else if (message.type === 'failed') reject(new Error(`the status page's process could not listen on ${options.host}:${settings.port}: ${message.message}`));
         else if (message.type === 'listening') {
           listening = true;
+          listenedAt = Date.now();
           this.port = message.port;
           this.failure = null;
-          this.restarts = 0;
           this.unsubscribe?.();
+          // Stopped while it was starting: stop() has told it to leave, and nothing more is sent.
+          if (this.stopping) return resolve();
           this.unsubscribe = options.publisher.onFiles((changed, paths) => this.send(child, changed, paths));
           options.log.info({ port: message.port, child: child.pid }, 'status page: its own process listens');
           resolve();
@@ -175,6 +195,8 @@ export class StatusProcess implements Worker {
         this.unsubscribe = null;
         if (!listening) return reject(new Error(`the status page's process exited before listening (code ${code ?? signal})`));
         if (this.stopping) return;
+        // A child that served a while starts the wait over; one that dies at once keeps doubling it.
+        if (Date.now() - listenedAt > STEADY_MS) this.restarts = 0;
         options.log.error({ code, signal }, 'status page: its process exited; starting it again');
         this.restartLater(`the status page's process exited (${code ?? signal}); starting it again`);
       });

@@ -19,6 +19,25 @@ import type { RequestTally, StatusServerMessage, StatusServerSettings } from './
 /** How often the request counts go to the server's /metrics. */
 const REPORT_EVERY_MS = 1_000;
 
+/**
+ * What this port passes on to the server: the page's own routes (the subscription forms, a
+ * lower-case incident id, the page's 404s) and Statuspage's JSON. Not the API, sign-in or
+ * /metrics, nor the internal page, which belong to signed-in people on the server's own
+ * address: a public port opened for a spike must not widen what the public can reach.
+ * Read as the router will (percent-decoded, any case) so an encoding cannot slip past.
+ */
+export function passesOn(path: string): boolean {
+  let plain: string;
+  try {
+    plain = decodeURIComponent(path).toLowerCase();
+  } catch {
+    return false;
+  }
+  if (plain.includes('/.') || plain.includes('//') || plain.includes('\\')) return false;
+  if (plain === '/status/internal' || plain.startsWith('/status/internal/') || plain.startsWith('/status/internal?')) return false;
+  return plain === '/status' || plain.startsWith('/status/') || plain.startsWith('/api/v2/');
+}
+
 /** Headers that belong to one connection, not to the request or answer passed on. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
@@ -64,7 +83,7 @@ class StatusServer {
     const key = path.length > 7 && path.endsWith('/') ? path.slice(0, -1) : path;
     const file = method === 'GET' || method === 'HEAD' ? this.files.get(key) : undefined;
     const client = this.clientOf(request);
-    if (!file) return this.pass(request, response, client);
+    if (!file) return passesOn(path) ? this.pass(request, response, client) : this.notHere(response, method!, path);
     const started = performance.now();
     const wait = this.budget.spend(client);
     if (wait > 0) return this.tooMany(response, wait, method!, file.path, started);
@@ -85,6 +104,21 @@ class StatusServer {
     });
     response.end(body);
     this.count(`${method} ${path} 429`, method, path, 429, started);
+  }
+
+  /** Anything but the page: answered here, the way the server answers a path it does not have. */
+  private notHere(response: ServerResponse, method: string, path: string): void {
+    const started = performance.now();
+    const body = JSON.stringify({ error: { code: 'NOT_FOUND', message: `There is no ${method} ${path} on the status page's address.` } });
+    response.writeHead(404, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-security-policy': this.settings.policy,
+      'x-content-type-options': 'nosniff',
+      'content-length': String(Buffer.byteLength(body)),
+    });
+    response.end(method === 'HEAD' ? undefined : body);
+    // As the server labels a path no route has (src/http/routes/metrics.ts): the paths are the client's choice.
+    this.count(`${method} 404`, method, '(unmatched)', 404, started);
   }
 
   private count(key: StatusAnswer | string, method: string, path: string, status: number, started: number): void {
@@ -108,6 +142,8 @@ class StatusServer {
     // X-Forwarded-For is already read into `client` (with TRUST_PROXY): the server takes the client from our header alone.
     for (const [name, value] of Object.entries(request.headers))
       if (!HOP_BY_HOP.has(name) && name !== proxyHeader && name !== clientHeader && name !== 'x-forwarded-for') headers[name] = value;
+    // Node's client writes a GET's body unframed unless told it is chunked: the bytes would reach the server as a request of their own.
+    if (request.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
     headers[proxyHeader] = secret;
     headers[clientHeader] = client;
     const outgoing = forward({ host: upstream.host, port: upstream.port, method: request.method, path: request.url, headers, agent: false }, (answered) => {
@@ -116,6 +152,7 @@ class StatusServer {
       response.writeHead(answered.statusCode ?? 502, back);
       pipeline(answered, response, () => undefined);
     });
+    outgoing.setTimeout(this.settings.requestMs, () => outgoing.destroy(new Error('the server took too long')));
     outgoing.on('error', () => {
       if (response.headersSent) return void response.destroy();
       const body = JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'The server behind the status page did not answer; retry shortly.' } });
@@ -138,8 +175,8 @@ function clientAddress(trust: StatusServerSettings['trustProxy']): (request: Inc
   return (request) => proxyAddr(request, trusted);
 }
 
-/** Bytes cross the process boundary as plain Uint8Arrays; answers are sent as Buffers. */
-const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Bytes cross the process boundary as views of the whole message: copied, so a kept file does not keep every other file of its message alive. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes);
 
 function run(): void {
   const send = (message: object) => process.send?.(message);

@@ -76,7 +76,6 @@ export class Metrics {
     this.requests.record(method, route, statusCode, seconds);
   }
 
-  /** The same, for a caller that answers one method, route and status many times (the status page's fast path). */
   /** The request-duration histogram's bounds, for counts made in another process. */
   get requestBounds(): number[] {
     return this.requests.bounds;
@@ -87,6 +86,7 @@ export class Metrics {
     for (const tally of tallies) this.requests.fold(tally);
   }
 
+  /** The same as request(), for a caller that answers one method, route and status many times (the status page's fast path). */
   requestMeter(method: string, route: string, statusCode: number): Meter {
     return this.requests.meter(method, route, statusCode);
   }
