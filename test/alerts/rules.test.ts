@@ -81,6 +81,23 @@ describe('normalizing an Alertmanager v4 body', () => {
     expect(odd.alerts[0]).toMatchObject({ status: 'firing', labels: { a: 'xy' }, startsAt: NOW });
   });
 
+  it('keeps at most 100 labels, trims and bounds names and values, and reads a time the same however often it is sent', () => {
+    const many = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`l${String(i).padStart(3, '0')}`, 'v']));
+    const labels = { ...many, ' padded ': 'x\u0000'.repeat(3), long: 'y'.repeat(5000), n: 7, nothing: null } as Record<string, unknown>;
+    const [alert] = normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', labels: { ...labels } }] }, NOW).alerts;
+    expect(Object.keys(alert!.labels)).toHaveLength(100);
+    const first = normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', labels: { ' padded ': 'x\u0000x', long: 'y'.repeat(5000), n: 7, nothing: null, '\u0000': 'gone' } }] }, NOW).alerts[0]!;
+    expect(first.labels).toEqual({ padded: 'xx', long: 'y'.repeat(4000), n: '7', nothing: '' });
+    // Read again, and after more distinct times than are kept, the answer is the same.
+    const times = ['2026-12-05T08:00:00.123456789Z', '2026-12-05T09:00:00+01:00', 'yesterday', '0001-01-01T00:00:00Z'];
+    const read = () => times.map((startsAt) => normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', startsAt }] }, NOW).alerts[0]!.startsAt);
+    const expected = ['2026-12-05T08:00:00.123Z', '2026-12-05T08:00:00.000Z', NOW, NOW];
+    expect(read()).toEqual(expected);
+    expect(read()).toEqual(expected);
+    for (let i = 0; i < 10_001; i++) normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', startsAt: new Date(i * 1000).toISOString() }] }, NOW);
+    expect(read()).toEqual(expected);
+  });
+
   it('a status read from endsAt and the clock is flagged: the same body later may mean more', () => {
     const later = new Date(Date.parse(NOW) + 3_600_000).toISOString();
     expect(normalizeAlertmanager({ alerts: [{ fingerprint: 'aa', endsAt: later }] }, NOW)).toMatchObject({ byClock: true, alerts: [{ status: 'firing' }] });

@@ -74,8 +74,13 @@ export function describeLabels(labels: Labels, name = labels.alertname ?? ''): s
 /** Text we store and show: no NUL (PostgreSQL cannot keep it), trimmed, bounded. */
 export function cleanText(value: unknown, max: number): string | null {
   if (typeof value !== 'string') return null;
-  const text = value.replaceAll('\u0000', '').trim();
-  return text ? text.slice(0, max) : null;
+  const text = withoutNul(value).trim();
+  return text ? (text.length > max ? text.slice(0, max) : text) : null;
+}
+
+/** Every label of every alert of a storm passes here: the copy only when there is something to take out. */
+function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
 /** Only web addresses become links; anything else (javascript:, data:) is dropped. */
@@ -87,20 +92,38 @@ export function webUrl(value: unknown): string | null {
 /** A time as stored (UTC ISO-8601), or null for none, nonsense, or Go's zero time. */
 export function alertTime(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  let time = readTimes.get(value);
+  if (time !== undefined) return time;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms) || ms <= Date.parse('0001-01-02T00:00:00Z')) return null;
-  return new Date(ms).toISOString();
+  time = Number.isNaN(ms) || ms <= GO_ZERO_TIME ? null : new Date(ms).toISOString();
+  if (readTimes.size === READ_TIMES) readTimes.clear();
+  readTimes.set(value, time);
+  return time;
 }
+
+/**
+ * Times as sent, read: Alertmanager re-sends each alert's startsAt and endsAt unchanged on
+ * every group_interval, so a storm reads the same few strings thousands of times.
+ */
+const readTimes = new Map<string, string | null>();
+const READ_TIMES = 10_000;
+
+/** Go's zero time (0001-01-01T00:00:00Z, an unset endsAt), with a day's margin for its time zones. */
+const GO_ZERO_TIME = Date.parse('0001-01-02T00:00:00Z');
 
 /** Label and annotation maps: string values only, as Prometheus has them. */
 export function stringMap(value: unknown, maxEntries = 100): Labels {
   const out: Labels = {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
-  for (const [key, item] of Object.entries(value).slice(0, maxEntries)) {
+  let entries = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (entries++ === maxEntries) break;
     const name = cleanText(key, 200);
     if (name === null) continue;
-    const text = typeof item === 'string' ? item : item === null || item === undefined ? '' : JSON.stringify(item);
-    out[name] = text.replaceAll('\u0000', '').slice(0, 4000);
+    const item = (value as Record<string, unknown>)[key];
+    const text = withoutNul(typeof item === 'string' ? item : item === null || item === undefined ? '' : JSON.stringify(item));
+    out[name] = text.length > 4000 ? text.slice(0, 4000) : text;
   }
   return out;
 }
