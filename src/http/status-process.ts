@@ -41,6 +41,7 @@ export interface StatusServerSettings {
   bounds: number[];
   headersMs: number;
   requestMs: number;
+  idleMs: number;
 }
 
 export type StatusServerMessage =
@@ -65,7 +66,7 @@ export interface StatusProcessOptions {
   rateLimit: { requests: number; windowMs: number };
   trustProxy: boolean | number | string;
   bounds: number[];
-  timeouts: { headersMs: number; requestMs: number };
+  timeouts: { headersMs: number; requestMs: number; idleMs: number };
   /** Each report of the child's requests, for /metrics. */
   onRequests: (tallies: RequestTally[]) => void;
   log: { info(object: object, message: string): void; error(object: object, message: string): void };
@@ -139,7 +140,12 @@ export class StatusProcess implements Worker {
     const client = headers[CLIENT_HEADER];
     delete headers[PROXY_HEADER];
     delete headers[CLIENT_HEADER];
-    if (typeof sent !== 'string' || typeof client !== 'string' || !this.matches(sent)) return true;
+    // Our child always sends both, first: one alone was not sent by it, or was pushed out of the parser's header limit.
+    if (typeof sent !== 'string' || typeof client !== 'string') {
+      socket.destroy();
+      return false;
+    }
+    if (!this.matches(sent)) return true;
     Object.defineProperty(socket, 'remoteAddress', { value: client, configurable: true });
     this.adopted.add(socket);
     return true;

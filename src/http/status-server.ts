@@ -9,7 +9,7 @@
  *
  * It imports nothing of the application but the answers it serves, so it stays a few MB.
  */
-import { createServer, request as forward, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, request as forward, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import proxyAddr from '@fastify/proxy-addr';
 import { ClientBudget, answer, readConditions, statusRoute, type Conditions } from './status-fast-path.js';
@@ -33,7 +33,8 @@ export function passesOn(path: string): boolean {
   } catch {
     return false;
   }
-  if (plain.includes('/.') || plain.includes('//') || plain.includes('\\')) return false;
+  // The router cuts a path at `#` (Node passes it on in the URL): /status/internal#x would reach the internal page.
+  if (plain.includes('/.') || plain.includes('//') || plain.includes('\\') || plain.includes('#') || plain.includes(';')) return false;
   if (plain === '/status/internal' || plain.startsWith('/status/internal/') || plain.startsWith('/status/internal?')) return false;
   return plain === '/status' || plain.startsWith('/status/') || plain.startsWith('/api/v2/');
 }
@@ -56,6 +57,8 @@ class StatusServer {
     this.server.keepAliveTimeout = 72_000;
     this.server.headersTimeout = settings.headersMs;
     this.server.requestTimeout = settings.requestMs;
+    // As the server's own port: a client that stops reading does not hold a socket and its buffers for ever.
+    this.server.setTimeout(settings.idleMs);
   }
 
   receive(changed: StatusFile[], paths: string[]): void {
@@ -83,6 +86,8 @@ class StatusServer {
     const key = path.length > 7 && path.endsWith('/') ? path.slice(0, -1) : path;
     const file = method === 'GET' || method === 'HEAD' ? this.files.get(key) : undefined;
     const client = this.clientOf(request);
+    // Reset before it was read: no one to answer, and no address to count or pass on.
+    if (!client) return void request.socket.destroy();
     if (!file) return passesOn(path) ? this.pass(request, response, client) : this.notHere(response, method!, path);
     const started = performance.now();
     const wait = this.budget.spend(client);
@@ -138,19 +143,31 @@ class StatusServer {
    */
   private pass(request: IncomingMessage, response: ServerResponse, client: string): void {
     const { upstream, secret, proxyHeader, clientHeader } = this.settings;
-    const headers: OutgoingHttpHeaders = {};
+    // Ours first: the server's parser keeps only so many headers, and a client sending thousands must not push these out.
+    const headers: OutgoingHttpHeaders = { [proxyHeader]: secret, [clientHeader]: client };
+    const connection = new Set((request.headers.connection ?? '').toLowerCase().split(',').map((name) => name.trim()));
     // X-Forwarded-For is already read into `client` (with TRUST_PROXY): the server takes the client from our header alone.
     for (const [name, value] of Object.entries(request.headers))
-      if (!HOP_BY_HOP.has(name) && name !== proxyHeader && name !== clientHeader && name !== 'x-forwarded-for') headers[name] = value;
+      if (!HOP_BY_HOP.has(name) && !connection.has(name) && name !== proxyHeader && name !== clientHeader && name !== 'x-forwarded-for') headers[name] = value;
     // Node's client writes a GET's body unframed unless told it is chunked: the bytes would reach the server as a request of their own.
-    if (request.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
-    headers[proxyHeader] = secret;
-    headers[clientHeader] = client;
-    const outgoing = forward({ host: upstream.host, port: upstream.port, method: request.method, path: request.url, headers, agent: false }, (answered) => {
-      const back: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(answered.headers)) if (!HOP_BY_HOP.has(name)) back[name] = value;
-      response.writeHead(answered.statusCode ?? 502, back);
-      pipeline(answered, response, () => undefined);
+    // (Node's server accepts a Transfer-Encoding only when it ends in chunked, so the codings before it go on as they came.)
+    if (request.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = request.headers['transfer-encoding'];
+    let outgoing: ClientRequest;
+    try {
+      outgoing = forward({ host: upstream.host, port: upstream.port, method: request.method, path: request.url, headers, agent: false }, (answered) => {
+        const back: OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(answered.headers)) if (!HOP_BY_HOP.has(name)) back[name] = value;
+        response.writeHead(answered.statusCode ?? 502, back);
+        pipeline(answered, response, () => undefined);
+      });
+    } catch {
+      // A header Node will not send (it checked what the client sent differently): the client's request, not ours, is at fault.
+      response.writeHead(400, { 'content-security-policy': this.settings.policy, 'content-length': '0' });
+      return void response.end();
+    }
+    // The client left: the server need not go on with an answer no one will read.
+    response.once('close', () => {
+      if (!response.writableFinished) outgoing.destroy();
     });
     outgoing.setTimeout(this.settings.requestMs, () => outgoing.destroy(new Error('the server took too long')));
     outgoing.on('error', () => {
@@ -172,7 +189,7 @@ function clientAddress(trust: StatusServerSettings['trustProxy']): (request: Inc
       return all[all.length - 1] ?? '';
     };
   const trusted = typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : proxyAddr.compile(trust.split(',').map((entry) => entry.trim()));
-  return (request) => proxyAddr(request, trusted);
+  return (request) => proxyAddr(request, trusted) ?? '';
 }
 
 /** Bytes cross the process boundary as views of the whole message: copied, so a kept file does not keep every other file of its message alive. */

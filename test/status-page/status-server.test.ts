@@ -68,7 +68,7 @@ describe("the status page's process, in front of a server", () => {
     upstream = null;
   });
 
-  async function start(): Promise<{ port: number; seen: Seen[] }> {
+  async function start(trustProxy: StatusServerSettings['trustProxy'] = false): Promise<{ port: number; seen: Seen[] }> {
     const seen: Seen[] = [];
     upstream = createServer((request, response) => {
       let body = '';
@@ -88,11 +88,12 @@ describe("the status page's process, in front of a server", () => {
       proxyHeader: 'x-incident-status-proxy',
       clientHeader: 'x-incident-status-client',
       rateLimit: { requests: 1000, windowMs: 60_000 },
-      trustProxy: false,
+      trustProxy,
       policy: "default-src 'none'",
       bounds: [0.01, 0.1, 1],
       headersMs: 5_000,
       requestMs: 5_000,
+      idleMs: 5_000,
     };
     child = fork(new URL('../../src/http/status-server.ts', import.meta.url), [], { serialization: 'advanced', execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const listening = new Promise<number>((resolve) => child!.on('message', (m: { type: string; port?: number }) => m.type === 'listening' && resolve(m.port!)));
@@ -143,7 +144,33 @@ describe("the status page's process, in front of a server", () => {
       expect(answer.headers['content-security-policy'], path).toBe("default-src 'none'");
     }
     expect((await get(port, '/api/v1/incidents', 'POST', '{}', { 'content-type': 'application/json' })).status).toBe(404);
+    // The router cuts at `#`, which Node leaves in the URL.
+    expect(await raw(port, 'GET /status/internal#x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 404/);
     expect(seen).toEqual([]);
+  });
+
+  it('keeps its own headers past a client that sends thousands of others', async () => {
+    const { port, seen } = await start();
+    const many = Array.from({ length: 1990 }, (_, i) => `a${i}:\r\n`).join('');
+    expect(await raw(port, `GET /status/history HTTP/1.1\r\nHost: x\r\n${many}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200/);
+    expect([seen[0]?.headers['x-incident-status-proxy'], seen[0]?.headers['x-incident-status-client']]).toEqual([SECRET, '127.0.0.1']);
+  });
+
+  it('outlives clients that reset their connection as soon as they have asked (TRUST_PROXY as a hop count)', async () => {
+    const { port } = await start(1);
+    await Promise.all(
+      Array.from({ length: 300 }, () => new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write('GET /status/nothing HTTP/1.1\r\nHost: x\r\n\r\n');
+          socket.resetAndDestroy();
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => undefined);
+      })),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(child!.exitCode).toBeNull();
+    expect((await get(port, '/status')).status).toBe(200);
   });
 
   it('frames a GET body, so a request hidden in it reaches the server as bytes of one request, not as a second', async () => {
@@ -158,7 +185,7 @@ describe("the status page's process, in front of a server", () => {
 
   it('passes the paths of the page the server answers', () => {
     for (const path of ['/status', '/status/', '/status/subscribe', '/status/incidents/inc-7', '/status/history/2', '/api/v2/summary.json']) expect(passesOn(path), path).toBe(true);
-    for (const path of ['/', '/statusx', '/api/v1/incidents', '/api/v2', '/status/internal', '/STATUS/INTERNAL', '/status/%zz', '/status/./internal']) expect(passesOn(path), path).toBe(false);
+    for (const path of ['/', '/statusx', '/api/v1/incidents', '/api/v2', '/status/internal', '/STATUS/INTERNAL', '/status/%zz', '/status/./internal', '/status/internal#x', '/status/internal%23', '/status/x;y']) expect(passesOn(path), path).toBe(false);
   });
 });
 
@@ -176,7 +203,7 @@ describe("the server's side: adopting the address our child names", () => {
       rateLimit: { requests: 10, windowMs: 1_000 },
       trustProxy: false,
       bounds: [1],
-      timeouts: { headersMs: 1_000, requestMs: 1_000 },
+      timeouts: { headersMs: 1_000, requestMs: 1_000, idleMs: 1_000 },
       onRequests: () => undefined,
       log: { info: () => undefined, error: () => undefined },
     });
@@ -203,6 +230,12 @@ describe("the server's side: adopting the address our child names", () => {
       expect(adopted.address, version).toBe('10.9.9.9');
       expect(Object.keys(adopted.headers).filter((name) => name.startsWith('x-incident-status')), version).toEqual([]);
     }
+  });
+
+  it('closes a connection that names only one of the two headers: our child always sends both', async () => {
+    const { port, secret } = await start();
+    expect(await raw(port, `GET /status HTTP/1.1\r\nHost: x\r\nX-Incident-Status-Proxy: ${secret}\r\nConnection: close\r\n\r\n`)).toBe('');
+    expect(await raw(port, 'GET /status HTTP/1.1\r\nHost: x\r\nX-Incident-Status-Client: 10.9.9.9\r\nConnection: close\r\n\r\n')).toBe('');
   });
 
   it('closes an adopted connection that carries a second request rather than lend it the address', async () => {
