@@ -294,6 +294,10 @@ describe('assessing a group', () => {
       'Down and 2 other alerts on api',
     );
     expect(suggestTitle([a({ source: 'db01' }, 'error', 'firing', 'Disk full on db01')])).toBe('Disk full on db01');
+    // Of alerts ranked alike, the first named one; an alert without a name counts for neither.
+    expect(suggestTitle([a({ job: 'api' }, 'critical'), a({ alertname: 'B', job: 'api' }, 'critical'), a({ alertname: 'A', job: 'api' }, 'critical'), a({ alertname: 'B', job: 'api' })])).toBe(
+      'B and 1 other alert on api',
+    );
   });
 
   it('labels that differ, with their values; labels some alerts lack differ too', () => {
@@ -302,11 +306,16 @@ describe('assessing a group', () => {
       differing: { instance: ['a', 'b'], zone: ['eu'] },
     });
     expect(compareLabels(Array.from({ length: 30 }, (_, i) => a({ i: String(i).padStart(2, '0') })), 10).differing.i).toHaveLength(10);
+    // The first ten in order, however they arrived, each once.
+    const shuffled = Array.from({ length: 40 }, (_, i) => a({ i: String((i * 17) % 20).padStart(2, '0') }));
+    expect(compareLabels(shuffled, 10).differing.i).toEqual(['00', '01', '02', '03', '04', '05', '06', '07', '08', '09']);
   });
 
   it('components from the labels: configured ones by id or name, else any valid id', () => {
     const alerts = [a({ service: 'Checkout', job: 'api' }), a({ service: 'Checkout', component: 'Payments Gateway' }), a({ job: 'api' }), a({ job: 'api' })];
     expect(suggestComponents(alerts, [])).toEqual(['api', 'checkout']);
+    // Mentioned as often: the first mentioned first.
+    expect(suggestComponents([a({ job: 'web' }), a({ service: 'db' }), a({ service: 'db', job: 'web' })], [])).toEqual(['web', 'db']);
     expect(suggestComponents(alerts, [{ id: 'pay', name: 'Payments Gateway' }, { id: 'checkout', name: 'Checkout' }])).toEqual(['checkout', 'pay']);
   });
 

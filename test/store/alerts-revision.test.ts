@@ -90,4 +90,19 @@ describe('alerts kept in memory (HeldAlerts)', () => {
     held.keep([{ group: 4, revision: 0, alerts: many(100_001) }]);
     expect(held.get(4, 0)).toBeNull();
   });
+
+  it('a batch decided against a copy leaves the copy as it was: its transaction may yet roll back', () => {
+    const at = '2026-06-06T14:20:00.000Z';
+    const copy = [alert('a'), alert('b')].map((a) => Object.freeze({ ...a }));
+    const incoming = (fingerprint: string, status: 'firing' | 'resolved') =>
+      ({ fingerprint, status, severity: null, summary: null, labels: {}, annotations: {}, startsAt: at, endsAt: null, generatorUrl: null }) as const;
+    const group = { id: 1, state: 'open' as const, openedAt: at, acknowledgedBy: null, acknowledgedAt: null, incident: null, dismissedReason: null };
+    const outcome = applyToGroup(group, copy, [{ id: 2, receivedAt: at, alerts: [incoming('a', 'firing'), incoming('b', 'resolved'), incoming('c', 'firing')], truncatedAlerts: 0 }], true, []);
+    expect(copy).toEqual([alert('a'), alert('b')]);
+    expect(outcome.held.map((a) => [a.fingerprint, a.status, a.seenIn])).toEqual([
+      ['a', 'firing', 2],
+      ['b', 'resolved', 2],
+      ['c', 'firing', 2],
+    ]);
+  });
 });

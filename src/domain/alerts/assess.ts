@@ -30,38 +30,61 @@ export function groupSeverity(alerts: AlertFacts[]): AlertSeverity | null {
   return worstSeverity((firing.length > 0 ? firing : alerts).map((a) => a.severity));
 }
 
-/** Labels with one value across every alert, and the others with their distinct values (at most `maxValues` each). */
+/** Labels with one value across every alert, and the others with their distinct values (the first `maxValues` in order, each). */
 export function compareLabels(alerts: AlertFacts[], maxValues = 10): { common: Labels; differing: Record<string, string[]> } {
-  const values = new Map<string, Set<string>>();
-  const present = new Map<string, number>();
-  for (const alert of alerts) {
-    for (const [name, value] of Object.entries(alert.labels)) {
-      if (!values.has(name)) values.set(name, new Set());
-      values.get(name)!.add(value);
-      present.set(name, (present.get(name) ?? 0) + 1);
+  // Run for every batch a group takes, over all of its alerts (thousands in a storm): one map, no entry arrays.
+  const seen = new Map<string, { values: Set<string>; present: number }>();
+  for (const { labels } of alerts) {
+    for (const name of Object.keys(labels)) {
+      let label = seen.get(name);
+      if (!label) seen.set(name, (label = { values: new Set(), present: 0 }));
+      label.values.add(labels[name]!);
+      label.present++;
     }
   }
   const common: Labels = {};
   const differing: Record<string, string[]> = {};
-  for (const name of [...values.keys()].sort()) {
-    const distinct = [...values.get(name)!].sort();
+  for (const name of [...seen.keys()].sort()) {
+    const { values, present } = seen.get(name)!;
     // A label some alerts lack differs too: its absence is a value.
-    if (distinct.length === 1 && present.get(name) === alerts.length) common[name] = distinct[0]!;
-    else differing[name] = distinct.slice(0, maxValues);
+    if (values.size === 1 && present === alerts.length) common[name] = values.values().next().value!;
+    else differing[name] = smallest(values, maxValues);
   }
   return { common, differing };
+}
+
+/** The `max` smallest values, in order, without sorting them all (an instance label has one value per alert). */
+function smallest(values: Set<string>, max: number): string[] {
+  if (values.size <= max) return [...values].sort();
+  const kept: string[] = [];
+  for (const value of values) {
+    if (kept.length === max && value >= kept[max - 1]!) continue;
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]! > value) at--;
+    kept.splice(at, 0, value);
+    if (kept.length > max) kept.pop();
+  }
+  return kept;
 }
 
 const PLACE_LABELS = ['service', 'component', 'job'] as const;
 
 /** `HighErrorRate on checkout`, `HighErrorRate and 2 other alerts on checkout`, or an event's summary. */
-export function suggestTitle(alerts: AlertFacts[]): string {
-  const ranked = [...alerts].sort((a, b) => rank(a) - rank(b));
-  const names = [...new Set(ranked.map((a) => a.labels.alertname ?? a.summary ?? '').filter(Boolean))];
-  const { common } = compareLabels(alerts);
+export function suggestTitle(alerts: AlertFacts[], common: Labels = compareLabels(alerts).common): string {
+  // Named after the first of the worst-ranked alerts that has a name; one pass, as a group holds thousands.
+  const names = new Set<string>();
+  let first: string | undefined;
+  let best = Infinity;
+  for (const alert of alerts) {
+    const name = alert.labels.alertname ?? alert.summary ?? '';
+    if (!name) continue;
+    names.add(name);
+    const r = rank(alert);
+    if (r < best) [best, first] = [r, name];
+  }
   const place = PLACE_LABELS.map((l) => common[l]).find((v) => v !== undefined);
-  let title = names[0] ?? 'Alerts';
-  if (names.length > 1) title += ` and ${names.length - 1} other alert${names.length > 2 ? 's' : ''}`;
+  let title = first ?? 'Alerts';
+  if (names.size > 1) title += ` and ${names.size - 1} other alert${names.size > 2 ? 's' : ''}`;
   if (place && !title.toLowerCase().includes(place.toLowerCase())) title += ` on ${place}`;
   return title.slice(0, 200);
 }
@@ -79,9 +102,15 @@ const COMPONENT_ID = /^[a-z0-9][a-z0-9_-]{0,59}$/;
  * that is a valid component id.
  */
 export function suggestComponents(alerts: AlertFacts[], configured: { id: string; name: string }[], max = 10): string[] {
-  const mentioned = alerts.flatMap((a) => PLACE_LABELS.map((l) => a.labels[l]).filter((v): v is string => v !== undefined));
+  // Mentions counted in the order first seen, so that ties keep it.
+  const mentions = new Map<string, number>();
+  for (const { labels } of alerts)
+    for (const label of PLACE_LABELS) {
+      const value = labels[label];
+      if (value !== undefined) mentions.set(value, (mentions.get(value) ?? 0) + 1);
+    }
   const found: string[] = [];
-  for (const value of byFrequency(mentioned)) {
+  for (const value of [...mentions.keys()].sort((a, b) => mentions.get(b)! - mentions.get(a)!)) {
     const lower = value.trim().toLowerCase();
     const id =
       configured.length > 0
@@ -93,13 +122,6 @@ export function suggestComponents(alerts: AlertFacts[], configured: { id: string
     if (found.length === max) break;
   }
   return found;
-}
-
-/** Distinct values, the most frequent first; ties keep the order they were first seen in. */
-function byFrequency(values: string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
 }
 
 export interface GroupAssessment {
@@ -116,7 +138,7 @@ export function assessGroup(alerts: AlertFacts[], components: { id: string; name
   const firing = alerts.filter((a) => a.status === 'firing').length;
   const { common, differing } = compareLabels(alerts);
   return {
-    title: suggestTitle(alerts),
+    title: suggestTitle(alerts, common),
     severity: groupSeverity(alerts),
     suggestedComponents: suggestComponents(alerts, components),
     commonLabels: common,

@@ -65,7 +65,9 @@ export function applyToGroup(
   assessed: boolean,
   components: { id: string; name: string }[],
 ): BatchOutcome {
-  const alerts = new Map<string, HeldAlert>(held.map((a) => [a.fingerprint, { ...a }]));
+  // Shared with `held` (a copy kept between batches) until this batch changes one: copying a group's every alert for each batch cost more than deciding it.
+  const alerts = new Map<string, HeldAlert>(held.map((a) => [a.fingerprint, a]));
+  const own = new Set<string>();
   const writes = new Map<string, AlertWrite>();
   let state: GroupStatus = { ...group };
   let firing = held.filter((a) => a.status === 'firing').length;
@@ -81,8 +83,19 @@ export function applyToGroup(
       const { alert } = outcome;
       const before = writes.get(alert.fingerprint);
       if (outcome.kind === 'repeat') {
-        alerts.get(alert.fingerprint)!.seenIn = d.id;
-        writes.set(alert.fingerprint, before ? { ...before, lastSeenAt: d.receivedAt, received: before.received + 1, seenIn: d.id } : seen(alert, d));
+        let mine = alerts.get(alert.fingerprint)!;
+        if (!own.has(alert.fingerprint)) {
+          mine = { ...mine };
+          alerts.set(alert.fingerprint, mine);
+          own.add(alert.fingerprint);
+        }
+        mine.seenIn = d.id;
+        // Writes are this batch's own objects: a repeat moves its counters in place (a storm brings thousands of repeats a batch).
+        if (before) {
+          before.lastSeenAt = d.receivedAt;
+          before.received++;
+          before.seenIn = d.id;
+        } else writes.set(alert.fingerprint, seen(alert, d));
         continue;
       }
       news++;
@@ -91,6 +104,7 @@ export function applyToGroup(
       if (was?.status === 'firing') firing--;
       if (alert.status === 'firing') firing++;
       alerts.set(alert.fingerprint, { fingerprint: alert.fingerprint, status: alert.status, seenIn: d.id, severity: alert.severity, summary: alert.summary, labels: alert.labels });
+      own.add(alert.fingerprint);
       writes.set(alert.fingerprint, {
         fingerprint: alert.fingerprint,
         isNew: before ? before.isNew : outcome.kind === 'new',
