@@ -26,6 +26,7 @@ describe.each(STORE_KINDS)('Follow-up export (%s)', (kind) => {
   let t: TestApp;
   let trackers: TrackerSettings;
   let sync: FollowUpSync;
+  let appSync: FollowUpSync;
   let inc: string;
   beforeAll(async () => {
     await fake.start();
@@ -38,7 +39,10 @@ describe.each(STORE_KINDS)('Follow-up export (%s)', (kind) => {
     };
     t = await testApp(kind, {}, { trackers, githubWebhookSecret: SECRET, publicUrl: 'https://ic.example' });
     // The app's own worker sleeps on the real clock; the test drives one of its own by hand.
-    await (t.app as unknown as { workers: { followUpSync: FollowUpSync } }).workers.followUpSync.stop();
+    // Stopped once the app is ready: the first request would otherwise start it again.
+    await t.app.ready();
+    appSync = (t.app as unknown as { workers: { followUpSync: FollowUpSync } }).workers.followUpSync;
+    await appSync.stop();
     sync = new FollowUpSync({ store: t.store, config: t.config, clock: t.clock, trackers });
     await t.person('priya', 'responder');
     await t.person('vic', 'viewer');
@@ -115,6 +119,8 @@ describe.each(STORE_KINDS)('Follow-up export (%s)', (kind) => {
   });
 
   it('the sync worker takes a close back: not planned → won\'t do, Jira done → done; a 429/5xx backs off', async () => {
+    // Only this test's passes look: the app's own worker stays stopped after the requests above.
+    expect(appSync.health()).toEqual({ ok: false, problem: 'not running' });
     const gh: Item = (await exportTo((await open('Retry budget for payments')).id, 'github')).json();
     const jr: Item = (await exportTo((await open('Load test checkout')).id, 'jira')).json();
     const number = Number(gh.link!.key.split('#')[1]);
