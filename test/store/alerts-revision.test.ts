@@ -44,7 +44,11 @@ describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
       false,
       [],
     );
-    expect(await moves((tx) => tx.alerts.writeBatch(group, source, outcome.alerts))).toBe(1);
+    const batch = async (tx: Repository) => {
+      await tx.alerts.writeBatch(group, source, outcome.alerts);
+      await tx.alertGroups.applyBatch(group, outcome.group, true, { delivery: 4, digest: null, alerts: alerts.length, truncatedAlerts: 0 });
+    };
+    expect(await moves(batch)).toBe(1);
     // What the batch says the alerts are once written is what reading them back gives.
     expect(await t.store.alerts.held(group)).toEqual(outcome.held);
   });
@@ -57,7 +61,37 @@ describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
     expect(await moves(async (tx) => expect(await tx.alertSnapshots.settleRepeats(group)).toBe(false))).toBe(0);
     expect(await moves((tx) => tx.alerts.held(group))).toBe(0);
     expect(await moves((tx) => tx.alerts.touchAlerts(group, [], 7, at))).toBe(0);
-    expect(await moves((tx) => tx.alerts.writeBatch(group, source, []))).toBe(0);
+    const unchanged = { assessment: null, received: 1, seenAt: at, truncatedAlerts: 0, change: {} };
+    expect(await moves((tx) => tx.alertGroups.applyBatch(group, unchanged, false, { delivery: 8, digest: null, alerts: 2, truncatedAlerts: 0 }))).toBe(0);
+  });
+
+  it('a batch records its last delivery as the snapshot on the terms of record: only when newer, and never over unwritten repeats', async () => {
+    const unchanged = { assessment: null, received: 1, seenAt: at, truncatedAlerts: 0, change: {} };
+    const snapshotOf = (digest: string) => t.store.transaction((tx) => tx.alertSnapshots.byDigest(source, digest));
+    const apply = (delivery: number, digest: string) =>
+      t.store.transaction((tx) => tx.alertGroups.applyBatch(group, unchanged, false, { delivery, digest, alerts: 2, truncatedAlerts: 1 }));
+    await apply(20, 'twenty');
+    expect(await snapshotOf('twenty')).toMatchObject({ delivery: 20, alerts: 2, truncatedAlerts: 1, repeatedIn: null });
+    await apply(19, 'older');
+    expect(await snapshotOf('older')).toBeNull();
+    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 21, at));
+    await apply(22, 'over-repeats');
+    expect(await snapshotOf('over-repeats')).toBeNull();
+    expect(await snapshotOf('twenty')).toMatchObject({ delivery: 20, repeatedIn: 21 });
+    await t.store.transaction((tx) => tx.alertSnapshots.settleRepeats(group));
+    await apply(23, 'settled');
+    expect(await snapshotOf('settled')).toMatchObject({ delivery: 23, repeatedIn: null });
+  });
+
+  it('ensure answers the repeats not yet written, as settleRepeats would read them', async () => {
+    const ensured = () => t.store.transaction((tx) => tx.alertGroups.ensure(source, 'A', at));
+    expect((await ensured()).pendingRepeats).toBeNull();
+    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 24, '2026-06-06T14:21:00.000Z'));
+    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 25, '2026-06-06T14:22:00.000Z'));
+    expect((await ensured()).pendingRepeats).toEqual({ delivery: 23, times: 2, lastIn: 25, lastAt: '2026-06-06T14:22:00.000Z' });
+    expect(await t.store.transaction((tx) => tx.alertSnapshots.pendingRepeats(group))).toEqual((await ensured()).pendingRepeats);
+    await t.store.transaction(async (tx) => expect(await tx.alertSnapshots.settleRepeats(group, (await tx.alertGroups.ensure(source, 'A', at)).pendingRepeats)).toBe(true));
+    expect((await ensured()).pendingRepeats).toBeNull();
   });
 });
 

@@ -70,7 +70,7 @@ export async function applyBatch(
       continue;
     }
     // Settling the snapshot's repeats writes the alerts: one more revision.
-    const revision = stored.alertsRevision + ((await tx.alertSnapshots.settleRepeats(stored.id)) ? 1 : 0);
+    const revision = stored.alertsRevision + ((await tx.alertSnapshots.settleRepeats(stored.id, stored.pendingRepeats)) ? 1 : 0);
     const outcome = applyToGroup(
       stored,
       held.get(stored.id, revision) ?? (await tx.alerts.held(stored.id)),
@@ -78,11 +78,16 @@ export async function applyBatch(
       assessed.has(stored.id),
       config.components,
     );
+    const wrote = outcome.alerts.length > 0;
     await tx.alerts.writeBatch(stored.id, source.id, outcome.alerts);
-    copies.push({ group: stored.id, revision: outcome.alerts.length > 0 ? revision + 1 : revision, alerts: outcome.held });
-    await tx.alertGroups.applyBatch(stored.id, outcome.group);
+    copies.push({ group: stored.id, revision: wrote ? revision + 1 : revision, alerts: outcome.held });
     const last = group[group.length - 1]!;
-    await tx.alertSnapshots.record(stored.id, { id: last.id, digest: snapshotDigest(last.digest, last.batch) }, last.batch.alerts.length, last.batch.truncatedAlerts);
+    await tx.alertGroups.applyBatch(stored.id, outcome.group, wrote, {
+      delivery: last.id,
+      digest: snapshotDigest(last.digest, last.batch),
+      alerts: last.batch.alerts.length,
+      truncatedAlerts: last.batch.truncatedAlerts,
+    });
     written.push(stored.id);
   }
   await tx.alertInbox.removeMany([...ours]);

@@ -115,6 +115,8 @@ export class AlertStore {
   /**
    * A batch's alerts written back, set-based: the new ones in multi-row inserts, each known
    * one updated once, many to a statement, whatever the number of deliveries that saw it.
+   * The group's revision is left to the caller, who writes the group in the same
+   * transaction (AlertGroupStore.applyBatch).
    */
   async writeBatch(groupId: number, source: string, writes: AlertWrite[]): Promise<void> {
     const fresh = writes.filter((w) => w.isNew);
@@ -155,7 +157,6 @@ export class AlertStore {
         update alerts set last_seen_at = v.last_seen_at, received = alerts.received + v.received, seen_in = v.seen_in
         from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`.execute(this.db);
     }
-    if (writes.length > 0) await this.wrote(groupId);
   }
 
   /** What assessing a group needs of each of its alerts. */

@@ -5,7 +5,7 @@ import type { Dialect } from '../migrations/index.js';
 import type { GroupAssessment } from '../../domain/alerts/assess.js';
 import type { AlertGroup, GroupChange, GroupState } from '../../domain/alerts/group.js';
 import type { GroupWrite } from '../../domain/alerts/batch.js';
-import { toGroup, type GroupRow } from './rows.js';
+import { pendingRepeatsOf, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
 import type { CommitNotes } from '../commit-notes.js';
 import { column, descending, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
 
@@ -34,6 +34,17 @@ function assessmentColumns(assessment: GroupAssessment) {
     firing: assessment.counts.firing,
     resolved: assessment.counts.resolved,
   };
+}
+
+/** A group as intake holds it, locked: see AlertGroupStore.ensure. */
+export type EnsuredGroup = AlertGroup & { alertsRevision: number; pendingRepeats: PendingRepeats | null };
+
+/** A delivery applied to a group in full, to stand as its snapshot (AlertSnapshotStore.record). */
+export interface SnapshotRecord {
+  delivery: number;
+  digest: string | null;
+  alerts: number;
+  truncatedAlerts: number;
 }
 
 export class AlertGroupStore {
@@ -70,11 +81,12 @@ export class AlertGroupStore {
 
   /**
    * The group for this key, created open on first sight, locked for the transaction; with
-   * its `alertsRevision` (see AlertStore.revision), which intake's copy of its alerts is checked against.
+   * its `alertsRevision` (see AlertStore.revision), which intake's copy of its alerts is
+   * checked against, and its snapshot's repeats not yet written (AlertSnapshotStore.settleRepeats).
    */
-  async ensure(source: string, groupKey: string, now: string): Promise<AlertGroup & { alertsRevision: number }> {
-    const existing = await this.db.selectFrom('alert_groups').select('id').where('source', '=', source).where('group_key', '=', groupKey).executeTakeFirst();
-    if (existing) return (await this.locked(Number(existing.id)))!;
+  async ensure(source: string, groupKey: string, now: string): Promise<EnsuredGroup> {
+    const existing = await this.locked({ source, groupKey });
+    if (existing) return existing;
     this.noteChanged();
     const row = await this.db
       .insertInto('alert_groups')
@@ -116,11 +128,14 @@ export class AlertGroupStore {
     return (await this.locked(Number(row.id)))!;
   }
 
-  private async locked(id: number): Promise<(AlertGroup & { alertsRevision: number }) | null> {
-    let query = this.groups().where('alert_groups.id', '=', id);
+  private async locked(which: number | { source: string; groupKey: string }): Promise<EnsuredGroup | null> {
+    let query =
+      typeof which === 'number'
+        ? this.groups().where('alert_groups.id', '=', which)
+        : this.groups().where('alert_groups.source', '=', which.source).where('alert_groups.group_key', '=', which.groupKey);
     if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
     const row = await query.executeTakeFirst();
-    return row ? { ...toGroup(row as GroupRow), alertsRevision: Number(row.alerts_revision) } : null;
+    return row ? { ...toGroup(row as GroupRow), alertsRevision: Number(row.alerts_revision), pendingRepeats: pendingRepeatsOf(row) } : null;
   }
 
   /** The ids of the groups an incident owns. */
@@ -154,11 +169,15 @@ export class AlertGroupStore {
 
   /**
    * After a batch of deliveries (src/domain/alerts/batch.ts), in one statement: what
-   * assess, seenAgain and change would have written delivery by delivery.
+   * assess, seenAgain and change would have written delivery by delivery; the revision
+   * moved when the batch wrote the group's alerts (as AlertStore.wrote does); and the
+   * batch's last delivery recorded as the group's snapshot, on the terms of
+   * AlertSnapshotStore.record.
    */
-  async applyBatch(id: number, write: GroupWrite): Promise<void> {
+  async applyBatch(id: number, write: GroupWrite, alertsWritten: boolean, snapshot: SnapshotRecord): Promise<void> {
     const { assessment } = write;
     this.noteChanged();
+    const stands = sql<boolean>`snapshot_repeats = 0 and (snapshot_delivery is null or snapshot_delivery < ${snapshot.delivery})`;
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({
@@ -167,6 +186,11 @@ export class AlertGroupStore {
         last_seen_at: sql<string>`case when last_seen_at < ${write.seenAt} then ${write.seenAt} else last_seen_at end`,
         truncated_alerts: write.truncatedAlerts,
         ...changeColumns(write.change),
+        ...(alertsWritten && { alerts_revision: eb('alerts_revision', '+', 1) }),
+        snapshot_delivery: sql<number>`case when ${stands} then ${snapshot.delivery} else snapshot_delivery end`,
+        snapshot_digest: sql<string | null>`case when ${stands} then ${snapshot.digest} else snapshot_digest end`,
+        snapshot_alerts: sql<number>`case when ${stands} then ${snapshot.alerts} else snapshot_alerts end`,
+        snapshot_truncated: sql<number>`case when ${stands} then ${snapshot.truncatedAlerts} else snapshot_truncated end`,
       }))
       .where('id', '=', id)
       .execute();

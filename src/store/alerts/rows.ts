@@ -16,6 +16,21 @@ export function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
+/** Repeats of a group's snapshot not yet written to its alerts: each alert last seen in `delivery` is seen `times` more. */
+export interface PendingRepeats {
+  delivery: number;
+  times: number;
+  lastIn: number;
+  lastAt: string;
+}
+
+type SnapshotColumns = Pick<Database['alert_groups'], 'snapshot_delivery' | 'snapshot_repeats' | 'snapshot_repeated_in' | 'snapshot_repeated_at'>;
+
+export function pendingRepeatsOf(row: SnapshotColumns): PendingRepeats | null {
+  if (Number(row.snapshot_repeats) === 0 || row.snapshot_delivery === null || row.snapshot_repeated_in === null || row.snapshot_repeated_at === null) return null;
+  return { delivery: Number(row.snapshot_delivery), times: Number(row.snapshot_repeats), lastIn: Number(row.snapshot_repeated_in), lastAt: row.snapshot_repeated_at };
+}
+
 export function toGroup(row: GroupRow): AlertGroup {
   return {
     id: Number(row.id),

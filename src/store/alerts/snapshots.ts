@@ -6,6 +6,7 @@ import type { Executor } from '../schema.js';
 import type { Dialect } from '../migrations/index.js';
 import type { AlertGroup } from '../../domain/alerts/group.js';
 import { AlertGroupStore } from './groups.js';
+import { pendingRepeatsOf, type PendingRepeats } from './rows.js';
 
 /** A delivery already applied to a group in full, and the newest it has seen. */
 export interface Snapshot {
@@ -15,14 +16,6 @@ export interface Snapshot {
   truncatedAlerts: number;
   /** The last time it was received again, if it was. */
   repeatedIn: number | null;
-}
-
-/** Repeats of a group's snapshot not yet written to its alerts: each alert last seen in `delivery` is seen `times` more. */
-export interface PendingRepeats {
-  delivery: number;
-  times: number;
-  lastIn: number;
-  lastAt: string;
 }
 
 export class AlertSnapshotStore {
@@ -89,18 +82,17 @@ export class AlertSnapshotStore {
       .select(['snapshot_delivery', 'snapshot_repeats', 'snapshot_repeated_in', 'snapshot_repeated_at'])
       .where('id', '=', groupId)
       .executeTakeFirst();
-    if (!row || Number(row.snapshot_repeats) === 0 || row.snapshot_delivery === null || row.snapshot_repeated_in === null || row.snapshot_repeated_at === null)
-      return null;
-    return { delivery: Number(row.snapshot_delivery), times: Number(row.snapshot_repeats), lastIn: Number(row.snapshot_repeated_in), lastAt: row.snapshot_repeated_at };
+    return row ? pendingRepeatsOf(row) : null;
   }
 
   /**
    * Writes the pending repeats of the group's snapshot to its alerts, as touchAlerts would
    * have one by one; the last repeat becomes the snapshot. Called (under the group's lock)
-   * before a delivery changes the group's alerts. Answers whether it wrote them.
+   * before a delivery changes the group's alerts. Answers whether it wrote them. `pending`:
+   * as read under that lock (AlertGroupStore.ensure), saving the read here.
    */
-  async settleRepeats(groupId: number): Promise<boolean> {
-    const pending = await this.pendingRepeats(groupId);
+  async settleRepeats(groupId: number, pending?: PendingRepeats | null): Promise<boolean> {
+    if (pending === undefined) pending = await this.pendingRepeats(groupId);
     if (!pending) return false;
     await this.db
       .updateTable('alerts')
