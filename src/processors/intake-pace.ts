@@ -5,7 +5,6 @@
  * Alertmanager in time is what keeps a storm from turning into a storm of retries, and
  * what is stored is safe to apply a moment later.
  */
-import { performance } from 'node:perf_hooks';
 
 const INTAKE_QUIET_MS = 20;
 const INTAKE_POLL_MS = 5;
@@ -52,12 +51,13 @@ export class IntakePace {
   }
 
   /**
-   * Before listing the inbox: at least `ms`, then as wait. Deliveries gathered meanwhile
-   * are applied together, each group read and written once for all of them; a storm
-   * applied as it trickles in would cost that per delivery.
+   * Before listing the inbox: `ms`, then as wait. Deliveries gathered meanwhile are applied
+   * together, each group read and written once for all of them; a storm applied as it
+   * trickles in would cost that per delivery. Not when nothing has arrived for `ms`
+   * already: the storm is over, and waiting would only hold back its last deliveries.
    */
   async gather(ms: number): Promise<void> {
-    if (ms > 0 && !this.behind) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (ms > 0 && !this.behind && performance.now() - this.lastArrival < ms) await new Promise((resolve) => setTimeout(resolve, ms));
     await this.wait();
   }
 
