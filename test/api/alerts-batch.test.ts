@@ -61,15 +61,16 @@ describe.each(STORE_KINDS)('alert deliveries applied as a batch (%s)', (kind) =>
 
   it('end exactly as the same deliveries applied one at a time', async () => {
     const source = async (t: TestApp) => (await t.store.alertSources.list())[0]!.id;
-    const row = (id: string, d: { body: unknown; at: string }) => ({ source: id, body: Buffer.from(JSON.stringify(d.body)), receivedAt: d.at, digest: null });
+    // Each its own digest: the snapshot a group is left with (its last delivery in full) is compared too.
+    const row = (id: string, d: { body: unknown; at: string }, i: number) => ({ source: id, body: Buffer.from(JSON.stringify(d.body)), receivedAt: d.at, digest: `d${i}` });
     const oneSource = await source(one);
-    for (const d of deliveries()) {
-      await one.store.alertInbox.add([row(oneSource, d)]);
+    for (const [i, d] of deliveries().entries()) {
+      await one.store.alertInbox.add([row(oneSource, d, i)]);
       one.app.alertInbox.wake();
       await one.app.alertInbox.idle();
     }
     const manySource = await source(many);
-    await many.store.alertInbox.add(deliveries().map((d) => row(manySource, d)));
+    await many.store.alertInbox.add(deliveries().map((d, i) => row(manySource, d, i)));
     many.app.alertInbox.wake();
     await many.app.alertInbox.idle();
 
@@ -80,5 +81,16 @@ describe.each(STORE_KINDS)('alert deliveries applied as a batch (%s)', (kind) =>
     ]);
     expect(await everything(many)).toEqual(expected);
     expect(await many.store.alertInbox.pending(0, 100, 100)).toEqual([]);
+    const snapshots = async (t: TestApp, id: string) => {
+      const found = [];
+      for (const i of deliveries().keys()) {
+        const s = await t.store.transaction((tx) => tx.alertSnapshots.byDigest(id, `d${i}`));
+        if (s) found.push({ digest: `d${i}`, group: s.group.groupKey, delivery: s.delivery, alerts: s.alerts, truncatedAlerts: s.truncatedAlerts, repeatedIn: s.repeatedIn });
+      }
+      return found;
+    };
+    const expectedSnapshots = await snapshots(one, oneSource);
+    expect(expectedSnapshots.map((s) => s.group).sort()).toEqual(['A', 'B']);
+    expect(await snapshots(many, manySource)).toEqual(expectedSnapshots);
   });
 });

@@ -10,7 +10,8 @@ import type { Repository } from '../../src/store/repository.js';
 /**
  * Alert intake keeps the alerts of busy groups in memory (src/commands/intake/held.ts) and
  * trusts a copy only while the group's alerts_revision has not moved: every way of writing
- * a group's alerts must move it, in the same transaction.
+ * a group's alerts must move it, in the same transaction (a batch's writeBatch, through the
+ * group's applyBatch that follows it).
  */
 describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
   let t: TestApp;
@@ -85,10 +86,12 @@ describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
 
   it('ensure answers the repeats not yet written, as settleRepeats would read them', async () => {
     const ensured = () => t.store.transaction((tx) => tx.alertGroups.ensure(source, 'A', at));
+    await t.store.transaction((tx) => tx.alertSnapshots.settleRepeats(group));
+    await t.store.transaction((tx) => tx.alertSnapshots.record(group, { id: 30, digest: 'thirty' }, alerts.length, 0));
     expect((await ensured()).pendingRepeats).toBeNull();
-    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 24, '2026-06-06T14:21:00.000Z'));
-    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 25, '2026-06-06T14:22:00.000Z'));
-    expect((await ensured()).pendingRepeats).toEqual({ delivery: 23, times: 2, lastIn: 25, lastAt: '2026-06-06T14:22:00.000Z' });
+    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 31, '2026-06-06T14:21:00.000Z'));
+    await t.store.transaction((tx) => tx.alertSnapshots.addRepeat(group, 32, '2026-06-06T14:22:00.000Z'));
+    expect((await ensured()).pendingRepeats).toEqual({ delivery: 30, times: 2, lastIn: 32, lastAt: '2026-06-06T14:22:00.000Z' });
     expect(await t.store.transaction((tx) => tx.alertSnapshots.pendingRepeats(group))).toEqual((await ensured()).pendingRepeats);
     await t.store.transaction(async (tx) => expect(await tx.alertSnapshots.settleRepeats(group, (await tx.alertGroups.ensure(source, 'A', at)).pendingRepeats)).toBe(true));
     expect((await ensured()).pendingRepeats).toBeNull();

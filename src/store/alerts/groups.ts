@@ -81,8 +81,9 @@ export class AlertGroupStore {
 
   /**
    * The group for this key, created open on first sight, locked for the transaction; with
-   * its `alertsRevision` (see AlertStore.revision), which intake's copy of its alerts is
-   * checked against, and its snapshot's repeats not yet written (AlertSnapshotStore.settleRepeats).
+   * its `alertsRevision` (moved by every write of its alerts: AlertStore.wrote, applyBatch),
+   * which intake's copy of its alerts is checked against, and its snapshot's repeats not
+   * yet written (AlertSnapshotStore.settleRepeats).
    */
   async ensure(source: string, groupKey: string, now: string): Promise<EnsuredGroup> {
     const existing = await this.locked({ source, groupKey });
