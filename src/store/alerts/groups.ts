@@ -47,6 +47,20 @@ export interface SnapshotRecord {
   truncatedAlerts: number;
 }
 
+/** Groups as read, each with its source. */
+export function groupRows(db: Executor) {
+  return db
+    .selectFrom('alert_groups')
+    .innerJoin('alert_sources', 'alert_sources.id', 'alert_groups.source')
+    .selectAll('alert_groups')
+    .select([
+      'alert_sources.name as source_name',
+      'alert_sources.type as source_type',
+      'alert_sources.created_by as source_created_by',
+      'alert_sources.created_at as source_created_at',
+    ]);
+}
+
 export class AlertGroupStore {
   constructor(
     private readonly db: Executor,
@@ -59,23 +73,10 @@ export class AlertGroupStore {
     if (this.committed) this.committed.alerts = true;
   }
 
-  private groups() {
-    return this.db
-      .selectFrom('alert_groups')
-      .innerJoin('alert_sources', 'alert_sources.id', 'alert_groups.source')
-      .selectAll('alert_groups')
-      .select([
-        'alert_sources.name as source_name',
-        'alert_sources.type as source_type',
-        'alert_sources.created_by as source_created_by',
-        'alert_sources.created_at as source_created_at',
-      ]);
-  }
-
   /** With `lock`, other writers to this group (another instance's intake, an ack) wait for this transaction. */
   async get(id: number, lock = false): Promise<AlertGroup | null> {
     if (lock) return this.locked(id);
-    const row = await this.groups().where('alert_groups.id', '=', id).executeTakeFirst();
+    const row = await groupRows(this.db).where('alert_groups.id', '=', id).executeTakeFirst();
     return row ? toGroup(row as GroupRow) : null;
   }
 
@@ -132,8 +133,8 @@ export class AlertGroupStore {
   private async locked(which: number | { source: string; groupKey: string }): Promise<EnsuredGroup | null> {
     let query =
       typeof which === 'number'
-        ? this.groups().where('alert_groups.id', '=', which)
-        : this.groups().where('alert_groups.source', '=', which.source).where('alert_groups.group_key', '=', which.groupKey);
+        ? groupRows(this.db).where('alert_groups.id', '=', which)
+        : groupRows(this.db).where('alert_groups.source', '=', which.source).where('alert_groups.group_key', '=', which.groupKey);
     if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
     const row = await query.executeTakeFirst();
     return row ? { ...toGroup(row as GroupRow), alertsRevision: Number(row.alerts_revision), pendingRepeats: pendingRepeatsOf(row) } : null;
@@ -154,7 +155,7 @@ export class AlertGroupStore {
   /** A page of the groups in `state`, most recently seen first. */
   async list(state: GroupState, request: PageRequest): Promise<Page<AlertGroup>> {
     const order = [descending(column('alert_groups.last_seen_at')), descending(column('alert_groups.id'))];
-    const rows = await keyset(this.groups().where('alert_groups.state', '=', state), order, request).execute();
+    const rows = await keyset(groupRows(this.db).where('alert_groups.state', '=', state), order, request).execute();
     return pageOf(
       rows.map((r) => toGroup(r as GroupRow)),
       request,

@@ -5,8 +5,8 @@
 import type { Executor } from '../schema.js';
 import type { Dialect } from '../migrations/index.js';
 import type { AlertGroup } from '../../domain/alerts/group.js';
-import { AlertGroupStore } from './groups.js';
-import { pendingRepeatsOf, type PendingRepeats } from './rows.js';
+import { groupRows } from './groups.js';
+import { pendingRepeatsOf, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
 
 /** A delivery already applied to a group in full, and the newest it has seen. */
 export interface Snapshot {
@@ -26,25 +26,18 @@ export class AlertSnapshotStore {
 
   /** The group whose newest applied delivery had this digest, locked for the transaction. */
   async byDigest(source: string, digest: string): Promise<Snapshot | null> {
-    let query = this.db
-      .selectFrom('alert_groups')
-      .select(['id', 'snapshot_delivery', 'snapshot_alerts', 'snapshot_truncated', 'snapshot_repeated_in'])
-      .where('source', '=', source)
-      .where('snapshot_digest', '=', digest);
+    let query = groupRows(this.db).where('alert_groups.source', '=', source).where('alert_groups.snapshot_digest', '=', digest);
     // Locked as it is read: a snapshot moved on meanwhile no longer matches.
-    if (this.dialect === 'postgres') query = query.forUpdate();
+    if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
     const row = await query.executeTakeFirst();
     if (!row || row.snapshot_delivery === null || row.snapshot_alerts === null) return null;
-    const group = await new AlertGroupStore(this.db, this.dialect).get(Number(row.id), true);
-    return (
-      group && {
-        group,
-        delivery: Number(row.snapshot_delivery),
-        alerts: Number(row.snapshot_alerts),
-        truncatedAlerts: Number(row.snapshot_truncated ?? 0),
-        repeatedIn: row.snapshot_repeated_in === null ? null : Number(row.snapshot_repeated_in),
-      }
-    );
+    return {
+      group: toGroup(row as GroupRow),
+      delivery: Number(row.snapshot_delivery),
+      alerts: Number(row.snapshot_alerts),
+      truncatedAlerts: Number(row.snapshot_truncated ?? 0),
+      repeatedIn: row.snapshot_repeated_in === null ? null : Number(row.snapshot_repeated_in),
+    };
   }
 
   /**
