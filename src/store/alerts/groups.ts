@@ -5,7 +5,7 @@ import type { Dialect } from '../migrations/index.js';
 import type { GroupAssessment } from '../../domain/alerts/assess.js';
 import type { AlertGroup, GroupChange, GroupState } from '../../domain/alerts/group.js';
 import type { GroupWrite } from '../../domain/alerts/batch.js';
-import { pendingRepeatsOf, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
+import { pendingRepeatsOf, snapshotStands, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
 import type { CommitNotes } from '../commit-notes.js';
 import { column, descending, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
 
@@ -173,13 +173,12 @@ export class AlertGroupStore {
    * After a batch of deliveries (src/domain/alerts/batch.ts), in one statement: what
    * assess, seenAgain and change would have written delivery by delivery; the revision
    * moved when the batch wrote the group's alerts (as AlertStore.wrote does); and the
-   * batch's last delivery recorded as the group's snapshot, on the terms of
-   * AlertSnapshotStore.record.
+   * batch's last delivery recorded as the group's snapshot if it stands (snapshotStands).
    */
   async applyBatch(id: number, write: GroupWrite, alertsWritten: boolean, snapshot: SnapshotRecord): Promise<void> {
     const { assessment } = write;
     this.noteChanged();
-    const stands = sql<boolean>`snapshot_repeats = 0 and (snapshot_delivery is null or snapshot_delivery < ${snapshot.delivery})`;
+    const stands = snapshotStands(snapshot.delivery);
     await this.db
       .updateTable('alert_groups')
       .set((eb) => ({

@@ -1,4 +1,5 @@
 /** Row shapes and conversions the alert stores share. */
+import { sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Alert, AlertSeverity, Labels, StoredAlert } from '../../domain/alerts/alert.js';
 import type { AlertGroup } from '../../domain/alerts/group.js';
@@ -29,6 +30,15 @@ type SnapshotColumns = Pick<Database['alert_groups'], 'snapshot_delivery' | 'sna
 export function pendingRepeatsOf(row: SnapshotColumns): PendingRepeats | null {
   if (Number(row.snapshot_repeats) === 0 || row.snapshot_delivery === null || row.snapshot_repeated_in === null || row.snapshot_repeated_at === null) return null;
   return { delivery: Number(row.snapshot_delivery), times: Number(row.snapshot_repeats), lastIn: Number(row.snapshot_repeated_in), lastAt: row.snapshot_repeated_at };
+}
+
+/**
+ * When `delivery`, applied to a group in full, may stand as its snapshot: no newer one was
+ * applied before it, and no repeats are pending (they belong to the alerts of the snapshot
+ * they repeated; settleRepeats writes them out first, in the same transaction).
+ */
+export function snapshotStands(delivery: number) {
+  return sql<boolean>`snapshot_repeats = 0 and (snapshot_delivery is null or snapshot_delivery < ${delivery})`;
 }
 
 export function toGroup(row: GroupRow): AlertGroup {

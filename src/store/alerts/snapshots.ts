@@ -6,7 +6,7 @@ import type { Executor } from '../schema.js';
 import type { Dialect } from '../migrations/index.js';
 import type { AlertGroup } from '../../domain/alerts/group.js';
 import { groupRows } from './groups.js';
-import { pendingRepeatsOf, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
+import { pendingRepeatsOf, snapshotStands, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
 
 /** A delivery already applied to a group in full, and the newest it has seen. */
 export interface Snapshot {
@@ -40,19 +40,13 @@ export class AlertSnapshotStore {
     };
   }
 
-  /**
-   * `delivery` was applied to the group in full; it stands as the group's snapshot unless a
-   * newer delivery was applied before it. Repeats still pending must have been written out
-   * first (settleRepeats, in the same transaction): they belong to the alerts of the
-   * snapshot they repeated, and while any are, the snapshot stays.
-   */
+  /** `delivery` was applied to the group in full; it becomes the group's snapshot if it stands (snapshotStands). */
   async record(groupId: number, delivery: { id: number; digest: string | null }, alerts: number, truncatedAlerts: number): Promise<void> {
     await this.db
       .updateTable('alert_groups')
       .set({ snapshot_delivery: delivery.id, snapshot_digest: delivery.digest, snapshot_alerts: alerts, snapshot_truncated: truncatedAlerts })
       .where('id', '=', groupId)
-      .where('snapshot_repeats', '=', 0)
-      .where((eb) => eb.or([eb('snapshot_delivery', 'is', null), eb('snapshot_delivery', '<', delivery.id)]))
+      .where(snapshotStands(delivery.id))
       .execute();
   }
 
