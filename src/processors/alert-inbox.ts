@@ -68,7 +68,12 @@ export class AlertInbox {
     private readonly deps: { store: Store; config: Config; clock: Clock },
     private readonly log: FastifyBaseLogger,
   ) {
-    this.intake = new AlertIntake(deps, () => this.pace.wait(), () => this.closed);
+    this.intake = new AlertIntake(
+      deps,
+      () => this.pace.wait(),
+      () => this.pace.deferring(),
+      () => this.closed,
+    );
   }
 
   /**
@@ -127,7 +132,8 @@ export class AlertInbox {
    * the delivery in the inbox for a retry and answers false.
    */
   async process(id: number, parsed?: unknown): Promise<boolean> {
-    return this.apply([{ id, parsed: parsed ?? this.parsed.get(id) }]);
+    const report = await this.apply([{ id, parsed: parsed ?? this.parsed.get(id) }]);
+    return report.failed.length === 0;
   }
 
   /** Drains the inbox in the background, oldest delivery first. */
@@ -165,14 +171,19 @@ export class AlertInbox {
   private async drain(): Promise<void> {
     try {
       let after = 0;
+      // Intake left part of the last page while deliveries arrived (AlertIntake.apply): it is listed again once they pause, with them.
+      let left = false;
       for (;;) {
-        await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0);
+        if (left) await this.pace.wait();
+        else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0);
         const ids = await this.deps.store.alertInbox.pending(after, MAX_ATTEMPTS, PAGE);
         this.failures.succeeded();
         if (ids.length === 0 || this.closed) return;
         this.pace.behind = ids.length === PAGE;
-        await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id) })));
-        after = ids[ids.length - 1]!;
+        const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id) })));
+        if (done === 0) return;
+        left = done < ids.length;
+        after = ids[done - 1]!;
       }
     } catch (error) {
       this.failures.failed(error, this.deps.clock.now());
@@ -181,19 +192,20 @@ export class AlertInbox {
     }
   }
 
-  /** Hands the deliveries to intake; what failed waits in the inbox for a retry. Answers whether all went through. */
-  private async apply(deliveries: StoredDelivery[]): Promise<boolean> {
-    let report: IntakeReport;
+  /** Hands the deliveries to intake; what failed waits in the inbox for a retry, what intake left (`done`) for the next listing. */
+  private async apply(deliveries: StoredDelivery[]): Promise<IntakeReport> {
+    let report: IntakeReport | undefined;
     try {
       report = await this.intake.apply(deliveries);
     } finally {
-      for (const d of deliveries) this.parsed.delete(d.id);
+      // Bodies of deliveries left for the next listing are kept, so they are not read again.
+      for (const d of deliveries.slice(0, report?.done)) this.parsed.delete(d.id);
     }
     for (const { id, source } of report.notJson) this.log.warn({ delivery: id, source }, 'alert delivery is not valid JSON; dropped');
     for (const { id, error } of report.failed)
       this.log.error({ err: error, delivery: id }, 'alert delivery could not be processed; it stays in the inbox and will be retried');
     if (report.failed.length > 0) this.scheduleRetry();
-    return report.failed.length === 0;
+    return report;
   }
 
   private scheduleRetry(): void {

@@ -41,13 +41,17 @@ export class IntakePace {
     };
   }
 
+  /** Applying would wait now (see wait). */
+  deferring(): boolean {
+    return !this.behind && this.busy();
+  }
+
   /** Resolves when applying may go on: after a turn of the event loop, and once intake is quiet (see above). */
   async wait(): Promise<void> {
     // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
     await yieldToRequests();
-    if (this.behind) return;
     const until = performance.now() + MAX_DEFER_MS;
-    while (!this.stopped() && performance.now() < until && this.busy()) await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
+    while (!this.stopped() && performance.now() < until && this.deferring()) await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
   }
 
   /**

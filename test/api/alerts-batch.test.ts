@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
+import { IntakePace } from '../../src/processors/intake-pace.js';
+import { AlertIntake } from '../../src/commands/intake/intake.js';
+import { STEP } from '../../src/commands/intake/single.js';
 import { API, ok } from './helpers.js';
 import { amAlert, webhook, type AmAlert } from './alert-payloads.js';
 
@@ -92,5 +95,53 @@ describe.each(STORE_KINDS)('alert deliveries applied as a batch (%s)', (kind) =>
     const expectedSnapshots = await snapshots(one, oneSource);
     expect(expectedSnapshots.map((s) => s.group).sort()).toEqual(['A', 'B']);
     expect(await snapshots(many, manySource)).toEqual(expectedSnapshots);
+  });
+});
+
+describe.each(STORE_KINDS)('a page intake leaves while deliveries arrive (%s)', (kind) => {
+  let one: TestApp;
+  let left: TestApp;
+  beforeAll(async () => {
+    [one, left] = await Promise.all([testApp(kind), testApp(kind)]);
+    for (const t of [one, left]) await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'prom', type: 'alertmanager' });
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await one.close();
+    await left.close();
+  });
+
+  it('is listed again, from where intake stopped, and ends exactly as the deliveries applied one at a time', async () => {
+    // Two bodies too large for a batch (applied step by step) split the page into three batches.
+    const at = deliveries()[0]!.at;
+    const big = (k: number) => ({ body: webhook(Array.from({ length: STEP + 1 }, (_, i) => amAlert(`big${k}-${i}`, { alertname: 'Disk', service: 'storage' })), { groupKey: 'A' }), at });
+    const list = deliveries();
+    list.splice(15, 0, big(2));
+    list.splice(5, 0, big(1));
+    const row = (id: string, d: { body: unknown; at: string }) => ({ source: id, body: Buffer.from(JSON.stringify(d.body)), receivedAt: d.at, digest: null });
+    const oneSource = (await one.store.alertSources.list())[0]!.id;
+    for (const d of list) {
+      await one.store.alertInbox.add([row(oneSource, d)]);
+      one.app.alertInbox.wake();
+      await one.app.alertInbox.idle();
+    }
+
+    // Deliveries arriving throughout: before each batch but a listing's first, intake stops and leaves the rest.
+    vi.spyOn(IntakePace.prototype, 'deferring').mockReturnValue(true);
+    const apply = vi.spyOn(AlertIntake.prototype, 'apply');
+    const leftSource = (await left.store.alertSources.list())[0]!.id;
+    await left.store.alertInbox.add(list.map((d) => row(leftSource, d)));
+    left.app.alertInbox.wake();
+    await left.app.alertInbox.idle();
+    vi.restoreAllMocks();
+
+    const reports = await Promise.all(apply.mock.results.map((r) => r.value as ReturnType<AlertIntake['apply']>));
+    expect(reports.map((r, i) => [apply.mock.calls[i]![0].length, r.done])).toEqual([
+      [list.length, 6],
+      [list.length - 6, 11],
+      [list.length - 17, list.length - 17],
+    ]);
+    expect(await everything(left)).toEqual(await everything(one));
+    expect(await left.store.alertInbox.pending(0, 100, 100)).toEqual([]);
   });
 });

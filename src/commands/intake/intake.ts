@@ -7,10 +7,12 @@
  * alerts) are applied as batches, one transaction each (./batch.ts): every group read and
  * written once for all its deliveries, each delivery with the same outcome as on its own
  * in inbox order, so a storm costs a few statements per group rather than several per
- * delivery (on PostgreSQL, PG_LANES lanes of groups at a time). `pace` is awaited before
- * every batch but a page's first, so requests (and their inbox commits) get through in
- * between. Large bodies, events, and deliveries of a batch that failed are applied one
- * by one (./single.ts).
+ * delivery (on PostgreSQL, PG_LANES lanes of groups at a time). A page's first batch goes
+ * at once; before each next one, while intake is `deferring` to arriving deliveries, apply
+ * stops and leaves the rest in the inbox, which lists them again after a lull together
+ * with what arrived meanwhile: one batch for both, each group read and written once, where
+ * waiting here and then applying the rest apart paid every group's statements twice. Large
+ * bodies, events, and deliveries of a batch that failed are applied one by one (./single.ts).
  */
 import type { AlertSource } from '../../domain/alerts/source.js';
 import { normalizeAlertmanager } from '../../domain/alerts/alertmanager.js';
@@ -23,9 +25,14 @@ import { STEP, applySingle, type SingleRun } from './single.js';
 
 export type { IntakeDeps } from './deliveries.js';
 
-/** Small deliveries applied together, in one transaction: one commit (one fsync), and each group read and written once, for many. */
+/**
+ * Small deliveries applied together, in one transaction a lane: one commit (one fsync), and
+ * each group read and written once, for many. The alerts are counted a lane: on PostgreSQL a
+ * batch cut at 10,000 alerts in all left the last 30 deliveries of a storm a batch of their
+ * own, every group's round trips paid again for them.
+ */
 const BATCH_DELIVERIES = 500;
-const BATCH_ALERTS = 10_000;
+const BATCH_ALERTS_A_LANE = 10_000;
 const ITEMS_AT_ONCE = 500;
 /**
  * On PostgreSQL, small deliveries of different groups are applied this many at a time,
@@ -42,8 +49,13 @@ export interface StoredDelivery {
   parsed?: unknown;
 }
 
-/** What apply could not do: deliveries that failed (left in the inbox, their attempt counted) and bodies that were not JSON (dropped). */
+/**
+ * What apply did: `done`, how many of the deliveries, from the first, it is done with
+ * (the rest are left in the inbox, see `deferring`); and what it could not do: deliveries
+ * that failed (left in the inbox, their attempt counted) and bodies that were not JSON (dropped).
+ */
 export interface IntakeReport {
+  done: number;
   failed: { id: number; error: unknown }[];
   notJson: { id: number; source: string }[];
 }
@@ -54,17 +66,23 @@ export class AlertIntake {
 
   /**
    * `pace` resolves when applying may go on (the inbox lets arriving deliveries through
-   * first); `stopped` tells a closing inbox, after which nothing more is started.
+   * first): the steps of a large body wait on it. `deferring` tells that it would wait now:
+   * a page's next batch is then left for the inbox to list again (see above). `stopped`
+   * tells a closing inbox, after which nothing more is started.
    */
   constructor(
     private readonly deps: IntakeDeps,
     private readonly pace: () => Promise<void>,
+    private readonly deferring: () => boolean,
     private readonly stopped: () => boolean,
   ) {}
 
-  /** Applies the deliveries, oldest first; each is applied once, or stays in the inbox for a retry. */
+  /**
+   * Applies the deliveries, oldest first, each once (or it stays in the inbox for a retry);
+   * stops early, before a page's next batch, while intake is deferring (`done` says where).
+   */
   async apply(deliveries: readonly StoredDelivery[]): Promise<IntakeReport> {
-    const report: IntakeReport = { failed: [], notJson: [] };
+    const report: IntakeReport = { done: 0, failed: [], notJson: [] };
     const sources = new Map<string, AlertSource | null>();
     // What each delivery is, in one query a page: a round trip each would cost more than applying.
     const items = new Map<number, InboxItem>();
@@ -72,32 +90,41 @@ export class AlertIntake {
       for (const [id, item] of await this.deps.store.alertInbox.items(deliveries.slice(i, i + ITEMS_AT_ONCE).map((d) => d.id))) items.set(id, item);
     let batch: Small[] = [];
     let alerts = 0;
-    // The inbox paces itself before it lists a page (IntakePace.gather): the first batch goes at once, the next ones after a lull.
     let first = true;
-    const applyBatch = async () => {
-      if (batch.length === 0) return;
-      if (!first) await this.pace();
-      first = false;
-      await this.applyBatch(batch, report);
-      batch = [];
-      alerts = 0;
+    // The batch (deliveries from report.done up to `upTo`) applied; false, leaving it, when intake is deferring or stopped.
+    const applyBatch = async (upTo: number): Promise<boolean> => {
+      if (this.stopped()) return false;
+      if (batch.length > 0) {
+        if (!first) {
+          // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
+          await yieldToRequests();
+          if (this.deferring()) return false;
+        }
+        first = false;
+        await this.applyBatch(batch, report);
+        batch = [];
+        alerts = 0;
+      }
+      report.done = upTo;
+      return true;
     };
-    for (const delivery of deliveries) {
-      if (this.stopped()) break;
+    for (const [i, delivery] of deliveries.entries()) {
+      if (this.stopped()) return report;
       const small = await this.readSmall(delivery, items.get(delivery.id), sources);
       if (small === 'gone') continue;
       if (small !== null) {
         batch.push(small);
         alerts += small.batch.alerts.length;
-        if (batch.length < BATCH_DELIVERIES && alerts < BATCH_ALERTS) continue;
+        if (batch.length < BATCH_DELIVERIES && alerts < BATCH_ALERTS_A_LANE * this.lanes) continue;
+        if (!(await applyBatch(i + 1))) return report;
+        continue;
       }
-      await applyBatch();
-      if (small === null) {
-        await this.applyOne(delivery.id, delivery.parsed, report);
-        await yieldToRequests();
-      }
+      if (!(await applyBatch(i))) return report;
+      await this.applyOne(delivery.id, delivery.parsed, report);
+      report.done = i + 1;
+      await yieldToRequests();
     }
-    await applyBatch();
+    await applyBatch(deliveries.length);
     return report;
   }
 
