@@ -28,8 +28,9 @@ const MAX_PARSED = 2_000;
 /** Deliveries listed from the inbox at a time; a full page means processing is behind intake. */
 const PAGE = 500;
 /**
- * On PostgreSQL, how long deliveries are gathered before the inbox is listed: applying
- * waits on round trips, so the more deliveries of a group go together, the fewer there are.
+ * On PostgreSQL, how long deliveries are gathered before the inbox is listed (not when
+ * listing again what intake left: the wait for a lull has gathered them): applying waits
+ * on round trips, so the more deliveries of a group go together, the fewer there are.
  */
 const PG_GATHER_MS = 50;
 
@@ -171,18 +172,21 @@ export class AlertInbox {
   private async drain(): Promise<void> {
     try {
       let after = 0;
-      // Intake left part of the last page while deliveries arrived (AlertIntake.apply): it is listed again once they pause, with them.
-      let left = false;
+      // What intake left of the last page while deliveries arrived (AlertIntake.apply): listed again once they pause, with them.
+      let left: number[] = [];
       for (;;) {
-        if (left) await this.pace.wait();
+        if (left.length > 0) await this.pace.wait();
         else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0);
         const ids = await this.deps.store.alertInbox.pending(after, MAX_ATTEMPTS, PAGE);
         this.failures.succeeded();
+        // One left and not listed again was applied meanwhile by another instance: its parsed body is not needed.
+        const listed = new Set(ids);
+        for (const id of left) if (!listed.has(id)) this.parsed.delete(id);
         if (ids.length === 0 || this.closed) return;
         this.pace.behind = ids.length === PAGE;
         const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id) })));
         if (done === 0) return;
-        left = done < ids.length;
+        left = ids.slice(done);
         after = ids[done - 1]!;
       }
     } catch (error) {

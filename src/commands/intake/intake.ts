@@ -27,8 +27,9 @@ export type { IntakeDeps } from './deliveries.js';
 
 /**
  * Small deliveries applied together, in one transaction a lane: one commit (one fsync), and
- * each group read and written once, for many. The alerts are counted a lane: on PostgreSQL a
- * batch cut at 10,000 alerts in all left the last 30 deliveries of a storm a batch of their
+ * each group read and written once, for many. The alerts are capped at 10,000 for each lane,
+ * counted over the whole batch (a storm of one group can put them all in one lane): on
+ * PostgreSQL a cap of 10,000 in all left the last 30 deliveries of a storm a batch of their
  * own, every group's round trips paid again for them.
  */
 const BATCH_DELIVERIES = 500;
@@ -66,7 +67,7 @@ export class AlertIntake {
 
   /**
    * `pace` resolves when applying may go on (the inbox lets arriving deliveries through
-   * first): the steps of a large body wait on it. `deferring` tells that it would wait now:
+   * first): a single delivery's steps wait on it. `deferring` tells that it would wait now:
    * a page's next batch is then left for the inbox to list again (see above). `stopped`
    * tells a closing inbox, after which nothing more is started.
    */
@@ -91,35 +92,34 @@ export class AlertIntake {
     let batch: Small[] = [];
     let alerts = 0;
     let first = true;
-    // The batch (deliveries from report.done up to `upTo`) applied; false, leaving it, when intake is deferring or stopped.
-    const applyBatch = async (upTo: number): Promise<boolean> => {
-      if (this.stopped()) return false;
+    // The batch: the deliveries from report.done up to `upTo`.
+    const applyBatch = async (upTo: number) => {
+      if (this.stopped()) return;
       if (batch.length > 0) {
-        if (!first) {
-          // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
-          await yieldToRequests();
-          if (this.deferring()) return false;
-        }
         first = false;
         await this.applyBatch(batch, report);
         batch = [];
         alerts = 0;
       }
       report.done = upTo;
-      return true;
     };
     for (const [i, delivery] of deliveries.entries()) {
       if (this.stopped()) return report;
+      // Before the next batch is read: a turn of the event loop (a delivery whose first bytes are waiting is seen then), then the rest is left while intake defers.
+      if (!first && batch.length === 0) {
+        await yieldToRequests();
+        if (this.deferring()) return report;
+      }
       const small = await this.readSmall(delivery, items.get(delivery.id), sources);
       if (small === 'gone') continue;
       if (small !== null) {
         batch.push(small);
         alerts += small.batch.alerts.length;
         if (batch.length < BATCH_DELIVERIES && alerts < BATCH_ALERTS_A_LANE * this.lanes) continue;
-        if (!(await applyBatch(i + 1))) return report;
+        await applyBatch(i + 1);
         continue;
       }
-      if (!(await applyBatch(i))) return report;
+      await applyBatch(i);
       await this.applyOne(delivery.id, delivery.parsed, report);
       report.done = i + 1;
       await yieldToRequests();
