@@ -6,6 +6,7 @@ import { authorize } from '../domain/people/policy.js';
 import { knownComponentIds } from './components.js';
 import { recordAudit } from './audit.js';
 import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../domain/maintenance/window.js';
+import { noticeOfChange, scheduledNotice, type Notice } from '../domain/maintenance/notices.js';
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
   const window = await ctx.tx.maintenance.get(id, true);
@@ -15,10 +16,16 @@ async function load(ctx: CommandContext, id: string, expectedVersion: number | u
   return window;
 }
 
+/** Kept with the change; the subscribers' notice worker fans it out after commit (woken by noteStatusPageChanged). */
+async function tell(ctx: CommandContext, window: MaintenanceWindow, notice: Notice | null): Promise<void> {
+  if (notice) await ctx.tx.maintenance.addNotice(window.id, notice, ctx.now);
+}
+
 export async function scheduleMaintenance(ctx: CommandContext, input: MaintenanceFields): Promise<MaintenanceWindow> {
   authorize(ctx.actor, 'maintenance.manage');
   const window = decideSchedule(input, { id: `mnt_${randomBytes(8).toString('hex')}`, actor: ctx.actor.handle, now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.insert(window);
+  await tell(ctx, window, scheduledNotice(window));
   await ctx.tx.noteStatusPageChanged();
   await recordAudit(ctx, 'maintenance.scheduled', window.id, { after: window });
   return window;
@@ -29,6 +36,7 @@ export async function changeMaintenance(ctx: CommandContext, id: string, patch: 
   const window = await load(ctx, id, expectedVersion);
   const changed = decideChange(window, patch, { now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.replace(changed, window.version);
+  await tell(ctx, changed, noticeOfChange(window, changed, ctx.now));
   await ctx.tx.noteStatusPageChanged();
   await recordAudit(ctx, 'maintenance.changed', id, { before: window, after: changed });
   return changed;
@@ -39,6 +47,7 @@ export async function cancelMaintenance(ctx: CommandContext, id: string, expecte
   const window = await load(ctx, id, expectedVersion);
   const cancelled = decideCancel(window, ctx.now);
   await ctx.tx.maintenance.replace(cancelled, window.version);
+  await tell(ctx, cancelled, noticeOfChange(window, cancelled, ctx.now));
   await ctx.tx.noteStatusPageChanged();
   await recordAudit(ctx, 'maintenance.cancelled', id, { before: window, after: cancelled });
   return cancelled;

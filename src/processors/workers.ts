@@ -29,6 +29,7 @@ import { Metrics } from './metrics.js';
 import { RetentionWorker } from './retention.js';
 import { DrillRunner } from './drills.js';
 import { FollowUpReminders } from './follow-up-reminders.js';
+import { MaintenanceNotices } from './notifications/maintenance-notices.js';
 import { PageSender } from './paging/sender.js';
 import { pagersOn } from './paging/queue.js';
 import type { PagingSecrets } from '../integrations/paging.js';
@@ -73,6 +74,8 @@ export class Workers {
   /** Pages out, when a paging tool is configured with its secrets (src/processors/paging). */
   readonly pages: PageSender | null;
   readonly followUpReminders: FollowUpReminders | null;
+  /** What the status page's subscribers hear of scheduled maintenance. */
+  readonly maintenanceNotices: MaintenanceNotices | null;
   readonly followUpSync: FollowUpSync | null;
   readonly chat: ChatDeliveryWorker | null;
   readonly chatInbox: ChatInbox | null;
@@ -93,6 +96,7 @@ export class Workers {
     const paging = deps.deliveries?.paging;
     this.pages = deps.deliveries && paging && pagersOn(config, paging) ? new PageSender({ store, clock, http: deps.deliveries.webhooks, secrets: paging, log }) : null;
     this.followUpReminders = deps.deliveries ? new FollowUpReminders({ store, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
+    this.maintenanceNotices = deps.deliveries ? new MaintenanceNotices({ store, config, clock, mail: deps.deliveries.mail !== null, publicUrl, log }) : null;
     const trackers = deps.trackers;
     this.followUpSync = trackers && Object.keys(trackers.ports).length ? new FollowUpSync({ store, config, clock, trackers, log }) : null;
     this.chat =
@@ -135,6 +139,7 @@ export class Workers {
       ...(this.pages ? [['pages', this.pages] as [string, Worker]] : []),
       ...(this.reminders ? [['reminders', this.reminders] as [string, Worker]] : []),
       ...(this.followUpReminders ? [['followUpReminders', this.followUpReminders] as [string, Worker]] : []),
+      ...(this.maintenanceNotices ? [['maintenanceNotices', this.maintenanceNotices] as [string, Worker]] : []),
       ...(this.followUpSync ? [['followUpSync', this.followUpSync] as [string, Worker]] : []),
       ['statusPage', this.statusPage],
       // Deliveries a crash or a failure left in the inbox are taken up again on start.

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
 import type { MaintenanceState, MaintenanceWindow } from '../domain/maintenance/window.js';
+import type { Notice, NoticeKind } from '../domain/maintenance/notices.js';
 import { DomainError } from '../domain/model/errors.js';
 import { column, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
@@ -36,6 +37,13 @@ function toRow(w: MaintenanceWindow): Selectable<Database['maintenances']> {
     created_at: w.createdAt,
     updated_at: w.updatedAt,
   };
+}
+
+/** A notice as kept: to be fanned out to subscribers once (`fannedOutAt` null until then). */
+export interface StoredNotice extends Notice {
+  id: number;
+  maintenanceId: string;
+  createdAt: string;
 }
 
 export class MaintenanceStore {
@@ -82,5 +90,49 @@ export class MaintenanceStore {
     if (state === 'completed') query = query.where('ends_at', '<=', now);
     const rows = await keyset(query, [column('starts_at'), column('id')], request).execute();
     return pageOf(rows.map(toWindow), request, (w) => [w.startsAt, w.id]);
+  }
+
+  /** Keeps a notice for subscribers; false when the window already has it (its key). */
+  async addNotice(maintenanceId: string, notice: Notice, at: string): Promise<boolean> {
+    const row = await this.db
+      .insertInto('maintenance_notices')
+      .values({ maintenance_id: maintenanceId, kind: notice.kind, key: notice.key, version: notice.version, components: JSON.stringify(notice.components), created_at: at })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The kinds of notice each of these windows has had. */
+  async noticeKinds(maintenanceIds: readonly string[]): Promise<Map<string, Set<NoticeKind>>> {
+    const kinds = new Map<string, Set<NoticeKind>>();
+    if (!maintenanceIds.length) return kinds;
+    const rows = await this.db.selectFrom('maintenance_notices').select(['maintenance_id', 'kind']).where('maintenance_id', 'in', maintenanceIds).execute();
+    for (const row of rows) {
+      let had = kinds.get(row.maintenance_id);
+      if (!had) kinds.set(row.maintenance_id, (had = new Set()));
+      had.add(row.kind as NoticeKind);
+    }
+    return kinds;
+  }
+
+  /** Notices not yet fanned out, oldest first. */
+  async pendingNotices(limit: number): Promise<StoredNotice[]> {
+    const rows = await this.db.selectFrom('maintenance_notices').selectAll().where('fanned_out_at', 'is', null).orderBy('id').limit(limit).execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      maintenanceId: row.maintenance_id,
+      kind: row.kind as NoticeKind,
+      key: row.key,
+      version: Number(row.version),
+      components: JSON.parse(row.components) as string[],
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** Marks a notice fanned out; false when another instance got there first. */
+  async claimNotice(id: number, at: string): Promise<boolean> {
+    const result = await this.db.updateTable('maintenance_notices').set({ fanned_out_at: at }).where('id', '=', id).where('fanned_out_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 }

@@ -331,6 +331,17 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
+  /** What subscribers are told of a window (src/domain/maintenance/notices.ts; migration 0120). */
+  maintenance_notices: {
+    id: Generated<number>;
+    maintenance_id: string;
+    kind: string;
+    key: string;
+    version: number;
+    components: string;
+    created_at: string;
+    fanned_out_at: string | null;
+  };
   status_components: {
     id: string;
     name: string;

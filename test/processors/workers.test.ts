@@ -40,7 +40,7 @@ describe.each(STORE_KINDS)('the workers on %s', (kind) => {
     await app.ready();
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(Object.keys(ready.json().workers)).toEqual(['notifications', 'reminders', 'followUpReminders', 'statusPage', 'alertInbox', 'realtime', 'retention', 'drills']);
+    expect(Object.keys(ready.json().workers)).toEqual(['notifications', 'reminders', 'followUpReminders', 'maintenanceNotices', 'statusPage', 'alertInbox', 'realtime', 'retention', 'drills']);
     expect(ready.json().status).toBe('ready');
     await app.close();
     for (const health of Object.values(workers.health())) expect(health).toEqual({ ok: false, problem: 'not running' });

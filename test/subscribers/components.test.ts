@@ -7,10 +7,7 @@ import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, UPDATE, declare, ok } from '../api/helpers.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { NotificationProcessor } from '../../src/processors/notifications/processor.js';
-import { httpWebhookSender } from '../../src/integrations/webhook.js';
-import { smtpMailSender } from '../../src/integrations/mail.js';
-import { WebhookTargets } from '../../src/integrations/webhook-targets.js';
+import { deliverer, formPoster, subscribeFollowing } from './support.js';
 import { publicDom } from '../status-page/support.js';
 import { hearsAbout } from '../../src/domain/subscribers/components.js';
 
@@ -21,7 +18,6 @@ const CONFIG = {
     { id: 'search', name: 'Search' },
   ],
 };
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('which subscribers hear about what (pure)', () => {
   it('following everything hears everything; following some hears only incidents touching one of them; an incident naming none reaches only those following all', () => {
@@ -37,25 +33,9 @@ describe.each(STORE_KINDS)('component subscriptions (%s)', (kind) => {
   let t: TestApp;
   let smtp: SmtpReceiver;
   let hooks: WebhookReceiver;
-  let client = 0;
-  const deliver = () =>
-    new NotificationProcessor({
-      store: t.store,
-      config: t.config,
-      clock: t.clock,
-      webhooks: httpWebhookSender({ targets: new WebhookTargets(['127.0.0.1']) }),
-      mail: smtpMailSender(smtp.url, 'Status <status@example.com>'),
-      publicUrl: 'https://status.example.com',
-    }).tick();
-  const form = (url: string, body: string) => t.app.inject({ method: 'POST', url, headers: FORM, payload: body, remoteAddress: `10.1.0.${++client}` });
-  /** Subscribes through the form, ticking `components`, and confirms through the mail's link. */
-  const subscribe = async (email: string, components: string[]) => {
-    const body = new URLSearchParams([['email', email], ...components.map((c) => ['components', c])]).toString();
-    expect((await form('/status/subscribe', body)).statusCode).toBe(200);
-    await deliver();
-    const token = /confirm\?token=([A-Za-z0-9_-]+)/.exec(smtp.to(email)[0]!.text)![1]!;
-    expect((await form('/status/subscription/confirm', new URLSearchParams({ token }).toString())).statusCode).toBe(200);
-  };
+  const deliver = deliverer(() => t, () => smtp, 'https://status.example.com');
+  const form = formPoster(() => t, '10.1.0');
+  const subscribe = (email: string, components: string[]) => subscribeFollowing(form, smtp, deliver, email, components);
 
   beforeAll(async () => {
     t = await testApp(kind, CONFIG);

@@ -163,7 +163,7 @@ export function publicPostmortem(state: IncidentState, documents: ReadonlyMap<nu
 }
 
 /** A stable page id from the organization's name: Statuspage consumers key on it. */
-function pageId(name: string): string {
+export function statusPageId(name: string): string {
   return createHash('sha256').update(name).digest('hex').slice(0, 12);
 }
 
@@ -215,7 +215,7 @@ export function buildStatusPage(input: StatusPageInput): StatusPageModel {
   return {
     now,
     page: {
-      id: pageId(config.organization.name),
+      id: statusPageId(config.organization.name),
       name: config.organization.name,
       title: config.organization.statusPageTitle,
       url: input.baseUrl.replace(/\/+$/, ''),

@@ -35,6 +35,7 @@ import { migration as m0080 } from './0080-alerts-revision.js';
 import { migration as m0100 } from './0100-changes.js';
 import { migration as m0110 } from './0110-postmortems.js';
 import { migration as m0111 } from './0111-postmortem-stage-index.js';
+import { migration as m0120 } from './0120-maintenance-notices.js';
 import { migration as m0090 } from './0090-drills.js';
 
 export type { Dialect, IncidentMigration };
@@ -73,5 +74,6 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0100_changes': m0100(helpers),
     '0110_postmortems': m0110(helpers),
     '0111_postmortem_stage_index': m0111(helpers),
+    '0120_maintenance_notices': m0120(helpers),
   };
 }

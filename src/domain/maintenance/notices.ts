@@ -1,0 +1,68 @@
+/**
+ * What the status page's subscribers are told of scheduled maintenance, pure. A window is
+ * announced when it is scheduled; those who follow one of its components (or everything)
+ * then hear when it is rescheduled, when it starts, when it is over and when it is called
+ * off — as Statuspage tells its subscribers. Starting and ending are the clock's doing, so
+ * a worker notices them (src/processors/notifications/maintenance-notices.ts); the rest
+ * comes with the change that causes it.
+ */
+import { maintenanceState, type MaintenanceWindow } from './window.js';
+
+export const NOTICE_KINDS = ['scheduled', 'rescheduled', 'started', 'completed', 'cancelled'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * A start or end noticed later than this (the server was down through it) is not sent:
+ * by then it is stale news, and the page already says where the window stands.
+ */
+export const LATE_NOTICE_MS = 60 * 60_000;
+
+export interface Notice {
+  kind: NoticeKind;
+  /** Unique per window and kind; a window may be rescheduled many times, once per version. */
+  key: string;
+  version: number;
+  /** Who hears it: those following one of these (for a reschedule, the components before and after). */
+  components: string[];
+}
+
+function notice(window: MaintenanceWindow, kind: NoticeKind, components = window.components): Notice {
+  const key = kind === 'rescheduled' ? `${window.id}:${kind}:${window.version}` : `${window.id}:${kind}`;
+  return { kind, key, version: window.version, components: [...new Set(components)].sort() };
+}
+
+export function scheduledNotice(window: MaintenanceWindow): Notice {
+  return notice(window, 'scheduled');
+}
+
+/**
+ * What a change to a window tells subscribers: called off, over (its end moved to now), or
+ * moved (its times or components, what subscribers plan around). A change of its words
+ * alone is not sent: the page shows it, and a mail per typo would teach people to ignore them.
+ */
+export function noticeOfChange(before: MaintenanceWindow, after: MaintenanceWindow, now: string): Notice | null {
+  if (after.cancelledAt !== null) return notice(after, 'cancelled', [...before.components, ...after.components]);
+  if (maintenanceState(before, now) === 'in_progress' && maintenanceState(after, now) === 'completed') return notice(after, 'completed');
+  const moved =
+    before.startsAt !== after.startsAt ||
+    before.endsAt !== after.endsAt ||
+    before.components.length !== after.components.length ||
+    before.components.some((id) => !after.components.includes(id));
+  return moved ? notice(after, 'rescheduled', [...before.components, ...after.components]) : null;
+}
+
+/**
+ * The notices the clock owes a window at `now`, given the kinds it has had: a start once it
+ * is in progress, an end once it is over (not a start as well: its end says more). Only for
+ * a window that was announced (one scheduled before subscribers were told of maintenance
+ * was never announced, so its start would be news from nowhere), and not later than
+ * LATE_NOTICE_MS after the moment.
+ */
+export function noticesOwed(window: MaintenanceWindow, had: ReadonlySet<NoticeKind>, now: string): Notice[] {
+  if (!had.has('scheduled') || had.has('cancelled') || had.has('completed')) return [];
+  const state = maintenanceState(window, now);
+  const timely = (at: string) => Date.parse(now) - Date.parse(at) <= LATE_NOTICE_MS;
+  if (state === 'in_progress' && !had.has('started') && timely(window.startsAt)) return [notice(window, 'started')];
+  if (state === 'completed' && timely(window.endsAt)) return [notice(window, 'completed')];
+  return [];
+}

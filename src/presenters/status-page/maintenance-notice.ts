@@ -1,0 +1,105 @@
+/**
+ * A maintenance notice (src/domain/maintenance/notices.ts) as subscribers receive it: the
+ * e-mail, with the same one-click way out as every subscriber mail, and the public
+ * webhook's body, the window in Statuspage's scheduled-maintenance shape. Times are UTC.
+ */
+import type { MaintenanceWindow } from '../../domain/maintenance/window.js';
+import type { NoticeKind } from '../../domain/maintenance/notices.js';
+import { statuspageMaintenance } from '../../domain/maintenance/statuspage.js';
+import { utcMinute } from '../../domain/model/time.js';
+import { escapeHtml, renderMarkdown } from './markdown.js';
+import type { Mail } from './subscriber-mail.js';
+
+/** The webhook type and e-mail type of a maintenance notice. */
+export const MAINTENANCE_NOTICE_TYPE = 'status.maintenance_updated';
+
+export interface NoticeInput {
+  pageTitle: string;
+  /** The page's public address (`/status`). */
+  pageUrl: string;
+  kind: NoticeKind;
+  window: MaintenanceWindow;
+  /** The names of the window's components, in its order. */
+  componentNames: string[];
+}
+
+const HEADLINE: Record<NoticeKind, string> = {
+  scheduled: 'Scheduled maintenance',
+  rescheduled: 'Maintenance rescheduled',
+  started: 'Maintenance in progress',
+  completed: 'Maintenance completed',
+  cancelled: 'Maintenance cancelled',
+};
+
+/** What the notice says happened, in a sentence. */
+function news({ kind, window }: NoticeInput): string {
+  const span = `from ${utcMinute(window.startsAt)} to ${utcMinute(window.endsAt)}`;
+  switch (kind) {
+    case 'scheduled':
+      return `Maintenance is scheduled ${span}.`;
+    case 'rescheduled':
+      return `The maintenance has moved: it is now scheduled ${span}.`;
+    case 'started':
+      return `Scheduled maintenance is in progress; it is planned to end by ${utcMinute(window.endsAt)}.`;
+    case 'completed':
+      return `The scheduled maintenance has been completed (${utcMinute(window.endsAt)}).`;
+    case 'cancelled':
+      return window.cancelledAt !== null && window.cancelledAt > window.startsAt
+        ? `The maintenance was called off at ${utcMinute(window.cancelledAt)}.`
+        : `The maintenance planned ${span} has been cancelled: it will not take place.`;
+  }
+}
+
+export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string }): Mail {
+  const { window } = input;
+  const subject = `[${input.pageTitle}] ${HEADLINE[input.kind]}: ${window.title}`;
+  const components = input.componentNames.length ? `Affects: ${input.componentNames.join(', ')}` : null;
+  const text = [
+    window.title,
+    news(input),
+    ...(components ? [components] : []),
+    '',
+    window.message,
+    '',
+    `The status page: ${input.pageUrl}`,
+    '',
+    '--',
+    `You are subscribed to ${input.pageTitle}. Unsubscribe: ${input.unsubscribeUrl}`,
+    '',
+  ].join('\n');
+  const html =
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>\n` +
+    `<h1>${escapeHtml(window.title)}</h1>\n<p><strong>${escapeHtml(news(input))}</strong></p>\n` +
+    (components ? `<p>${escapeHtml(components)}</p>\n` : '') +
+    `${renderMarkdown(window.message)}\n<p><a href="${escapeHtml(input.pageUrl)}">The status page</a></p>\n` +
+    `<hr>\n<p>You are subscribed to ${escapeHtml(input.pageTitle)}. <a href="${escapeHtml(input.unsubscribeUrl)}">Unsubscribe</a></p>\n</body></html>\n`;
+  return {
+    subject,
+    text,
+    html,
+    headers: { 'List-Unsubscribe': `<${input.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/**
+ * The public webhook's body: `scheduled_maintenance` as `/api/v2/scheduled-maintenances.json`
+ * lists it (as of the notice), `notice` what happened; a cancelled window, which Statuspage
+ * has no status for, says `cancelled`.
+ */
+export function maintenanceWebhookBody(input: NoticeInput & { pageId: string; at: string }): string {
+  const { window } = input;
+  const names = new Map(window.components.map((id, i) => [id, input.componentNames[i] ?? id]));
+  const maintenance = statuspageMaintenance(window, {
+    pageId: input.pageId,
+    pageUrl: input.pageUrl.replace(/\/status$/, ''),
+    now: input.at,
+    component: (id) => ({ id, name: names.get(id) ?? id }),
+  });
+  return JSON.stringify({
+    type: MAINTENANCE_NOTICE_TYPE,
+    timestamp: input.at,
+    notice: input.kind,
+    page: { id: input.pageId, name: input.pageTitle, url: input.pageUrl },
+    scheduled_maintenance: input.kind === 'cancelled' ? { ...maintenance, status: 'cancelled' } : maintenance,
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Tells the status page's subscribers about scheduled maintenance (src/domain/maintenance/notices.ts).
+ * Scheduling, rescheduling and cancelling keep their notice with the change; a window's
+ * start and end are the clock's, so each pass first adds the notices the clock owes (once
+ * per window and kind: the key is unique, whatever instances race). Each notice is then
+ * fanned out in one transaction, claimed there so no instance fans it out twice: a webhook
+ * delivery per public webhook and an e-mail per confirmed subscriber that follows one of
+ * its components (or everything). They carry the notice's id negated as their event id —
+ * incident events are positive, subscriber confirmations 0 — which keeps their one-per-
+ * (event, webhook) and one-per-(event, recipient) keys. Sending, retries and the delivery
+ * log are the notification processor's.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config/load.js';
+import type { Clock } from '../../domain/model/time.js';
+import type { Store } from '../../store/store.js';
+import type { Repository } from '../../store/repository.js';
+import type { StoredNotice } from '../../store/maintenance.js';
+import { LATE_NOTICE_MS, noticesOwed } from '../../domain/maintenance/notices.js';
+import { nextMaintenanceChange, type MaintenanceWindow } from '../../domain/maintenance/window.js';
+import { hearsAbout } from '../../domain/subscribers/components.js';
+import { statusPageId } from '../../domain/status-page/view-model.js';
+import { listComponents } from '../../commands/components.js';
+import { MAINTENANCE_NOTICE_TYPE, maintenanceMail, maintenanceWebhookBody, type NoticeInput } from '../../presenters/status-page/maintenance-notice.js';
+import { subscriberLinks } from '../../presenters/status-page/subscriber-mail.js';
+import { WakeLoop } from '../wake-loop.js';
+import type { Worker, WorkerHealth } from '../worker.js';
+
+const BATCH = 50;
+const ATTEMPTS = 8;
+
+export interface MaintenanceNoticesOptions {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  /** Whether e-mail goes out (SMTP_URL); without it only webhooks hear. */
+  mail: boolean;
+  /** The server's public address: unsubscribe links. */
+  publicUrl: string;
+  log?: Pick<FastifyBaseLogger, 'error'>;
+}
+
+export class MaintenanceNotices implements Worker {
+  private readonly loop: WakeLoop;
+
+  constructor(private readonly options: MaintenanceNoticesOptions) {
+    // A maintenance change says "the status page changed" (noteStatusPageChanged), heard as "anything may have changed".
+    this.loop = new WakeLoop({
+      clock: options.clock,
+      maxSleepMs: 60_000,
+      retryMs: 5_000,
+      log: options.log,
+      name: 'maintenance notices',
+      pass: () => this.pass(),
+      wakeOn: (listener) => options.store.onIncidentsChanged(listener),
+    });
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  health(): WorkerHealth {
+    return this.loop.health();
+  }
+
+  /** One pass: the notices the clock owes, then every notice not yet fanned out; answers when a window next starts or ends. */
+  async pass(): Promise<string | null> {
+    const { store, clock } = this.options;
+    const now = clock.now().toISOString();
+    const windows = await store.transaction(async (tx) => {
+      const recent = await tx.maintenance.list(new Date(Date.parse(now) - LATE_NOTICE_MS).toISOString());
+      const had = await tx.maintenance.noticeKinds(recent.map((w) => w.id));
+      for (const window of recent) for (const notice of noticesOwed(window, had.get(window.id) ?? new Set(), now)) await tx.maintenance.addNotice(window.id, notice, now);
+      return recent;
+    });
+    for (;;) {
+      const pending = await store.maintenance.pendingNotices(BATCH);
+      for (const notice of pending) {
+        if (this.loop.stopped) return now;
+        await store.transaction((tx) => this.fanOut(tx, notice, now));
+      }
+      if (pending.length < BATCH) break;
+    }
+    return nextMaintenanceChange(windows, now);
+  }
+
+  private async fanOut(tx: Repository, notice: StoredNotice, now: string): Promise<void> {
+    const { config, publicUrl } = this.options;
+    if (!(await tx.maintenance.claimNotice(notice.id, now))) return;
+    const window = await tx.maintenance.get(notice.maintenanceId);
+    if (!window) return;
+    const webhooks = (await tx.webhooks.list()).filter((w) => w.enabled && w.audience === 'public' && hearsAbout(w.components, notice.components));
+    const subscribers = this.options.mail ? (await tx.statusSubscribers.confirmed()).filter((s) => hearsAbout(s.components, notice.components)) : [];
+    if (!webhooks.length && !subscribers.length) return;
+    const links = subscriberLinks(publicUrl, config.links.statusPage);
+    const input: NoticeInput = { pageTitle: config.organization.statusPageTitle, pageUrl: links.page, kind: notice.kind, window, componentNames: await this.names(tx, window) };
+    const eventId = -notice.id;
+    const body = this.render(notice, 'webhook body', () => maintenanceWebhookBody({ ...input, pageId: statusPageId(config.organization.name), at: notice.createdAt }));
+    if (body !== null)
+      for (const webhook of webhooks) await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId, type: MAINTENANCE_NOTICE_TYPE, body, remaining: ATTEMPTS, at: now });
+    for (const subscriber of subscribers) {
+      const mail = this.render(notice, 'e-mail', () => maintenanceMail({ ...input, unsubscribeUrl: links.unsubscribe(subscriber.unsubscribeToken) }));
+      if (mail === null) break;
+      await tx.email.add({ eventId, recipient: subscriber.id, address: subscriber.address, type: MAINTENANCE_NOTICE_TYPE, ...mail, remaining: ATTEMPTS, at: now });
+    }
+    tx.noteNotificationQueued();
+  }
+
+  private async names(tx: Repository, window: MaintenanceWindow): Promise<string[]> {
+    const byId = new Map((await listComponents({ tx, config: this.options.config })).map((c) => [c.id, c.name]));
+    return window.components.map((id) => byId.get(id) ?? id);
+  }
+
+  /** A notice that cannot be rendered is logged and skipped, as the notification processor does with an event's. */
+  private render<T>(notice: StoredNotice, what: string, build: () => T): T | null {
+    try {
+      return build();
+    } catch (error) {
+      this.options.log?.error({ err: error, notice: notice.key }, `could not build the maintenance notice's ${what}; skipped`);
+      return null;
+    }
+  }
+}
