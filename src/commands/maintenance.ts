@@ -6,7 +6,7 @@ import { authorize } from '../domain/people/policy.js';
 import { knownComponentIds } from './components.js';
 import { recordAudit } from './audit.js';
 import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../domain/maintenance/window.js';
-import { noticeOfChange, scheduledNotice, type Notice } from '../domain/maintenance/notices.js';
+import { noticeOfChange, scheduledNotice, type Notice, type NoticeKind } from '../domain/maintenance/notices.js';
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
   const window = await ctx.tx.maintenance.get(id, true);
@@ -17,6 +17,10 @@ async function load(ctx: CommandContext, id: string, expectedVersion: number | u
 }
 
 /** Kept with the change; the subscribers' notice worker fans it out after commit (woken by noteStatusPageChanged). */
+async function noticeKinds(ctx: CommandContext, id: string): Promise<Set<NoticeKind>> {
+  return (await ctx.tx.maintenance.noticeKinds([id])).get(id) ?? new Set();
+}
+
 async function tell(ctx: CommandContext, window: MaintenanceWindow, notice: Notice | null): Promise<void> {
   if (notice) await ctx.tx.maintenance.addNotice(window.id, notice, ctx.now);
 }
@@ -36,7 +40,7 @@ export async function changeMaintenance(ctx: CommandContext, id: string, patch: 
   const window = await load(ctx, id, expectedVersion);
   const changed = decideChange(window, patch, { now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.replace(changed, window.version);
-  await tell(ctx, changed, noticeOfChange(window, changed, ctx.now));
+  await tell(ctx, changed, noticeOfChange(window, changed, ctx.now, await noticeKinds(ctx, id)));
   await ctx.tx.noteStatusPageChanged();
   await recordAudit(ctx, 'maintenance.changed', id, { before: window, after: changed });
   return changed;
@@ -47,7 +51,7 @@ export async function cancelMaintenance(ctx: CommandContext, id: string, expecte
   const window = await load(ctx, id, expectedVersion);
   const cancelled = decideCancel(window, ctx.now);
   await ctx.tx.maintenance.replace(cancelled, window.version);
-  await tell(ctx, cancelled, noticeOfChange(window, cancelled, ctx.now));
+  await tell(ctx, cancelled, noticeOfChange(window, cancelled, ctx.now, await noticeKinds(ctx, id)));
   await ctx.tx.noteStatusPageChanged();
   await recordAudit(ctx, 'maintenance.cancelled', id, { before: window, after: cancelled });
   return cancelled;

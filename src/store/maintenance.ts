@@ -96,7 +96,15 @@ export class MaintenanceStore {
   async addNotice(maintenanceId: string, notice: Notice, at: string): Promise<boolean> {
     const row = await this.db
       .insertInto('maintenance_notices')
-      .values({ maintenance_id: maintenanceId, kind: notice.kind, key: notice.key, version: notice.version, components: JSON.stringify(notice.components), created_at: at })
+      .values({
+        maintenance_id: maintenanceId,
+        kind: notice.kind,
+        key: notice.key,
+        version: notice.version,
+        components: JSON.stringify(notice.components),
+        maintenance: JSON.stringify(notice.window),
+        created_at: at,
+      })
       .onConflict((oc) => oc.column('key').doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -126,6 +134,7 @@ export class MaintenanceStore {
       key: row.key,
       version: Number(row.version),
       components: JSON.parse(row.components) as string[],
+      window: JSON.parse(row.maintenance) as MaintenanceWindow,
       createdAt: row.created_at,
     }));
   }

@@ -339,6 +339,7 @@ export interface Database {
     key: string;
     version: number;
     components: string;
+    maintenance: string;
     created_at: string;
     fanned_out_at: string | null;
   };

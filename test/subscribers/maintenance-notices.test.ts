@@ -4,7 +4,7 @@
  * e-mail (a real local SMTP server) and by signed webhook (a real local receiver). The
  * rules pure, then on both stores.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { API, ok } from '../api/helpers.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
@@ -12,7 +12,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { deliverer, formPoster, subscribeFollowing } from './support.js';
 import { MaintenanceNotices } from '../../src/processors/notifications/maintenance-notices.js';
 import { decideCancel, decideChange, decideSchedule } from '../../src/domain/maintenance/window.js';
-import { LATE_NOTICE_MS, noticeOfChange, noticesOwed, scheduledNotice, type NoticeKind } from '../../src/domain/maintenance/notices.js';
+import { LATE_NOTICE_MS, noticeOfChange, noticesOwed, scheduledNotice, worthSending, type NoticeKind } from '../../src/domain/maintenance/notices.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const H = 3_600_000;
@@ -27,30 +27,34 @@ const CONFIG = {
 };
 
 describe('what subscribers are told of maintenance (pure)', () => {
+  const known = { knownComponents: ['checkout', 'search'] };
   const window = decideSchedule(
     { title: 'Database upgrade', message: 'Checkout is read-only.', components: ['checkout'], startsAt: at(2), endsAt: at(4) },
-    { id: 'mnt_1', actor: 'priya', now: T, knownComponents: ['checkout', 'search'] },
+    { id: 'mnt_1', actor: 'priya', now: T, ...known },
   );
   const had = (...kinds: NoticeKind[]) => new Set(kinds);
+  const announced = had('scheduled');
   const kinds = (now: string, ...before: NoticeKind[]) => noticesOwed(window, had(...before), now).map((n) => n.kind);
 
-  it('scheduling announces the window to those following its components', () => {
-    expect(scheduledNotice(window)).toEqual({ kind: 'scheduled', key: 'mnt_1:scheduled', version: 1, components: ['checkout'] });
+  it('scheduling announces the window, as it is, to those following its components', () => {
+    expect(scheduledNotice(window)).toEqual({ kind: 'scheduled', key: 'mnt_1:scheduled', version: 1, components: ['checkout'], window });
   });
 
   it('a change of times or components is a reschedule (once per version, to those following before or after); words alone are not sent', () => {
-    const moved = decideChange(window, { startsAt: at(3), endsAt: at(5) }, { now: T, knownComponents: ['checkout', 'search'] });
-    expect(noticeOfChange(window, moved, T)).toEqual({ kind: 'rescheduled', key: 'mnt_1:rescheduled:2', version: 2, components: ['checkout'] });
-    const widened = decideChange(moved, { components: ['search'] }, { now: T, knownComponents: ['checkout', 'search'] });
-    expect(noticeOfChange(moved, widened, T)?.components).toEqual(['checkout', 'search']);
-    const reworded = decideChange(window, { message: 'Checkout is read-only for ten minutes.' }, { now: T, knownComponents: ['checkout'] });
-    expect(noticeOfChange(window, reworded, T)).toBeNull();
+    const moved = decideChange(window, { startsAt: at(3), endsAt: at(5) }, { now: T, ...known });
+    expect(noticeOfChange(window, moved, T, announced)).toEqual({ kind: 'rescheduled', key: 'mnt_1:rescheduled:2', version: 2, components: ['checkout'], window: moved });
+    const widened = decideChange(moved, { components: ['search'] }, { now: T, ...known });
+    expect(noticeOfChange(moved, widened, T, announced)?.components).toEqual(['checkout', 'search']);
+    const reworded = decideChange(window, { message: 'Checkout is read-only for ten minutes.' }, { now: T, ...known });
+    expect(noticeOfChange(window, reworded, T, announced)).toBeNull();
   });
 
-  it('calling it off is a cancellation; ending it early is its completion', () => {
-    expect(noticeOfChange(window, decideCancel(window, T), T)?.kind).toBe('cancelled');
-    const ended = decideChange(window, { endsAt: at(3) }, { now: at(3), knownComponents: ['checkout'] });
-    expect(noticeOfChange(window, ended, at(3))).toMatchObject({ kind: 'completed', key: 'mnt_1:completed' });
+  it('calling it off is a cancellation; ending it early is its completion; a window never announced tells nothing', () => {
+    expect(noticeOfChange(window, decideCancel(window, T), T, announced)?.kind).toBe('cancelled');
+    const ended = decideChange(window, { endsAt: at(3) }, { now: at(3), ...known });
+    expect(noticeOfChange(window, ended, at(3), announced)).toMatchObject({ kind: 'completed', key: 'mnt_1:completed' });
+    expect(noticeOfChange(window, decideCancel(window, T), T, had())).toBeNull();
+    expect(noticeOfChange(window, decideChange(window, { endsAt: at(5) }, { now: T, ...known }), T, had())).toBeNull();
   });
 
   it('the clock owes a start once in progress and an end once over, each once, only for an announced window, and not later than an hour', () => {
@@ -65,6 +69,15 @@ describe('what subscribers are told of maintenance (pure)', () => {
     expect(kinds(at(2))).toEqual([]);
     const late = Date.parse(at(2)) + LATE_NOTICE_MS + 1;
     expect(kinds(new Date(late).toISOString(), 'scheduled')).toEqual([]);
+  });
+
+  it('a kept notice goes out within an hour of what it tells, or later only if it announces a window not yet begun', () => {
+    const kept = (kind: NoticeKind, createdAt: string) => ({ kind, window, createdAt });
+    expect(worthSending(kept('cancelled', T), at(1))).toBe(true);
+    expect(worthSending(kept('cancelled', T), at(1.01))).toBe(false);
+    expect(worthSending(kept('scheduled', T), at(1.9))).toBe(true);
+    expect(worthSending(kept('rescheduled', T), at(2))).toBe(false);
+    expect(worthSending(kept('started', at(2)), at(3.5))).toBe(false);
   });
 });
 
@@ -105,8 +118,13 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     await deliver();
     smtp.messages.length = 0;
   });
-  beforeEach(() => {
+  afterEach(async () => {
+    // A window left open would start or end under the next test's clock.
+    for (const state of ['scheduled', 'in_progress'])
+      for (const open of (await ok(t, 200, 'GET', `${API}/maintenances?state=${state}`)) as { id: string }[]) await ok(t, 200, 'POST', `${API}/maintenances/${open.id}/cancel`);
+    await tell();
     smtp.messages.length = 0;
+    hooks.received.length = 0;
   });
   afterAll(async () => {
     await hooks.stop();
@@ -182,9 +200,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     expect(mail.html).toContain('<strong>read-only</strong>');
     expect(mail.text).toMatch(new RegExp(`Unsubscribe: ${PUBLIC_URL}/status/unsubscribe\\?token=`));
     expect(mail.raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
-    // Done with this window: cancelled, so later tests' clocks do not owe it anything.
-    await ok(t, 200, 'POST', `${API}/maintenances/${window.id}/cancel`);
-    await tell();
+    expect(window.title).toBe('Card network maintenance');
   });
 
   it('a window on search called off reaches those following search or everything, not checkout', async () => {
@@ -242,5 +258,150 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
       'all@example.com [Example Status] Maintenance completed: Long migration',
       'checkout@example.com [Example Status] Maintenance completed: Long migration',
     ]);
+  });
+
+  it('a window naming no component reaches only those following everything', async () => {
+    t.clock.set(T);
+    await schedule([], 2, 3, 'Network switch replacement');
+    await tell();
+    expect(mailed()).toEqual(['all@example.com [Example Status] Scheduled maintenance: Network switch replacement']);
+    expect(hooks.on('search')).toHaveLength(0);
+    expect(hooked('all').map((b) => b.notice)).toEqual(['scheduled']);
+  });
+
+  it('moved from checkout to search: those who followed checkout hear it no longer affects them, those following search hear it now does', async () => {
+    t.clock.set(T);
+    const window = await schedule(['checkout'], 2, 3, 'Index rebuild');
+    await tell();
+    mailed();
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${window.id}`, { components: ['search'] });
+    await tell();
+    expect(mailed()).toEqual([
+      'all@example.com [Example Status] Maintenance rescheduled: Index rebuild',
+      'checkout@example.com [Example Status] Maintenance rescheduled: Index rebuild',
+      'search@example.com [Example Status] Maintenance rescheduled: Index rebuild',
+    ]);
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${window.id}`, { components: ['checkout'] });
+    await tell();
+    const mail = smtp.to('search@example.com')[0]!;
+    expect(mail.text).toContain('Affects: Checkout');
+    expect(mail.text).toContain('No longer affects: Search');
+  });
+
+  it('extended while in progress: told its new end, and completed at that end, not the old one', async () => {
+    t.clock.set(T);
+    const window = await schedule(['checkout'], 1, 2, 'Failover test');
+    t.clock.set(at(1.2));
+    await tell();
+    mailed();
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${window.id}`, { endsAt: at(3) });
+    await tell();
+    expect(smtp.to('checkout@example.com').map((m) => m.subject)).toEqual(['[Example Status] Maintenance rescheduled: Failover test']);
+    expect(smtp.to('checkout@example.com')[0]!.text).toContain('The maintenance in progress is now planned to end by 2026-06-06 17:14 UTC.');
+    mailed();
+    t.clock.set(at(2.1));
+    await tell();
+    expect(mailed()).toEqual([]);
+    t.clock.set(at(3));
+    await tell();
+    expect(mailed()).toEqual([
+      'all@example.com [Example Status] Maintenance completed: Failover test',
+      'checkout@example.com [Example Status] Maintenance completed: Failover test',
+    ]);
+  });
+
+  it('called off while in progress: the mail says when, and the webhook shows it had begun', async () => {
+    t.clock.set(T);
+    const window = await schedule(['checkout'], 1, 3, 'Storage migration');
+    t.clock.set(at(1.5));
+    await tell();
+    mailed();
+    hooks.received.length = 0;
+    await ok(t, 200, 'POST', `${API}/maintenances/${window.id}/cancel`);
+    await tell();
+    expect(smtp.to('checkout@example.com')[0]!.text).toContain('The maintenance was called off at 2026-06-06 15:44 UTC.');
+    const [cancelled] = hooked('all');
+    const updates = (cancelled!.scheduled_maintenance.incident_updates as { status: string }[]).map((u) => u.status);
+    expect([cancelled!.scheduled_maintenance.status, updates]).toEqual(['cancelled', ['in_progress', 'scheduled']]);
+  });
+
+  it('a notice says what was true when it happened, even when the window changed again before it went out', async () => {
+    t.clock.set(T);
+    const window = await schedule(['search'], 2, 3, 'Shard split');
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${window.id}`, { startsAt: at(3), endsAt: at(4) });
+    await ok(t, 200, 'POST', `${API}/maintenances/${window.id}/cancel`);
+    await tell();
+    expect(smtp.to('search@example.com').map((m) => m.text.split(/\r?\n/)[1])).toEqual([
+      'Maintenance is scheduled from 2026-06-06 16:14 UTC to 2026-06-06 17:14 UTC.',
+      'The maintenance has changed: it is now scheduled from 2026-06-06 17:14 UTC to 2026-06-06 18:14 UTC.',
+      'The maintenance planned from 2026-06-06 17:14 UTC to 2026-06-06 18:14 UTC has been cancelled: it will not take place.',
+    ]);
+    const bodies = hooked('search');
+    expect(bodies.map((b) => `${b.notice} ${b.scheduled_maintenance.status} ${b.scheduled_maintenance.scheduled_for}`)).toEqual([
+      `scheduled scheduled ${at(2)}`,
+      `rescheduled scheduled ${at(3)}`,
+      `cancelled cancelled ${at(3)}`,
+    ]);
+    // Called off before it began: no "in progress" update in its history.
+    expect((bodies[2]!.scheduled_maintenance.incident_updates as { status: string }[]).map((u) => u.status)).toEqual(['scheduled']);
+  });
+
+  it('a title is text, never markup, in the mail', async () => {
+    t.clock.set(T);
+    await schedule(['checkout'], 2, 3, '<img src=x onerror=alert(1)> upgrade');
+    await tell();
+    const mail = smtp.to('checkout@example.com')[0]!;
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt; upgrade');
+  });
+
+  it('a window scheduled before subscribers were told of maintenance: its changes, cancelling, start and end tell no one', async () => {
+    t.clock.set(T);
+    const old = decideSchedule(
+      { title: 'Old window', message: 'Scheduled before this version.', components: ['checkout'], startsAt: at(1), endsAt: at(2) },
+      { id: 'mnt_00000000000000aa', actor: 'admin', now: T, knownComponents: ['checkout', 'search'] },
+    );
+    await t.store.transaction((tx) => tx.maintenance.insert(old));
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${old.id}`, { startsAt: at(0.5) });
+    t.clock.set(at(0.6));
+    await tell();
+    t.clock.set(at(2));
+    await tell();
+    const older = decideSchedule(
+      { title: 'Older window', message: 'Also from before.', components: [], startsAt: at(3), endsAt: at(4) },
+      { id: 'mnt_00000000000000ab', actor: 'admin', now: at(2), knownComponents: [] },
+    );
+    await t.store.transaction((tx) => tx.maintenance.insert(older));
+    await ok(t, 200, 'POST', `${API}/maintenances/${older.id}/cancel`);
+    await tell();
+    expect(mailed()).toEqual([]);
+    expect(hooks.received).toEqual([]);
+  });
+
+  it('a notice is claimed once: a second claim, here or on another instance, finds it taken', async () => {
+    t.clock.set(T);
+    const window = await schedule(['checkout'], 2, 3, 'Claimed once');
+    const mine = (await t.store.maintenance.pendingNotices(50)).filter((n) => n.maintenanceId === window.id);
+    expect(mine.map((n) => n.kind)).toEqual(['scheduled']);
+    expect(await t.store.transaction((tx) => tx.maintenance.claimNotice(mine[0]!.id, T))).toBe(true);
+    expect(await t.store.transaction((tx) => tx.maintenance.claimNotice(mine[0]!.id, T))).toBe(false);
+    expect((await t.store.maintenance.pendingNotices(50)).filter((n) => n.maintenanceId === window.id)).toEqual([]);
+  });
+
+  it('the running worker wakes when a window is scheduled, and a pass answers when the next window starts', async () => {
+    t.clock.set(T);
+    const worker = notices();
+    worker.start();
+    try {
+      await schedule(['checkout'], 2, 3, 'Woken');
+      for (let tries = 0; tries < 100 && smtp.messages.length < 2; tries++) {
+        await deliver();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(mailed()).toEqual(['all@example.com [Example Status] Scheduled maintenance: Woken', 'checkout@example.com [Example Status] Scheduled maintenance: Woken']);
+    } finally {
+      await worker.stop();
+    }
+    expect(await notices().pass()).toBe(at(2));
   });
 });

@@ -24,11 +24,13 @@ export interface Notice {
   version: number;
   /** Who hears it: those following one of these (for a reschedule, the components before and after). */
   components: string[];
+  /** The window as it was when this happened: what the notice says, however it changes before it goes out. */
+  window: MaintenanceWindow;
 }
 
 function notice(window: MaintenanceWindow, kind: NoticeKind, components = window.components): Notice {
   const key = kind === 'rescheduled' ? `${window.id}:${kind}:${window.version}` : `${window.id}:${kind}`;
-  return { kind, key, version: window.version, components: [...new Set(components)].sort() };
+  return { kind, key, version: window.version, components: [...new Set(components)].sort(), window };
 }
 
 export function scheduledNotice(window: MaintenanceWindow): Notice {
@@ -36,11 +38,14 @@ export function scheduledNotice(window: MaintenanceWindow): Notice {
 }
 
 /**
- * What a change to a window tells subscribers: called off, over (its end moved to now), or
- * moved (its times or components, what subscribers plan around). A change of its words
- * alone is not sent: the page shows it, and a mail per typo would teach people to ignore them.
+ * What a change to a window tells subscribers, given the kinds it has had: called off, over
+ * (its end moved to now), or moved (its times or components, what subscribers plan around).
+ * A change of its words alone is not sent: the page shows it, and a mail per typo would
+ * teach people to ignore them. Nothing for a window never announced (scheduled before
+ * subscribers were told of maintenance): news of a change to something never heard of.
  */
-export function noticeOfChange(before: MaintenanceWindow, after: MaintenanceWindow, now: string): Notice | null {
+export function noticeOfChange(before: MaintenanceWindow, after: MaintenanceWindow, now: string, had: ReadonlySet<NoticeKind>): Notice | null {
+  if (!had.has('scheduled')) return null;
   if (after.cancelledAt !== null) return notice(after, 'cancelled', [...before.components, ...after.components]);
   if (maintenanceState(before, now) === 'in_progress' && maintenanceState(after, now) === 'completed') return notice(after, 'completed');
   const moved =
@@ -65,4 +70,14 @@ export function noticesOwed(window: MaintenanceWindow, had: ReadonlySet<NoticeKi
   if (state === 'in_progress' && !had.has('started') && timely(window.startsAt)) return [notice(window, 'started')];
   if (state === 'completed' && timely(window.endsAt)) return [notice(window, 'completed')];
   return [];
+}
+
+/**
+ * Whether a kept notice is still worth sending at `now`: within LATE_NOTICE_MS of what it
+ * tells, or, later than that (deliveries were stuck), when it announces a window that has
+ * not started yet.
+ */
+export function worthSending(notice: Pick<Notice, 'kind' | 'window'> & { createdAt: string }, now: string): boolean {
+  if (Date.parse(now) - Date.parse(notice.createdAt) <= LATE_NOTICE_MS) return true;
+  return (notice.kind === 'scheduled' || notice.kind === 'rescheduled') && now < notice.window.startsAt;
 }

@@ -55,7 +55,9 @@ export function statuspageMaintenance(window: MaintenanceWindow, context: Mainte
     affected_components: null,
   });
   const updates = [update('scheduled', 'scheduled', window.message, window.createdAt)];
-  if (state !== 'scheduled') updates.push(update('in_progress', 'in_progress', IN_PROGRESS_BODY, window.startsAt));
+  // A cancelled window (in a subscriber's webhook; the page lists none) was in progress only if called off after its start.
+  const started = window.cancelledAt === null ? state !== 'scheduled' : window.cancelledAt >= window.startsAt;
+  if (started) updates.push(update('in_progress', 'in_progress', IN_PROGRESS_BODY, window.startsAt));
   if (state === 'completed') updates.push(update('completed', 'completed', COMPLETED_BODY, window.endsAt));
   const lastChange = updates.reduce((latest, u) => (u.created_at > latest ? u.created_at : latest), window.updatedAt);
   return {

@@ -18,9 +18,14 @@ export interface NoticeInput {
   /** The page's public address (`/status`). */
   pageUrl: string;
   kind: NoticeKind;
+  /** The window as it was when this happened. */
   window: MaintenanceWindow;
+  /** When it happened (UTC). */
+  at: string;
   /** The names of the window's components, in its order. */
   componentNames: string[];
+  /** For a reschedule: the names of components it no longer affects (told to those who followed them). */
+  droppedNames: string[];
 }
 
 const HEADLINE: Record<NoticeKind, string> = {
@@ -32,32 +37,41 @@ const HEADLINE: Record<NoticeKind, string> = {
 };
 
 /** What the notice says happened, in a sentence. */
-function news({ kind, window }: NoticeInput): string {
+function news({ kind, window, at }: NoticeInput): string {
   const span = `from ${utcMinute(window.startsAt)} to ${utcMinute(window.endsAt)}`;
   switch (kind) {
     case 'scheduled':
       return `Maintenance is scheduled ${span}.`;
     case 'rescheduled':
-      return `The maintenance has moved: it is now scheduled ${span}.`;
+      return window.startsAt <= at ? `The maintenance in progress is now planned to end by ${utcMinute(window.endsAt)}.` : `The maintenance has changed: it is now scheduled ${span}.`;
     case 'started':
       return `Scheduled maintenance is in progress; it is planned to end by ${utcMinute(window.endsAt)}.`;
     case 'completed':
       return `The scheduled maintenance has been completed (${utcMinute(window.endsAt)}).`;
     case 'cancelled':
-      return window.cancelledAt !== null && window.cancelledAt > window.startsAt
+      // Called off at its start or later: it had begun (a window is in progress from its first moment).
+      return window.cancelledAt !== null && window.cancelledAt >= window.startsAt
         ? `The maintenance was called off at ${utcMinute(window.cancelledAt)}.`
         : `The maintenance planned ${span} has been cancelled: it will not take place.`;
   }
 }
 
+/** Which components, said plainly: what it affects, and what it no longer does. */
+function affects(input: NoticeInput): string[] {
+  return [
+    ...(input.componentNames.length ? [`Affects: ${input.componentNames.join(', ')}`] : []),
+    ...(input.droppedNames.length ? [`No longer affects: ${input.droppedNames.join(', ')}`] : []),
+  ];
+}
+
 export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string }): Mail {
   const { window } = input;
   const subject = `[${input.pageTitle}] ${HEADLINE[input.kind]}: ${window.title}`;
-  const components = input.componentNames.length ? `Affects: ${input.componentNames.join(', ')}` : null;
+  const components = affects(input);
   const text = [
     window.title,
     news(input),
-    ...(components ? [components] : []),
+    ...components,
     '',
     window.message,
     '',
@@ -70,7 +84,7 @@ export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string })
   const html =
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>\n` +
     `<h1>${escapeHtml(window.title)}</h1>\n<p><strong>${escapeHtml(news(input))}</strong></p>\n` +
-    (components ? `<p>${escapeHtml(components)}</p>\n` : '') +
+    components.map((line) => `<p>${escapeHtml(line)}</p>\n`).join('') +
     `${renderMarkdown(window.message)}\n<p><a href="${escapeHtml(input.pageUrl)}">The status page</a></p>\n` +
     `<hr>\n<p>You are subscribed to ${escapeHtml(input.pageTitle)}. <a href="${escapeHtml(input.unsubscribeUrl)}">Unsubscribe</a></p>\n</body></html>\n`;
   return {
@@ -83,10 +97,10 @@ export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string })
 
 /**
  * The public webhook's body: `scheduled_maintenance` as `/api/v2/scheduled-maintenances.json`
- * lists it (as of the notice), `notice` what happened; a cancelled window, which Statuspage
- * has no status for, says `cancelled`.
+ * lists it (as of the notice; its components as id and name), `notice` what happened; a
+ * cancelled window, which Statuspage has no status for, says `cancelled`.
  */
-export function maintenanceWebhookBody(input: NoticeInput & { pageId: string; at: string }): string {
+export function maintenanceWebhookBody(input: NoticeInput & { pageId: string }): string {
   const { window } = input;
   const names = new Map(window.components.map((id, i) => [id, input.componentNames[i] ?? id]));
   const maintenance = statuspageMaintenance(window, {

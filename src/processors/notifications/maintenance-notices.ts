@@ -16,8 +16,8 @@ import type { Clock } from '../../domain/model/time.js';
 import type { Store } from '../../store/store.js';
 import type { Repository } from '../../store/repository.js';
 import type { StoredNotice } from '../../store/maintenance.js';
-import { LATE_NOTICE_MS, noticesOwed } from '../../domain/maintenance/notices.js';
-import { nextMaintenanceChange, type MaintenanceWindow } from '../../domain/maintenance/window.js';
+import { LATE_NOTICE_MS, noticesOwed, worthSending } from '../../domain/maintenance/notices.js';
+import { nextMaintenanceChange } from '../../domain/maintenance/window.js';
 import { hearsAbout } from '../../domain/subscribers/components.js';
 import { statusPageId } from '../../domain/status-page/view-model.js';
 import { listComponents } from '../../commands/components.js';
@@ -44,7 +44,8 @@ export class MaintenanceNotices implements Worker {
   private readonly loop: WakeLoop;
 
   constructor(private readonly options: MaintenanceNoticesOptions) {
-    // A maintenance change says "the status page changed" (noteStatusPageChanged), heard as "anything may have changed".
+    // A maintenance change says "the status page changed" (noteStatusPageChanged), heard as "anything may have changed"
+    // (no incident named); an incident's own commits bring no notice.
     this.loop = new WakeLoop({
       clock: options.clock,
       maxSleepMs: 60_000,
@@ -52,7 +53,10 @@ export class MaintenanceNotices implements Worker {
       log: options.log,
       name: 'maintenance notices',
       pass: () => this.pass(),
-      wakeOn: (listener) => options.store.onIncidentsChanged(listener),
+      wakeOn: (listener) =>
+        options.store.onIncidentsChanged((incidents) => {
+          if (!incidents.length) listener();
+        }),
     });
   }
 
@@ -68,39 +72,66 @@ export class MaintenanceNotices implements Worker {
     return this.loop.health();
   }
 
-  /** One pass: the notices the clock owes, then every notice not yet fanned out; answers when a window next starts or ends. */
+  /**
+   * One pass: the notices the clock owes, then every notice not yet fanned out; answers when
+   * a window next starts or ends. A notice that fails is left for the next pass, after the
+   * others have gone, and the pass then fails (the worker's health says so).
+   */
   async pass(): Promise<string | null> {
     const { store, clock } = this.options;
     const now = clock.now().toISOString();
-    const windows = await store.transaction(async (tx) => {
-      const recent = await tx.maintenance.list(new Date(Date.parse(now) - LATE_NOTICE_MS).toISOString());
-      const had = await tx.maintenance.noticeKinds(recent.map((w) => w.id));
-      for (const window of recent) for (const notice of noticesOwed(window, had.get(window.id) ?? new Set(), now)) await tx.maintenance.addNotice(window.id, notice, now);
-      return recent;
-    });
+    const recent = await store.maintenance.list(new Date(Date.parse(now) - LATE_NOTICE_MS).toISOString());
+    const had = await store.maintenance.noticeKinds(recent.map((w) => w.id));
+    for (const window of recent)
+      if (noticesOwed(window, had.get(window.id) ?? new Set(), now).length)
+        await store.transaction(async (tx) => {
+          // Locked and read again: a cancel or a new end committed meanwhile decides what, if anything, is owed.
+          const locked = await tx.maintenance.get(window.id, true);
+          if (!locked) return;
+          const kinds = (await tx.maintenance.noticeKinds([window.id])).get(window.id) ?? new Set();
+          for (const notice of noticesOwed(locked, kinds, now)) await tx.maintenance.addNotice(window.id, notice, now);
+        });
+    let failed: unknown = null;
     for (;;) {
       const pending = await store.maintenance.pendingNotices(BATCH);
       for (const notice of pending) {
         if (this.loop.stopped) return now;
-        await store.transaction((tx) => this.fanOut(tx, notice, now));
+        try {
+          await store.transaction((tx) => this.fanOut(tx, notice, now));
+        } catch (error) {
+          failed ??= error;
+          this.options.log?.error({ err: error, notice: notice.key }, 'could not fan out a maintenance notice; it is tried again at the next pass');
+        }
       }
+      if (failed !== null) throw failed;
       if (pending.length < BATCH) break;
     }
-    return nextMaintenanceChange(windows, now);
+    return nextMaintenanceChange(recent, now);
   }
 
   private async fanOut(tx: Repository, notice: StoredNotice, now: string): Promise<void> {
     const { config, publicUrl } = this.options;
     if (!(await tx.maintenance.claimNotice(notice.id, now))) return;
-    const window = await tx.maintenance.get(notice.maintenanceId);
-    if (!window) return;
+    // Kept too long (deliveries were stuck): stale news is not sent.
+    if (!worthSending(notice, now)) return;
     const webhooks = (await tx.webhooks.list()).filter((w) => w.enabled && w.audience === 'public' && hearsAbout(w.components, notice.components));
     const subscribers = this.options.mail ? (await tx.statusSubscribers.confirmed()).filter((s) => hearsAbout(s.components, notice.components)) : [];
     if (!webhooks.length && !subscribers.length) return;
+    const { window } = notice;
+    const names = new Map((await listComponents({ tx, config })).map((c) => [c.id, c.name]));
+    const name = (id: string) => names.get(id) ?? id;
     const links = subscriberLinks(publicUrl, config.links.statusPage);
-    const input: NoticeInput = { pageTitle: config.organization.statusPageTitle, pageUrl: links.page, kind: notice.kind, window, componentNames: await this.names(tx, window) };
+    const input: NoticeInput = {
+      pageTitle: config.organization.statusPageTitle,
+      pageUrl: links.page,
+      kind: notice.kind,
+      window,
+      at: notice.createdAt,
+      componentNames: window.components.map(name),
+      droppedNames: notice.components.filter((id) => !window.components.includes(id)).map(name),
+    };
     const eventId = -notice.id;
-    const body = this.render(notice, 'webhook body', () => maintenanceWebhookBody({ ...input, pageId: statusPageId(config.organization.name), at: notice.createdAt }));
+    const body = this.render(notice, 'webhook body', () => maintenanceWebhookBody({ ...input, pageId: statusPageId(config.organization.name) }));
     if (body !== null)
       for (const webhook of webhooks) await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId, type: MAINTENANCE_NOTICE_TYPE, body, remaining: ATTEMPTS, at: now });
     for (const subscriber of subscribers) {
@@ -109,11 +140,6 @@ export class MaintenanceNotices implements Worker {
       await tx.email.add({ eventId, recipient: subscriber.id, address: subscriber.address, type: MAINTENANCE_NOTICE_TYPE, ...mail, remaining: ATTEMPTS, at: now });
     }
     tx.noteNotificationQueued();
-  }
-
-  private async names(tx: Repository, window: MaintenanceWindow): Promise<string[]> {
-    const byId = new Map((await listComponents({ tx, config: this.options.config })).map((c) => [c.id, c.name]));
-    return window.components.map((id) => byId.get(id) ?? id);
   }
 
   /** A notice that cannot be rendered is logged and skipped, as the notification processor does with an event's. */

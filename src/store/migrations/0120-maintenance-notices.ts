@@ -14,6 +14,8 @@ export const migration = ({ id, serialKey }: SchemaHelpers): Migration => ({
       .addColumn('key', 'text', (c) => c.notNull().unique())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('components', 'text', (c) => c.notNull())
+      // The window as it was (JSON): a notice says what was true when it happened.
+      .addColumn('maintenance', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('fanned_out_at', 'text')
       .execute();
