@@ -17,8 +17,7 @@ import type { Drill } from '../store/drills.js';
 import { endDrill } from '../commands/drills.js';
 import { runIncidentCommand } from '../commands/incident-command.js';
 import type { AlertInbox } from './alert-inbox.js';
-import { WakeLoop } from './wake-loop.js';
-import type { Worker, WorkerHealth } from './worker.js';
+import { LoopWorker, WakeLoop } from './wake-loop.js';
 
 /** How long a claimed step is this instance's before another may take it (a crash mid-step). */
 const LEASE_MS = 30_000;
@@ -39,24 +38,13 @@ function voice(drill: Drill, handle: string, at: string): Person {
   return { handle: `drill:${handle}`, name: person?.name ?? handle, email: null, role: 'responder', chat: {}, createdAt: at, deactivatedAt: null, version: 1 };
 }
 
-export class DrillRunner implements Worker {
-  private readonly loop: WakeLoop;
+export class DrillRunner extends LoopWorker {
+  protected readonly loop: WakeLoop;
 
   constructor(private readonly options: DrillRunnerOptions) {
+    super();
     // A trainee resolving a drill's incident ends the drill: look at once.
     this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 5_000, retryMs: 1_000, log: options.log, name: 'drills', pass: () => this.pass(), wakeOn: (listener) => options.store.onIncidentsChanged(listener) });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /** A drill was started: its first step may be due now. */

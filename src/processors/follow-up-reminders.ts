@@ -15,8 +15,7 @@ import { reminderOwed, type FollowUpReminderKind } from '../domain/follow-ups/re
 import { canSee } from '../domain/people/policy.js';
 import { isActive } from '../domain/people/person.js';
 import { followUpReminderMail } from '../presenters/follow-ups.js';
-import { WakeLoop } from './wake-loop.js';
-import type { Worker, WorkerHealth } from './worker.js';
+import { LoopWorker, WakeLoop } from './wake-loop.js';
 
 const BATCH = 100;
 const MAIL_ATTEMPTS = 8;
@@ -30,24 +29,13 @@ export interface FollowUpRemindersOptions {
   log?: Pick<FastifyBaseLogger, 'error'>;
 }
 
-export class FollowUpReminders implements Worker {
-  private readonly loop: WakeLoop;
+export class FollowUpReminders extends LoopWorker {
+  protected readonly loop: WakeLoop;
 
   constructor(private readonly options: FollowUpRemindersOptions) {
+    super();
     // Opening or closing a follow-up writes its incident's timeline: a new item may be due at once.
     this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 60_000, retryMs: 5_000, log: options.log, name: 'follow-up reminders', pass: () => this.pass(), wakeOn: (listener) => options.store.onIncidentsChanged(listener) });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /** One pass: every reminder owed now; answers when the next one falls due. */

@@ -17,8 +17,7 @@ import { decideTransition } from '../domain/follow-ups/follow-up.js';
 import { runIncidentCommand } from '../commands/incident-command.js';
 import { TrackerError, type TrackerSettings } from '../integrations/trackers/port.js';
 import { SYSTEM_ACTOR } from './reminder-scheduler.js';
-import { WakeLoop } from './wake-loop.js';
-import type { Worker, WorkerHealth } from './worker.js';
+import { LoopWorker, WakeLoop } from './wake-loop.js';
 
 const BATCH = 50;
 
@@ -30,10 +29,11 @@ export interface FollowUpSyncOptions {
   log?: Pick<FastifyBaseLogger, 'error' | 'warn'>;
 }
 
-export class FollowUpSync implements Worker {
-  private readonly loop: WakeLoop;
+export class FollowUpSync extends LoopWorker {
+  protected readonly loop: WakeLoop;
 
   constructor(private readonly options: FollowUpSyncOptions) {
+    super();
     // An export writes its incident's timeline: its first look is then planned.
     this.loop = new WakeLoop({
       clock: options.clock,
@@ -44,18 +44,6 @@ export class FollowUpSync implements Worker {
       pass: () => this.pass(),
       wakeOn: (listener) => options.store.onIncidentsChanged(listener),
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /** One pass: every look due now; answers when the next one is. */

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/model/time.js';
-import { FailureRecord, type WorkerHealth } from './worker.js';
+import { FailureRecord, type Worker, type WorkerHealth } from './worker.js';
 
 export interface WakeLoopOptions {
   clock: Clock;
@@ -108,5 +108,22 @@ export class WakeLoop {
     const wake = this.wakeUp;
     this.wakeUp = null;
     wake?.();
+  }
+}
+
+/** A worker that is one WakeLoop: started, stopped and asked about through it. */
+export abstract class LoopWorker implements Worker {
+  protected abstract readonly loop: WakeLoop;
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  health(): WorkerHealth {
+    return this.loop.health();
   }
 }

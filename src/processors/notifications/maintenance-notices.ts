@@ -23,8 +23,7 @@ import { statusPageId } from '../../domain/status-page/view-model.js';
 import { listComponents } from '../../commands/components.js';
 import { MAINTENANCE_NOTICE_TYPE, maintenanceMail, maintenanceWebhookBody, type NoticeInput } from '../../presenters/status-page/maintenance-notice.js';
 import { subscriberLinks } from '../../presenters/status-page/subscriber-mail.js';
-import { WakeLoop } from '../wake-loop.js';
-import type { Worker, WorkerHealth } from '../worker.js';
+import { LoopWorker, WakeLoop } from '../wake-loop.js';
 
 const BATCH = 50;
 const ATTEMPTS = 8;
@@ -40,10 +39,11 @@ export interface MaintenanceNoticesOptions {
   log?: Pick<FastifyBaseLogger, 'error'>;
 }
 
-export class MaintenanceNotices implements Worker {
-  private readonly loop: WakeLoop;
+export class MaintenanceNotices extends LoopWorker {
+  protected readonly loop: WakeLoop;
 
   constructor(private readonly options: MaintenanceNoticesOptions) {
+    super();
     // A maintenance change says "the status page changed" (noteStatusPageChanged), heard as "anything may have changed"
     // (no incident named); an incident's own commits bring no notice.
     this.loop = new WakeLoop({
@@ -58,18 +58,6 @@ export class MaintenanceNotices implements Worker {
           if (!incidents.length) listener();
         }),
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /**

@@ -8,8 +8,7 @@
  * queue pages; sleeps until the next retry is due.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { WakeLoop } from '../wake-loop.js';
-import type { Worker, WorkerHealth } from '../worker.js';
+import { LoopWorker, WakeLoop } from '../wake-loop.js';
 import type { Clock } from '../../domain/model/time.js';
 import type { Store } from '../../store/store.js';
 import type { PageDelivery } from '../../store/pages.js';
@@ -39,10 +38,11 @@ export interface PageOutcome {
 const MAX_BACKOFF_MS = 3_600_000;
 const BATCH = 20;
 
-export class PageSender implements Worker {
-  private readonly loop: WakeLoop;
+export class PageSender extends LoopWorker {
+  protected readonly loop: WakeLoop;
 
   constructor(private readonly options: PageSenderOptions) {
+    super();
     this.loop = new WakeLoop({
       clock: options.clock,
       maxSleepMs: 30_000,
@@ -55,18 +55,6 @@ export class PageSender implements Worker {
       },
       wakeOn: (listener) => options.store.onNotificationQueued(listener),
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /** Called after each attempt (tests listen). */
