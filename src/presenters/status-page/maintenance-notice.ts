@@ -98,9 +98,11 @@ export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string })
 /**
  * The public webhook's body: `scheduled_maintenance` as `/api/v2/scheduled-maintenances.json`
  * lists it (as of the notice; its components as id and name), `notice` what happened; a
- * cancelled window, which Statuspage has no status for, says `cancelled`.
+ * cancelled window, which Statuspage has no status for, says `cancelled`. `sequence` grows with
+ * each notice: deliveries go out side by side and are retried, so a receiver may get two out
+ * of order, and keeps the one with the greater number.
  */
-export function maintenanceWebhookBody(input: NoticeInput & { pageId: string }): string {
+export function maintenanceWebhookBody(input: NoticeInput & { pageId: string; sequence: number }): string {
   const { window } = input;
   const names = new Map(window.components.map((id, i) => [id, input.componentNames[i] ?? id]));
   const maintenance = statuspageMaintenance(window, {
@@ -113,6 +115,7 @@ export function maintenanceWebhookBody(input: NoticeInput & { pageId: string }):
     type: MAINTENANCE_NOTICE_TYPE,
     timestamp: input.at,
     notice: input.kind,
+    sequence: input.sequence,
     page: { id: input.pageId, name: input.pageTitle, url: input.pageUrl },
     scheduled_maintenance: input.kind === 'cancelled' ? { ...maintenance, status: 'cancelled' } : maintenance,
   });

@@ -119,7 +119,7 @@ export class MaintenanceNotices extends LoopWorker {
       droppedNames: notice.components.filter((id) => !window.components.includes(id)).map(name),
     };
     const eventId = -notice.id;
-    const body = this.render(notice, 'webhook body', () => maintenanceWebhookBody({ ...input, pageId: statusPageId(config.organization.name) }));
+    const body = this.render(notice, 'webhook body', () => maintenanceWebhookBody({ ...input, pageId: statusPageId(config.organization.name), sequence: notice.id }));
     if (body !== null)
       for (const webhook of webhooks) await tx.webhooks.addDelivery({ webhookId: webhook.id, eventId, type: MAINTENANCE_NOTICE_TYPE, body, remaining: ATTEMPTS, at: now });
     for (const subscriber of subscribers) {
