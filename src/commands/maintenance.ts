@@ -6,7 +6,7 @@ import { authorize } from '../domain/people/policy.js';
 import { knownComponentIds } from './components.js';
 import { recordAudit } from './audit.js';
 import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../domain/maintenance/window.js';
-import { noticeOfChange, scheduledNotice, type Notice, type NoticeKind } from '../domain/maintenance/notices.js';
+import { NO_NOTICES, noticeOfChange, scheduledNotice, type Notice, type NoticeKind } from '../domain/maintenance/notices.js';
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
   const window = await ctx.tx.maintenance.get(id, true);
@@ -17,8 +17,8 @@ async function load(ctx: CommandContext, id: string, expectedVersion: number | u
 }
 
 /** Kept with the change; the subscribers' notice worker fans it out after commit (woken by noteStatusPageChanged). */
-async function noticeKinds(ctx: CommandContext, id: string): Promise<Set<NoticeKind>> {
-  return (await ctx.tx.maintenance.noticeKinds([id])).get(id) ?? new Set();
+async function noticeKinds(ctx: CommandContext, id: string): Promise<ReadonlySet<NoticeKind>> {
+  return ((await ctx.tx.maintenance.noticeHistory([id])).get(id) ?? NO_NOTICES).kinds;
 }
 
 async function tell(ctx: CommandContext, window: MaintenanceWindow, notice: Notice | null): Promise<void> {

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
 import type { MaintenanceState, MaintenanceWindow } from '../domain/maintenance/window.js';
-import type { Notice, NoticeKind } from '../domain/maintenance/notices.js';
+import type { Notice, NoticeHistory, NoticeKind } from '../domain/maintenance/notices.js';
 import { DomainError } from '../domain/model/errors.js';
 import { column, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
@@ -111,17 +111,24 @@ export class MaintenanceStore {
     return row !== undefined;
   }
 
-  /** The kinds of notice each of these windows has had. */
-  async noticeKinds(maintenanceIds: readonly string[]): Promise<Map<string, Set<NoticeKind>>> {
-    const kinds = new Map<string, Set<NoticeKind>>();
-    if (!maintenanceIds.length) return kinds;
-    const rows = await this.db.selectFrom('maintenance_notices').select(['maintenance_id', 'kind']).where('maintenance_id', 'in', maintenanceIds).execute();
+  /** What each of these windows' followers have been told (src/domain/maintenance/notices.ts). */
+  async noticeHistory(maintenanceIds: readonly string[]): Promise<Map<string, NoticeHistory>> {
+    const histories = new Map<string, { kinds: Set<NoticeKind>; keys: Set<string>; announcedAt: string | null }>();
+    if (!maintenanceIds.length) return histories;
+    const rows = await this.db
+      .selectFrom('maintenance_notices')
+      .select(['maintenance_id', 'kind', 'key', 'created_at'])
+      .where('maintenance_id', 'in', maintenanceIds)
+      .execute();
     for (const row of rows) {
-      let had = kinds.get(row.maintenance_id);
-      if (!had) kinds.set(row.maintenance_id, (had = new Set()));
-      had.add(row.kind as NoticeKind);
+      let history = histories.get(row.maintenance_id);
+      if (!history) histories.set(row.maintenance_id, (history = { kinds: new Set(), keys: new Set(), announcedAt: null }));
+      const kind = row.kind as NoticeKind;
+      history.kinds.add(kind);
+      history.keys.add(row.key);
+      if ((kind === 'scheduled' || kind === 'rescheduled') && (history.announcedAt === null || row.created_at > history.announcedAt)) history.announcedAt = row.created_at;
     }
-    return kinds;
+    return histories;
   }
 
   /** Notices not yet fanned out, oldest first. */

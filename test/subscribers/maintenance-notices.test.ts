@@ -12,7 +12,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { deliverer, formPoster, subscribeFollowing } from './support.js';
 import { MaintenanceNotices } from '../../src/processors/notifications/maintenance-notices.js';
 import { decideCancel, decideChange, decideSchedule } from '../../src/domain/maintenance/window.js';
-import { LATE_NOTICE_MS, noticeOfChange, noticesOwed, scheduledNotice, worthSending, type NoticeKind } from '../../src/domain/maintenance/notices.js';
+import { LATE_NOTICE_MS, nextNoticeMoment, noticeOfChange, noticesOwed, scheduledNotice, worthSending, type NoticeHistory, type NoticeKind } from '../../src/domain/maintenance/notices.js';
 
 const T = '2026-06-06T14:14:00.000Z';
 const H = 3_600_000;
@@ -34,7 +34,9 @@ describe('what subscribers are told of maintenance (pure)', () => {
   );
   const had = (...kinds: NoticeKind[]) => new Set(kinds);
   const announced = had('scheduled');
-  const kinds = (now: string, ...before: NoticeKind[]) => noticesOwed(window, had(...before), now).map((n) => n.kind);
+  /** Told these kinds, the window announced when it was scheduled (T). */
+  const told = (...before: NoticeKind[]): NoticeHistory => ({ kinds: had(...before), keys: new Set(), announcedAt: before.length ? T : null });
+  const kinds = (now: string, ...before: NoticeKind[]) => noticesOwed(window, told(...before), now).map((n) => n.kind);
 
   it('scheduling announces the window, as it is, to those following its components', () => {
     expect(scheduledNotice(window)).toEqual({ kind: 'scheduled', key: 'mnt_1:scheduled', version: 1, components: ['checkout'], window });
@@ -58,7 +60,7 @@ describe('what subscribers are told of maintenance (pure)', () => {
   });
 
   it('the clock owes a start once in progress and an end once over, each once, only for an announced window, and not later than an hour', () => {
-    expect(kinds(at(1), 'scheduled')).toEqual([]);
+    expect(kinds(at(0.5), 'scheduled')).toEqual([]);
     expect(kinds(at(2), 'scheduled')).toEqual(['started']);
     expect(kinds(at(2.5), 'scheduled', 'started')).toEqual([]);
     expect(kinds(at(4), 'scheduled', 'started')).toEqual(['completed']);
@@ -71,6 +73,26 @@ describe('what subscribers are told of maintenance (pure)', () => {
     expect(kinds(new Date(late).toISOString(), 'scheduled')).toEqual([]);
   });
 
+  it('the clock owes a reminder in the hour before the start: once per start, not when told of its times within that hour', () => {
+    const reminder = `mnt_1:reminder:${at(2)}`;
+    expect(kinds(at(0.99), 'scheduled')).toEqual([]);
+    expect(noticesOwed(window, told('scheduled'), at(1))).toEqual([{ kind: 'reminder', key: reminder, version: 1, components: ['checkout'], window }]);
+    expect(kinds(at(1.9), 'scheduled', 'rescheduled')).toEqual(['reminder']);
+    expect(noticesOwed(window, { ...told('scheduled', 'reminder'), keys: new Set([reminder]) }, at(1.5))).toEqual([]);
+    // Moved later after its reminder: the new start is owed one.
+    const moved = decideChange(window, { startsAt: at(5), endsAt: at(6) }, { now: at(1.5), ...known });
+    const afterMove = { kinds: had('scheduled', 'reminder', 'rescheduled'), keys: new Set([reminder]), announcedAt: at(1.5) };
+    expect(noticesOwed(moved, afterMove, at(4)).map((n) => n.key)).toEqual([`mnt_1:reminder:${at(5)}`]);
+    // Scheduled or moved within the hour: that notice was the reminder.
+    expect(noticesOwed(window, { ...told('scheduled'), announcedAt: at(1) }, at(1.5))).toEqual([]);
+    expect(noticesOwed(moved, { ...afterMove, announcedAt: at(4.5) }, at(4.6))).toEqual([]);
+    expect(kinds(at(1.5))).toEqual([]);
+    expect(kinds(at(1.5), 'scheduled', 'cancelled')).toEqual([]);
+    // The worker wakes for it: the next moment is the reminder, then the start, then the end.
+    expect([T, at(1), at(2), at(4)].map((now) => nextNoticeMoment([window], now))).toEqual([at(1), at(2), at(4), null]);
+    expect(nextNoticeMoment([decideCancel(window, T)], T)).toBeNull();
+  });
+
   it('a kept notice goes out within an hour of what it tells, or later only if it announces a window not yet begun', () => {
     const kept = (kind: NoticeKind, createdAt: string) => ({ kind, window, createdAt });
     expect(worthSending(kept('cancelled', T), at(1))).toBe(true);
@@ -78,6 +100,9 @@ describe('what subscribers are told of maintenance (pure)', () => {
     expect(worthSending(kept('scheduled', T), at(1.9))).toBe(true);
     expect(worthSending(kept('rescheduled', T), at(2))).toBe(false);
     expect(worthSending(kept('started', at(2)), at(3.5))).toBe(false);
+    // A reminder is worth sending until the window starts, never after.
+    expect(worthSending(kept('reminder', at(1)), at(1.99))).toBe(true);
+    expect(worthSending(kept('reminder', at(1)), at(2))).toBe(false);
   });
 });
 
@@ -352,6 +377,43 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     expect((bodies[2]!.scheduled_maintenance.incident_updates as { status: string }[]).map((u) => u.status)).toEqual(['scheduled']);
   });
 
+  it('an hour before it starts its followers are reminded, once per start; a window moved at short notice is not reminded again', async () => {
+    t.clock.set(T);
+    const window = await schedule(['checkout'], 3, 4, 'Cache flush');
+    await tell();
+    mailed();
+    hooks.received.length = 0;
+    t.clock.set(at(1.9));
+    await tell();
+    expect(mailed()).toEqual([]);
+    t.clock.set(at(2));
+    await tell();
+    await tell();
+    expect(mailed()).toEqual(['all@example.com [Example Status] Maintenance reminder: Cache flush', 'checkout@example.com [Example Status] Maintenance reminder: Cache flush']);
+    expect(hooked('search')).toEqual([]);
+    const [reminder] = hooked('all');
+    expect([reminder!.notice, reminder!.scheduled_maintenance.status, reminder!.scheduled_maintenance.scheduled_for]).toEqual(['reminder', 'scheduled', at(3)]);
+
+    // Pushed back a day: told of the move, and reminded again before the new start.
+    t.clock.set(at(2.5));
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${window.id}`, { startsAt: at(27), endsAt: at(28) });
+    await tell();
+    mailed();
+    t.clock.set(at(26));
+    await tell();
+    expect(smtp.to('checkout@example.com').map((m) => m.text.split(/\r?\n/)[1])).toEqual([
+      'Reminder: maintenance begins at 2026-06-07 17:14 UTC and is planned to end by 2026-06-07 18:14 UTC.',
+    ]);
+    mailed();
+
+    // Moved again within its last hour: that notice is the reminder; no second one for the new start.
+    t.clock.set(at(26.5));
+    await ok(t, 200, 'PATCH', `${API}/maintenances/${window.id}`, { startsAt: at(27.2), endsAt: at(28) });
+    t.clock.set(at(26.6));
+    await tell();
+    expect(mailed()).toEqual(['all@example.com [Example Status] Maintenance rescheduled: Cache flush', 'checkout@example.com [Example Status] Maintenance rescheduled: Cache flush']);
+  });
+
   it('a title is text, never markup, in the mail', async () => {
     t.clock.set(T);
     await schedule(['checkout'], 2, 3, '<img src=x onerror=alert(1)> upgrade');
@@ -394,7 +456,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     expect((await t.store.maintenance.pendingNotices(50)).filter((n) => n.maintenanceId === window.id)).toEqual([]);
   });
 
-  it('the running worker wakes when a window is scheduled, and a pass answers when the next window starts', async () => {
+  it('the running worker wakes when a window is scheduled, and a pass answers when the next notice is owed (its reminder)', async () => {
     t.clock.set(T);
     const worker = notices();
     worker.start();
@@ -408,6 +470,6 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     } finally {
       await worker.stop();
     }
-    expect(await notices().pass()).toBe(at(2));
+    expect(await notices().pass()).toBe(at(1));
   });
 });

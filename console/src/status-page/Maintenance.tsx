@@ -41,7 +41,7 @@ function WindowForm(props: { window: Maintenance | null; components: Component[]
           {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}
         </Field>
       </div>
-      <p className="muted">Status page subscribers following these components (or everything) are told when it is scheduled, moved, starts, ends or is called off.</p>
+      <p className="muted">Status page subscribers following these components (or everything) are told when it is scheduled, moved, an hour before it starts, when it starts, ends or is called off.</p>
       <FormError action={action} fields={FIELDS} />
       <div className="row wrap">
         <button type="submit" className="primary" disabled={action.busy}>

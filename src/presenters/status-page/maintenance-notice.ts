@@ -31,6 +31,7 @@ export interface NoticeInput {
 const HEADLINE: Record<NoticeKind, string> = {
   scheduled: 'Scheduled maintenance',
   rescheduled: 'Maintenance rescheduled',
+  reminder: 'Maintenance reminder',
   started: 'Maintenance in progress',
   completed: 'Maintenance completed',
   cancelled: 'Maintenance cancelled',
@@ -44,6 +45,8 @@ function news({ kind, window, at }: NoticeInput): string {
       return `Maintenance is scheduled ${span}.`;
     case 'rescheduled':
       return window.startsAt <= at ? `The maintenance in progress is now planned to end by ${utcMinute(window.endsAt)}.` : `The maintenance has changed: it is now scheduled ${span}.`;
+    case 'reminder':
+      return `Reminder: maintenance begins at ${utcMinute(window.startsAt)} and is planned to end by ${utcMinute(window.endsAt)}.`;
     case 'started':
       return `Scheduled maintenance is in progress; it is planned to end by ${utcMinute(window.endsAt)}.`;
     case 'completed':

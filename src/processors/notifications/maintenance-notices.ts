@@ -1,7 +1,7 @@
 /**
  * Tells the status page's subscribers about scheduled maintenance (src/domain/maintenance/notices.ts).
- * Scheduling, rescheduling and cancelling keep their notice with the change; a window's
- * start and end are the clock's, so each pass first adds the notices the clock owes (once
+ * Scheduling, rescheduling and cancelling keep their notice with the change; the reminder
+ * before a window starts, its start and its end are the clock's, so each pass first adds the notices the clock owes (once
  * per window and kind: the key is unique, whatever instances race). Each notice is then
  * fanned out in one transaction, claimed there so no instance fans it out twice: a webhook
  * delivery per public webhook and an e-mail per confirmed subscriber that follows one of
@@ -16,8 +16,7 @@ import type { Clock } from '../../domain/model/time.js';
 import type { Store } from '../../store/store.js';
 import type { Repository } from '../../store/repository.js';
 import type { StoredNotice } from '../../store/maintenance.js';
-import { LATE_NOTICE_MS, noticesOwed, worthSending } from '../../domain/maintenance/notices.js';
-import { nextMaintenanceChange } from '../../domain/maintenance/window.js';
+import { LATE_NOTICE_MS, NO_NOTICES, nextNoticeMoment, noticesOwed, worthSending } from '../../domain/maintenance/notices.js';
 import { hearsAbout } from '../../domain/subscribers/components.js';
 import { statusPageId } from '../../domain/status-page/view-model.js';
 import { listComponents } from '../../commands/components.js';
@@ -62,22 +61,22 @@ export class MaintenanceNotices extends LoopWorker {
 
   /**
    * One pass: the notices the clock owes, then every notice not yet fanned out; answers when
-   * a window next starts or ends. A notice that fails is left for the next pass, after the
+   * the clock next owes one (a reminder, a start, an end). A notice that fails is left for the next pass, after the
    * others have gone, and the pass then fails (the worker's health says so).
    */
   async pass(): Promise<string | null> {
     const { store, clock } = this.options;
     const now = clock.now().toISOString();
     const recent = await store.maintenance.list(new Date(Date.parse(now) - LATE_NOTICE_MS).toISOString());
-    const had = await store.maintenance.noticeKinds(recent.map((w) => w.id));
+    const told = await store.maintenance.noticeHistory(recent.map((w) => w.id));
     for (const window of recent)
-      if (noticesOwed(window, had.get(window.id) ?? new Set(), now).length)
+      if (noticesOwed(window, told.get(window.id) ?? NO_NOTICES, now).length)
         await store.transaction(async (tx) => {
           // Locked and read again: a cancel or a new end committed meanwhile decides what, if anything, is owed.
           const locked = await tx.maintenance.get(window.id, true);
           if (!locked) return;
-          const kinds = (await tx.maintenance.noticeKinds([window.id])).get(window.id) ?? new Set();
-          for (const notice of noticesOwed(locked, kinds, now)) await tx.maintenance.addNotice(window.id, notice, now);
+          const history = (await tx.maintenance.noticeHistory([window.id])).get(window.id) ?? NO_NOTICES;
+          for (const notice of noticesOwed(locked, history, now)) await tx.maintenance.addNotice(window.id, notice, now);
         });
     let failed: unknown = null;
     for (;;) {
@@ -94,7 +93,7 @@ export class MaintenanceNotices extends LoopWorker {
       if (failed !== null) throw failed;
       if (pending.length < BATCH) break;
     }
-    return nextMaintenanceChange(recent, now);
+    return nextNoticeMoment(recent, now);
   }
 
   private async fanOut(tx: Repository, notice: StoredNotice, now: string): Promise<void> {
