@@ -73,7 +73,7 @@ describe('what subscribers are told of maintenance (pure)', () => {
     expect(kinds(new Date(late).toISOString(), 'scheduled')).toEqual([]);
   });
 
-  it('the clock owes a reminder in the hour before the start: once per start, not when told of its times within that hour', () => {
+  it('the clock owes a reminder in the hour before the start: once per start, not when told of its times within the hour before the reminder', () => {
     const reminder = `mnt_1:reminder:${at(2)}`;
     expect(kinds(at(0.99), 'scheduled')).toEqual([]);
     expect(noticesOwed(window, told('scheduled'), at(1))).toEqual([{ kind: 'reminder', key: reminder, version: 1, components: ['checkout'], window }]);
@@ -83,8 +83,10 @@ describe('what subscribers are told of maintenance (pure)', () => {
     const moved = decideChange(window, { startsAt: at(5), endsAt: at(6) }, { now: at(1.5), ...known });
     const afterMove = { kinds: had('scheduled', 'reminder', 'rescheduled'), keys: new Set([reminder]), announcedAt: at(1.5) };
     expect(noticesOwed(moved, afterMove, at(4)).map((n) => n.key)).toEqual([`mnt_1:reminder:${at(5)}`]);
-    // Scheduled or moved within the hour: that notice was the reminder.
+    // Scheduled or moved within the hour, or within an hour before the reminder: that notice was the reminder.
     expect(noticesOwed(window, { ...told('scheduled'), announcedAt: at(1) }, at(1.5))).toEqual([]);
+    expect(noticesOwed(window, { ...told('scheduled'), announcedAt: at(0.5) }, at(1))).toEqual([]);
+    expect(noticesOwed(window, { ...told('scheduled'), announcedAt: at(0) }, at(1)).map((n) => n.kind)).toEqual(['reminder']);
     expect(noticesOwed(moved, { ...afterMove, announcedAt: at(4.5) }, at(4.6))).toEqual([]);
     expect(kinds(at(1.5))).toEqual([]);
     expect(kinds(at(1.5), 'scheduled', 'cancelled')).toEqual([]);
@@ -368,6 +370,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
       'The maintenance planned from 2026-06-06 17:14 UTC to 2026-06-06 18:14 UTC has been cancelled: it will not take place.',
     ]);
     const bodies = hooked('search');
+    expect(bodies.every((b) => Number.isInteger(b.sequence))).toBe(true);
     expect(bodies.map((b) => `${b.notice} ${b.scheduled_maintenance.status} ${b.scheduled_maintenance.scheduled_for}`)).toEqual([
       `scheduled scheduled ${at(2)}`,
       `rescheduled scheduled ${at(3)}`,

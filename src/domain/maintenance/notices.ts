@@ -19,10 +19,16 @@ export const LATE_NOTICE_MS = 60 * 60_000;
 
 /**
  * How long before a window starts its followers are reminded of it, as status pages do: the
- * announcement may have come weeks before. Not when they last heard of its times within
- * this hour (scheduled or moved at short notice): that notice was the reminder.
+ * announcement may have come weeks before.
  */
 export const REMIND_BEFORE_MS = 60 * 60_000;
+
+/**
+ * Not reminded when they last heard of its times (scheduled or moved) less than this before
+ * the reminder: that news was the reminder, and a second mail minutes after the first reads
+ * as a duplicate.
+ */
+export const FRESH_NEWS_MS = 60 * 60_000;
 
 /** What a window's followers have been told so far (src/store/maintenance.ts reads it). */
 export interface NoticeHistory {
@@ -104,7 +110,8 @@ function remindAt(window: MaintenanceWindow): string {
 
 function isReminderOwed(window: MaintenanceWindow, history: NoticeHistory, now: string): boolean {
   const at = remindAt(window);
-  return now >= at && !history.keys.has(noticeKey(window, 'reminder')) && history.announcedAt !== null && history.announcedAt < at;
+  const stale = history.announcedAt !== null && Date.parse(at) - Date.parse(history.announcedAt) >= FRESH_NEWS_MS;
+  return now >= at && !history.keys.has(noticeKey(window, 'reminder')) && stale;
 }
 
 /** The next moment the clock owes any of these windows a notice (a reminder, a start, an end), or null. */

@@ -102,8 +102,8 @@ export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string })
  * The public webhook's body: `scheduled_maintenance` as `/api/v2/scheduled-maintenances.json`
  * lists it (as of the notice; its components as id and name), `notice` what happened; a
  * cancelled window, which Statuspage has no status for, says `cancelled`. `sequence` grows with
- * each notice: deliveries go out side by side and are retried, so a receiver may get two out
- * of order, and keeps the one with the greater number.
+ * each notice of a window (with gaps): deliveries go out side by side and are retried, so a
+ * receiver may get two out of order, and keeps the one with the greater number.
  */
 export function maintenanceWebhookBody(input: NoticeInput & { pageId: string; sequence: number }): string {
   const { window } = input;
