@@ -8,8 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/model/time.js';
 import { pruneBefore, RETAINED, type Retained, type RetentionPolicy } from '../domain/retention/policy.js';
 import type { Store } from '../store/store.js';
-import { WakeLoop } from './wake-loop.js';
-import type { Worker, WorkerHealth } from './worker.js';
+import { LoopWorker, WakeLoop } from './wake-loop.js';
 
 export interface RetentionOptions {
   store: Store;
@@ -23,11 +22,12 @@ export interface RetentionOptions {
   observe?: (kind: Retained, pruned: number) => void;
 }
 
-export class RetentionWorker implements Worker {
-  private readonly loop: WakeLoop;
+export class RetentionWorker extends LoopWorker {
+  protected readonly loop: WakeLoop;
   private readonly batch: number;
 
   constructor(private readonly options: RetentionOptions) {
+    super();
     this.batch = options.batch ?? 500;
     this.loop = new WakeLoop({
       clock: options.clock,
@@ -40,18 +40,6 @@ export class RetentionWorker implements Worker {
         return null;
       },
     });
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /** One pass over every kind; answers how many of each were pruned. */

@@ -6,17 +6,16 @@
  * command it runs marks it done in its own transaction, so one a crash interrupted after the
  * commit is found done when taken again (answers to the person, which change nothing, may repeat).
  */
-import { WakeLoop } from '../wake-loop.js';
+import { LoopWorker, WakeLoop } from '../wake-loop.js';
 import type { Store } from '../../store/store.js';
-import type { Worker, WorkerHealth } from '../worker.js';
 import { ChatHandlers, type ChatHandlerOptions } from './handlers.js';
 
 export type ChatInboxOptions = ChatHandlerOptions;
 
 const LEASE_MS = 60_000;
 
-export class ChatInbox implements Worker {
-  private readonly loop: WakeLoop;
+export class ChatInbox extends LoopWorker {
+  protected readonly loop: WakeLoop;
   private readonly handlers: ChatHandlers;
   /**
    * The inbox's own rows, on PostgreSQL over a connection of its own: storing a request is
@@ -25,6 +24,7 @@ export class ChatInbox implements Worker {
   private readonly inbox: Store['chat'];
 
   constructor(private readonly options: ChatInboxOptions) {
+    super();
     this.handlers = new ChatHandlers(options);
     this.inbox = options.store.apart('chat inbox', 1).chat;
     this.loop = new WakeLoop({ clock: options.clock, maxSleepMs: 30_000, retryMs: 1_000, log: options.log, name: 'chat inbox', pass: () => this.pass() });
@@ -35,18 +35,6 @@ export class ChatInbox implements Worker {
     const stored = await this.inbox.receive(key, kind, body, at);
     if (stored) this.loop.notice();
     return stored;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  health(): WorkerHealth {
-    return this.loop.health();
   }
 
   /** Handles everything stored (tests). */
