@@ -16,11 +16,11 @@ async function load(ctx: CommandContext, id: string, expectedVersion: number | u
   return window;
 }
 
-/** Kept with the change; the subscribers' notice worker fans it out after commit (woken by noteStatusPageChanged). */
 async function noticeKinds(ctx: CommandContext, id: string): Promise<ReadonlySet<NoticeKind>> {
   return ((await ctx.tx.maintenance.noticeHistory([id])).get(id) ?? NO_NOTICES).kinds;
 }
 
+/** Kept with the change; the subscribers' notice worker fans it out after commit (woken by noteStatusPageChanged). */
 async function tell(ctx: CommandContext, window: MaintenanceWindow, notice: Notice | null): Promise<void> {
   if (notice) await ctx.tx.maintenance.addNotice(window.id, notice, ctx.now);
 }

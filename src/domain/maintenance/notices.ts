@@ -3,8 +3,9 @@
  * announced when it is scheduled; those who follow one of its components (or everything)
  * then hear when it is rescheduled, an hour before it starts, when it starts, when it is
  * over and when it is called off — as Statuspage tells its subscribers. The reminder,
- * starting and ending are the clock's doing, so a worker notices them (src/processors/notifications/maintenance-notices.ts); the rest
- * comes with the change that causes it.
+ * starting and ending are the clock's doing, so a worker notices them
+ * (src/processors/notifications/maintenance-notices.ts); the rest comes with the change
+ * that causes it.
  */
 import { maintenanceState, nextMaintenanceChange, type MaintenanceWindow } from './window.js';
 
@@ -42,7 +43,7 @@ export const NO_NOTICES: NoticeHistory = { kinds: new Set(), keys: new Set(), an
 
 export interface Notice {
   kind: NoticeKind;
-  /** Unique per window and kind; a window may be rescheduled many times, once per version. */
+  /** Unique per window and kind (noticeKey): a reschedule once per version, a reminder once per start. */
   key: string;
   version: number;
   /** Who hears it: those following one of these (for a reschedule, the components before and after). */

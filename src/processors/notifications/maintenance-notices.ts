@@ -1,8 +1,8 @@
 /**
  * Tells the status page's subscribers about scheduled maintenance (src/domain/maintenance/notices.ts).
  * Scheduling, rescheduling and cancelling keep their notice with the change; the reminder
- * before a window starts, its start and its end are the clock's, so each pass first adds the notices the clock owes (once
- * per window and kind: the key is unique, whatever instances race). Each notice is then
+ * before a window starts, its start and its end are the clock's, so each pass first adds
+ * the notices the clock owes (once each: the key is unique, whatever instances race). Each notice is then
  * fanned out in one transaction, claimed there so no instance fans it out twice: a webhook
  * delivery per public webhook and an e-mail per confirmed subscriber that follows one of
  * its components (or everything). They carry the notice's id negated as their event id —
