@@ -20,12 +20,17 @@
  * seen (a `storm_round` label) into the same 20 groups. The rate is the median round, the
  * answer times are pooled over the rounds. Ours answers once a delivery is stored; the
  * "processed/s" column is the rate through to every alert processed (until the inbox drained).
+ * "CPU s" is a round's CPU time (median) of the processes doing a side's work (our server and,
+ * on PostgreSQL, the database's processes; Alertmanager) and "CPU vs AM" ours over
+ * Alertmanager's: the load generator shares the machine with them (its own CPU is printed
+ * too), so on a small machine a rate can be bound by cores as much as by the work done.
  *
  * Exit code 0 when every "must" holds, 1 otherwise.
  */
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
-import { bounded, fmt, percentile, running, sleep } from './support.js';
+import { availableParallelism } from 'node:os';
+import { bounded, cpuMeter, fmt, percentile, postgresPids, running, sleep } from './support.js';
 import { ADMIN_TOKEN, PG_URL, freshDatabase, startServerProcess, type Database, type ServerProcess, type StoreKind } from '../test/support/harness.js';
 import {
   ALERTMANAGER_BIN,
@@ -66,8 +71,30 @@ interface Posted {
   failures: string[];
 }
 
+/**
+ * CPU time (ms, user + system, every thread) over one round: `side`, of the processes doing
+ * its work (our server, and on PostgreSQL the database's processes; Alertmanager), until
+ * every alert was processed; `load`, of this process posting (the load generator), which
+ * shares the machine with them.
+ */
+interface RoundCpu {
+  side: number;
+  load: number;
+}
+
+/** Counts a round's CPU from now until the function returned is called. */
+function roundCpu(pids: () => number[]): () => RoundCpu {
+  const side = cpuMeter(pids);
+  const load = process.cpuUsage();
+  return () => {
+    const { user, system } = process.cpuUsage(load);
+    return { side: side(), load: (user + system) / 1000 };
+  };
+}
+
 /** One storm on our server: how it was posted, and what the API holds once the inbox drained. */
 interface StormRound extends Posted {
+  cpu: RoundCpu;
   drainedAfter: number | null;
   groups: number;
   distinct: number;
@@ -84,6 +111,8 @@ interface Summary {
   p99: number;
   max: number;
   throttled: number;
+  /** Median over the measured rounds (see RoundCpu). */
+  cpu: RoundCpu;
 }
 
 interface StoreResult extends Summary {
@@ -101,8 +130,9 @@ interface StoreResult extends Summary {
   ok: boolean;
 }
 
-function summarize(first: Posted, rounds: Posted[]): Summary {
+function summarize(first: Posted, rounds: (Posted & { cpu: RoundCpu })[]): Summary {
   const rates = rounds.map((r) => r.alertsPerSecond);
+  const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
   const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
   return {
     cold: first.alertsPerSecond,
@@ -112,6 +142,7 @@ function summarize(first: Posted, rounds: Posted[]): Summary {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? 0,
     throttled: rounds.reduce((n, r) => n + r.throttled, 0),
+    cpu: { side: median(rounds.map((r) => r.cpu.side)), load: median(rounds.map((r) => r.cpu.load)) },
   };
 }
 
@@ -271,6 +302,7 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
   const label = round === 0 ? 'cold round' : `round ${round}/${ROUNDS}`;
   const bodies = stormPosts(round).map((p) => JSON.stringify(webhookBody({ alertname: p.labels[0]!.alertname! }, p.labels.map((l) => webhookAlert(l)))));
   process.stdout.write(`  ${kind}, ${label}: posting ${fmt(POSTS)} × ${PER_POST} alerts with ${CLIENTS} clients… `);
+  const cpu = roundCpu(() => (kind === 'postgres' ? [server.child.pid!, ...postgresPids()] : [server.child.pid!]));
   const t0 = performance.now();
   const posted = await postAll(bodies, PER_POST, (body) => sendWebhook(server, source.key, body));
   process.stdout.write(`${fmt(posted.alertsPerSecond)} alerts/s; `);
@@ -303,6 +335,7 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
     }
     await sleep(50);
   }
+  const used = cpu();
   process.stdout.write(drainedAfter === null ? 'NOT drained\n' : `drained after ${fmt(drainedAfter, 2)} s\n`);
 
   // Read back each group in full: the distinct alerts are what the API holds, not what the counters say.
@@ -311,7 +344,7 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
   const distinct = new Set(ofRound.map((a) => a.fingerprint ?? JSON.stringify(a.labels))).size;
   const ok = posted.failures.length === 0 && groups.length === GROUPS && distinct === GROUPS * PER_GROUP;
   if (!ok) for (const f of posted.failures.slice(0, 5)) console.error(`    ${f}`);
-  return { ...posted, drainedAfter, groups: groups.length, distinct, received: groups.reduce((n, g) => n + g.counts.received, 0), ok };
+  return { ...posted, cpu: used, drainedAfter, groups: groups.length, distinct, received: groups.reduce((n, g) => n + g.counts.received, 0), ok };
 }
 
 function sendWebhook(server: ServerProcess, key: string, body: string): Promise<Response> {
@@ -394,7 +427,7 @@ async function finishOurs(side: OurSide, big: string): Promise<StoreResult> {
 
 interface AmSide {
   version: string;
-  rounds: Posted[];
+  rounds: (Posted & { cpu: RoundCpu })[];
   round(r: number): Promise<Posted>;
 }
 
@@ -430,14 +463,16 @@ receivers:
         ),
       );
       process.stdout.write(`  alertmanager ${version}, ${r === 0 ? 'cold round' : `round ${r}/${ROUNDS}`}: posting ${fmt(POSTS)} × ${PER_POST} alerts to /api/v2/alerts with ${CLIENTS} clients… `);
+      const cpu = roundCpu(() => [am.child.pid!]);
       const posted = await postAll(bodies, PER_POST, (body) =>
         fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) }),
       );
+      const used = cpu();
       process.stdout.write(`${fmt(posted.alertsPerSecond)} alerts/s\n`);
       if (posted.failures.length) throw new Error(`Alertmanager refused alerts: ${posted.failures.slice(0, 3).join('; ')}`);
       // Our rounds end with the inbox draining; this pause keeps the rounds as far apart.
       await sleep(1_000);
-      side.rounds.push(posted);
+      side.rounds.push({ ...posted, cpu: used });
       return posted;
     },
   };
@@ -479,8 +514,9 @@ export async function main(args: string[]): Promise<number> {
     console.log('');
     const am = amSummary;
     const ratio = (ours: number | null) => (typeof am === 'string' || ours === null ? '-' : `${fmt(ours / am.alertsPerSecond, 2)}×`);
+    const cpuRatio = (ours: number) => (typeof am === 'string' ? '-' : `${fmt(ours / am.cpu.side, 2)}×`);
     const rows: string[][] = [
-      ['', 'alerts/s (median)', 'min–max', 'cold', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'ratio vs AM', 'processed/s', 'ratio'],
+      ['', 'alerts/s (median)', 'min–max', 'cold', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'ratio vs AM', 'processed/s', 'ratio', 'CPU s', 'CPU vs AM'],
     ];
     for (const r of results) {
       const measured = r.rounds.slice(1);
@@ -496,16 +532,24 @@ export async function main(args: string[]): Promise<number> {
         ratio(r.alertsPerSecond),
         r.processedPerSecond === null ? '-' : fmt(r.processedPerSecond),
         ratio(r.processedPerSecond),
+        fmt(r.cpu.side / 1000, 2),
+        cpuRatio(r.cpu.side),
       ]);
     }
     if (typeof am !== 'string')
-      rows.push([`alertmanager ${am.version}`, ...rateCells(am), '-', '-', '-', '-', '1.00×', '-', '-']);
+      rows.push([`alertmanager ${am.version}`, ...rateCells(am), '-', '-', '-', '-', '1.00×', '-', '-', fmt(am.cpu.side / 1000, 2), '1.00×']);
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
     if (typeof am === 'string') console.log(`  alertmanager: ${am}`);
     else
       for (const r of results)
         console.log(`  cold round alone, ${r.store}: ${fmt(r.cold / am.cold, 2)}× Alertmanager's cold round`);
+    console.log(
+      `  CPU s: a round's CPU time (median), user + system of every thread, until every alert was processed: our server's, with PostgreSQL's processes on postgres; ` +
+        `Alertmanager's until its last answer. The load generator (this process) beside them: ` +
+        [...results.map((r) => `${fmt(r.cpu.load / 1000, 2)} s posting to ${r.store}`), ...(typeof am === 'string' ? [] : [`${fmt(am.cpu.load / 1000, 2)} s to Alertmanager`])].join(', ') +
+        `; ${availableParallelism()} cores in all.`,
+    );
 
     console.log('');
     for (const r of results)

@@ -20,12 +20,12 @@
  *
  * Exit code 0 when every "must" holds, 1 otherwise.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { bounded, fmt, percentile, running, sleep, stopAll } from './support.js';
+import { TICKS_PER_SECOND, bounded, cpuMs, fmt, percentile, running, sleep, stopAll } from './support.js';
 import { ADMIN_TOKEN, PG_URL, freshDatabase, startServerProcess, type Database, type ServerProcess, type StoreKind } from '../test/support/harness.js';
 
 /**
@@ -71,7 +71,6 @@ const IDLE_WINDOW_MS = 31_000;
 /** After the last deadline: how long the firings may take to all appear before the rest count as missed. */
 const FIRING_LIMIT_MS = 60_000;
 const OVERALL_LIMIT_MS = 12 * 60_000;
-const CLOCK_TICKS = 100;
 
 const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
 
@@ -89,14 +88,6 @@ function lateness(values: number[]): Lateness {
 
 // ---------------------------------------------------------------- CPU from /proc
 
-/** CPU time (user + system) the process has used so far, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
 interface CpuWindow {
   /** CPU ms used over the window. */
   used: number;
@@ -107,11 +98,11 @@ interface CpuWindow {
 const percentOfCore = (w: CpuWindow) => (100 * w.used) / w.wall;
 
 async function measureIdle(pids: number[], ms: number): Promise<CpuWindow[]> {
-  const start = pids.map(cpuMs);
+  const start = pids.map((pid) => cpuMs([pid]));
   const t0 = Date.now();
   await sleep(ms);
   const wall = Date.now() - t0;
-  return pids.map((pid, i) => ({ used: cpuMs(pid) - start[i]!, wall }));
+  return pids.map((pid, i) => ({ used: cpuMs([pid]) - start[i]!, wall }));
 }
 
 // ---------------------------------------------------------------- seeding
@@ -325,11 +316,11 @@ async function tryStore(kind: StoreKind, servers: number, withBaseline: boolean,
 
     const pids = started.map((s) => s.child.pid!);
     await sleepUntil(firstDue);
-    const busyStart = pids.map(cpuMs);
+    const busyStart = pids.map((pid) => cpuMs([pid]));
     const busyT0 = Date.now();
     await sleepUntil(lastDue);
     const busyWall = Date.now() - busyT0;
-    const busy = pids.map((pid, i) => ({ used: cpuMs(pid) - busyStart[i]!, wall: busyWall }));
+    const busy = pids.map((pid, i) => ({ used: cpuMs([pid]) - busyStart[i]!, wall: busyWall }));
     process.stdout.write(`  ${kind}: deadlines passed; waiting for the firings… `);
     const fired = await awaitFirings(p, lastDue);
     process.stdout.write(`${fmt(fired.length)} recorded; idle for ${IDLE_WINDOW_MS / 1000} s… `);
@@ -417,7 +408,7 @@ export async function main(args: string[]): Promise<number> {
   console.log(
     `reminders: ${fmt(INCIDENTS)} open SEV2 incidents (audience stakeholders), one update_overdue deadline each, spread over ${SPREAD_MS / 1000} s; real server processes on 127.0.0.1, Node ${process.version}`,
   );
-  console.log(`  CPU: utime + stime from /proc/<pid>/stat, in ${1000 / CLOCK_TICKS} ms ticks; idle = the ${IDLE_WINDOW_MS / 1000} s after every firing is recorded`);
+  console.log(`  CPU: utime + stime from /proc/<pid>/stat, in ${1000 / TICKS_PER_SECOND} ms ticks; idle = the ${IDLE_WINDOW_MS / 1000} s after every firing is recorded`);
   if (!PG_URL) console.log('  (PostgreSQL: skipped; set INCIDENT_TEST_DATABASE_URL or DATABASE_URL to run it)');
   return bounded('reminders', OVERALL_LIMIT_MS, async () => {
     const runs: Run[] = [await runStore('sqlite', 1, true)];

@@ -37,11 +37,12 @@
  * change visible within 1 s under load.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../test/support/harness.js';
 import { headerDifferences, startStatusNginx, type Nginx } from '../test/support/nginx.js';
+import { cpuMs } from './support.js';
 
 const DURATION_S = 4;
 const ROUNDS = 5;
@@ -105,23 +106,6 @@ function wrk(url: string, connections: number, seconds = DURATION_S): Promise<Wr
       resolve({ requests: Number(total[1]), requestsPerSecond: Number(rps[1]), p99Ms: toMs(p99[1]!), p50Ms: toMs(p50[1]!), non2xx: non2xx ? Number(non2xx[1]) : 0, errors: errors ? errors[0] : null });
     });
   });
-}
-
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-/**
- * CPU time (user + system, all threads) the processes have used, in ms. On a machine
- * shared with other work, requests/s moves with the neighbours; CPU per request does not
- * (much), so it is printed beside every figure.
- */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** A process and its children (nginx's master and its worker). */

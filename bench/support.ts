@@ -1,4 +1,6 @@
-/** What every benchmark needs: number formatting, percentiles, and stopping every process it started, whatever happens. */
+/** What every benchmark needs: number formatting, percentiles, CPU time from /proc, and stopping every process it started, whatever happens. */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,4 +34,50 @@ export async function bounded(name: string, limitMs: number, body: () => Promise
     clearTimeout(guard);
     await stopAll();
   }
+}
+
+export const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU time (user + system, every thread) the processes have used so far, in ms, from
+ * /proc/<pid>/stat; a process that is gone counts 0. On a machine shared with other work,
+ * rates move with the neighbours; CPU per unit of work does not (much).
+ */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/** The PostgreSQL server's processes on this machine (postmaster, backends, background workers). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU used from now on by the processes `pids()` names when asked (read again at the end,
+ * so a backend opened meanwhile counts in full), in ms.
+ */
+export function cpuMeter(pids: () => number[]): () => number {
+  const start = new Map(pids().map((pid) => [pid, cpuMs([pid])]));
+  return () => pids().reduce((sum, pid) => sum + cpuMs([pid]) - (start.get(pid) ?? 0), 0);
 }
