@@ -116,14 +116,23 @@ describe.each(STORE_KINDS)('Status page subscribers (%s)', (kind) => {
     expect(hooks.on('status')).toHaveLength(1);
   });
 
-  it('the webhook subscriber gets each public update signed, the new one first in incident_updates', async () => {
+  it('the webhook subscriber gets each public update signed, the new one first in incident_updates, with a sequence that orders them', async () => {
+    type Body = { type: string; sequence: number; incident: { id: string; name: string; status: string; incident_updates: { status: string; body: string }[] } };
     const [delivery] = hooks.on('status').slice(-1);
     expect(delivery!.signatureValid).toBe(true);
-    const body = delivery!.body as unknown as { type: string; incident: { name: string; status: string; incident_updates: { status: string; body: string }[] } };
+    const body = delivery!.body as unknown as Body;
     expect(body.type).toBe('status.incident_updated');
     expect(body.incident.name).toBe('Checkout errors');
     expect(body.incident.incident_updates[0]!.status).toBe('identified');
     expect(JSON.stringify(body)).not.toContain('admin');
+    // The next update in the same second: `timestamp` cannot tell which came last, `sequence` can.
+    await ok(t, 201, 'POST', `${API}/incidents/${body.incident.id}/updates`, { ...UPDATE, status: 'monitoring', audience: 'public' });
+    await deliver();
+    await deliver();
+    const later = hooks.on('status').slice(-1)[0]!.body as unknown as Body;
+    expect(later.incident.incident_updates.map((u) => u.status)).toEqual(['monitoring', 'identified']);
+    expect(Number.isInteger(body.sequence)).toBe(true);
+    expect(later.sequence).toBeGreaterThan(body.sequence);
   });
 
   it('internal updates, private incidents and incidents that are not public reach no subscriber', async () => {

@@ -47,7 +47,10 @@ export function publicUpdateOf(recorded: RecordedEvent, state: IncidentState, co
 
 /**
  * The body public webhooks receive: the page, the incident with its public updates newest
- * first (the new one is `incident_updates[0]`), in Statuspage's field names.
+ * first (the new one is `incident_updates[0]`), in Statuspage's field names; and `sequence`,
+ * greater for each later update of the same incident: deliveries go out side by side and are
+ * retried, so a receiver may get two out of order, and two updates in one second have the
+ * same `timestamp`.
  */
 export function statusWebhookBody(state: IncidentState, update: PublicUpdate, config: Config, publicUrl: string): string {
   const id = incidentId(state.number);
@@ -56,6 +59,7 @@ export function statusWebhookBody(state: IncidentState, update: PublicUpdate, co
   return JSON.stringify({
     type: STATUS_UPDATE_TYPE,
     timestamp: update.postedAt,
+    sequence: update.id,
     page: { name: config.organization.statusPageTitle, url: links.page },
     incident: {
       id,
