@@ -24,13 +24,14 @@
  * on PostgreSQL, the database's processes; Alertmanager) and "CPU vs AM" ours over
  * Alertmanager's: the load generator shares the machine with them (its own CPU is printed
  * too), so on a small machine a rate can be bound by cores as much as by the work done.
+ * "event loop s" is our server's main thread alone: how much of its one core a round used.
  *
  * Exit code 0 when every "must" holds, 1 otherwise.
  */
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { bounded, cpuMeter, fmt, percentile, postgresPids, running, sleep } from './support.js';
+import { bounded, cpuMeter, fmt, mainThreadCpuMs, percentile, postgresPids, running, sleep } from './support.js';
 import { ADMIN_TOKEN, PG_URL, freshDatabase, startServerProcess, type Database, type ServerProcess, type StoreKind } from '../test/support/harness.js';
 import {
   ALERTMANAGER_BIN,
@@ -80,19 +81,21 @@ interface Posted {
 interface RoundCpu {
   side: number;
   load: number;
+  /** Of our server's event loop alone (null for Alertmanager): the one core it is bound by. */
+  eventLoop: number | null;
 }
 
 /** Counts a round's CPU from now until the function returned is called. */
-function roundCpu(pids: () => number[]): () => RoundCpu {
+function roundCpu(pids: () => number[], eventLoop?: number): () => RoundCpu {
   const side = cpuMeter(pids);
   const load = process.cpuUsage();
+  const loopStart = eventLoop === undefined ? 0 : mainThreadCpuMs(eventLoop);
   return () => {
     const { user, system } = process.cpuUsage(load);
-    return { side: side(), load: (user + system) / 1000 };
+    return { side: side(), load: (user + system) / 1000, eventLoop: eventLoop === undefined ? null : mainThreadCpuMs(eventLoop) - loopStart };
   };
 }
 
-/** One storm on our server: how it was posted, and what the API holds once the inbox drained. */
 interface StormRound extends Posted {
   cpu: RoundCpu;
   drainedAfter: number | null;
@@ -142,7 +145,11 @@ function summarize(first: Posted, rounds: (Posted & { cpu: RoundCpu })[]): Summa
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? 0,
     throttled: rounds.reduce((n, r) => n + r.throttled, 0),
-    cpu: { side: median(rounds.map((r) => r.cpu.side)), load: median(rounds.map((r) => r.cpu.load)) },
+    cpu: {
+      side: median(rounds.map((r) => r.cpu.side)),
+      load: median(rounds.map((r) => r.cpu.load)),
+      eventLoop: rounds.some((r) => r.cpu.eventLoop === null) ? null : median(rounds.map((r) => r.cpu.eventLoop!)),
+    },
   };
 }
 
@@ -302,7 +309,7 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
   const label = round === 0 ? 'cold round' : `round ${round}/${ROUNDS}`;
   const bodies = stormPosts(round).map((p) => JSON.stringify(webhookBody({ alertname: p.labels[0]!.alertname! }, p.labels.map((l) => webhookAlert(l)))));
   process.stdout.write(`  ${kind}, ${label}: posting ${fmt(POSTS)} × ${PER_POST} alerts with ${CLIENTS} clients… `);
-  const cpu = roundCpu(() => (kind === 'postgres' ? [server.child.pid!, ...postgresPids()] : [server.child.pid!]));
+  const cpu = roundCpu(() => (kind === 'postgres' ? [server.child.pid!, ...postgresPids()] : [server.child.pid!]), server.child.pid!);
   const t0 = performance.now();
   const posted = await postAll(bodies, PER_POST, (body) => sendWebhook(server, source.key, body));
   process.stdout.write(`${fmt(posted.alertsPerSecond)} alerts/s; `);
@@ -516,7 +523,7 @@ export async function main(args: string[]): Promise<number> {
     const ratio = (ours: number | null) => (typeof am === 'string' || ours === null ? '-' : `${fmt(ours / am.alertsPerSecond, 2)}×`);
     const cpuRatio = (ours: number) => (typeof am === 'string' ? '-' : `${fmt(ours / am.cpu.side, 2)}×`);
     const rows: string[][] = [
-      ['', 'alerts/s (median)', 'min–max', 'cold', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'ratio vs AM', 'processed/s', 'ratio', 'CPU s', 'CPU vs AM'],
+      ['', 'alerts/s (median)', 'min–max', 'cold', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'ratio vs AM', 'processed/s', 'ratio', 'CPU s', 'CPU vs AM', 'event loop s'],
     ];
     for (const r of results) {
       const measured = r.rounds.slice(1);
@@ -534,10 +541,11 @@ export async function main(args: string[]): Promise<number> {
         ratio(r.processedPerSecond),
         fmt(r.cpu.side / 1000, 2),
         cpuRatio(r.cpu.side),
+        r.cpu.eventLoop === null ? '-' : fmt(r.cpu.eventLoop / 1000, 2),
       ]);
     }
     if (typeof am !== 'string')
-      rows.push([`alertmanager ${am.version}`, ...rateCells(am), '-', '-', '-', '-', '1.00×', '-', '-', fmt(am.cpu.side / 1000, 2), '1.00×']);
+      rows.push([`alertmanager ${am.version}`, ...rateCells(am), '-', '-', '-', '-', '1.00×', '-', '-', fmt(am.cpu.side / 1000, 2), '1.00×', '-']);
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
     if (typeof am === 'string') console.log(`  alertmanager: ${am}`);
@@ -546,7 +554,7 @@ export async function main(args: string[]): Promise<number> {
         console.log(`  cold round alone, ${r.store}: ${fmt(r.cold / am.cold, 2)}× Alertmanager's cold round`);
     console.log(
       `  CPU s: a round's CPU time (median), user + system of every thread, until every alert was processed: our server's, with PostgreSQL's processes on postgres; ` +
-        `Alertmanager's until its last answer. The load generator (this process) beside them: ` +
+        `Alertmanager's until its last answer; "event loop s", our server's main thread alone. The load generator (this process) beside them: ` +
         [...results.map((r) => `${fmt(r.cpu.load / 1000, 2)} s posting to ${r.store}`), ...(typeof am === 'string' ? [] : [`${fmt(am.cpu.load / 1000, 2)} s to Alertmanager`])].join(', ') +
         `; ${availableParallelism()} cores in all.`,
     );
