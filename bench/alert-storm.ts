@@ -21,9 +21,11 @@
  * answer times are pooled over the rounds. Ours answers once a delivery is stored; the
  * "processed/s" column is the rate through to every alert processed (until the inbox drained).
  * "CPU s" is a round's CPU time (median) of the processes doing a side's work (our server and,
- * on PostgreSQL, the database's processes; Alertmanager) and "CPU vs AM" ours over
- * Alertmanager's: the load generator shares the machine with them (its own CPU is printed
- * too), so on a small machine a rate can be bound by cores as much as by the work done.
+ * on PostgreSQL, the database's processes when it runs on this machine, until the inbox
+ * drained, answering the drain polls included; Alertmanager, until its last answer) and "CPU
+ * vs AM" ours over Alertmanager's: the load generator shares the machine with them (its own
+ * CPU is printed too), so on a small machine a rate can be bound by cores as much as by the
+ * work done.
  * "event loop s" is our server's main thread alone: how much of its one core a round used.
  *
  * Exit code 0 when every "must" holds, 1 otherwise.
@@ -31,7 +33,9 @@
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { bounded, cpuMeter, fmt, mainThreadCpuMs, percentile, postgresPids, running, sleep } from './support.js';
+import pg from 'pg';
+import { existsSync, readFileSync } from 'node:fs';
+import { bounded, cpuMs, fmt, mainThreadCpuMs, parentOf, percentile, postgresCpuMeter, running, sleep } from './support.js';
 import { ADMIN_TOKEN, PG_URL, freshDatabase, startServerProcess, type Database, type ServerProcess, type StoreKind } from '../test/support/harness.js';
 import {
   ALERTMANAGER_BIN,
@@ -74,9 +78,11 @@ interface Posted {
 
 /**
  * CPU time (ms, user + system, every thread) over one round: `side`, of the processes doing
- * its work (our server, and on PostgreSQL the database's processes; Alertmanager), until
- * every alert was processed; `load`, of this process posting (the load generator), which
- * shares the machine with them.
+ * its work (our server, and on PostgreSQL the database's processes when it runs on this
+ * machine; Alertmanager), until every alert was processed: for ours that includes answering
+ * the bench's polls for the drained inbox, for Alertmanager it ends at its last answer;
+ * `load`, of this process (the load generator: posting, and polling ours), which shares the
+ * machine with them.
  */
 interface RoundCpu {
   side: number;
@@ -85,16 +91,22 @@ interface RoundCpu {
   eventLoop: number | null;
 }
 
-/** Counts a round's CPU from now until the function returned is called. */
-function roundCpu(pids: () => number[], eventLoop?: number): () => RoundCpu {
-  const side = cpuMeter(pids);
+/** A round with its CPU (see RoundCpu). */
+type MeteredRound = Posted & { cpu: RoundCpu };
+
+/** Counts a round's CPU from now until the function returned is called: `pid`'s, the database's when given, the load generator's. */
+function roundCpu(pid: number, { database, eventLoop = false }: { database?: number | null; eventLoop?: boolean } = {}): () => RoundCpu {
+  const start = cpuMs([pid]);
+  const db = database ? postgresCpuMeter(database) : () => 0;
   const load = process.cpuUsage();
-  const loopStart = eventLoop === undefined ? 0 : mainThreadCpuMs(eventLoop);
+  const loopStart = eventLoop ? mainThreadCpuMs(pid) : 0;
   return () => {
     const { user, system } = process.cpuUsage(load);
-    return { side: side(), load: (user + system) / 1000, eventLoop: eventLoop === undefined ? null : mainThreadCpuMs(eventLoop) - loopStart };
+    return { side: cpuMs([pid]) - start + db(), load: (user + system) / 1000, eventLoop: eventLoop ? mainThreadCpuMs(pid) - loopStart : null };
   };
 }
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 interface StormRound extends Posted {
   cpu: RoundCpu;
@@ -133,14 +145,13 @@ interface StoreResult extends Summary {
   ok: boolean;
 }
 
-function summarize(first: Posted, rounds: (Posted & { cpu: RoundCpu })[]): Summary {
+function summarize(first: Posted, rounds: MeteredRound[]): Summary {
   const rates = rounds.map((r) => r.alertsPerSecond);
-  const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
   const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
   return {
     cold: first.alertsPerSecond,
     rates,
-    alertsPerSecond: percentile([...rates].sort((a, b) => a - b), 50),
+    alertsPerSecond: median(rates),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? 0,
@@ -297,6 +308,8 @@ interface OurSide {
   db: Database;
   source: { id: string | number; key: string };
   rounds: StormRound[];
+  /** On PostgreSQL, the server's postmaster when it runs on this machine (its CPU is counted with ours); else null. */
+  postmaster: number | null;
 }
 
 /**
@@ -309,7 +322,7 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
   const label = round === 0 ? 'cold round' : `round ${round}/${ROUNDS}`;
   const bodies = stormPosts(round).map((p) => JSON.stringify(webhookBody({ alertname: p.labels[0]!.alertname! }, p.labels.map((l) => webhookAlert(l)))));
   process.stdout.write(`  ${kind}, ${label}: posting ${fmt(POSTS)} × ${PER_POST} alerts with ${CLIENTS} clients… `);
-  const cpu = roundCpu(() => (kind === 'postgres' ? [server.child.pid!, ...postgresPids()] : [server.child.pid!]), server.child.pid!);
+  const cpu = roundCpu(server.child.pid!, { database: side.postmaster, eventLoop: true });
   const t0 = performance.now();
   const posted = await postAll(bodies, PER_POST, (body) => sendWebhook(server, source.key, body));
   process.stdout.write(`${fmt(posted.alertsPerSecond)} alerts/s; `);
@@ -368,7 +381,20 @@ async function startOurs(kind: StoreKind): Promise<OurSide> {
   const server = await startServerProcess(db);
   running.add(server);
   const source = await api<{ id: string | number; key: string }>(server, 'POST', '/alert-sources', { name: `storm-${kind}`, type: 'alertmanager' });
-  return { kind, server, db, source, rounds: [] };
+  return { kind, server, db, source, rounds: [], postmaster: kind === 'postgres' ? await postmasterOf(db.env.DATABASE_URL!) : null };
+}
+
+/** The postmaster of the database at `url`: the parent of a backend, when that backend is a process on this machine. */
+async function postmasterOf(url: string): Promise<number | null> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const backend = rows[0]!.pid;
+    return existsSync(`/proc/${backend}/comm`) && readFileSync(`/proc/${backend}/comm`, 'utf8').trim() === 'postgres' ? parentOf(backend) : null;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The 8 MB body end to end, then BIG_REPEATS repeats of it back to back; and the side's summary. */
@@ -419,7 +445,7 @@ async function finishOurs(side: OurSide, big: string): Promise<StoreResult> {
       store: kind,
       ...summarize(cold!, rounds),
       rounds: side.rounds,
-      processedPerSecond: drained.includes(null) ? null : (POSTS * PER_POST) / percentile((drained as number[]).sort((a, b) => a - b), 50),
+      processedPerSecond: drained.includes(null) ? null : (POSTS * PER_POST) / median(drained as number[]),
       big: { bytes: Buffer.byteLength(big), answerMs, status: bigRes.status, readableAfter, repeats },
       ok,
     };
@@ -434,7 +460,7 @@ async function finishOurs(side: OurSide, big: string): Promise<StoreResult> {
 
 interface AmSide {
   version: string;
-  rounds: (Posted & { cpu: RoundCpu })[];
+  rounds: MeteredRound[];
   round(r: number): Promise<Posted>;
 }
 
@@ -470,7 +496,7 @@ receivers:
         ),
       );
       process.stdout.write(`  alertmanager ${version}, ${r === 0 ? 'cold round' : `round ${r}/${ROUNDS}`}: posting ${fmt(POSTS)} × ${PER_POST} alerts to /api/v2/alerts with ${CLIENTS} clients… `);
-      const cpu = roundCpu(() => [am.child.pid!]);
+      const cpu = roundCpu(am.child.pid!);
       const posted = await postAll(bodies, PER_POST, (body) =>
         fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(60_000) }),
       );
@@ -533,7 +559,7 @@ export async function main(args: string[]): Promise<number> {
         r.store,
         ...rateCells(r),
         fmt(r.throttled),
-        drained.includes(null) ? 'never' : fmt(percentile((drained as number[]).sort((a, b) => a - b), 50), 2),
+        drained.includes(null) ? 'never' : fmt(median(drained as number[]), 2),
         every(r.rounds.map((m) => m.groups), GROUPS),
         every(r.rounds.map((m) => m.distinct), GROUPS * PER_GROUP),
         ratio(r.alertsPerSecond),
@@ -552,10 +578,12 @@ export async function main(args: string[]): Promise<number> {
     else
       for (const r of results)
         console.log(`  cold round alone, ${r.store}: ${fmt(r.cold / am.cold, 2)}× Alertmanager's cold round`);
+    const remote = ours.some((o) => o.kind === 'postgres' && o.postmaster === null);
     console.log(
-      `  CPU s: a round's CPU time (median), user + system of every thread, until every alert was processed: our server's, with PostgreSQL's processes on postgres; ` +
-        `Alertmanager's until its last answer; "event loop s", our server's main thread alone. The load generator (this process) beside them: ` +
-        [...results.map((r) => `${fmt(r.cpu.load / 1000, 2)} s posting to ${r.store}`), ...(typeof am === 'string' ? [] : [`${fmt(am.cpu.load / 1000, 2)} s to Alertmanager`])].join(', ') +
+      `  CPU s: a round's CPU time (median), user + system of every thread: our server's until every alert was processed (answering this bench's polls for it included), ` +
+        `with the database's processes on PostgreSQL${remote ? ' (not counted here: the database is not on this machine)' : ''}; Alertmanager's until its last answer; ` +
+        `"event loop s", our server's main thread alone. The load generator (this process) beside them: ` +
+        [...results.map((r) => `${fmt(r.cpu.load / 1000, 2)} s posting to and polling ${r.store}`), ...(typeof am === 'string' ? [] : [`${fmt(am.cpu.load / 1000, 2)} s posting to Alertmanager`])].join(', ') +
         `; ${availableParallelism()} cores in all.`,
     );
 

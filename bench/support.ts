@@ -36,12 +36,20 @@ export async function bounded(name: string, limitMs: number, body: () => Promise
   }
 }
 
-export const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+/** Clock ticks per second, the unit of /proc's CPU times (100 where `getconf` is missing). */
+export const TICKS_PER_SECOND = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 /**
  * CPU time (user + system, every thread) the processes have used so far, in ms, from
- * /proc/<pid>/stat; a process that is gone counts 0. On a machine shared with other work,
- * rates move with the neighbours; CPU per unit of work does not (much).
+ * /proc/<pid>/stat; throws for one that is gone (a figure without it would be wrong). On a
+ * machine shared with other work, rates move with the neighbours; CPU per unit of work does
+ * not (much).
  */
 export function cpuMs(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + statCpuMs(`/proc/${pid}/stat`), 0);
@@ -52,37 +60,54 @@ export function mainThreadCpuMs(pid: number): number {
   return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
 }
 
-function statCpuMs(path: string): number {
-  let stat: string;
-  try {
-    stat = readFileSync(path, 'utf8');
-  } catch {
-    return 0;
-  }
-  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+/** utime + stime, and with `reaped` also what its children that have ended used (cutime + cstime). */
+function statCpuMs(path: string, reaped = false): number {
+  const stat = readFileSync(path, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const ticks = fields[11]! + fields[12]! + (reaped ? fields[13]! + fields[14]! : 0);
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** The PostgreSQL server's processes on this machine (postmaster, backends, background workers). */
-export function postgresPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
+/** A process's parent, or null when it is not on this machine (or gone). */
+export function parentOf(pid: number): number | null {
+  try {
+    const ppid = /^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return ppid ? Number(ppid[1]) : null;
+  } catch {
+    return null;
   }
-  return pids;
 }
 
 /**
- * CPU used from now on by the processes `pids()` names when asked (read again at the end,
- * so a backend opened meanwhile counts in full), in ms.
+ * CPU used from now on by a PostgreSQL server running on this machine, in ms: its postmaster
+ * and every process under it (backends, background workers), those opened meanwhile in full,
+ * and those that ended meanwhile through what the postmaster reaped from them.
  */
-export function cpuMeter(pids: () => number[]): () => number {
-  const start = new Map(pids().map((pid) => [pid, cpuMs([pid])]));
-  return () => pids().reduce((sum, pid) => sum + cpuMs([pid]) - (start.get(pid) ?? 0), 0);
+export function postgresCpuMeter(postmaster: number): () => number {
+  const children = () => {
+    const pids: number[] = [];
+    for (const entry of readdirSync('/proc')) if (/^\d+$/.test(entry) && parentOf(Number(entry)) === postmaster) pids.push(Number(entry));
+    return pids;
+  };
+  const read = (pid: number) => {
+    try {
+      return statCpuMs(`/proc/${pid}/stat`, pid === postmaster);
+    } catch {
+      // Ended meanwhile: what it used is in the postmaster's reaped time once it is reaped.
+      return null;
+    }
+  };
+  const start = new Map([postmaster, ...children()].map((pid) => [pid, read(pid)]));
+  return () => {
+    let used = 0;
+    const seen = new Set([postmaster, ...children()]);
+    for (const pid of seen) {
+      const now = read(pid);
+      if (now !== null) used += now - (start.get(pid) ?? 0);
+    }
+    // One that ended meanwhile is in the reaped time whole: its part from before the start is not this meter's.
+    for (const [pid, before] of start) if (!seen.has(pid) && before !== null) used -= before;
+    return used;
+  };
 }

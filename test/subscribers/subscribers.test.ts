@@ -117,7 +117,7 @@ describe.each(STORE_KINDS)('Status page subscribers (%s)', (kind) => {
   });
 
   it('the webhook subscriber gets each public update signed, the new one first in incident_updates, with a sequence that orders them', async () => {
-    type Body = { type: string; sequence: number; incident: { id: string; name: string; status: string; incident_updates: { status: string; body: string }[] } };
+    type Body = { type: string; timestamp: string; sequence: number; incident: { id: string; name: string; status: string; incident_updates: { status: string; body: string }[] } };
     const [delivery] = hooks.on('status').slice(-1);
     expect(delivery!.signatureValid).toBe(true);
     const body = delivery!.body as unknown as Body;
@@ -131,6 +131,7 @@ describe.each(STORE_KINDS)('Status page subscribers (%s)', (kind) => {
     await deliver();
     const later = hooks.on('status').slice(-1)[0]!.body as unknown as Body;
     expect(later.incident.incident_updates.map((u) => u.status)).toEqual(['monitoring', 'identified']);
+    expect(later.timestamp).toBe(body.timestamp);
     expect(Number.isInteger(body.sequence)).toBe(true);
     expect(later.sequence).toBeGreaterThan(body.sequence);
   });
