@@ -42,7 +42,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, freePort, freshDatabase, startServerProcess, type Database, type ServerProcess } from '../test/support/harness.js';
 import { headerDifferences, startStatusNginx, type Nginx } from '../test/support/nginx.js';
-import { cpuMs } from './support.js';
+import { childrenOf, cpuMs } from './support.js';
 
 const DURATION_S = 4;
 const ROUNDS = 5;
@@ -110,13 +110,7 @@ function wrk(url: string, connections: number, seconds = DURATION_S): Promise<Wr
 
 /** A process and its children (nginx's master and its worker). */
 function withChildren(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    // pgrep answers 1 when there are none
-  }
-  return [pid, ...children];
+  return [pid, ...childrenOf(pid)];
 }
 
 /** Pins a running process and all its threads to a core. */

@@ -79,17 +79,19 @@ export function parentOf(pid: number): number | null {
   }
 }
 
+/** The processes whose parent is `pid`, from /proc. */
+export function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && parentOf(Number(entry)) === pid)
+    .map(Number);
+}
+
 /**
  * CPU used from now on by a PostgreSQL server running on this machine, in ms: its postmaster
  * and every process under it (backends, background workers), those opened meanwhile in full,
  * and those that ended meanwhile through what the postmaster reaped from them.
  */
 export function postgresCpuMeter(postmaster: number): () => number {
-  const children = () => {
-    const pids: number[] = [];
-    for (const entry of readdirSync('/proc')) if (/^\d+$/.test(entry) && parentOf(Number(entry)) === postmaster) pids.push(Number(entry));
-    return pids;
-  };
   const read = (pid: number) => {
     try {
       return statCpuMs(`/proc/${pid}/stat`, pid === postmaster);
@@ -98,10 +100,10 @@ export function postgresCpuMeter(postmaster: number): () => number {
       return null;
     }
   };
-  const start = new Map([postmaster, ...children()].map((pid) => [pid, read(pid)]));
+  const start = new Map([postmaster, ...childrenOf(postmaster)].map((pid) => [pid, read(pid)]));
   return () => {
     let used = 0;
-    const seen = new Set([postmaster, ...children()]);
+    const seen = new Set([postmaster, ...childrenOf(postmaster)]);
     for (const pid of seen) {
       const now = read(pid);
       if (now !== null) used += now - (start.get(pid) ?? 0);
