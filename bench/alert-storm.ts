@@ -89,6 +89,8 @@ interface RoundCpu {
   load: number;
   /** Of our server's event loop alone (null for Alertmanager): the one core it is bound by. */
   eventLoop: number | null;
+  /** Of it, the database's processes' (null where they are not counted: SQLite, Alertmanager, a database elsewhere). */
+  database: number | null;
 }
 
 /** A round with its CPU (see RoundCpu). */
@@ -97,12 +99,18 @@ type MeteredRound = Posted & { cpu: RoundCpu };
 /** Counts a round's CPU from now until the function returned is called: `pid`'s, the database's when given, the load generator's. */
 function roundCpu(pid: number, { database, eventLoop = false }: { database?: number | null; eventLoop?: boolean } = {}): () => RoundCpu {
   const start = cpuMs([pid]);
-  const db = database ? postgresCpuMeter(database) : () => 0;
+  const db = database ? postgresCpuMeter(database) : null;
   const load = process.cpuUsage();
   const loopStart = eventLoop ? mainThreadCpuMs(pid) : 0;
   return () => {
     const { user, system } = process.cpuUsage(load);
-    return { side: cpuMs([pid]) - start + db(), load: (user + system) / 1000, eventLoop: eventLoop ? mainThreadCpuMs(pid) - loopStart : null };
+    const ofDatabase = db ? db() : null;
+    return {
+      side: cpuMs([pid]) - start + (ofDatabase ?? 0),
+      load: (user + system) / 1000,
+      eventLoop: eventLoop ? mainThreadCpuMs(pid) - loopStart : null,
+      database: ofDatabase,
+    };
   };
 }
 
@@ -160,6 +168,7 @@ function summarize(first: Posted, rounds: MeteredRound[]): Summary {
       side: median(rounds.map((r) => r.cpu.side)),
       load: median(rounds.map((r) => r.cpu.load)),
       eventLoop: rounds.some((r) => r.cpu.eventLoop === null) ? null : median(rounds.map((r) => r.cpu.eventLoop!)),
+      database: rounds.some((r) => r.cpu.database === null) ? null : median(rounds.map((r) => r.cpu.database!)),
     },
   };
 }
@@ -549,7 +558,7 @@ export async function main(args: string[]): Promise<number> {
     const ratio = (ours: number | null) => (typeof am === 'string' || ours === null ? '-' : `${fmt(ours / am.alertsPerSecond, 2)}×`);
     const cpuRatio = (ours: number) => (typeof am === 'string' ? '-' : `${fmt(ours / am.cpu.side, 2)}×`);
     const rows: string[][] = [
-      ['', 'alerts/s (median)', 'min–max', 'cold', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'ratio vs AM', 'processed/s', 'ratio', 'CPU s', 'CPU vs AM', 'event loop s'],
+      ['', 'alerts/s (median)', 'min–max', 'cold', 'p50 ms', 'p99 ms', 'max ms', '429s', 'drained s', 'groups', 'distinct', 'ratio vs AM', 'processed/s', 'ratio', 'CPU s', 'CPU vs AM', 'event loop s', 'database s'],
     ];
     for (const r of results) {
       const measured = r.rounds.slice(1);
@@ -568,10 +577,11 @@ export async function main(args: string[]): Promise<number> {
         fmt(r.cpu.side / 1000, 2),
         cpuRatio(r.cpu.side),
         r.cpu.eventLoop === null ? '-' : fmt(r.cpu.eventLoop / 1000, 2),
+        r.cpu.database === null ? '-' : fmt(r.cpu.database / 1000, 2),
       ]);
     }
     if (typeof am !== 'string')
-      rows.push([`alertmanager ${am.version}`, ...rateCells(am), '-', '-', '-', '-', '1.00×', '-', '-', fmt(am.cpu.side / 1000, 2), '1.00×', '-']);
+      rows.push([`alertmanager ${am.version}`, ...rateCells(am), '-', '-', '-', '-', '1.00×', '-', '-', fmt(am.cpu.side / 1000, 2), '1.00×', '-', '-']);
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) console.log('  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
     if (typeof am === 'string') console.log(`  alertmanager: ${am}`);
@@ -582,7 +592,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(
       `  CPU s: a round's CPU time (median), user + system of every thread: our server's until every alert was processed (answering this bench's polls for it included), ` +
         `with the database's processes on PostgreSQL${remote ? ' (not counted here: the database is not on this machine)' : ''}; Alertmanager's until its last answer; ` +
-        `"event loop s", our server's main thread alone. The load generator (this process) beside them: ` +
+        `"event loop s", our server's main thread alone; "database s", the database's part of "CPU s". The load generator (this process) beside them: ` +
         [...results.map((r) => `${fmt(r.cpu.load / 1000, 2)} s posting to and polling ${r.store}`), ...(typeof am === 'string' ? [] : [`${fmt(am.cpu.load / 1000, 2)} s posting to Alertmanager`])].join(', ') +
         `; ${availableParallelism()} cores in all.`,
     );
