@@ -13,7 +13,7 @@ import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
 import type { AlertSource } from '../domain/alerts/source.js';
-import { AlertIntake, type IntakeReport, type StoredDelivery } from '../commands/intake/intake.js';
+import { AlertIntake, readAhead, type IntakeReport, type ReadAhead, type StoredDelivery } from '../commands/intake/intake.js';
 import { FailureRecord, type WorkerHealth } from './worker.js';
 import { IntakePace } from './intake-pace.js';
 
@@ -25,6 +25,8 @@ const GZIP_FROM = 64 * 1024;
 const MAX_GROUP_COMMIT = 256;
 /** Bodies parsed by the request that stored them, kept for intake so it does not parse them again. */
 const MAX_PARSED = 2_000;
+/** How long one slice of reading ahead (see readAheadSome) may hold the event loop. */
+const READ_AHEAD_SLICE_MS = 1;
 /** Deliveries listed from the inbox at a time; a full page means processing is behind intake. */
 const PAGE = 500;
 /**
@@ -48,6 +50,8 @@ interface Arrival {
   receivedAt: string;
   digest: string | null;
   parsed: unknown;
+  /** An Alertmanager body, parsed: intake's reading of it can be done ahead (readAhead). */
+  readAhead: boolean;
   resolve: (id: number) => void;
   reject: (error: unknown) => void;
 }
@@ -61,6 +65,9 @@ export class AlertInbox {
   private arrivals: Arrival[] = [];
   private committing = false;
   private readonly parsed = new Map<number, unknown>();
+  /** Of those, the ones read ahead, and the ones still to read ahead (ids, in the order they arrived). */
+  private readonly readAheads = new Map<number, ReadAhead>();
+  private toReadAhead: { id: number; receivedAt: string }[] = [];
   private readonly failures = new FailureRecord();
   private readonly pace = new IntakePace(() => this.closed);
   private readonly intake: AlertIntake;
@@ -92,7 +99,7 @@ export class AlertInbox {
       // Taken as it joins the queue, so that inbox ids and reception times run in the same order.
       const receivedAt = this.deps.clock.now().toISOString();
       this.pace.arrived();
-      this.arrivals.push({ source: source.id, body: stored, receivedAt, digest, resolve, reject, parsed });
+      this.arrivals.push({ source: source.id, body: stored, receivedAt, digest, resolve, reject, parsed, readAhead: parsed !== undefined && source.type === 'alertmanager' });
       if (!this.committing) {
         // Requests whose bodies arrived in the same turn of the event loop join this commit.
         this.committing = true;
@@ -110,7 +117,10 @@ export class AlertInbox {
           // Synced apart: while one batch waits for the disk, the requests arriving meanwhile are read and gather for the next.
           const ids = await this.deps.store.transaction((tx) => tx.alertInbox.add(batch), { syncApart: true });
           batch.forEach((a, i) => {
-            if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) this.parsed.set(ids[i]!, a.parsed);
+            if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) {
+              this.parsed.set(ids[i]!, a.parsed);
+              if (a.readAhead && this.toReadAhead.length < MAX_PARSED) this.toReadAhead.push({ id: ids[i]!, receivedAt: a.receivedAt });
+            }
             a.resolve(ids[i]!);
           });
         } catch (error) {
@@ -175,16 +185,17 @@ export class AlertInbox {
       // What intake left of the last page while deliveries arrived (AlertIntake.apply): listed again once they pause, with them.
       let left: number[] = [];
       for (;;) {
-        if (left.length > 0) await this.pace.wait();
-        else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0);
+        const meanwhile = () => this.readAheadSome();
+        if (left.length > 0) await this.pace.wait(meanwhile);
+        else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0, meanwhile);
         const ids = await this.deps.store.alertInbox.pending(after, MAX_ATTEMPTS, PAGE);
         this.failures.succeeded();
         // One left and not listed again was applied meanwhile by another instance: its parsed body is not needed.
         const listed = new Set(ids);
-        for (const id of left) if (!listed.has(id)) this.parsed.delete(id);
+        for (const id of left) if (!listed.has(id)) this.forget(id);
         if (ids.length === 0 || this.closed) return;
         this.pace.behind = ids.length === PAGE;
-        const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id) })));
+        const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id), readAhead: this.readAheads.get(id) })));
         if (done === 0) return;
         left = ids.slice(done);
         after = ids[done - 1]!;
@@ -203,13 +214,34 @@ export class AlertInbox {
       report = await this.intake.apply(deliveries);
     } finally {
       // Bodies of deliveries left for the next listing are kept, so they are not read again.
-      for (const d of deliveries.slice(0, report?.done)) this.parsed.delete(d.id);
+      for (const d of deliveries.slice(0, report?.done)) this.forget(d.id);
     }
     for (const { id, source } of report.notJson) this.log.warn({ delivery: id, source }, 'alert delivery is not valid JSON; dropped');
     for (const { id, error } of report.failed)
       this.log.error({ err: error, delivery: id }, 'alert delivery could not be processed; it stays in the inbox and will be retried');
     if (report.failed.length > 0) this.scheduleRetry();
     return report;
+  }
+
+  /**
+   * Reads ahead the bodies kept for intake, oldest first, for at most READ_AHEAD_SLICE_MS;
+   * answers whether any is left. Run while the drain waits for a lull (IntakePace.wait).
+   */
+  private readAheadSome(): boolean {
+    const until = performance.now() + READ_AHEAD_SLICE_MS;
+    let next = 0;
+    for (; next < this.toReadAhead.length && performance.now() < until; next++) {
+      const { id, receivedAt } = this.toReadAhead[next]!;
+      // Applied meanwhile (by its request, or another drain): nothing to read ahead.
+      if (this.parsed.has(id)) this.readAheads.set(id, readAhead(this.parsed.get(id), receivedAt));
+    }
+    this.toReadAhead = this.toReadAhead.slice(next);
+    return this.toReadAhead.length > 0;
+  }
+
+  private forget(id: number): void {
+    this.parsed.delete(id);
+    this.readAheads.delete(id);
   }
 
   private scheduleRetry(): void {

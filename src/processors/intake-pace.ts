@@ -11,6 +11,8 @@ const INTAKE_POLL_MS = 5;
 const MAX_DEFER_MS = 200;
 /** An upload taking longer than this (a slow or stalled sender) no longer holds processing back. */
 const UPLOAD_HOLDS_MS = 1_000;
+/** While deferring, work meanwhile (see wait) is done once nothing has arrived for this long, in slices between turns of the event loop. */
+const MEANWHILE_AFTER_MS = 2;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -46,12 +48,16 @@ export class IntakePace {
     return !this.behind && this.busy();
   }
 
-  /** Resolves when applying may go on: after a turn of the event loop, and once intake is quiet (see above). */
-  async wait(): Promise<void> {
+  /**
+   * Resolves when applying may go on: after a turn of the event loop, and once intake is quiet
+   * (see above). `meanwhile` is work that needs no lull, done a slice at a time while waiting
+   * for one; it answers whether any is left.
+   */
+  async wait(meanwhile?: () => boolean): Promise<void> {
     // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
     await yieldToRequests();
     const until = performance.now() + MAX_DEFER_MS;
-    while (!this.stopped() && performance.now() < until && this.deferring()) await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
+    while (!this.stopped() && performance.now() < until && this.deferring()) await this.pause(meanwhile);
   }
 
   /**
@@ -60,9 +66,18 @@ export class IntakePace {
    * trickles in would cost that per delivery. Not when nothing has arrived for `ms`
    * already: the storm is over, and waiting would only hold back its last deliveries.
    */
-  async gather(ms: number): Promise<void> {
-    if (ms > 0 && !this.behind && performance.now() - this.lastArrival < ms) await new Promise((resolve) => setTimeout(resolve, ms));
-    await this.wait();
+  async gather(ms: number, meanwhile?: () => boolean): Promise<void> {
+    if (ms > 0 && !this.behind && performance.now() - this.lastArrival < ms) {
+      const until = performance.now() + ms;
+      while (!this.stopped() && performance.now() < until) await this.pause(meanwhile);
+    }
+    await this.wait(meanwhile);
+  }
+
+  /** A slice of `meanwhile` and a turn of the event loop once arrivals have paused; otherwise a poll's sleep. */
+  private async pause(meanwhile: (() => boolean) | undefined): Promise<void> {
+    if (meanwhile && performance.now() - this.lastArrival >= MEANWHILE_AFTER_MS && meanwhile()) await yieldToRequests();
+    else await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
   }
 
   private busy(): boolean {

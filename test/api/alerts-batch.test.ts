@@ -3,7 +3,7 @@ import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { IntakePace } from '../../src/processors/intake-pace.js';
 import { AlertIntake } from '../../src/commands/intake/intake.js';
 import { STEP } from '../../src/commands/intake/single.js';
-import { API, ok } from './helpers.js';
+import { API, alertGroupsInFull, ok } from './helpers.js';
 import { amAlert, webhook, type AmAlert } from './alert-payloads.js';
 
 /**
@@ -38,18 +38,6 @@ function deliveries(): { body: unknown; at: string }[] {
   return out.map((alerts, i) => ({ body: webhook(alerts, { groupKey: gks[i]!, truncatedAlerts: i % 3 }), at: at(i) }));
 }
 
-async function everything(t: TestApp) {
-  const all = [];
-  for (const state of ['open', 'acknowledged', 'resolved', 'dismissed'])
-    for (const group of await ok(t, 200, 'GET', `${API}/alerts?state=${state}`)) {
-      const detail = await ok(t, 200, 'GET', `${API}/alerts/${group.id}`);
-      // Ids come from sequences: alerts' across groups, and on PostgreSQL a batch applies several new groups
-      // at once, so which group is numbered first is a race. Only the order of alerts within a group is the same.
-      all.push({ ...detail, id: undefined, source: detail.source.name, alerts: detail.alerts.map(({ id: _id, ...alert }: { id: number }) => alert) });
-    }
-  return all;
-}
-
 describe.each(STORE_KINDS)('alert deliveries applied as a batch (%s)', (kind) => {
   let one: TestApp;
   let many: TestApp;
@@ -77,12 +65,12 @@ describe.each(STORE_KINDS)('alert deliveries applied as a batch (%s)', (kind) =>
     many.app.alertInbox.wake();
     await many.app.alertInbox.idle();
 
-    const expected = await everything(one);
+    const expected = await alertGroupsInFull(one);
     expect(expected.map((g) => [g.groupKey, g.state, g.counts])).toEqual([
       ['A', 'open', { alerts: 8, firing: 6, resolved: 2, received: 13 }],
       ['B', 'open', { alerts: 7, firing: 7, resolved: 0, received: 11 }],
     ]);
-    expect(await everything(many)).toEqual(expected);
+    expect(await alertGroupsInFull(many)).toEqual(expected);
     expect(await many.store.alertInbox.pending(0, 100, 100)).toEqual([]);
     const snapshots = async (t: TestApp, id: string) => {
       const found = [];
@@ -141,7 +129,7 @@ describe.each(STORE_KINDS)('a page intake leaves while deliveries arrive (%s)', 
       [list.length - 6, 11],
       [list.length - 17, list.length - 17],
     ]);
-    expect(await everything(left)).toEqual(await everything(one));
+    expect(await alertGroupsInFull(left)).toEqual(await alertGroupsInFull(one));
     expect(await left.store.alertInbox.pending(0, 100, 100)).toEqual([]);
   });
 });

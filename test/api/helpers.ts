@@ -37,3 +37,19 @@ export const UPDATE = {
 } as const;
 
 export const MINUTE = 60_000;
+
+/**
+ * Every alert group in every state, each with its alerts, as the API gives them, for comparing
+ * two servers that applied the same deliveries. Ids come from sequences: alerts' across groups,
+ * and on PostgreSQL a batch applies several new groups at once, so which group is numbered first
+ * is a race; they are left out. Only the order of alerts within a group is the same.
+ */
+export async function alertGroupsInFull(t: TestApp) {
+  const all = [];
+  for (const state of ['open', 'acknowledged', 'resolved', 'dismissed'])
+    for (const group of await ok(t, 200, 'GET', `${API}/alerts?state=${state}`)) {
+      const detail = await ok(t, 200, 'GET', `${API}/alerts/${group.id}`);
+      all.push({ ...detail, id: undefined, source: detail.source.name, alerts: detail.alerts.map(({ id: _id, ...alert }: { id: number }) => alert) });
+    }
+  return all;
+}

@@ -58,3 +58,59 @@ describe('IntakePace.gather (the wait before the inbox is listed)', () => {
     expect(await settledWithin(gathering, 25)).toBe(true);
   });
 });
+
+describe('IntakePace: work done meanwhile (reading ahead while waiting for a lull)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    vi.advanceTimersByTime(10_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  /** Work of `slices` slices; each call does one and answers whether any is left. */
+  const work = (slices: number) => {
+    const done = { slices: 0, calls: 0 };
+    const meanwhile = () => {
+      done.calls++;
+      if (done.slices < slices) done.slices++;
+      return done.slices < slices;
+    };
+    return { done, meanwhile };
+  };
+
+  it('is done once arrivals have paused, slice by slice, and the wait still ends at the lull', async () => {
+    const pace = new IntakePace(() => false);
+    pace.arrived();
+    const { done, meanwhile } = work(5);
+    const waiting = pace.wait(meanwhile);
+    expect(await settledWithin(waiting, 1)).toBe(false);
+    expect(done.calls).toBe(0);
+    expect(await settledWithin(waiting, 15)).toBe(false);
+    expect(done.slices).toBe(5);
+    // None is left; the wait goes on until intake has been quiet for its 20 ms.
+    expect(await settledWithin(waiting, 15)).toBe(true);
+  });
+
+  it('is not done while deliveries keep arriving', async () => {
+    const pace = new IntakePace(() => false);
+    const { done, meanwhile } = work(5);
+    pace.arrived();
+    const waiting = pace.wait(meanwhile);
+    for (let ms = 0; ms < 30; ms++) {
+      pace.arrived();
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(done.calls).toBe(0);
+    expect(await settledWithin(waiting, 30)).toBe(true);
+    expect(done.slices).toBe(5);
+  });
+
+  it('is done while gathering too (PostgreSQL)', async () => {
+    const pace = new IntakePace(() => false);
+    pace.arrived();
+    const { done, meanwhile } = work(3);
+    const gathering = pace.gather(50, meanwhile);
+    expect(await settledWithin(gathering, 10)).toBe(false);
+    expect(done.slices).toBe(3);
+    expect(await settledWithin(gathering, 45)).toBe(true);
+  });
+});
