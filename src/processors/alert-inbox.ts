@@ -72,9 +72,11 @@ export class AlertInbox {
   private readonly pace = new IntakePace(() => this.closed);
   private readonly intake: AlertIntake;
 
+  /** `drained`, told each time the background drain finds nothing more to apply (for /metrics). */
   constructor(
     private readonly deps: { store: Store; config: Config; clock: Clock },
     private readonly log: FastifyBaseLogger,
+    private readonly drained: (at: Date) => void = () => undefined,
   ) {
     this.intake = new AlertIntake(
       deps,
@@ -193,6 +195,7 @@ export class AlertInbox {
         // One left and not listed again was applied meanwhile by another instance: its parsed body is not needed.
         const listed = new Set(ids);
         for (const id of left) if (!listed.has(id)) this.forget(id);
+        if (ids.length === 0 && !this.closed) this.drained(this.deps.clock.now());
         if (ids.length === 0 || this.closed) return;
         this.pace.behind = ids.length === PAGE;
         const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id), readAhead: this.readAheads.get(id) })));

@@ -32,6 +32,7 @@ export class Metrics {
   private readonly age: Gauge<'queue'>;
   private readonly failed: Gauge<'channel'>;
   private readonly queuesUp: Gauge;
+  private readonly inboxDrainedAt: Gauge;
 
   constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry];
@@ -59,6 +60,11 @@ export class Metrics {
     this.age = new Gauge({ name: 'incident_queue_oldest_age_seconds', help: 'How long the oldest waiting item of each queue has waited (reminders: since due); 0 when empty.', labelNames: ['queue'], registers });
     this.failed = new Gauge({ name: 'incident_deliveries_failed', help: 'Deliveries given up on and still kept, by channel (counted up to 100000).', labelNames: ['channel'], registers });
     this.queuesUp = new Gauge({ name: 'incident_queue_stats_up', help: '1 when the queue figures were read from the database in this scrape, 0 when that failed.', registers });
+    this.inboxDrainedAt = new Gauge({
+      name: 'incident_alert_inbox_drained_timestamp_seconds',
+      help: 'When alert intake on this instance last found nothing more in the inbox to apply (Unix time); 0 before it first looked.',
+      registers,
+    });
     new Gauge({ name: 'incident_sse_clients', help: 'Open realtime event streams (SSE).', registers, collect: function () { this.set(sources.streams()); } });
     const pool = sources.store.poolUse();
     if (pool) {
@@ -95,6 +101,10 @@ export class Metrics {
     if (firing.outcome !== 'fired' && firing.outcome !== 'skipped') return;
     const late = (Date.parse(firing.firedAt) - Date.parse(firing.reminder.dueAt)) / 1000;
     this.lateness.observe({ kind: firing.reminder.kind }, Math.max(0, late));
+  }
+
+  alertInboxDrained(at: Date): void {
+    this.inboxDrainedAt.set(at.getTime() / 1000);
   }
 
   statusPageRendered(outcome: 'ok' | 'failed'): void {

@@ -126,7 +126,7 @@ export class Workers {
       log,
       onRender: (outcome) => metrics.statusPageRendered(outcome),
     });
-    this.alertInbox = new AlertInbox({ store, config, clock }, log);
+    this.alertInbox = new AlertInbox({ store, config, clock }, log, (at) => metrics.alertInboxDrained(at));
     this.realtime = new RealtimeHub(store.feed, (listener) => store.onIncidentsChanged(listener), log);
     this.retention = new RetentionWorker({ store, policy: config.retention, clock, log, observe: (kind, count) => metrics.pruned(kind, count) });
     const inbox = this.alertInbox;

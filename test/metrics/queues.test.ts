@@ -58,6 +58,23 @@ describe.each(STORE_KINDS)('/metrics: queue depth and age (%s)', (kind) => {
     expect(value(samples, 'incident_queue_depth', { queue: 'notification_outbox' })).toBe(outboxed);
   });
 
+  it('tells when alert intake last found nothing more to apply', async () => {
+    t = await testApp(kind);
+    const { key } = (await t.call('POST', '/api/v1/alert-sources', { name: 'prom', type: 'alertmanager' })).json() as { key: string };
+    const deliver = async () => {
+      const body = { receiver: 'ic', status: 'firing', groupKey: 'A', alerts: [{ status: 'firing', labels: { alertname: 'Disk', instance: 'a1' }, annotations: {}, startsAt: '2026-06-06T14:00:00Z' }] };
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/alertmanager', headers: { authorization: `Bearer ${key}` }, payload: body });
+      expect(res.statusCode).toBe(200);
+      await t.app.alertInbox.idle();
+    };
+    await deliver();
+    expect(value(await scrape(), 'incident_alert_inbox_drained_timestamp_seconds')).toBe(t.clock.now().getTime() / 1000);
+    t.clock.advance(90_500);
+    expect(value(await scrape(), 'incident_alert_inbox_drained_timestamp_seconds')).toBe(t.clock.now().getTime() / 1000 - 90.5);
+    await deliver();
+    expect(value(await scrape(), 'incident_alert_inbox_drained_timestamp_seconds')).toBe(t.clock.now().getTime() / 1000);
+  });
+
   it('labels requests by route pattern and status class, never by the URL as sent', async () => {
     t = await testApp(kind);
     const { id } = (await t.call('POST', '/api/v1/incidents', { title: 'Checkout errors', severity: 'SEV2' })).json() as { id: string };
