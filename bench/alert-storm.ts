@@ -376,9 +376,8 @@ async function stormRound(side: OurSide, round: number): Promise<StormRound> {
   const used = cpu();
   const toldAfter = polledAfter === null ? null : await serverDrainedAfter(server, t0, postedAt);
   const drainedAfter = polledAfter === null ? null : Math.min(polledAfter, toldAfter ?? polledAfter);
-  process.stdout.write(
-    drainedAfter === null ? 'NOT drained\n' : `drained after ${fmt(drainedAfter, 3)} s${toldAfter === null ? ' (as polled: the server did not tell)' : ''}, polled ${fmt(polledAfter!, 2)} s\n`,
-  );
+  const asPolled = toldAfter === null ? ' (as polled: the server told no drain after the last answer)' : '';
+  process.stdout.write(drainedAfter === null ? 'NOT drained\n' : `drained after ${fmt(drainedAfter, 3)} s${asPolled}, polled ${fmt(polledAfter!, 2)} s\n`);
 
   // Read back each group in full: the distinct alerts are what the API holds, not what the counters say.
   const details = await Promise.all(groups.map((g) => alertsOfGroup(server, g.id)));

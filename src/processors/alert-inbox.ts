@@ -25,7 +25,10 @@ const GZIP_FROM = 64 * 1024;
 const MAX_GROUP_COMMIT = 256;
 /** Bodies parsed by the request that stored them, kept for intake so it does not parse them again. */
 const MAX_PARSED = 2_000;
-/** How long one slice of reading ahead (see readAheadSome) may hold the event loop. */
+/**
+ * How long one slice of reading ahead (see readAheadSome) may hold the event loop: a body of 50
+ * alerts takes about 40 µs, and a request arriving meanwhile waits for the slice to end.
+ */
 const READ_AHEAD_SLICE_MS = 1;
 /** Deliveries listed from the inbox at a time; a full page means processing is behind intake. */
 const PAGE = 500;
@@ -51,7 +54,7 @@ interface Arrival {
   digest: string | null;
   parsed: unknown;
   /** An Alertmanager body, parsed: intake's reading of it can be done ahead (readAhead). */
-  readAhead: boolean;
+  canReadAhead: boolean;
   resolve: (id: number) => void;
   reject: (error: unknown) => void;
 }
@@ -101,7 +104,8 @@ export class AlertInbox {
       // Taken as it joins the queue, so that inbox ids and reception times run in the same order.
       const receivedAt = this.deps.clock.now().toISOString();
       this.pace.arrived();
-      this.arrivals.push({ source: source.id, body: stored, receivedAt, digest, resolve, reject, parsed, readAhead: parsed !== undefined && source.type === 'alertmanager' });
+      const canReadAhead = parsed !== undefined && source.type === 'alertmanager';
+      this.arrivals.push({ source: source.id, body: stored, receivedAt, digest, resolve, reject, parsed, canReadAhead });
       if (!this.committing) {
         // Requests whose bodies arrived in the same turn of the event loop join this commit.
         this.committing = true;
@@ -121,7 +125,7 @@ export class AlertInbox {
           batch.forEach((a, i) => {
             if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) {
               this.parsed.set(ids[i]!, a.parsed);
-              if (a.readAhead && this.toReadAhead.length < MAX_PARSED) this.toReadAhead.push({ id: ids[i]!, receivedAt: a.receivedAt });
+              if (a.canReadAhead && this.toReadAhead.length < MAX_PARSED) this.toReadAhead.push({ id: ids[i]!, receivedAt: a.receivedAt });
             }
             a.resolve(ids[i]!);
           });
@@ -190,12 +194,14 @@ export class AlertInbox {
         const meanwhile = () => this.readAheadSome();
         if (left.length > 0) await this.pace.wait(meanwhile);
         else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0, meanwhile);
+        // Taken before listing: an empty page then says nothing was waiting from this moment on, even one committed during the query.
+        const listedAt = this.deps.clock.now();
         const ids = await this.deps.store.alertInbox.pending(after, MAX_ATTEMPTS, PAGE);
         this.failures.succeeded();
         // One left and not listed again was applied meanwhile by another instance: its parsed body is not needed.
         const listed = new Set(ids);
         for (const id of left) if (!listed.has(id)) this.forget(id);
-        if (ids.length === 0 && !this.closed) this.drained(this.deps.clock.now());
+        if (ids.length === 0 && !this.closed) this.drained(listedAt);
         if (ids.length === 0 || this.closed) return;
         this.pace.behind = ids.length === PAGE;
         const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id), readAhead: this.readAheads.get(id) })));
@@ -235,8 +241,9 @@ export class AlertInbox {
     let next = 0;
     for (; next < this.toReadAhead.length && performance.now() < until; next++) {
       const { id, receivedAt } = this.toReadAhead[next]!;
-      // Applied meanwhile (by its request, or another drain): nothing to read ahead.
-      if (this.parsed.has(id)) this.readAheads.set(id, readAhead(this.parsed.get(id), receivedAt));
+      // Applied meanwhile (by this drain, or another instance): nothing to read ahead.
+      const read = this.parsed.has(id) ? readAhead(this.parsed.get(id), receivedAt) : null;
+      if (read) this.readAheads.set(id, read);
     }
     this.toReadAhead = this.toReadAhead.slice(next);
     return this.toReadAhead.length > 0;

@@ -11,7 +11,10 @@ const INTAKE_POLL_MS = 5;
 const MAX_DEFER_MS = 200;
 /** An upload taking longer than this (a slow or stalled sender) no longer holds processing back. */
 const UPLOAD_HOLDS_MS = 1_000;
-/** While deferring, work meanwhile (see wait) is done once nothing has arrived for this long, in slices between turns of the event loop. */
+/**
+ * While deferring, work meanwhile (see wait) is done once nothing has arrived for this long: in a
+ * storm deliveries come well under a millisecond apart, so answering them keeps the event loop.
+ */
 const MEANWHILE_AFTER_MS = 2;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -69,15 +72,15 @@ export class IntakePace {
   async gather(ms: number, meanwhile?: () => boolean): Promise<void> {
     if (ms > 0 && !this.behind && performance.now() - this.lastArrival < ms) {
       const until = performance.now() + ms;
-      while (!this.stopped() && performance.now() < until) await this.pause(meanwhile);
+      while (!this.stopped() && performance.now() < until) await this.pause(meanwhile, until - performance.now());
     }
     await this.wait(meanwhile);
   }
 
-  /** A slice of `meanwhile` and a turn of the event loop once arrivals have paused; otherwise a poll's sleep. */
-  private async pause(meanwhile: (() => boolean) | undefined): Promise<void> {
+  /** A slice of `meanwhile` and a turn of the event loop once arrivals have paused; otherwise a poll's sleep (at most `ms`). */
+  private async pause(meanwhile: (() => boolean) | undefined, ms = INTAKE_POLL_MS): Promise<void> {
     if (meanwhile && performance.now() - this.lastArrival >= MEANWHILE_AFTER_MS && meanwhile()) await yieldToRequests();
-    else await new Promise((resolve) => setTimeout(resolve, INTAKE_POLL_MS));
+    else await new Promise((resolve) => setTimeout(resolve, Math.min(ms, INTAKE_POLL_MS)));
   }
 
   private busy(): boolean {

@@ -8,8 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
 import { IntakePace } from '../../src/processors/intake-pace.js';
 import { AlertInbox } from '../../src/processors/alert-inbox.js';
-import { AlertIntake } from '../../src/commands/intake/intake.js';
+import { AlertIntake, readAhead } from '../../src/commands/intake/intake.js';
 import { normalizeAlertmanager } from '../../src/domain/alerts/alertmanager.js';
+import { STEP } from '../../src/commands/intake/single.js';
 import { API, alertGroupsInFull, ok } from './helpers.js';
 import { amAlert, webhook } from './alert-payloads.js';
 
@@ -19,7 +20,10 @@ const at = (i: number) => new Date(Date.parse('2026-06-06T14:20:00.000Z') + i * 
 function bodies(): unknown[] {
   return Array.from({ length: 12 }, (_, i) => {
     const key = i % 2 ? 'A' : 'B';
-    const alerts = [amAlert(`${key}-1`, { alertname: key, status: i > 8 ? 'resolved' : 'firing' }), amAlert(`${key}-${i}`, { alertname: key, severity: i % 3 ? 'warning' : 'critical' })];
+    const alerts = [
+      amAlert(`${key}-1`, { alertname: key, status: i > 8 ? 'resolved' : 'firing' }),
+      amAlert(`${key}-${i}`, { alertname: key, severity: i % 3 ? 'warning' : 'critical' }),
+    ];
     return webhook(alerts, { groupKey: key, truncatedAlerts: i % 3 });
   });
 }
@@ -50,10 +54,16 @@ describe.each(STORE_KINDS)('alert bodies read ahead during a storm (%s)', (kind)
   });
 
   it('are read while intake waits for a lull, and end exactly as the deliveries applied one at a time', async () => {
+    // The reference reads nothing ahead.
+    const never = vi.spyOn(AlertInbox.prototype as unknown as { readAheadSome: () => boolean }, 'readAheadSome').mockReturnValue(false);
+    const referenceApply = vi.spyOn(AlertIntake.prototype, 'apply');
     for (const [i, body] of bodies().entries()) {
       await post(one, keys.get(one)!, body, at(i));
       await one.app.alertInbox.idle();
     }
+    expect(referenceApply.mock.calls.flatMap(([deliveries]) => deliveries).filter((d) => d.readAhead)).toEqual([]);
+    never.mockRestore();
+    referenceApply.mockRestore();
 
     // The storm: every delivery stored before intake looks, then intake waits for a lull that is slow to come.
     const wake = vi.spyOn(AlertInbox.prototype, 'wake').mockImplementation(() => undefined);
@@ -72,5 +82,35 @@ describe.each(STORE_KINDS)('alert bodies read ahead during a storm (%s)', (kind)
     expect(given.map((d) => d.readAhead?.receivedAt).slice(0, bodies().length)).toEqual(bodies().map((_, i) => at(i)));
     expect(await alertGroupsInFull(storm)).toEqual(await alertGroupsInFull(one));
     expect(await storm.store.alertInbox.pending(0, 100, 100)).toEqual([]);
+  });
+
+  it('are what intake applies, without reading the body again; but only as of the time the delivery was stored', async () => {
+    const t = storm;
+    const source = (await t.store.alertSources.list())[0]!.id;
+    const intake = new AlertIntake({ store: t.store, config: t.config, clock: t.clock }, async () => undefined, () => false, () => false);
+    const sent = webhook([amAlert('sent-1', { alertname: 'R' })], { groupKey: 'R' });
+    const other = webhook([amAlert('read-1', { alertname: 'R' })], { groupKey: 'R' });
+    const store = async (receivedAt: string) =>
+      (await t.store.transaction((tx) => tx.alertInbox.add([{ source, body: Buffer.from(JSON.stringify(sent)), receivedAt, digest: null }])))[0]!;
+    const instances = async () => {
+      const group = (await ok(t, 200, 'GET', `${API}/alerts?state=open`)).find((g: { groupKey: string }) => g.groupKey === 'R');
+      const detail = await ok(t, 200, 'GET', `${API}/alerts/${group.id}`);
+      return detail.alerts.map((a: { labels: { instance: string } }) => a.labels.instance).sort();
+    };
+
+    // Read ahead (here from another body, to tell which was applied) as of the time stored: applied as read.
+    const first = await store(at(100));
+    expect(await intake.apply([{ id: first, parsed: sent, readAhead: readAhead(other, at(100))! }])).toMatchObject({ done: 1, failed: [] });
+    expect(await instances()).toEqual(['read-1']);
+    // As of another time: read again from the body.
+    const second = await store(at(101));
+    expect(await intake.apply([{ id: second, parsed: sent, readAhead: readAhead(other, at(100))! }])).toMatchObject({ done: 1, failed: [] });
+    expect(await instances()).toEqual(['read-1', 'sent-1']);
+  });
+
+  it('leaves a body too large for a batch to be read step by step', () => {
+    const large = webhook(Array.from({ length: STEP + 1 }, (_, i) => amAlert(`big-${i}`)), { groupKey: 'L' });
+    expect(readAhead(large, at(0))).toBeNull();
+    expect(readAhead(webhook([amAlert('small')], { groupKey: 'L' }), at(0))?.batch.alerts).toHaveLength(1);
   });
 });

@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('console in Chromium: the postmortem from schedule
     // The draft is written again from the timeline once the assignment reaches the room. Typing
     // first would race that reload: landing between fill's select-all and its typing, it leaves
     // the caret after the new draft, and the typed text is appended to it.
-    await expect.poll(() => editor.inputValue()).toContain(`Postmortem owner: @alex, review ${start.replace('T', ' ')}`);
+    await expect.poll(() => editor.inputValue(), { timeout: 10_000 }).toContain(`Postmortem owner: @alex, review ${start.replace('T', ' ')}`);
 
     // 2. Two saves from the keyboard's side of things: type, save; the preview follows the text.
     await editor.fill('# Postmortem: INC-1\n\n## Summary\n\nThe pool ran dry.');

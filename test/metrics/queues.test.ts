@@ -62,7 +62,8 @@ describe.each(STORE_KINDS)('/metrics: queue depth and age (%s)', (kind) => {
     t = await testApp(kind);
     const { key } = (await t.call('POST', '/api/v1/alert-sources', { name: 'prom', type: 'alertmanager' })).json() as { key: string };
     const deliver = async () => {
-      const body = { receiver: 'ic', status: 'firing', groupKey: 'A', alerts: [{ status: 'firing', labels: { alertname: 'Disk', instance: 'a1' }, annotations: {}, startsAt: '2026-06-06T14:00:00Z' }] };
+      const alert = { status: 'firing', labels: { alertname: 'Disk', instance: 'a1' }, annotations: {}, startsAt: '2026-06-06T14:00:00Z' };
+      const body = { receiver: 'ic', status: 'firing', groupKey: 'A', alerts: [alert] };
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/alerts/alertmanager', headers: { authorization: `Bearer ${key}` }, payload: body });
       expect(res.statusCode).toBe(200);
       await t.app.alertInbox.idle();

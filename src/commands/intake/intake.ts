@@ -64,9 +64,12 @@ export interface ReadAhead {
  * Normalizes a parsed Alertmanager body ahead of applying it: the work of a delivery that
  * needs no other delivery, so the inbox does it while intake waits for a lull in a storm,
  * time the event loop would otherwise spend idle, not after the lull, where it adds to how
- * long the storm takes to apply.
+ * long the storm takes to apply. Null for a body too large for a batch, which intake reads
+ * step by step (./single.ts) whatever was read ahead.
  */
-export function readAhead(parsed: unknown, receivedAt: string): ReadAhead {
+export function readAhead(parsed: unknown, receivedAt: string): ReadAhead | null {
+  const alerts = parsed !== null && typeof parsed === 'object' ? (parsed as { alerts?: unknown }).alerts : undefined;
+  if (Array.isArray(alerts) && alerts.length > STEP) return null;
   return { receivedAt, batch: normalizeAlertmanager(parsed, receivedAt) };
 }
 
@@ -160,7 +163,11 @@ export class AlertIntake {
   }
 
   /** A small, unstarted Alertmanager delivery, read and normalized; null for anything else. */
-  private async readSmall({ id, parsed, readAhead }: StoredDelivery, item: InboxItem | undefined, sources: Map<string, AlertSource | null>): Promise<Small | 'gone' | null> {
+  private async readSmall(
+    { id, parsed, readAhead: read }: StoredDelivery,
+    item: InboxItem | undefined,
+    sources: Map<string, AlertSource | null>,
+  ): Promise<Small | 'gone' | null> {
     const { store } = this.deps;
     if (!item) return 'gone';
     // A gzipped body not parsed yet was large: read once, if at all (a repeat), by the step-wise path.
@@ -171,7 +178,8 @@ export class AlertIntake {
     const stored = parsed === undefined ? await store.alertInbox.body(id) : null;
     const body = parsed !== undefined ? parsed : stored ? await readJson(stored) : undefined;
     if (body === undefined) return null;
-    const batch = parsed !== undefined && readAhead?.receivedAt === item.receivedAt ? readAhead.batch : normalizeAlertmanager(body, item.receivedAt);
+    // An alert's status may be read from the time received: what was read ahead stands only for the time stored.
+    const batch = read?.receivedAt === item.receivedAt ? read.batch : normalizeAlertmanager(body, item.receivedAt);
     if (batch.alerts.length > STEP) return null;
     return { id, source, receivedAt: item.receivedAt, digest: item.digest, body, batch };
   }
