@@ -13,7 +13,7 @@ import type { Config } from '../config/load.js';
 import type { Clock } from '../domain/model/time.js';
 import type { Store } from '../store/store.js';
 import type { AlertSource } from '../domain/alerts/source.js';
-import { AlertIntake, readAhead, type IntakeReport, type ReadAhead, type StoredDelivery } from '../commands/intake/intake.js';
+import { AlertIntake, readAhead, type IntakeReport, type StoredDelivery } from '../commands/intake/intake.js';
 import { FailureRecord, type WorkerHealth } from './worker.js';
 import { IntakePace } from './intake-pace.js';
 
@@ -67,9 +67,9 @@ export class AlertInbox {
   /** Deliveries waiting for the next group commit, in the order they arrived. */
   private arrivals: Arrival[] = [];
   private committing = false;
-  private readonly parsed = new Map<number, unknown>();
-  /** Of those, the ones read ahead, and the ones still to read ahead (ids, in the order they arrived). */
-  private readonly readAheads = new Map<number, ReadAhead>();
+  /** Deliveries stored whose bodies the requests parsed, as intake takes them (read ahead, once readAheadSome has). */
+  private readonly kept = new Map<number, StoredDelivery>();
+  /** Of those, the ones still to read ahead, in the order they arrived. */
   private toReadAhead: { id: number; receivedAt: string }[] = [];
   private readonly failures = new FailureRecord();
   private readonly pace = new IntakePace(() => this.closed);
@@ -79,7 +79,7 @@ export class AlertInbox {
   constructor(
     private readonly deps: { store: Store; config: Config; clock: Clock },
     private readonly log: FastifyBaseLogger,
-    private readonly drained: (at: Date) => void = () => undefined,
+    private readonly drained: (at: Date) => void,
   ) {
     this.intake = new AlertIntake(
       deps,
@@ -123,8 +123,8 @@ export class AlertInbox {
           // Synced apart: while one batch waits for the disk, the requests arriving meanwhile are read and gather for the next.
           const ids = await this.deps.store.transaction((tx) => tx.alertInbox.add(batch), { syncApart: true });
           batch.forEach((a, i) => {
-            if (a.parsed !== undefined && this.parsed.size < MAX_PARSED) {
-              this.parsed.set(ids[i]!, a.parsed);
+            if (a.parsed !== undefined && this.kept.size < MAX_PARSED) {
+              this.kept.set(ids[i]!, { id: ids[i]!, parsed: a.parsed });
               if (a.canReadAhead && this.toReadAhead.length < MAX_PARSED) this.toReadAhead.push({ id: ids[i]!, receivedAt: a.receivedAt });
             }
             a.resolve(ids[i]!);
@@ -149,7 +149,7 @@ export class AlertInbox {
    * the delivery in the inbox for a retry and answers false.
    */
   async process(id: number, parsed?: unknown): Promise<boolean> {
-    const report = await this.apply([{ id, parsed: parsed ?? this.parsed.get(id) }]);
+    const report = await this.apply([{ id, parsed: parsed ?? this.kept.get(id)?.parsed }]);
     return report.failed.length === 0;
   }
 
@@ -190,8 +190,8 @@ export class AlertInbox {
       let after = 0;
       // What intake left of the last page while deliveries arrived (AlertIntake.apply): listed again once they pause, with them.
       let left: number[] = [];
+      const meanwhile = () => this.readAheadSome();
       for (;;) {
-        const meanwhile = () => this.readAheadSome();
         if (left.length > 0) await this.pace.wait(meanwhile);
         else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0, meanwhile);
         // Taken before listing: an empty page then says nothing was waiting from this moment on, even one committed during the query.
@@ -200,11 +200,11 @@ export class AlertInbox {
         this.failures.succeeded();
         // One left and not listed again was applied meanwhile by another instance: its parsed body is not needed.
         const listed = new Set(ids);
-        for (const id of left) if (!listed.has(id)) this.forget(id);
+        for (const id of left) if (!listed.has(id)) this.kept.delete(id);
         if (ids.length === 0 && !this.closed) this.drained(listedAt);
         if (ids.length === 0 || this.closed) return;
         this.pace.behind = ids.length === PAGE;
-        const { done } = await this.apply(ids.map((id) => ({ id, parsed: this.parsed.get(id), readAhead: this.readAheads.get(id) })));
+        const { done } = await this.apply(ids.map((id) => this.kept.get(id) ?? { id }));
         if (done === 0) return;
         left = ids.slice(done);
         after = ids[done - 1]!;
@@ -223,7 +223,7 @@ export class AlertInbox {
       report = await this.intake.apply(deliveries);
     } finally {
       // Bodies of deliveries left for the next listing are kept, so they are not read again.
-      for (const d of deliveries.slice(0, report?.done)) this.forget(d.id);
+      for (const d of deliveries.slice(0, report?.done)) this.kept.delete(d.id);
     }
     for (const { id, source } of report.notJson) this.log.warn({ delivery: id, source }, 'alert delivery is not valid JSON; dropped');
     for (const { id, error } of report.failed)
@@ -241,17 +241,12 @@ export class AlertInbox {
     let next = 0;
     for (; next < this.toReadAhead.length && performance.now() < until; next++) {
       const { id, receivedAt } = this.toReadAhead[next]!;
-      // Applied meanwhile (by this drain, or another instance): nothing to read ahead.
-      const read = this.parsed.has(id) ? readAhead(this.parsed.get(id), receivedAt) : null;
-      if (read) this.readAheads.set(id, read);
+      // Gone when applied meanwhile (by this drain, or another instance): nothing to read ahead.
+      const kept = this.kept.get(id);
+      if (kept) kept.readAhead = readAhead(kept.parsed, receivedAt) ?? undefined;
     }
     this.toReadAhead = this.toReadAhead.slice(next);
     return this.toReadAhead.length > 0;
-  }
-
-  private forget(id: number): void {
-    this.parsed.delete(id);
-    this.readAheads.delete(id);
   }
 
   private scheduleRetry(): void {
