@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { SQLITE_PAGE_SIZE, Store } from '../../src/store/store.js';
 import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
+import { backup, CopyRefused } from '../../src/store/backup/operations.js';
 import { ADMIN_TOKEN } from '../support/harness.js';
 
 /** Inspects the file with a connection of its own, after the store has closed it. */
@@ -47,18 +48,57 @@ describe('SQLite page size', () => {
     expect(inspect(join(dir, 'incident.sqlite'))).toEqual({ pageSize: SQLITE_PAGE_SIZE, integrity: 'ok', journal: 'wal', people: 1 });
   });
 
-  it('a database made with 4 KiB pages keeps them, migrates and takes writes, open after open', async () => {
+  // In rollback-journal mode too, where a VACUUM would take a new page size (in WAL mode it cannot).
+  it.each(['WAL', 'DELETE'])('a database made with 4 KiB pages (journal mode %s) keeps them, migrates and takes writes, open after open', async (mode) => {
     const dir = dataDir();
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'incident.sqlite');
     const earlier = new SQLite(file);
     earlier.pragma('page_size = 4096');
-    earlier.pragma('journal_mode = WAL');
+    earlier.pragma(`journal_mode = ${mode}`);
     earlier.exec('create table left_by_an_earlier_release (x integer)');
     earlier.close();
 
     await openWriteClose(dir);
     await openWriteClose(dir);
     expect(inspect(file)).toEqual({ pageSize: 4096, integrity: 'ok', journal: 'wal', people: 1 });
+  });
+
+  it('a backup replaces an earlier one of another page size at its path, as one file on its own', async () => {
+    const [earlier, later] = [dataDir(), dataDir()];
+    const file = join(earlier, 'backup.db');
+    writeFileSync(join(earlier, 'incident.sqlite'), '');
+    const old = new SQLite(join(earlier, 'incident.sqlite'));
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.close();
+    await openWriteClose(earlier);
+    await backup({ dataDir: earlier }, file, '2026-12-07T12:00:00.000Z');
+    expect(inspect(file).pageSize).toBe(4096);
+
+    await openWriteClose(later);
+    const taken = await backup({ dataDir: later }, file, '2026-12-07T13:00:00.000Z');
+    expect(taken.tables.people).toBe(1);
+    expect(inspect(file)).toEqual({ pageSize: SQLITE_PAGE_SIZE, integrity: 'ok', journal: 'delete', people: 1 });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(earlier).filter((f) => f.startsWith('backup.db'))).toEqual(['backup.db']);
+  });
+
+  it('a backup refuses to replace a file that is not a SQLite database, or one written to since', async () => {
+    const dir = dataDir();
+    await openWriteClose(dir);
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'not a database');
+    await expect(backup({ dataDir: dir }, notes, '2026-12-07T12:00:00.000Z')).rejects.toThrow(CopyRefused);
+    expect(readFileSync(notes, 'utf8')).toBe('not a database');
+    expect(existsSync(`${notes}.partial`)).toBe(false);
+
+    const file = join(dir, 'backup.db');
+    await backup({ dataDir: dir }, file, '2026-12-07T12:00:00.000Z');
+    const opened = new SQLite(file);
+    opened.pragma('journal_mode = WAL');
+    opened.exec('create table written_after (x integer)');
+    await expect(backup({ dataDir: dir }, file, '2026-12-07T13:00:00.000Z')).rejects.toThrow(/holds changes written to/);
+    opened.close();
   });
 });

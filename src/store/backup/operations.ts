@@ -6,7 +6,7 @@
  * archive (src/store/backup/archive.ts). A restore or a move writes everything in one
  * transaction: it lands whole or not at all.
  */
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, openSync, readSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -46,14 +46,31 @@ export async function backup(location: DatabaseLocation, file: string, now: stri
   if (!location.databaseUrl) {
     const source = join(location.dataDir, 'incident.sqlite');
     if (!existsSync(source)) throw new CopyRefused(`there is no database at ${source} (set INCIDENT_DATA_DIR, or DATABASE_URL for PostgreSQL)`);
-    const db = new SQLite(source, { fileMustExist: true });
+    refuseToReplace(file);
+    // Written beside FILE and renamed over it once complete: SQLite's backup cannot write over a database of another page
+    // size (one taken before `page_size` changed, README "Storage"), and a backup that fails leaves the last one whole.
+    const partial = `${file}.partial`;
+    rmSync(partial, { force: true });
+    // Created 0600 before a byte is written: the copy holds token hashes and webhook secrets.
+    closeSync(openSync(partial, 'wx', 0o600));
     try {
-      db.pragma('busy_timeout = 5000');
-      await db.backup(file);
-    } finally {
-      db.close();
+      const db = new SQLite(source, { fileMustExist: true });
+      try {
+        db.pragma('busy_timeout = 5000');
+        await db.backup(partial);
+      } finally {
+        db.close();
+      }
+      // One self-contained file: in WAL mode, as copied, every reader would leave a -wal and a -shm beside it.
+      const copy = new SQLite(partial, { fileMustExist: true });
+      copy.pragma('journal_mode = DELETE');
+      copy.close();
+      for (const leftover of [`${file}-wal`, `${file}-shm`]) rmSync(leftover, { force: true });
+      renameSync(partial, file);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
     }
-    chmodSync(file, 0o600);
     return { format: 'sqlite', tables: await sqliteFileSummary(file) };
   }
   const store = await Store.open(location);
@@ -69,6 +86,18 @@ export async function backup(location: DatabaseLocation, file: string, now: stri
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A backup replaces only an earlier SQLite backup at its path, never another kind of file, and
+ * not one whose write-ahead log holds changes: something wrote to that copy after it was taken.
+ */
+function refuseToReplace(file: string): void {
+  if (existsSync(file) && statSync(file).size > 0 && fileKind(file) !== 'sqlite')
+    throw new CopyRefused(`${file} exists and is not a SQLite database: choose another path, or remove it first`);
+  const wal = `${file}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0)
+    throw new CopyRefused(`${wal} holds changes written to ${file} after it was taken (is it open?): choose another path, or close what has it open and remove both`);
 }
 
 /** The backup file opened on its own and checked by SQLite (`integrity_check`), counted table by table. */
