@@ -6,7 +6,7 @@
  * archive (src/store/backup/archive.ts). A restore or a move writes everything in one
  * transaction: it lands whole or not at all.
  */
-import { copyFileSync, existsSync, mkdtempSync, openSync, readSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, openSync, readSync, closeSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -42,10 +42,12 @@ async function migrationNames(db: Executor): Promise<string[]> {
   return (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
 }
 
-export async function backup(location: DatabaseLocation, file: string, now: string): Promise<{ format: 'sqlite' | 'archive'; tables: CopySummary }> {
+export async function backup(location: DatabaseLocation, path: string, now: string): Promise<{ format: 'sqlite' | 'archive'; tables: CopySummary }> {
   if (!location.databaseUrl) {
     const source = join(location.dataDir, 'incident.sqlite');
     if (!existsSync(source)) throw new CopyRefused(`there is no database at ${source} (set INCIDENT_DATA_DIR, or DATABASE_URL for PostgreSQL)`);
+    // Through a link to where the backup is kept (`latest.db`, say): the link stays, what it points at is replaced.
+    const file = existsSync(path) ? realpathSync(path) : path;
     refuseToReplace(file);
     // Written beside FILE and renamed over it once complete: SQLite's backup cannot write over a database of another page
     // size (one taken before `page_size` changed, README "Storage"), and a backup that fails leaves the last one whole.
@@ -65,7 +67,10 @@ export async function backup(location: DatabaseLocation, file: string, now: stri
       const copy = new SQLite(partial, { fileMustExist: true });
       copy.pragma('journal_mode = DELETE');
       copy.close();
-      for (const leftover of [`${file}-wal`, `${file}-shm`]) rmSync(leftover, { force: true });
+      // Again: a write to the earlier backup while this one was taken is not lost unseen.
+      refuseToReplace(file);
+      // What belonged to the file replaced: SQLite would apply a leftover log or a hot journal to the new one.
+      for (const leftover of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) rmSync(leftover, { force: true });
       renameSync(partial, file);
     } catch (error) {
       rmSync(partial, { force: true });
@@ -76,7 +81,7 @@ export async function backup(location: DatabaseLocation, file: string, now: stri
   const store = await Store.open(location);
   try {
     const tables = await store.bulk('snapshot', async (db) => {
-      const writer = new ArchiveWriter(file, { format: 'incident-command-backup', version: 1, dialect: 'postgres', takenAt: now, migrations: await migrationNames(db) });
+      const writer = new ArchiveWriter(path, { format: 'incident-command-backup', version: 1, dialect: 'postgres', takenAt: now, migrations: await migrationNames(db) });
       const counts: CopySummary = {};
       for (const table of await tablesOf(db, 'postgres')) counts[table.name] = await writer.table(table.name, table.columns, rowsOf(db, 'postgres', table));
       await writer.finish();
@@ -93,11 +98,12 @@ export async function backup(location: DatabaseLocation, file: string, now: stri
  * not one whose write-ahead log holds changes: something wrote to that copy after it was taken.
  */
 function refuseToReplace(file: string): void {
+  if (existsSync(file) && !statSync(file).isFile()) throw new CopyRefused(`${file} is not a file: name the backup file itself`);
   if (existsSync(file) && statSync(file).size > 0 && fileKind(file) !== 'sqlite')
     throw new CopyRefused(`${file} exists and is not a SQLite database: choose another path, or remove it first`);
   const wal = `${file}-wal`;
   if (existsSync(wal) && statSync(wal).size > 0)
-    throw new CopyRefused(`${wal} holds changes written to ${file} after it was taken (is it open?): choose another path, or close what has it open and remove both`);
+    throw new CopyRefused(`${wal} holds changes written to a database at ${file} (is it open?): choose another path, or close what has it open and remove both`);
 }
 
 /** The backup file opened on its own and checked by SQLite (`integrity_check`), counted table by table. */

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -7,6 +9,8 @@ import { SQLITE_PAGE_SIZE, Store } from '../../src/store/store.js';
 import { bootstrapAdmin } from '../../src/commands/bootstrap-admin.js';
 import { backup, CopyRefused } from '../../src/store/backup/operations.js';
 import { ADMIN_TOKEN } from '../support/harness.js';
+
+const require = createRequire(import.meta.url);
 
 /** Inspects the file with a connection of its own, after the store has closed it. */
 function inspect(file: string): { pageSize: number; integrity: string; journal: string; people: number } {
@@ -23,8 +27,12 @@ function inspect(file: string): { pageSize: number; integrity: string; journal: 
   }
 }
 
-/** A new database takes larger pages (src/store/store.ts, SQLITE_PAGE_SIZE); one made by an earlier release keeps its own. */
-describe('SQLite page size', () => {
+/**
+ * The SQLite files: a new database takes larger pages (src/store/store.ts, SQLITE_PAGE_SIZE) and
+ * one made by an earlier release keeps its own; a backup (src/store/backup/operations.ts) replaces
+ * the last one at its path whatever its page size, and only a backup.
+ */
+describe('SQLite files: page size, and backups over earlier ones', () => {
   const dirs: string[] = [];
   const dataDir = () => {
     const d = mkdtempSync(join(tmpdir(), 'page-size-'));
@@ -84,7 +92,7 @@ describe('SQLite page size', () => {
     expect(readdirSync(earlier).filter((f) => f.startsWith('backup.db'))).toEqual(['backup.db']);
   });
 
-  it('a backup refuses to replace a file that is not a SQLite database, or one written to since', async () => {
+  it('a backup refuses to replace a file that is not a SQLite database, a directory, or one written to since', async () => {
     const dir = dataDir();
     await openWriteClose(dir);
     const notes = join(dir, 'notes.txt');
@@ -92,13 +100,56 @@ describe('SQLite page size', () => {
     await expect(backup({ dataDir: dir }, notes, '2026-12-07T12:00:00.000Z')).rejects.toThrow(CopyRefused);
     expect(readFileSync(notes, 'utf8')).toBe('not a database');
     expect(existsSync(`${notes}.partial`)).toBe(false);
+    await expect(backup({ dataDir: dir }, dir, '2026-12-07T12:00:00.000Z')).rejects.toThrow(/is not a file/);
 
     const file = join(dir, 'backup.db');
     await backup({ dataDir: dir }, file, '2026-12-07T12:00:00.000Z');
     const opened = new SQLite(file);
-    opened.pragma('journal_mode = WAL');
-    opened.exec('create table written_after (x integer)');
-    await expect(backup({ dataDir: dir }, file, '2026-12-07T13:00:00.000Z')).rejects.toThrow(/holds changes written to/);
-    opened.close();
+    try {
+      opened.pragma('journal_mode = WAL');
+      opened.exec('create table written_after (x integer)');
+      await expect(backup({ dataDir: dir }, file, '2026-12-07T13:00:00.000Z')).rejects.toThrow(/holds changes written to/);
+    } finally {
+      opened.close();
+    }
+  });
+
+  it('a backup over one left with a hot journal (a writer killed mid-transaction) is whole, and the journal is not applied to it', async () => {
+    const dir = dataDir();
+    await openWriteClose(dir);
+    const file = join(dir, 'backup.db');
+    await backup({ dataDir: dir }, file, '2026-12-07T12:00:00.000Z');
+    const writer = [
+      `const db = new (require(${JSON.stringify(require.resolve('better-sqlite3'))}))(${JSON.stringify(file)});`,
+      "db.pragma('cache_size = 1'); db.exec('create table junk (x); begin');",
+      "const insert = db.prepare('insert into junk values (randomblob(3000))');",
+      'for (let i = 0; i < 200; i++) insert.run();',
+      "process.kill(process.pid, 'SIGKILL');",
+    ].join('\n');
+    expect(spawnSync(process.execPath, ['-e', writer]).signal).toBe('SIGKILL');
+    expect(statSync(`${file}-journal`).size).toBeGreaterThan(0);
+
+    const taken = await backup({ dataDir: dir }, file, '2026-12-07T13:00:00.000Z');
+    expect(taken.tables.people).toBe(1);
+    expect(existsSync(`${file}-journal`)).toBe(false);
+    // Opened for writing, the way SQLite would roll a hot journal back into it.
+    const reopened = new SQLite(file);
+    try {
+      expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('a backup through a link replaces what the link points at, and the link stays', async () => {
+    const dir = dataDir();
+    await openWriteClose(dir);
+    const kept = join(dir, 'kept.db');
+    const link = join(dir, 'latest.db');
+    await backup({ dataDir: dir }, kept, '2026-12-07T12:00:00.000Z');
+    symlinkSync(kept, link);
+    await backup({ dataDir: dir }, link, '2026-12-07T13:00:00.000Z');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(inspect(kept).integrity).toBe('ok');
   });
 });
