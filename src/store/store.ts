@@ -26,10 +26,10 @@ import { isUniqueViolation } from './errors.js';
  * applied: with 16 KiB pages that is two pages rather than seven, and every page is a WAL frame
  * of its own (a header, a checksum, a write), in commits that hold the event loop. Writing and
  * removing 400 such bodies plus 2,000 alert updates took 22 ms of CPU against 35 ms with 4 KiB
- * pages. SQLite counts its checkpoint interval in pages (1,000), so a checkpoint comes every 16
- * MiB of WAL rather than 4, and a storm's inbox pages, written, freed and written again, reach
- * the database once an interval: left so, as the storm bench measured it faster than a
- * checkpoint every 4 MiB or 64 (README, Alert intake). Small commits pay for it (each page they touch is a whole frame): one event and its
+ * pages. SQLite's checkpoint interval, 1,000 pages, becomes 16 MiB of WAL rather than 4, and is
+ * left so: the storm's inbox pages, written, freed and written again, reach the database once
+ * an interval, and the storm bench measured it faster than every 4 MiB or 64 (README, Alert
+ * intake). Small commits pay for it (each page they touch is a whole frame): one event and its
  * incident row took about 27 µs more CPU a commit (45 µs wall), beside the milliseconds of a
  * command over HTTP. A database keeps the page size it was created with: SQLite changes it
  * only by rewriting the file (VACUUM outside WAL mode, or a backup into a new file), which is

@@ -35,7 +35,7 @@ function inspect(file: string): { pageSize: number; integrity: string; journal: 
 describe('SQLite files: page size, and backups over earlier ones', () => {
   const dirs: string[] = [];
   const dataDir = () => {
-    const d = mkdtempSync(join(tmpdir(), 'page-size-'));
+    const d = mkdtempSync(join(tmpdir(), 'sqlite-files-'));
     dirs.push(d);
     return d;
   };

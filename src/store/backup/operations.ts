@@ -94,8 +94,9 @@ export async function backup(location: DatabaseLocation, path: string, now: stri
 }
 
 /**
- * A backup replaces only an earlier SQLite backup at its path, never another kind of file, and
- * not one whose write-ahead log holds changes: something wrote to that copy after it was taken.
+ * A backup replaces only an earlier SQLite backup at its path, never a directory or another kind
+ * of file, and not one whose write-ahead log holds changes: something wrote to that copy after
+ * it was taken, and removing the log would lose them.
  */
 function refuseToReplace(file: string): void {
   if (existsSync(file) && !statSync(file).isFile()) throw new CopyRefused(`${file} is not a file: name the backup file itself`);
