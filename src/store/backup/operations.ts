@@ -56,17 +56,7 @@ export async function backup(location: DatabaseLocation, path: string, now: stri
     // Created 0600 before a byte is written: the copy holds token hashes and webhook secrets.
     closeSync(openSync(partial, 'wx', 0o600));
     try {
-      const db = new SQLite(source, { fileMustExist: true });
-      try {
-        db.pragma('busy_timeout = 5000');
-        await db.backup(partial);
-      } finally {
-        db.close();
-      }
-      // One self-contained file: in WAL mode, as copied, every reader would leave a -wal and a -shm beside it.
-      const copy = new SQLite(partial, { fileMustExist: true });
-      copy.pragma('journal_mode = DELETE');
-      copy.close();
+      await copySqlite(source, partial);
       // Again: a write to the earlier backup while this one was taken is not lost unseen.
       refuseToReplace(file);
       // What belonged to the file replaced: SQLite would apply a leftover log or a hot journal to the new one.
@@ -93,14 +83,33 @@ export async function backup(location: DatabaseLocation, path: string, now: stri
   }
 }
 
+/** SQLite's online backup of `source` into the empty file `into`, left as one self-contained file. */
+async function copySqlite(source: string, into: string): Promise<void> {
+  const db = new SQLite(source, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    await db.backup(into);
+  } finally {
+    db.close();
+  }
+  // In WAL mode, as copied, every reader would leave a -wal and a -shm beside it.
+  const copy = new SQLite(into, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
+}
+
 /**
  * A backup replaces only an earlier SQLite backup at its path, never a directory or another kind
  * of file, and not one whose write-ahead log holds changes: something wrote to that copy after
  * it was taken, and removing the log would lose them.
  */
 function refuseToReplace(file: string): void {
-  if (existsSync(file) && !statSync(file).isFile()) throw new CopyRefused(`${file} is not a file: name the backup file itself`);
-  if (existsSync(file) && statSync(file).size > 0 && fileKind(file) !== 'sqlite')
+  const existing = existsSync(file) ? statSync(file) : null;
+  if (existing && !existing.isFile()) throw new CopyRefused(`${file} is not a file: name the backup file itself`);
+  if (existing && existing.size > 0 && fileKind(file) !== 'sqlite')
     throw new CopyRefused(`${file} exists and is not a SQLite database: choose another path, or remove it first`);
   const wal = `${file}-wal`;
   if (existsSync(wal) && statSync(wal).size > 0)
