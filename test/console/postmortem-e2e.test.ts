@@ -89,9 +89,9 @@ describe.skipIf(!hasChromium)('console in Chromium: the postmortem from schedule
     await panel.getByText('Stage: Scheduled').waitFor();
     await panel.getByRole('status').filter({ hasText: `Owned by @alex, scheduled for ${start.replace('T', ' ')}` }).filter({ hasText: '45 min' }).waitFor();
 
-    // The draft is written again from the timeline once the assignment reaches the room. Typing
-    // first would race that reload: landing between fill's select-all and its typing, it leaves
-    // the caret after the new draft, and the typed text is appended to it.
+    // The draft is written again from the timeline once the assignment reaches the room; the
+    // first save below is to start from it. (Had typing begun first, the editor would hold that
+    // reload back while it has focus: postmortem-editor.test.tsx.)
     await expect.poll(() => editor.inputValue(), { timeout: 10_000 }).toContain(`Postmortem owner: @alex, review ${start.replace('T', ' ')}`);
 
     // 2. Two saves from the keyboard's side of things: type, save; the preview follows the text.

@@ -30,6 +30,13 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
   /** The revision someone else saved while this edit was open; set by a refused save. */
   const [conflict, setConflict] = useState<{ mine: number; latest: PostmortemDocument } | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
+  /**
+   * A newer document (the draft written again, or someone else's save) that arrived while the
+   * writer was in the editor with nothing typed: replacing the text then would move the caret
+   * or drop the selection under their hands, so it waits for them to leave the editor or load it.
+   */
+  const [held, setHeld] = useState<PostmortemDocument | null>(null);
+  const editor = useRef<HTMLTextAreaElement | null>(null);
   // Someone else's save reloads the editor only while nothing is typed here that would be lost.
   const dirty = useRef(false);
   dirty.current = doc !== null && text !== doc.markdown;
@@ -38,7 +45,16 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
     setDoc(next);
     setText(next.markdown);
     setConflict(null);
+    setHeld(null);
   }, []);
+  const arrived = useCallback(
+    (next: PostmortemDocument) => {
+      const inEditor = editor.current !== null && editor.current === document.activeElement;
+      if (inEditor && next.markdown !== editor.current!.value) setHeld(next);
+      else show(next);
+    },
+    [show],
+  );
   const reloadRevisions = useCallback(async () => setRevisions(await api.get<PostmortemRevision[]>(`${path}/revisions`)), [api, path]);
 
   const latest = incident.postmortem.revision;
@@ -48,7 +64,7 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
     if (!dirty.current)
       api.get<PostmortemDocument>(`${path}/document`).then(
         // Typing may have begun while the read was under way: then the typed text stays.
-        (next) => current && !dirty.current && show(next),
+        (next) => current && !dirty.current && arrived(next),
         (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
       );
     api.get<PostmortemRevision[]>(`${path}/revisions`).then(
@@ -58,7 +74,7 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
     return () => {
       current = false;
     };
-  }, [api, path, latest, published, draftVersion, show]);
+  }, [api, path, latest, published, draftVersion, arrived]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -122,6 +138,10 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
                 rows={18}
                 value={text}
                 readOnly={!editable}
+                ref={editor}
+                onBlur={() => {
+                  if (held && !dirty.current) show(held);
+                }}
                 onChange={(e) => {
                   setText(e.target.value);
                   setSaved(null);
@@ -129,6 +149,24 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
               />
             )}
           </Field>
+          {held && !conflict ? (
+            <div role="status" className="held-reload">
+              <p>
+                {held.revision === 0
+                  ? 'The draft was written again from the timeline while you were in the editor.'
+                  : `@${held.author ?? 'someone'} saved revision ${held.revision} while you were in the editor.`}{' '}
+                {text === doc.markdown
+                  ? 'It loads when you leave the editor.'
+                  : held.revision > doc.revision
+                    ? `Your text is still in the editor; a save from revision ${doc.revision} would be refused.`
+                    : 'Your text is still in the editor.'}
+              </p>
+              <button type="button" onClick={() => show(held)}>
+                {held.revision === 0 ? 'Load the new draft' : `Load revision ${held.revision}`}
+                {text === doc.markdown ? '' : ' (replaces my text)'}
+              </button>
+            </div>
+          ) : null}
           {conflict ? (
             <div className="form-error" role="alert">
               <p>
