@@ -45,13 +45,13 @@ describe('console: the postmortem editor keeps the writer’s place while the dr
     });
     await schedule();
     await act(() => liveEvent(1));
-    await screen.findByText(/The draft was written again from the timeline while you were in the editor\. It loads when you leave the editor\./);
+    await screen.findByText('The draft was written again from the timeline while you were editing. It loads when you leave the editor.');
     expect(editor.value).toBe(before);
     expect([editor.selectionStart, editor.selectionEnd]).toEqual([2, 12]);
 
     act(() => editor.blur());
     await waitFor(() => expect(editor.value).toContain('Postmortem owner: @alex'));
-    expect(screen.queryByText(/while you were in the editor/)).toBeNull();
+    expect(screen.queryByText(/while you were editing/)).toBeNull();
   });
 
   it('out of the editor, the draft written again is shown at once', async () => {
@@ -59,34 +59,70 @@ describe('console: the postmortem editor keeps the writer’s place while the dr
     await schedule();
     await act(() => liveEvent(1));
     await waitFor(() => expect(editor.value).toContain('Postmortem owner: @alex'));
-    expect(screen.queryByText(/while you were in the editor/)).toBeNull();
+    expect(screen.queryByText(/while you were editing/)).toBeNull();
   });
 
-  it('once the writer types, leaving the editor keeps their text; the held draft loads only when they ask, replacing it', async () => {
+  it('once the writer types, leaving the editor keeps their text; the held draft loads only when they ask, replacing it, and the caret is back in the editor', async () => {
     const { editor, liveEvent, schedule } = await editorOpen('Typed after held');
     act(() => editor.focus());
     await schedule();
     await act(() => liveEvent(1));
     await screen.findByText(/The draft was written again from the timeline/);
+    // Nothing typed: it loads on leaving, so there is no button to reach (it would vanish as the editor is left for it).
+    expect(screen.queryByRole('button', { name: /^Load/ })).toBeNull();
     fireEvent.change(editor, { target: { value: '# My own words' } });
     act(() => editor.blur());
     expect(editor.value).toBe('# My own words');
-    await screen.findByText(/Your text is still in the editor\./);
+    await screen.findByText(/while you were editing\. Your text is still in the editor\.$/);
     fireEvent.click(screen.getByRole('button', { name: 'Load the new draft (replaces my text)' }));
     expect(editor.value).toContain('Postmortem owner: @alex');
+    expect(document.activeElement).toBe(editor);
+    expect(screen.queryByText(/while you were editing/)).toBeNull();
   });
 
-  it('someone else’s save arriving while the writer is in the editor is held and named; loading it shows that revision', async () => {
+  it('someone else’s save arriving while the writer is in the editor is held and named, the caret kept; it loads when they leave', async () => {
     const { incident, editor, liveEvent } = await editorOpen('Saved elsewhere');
-    act(() => editor.focus());
+    act(() => {
+      editor.focus();
+      editor.setSelectionRange(5, 5);
+    });
     const theirs = '# Postmortem\n\nThe admin wrote this.';
     const res = await server.t.call('PUT', `/api/v1/incidents/${incident.id}/postmortem/document`, { markdown: theirs, baseRevision: 0 }, { as: 'admin' });
     expect(res.statusCode).toBe(200);
     await act(() => liveEvent(1));
-    await screen.findByText(/@admin saved revision 1 while you were in the editor\./);
+    await screen.findByText('@admin saved revision 1 while you were editing. It loads when you leave the editor.');
     expect(editor.value).toContain('The DB pool ran dry.');
-    fireEvent.click(screen.getByRole('button', { name: 'Load revision 1' }));
-    expect(editor.value).toBe(theirs);
+    expect([editor.selectionStart, editor.selectionEnd]).toEqual([5, 5]);
+    act(() => editor.blur());
+    await waitFor(() => expect(editor.value).toBe(theirs));
     expect(screen.getByRole('button', { name: 'Save revision 2' })).toBeTruthy();
+  });
+
+  it('someone else’s save while the writer has typed is said before they save: a save from the revision they started on would be refused, and is', async () => {
+    const { incident, editor, liveEvent } = await editorOpen('Typed, then saved elsewhere');
+    fireEvent.change(editor, { target: { value: '# Mine' } });
+    const res = await server.t.call('PUT', `/api/v1/incidents/${incident.id}/postmortem/document`, { markdown: '# Theirs', baseRevision: 0 }, { as: 'admin' });
+    expect(res.statusCode).toBe(200);
+    await act(() => liveEvent(1));
+    const notice = await screen.findByText('@admin saved revision 1 while you were editing. Your text is still in the editor; a save from revision 0 would be refused.');
+    expect(editor.getAttribute('aria-describedby')!.split(' ')).toContain(notice.closest('[role="status"]')!.id);
+    expect(editor.value).toBe('# Mine');
+    fireEvent.click(screen.getByRole('button', { name: 'Save revision 1' }));
+    await screen.findByText(/Not saved: @admin saved revision 1 while you were editing revision 0/);
+    expect(screen.queryByText(/a save from revision 0 would be refused/)).toBeNull();
+    expect(editor.value).toBe('# Mine');
+  });
+
+  it('the publication arriving while the writer is in the editor with nothing typed is shown at once: the editor is read-only', async () => {
+    const { incident, editor, liveEvent } = await editorOpen('Published elsewhere');
+    await call('POST', `/incidents/${incident.id}/postmortem/schedule`, { owner: 'alex', scheduledFor: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+    await call('PUT', `/incidents/${incident.id}/postmortem/document`, { markdown: '# Final', baseRevision: 0 });
+    await call('POST', `/incidents/${incident.id}/postmortem/review`, undefined);
+    await call('PUT', `/incidents/${incident.id}/postmortem/publication`, { statusPage: false });
+    act(() => editor.focus());
+    await act(() => liveEvent(1));
+    await screen.findByText(/revision 1 is frozen/);
+    expect(editor.value).toBe('# Final');
+    expect(editor.readOnly).toBe(true);
   });
 });

@@ -3,12 +3,17 @@
  * started from (If-Match), so an edit made while someone else saved is refused and said, and
  * the writer chooses to load the latest revision: nothing is ever silently overwritten.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { useConsole } from '../console-context.js';
 import type { Incident, PostmortemDocument, PostmortemRevision } from '../types.js';
 import { CopyButton, Field, FormError, LoadError, Markdown, useAction } from '../ui.js';
 import { localTime, utcTime } from '../time.js';
+
+/** The writer is in the editor: it has the focus. */
+function inEditor(editor: HTMLTextAreaElement | null): boolean {
+  return editor !== null && editor === document.activeElement;
+}
 
 /** A moment as the console shows it: UTC, the reader's clock beside it. */
 function When({ iso }: { iso: string }) {
@@ -31,13 +36,16 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
   const [conflict, setConflict] = useState<{ mine: number; latest: PostmortemDocument } | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
   /**
-   * A newer document (the draft written again, or someone else's save) that arrived while the
-   * writer was in the editor with nothing typed: replacing the text then would move the caret
-   * or drop the selection under their hands, so it waits for them to leave the editor or load it.
+   * A newer document (the draft written again, someone else's save, the publication) that
+   * arrived while the writer was in the editor or had typed: replacing the text then would move
+   * the caret or drop a selection under their hands, or lose what they typed. With nothing typed
+   * it loads once they leave the editor; otherwise only when they ask (the notice's button).
    */
   const [held, setHeld] = useState<PostmortemDocument | null>(null);
+  const heldId = useId();
   const editor = useRef<HTMLTextAreaElement | null>(null);
-  // Someone else's save reloads the editor only while nothing is typed here that would be lost.
+  const loaded = useRef<PostmortemDocument | null>(null);
+  loaded.current = doc;
   const dirty = useRef(false);
   dirty.current = doc !== null && text !== doc.markdown;
 
@@ -46,27 +54,33 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
     setText(next.markdown);
     setConflict(null);
     setHeld(null);
+    setSaved(null);
   }, []);
   const arrived = useCallback(
     (next: PostmortemDocument) => {
-      const inEditor = editor.current !== null && editor.current === document.activeElement;
-      if (inEditor && next.markdown !== editor.current!.value) setHeld(next);
+      const now = loaded.current;
+      // The document as loaded (the writer's own save coming back): nothing newer to load, nor to hold.
+      if (now && next.revision === now.revision && next.markdown === now.markdown && next.frozen === now.frozen) return setHeld(null);
+      if (dirty.current) setHeld(next);
+      else if (!next.frozen && inEditor(editor.current) && next.markdown !== editor.current!.value) setHeld(next);
       else show(next);
     },
     [show],
   );
+  // Held while in the editor, and the writer has left it since (perhaps before the notice was drawn): it loads now.
+  useEffect(() => {
+    if (held && !conflict && !dirty.current && !inEditor(editor.current)) show(held);
+  }, [held, conflict, show]);
   const reloadRevisions = useCallback(async () => setRevisions(await api.get<PostmortemRevision[]>(`${path}/revisions`)), [api, path]);
 
   const latest = incident.postmortem.revision;
   const published = incident.postmortem.publishedAt;
   useEffect(() => {
     let current = true;
-    if (!dirty.current)
-      api.get<PostmortemDocument>(`${path}/document`).then(
-        // Typing may have begun while the read was under way: then the typed text stays.
-        (next) => current && !dirty.current && arrived(next),
-        (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
-      );
+    api.get<PostmortemDocument>(`${path}/document`).then(
+      (next) => current && arrived(next),
+      (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
+    );
     api.get<PostmortemRevision[]>(`${path}/revisions`).then(
       (rows) => current && setRevisions(rows),
       (e: unknown) => current && setLoadError(e instanceof Error ? e.message : String(e)),
@@ -87,6 +101,7 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
         setSaved(next.revision);
       } catch (e) {
         if (!(e instanceof ApiError) || e.code !== 'REVISION_CONFLICT') throw e;
+        setHeld(null);
         setConflict({ mine: doc.revision, latest: await api.get<PostmortemDocument>(`${path}/document`) });
         return;
       }
@@ -133,14 +148,14 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
             {(id, d) => (
               <textarea
                 id={id}
-                aria-describedby={d}
+                aria-describedby={[d, held && !conflict ? heldId : null].filter(Boolean).join(' ') || undefined}
                 className="postmortem-markdown"
                 rows={18}
                 value={text}
                 readOnly={!editable}
                 ref={editor}
                 onBlur={() => {
-                  if (held && !dirty.current) show(held);
+                  if (held && !conflict && !dirty.current) show(held);
                 }}
                 onChange={(e) => {
                   setText(e.target.value);
@@ -150,21 +165,30 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
             )}
           </Field>
           {held && !conflict ? (
-            <div role="status" className="held-reload">
+            <div role="status" className="held-reload" id={heldId}>
               <p>
-                {held.revision === 0
-                  ? 'The draft was written again from the timeline while you were in the editor.'
-                  : `@${held.author ?? 'someone'} saved revision ${held.revision} while you were in the editor.`}{' '}
+                {held.frozen
+                  ? 'The postmortem was published while you were editing: the document takes no more edits.'
+                  : held.revision === 0
+                    ? 'The draft was written again from the timeline while you were editing.'
+                    : `@${held.author ?? 'someone'} saved revision ${held.revision} while you were editing.`}{' '}
                 {text === doc.markdown
                   ? 'It loads when you leave the editor.'
-                  : held.revision > doc.revision
+                  : held.revision > doc.revision && !held.frozen
                     ? `Your text is still in the editor; a save from revision ${doc.revision} would be refused.`
                     : 'Your text is still in the editor.'}
               </p>
-              <button type="button" onClick={() => show(held)}>
-                {held.revision === 0 ? 'Load the new draft' : `Load revision ${held.revision}`}
-                {text === doc.markdown ? '' : ' (replaces my text)'}
-              </button>
+              {text === doc.markdown ? null : (
+                <button
+                  type="button"
+                  onClick={() => {
+                    show(held);
+                    editor.current?.focus();
+                  }}
+                >
+                  {held.revision === 0 && !held.frozen ? 'Load the new draft' : `Load revision ${held.revision}`} (replaces my text)
+                </button>
+              )}
             </div>
           ) : null}
           {conflict ? (
