@@ -2,7 +2,7 @@
 /** Console: correct an incident's details, reopen it, merge it — against a real in-process server. */
 import { useState } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { EditDetails, MergePanel, ReopenPanel } from '../../console/src/room/Evolve.js';
 import type { Incident } from '../../console/src/types.js';
 import { consoleServer, declared, type ConsoleServer } from './support.js';
@@ -15,8 +15,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => cleanup());
 
+/** The room's live reload, as Room.tsx does it on a live event: the incident as it now stands. */
+let liveReload: (incident: Incident) => void = () => undefined;
+
 function Room({ initial }: { initial: Incident }) {
   const [incident, setIncident] = useState(initial);
+  liveReload = setIncident;
   return (
     <>
       <p data-testid="state">{`${incident.title} · ${incident.state} · ${incident.mergedInto ?? ''}`}</p>
@@ -42,6 +46,38 @@ describe('console: understanding evolves', () => {
       ['lee', 'Title "Checkout errors" → "Checkout 500s": Found the cause'],
       ['lee', 'Summary now "Pool exhausted": Found the cause'],
     ]);
+  });
+
+  it('a correction being typed survives someone else’s change to another field, which the form follows; saving sends only what was typed', async () => {
+    const incident = await declared(server, { title: 'Login errors', severity: 'SEV2' }, 'alex');
+    server.renderAs('lee', <Room initial={incident} />);
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Login 502s' } });
+    const theirs = await server.t.call('PATCH', `/api/v1/incidents/${incident.id}`, { summary: 'Token service down', reason: 'paged' }, { as: 'alex' });
+    expect(theirs.statusCode).toBe(200);
+    await act(async () => liveReload(await server.incident(incident.id)));
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Login 502s');
+    expect((screen.getByLabelText('Summary') as HTMLTextAreaElement).value).toBe('Token service down');
+    expect(screen.queryByText(/Changed meanwhile/)).toBeNull();
+    fireEvent.change(screen.getAllByLabelText('Reason')[0]!, { target: { value: 'clearer' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save corrections' }));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Login 502s · open · '));
+    expect(await server.incident(incident.id)).toMatchObject({ title: 'Login 502s', summary: 'Token service down' });
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Login 502s');
+  });
+
+  it('the same field changed meanwhile by someone else is said under it, and saving puts the typed value in its place', async () => {
+    const incident = await declared(server, { title: 'Queue backlog', severity: 'SEV3' }, 'alex');
+    server.renderAs('lee', <Room initial={incident} />);
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Queue backlog in eu-west' } });
+    await server.t.call('PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Queue backlog (billing)', reason: 'scope' }, { as: 'alex' });
+    await act(async () => liveReload(await server.incident(incident.id)));
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Queue backlog in eu-west');
+    const hint = screen.getByText('Changed meanwhile to “Queue backlog (billing)”: saving puts yours in its place.');
+    expect(screen.getByLabelText('Title').getAttribute('aria-describedby')).toContain(hint.id);
+    fireEvent.change(screen.getAllByLabelText('Reason')[0]!, { target: { value: 'region, not team' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save corrections' }));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Queue backlog in eu-west · open · '));
+    expect(screen.queryByText(/Changed meanwhile/)).toBeNull();
   });
 
   it('a refusal is shown beside the field it names', async () => {

@@ -4,6 +4,7 @@ import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput } from '../time.js';
+import { useFollowing, type Following } from '../following.js';
 
 function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
   return (
@@ -13,30 +14,39 @@ function ReasonField({ action, value, onChange }: { action: ReturnType<typeof us
   );
 }
 
-/** Only what differs from the incident is sent: the server records one entry per changed field. */
+/** Someone else's change to a field the person is editing, said under it (see useFollowing). */
+function meanwhile(field: Following): string | undefined {
+  return field.theirs === null ? undefined : `Changed meanwhile to “${field.theirs}”: saving puts yours in its place.`;
+}
+
+/**
+ * Only what the person changed is sent, and only where it differs from the incident as it now
+ * stands: the server records one entry per changed field. The fields follow the room's live
+ * reloads until edited (useFollowing), so a correction being typed survives someone else's.
+ */
 export function EditDetails({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
   const open = incident.state === 'open';
-  const [title, setTitle] = useState(incident.title);
-  const [summary, setSummary] = useState(incident.summary ?? '');
-  const [dashboard, setDashboard] = useState(incident.links.dashboard ?? '');
-  const [runbook, setRunbook] = useState(incident.links.runbook ?? '');
-  const [components, setComponents] = useState(incident.components.join(', '));
-  const [startedAt, setStartedAt] = useState(toUtcInput(incident.startedAt));
+  const title = useFollowing(incident.title);
+  const summary = useFollowing(incident.summary ?? '');
+  const dashboard = useFollowing(incident.links.dashboard ?? '');
+  const runbook = useFollowing(incident.links.runbook ?? '');
+  const components = useFollowing(incident.components.join(', '));
+  const startedAt = useFollowing(toUtcInput(incident.startedAt));
   const [reason, setReason] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const list = components.split(/[\s,]+/).filter(Boolean);
-    const started = fromUtcInput(startedAt);
-    const links = { dashboard: dashboard.trim() || null, runbook: runbook.trim() || null };
+    const list = components.value.split(/[\s,]+/).filter(Boolean);
+    const started = fromUtcInput(startedAt.value);
+    const links = { dashboard: dashboard.value.trim() || null, runbook: runbook.value.trim() || null };
     const body = {
-      ...(title !== incident.title ? { title } : {}),
-      ...(summary.trim() !== (incident.summary ?? '') ? { summary: summary.trim() || null } : {}),
-      ...(links.dashboard !== incident.links.dashboard || links.runbook !== incident.links.runbook ? { links } : {}),
-      ...(open && list.join(',') !== incident.components.join(',') ? { components: list } : {}),
+      ...(title.edited && title.value !== incident.title ? { title: title.value } : {}),
+      ...(summary.edited && summary.value.trim() !== (incident.summary ?? '') ? { summary: summary.value.trim() || null } : {}),
+      ...((dashboard.edited || runbook.edited) && (links.dashboard !== incident.links.dashboard || links.runbook !== incident.links.runbook) ? { links } : {}),
+      ...(open && components.edited && list.join(',') !== incident.components.join(',') ? { components: list } : {}),
       // Compared as shown (to the second): the stored time may carry milliseconds the input cannot.
-      ...(started && startedAt !== toUtcInput(incident.startedAt) ? { startedAt: started } : {}),
+      ...(startedAt.edited && started && startedAt.value !== toUtcInput(incident.startedAt) ? { startedAt: started } : {}),
       reason,
     };
     const ok = await action.run(async () => onChanged(await api.write<Incident>('PATCH', `/incidents/${incident.id}`, body, { ifMatch: incident.version })));
@@ -47,23 +57,23 @@ export function EditDetails({ incident, onChanged }: { incident: Incident; onCha
     <details className="panel evolve">
       <summary>Correct the details</summary>
       <form onSubmit={(e) => void submit(e)}>
-        <Field label="Title" field="title" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} />}
+        <Field label="Title" field="title" action={action} hint={meanwhile(title)}>
+          {(id, d) => <input id={id} aria-describedby={d} value={title.value} onChange={(e) => title.set(e.target.value)} />}
         </Field>
-        <TextAreaField label="Summary" field="summary" action={action} value={summary} onChange={setSummary} />
-        <Field label="Dashboard link" field="links" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} type="url" value={dashboard} onChange={(e) => setDashboard(e.target.value)} />}
+        <TextAreaField label="Summary" field="summary" action={action} value={summary.value} onChange={summary.set} hint={meanwhile(summary)} />
+        <Field label="Dashboard link" field="links" action={action} hint={meanwhile(dashboard)}>
+          {(id, d) => <input id={id} aria-describedby={d} type="url" value={dashboard.value} onChange={(e) => dashboard.set(e.target.value)} />}
         </Field>
-        <Field label="Runbook link" field="links" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} type="url" value={runbook} onChange={(e) => setRunbook(e.target.value)} />}
+        <Field label="Runbook link" field="links" action={action} hint={meanwhile(runbook)}>
+          {(id, d) => <input id={id} aria-describedby={d} type="url" value={runbook.value} onChange={(e) => runbook.set(e.target.value)} />}
         </Field>
         {open ? (
-          <Field label="Affected components (comma-separated ids)" field="components" action={action}>
-            {(id, d) => <input id={id} aria-describedby={d} value={components} onChange={(e) => setComponents(e.target.value)} />}
+          <Field label="Affected components (comma-separated ids)" field="components" action={action} hint={meanwhile(components)}>
+            {(id, d) => <input id={id} aria-describedby={d} value={components.value} onChange={(e) => components.set(e.target.value)} />}
           </Field>
         ) : null}
-        <Field label="Impact began (UTC)" field="startedAt" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step="1" value={startedAt} onChange={(e) => setStartedAt(e.target.value)} />}
+        <Field label="Impact began (UTC)" field="startedAt" action={action} hint={meanwhile(startedAt)}>
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step="1" value={startedAt.value} onChange={(e) => startedAt.set(e.target.value)} />}
         </Field>
         <ReasonField action={action} value={reason} onChange={setReason} />
         <FormError action={action} fields={fields} />

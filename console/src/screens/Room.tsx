@@ -182,7 +182,7 @@ export function Room({ id }: { id: string }) {
           <ChangesPanel incident={incident} revision={revision} onChanged={() => void reload()} />
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
-          {permissions.respond && incident.mergedInto === null ? <EditDetails key={JSON.stringify([incident.title, incident.summary, incident.links, incident.components, incident.startedAt])} incident={incident} onChanged={changed} /> : null}
+          {permissions.respond && incident.mergedInto === null ? <EditDetails incident={incident} onChanged={changed} /> : null}
           {open && canCommand ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
           {open && canCommand ? <MergePanel incident={incident} onChanged={changed} /> : null}
           {!open && permissions.respond && incident.mergedInto === null ? <ReopenPanel incident={incident} onChanged={changed} /> : null}

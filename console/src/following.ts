@@ -1,0 +1,28 @@
+/**
+ * A form field that follows the server until the person edits it. The room reloads on every
+ * live event; a field nobody has touched takes the server's new value, a field someone has
+ * edited keeps their text, and when the server's value of that same field moved meanwhile
+ * the field says so (`theirs`), so saving over someone else's change is never silent.
+ */
+import { useState } from 'react';
+
+export interface Following {
+  value: string;
+  set: (value: string) => void;
+  /** The person changed it from the value it was loaded at. */
+  edited: boolean;
+  /** The server's value, when it changed since the person began editing (and differs from theirs). */
+  theirs: string | null;
+}
+
+export function useFollowing(server: string): Following {
+  const [base, setBase] = useState(server);
+  const [value, setValue] = useState(server);
+  // Adjusting state to a new prop during render (React's documented pattern): untouched, or
+  // edited to what the server now says (their own save coming back), the field follows it.
+  if (server !== base && (value === base || value === server)) {
+    setBase(server);
+    setValue(server);
+  }
+  return { value, set: setValue, edited: value !== base, theirs: server !== base && value !== server ? server : null };
+}
