@@ -1,8 +1,9 @@
 /**
  * The alert inbox in Chromium, two responders side by side: groups arrive without a reload
  * (with the title badge for the one who asked for it), one acknowledges and the other sees
- * it, a group is dismissed with a reason from the keyboard, and another is declared with the
- * suggested title, severity and components. Screenshots go to test-output/console-ops/alert-inbox/.
+ * it (a declare form the other has half filled moves with the card, text kept), a group is
+ * dismissed with a reason from the keyboard, and another is declared from the suggested
+ * severity and components. Screenshots go to test-output/console-ops/alert-inbox/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -39,7 +40,7 @@ describe.skipIf(!hasChromium)('console alert inbox in Chromium', () => {
 
   const group = (page: Page, title: string) => page.getByRole('article', { name: title });
 
-  it('groups arrive live for both; acknowledged, dismissed (keyboard) and declared with the suggestions, each seen by the other', async () => {
+  it('groups arrive live for both; acknowledged (a half-filled declare form kept as its card moves), dismissed (keyboard) and declared, each seen by the other', async () => {
     const { page: alex } = await rig.signIn('alex', LAPTOP, 'dark');
     const { page: priya } = await rig.signIn('priya', PHONE, 'light');
     try {
@@ -73,9 +74,22 @@ describe.skipIf(!hasChromium)('console alert inbox in Chromium', () => {
         expect(await unlabelled(page)).toEqual([]);
       }
 
-      // Priya acknowledges; Alex sees who has it, without a reload.
+      // Alex starts declaring from the checkout group: title, severity and components come suggested.
+      await group(alex, 'Checkout returning 500s').getByRole('button', { name: 'Declare an incident…' }).click();
+      const form = alex.getByRole('form', { name: /Declare from alert group/ });
+      expect(await form.getByLabel('Incident title').inputValue()).toBe('Checkout returning 500s');
+      expect(await form.getByLabel('Severity').inputValue()).toBe('SEV1');
+      expect(await form.getByRole('checkbox', { name: 'Checkout' }).isChecked()).toBe(true);
+      expect(await form.getByRole('checkbox', { name: 'Search' }).isChecked()).toBe(false);
+      await form.getByLabel('Incident title').fill('Checkout 500s in eu-west');
+      await form.getByRole('checkbox', { name: 'Search' }).check();
+
+      // Meanwhile Priya acknowledges; Alex sees who has it, without a reload, and his half-filled form moves with the card.
       await group(priya, 'Checkout returning 500s').getByRole('button', { name: 'Acknowledge' }).click();
       await group(alex, 'Checkout returning 500s').getByText('Acknowledged by @priya').waitFor();
+      expect(await form.getByLabel('Incident title').inputValue()).toBe('Checkout 500s in eu-west');
+      expect(await form.getByRole('checkbox', { name: 'Search' }).isChecked()).toBe(true);
+      await form.getByRole('checkbox', { name: 'Search' }).uncheck();
 
       // Alex dismisses the search group from the keyboard, with a reason; it leaves Priya's inbox.
       await group(alex, 'Search latency above 2s').getByRole('button', { name: 'Dismiss…' }).focus();
@@ -88,17 +102,11 @@ describe.skipIf(!hasChromium)('console alert inbox in Chromium', () => {
       const dismissed = (await rig.admin('GET', '/alerts?state=dismissed')) as unknown as Array<{ dismissedReason: string; dismissedBy: string }>;
       expect(dismissed).toEqual([expect.objectContaining({ dismissedReason: 'Known slow reindex, ticket OPS-42', dismissedBy: 'alex' })]);
 
-      // Alex declares from the checkout group: title, severity and components come suggested.
-      await group(alex, 'Checkout returning 500s').getByRole('button', { name: 'Declare an incident…' }).click();
-      const form = alex.getByRole('form', { name: /Declare from alert group/ });
-      expect(await form.getByLabel('Incident title').inputValue()).toBe('Checkout returning 500s');
-      expect(await form.getByLabel('Severity').inputValue()).toBe('SEV1');
-      expect(await form.getByRole('checkbox', { name: 'Checkout' }).isChecked()).toBe(true);
-      expect(await form.getByRole('checkbox', { name: 'Search' }).isChecked()).toBe(false);
+      // Alex declares from the checkout group, with his title.
       expect(await seriousViolations(alex)).toEqual([]);
       await rig.shot(alex, 'inbox-02-declare-form');
       await form.getByRole('button', { name: 'Declare SEV1' }).click();
-      await alex.getByRole('heading', { name: /INC-1 · Checkout returning 500s/ }).waitFor();
+      await alex.getByRole('heading', { name: /INC-1 · Checkout 500s in eu-west/ }).waitFor();
       expect(await rig.admin('GET', '/incidents/INC-1')).toMatchObject({ severity: 'SEV1', components: ['checkout'], declaredBy: 'alex' });
       await group(priya, 'Checkout returning 500s').getByRole('link', { name: 'INC-1' }).waitFor();
       await rig.shot(priya, 'inbox-03-declared-phone', false);

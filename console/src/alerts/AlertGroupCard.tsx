@@ -1,10 +1,11 @@
 /** One alert group in the inbox: what fired, how much, since when, what differs, and what to do with it. */
-import { useState, type FormEvent } from 'react';
+import { type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import { linkProps, navigate } from '../router.js';
 import type { AlertGroup, Component, Incident, Severity } from '../types.js';
 import { Badge, ComponentChoice, Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { age, utcTime } from '../time.js';
+import { useCardDraft, useForgetCardDrafts } from './drafts.js';
 
 const SEVERITY_TONE = { critical: 'red', error: 'amber', warning: 'amber', info: 'grey' } as const;
 
@@ -58,9 +59,9 @@ function SubmitOrCancel(props: { label: string; tone: 'primary' | 'danger'; busy
 function DeclareFromGroup({ group, severities, components, onDone }: { group: AlertGroup; severities: Severity[]; components: Component[]; onDone: () => void }) {
   const { api } = useConsole();
   const action = useAction();
-  const [title, setTitle] = useState(group.title);
-  const [severity, setSeverity] = useState(group.suggestedSeverity);
-  const [chosen, setChosen] = useState<string[]>(group.suggestedComponents.filter((c) => components.some((k) => k.id === c)));
+  const [title, setTitle] = useCardDraft(group.id, 'title', group.title);
+  const [severity, setSeverity] = useCardDraft(group.id, 'severity', group.suggestedSeverity);
+  const [chosen, setChosen] = useCardDraft<string[]>(group.id, 'components', group.suggestedComponents.filter((c) => components.some((k) => k.id === c)));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () => {
@@ -94,7 +95,7 @@ function DeclareFromGroup({ group, severities, components, onDone }: { group: Al
 function DismissGroup({ group, onDone }: { group: AlertGroup; onDone: () => void }) {
   const { api } = useConsole();
   const action = useAction();
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useCardDraft(group.id, 'reason', '');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (await action.run(async () => void (await api.write('POST', `/alerts/${group.id}/dismiss`, { reason })))) onDone();
@@ -112,9 +113,11 @@ export function AlertGroupCard(props: { group: AlertGroup; severities: Severity[
   const { group, now } = props;
   const { api, permissions } = useConsole();
   const ack = useAction();
-  const [open, setOpen] = useState<'declare' | 'dismiss' | null>(null);
+  const [open, setOpen] = useCardDraft<'declare' | 'dismiss' | null>(group.id, 'open', null);
+  const forget = useForgetCardDrafts(group.id);
   const headingId = `alert-group-${group.id}`;
   const done = () => {
+    forget();
     setOpen(null);
     props.onChanged();
   };

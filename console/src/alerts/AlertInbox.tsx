@@ -11,6 +11,7 @@ import { useNow } from '../time.js';
 import { LoadError } from '../ui.js';
 import { AlertGroupCard } from './AlertGroupCard.js';
 import { useArrivals } from './arrivals.js';
+import { CardDrafts } from './drafts.js';
 
 export function AlertInbox() {
   const { api } = useConsole();
@@ -22,6 +23,7 @@ export function AlertInbox() {
   const [announcement, setAnnouncement] = useState('');
   const known = useRef<Set<number> | null>(null);
   const { preferences, change, arrived } = useArrivals();
+  const drafts = useRef(new Map<string, unknown>());
 
   const reload = useCallback(async () => {
     try {
@@ -55,34 +57,36 @@ export function AlertInbox() {
   const card = (g: AlertGroup) => <AlertGroupCard key={g.id} group={g} severities={severities} components={components} now={now} onChanged={() => void reload()} />;
 
   return (
-    <main className="alert-inbox">
-      <div className="row wrap">
-        <h1>Alert inbox</h1>
-        <span className="spacer" />
-        <fieldset className="arrivals">
-          <legend>When a new group arrives</legend>
-          <label className="inline">
-            <input type="checkbox" checked={preferences.badge} onChange={(e) => change({ ...preferences, badge: e.target.checked })} /> Count it in the tab title
-          </label>
-          <label className="inline">
-            <input type="checkbox" checked={preferences.sound} onChange={(e) => change({ ...preferences, sound: e.target.checked })} /> Play a sound
-          </label>
-        </fieldset>
-      </div>
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {announcement}
-      </p>
-      <LoadError error={error} />
-      {groups === null ? <p>Loading…</p> : null}
-      <section aria-labelledby="open-groups">
-        <h2 id="open-groups">Open ({open.length})</h2>
-        {groups !== null && open.length === 0 ? <p className="muted">No open alert groups: nothing is waiting for someone to look.</p> : null}
-        {open.map(card)}
-      </section>
-      <section aria-labelledby="acknowledged-groups">
-        <h2 id="acknowledged-groups">Acknowledged ({acknowledged.length})</h2>
-        {acknowledged.map(card)}
-      </section>
-    </main>
+    <CardDrafts.Provider value={drafts.current}>
+      <main className="alert-inbox">
+        <div className="row wrap">
+          <h1>Alert inbox</h1>
+          <span className="spacer" />
+          <fieldset className="arrivals">
+            <legend>When a new group arrives</legend>
+            <label className="inline">
+              <input type="checkbox" checked={preferences.badge} onChange={(e) => change({ ...preferences, badge: e.target.checked })} /> Count it in the tab title
+            </label>
+            <label className="inline">
+              <input type="checkbox" checked={preferences.sound} onChange={(e) => change({ ...preferences, sound: e.target.checked })} /> Play a sound
+            </label>
+          </fieldset>
+        </div>
+        <p className="visually-hidden" role="status" aria-live="polite">
+          {announcement}
+        </p>
+        <LoadError error={error} />
+        {groups === null ? <p>Loading…</p> : null}
+        <section aria-labelledby="open-groups">
+          <h2 id="open-groups">Open ({open.length})</h2>
+          {groups !== null && open.length === 0 ? <p className="muted">No open alert groups: nothing is waiting for someone to look.</p> : null}
+          {open.map(card)}
+        </section>
+        <section aria-labelledby="acknowledged-groups">
+          <h2 id="acknowledged-groups">Acknowledged ({acknowledged.length})</h2>
+          {acknowledged.map(card)}
+        </section>
+      </main>
+    </CardDrafts.Provider>
   );
 }
