@@ -26,3 +26,13 @@ export function useFollowing(server: string): Following {
   }
   return { value, set: setValue, edited: value !== base, theirs: server !== base && value !== server ? server : null };
 }
+
+/**
+ * A choice from options that change with the room (people, severities, components): once the
+ * one chosen is no longer offered (someone else took that step meanwhile), it reads as none, as
+ * the select then shows, so nothing is sent that the person cannot see.
+ */
+export function useChoice(offered: readonly string[]): [string, (value: string) => void] {
+  const [chosen, setChosen] = useState('');
+  return [offered.includes(chosen) ? chosen : '', setChosen];
+}

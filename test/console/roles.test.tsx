@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { useState } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RolePanel } from '../../console/src/room/RolePanel.js';
 import type { Incident, Person } from '../../console/src/types.js';
 import { consoleServer, declared, type ConsoleServer } from './support.js';
@@ -16,9 +16,13 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => cleanup());
 
+/** The room's live reload: the incident as it now stands. */
+let liveReload: (incident: Incident) => void = () => undefined;
+
 /** The panel as the room holds it: the write's answer replaces the incident shown. */
 function Room({ initial }: { initial: Incident }) {
   const [incident, setIncident] = useState(initial);
+  liveReload = setIncident;
   return <RolePanel incident={incident} people={people} onChanged={setIncident} />;
 }
 
@@ -47,6 +51,21 @@ describe('console: the role panel (R3–R6)', () => {
     fireEvent.click(within(row('Scribe')).getByRole('button', { name: 'Name' }));
     await waitFor(() => expect(screen.queryByRole('alert', { name: 'Role gap' })).toBeNull());
     expect((await server.incident(incident.id)).roles).toEqual({ incident_commander: 'alex', comms_lead: 'priya', scribe: 'sam' });
+  });
+
+  it('a person chosen in a picker and then taken by someone else meanwhile reads as no choice: nothing unseen is sent', async () => {
+    const incident = await sev1('Chosen meanwhile');
+    server.renderAs('alex', <Room initial={incident} />);
+    const picker = screen.getByLabelText('Pull in SME') as HTMLSelectElement;
+    fireEvent.change(picker, { target: { value: 'sam' } });
+    const pullIn = within(row('SMEs')).getByRole('button', { name: 'Pull in' }) as HTMLButtonElement;
+    expect(pullIn.disabled).toBe(false);
+    const theirs = await server.t.call('POST', `/api/v1/incidents/${incident.id}/smes`, { person: 'sam', specialty: 'database' }, { as: 'alex' });
+    expect(theirs.statusCode).toBe(200);
+    await act(async () => liveReload(await server.incident(incident.id)));
+    expect(within(row('SMEs')).getByText(/@sam \(Sam\), database/)).toBeTruthy();
+    expect(picker.value).toBe('');
+    expect(pullIn.disabled).toBe(true);
   });
 
   it('R3: offering IC keeps the old IC until the person offered says yes, and only they see Accept / Decline', async () => {

@@ -7,6 +7,7 @@ import { useConsole } from '../console-context.js';
 import type { Incident, Person } from '../types.js';
 import { Field, FormError, useAction } from '../ui.js';
 import { utcTime } from '../time.js';
+import { useChoice } from '../following.js';
 
 type DeputyRole = 'comms_lead' | 'scribe';
 const DEPUTIES: { role: DeputyRole; label: string }[] = [
@@ -26,17 +27,19 @@ const who = (handle: string, people: Person[]) => {
   return person ? `@${handle} (${person.name})` : `@${handle}`;
 };
 
-function PersonSelect(props: { id: string; describedBy: string | undefined; people: Person[]; value: string; onChange: (v: string) => void; exclude?: string[] }) {
+/** Who may be chosen: responders, not viewers, and not those `exclude` names. */
+const candidates = (people: Person[], exclude: string[]) => people.filter((p) => p.role !== 'viewer' && !exclude.includes(p.handle));
+
+/** `offered`, the candidates; `value`, a choice among them (useChoice). */
+function PersonSelect(props: { id: string; describedBy: string | undefined; offered: Person[]; value: string; onChange: (v: string) => void }) {
   return (
     <select id={props.id} aria-describedby={props.describedBy} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
       <option value="">Choose a person…</option>
-      {props.people
-        .filter((p) => p.role !== 'viewer' && !(props.exclude ?? []).includes(p.handle))
-        .map((p) => (
-          <option key={p.handle} value={p.handle}>
-            @{p.handle} ({p.name})
-          </option>
-        ))}
+      {props.offered.map((p) => (
+        <option key={p.handle} value={p.handle}>
+          @{p.handle} ({p.name})
+        </option>
+      ))}
     </select>
   );
 }
@@ -44,8 +47,9 @@ function PersonSelect(props: { id: string; describedBy: string | undefined; peop
 function DeputyRow({ incident, people, role, label, canCommand, onChanged }: RolePanelProps & { role: DeputyRole; label: string; canCommand: boolean }) {
   const { api, me, permissions } = useConsole();
   const action = useAction();
-  const [person, setPerson] = useState('');
   const holder = incident.roles[role];
+  const offered = candidates(people, holder ? [holder] : []);
+  const [person, setPerson] = useChoice(offered.map((p) => p.handle));
   const open = incident.state === 'open';
   const name = async (event: FormEvent) => {
     event.preventDefault();
@@ -65,7 +69,7 @@ function DeputyRow({ incident, people, role, label, canCommand, onChanged }: Rol
         {open && canCommand ? (
           <form className="inline-form" onSubmit={(e) => void name(e)}>
             <Field label={`Name ${label}`} field="person" action={action}>
-              {(id, d) => <PersonSelect id={id} describedBy={d} people={people} value={person} onChange={setPerson} exclude={holder ? [holder] : []} />}
+              {(id, d) => <PersonSelect id={id} describedBy={d} offered={offered} value={person} onChange={setPerson} />}
             </Field>
             <button type="submit" disabled={action.busy || !person}>
               Name
@@ -82,8 +86,9 @@ function CommanderRow({ incident, people, canCommand, onChanged }: RolePanelProp
   const { api, me } = useConsole();
   const offer = useAction();
   const answer = useAction();
-  const [person, setPerson] = useState('');
   const ic = incident.roles.incident_commander;
+  const offered = candidates(people, [ic]);
+  const [person, setPerson] = useChoice(offered.map((p) => p.handle));
   const pending = incident.pendingHandoff;
   const open = incident.state === 'open';
   const submitOffer = async (event: FormEvent) => {
@@ -120,7 +125,7 @@ function CommanderRow({ incident, people, canCommand, onChanged }: RolePanelProp
         {open && canCommand ? (
           <form className="inline-form" onSubmit={(e) => void submitOffer(e)}>
             <Field label="Offer IC to" field="person" action={offer} hint="Handing off IC needs a yes from them.">
-              {(id, d) => <PersonSelect id={id} describedBy={d} people={people} value={person} onChange={setPerson} exclude={[ic]} />}
+              {(id, d) => <PersonSelect id={id} describedBy={d} offered={offered} value={person} onChange={setPerson} />}
             </Field>
             <button type="submit" disabled={offer.busy || !person}>
               Offer IC
@@ -137,7 +142,11 @@ function Smes({ incident, people, canCommand, onChanged }: RolePanelProps & { ca
   const { api, me, permissions } = useConsole();
   const add = useAction();
   const release = useAction();
-  const [person, setPerson] = useState('');
+  const offered = candidates(
+    people,
+    incident.smes.map((s) => s.person),
+  );
+  const [person, setPerson] = useChoice(offered.map((p) => p.handle));
   const [specialty, setSpecialty] = useState('');
   const open = incident.state === 'open';
   const submit = async (event: FormEvent) => {
@@ -174,7 +183,7 @@ function Smes({ incident, people, canCommand, onChanged }: RolePanelProps & { ca
         {open && canCommand ? (
           <form className="inline-form" onSubmit={(e) => void submit(e)}>
             <Field label="Pull in SME" field="person" action={add}>
-              {(id, d) => <PersonSelect id={id} describedBy={d} people={people} value={person} onChange={setPerson} exclude={incident.smes.map((s) => s.person)} />}
+              {(id, d) => <PersonSelect id={id} describedBy={d} offered={offered} value={person} onChange={setPerson} />}
             </Field>
             <Field label="Specialty" field="specialty" action={add}>
               {(id, d) => <input id={id} aria-describedby={d} value={specialty} placeholder="database, payments, network…" onChange={(e) => setSpecialty(e.target.value)} />}

@@ -22,11 +22,13 @@ import { ChangesPanel } from '../room/Changes.js';
 import { severityTone } from './IncidentList.js';
 import { StatusControls } from '../status-page/StatusControls.js';
 import { useStatusPageData } from '../status-page/data.js';
+import { useChoice } from '../following.js';
 
 function SeverityChange({ incident, severities, onChanged }: { incident: Incident; severities: Severity[]; onChanged: (i: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
-  const [severity, setSeverity] = useState('');
+  const offered = severities.filter((s) => s.id !== incident.severity);
+  const [severity, setSeverity] = useChoice(offered.map((s) => s.id));
   const [reason, setReason] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -44,13 +46,11 @@ function SeverityChange({ incident, severities, onChanged }: { incident: Inciden
         {(id, d) => (
           <select id={id} aria-describedby={d} value={severity} onChange={(e) => setSeverity(e.target.value)}>
             <option value="">Keep {incident.severity}</option>
-            {severities
-              .filter((s) => s.id !== incident.severity)
-              .map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.id} ({s.name})
-                </option>
-              ))}
+            {offered.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.id} ({s.name})
+              </option>
+            ))}
           </select>
         )}
       </Field>

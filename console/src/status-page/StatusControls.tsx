@@ -9,6 +9,7 @@ import { COMPONENT_STATUSES, type ComponentStatus } from '../../../src/domain/mo
 import { useConsole } from '../console-context.js';
 import type { Component, Incident, Severity } from '../types.js';
 import { Badge, Field, FormError, useAction, type Action } from '../ui.js';
+import { useChoice } from '../following.js';
 
 export interface SubscriberCounts {
   email: { confirmed: number; pending: number };
@@ -72,7 +73,7 @@ function AddComponent({ incident, components, onChanged }: { incident: Incident;
   const { api } = useConsole();
   const action = useAction();
   const others = components.filter((c) => !incident.components.includes(c.id));
-  const [chosen, setChosen] = useState('');
+  const [chosen, setChosen] = useChoice(others.map((c) => c.id));
   const [status, setStatus] = useState<ComponentStatus>('degraded_performance');
   if (others.length === 0) return null;
   const add = async (event: FormEvent) => {
