@@ -132,16 +132,18 @@ describe.skipIf(!hasChromium)('console accessibility in Chromium', () => {
     await page.keyboard.press('Enter');
     await tabTo(page, /^Moment \d+ of \d+$/);
     const slider = page.locator('details.replay input[type=range]');
-    const last = Number(await slider.getAttribute('max'));
-    expect(Number(await slider.inputValue())).toBe(last);
+    // Read together: a live timeline entry (the role-gap nudge comes every 5 minutes) moves both.
+    const [last, value] = await slider.evaluate((el: HTMLInputElement) => [Number(el.max), Number(el.value)]);
+    expect(value).toBe(last);
+    // The total may grow meanwhile for the same reason; the moment is what the keys move.
     await page.keyboard.press('Home');
-    await page.getByText(`Moment 1 of ${last + 1}`).waitFor();
+    await page.getByText(/^Moment 1 of \d+$/).waitFor();
     await page.locator('.replay dd', { hasText: 'Investigating (open)' }).waitFor();
     await page.keyboard.press('ArrowRight');
-    await page.getByText(`Moment 2 of ${last + 1}`).waitFor();
+    await page.getByText(/^Moment 2 of \d+$/).waitFor();
     await tabTo(page, /^Earlier$/);
     await page.keyboard.press('Enter');
-    await page.getByText(`Moment 1 of ${last + 1}`).waitFor();
+    await page.getByText(/^Moment 1 of \d+$/).waitFor();
     await rig.shot(page, 'replay-keyboard');
     await context.close();
   }, 60_000);
