@@ -127,13 +127,26 @@ describe.skipIf(!hasChromium)('console status page controls in Chromium', () => 
     await change.getByLabel('Ends (UTC)').fill(at(26));
     await change.getByRole('button', { name: 'Save changes' }).click();
     await change.waitFor({ state: 'detached' });
-    const [window] = (await rig.admin('GET', '/maintenances?state=scheduled')) as unknown as Array<{ endsAt: string; components: string[]; version: number }>;
+    const [window] = (await rig.admin('GET', '/maintenances?state=scheduled')) as unknown as Array<{ id: string; endsAt: string; components: string[]; version: number }>;
     expect(window).toMatchObject({ endsAt: `${at(26)}:00.000Z`, components: ['checkout'] });
     expect(window!.version).toBeGreaterThan(1);
 
+    // Alex changes it again while the admin changes its message; the screen reloads on the next live event (a note on INC-1).
+    // His form stays open with his title, takes the admin's message (a field he had not touched), and saves both.
+    await item.getByRole('button', { name: 'Change Database upgrade' }).click();
+    await change.getByLabel('Title').fill('Database upgrade to 16');
+    await rig.admin('PATCH', `/maintenances/${window!.id}`, { message: 'Read-only for up to 5 minutes.' });
+    await rig.admin('POST', '/incidents/INC-1/timeline', { kind: 'note', text: 'Maintenance window moved.' });
+    await expect.poll(() => change.getByLabel(/What will happen/).inputValue(), { timeout: 10_000 }).toBe('Read-only for up to 5 minutes.');
+    expect(await change.getByLabel('Title').inputValue()).toBe('Database upgrade to 16');
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await change.waitFor({ state: 'detached' });
+    const [changed] = (await rig.admin('GET', '/maintenances?state=scheduled')) as unknown as Array<{ title: string; message: string }>;
+    expect(changed).toMatchObject({ title: 'Database upgrade to 16', message: 'Read-only for up to 5 minutes.' });
+
     const { page: priya } = await rig.signIn('priya', LAPTOP, 'light');
     await priya.goto(`${rig.server.url}/status-page`);
-    await priya.getByRole('listitem', { name: 'Database upgrade' }).waitFor();
+    await priya.getByRole('listitem', { name: 'Database upgrade to 16' }).waitFor();
     await accessible(priya);
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput } from '../time.js';
-import { useFollowing, type Following } from '../following.js';
+import { changedMeanwhile, useFollowing, type Following } from '../following.js';
 
 function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
   return (
@@ -14,10 +14,8 @@ function ReasonField({ action, value, onChange }: { action: ReturnType<typeof us
   );
 }
 
-/** Someone else's change to a field the person is editing, said under it (see useFollowing). */
-function meanwhile(field: Following): string | undefined {
-  return field.theirs === null ? undefined : `Changed meanwhile to “${field.theirs}”: saving puts yours in its place.`;
-}
+/** Someone else's change to a field the person is editing, said under it. */
+const meanwhile = (field: Following) => changedMeanwhile(field.theirs);
 
 /**
  * Only what the person changed is sent, and only where it differs from the incident as it now

@@ -4,21 +4,28 @@ import { useConsole } from '../console-context.js';
 import type { Component, Maintenance } from '../types.js';
 import { Badge, ComponentChoice, Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput, utcTime } from '../time.js';
+import { changedMeanwhile, sameList, useFollowing } from '../following.js';
 
 const FIELDS = ['title', 'message', 'components', 'startsAt', 'endsAt'];
+const NONE: string[] = [];
 
+/**
+ * Schedules a window, or changes one: its fields follow the window as others change it until
+ * edited here (useFollowing), so a change being typed is neither lost to theirs nor sent with
+ * their fields as they were before.
+ */
 function WindowForm(props: { window: Maintenance | null; components: Component[]; onSaved: () => void; onCancel?: () => void }) {
   const { api } = useConsole();
   const action = useAction();
   const existing = props.window;
-  const [title, setTitle] = useState(existing?.title ?? '');
-  const [message, setMessage] = useState(existing?.message ?? '');
-  const [chosen, setChosen] = useState<string[]>(existing?.components ?? []);
-  const [startsAt, setStartsAt] = useState(existing ? toUtcInput(existing.startsAt) : '');
-  const [endsAt, setEndsAt] = useState(existing ? toUtcInput(existing.endsAt) : '');
+  const title = useFollowing(existing?.title ?? '');
+  const message = useFollowing(existing?.message ?? '');
+  const chosen = useFollowing<string[]>(existing?.components ?? NONE, sameList);
+  const startsAt = useFollowing(existing ? toUtcInput(existing.startsAt) : '');
+  const endsAt = useFollowing(existing ? toUtcInput(existing.endsAt) : '');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { title, message, components: chosen, startsAt: fromUtcInput(startsAt) ?? '', endsAt: fromUtcInput(endsAt) ?? '' };
+    const body = { title: title.value, message: message.value, components: chosen.value, startsAt: fromUtcInput(startsAt.value) ?? '', endsAt: fromUtcInput(endsAt.value) ?? '' };
     const saved = await action.run(async () => {
       if (existing) await api.write('PATCH', `/maintenances/${existing.id}`, body, { ifMatch: existing.version });
       else await api.write('POST', '/maintenances', body);
@@ -28,17 +35,26 @@ function WindowForm(props: { window: Maintenance | null; components: Component[]
   const label = existing ? `Change maintenance ${existing.title}` : 'Schedule maintenance';
   return (
     <form className="maintenance-form" onSubmit={(e) => void submit(e)} aria-label={label}>
-      <Field label="Title" field="title" action={action}>
-        {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Database upgrade" />}
+      <Field label="Title" field="title" action={action} hint={changedMeanwhile(title.theirs)}>
+        {(id, d) => <input id={id} aria-describedby={d} value={title.value} onChange={(e) => title.set(e.target.value)} placeholder="Database upgrade" />}
       </Field>
-      <TextAreaField label="What will happen (shown on the page)" field="message" action={action} value={message} onChange={setMessage} placeholder="Checkout may be read-only for up to 10 minutes." />
-      <ComponentChoice known={props.components} chosen={chosen} onChange={setChosen} action={action} legend="Components under maintenance" />
+      <TextAreaField
+        label="What will happen (shown on the page)"
+        field="message"
+        action={action}
+        value={message.value}
+        onChange={message.set}
+        hint={changedMeanwhile(message.theirs)}
+        placeholder="Checkout may be read-only for up to 10 minutes."
+      />
+      <ComponentChoice known={props.components} chosen={chosen.value} onChange={chosen.set} action={action} legend="Components under maintenance" />
+      {chosen.theirs ? <p className="hint">{changedMeanwhile(chosen.theirs.map((id) => props.components.find((c) => c.id === id)?.name ?? id).join(', ') || 'none')}</p> : null}
       <div className="row wrap">
-        <Field label="Starts (UTC)" field="startsAt" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />}
+        <Field label="Starts (UTC)" field="startsAt" action={action} hint={changedMeanwhile(startsAt.theirs)}>
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={startsAt.value} onChange={(e) => startsAt.set(e.target.value)} />}
         </Field>
-        <Field label="Ends (UTC)" field="endsAt" action={action}>
-          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}
+        <Field label="Ends (UTC)" field="endsAt" action={action} hint={changedMeanwhile(endsAt.theirs)}>
+          {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={endsAt.value} onChange={(e) => endsAt.set(e.target.value)} />}
         </Field>
       </div>
       <p className="muted">Status page subscribers following these components (or everything) are told when it is scheduled, moved, an hour before it starts, when it starts, ends or is called off.</p>
@@ -114,7 +130,7 @@ export function MaintenancePanel({ windows, components, onChanged }: { windows: 
       {windows.length === 0 ? <p className="muted">No maintenance scheduled or in progress.</p> : null}
       <ul className="maintenances">
         {windows.map((w) => (
-          <WindowItem key={`${w.id}-${w.version}`} window={w} components={components} onChanged={onChanged} />
+          <WindowItem key={w.id} window={w} components={components} onChanged={onChanged} />
         ))}
       </ul>
       {permissions.respond && !scheduling ? (
