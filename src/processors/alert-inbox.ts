@@ -120,8 +120,7 @@ export class AlertInbox {
       while (this.arrivals.length > 0) {
         const batch = this.arrivals.splice(0, MAX_GROUP_COMMIT);
         try {
-          // Synced apart: while one batch waits for the disk, the requests arriving meanwhile are read and gather for the next.
-          const ids = await this.deps.store.transaction((tx) => tx.alertInbox.add(batch), { syncApart: true });
+          const ids = await this.store(batch);
           batch.forEach((a, i) => {
             if (a.parsed !== undefined && this.kept.size < MAX_PARSED) {
               this.kept.set(ids[i]!, { id: ids[i]!, parsed: a.parsed });
@@ -136,6 +135,19 @@ export class AlertInbox {
     } finally {
       this.committing = false;
     }
+  }
+
+  /**
+   * One INSERT for the batch, committed before it resolves. On PostgreSQL the statement commits
+   * by itself: a transaction around it added BEGIN and COMMIT, two more round trips before every
+   * answer (a storm's answers p99 135–300 ms with them, 100–121 ms without). On SQLite it is a
+   * transaction synced apart: while one batch waits for the disk, the requests arriving
+   * meanwhile are read and gather for the next.
+   */
+  private async store(batch: Arrival[]): Promise<number[]> {
+    const { store } = this.deps;
+    if (store.dialect === 'postgres') return store.alertInbox.add(batch);
+    return store.transaction((tx) => tx.alertInbox.add(batch), { syncApart: true });
   }
 
   /** See IntakePace.receiving: marks a delivery on its way in; the function returned ends it. */
