@@ -15,14 +15,22 @@ export interface Following<T = string> {
   theirs: T | null;
 }
 
-/** `same`, when two values are the same (for a list, its items in order). */
-export function useFollowing<T = string>(server: T, same: (a: T, b: T) => boolean = Object.is): Following<T> {
+/**
+ * `same`, when two values are the same: it must hold for equal values built anew on every
+ * render (a list compared item by item), or the adjustment below would never settle.
+ * `saved`, a count the form moves after each save of its own: the server keeps a value tidied
+ * (trimmed, a list rejoined), so on the next render every field takes the server's value as
+ * saved rather than reading the tidied one as someone else's change.
+ */
+export function useFollowing<T = string>(server: T, same: (a: T, b: T) => boolean = Object.is, saved = 0): Following<T> {
   const [base, setBase] = useState(server);
   const [value, setValue] = useState(server);
+  const [saves, setSaves] = useState(saved);
   // Adjusting state to a new prop during render (React's documented pattern): untouched, or
-  // edited to what the server now says (their own save coming back), the field follows it.
+  // edited to what the server now says, or just saved from here, the field follows it.
   const moved = !same(server, base);
-  if (moved && (same(value, base) || same(value, server))) {
+  if (saves !== saved || (moved && (same(value, base) || same(value, server)))) {
+    setSaves(saved);
     setBase(server);
     setValue(server);
   }
@@ -34,8 +42,8 @@ export function changedMeanwhile(theirs: string | null): string | undefined {
   return theirs === null ? undefined : `Changed meanwhile to “${theirs}”: saving puts yours in its place.`;
 }
 
-/** For useFollowing over a list. */
-export const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** For useFollowing over a set of ids held as a list: the same ids, whatever their order. */
+export const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /**
  * A choice from options that change with the room (people, severities, components): once the
@@ -44,5 +52,7 @@ export const sameList = (a: readonly string[], b: readonly string[]) => a.length
  */
 export function useChoice(offered: readonly string[]): [string, (value: string) => void] {
   const [chosen, setChosen] = useState('');
+  // Dropped, not only hidden: it would otherwise come back chosen if it were offered again.
+  if (chosen !== '' && !offered.includes(chosen)) setChosen('');
   return [offered.includes(chosen) ? chosen : '', setChosen];
 }

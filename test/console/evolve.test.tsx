@@ -80,6 +80,20 @@ describe('console: understanding evolves', () => {
     expect(screen.queryByText(/Changed meanwhile/)).toBeNull();
   });
 
+  it('after saving, a value the server tidied (trimmed) is taken as saved, not as someone else’s change, and the field follows the room again', async () => {
+    const incident = await declared(server, { title: 'Cache misses', severity: 'SEV3' }, 'alex');
+    server.renderAs('lee', <Room initial={incident} />);
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: '  Cache misses in eu-west  ' } });
+    fireEvent.change(screen.getAllByLabelText('Reason')[0]!, { target: { value: 'where' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save corrections' }));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Cache misses in eu-west · open · '));
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Cache misses in eu-west');
+    expect(screen.queryByText(/Changed meanwhile/)).toBeNull();
+    await server.t.call('PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Cache misses (all regions)', reason: 'wider' }, { as: 'alex' });
+    await act(async () => liveReload(await server.incident(incident.id)));
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Cache misses (all regions)');
+  });
+
   it('a refusal is shown beside the field it names', async () => {
     const incident = await declared(server, { title: 'Search slow', severity: 'SEV3' }, 'alex');
     server.renderAs('alex', <Room initial={incident} />);

@@ -113,6 +113,36 @@ describe('console: the postmortem editor keeps the writer’s place while the dr
     expect(editor.value).toBe('# Mine');
   });
 
+  it('a refused save’s banner offers the newest revision: one saved after the refusal replaces it there', async () => {
+    const { incident, editor, liveEvent } = await editorOpen('Saved twice elsewhere');
+    fireEvent.change(editor, { target: { value: '# Mine' } });
+    const put = (markdown: string, baseRevision: number) =>
+      server.t.call('PUT', `/api/v1/incidents/${incident.id}/postmortem/document`, { markdown, baseRevision }, { as: 'admin' });
+    expect((await put('# One', 0)).statusCode).toBe(200);
+    fireEvent.click(screen.getByRole('button', { name: 'Save revision 1' }));
+    await screen.findByText(/Not saved: @admin saved revision 1 while you were editing revision 0/);
+    expect((await put('# Two', 1)).statusCode).toBe(200);
+    await act(() => liveEvent(1));
+    await screen.findByText(/Not saved: @admin saved revision 2 while you were editing revision 0/);
+    fireEvent.click(screen.getByRole('button', { name: 'Load revision 2 (replaces my text)' }));
+    expect(editor.value).toBe('# Two');
+  });
+
+  it('the publication arriving after the writer has typed is said at once, and the editor stops offering to save', async () => {
+    const { incident, editor, liveEvent, schedule } = await editorOpen('Published while typing');
+    await schedule();
+    await call('PUT', `/incidents/${incident.id}/postmortem/document`, { markdown: '# Final', baseRevision: 0 });
+    await act(() => liveEvent(1));
+    await waitFor(() => expect(editor.value).toBe('# Final'));
+    fireEvent.change(editor, { target: { value: '# Final, and more' } });
+    await call('POST', `/incidents/${incident.id}/postmortem/review`, undefined);
+    await call('PUT', `/incidents/${incident.id}/postmortem/publication`, { statusPage: false });
+    await act(() => liveEvent(2));
+    await screen.findByText('The postmortem was published while you were editing: the document takes no more edits. Your text is still in the editor.');
+    expect((screen.getByRole('button', { name: 'Save revision 2' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(editor.value).toBe('# Final, and more');
+  });
+
   it('the publication arriving while the writer is in the editor with nothing typed is shown at once: the editor is read-only', async () => {
     const { incident, editor, liveEvent } = await editorOpen('Published elsewhere');
     await call('POST', `/incidents/${incident.id}/postmortem/schedule`, { owner: 'alex', scheduledFor: new Date(Date.now() + 2 * 86_400_000).toISOString() });

@@ -66,6 +66,12 @@ describe('console: the role panel (R3–R6)', () => {
     expect(within(row('SMEs')).getByText(/@sam \(Sam\), database/)).toBeTruthy();
     expect(picker.value).toBe('');
     expect(pullIn.disabled).toBe(true);
+    // Released again elsewhere, Sam is offered again, but not chosen: the choice was dropped, not hidden.
+    await server.t.call('DELETE', `/api/v1/incidents/${incident.id}/smes/sam`, undefined, { as: 'alex' });
+    await act(async () => liveReload(await server.incident(incident.id)));
+    expect(within(picker).getByRole('option', { name: /@sam/ })).toBeTruthy();
+    expect(picker.value).toBe('');
+    expect(pullIn.disabled).toBe(true);
   });
 
   it('R3: offering IC keeps the old IC until the person offered says yes, and only they see Accept / Decline', async () => {

@@ -116,9 +116,13 @@ export function AlertGroupCard(props: { group: AlertGroup; severities: Severity[
   const [open, setOpen] = useCardDraft<'declare' | 'dismiss' | null>(group.id, 'open', null);
   const forget = useForgetCardDrafts(group.id);
   const headingId = `alert-group-${group.id}`;
-  const done = () => {
+  // Closing a form, or switching to the other, drops what was typed in it: it opens again from the suggestions.
+  const show = (form: 'declare' | 'dismiss' | null) => {
     forget();
-    setOpen(null);
+    setOpen(form);
+  };
+  const done = () => {
+    show(null);
     props.onChanged();
   };
   return (
@@ -157,10 +161,10 @@ export function AlertGroupCard(props: { group: AlertGroup; severities: Severity[
               Acknowledge
             </button>
           ) : null}
-          <button type="button" aria-expanded={open === 'declare'} onClick={() => setOpen(open === 'declare' ? null : 'declare')}>
+          <button type="button" aria-expanded={open === 'declare'} onClick={() => show(open === 'declare' ? null : 'declare')}>
             Declare an incident…
           </button>
-          <button type="button" aria-expanded={open === 'dismiss'} onClick={() => setOpen(open === 'dismiss' ? null : 'dismiss')}>
+          <button type="button" aria-expanded={open === 'dismiss'} onClick={() => show(open === 'dismiss' ? null : 'dismiss')}>
             Dismiss…
           </button>
         </div>

@@ -61,6 +61,8 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
       const now = loaded.current;
       // The document as loaded (the writer's own save coming back): nothing newer to load, nor to hold.
       if (now && next.revision === now.revision && next.markdown === now.markdown && next.frozen === now.frozen) return setHeld(null);
+      // A refused save's banner offers the latest revision: a newer one replaces it there.
+      setConflict((c) => (c && next.revision > c.latest.revision ? { ...c, latest: next } : c));
       if (dirty.current) setHeld(next);
       else if (!next.frozen && inEditor(editor.current) && next.markdown !== editor.current!.value) setHeld(next);
       else show(next);
@@ -205,7 +207,7 @@ export function DocumentEditor({ incident, draftVersion, onChanged }: { incident
           ) : null}
           <FormError action={action} fields={['markdown']} />
           {editable ? (
-            <button type="submit" disabled={action.busy || text === doc.markdown}>
+            <button type="submit" disabled={action.busy || text === doc.markdown || held?.frozen === true}>
               Save revision {doc.revision + 1}
             </button>
           ) : null}

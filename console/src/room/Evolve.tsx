@@ -26,12 +26,14 @@ export function EditDetails({ incident, onChanged }: { incident: Incident; onCha
   const { api } = useConsole();
   const action = useAction();
   const open = incident.state === 'open';
-  const title = useFollowing(incident.title);
-  const summary = useFollowing(incident.summary ?? '');
-  const dashboard = useFollowing(incident.links.dashboard ?? '');
-  const runbook = useFollowing(incident.links.runbook ?? '');
-  const components = useFollowing(incident.components.join(', '));
-  const startedAt = useFollowing(toUtcInput(incident.startedAt));
+  // Moved after each save from here: the fields then take the incident as the server kept it.
+  const [saves, setSaves] = useState(0);
+  const title = useFollowing(incident.title, Object.is, saves);
+  const summary = useFollowing(incident.summary ?? '', Object.is, saves);
+  const dashboard = useFollowing(incident.links.dashboard ?? '', Object.is, saves);
+  const runbook = useFollowing(incident.links.runbook ?? '', Object.is, saves);
+  const components = useFollowing(incident.components.join(', '), Object.is, saves);
+  const startedAt = useFollowing(toUtcInput(incident.startedAt), Object.is, saves);
   const [reason, setReason] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -48,7 +50,10 @@ export function EditDetails({ incident, onChanged }: { incident: Incident; onCha
       reason,
     };
     const ok = await action.run(async () => onChanged(await api.write<Incident>('PATCH', `/incidents/${incident.id}`, body, { ifMatch: incident.version })));
-    if (ok) setReason('');
+    if (ok) {
+      setReason('');
+      setSaves((n) => n + 1);
+    }
   };
   const fields = ['title', 'summary', 'links', 'components', 'startedAt', 'reason', 'body'];
   return (

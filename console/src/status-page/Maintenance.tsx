@@ -4,7 +4,7 @@ import { useConsole } from '../console-context.js';
 import type { Component, Maintenance } from '../types.js';
 import { Badge, ComponentChoice, Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput, utcTime } from '../time.js';
-import { changedMeanwhile, sameList, useFollowing } from '../following.js';
+import { changedMeanwhile, sameSet, useFollowing } from '../following.js';
 
 const FIELDS = ['title', 'message', 'components', 'startsAt', 'endsAt'];
 const NONE: string[] = [];
@@ -20,7 +20,7 @@ function WindowForm(props: { window: Maintenance | null; components: Component[]
   const existing = props.window;
   const title = useFollowing(existing?.title ?? '');
   const message = useFollowing(existing?.message ?? '');
-  const chosen = useFollowing<string[]>(existing?.components ?? NONE, sameList);
+  const chosen = useFollowing<string[]>(existing?.components ?? NONE, sameSet);
   const startsAt = useFollowing(existing ? toUtcInput(existing.startsAt) : '');
   const endsAt = useFollowing(existing ? toUtcInput(existing.endsAt) : '');
   const submit = async (event: FormEvent) => {
