@@ -10,8 +10,8 @@ import type { Repository } from '../../src/store/repository.js';
 /**
  * Alert intake keeps the alerts of busy groups in memory (src/commands/intake/held.ts) and
  * trusts a copy only while the group's alerts_revision has not moved: every way of writing
- * a group's alerts must move it, in the same transaction (a batch's writeBatch, through the
- * group's applyBatch that follows it).
+ * a group's alerts must move it, in the same transaction (a batch's alerts' writes, run by the
+ * group's applyBatch: on PostgreSQL in the group's own statement).
  */
 describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
   let t: TestApp;
@@ -45,13 +45,39 @@ describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
       false,
       [],
     );
-    const batch = async (tx: Repository) => {
-      await tx.alerts.writeBatch(group, source, outcome.alerts);
-      await tx.alertGroups.applyBatch(group, outcome.group, true, { delivery: 4, digest: null, alerts: alerts.length, truncatedAlerts: 0 });
-    };
+    const batch = (tx: Repository) =>
+      tx.alertGroups.applyBatch(group, outcome.group, tx.alerts.batchWrites(group, source, outcome.alerts), { delivery: 4, digest: null, alerts: alerts.length, truncatedAlerts: 0 });
     expect(await moves(batch)).toBe(1);
     // What the batch says the alerts are once written is what reading them back gives.
     expect(await t.store.alerts.held(group)).toEqual(outcome.held);
+  });
+
+  it('a batch larger than one statement takes (new, changed and seen-again alerts in many parts) is written in full, moving the revision once', async () => {
+    const B = (await t.store.transaction((tx) => tx.alertGroups.ensure(source, 'B', at))).id;
+    const many = Array.from({ length: 2_000 }, (_, i) => amAlert(`b${i}`));
+    const first = normalizeAlertmanager(webhook(many.slice(0, 1_000), { groupKey: 'B' }), at).alerts;
+    const later = '2026-06-06T14:25:00.000Z';
+    // The first 1,000 again: 300 now resolved, 700 unchanged; and 1,000 new.
+    const second = normalizeAlertmanager(webhook([...many.slice(0, 300).map((a) => ({ ...a, status: 'resolved' as const, endsAt: later })), ...many.slice(300)], { groupKey: 'B' }), later).alerts;
+    let revisionB = 1;
+    const applied = async (delivery: number, incoming: typeof first, receivedAt: string) => {
+      const outcome = applyToGroup((await t.store.alertGroups.get(B))!, await t.store.alerts.held(B), [{ id: delivery, receivedAt, alerts: incoming, truncatedAlerts: 0 }], true, []);
+      const writes = t.store.alerts.batchWrites(B, source, outcome.alerts);
+      const before = (await t.store.alertGroups.get(B))!;
+      await t.store.transaction((tx) => tx.alertGroups.applyBatch(B, outcome.group, tx.alerts.batchWrites(B, source, outcome.alerts), { delivery, digest: null, alerts: incoming.length, truncatedAlerts: 0 }));
+      expect(await t.store.transaction(async (tx) => (await tx.alertGroups.ensure(source, 'B', at)).alertsRevision)).toBe(revisionB++);
+      expect((await t.store.alertGroups.get(B))!.counts.received).toBe(before.counts.received + 1);
+      expect(await t.store.alerts.held(B)).toEqual(outcome.held);
+      return writes.inserts.length + writes.updates.length;
+    };
+    expect(await applied(40, first, at)).toBe(5);
+    expect(await applied(41, second, later)).toBeGreaterThan(8);
+    const facts = await t.store.alerts.alertFacts(B);
+    expect(facts).toHaveLength(2_000);
+    expect(facts.filter((f) => f.status === 'resolved')).toHaveLength(300);
+    expect((await t.store.alerts.changedBy(B, 41, 1)).total).toBe(1_300);
+    expect(await t.store.alerts.alertByFingerprint(source, first[999]!.fingerprint)).toMatchObject({ received: 2, seenIn: 41, lastSeenAt: later });
+    expect(await t.store.alerts.alertByFingerprint(source, second[1_999]!.fingerprint)).toMatchObject({ received: 1, seenIn: 41, firstSeenAt: later });
   });
 
   it('moves when repeats of a snapshot are written to the alerts, and not for reads or when nothing is written', async () => {
@@ -63,14 +89,14 @@ describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
     expect(await moves((tx) => tx.alerts.held(group))).toBe(0);
     expect(await moves((tx) => tx.alerts.touchAlerts(group, [], 7, at))).toBe(0);
     const unchanged = { assessment: null, received: 1, seenAt: at, truncatedAlerts: 0, change: {} };
-    expect(await moves((tx) => tx.alertGroups.applyBatch(group, unchanged, false, { delivery: 8, digest: null, alerts: 2, truncatedAlerts: 0 }))).toBe(0);
+    expect(await moves((tx) => tx.alertGroups.applyBatch(group, unchanged, { inserts: [], updates: [] }, { delivery: 8, digest: null, alerts: 2, truncatedAlerts: 0 }))).toBe(0);
   });
 
   it('a batch records its last delivery as the snapshot on the terms of record: only when newer, and never over unwritten repeats', async () => {
     const unchanged = { assessment: null, received: 1, seenAt: at, truncatedAlerts: 0, change: {} };
     const snapshotOf = (digest: string) => t.store.transaction((tx) => tx.alertSnapshots.byDigest(source, digest));
     const apply = (delivery: number, digest: string) =>
-      t.store.transaction((tx) => tx.alertGroups.applyBatch(group, unchanged, false, { delivery, digest, alerts: 2, truncatedAlerts: 1 }));
+      t.store.transaction((tx) => tx.alertGroups.applyBatch(group, unchanged, { inserts: [], updates: [] }, { delivery, digest, alerts: 2, truncatedAlerts: 1 }));
     await apply(20, 'twenty');
     expect(await snapshotOf('twenty')).toMatchObject({ delivery: 20, alerts: 2, truncatedAlerts: 1, repeatedIn: null });
     await apply(19, 'older');
@@ -82,6 +108,21 @@ describe.each(STORE_KINDS)("a group's alerts revision (%s)", (kind) => {
     await t.store.transaction((tx) => tx.alertSnapshots.settleRepeats(group));
     await apply(23, 'settled');
     expect(await snapshotOf('settled')).toMatchObject({ delivery: 23, repeatedIn: null });
+  });
+
+  it('lockExisting reads, for many keys at once, the groups that exist, in order of id, as ensure reads each', async () => {
+    const other = String((await ok(t, 201, 'POST', `${API}/alert-sources`, { name: 'other', type: 'alertmanager' })).id);
+    const C = await t.store.transaction((tx) => tx.alertGroups.ensure(other, 'A', at));
+    const keys = [
+      { source: other, groupKey: 'A' },
+      { source: source, groupKey: 'nobody sent this' },
+      { source: other, groupKey: 'B' },
+      { source: source, groupKey: 'A' },
+    ];
+    const locked = await t.store.transaction((tx) => tx.alertGroups.lockExisting(keys));
+    const A = await t.store.transaction((tx) => tx.alertGroups.ensure(source, 'A', at));
+    expect(locked).toEqual([A, C]);
+    expect(await t.store.transaction((tx) => tx.alertGroups.lockExisting([]))).toEqual([]);
   });
 
   it('ensure answers the repeats not yet written, as settleRepeats would read them', async () => {

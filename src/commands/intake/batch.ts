@@ -1,6 +1,7 @@
 /**
- * A batch of small Alertmanager deliveries in one transaction, group by group: each
- * touched group is read once with its alerts, all its deliveries decided in memory
+ * A batch of small Alertmanager deliveries in one transaction, group by group: the
+ * touched groups are locked and read in one statement, each with its alerts (or the
+ * copy HeldAlerts kept of them), all its deliveries decided in memory
  * (src/domain/alerts/batch.ts: the same outcome as one by one, in inbox order), and
  * written back set-based. A group an incident owns takes its deliveries one by one
  * (applyDelivery), since each may put entries on that incident's timeline.
@@ -12,6 +13,7 @@ import type { AlertBatch } from '../../domain/alerts/alertmanager.js';
 import { applyToGroup } from '../../domain/alerts/batch.js';
 import { applyDelivery, snapshotDigest, type AssessedGroups } from './deliveries.js';
 import type { HeldAlerts, HeldCopy } from './held.js';
+import type { EnsuredGroup } from '../../store/alerts/groups.js';
 
 /** A small, unstarted Alertmanager delivery, read and normalized. */
 export interface Small {
@@ -52,10 +54,13 @@ export async function applyBatch(
   }
   const written: number[] = [];
   const copies: HeldCopy[] = [];
+  const existing = new Map<string, EnsuredGroup>();
+  for (const g of await tx.alertGroups.lockExisting([...byGroup.values()].map(([d]) => ({ source: d!.source.id, groupKey: d!.batch.groupKey }))))
+    existing.set(`${g.source.id}\u0000${g.groupKey}`, g);
   // In inbox order, as one by one: a new group's id is the same either way.
-  for (const group of byGroup.values()) {
+  for (const [key, group] of byGroup) {
     const { source, batch, receivedAt } = group[0]!;
-    const stored = await tx.alertGroups.ensure(source.id, batch.groupKey, receivedAt);
+    const stored = existing.get(key) ?? (await tx.alertGroups.ensure(source.id, batch.groupKey, receivedAt));
     if (stored.incident !== null) {
       for (const d of group)
         written.push(
@@ -78,11 +83,10 @@ export async function applyBatch(
       assessed.has(stored.id),
       config.components,
     );
-    const wrote = outcome.alerts.length > 0;
-    await tx.alerts.writeBatch(stored.id, source.id, outcome.alerts);
-    copies.push({ group: stored.id, revision: wrote ? revision + 1 : revision, alerts: outcome.held });
+    const alertWrites = tx.alerts.batchWrites(stored.id, source.id, outcome.alerts);
+    copies.push({ group: stored.id, revision: outcome.alerts.length > 0 ? revision + 1 : revision, alerts: outcome.held });
     const last = group[group.length - 1]!;
-    await tx.alertGroups.applyBatch(stored.id, outcome.group, wrote, {
+    await tx.alertGroups.applyBatch(stored.id, outcome.group, alertWrites, {
       delivery: last.id,
       digest: snapshotDigest(last.digest, last.batch),
       alerts: last.batch.alerts.length,

@@ -1,5 +1,5 @@
 /** Alerts, one row per fingerprint in its group. */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../schema.js';
 import type { Dialect } from '../migrations/index.js';
 import type { Alert, AlertSeverity, Labels, StoredAlert } from '../../domain/alerts/alert.js';
@@ -7,7 +7,7 @@ import type { KnownAlert } from '../../domain/alerts/dedup.js';
 import type { AlertFacts } from '../../domain/alerts/assess.js';
 import { AlertSnapshotStore } from './snapshots.js';
 import type { AlertWrite, HeldAlert } from '../../domain/alerts/batch.js';
-import { alertContent, chunks, toAlert, type AlertRow } from './rows.js';
+import { alertContent, chunks, toAlert, type AlertRow, type AlertWrites } from './rows.js';
 import { column, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
 
 /** Firing first, then by when they started (the index alerts_group_page follows it). */
@@ -115,48 +115,53 @@ export class AlertStore {
   /**
    * A batch's alerts written back, set-based: the new ones in multi-row inserts, each known
    * one updated once, many to a statement, whatever the number of deliveries that saw it.
-   * The group's revision is left to the caller, who writes the group in the same
-   * transaction (AlertGroupStore.applyBatch).
+   * Returned, not run: AlertGroupStore.applyBatch runs them with the group's own write, in
+   * one statement on PostgreSQL (each is a round trip under a storm's load). The group's
+   * revision is left to it too.
    */
-  async writeBatch(groupId: number, source: string, writes: AlertWrite[]): Promise<void> {
-    const fresh = writes.filter((w) => w.isNew);
-    for (const part of chunks(fresh, 200)) {
-      await this.db
-        .insertInto('alerts')
-        .values(
-          part.map((w) => ({
-            group_id: groupId,
-            source,
-            fingerprint: w.fingerprint,
-            ...alertContent(w.content!),
-            first_seen_at: w.firstSeenAt,
-            last_seen_at: w.lastSeenAt,
-            received: w.received,
-            seen_in: w.seenIn,
-            changed_in: w.changedIn!,
-          })),
-        )
-        .execute();
+  batchWrites(groupId: number, source: string, writes: AlertWrite[]): AlertWrites {
+    const inserts: RawBuilder<unknown>[] = [];
+    const updates: RawBuilder<unknown>[] = [];
+    for (const part of chunks(
+      writes.filter((w) => w.isNew),
+      200,
+    )) {
+      const insert = this.db.insertInto('alerts').values(
+        part.map((w) => ({
+          group_id: groupId,
+          source,
+          fingerprint: w.fingerprint,
+          ...alertContent(w.content!),
+          first_seen_at: w.firstSeenAt,
+          last_seen_at: w.lastSeenAt,
+          received: w.received,
+          seen_in: w.seenIn,
+          changed_in: w.changedIn!,
+        })),
+      );
+      inserts.push(sql`${insert}`);
     }
-    const changed = writes.filter((w) => !w.isNew && w.content !== null);
-    for (const part of chunks(changed, 200)) {
+    for (const part of chunks(
+      writes.filter((w) => !w.isNew && w.content !== null),
+      200,
+    )) {
       const rows = part.map((w) => {
         const c = alertContent(w.content!);
         return sql`(${w.fingerprint}, ${c.status}, ${c.severity}, ${c.summary}, ${c.labels}, ${c.annotations}, ${c.starts_at}, ${c.ends_at}, ${c.generator_url}, ${w.lastSeenAt}, cast(${w.received} as bigint), cast(${w.seenIn} as bigint), cast(${w.changedIn} as bigint))`;
       });
-      await sql`with v(fingerprint, status, severity, summary, labels, annotations, starts_at, ends_at, generator_url, last_seen_at, received, seen_in, changed_in) as (values ${sql.join(rows)})
+      updates.push(sql`with v(fingerprint, status, severity, summary, labels, annotations, starts_at, ends_at, generator_url, last_seen_at, received, seen_in, changed_in) as (values ${sql.join(rows)})
         update alerts set status = v.status, severity = v.severity, summary = v.summary, labels = v.labels, annotations = v.annotations,
           starts_at = v.starts_at, ends_at = v.ends_at, generator_url = v.generator_url, last_seen_at = v.last_seen_at,
           received = alerts.received + v.received, seen_in = v.seen_in, changed_in = v.changed_in
-        from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`.execute(this.db);
+        from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`);
     }
-    const seen = writes.filter((w) => w.content === null);
-    for (const part of chunks(seen)) {
+    for (const part of chunks(writes.filter((w) => w.content === null))) {
       const rows = part.map((w) => sql`(${w.fingerprint}, ${w.lastSeenAt}, cast(${w.received} as bigint), cast(${w.seenIn} as bigint))`);
-      await sql`with v(fingerprint, last_seen_at, received, seen_in) as (values ${sql.join(rows)})
+      updates.push(sql`with v(fingerprint, last_seen_at, received, seen_in) as (values ${sql.join(rows)})
         update alerts set last_seen_at = v.last_seen_at, received = alerts.received + v.received, seen_in = v.seen_in
-        from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`.execute(this.db);
+        from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`);
     }
+    return { inserts, updates };
   }
 
   /** What assessing a group needs of each of its alerts. */

@@ -5,7 +5,7 @@ import type { Dialect } from '../migrations/index.js';
 import type { GroupAssessment } from '../../domain/alerts/assess.js';
 import type { AlertGroup, GroupChange, GroupState } from '../../domain/alerts/group.js';
 import type { GroupWrite } from '../../domain/alerts/batch.js';
-import { pendingRepeatsOf, snapshotStands, toGroup, type GroupRow, type PendingRepeats } from './rows.js';
+import { pendingRepeatsOf, snapshotStands, toGroup, type AlertWrites, type GroupRow, type PendingRepeats } from './rows.js';
 import type { CommitNotes } from '../commit-notes.js';
 import { column, descending, keyset, pageOf, type Page, type PageRequest } from '../keyset.js';
 
@@ -37,6 +37,13 @@ function assessmentColumns(assessment: GroupAssessment) {
 }
 
 /** A group as intake holds it, locked: see AlertGroupStore.ensure. */
+/**
+ * The alerts' updates a group's statement takes with it: each is at most 200 rows of 14
+ * parameters or 500 of 4 (AlertStore.batchWrites), so these and an insert stay far below
+ * PostgreSQL's 65,535 parameters a statement.
+ */
+const UPDATES_ALONGSIDE = 8;
+
 export type EnsuredGroup = AlertGroup & { alertsRevision: number; pendingRepeats: PendingRepeats | null };
 
 /** A delivery applied to a group in full, to stand as its snapshot (AlertSnapshotStore.record). */
@@ -59,6 +66,10 @@ export function groupRows(db: Executor) {
       'alert_sources.created_by as source_created_by',
       'alert_sources.created_at as source_created_at',
     ]);
+}
+
+function ensuredGroup(row: GroupRow): EnsuredGroup {
+  return { ...toGroup(row), alertsRevision: Number(row.alerts_revision), pendingRepeats: pendingRepeatsOf(row) };
 }
 
 export class AlertGroupStore {
@@ -130,6 +141,20 @@ export class AlertGroupStore {
     return (await this.locked(Number(row.id)))!;
   }
 
+  /**
+   * The groups for these keys that exist, each locked and read as `ensure` does it, in one
+   * statement for a batch's many groups (a round trip each is much of a storm's applying);
+   * locked in order of id, so that two such batches cannot each wait for the other.
+   */
+  async lockExisting(keys: readonly { source: string; groupKey: string }[]): Promise<EnsuredGroup[]> {
+    if (keys.length === 0) return [];
+    let query = groupRows(this.db)
+      .where((eb) => eb(eb.refTuple('alert_groups.source', 'alert_groups.group_key'), 'in', keys.map((k) => eb.tuple(k.source, k.groupKey))))
+      .orderBy('alert_groups.id');
+    if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
+    return (await query.execute()).map((row) => ensuredGroup(row as GroupRow));
+  }
+
   private async locked(which: number | { source: string; groupKey: string }): Promise<EnsuredGroup | null> {
     let query =
       typeof which === 'number'
@@ -137,7 +162,7 @@ export class AlertGroupStore {
         : groupRows(this.db).where('alert_groups.source', '=', which.source).where('alert_groups.group_key', '=', which.groupKey);
     if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
     const row = await query.executeTakeFirst();
-    return row ? { ...toGroup(row as GroupRow), alertsRevision: Number(row.alerts_revision), pendingRepeats: pendingRepeatsOf(row) } : null;
+    return row ? ensuredGroup(row as GroupRow) : null;
   }
 
   /** The ids of the groups an incident owns. */
@@ -170,16 +195,21 @@ export class AlertGroupStore {
   }
 
   /**
-   * After a batch of deliveries (src/domain/alerts/batch.ts), in one statement: what
-   * assess, seenAgain and change would have written delivery by delivery; the revision
-   * moved when the batch wrote the group's alerts (as AlertStore.wrote does); and the
-   * batch's last delivery recorded as the group's snapshot if it stands (snapshotStands).
+   * After a batch of deliveries (src/domain/alerts/batch.ts): the batch's writes of the
+   * group's alerts (AlertStore.batchWrites) and, in one statement, what assess, seenAgain
+   * and change would have written delivery by delivery; the revision moved when the batch
+   * wrote the group's alerts (as AlertStore.wrote does); and the batch's last delivery
+   * recorded as the group's snapshot if it stands (snapshotStands). On PostgreSQL the
+   * alerts' writes go in that statement too, as its WITH queries (a round trip each is most
+   * of a storm's applying): its last insert (WITH queries run in no set order, and ids must
+   * follow the order of the inserts) and its last updates; the others first, on their own.
    */
-  async applyBatch(id: number, write: GroupWrite, alertsWritten: boolean, snapshot: SnapshotRecord): Promise<void> {
+  async applyBatch(id: number, write: GroupWrite, alertWrites: AlertWrites, snapshot: SnapshotRecord): Promise<void> {
+    const { inserts, updates } = alertWrites;
     const { assessment } = write;
     this.noteChanged();
     const stands = snapshotStands(snapshot.delivery);
-    await this.db
+    const update = this.db
       .updateTable('alert_groups')
       .set((eb) => ({
         ...(assessment && assessmentColumns(assessment)),
@@ -187,14 +217,19 @@ export class AlertGroupStore {
         last_seen_at: sql<string>`case when last_seen_at < ${write.seenAt} then ${write.seenAt} else last_seen_at end`,
         truncated_alerts: write.truncatedAlerts,
         ...changeColumns(write.change),
-        ...(alertsWritten && { alerts_revision: eb('alerts_revision', '+', 1) }),
+        ...(inserts.length + updates.length > 0 && { alerts_revision: eb('alerts_revision', '+', 1) }),
         snapshot_delivery: sql<number>`case when ${stands} then ${snapshot.delivery} else snapshot_delivery end`,
         snapshot_digest: sql<string | null>`case when ${stands} then ${snapshot.digest} else snapshot_digest end`,
         snapshot_alerts: sql<number>`case when ${stands} then ${snapshot.alerts} else snapshot_alerts end`,
         snapshot_truncated: sql<number>`case when ${stands} then ${snapshot.truncatedAlerts} else snapshot_truncated end`,
       }))
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', id);
+    const together = this.dialect === 'postgres';
+    const alongside = together ? [...inserts.slice(-1), ...updates.slice(-UPDATES_ALONGSIDE)] : [];
+    for (const statement of together ? inserts.slice(0, -1) : inserts) await statement.execute(this.db);
+    for (const statement of together ? updates.slice(0, -UPDATES_ALONGSIDE) : updates) await statement.execute(this.db);
+    if (alongside.length === 0) await update.execute();
+    else await sql`with ${sql.join(alongside.map((s, i) => sql`${sql.ref(`alerts_${i}`)} as (${s})`))} ${update}`.execute(this.db);
   }
 
   /** After a delivery: the recomputed assessment, one more delivery received, and when. */

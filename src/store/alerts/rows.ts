@@ -1,5 +1,5 @@
 /** Row shapes and conversions the alert stores share. */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Alert, AlertSeverity, Labels, StoredAlert } from '../../domain/alerts/alert.js';
 import type { AlertGroup } from '../../domain/alerts/group.js';
@@ -99,4 +99,10 @@ export function alertContent(alert: Alert) {
     ends_at: alert.endsAt,
     generator_url: alert.generatorUrl,
   };
+}
+
+/** A batch's writes of a group's alerts, to run in this order: ids are given as rows are inserted, and they are the order alerts were stored in. */
+export interface AlertWrites {
+  inserts: RawBuilder<unknown>[];
+  updates: RawBuilder<unknown>[];
 }
