@@ -142,12 +142,14 @@ export function TextAreaField(props: { label: string; field: string; action: Act
 }
 
 /** The status page's components, ticked: the affected ones go on the page with the incident (R10). */
-export function ComponentChoice(props: { known: Component[]; chosen: string[]; onChange: (chosen: string[]) => void; action: Action; legend?: string }) {
+export function ComponentChoice(props: { known: Component[]; chosen: string[]; onChange: (chosen: string[]) => void; action: Action; legend?: string; hint?: ReactNode }) {
   const { known, chosen, onChange, action } = props;
+  const id = useId();
   const error = fieldError(action, 'components');
   if (known.length === 0) return null;
+  const describedBy = [props.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <fieldset className={error ? 'field checks invalid' : 'field checks'}>
+    <fieldset className={error ? 'field checks invalid' : 'field checks'} aria-describedby={describedBy}>
       <legend>{props.legend ?? 'Affected components (status page)'}</legend>
       {known.map((c) => (
         <label key={c.id} className="inline">
@@ -160,8 +162,13 @@ export function ComponentChoice(props: { known: Component[]; chosen: string[]; o
           {c.name}
         </label>
       ))}
+      {props.hint ? (
+        <div className="hint" id={`${id}-hint`}>
+          {props.hint}
+        </div>
+      ) : null}
       {error ? (
-        <div className="field-error" role="alert">
+        <div className="field-error" id={`${id}-error`} role="alert">
           {error}
         </div>
       ) : null}

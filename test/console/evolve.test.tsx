@@ -1,11 +1,9 @@
 // @vitest-environment jsdom
 /** Console: correct an incident's details, reopen it, merge it — against a real in-process server. */
-import { useState } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { EditDetails, MergePanel, ReopenPanel } from '../../console/src/room/Evolve.js';
-import type { Incident } from '../../console/src/types.js';
-import { consoleServer, declared, type ConsoleServer } from './support.js';
+import { consoleServer, declared, liveRoom, type ConsoleServer } from './support.js';
 
 let server: ConsoleServer;
 
@@ -15,20 +13,13 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => cleanup());
 
-/** The room's live reload, as Room.tsx does it on a live event: the incident as it now stands. */
-let liveReload: (incident: Incident) => void = () => undefined;
-
-function Room({ initial }: { initial: Incident }) {
-  const [incident, setIncident] = useState(initial);
-  liveReload = setIncident;
-  return (
-    <>
-      <p data-testid="state">{`${incident.title} · ${incident.state} · ${incident.mergedInto ?? ''}`}</p>
-      <EditDetails incident={incident} onChanged={setIncident} />
-      {incident.state === 'open' ? <MergePanel incident={incident} onChanged={setIncident} /> : <ReopenPanel incident={incident} onChanged={setIncident} />}
-    </>
-  );
-}
+const { Room, reload } = liveRoom((incident, onChanged) => (
+  <>
+    <p data-testid="state">{`${incident.title} · ${incident.state} · ${incident.mergedInto ?? ''}`}</p>
+    <EditDetails incident={incident} onChanged={onChanged} />
+    {incident.state === 'open' ? <MergePanel incident={incident} onChanged={onChanged} /> : <ReopenPanel incident={incident} onChanged={onChanged} />}
+  </>
+));
 
 describe('console: understanding evolves', () => {
   it('the title and summary are corrected with a reason; only what changed is recorded', async () => {
@@ -54,7 +45,7 @@ describe('console: understanding evolves', () => {
     fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Login 502s' } });
     const theirs = await server.t.call('PATCH', `/api/v1/incidents/${incident.id}`, { summary: 'Token service down', reason: 'paged' }, { as: 'alex' });
     expect(theirs.statusCode).toBe(200);
-    await act(async () => liveReload(await server.incident(incident.id)));
+    await reload(await server.incident(incident.id));
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Login 502s');
     expect((screen.getByLabelText('Summary') as HTMLTextAreaElement).value).toBe('Token service down');
     expect(screen.queryByText(/Changed meanwhile/)).toBeNull();
@@ -70,7 +61,7 @@ describe('console: understanding evolves', () => {
     server.renderAs('lee', <Room initial={incident} />);
     fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Queue backlog in eu-west' } });
     await server.t.call('PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Queue backlog (billing)', reason: 'scope' }, { as: 'alex' });
-    await act(async () => liveReload(await server.incident(incident.id)));
+    await reload(await server.incident(incident.id));
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Queue backlog in eu-west');
     const hint = screen.getByText('Changed meanwhile to “Queue backlog (billing)”: saving puts yours in its place.');
     expect(screen.getByLabelText('Title').getAttribute('aria-describedby')).toContain(hint.id);
@@ -90,7 +81,7 @@ describe('console: understanding evolves', () => {
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Cache misses in eu-west');
     expect(screen.queryByText(/Changed meanwhile/)).toBeNull();
     await server.t.call('PATCH', `/api/v1/incidents/${incident.id}`, { title: 'Cache misses (all regions)', reason: 'wider' }, { as: 'alex' });
-    await act(async () => liveReload(await server.incident(incident.id)));
+    await reload(await server.incident(incident.id));
     expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Cache misses (all regions)');
   });
 

@@ -1,10 +1,9 @@
 // @vitest-environment jsdom
-import { useState } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RolePanel } from '../../console/src/room/RolePanel.js';
-import type { Incident, Person } from '../../console/src/types.js';
-import { consoleServer, declared, type ConsoleServer } from './support.js';
+import type { Person } from '../../console/src/types.js';
+import { consoleServer, declared, liveRoom, type ConsoleServer } from './support.js';
 
 let server: ConsoleServer;
 let people: Person[];
@@ -16,15 +15,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => cleanup());
 
-/** The room's live reload: the incident as it now stands. */
-let liveReload: (incident: Incident) => void = () => undefined;
-
-/** The panel as the room holds it: the write's answer replaces the incident shown. */
-function Room({ initial }: { initial: Incident }) {
-  const [incident, setIncident] = useState(initial);
-  liveReload = setIncident;
-  return <RolePanel incident={incident} people={people} onChanged={setIncident} />;
-}
+const { Room, reload } = liveRoom((incident, onChanged) => <RolePanel incident={incident} people={people} onChanged={onChanged} />);
 
 const sev1 = (title: string) => declared(server, { title, severity: 'SEV1' }, 'alex');
 
@@ -62,13 +53,13 @@ describe('console: the role panel (R3–R6)', () => {
     expect(pullIn.disabled).toBe(false);
     const theirs = await server.t.call('POST', `/api/v1/incidents/${incident.id}/smes`, { person: 'sam', specialty: 'database' }, { as: 'alex' });
     expect(theirs.statusCode).toBe(200);
-    await act(async () => liveReload(await server.incident(incident.id)));
+    await reload(await server.incident(incident.id));
     expect(within(row('SMEs')).getByText(/@sam \(Sam\), database/)).toBeTruthy();
     expect(picker.value).toBe('');
     expect(pullIn.disabled).toBe(true);
     // Released again elsewhere, Sam is offered again, but not chosen: the choice was dropped, not hidden.
     await server.t.call('DELETE', `/api/v1/incidents/${incident.id}/smes/sam`, undefined, { as: 'alex' });
-    await act(async () => liveReload(await server.incident(incident.id)));
+    await reload(await server.incident(incident.id));
     expect(within(picker).getByRole('option', { name: /@sam/ })).toBeTruthy();
     expect(picker.value).toBe('');
     expect(pullIn.disabled).toBe(true);

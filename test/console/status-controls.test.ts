@@ -131,18 +131,25 @@ describe.skipIf(!hasChromium)('console status page controls in Chromium', () => 
     expect(window).toMatchObject({ endsAt: `${at(26)}:00.000Z`, components: ['checkout'] });
     expect(window!.version).toBeGreaterThan(1);
 
-    // Alex changes it again while the admin changes its message; the screen reloads on the next live event (a note on INC-1).
-    // His form stays open with his title, takes the admin's message (a field he had not touched), and saves both.
+    // Alex changes it again while the admin changes its message and components; the screen reloads on the next live event (a note on INC-1).
+    // His form stays open with his title and components, takes the admin's message (a field he had not touched), says the
+    // components changed meanwhile (the hint describes the group of checkboxes), and saves his.
     await item.getByRole('button', { name: 'Change Database upgrade' }).click();
     await change.getByLabel('Title').fill('Database upgrade to 16');
-    await rig.admin('PATCH', `/maintenances/${window!.id}`, { message: 'Read-only for up to 5 minutes.' });
+    await change.getByRole('checkbox', { name: 'Search' }).check();
+    await rig.admin('PATCH', `/maintenances/${window!.id}`, { message: 'Read-only for up to 5 minutes.', components: [] });
     await rig.admin('POST', '/incidents/INC-1/timeline', { kind: 'note', text: 'Maintenance window moved.' });
     await expect.poll(() => change.getByLabel(/What will happen/).inputValue(), { timeout: 10_000 }).toBe('Read-only for up to 5 minutes.');
     expect(await change.getByLabel('Title').inputValue()).toBe('Database upgrade to 16');
+    const described = await change
+      .getByRole('group', { name: 'Components under maintenance' })
+      .evaluate((group) => (group.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent));
+    expect(described).toEqual(['Changed meanwhile to “none”: saving puts yours in its place.']);
     await change.getByRole('button', { name: 'Save changes' }).click();
     await change.waitFor({ state: 'detached' });
-    const [changed] = (await rig.admin('GET', '/maintenances?state=scheduled')) as unknown as Array<{ title: string; message: string }>;
+    const [changed] = (await rig.admin('GET', '/maintenances?state=scheduled')) as unknown as Array<{ title: string; message: string; components: string[] }>;
     expect(changed).toMatchObject({ title: 'Database upgrade to 16', message: 'Read-only for up to 5 minutes.' });
+    expect([...changed!.components].sort()).toEqual(['checkout', 'search']);
 
     const { page: priya } = await rig.signIn('priya', LAPTOP, 'light');
     await priya.goto(`${rig.server.url}/status-page`);

@@ -2,8 +2,8 @@
  * Component tests render the console's parts against a real in-process server (SQLite),
  * talking HTTP with a person's bearer token, so every answer and refusal is the API's own.
  */
-import type { ReactNode } from 'react';
-import { render } from '@testing-library/react';
+import { useState, type ReactNode } from 'react';
+import { act, render } from '@testing-library/react';
 import { createApi } from '../../console/src/api.js';
 import { ConsoleContext } from '../../console/src/console-context.js';
 import type { Incident, Permissions, Person, Severity } from '../../console/src/types.js';
@@ -61,4 +61,18 @@ export async function declared(server: ConsoleServer, body: Record<string, unkno
   const res = await server.t.call('POST', '/api/v1/incidents', body, { as });
   if (res.statusCode !== 201) throw new Error(res.body);
   return res.json() as Incident;
+}
+
+/**
+ * A part of the room as the room holds it: a write's answer replaces the incident shown, and
+ * `reload` does what the room does on a live event (takes the incident as it now stands).
+ */
+export function liveRoom(part: (incident: Incident, onChanged: (incident: Incident) => void) => ReactNode) {
+  let set: (incident: Incident) => void = () => undefined;
+  function Room({ initial }: { initial: Incident }) {
+    const [incident, setIncident] = useState(initial);
+    set = setIncident;
+    return <>{part(incident, setIncident)}</>;
+  }
+  return { Room, reload: (incident: Incident) => act(() => set(incident)) };
 }

@@ -47,8 +47,14 @@ function WindowForm(props: { window: Maintenance | null; components: Component[]
         hint={changedMeanwhile(message.theirs)}
         placeholder="Checkout may be read-only for up to 10 minutes."
       />
-      <ComponentChoice known={props.components} chosen={chosen.value} onChange={chosen.set} action={action} legend="Components under maintenance" />
-      {chosen.theirs ? <p className="hint">{changedMeanwhile(chosen.theirs.map((id) => props.components.find((c) => c.id === id)?.name ?? id).join(', ') || 'none')}</p> : null}
+      <ComponentChoice
+        known={props.components}
+        chosen={chosen.value}
+        onChange={chosen.set}
+        action={action}
+        legend="Components under maintenance"
+        hint={chosen.theirs ? changedMeanwhile(chosen.theirs.map((id) => props.components.find((c) => c.id === id)?.name ?? id).join(', ') || 'none') : undefined}
+      />
       <div className="row wrap">
         <Field label="Starts (UTC)" field="startsAt" action={action} hint={changedMeanwhile(startsAt.theirs)}>
           {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={startsAt.value} onChange={(e) => startsAt.set(e.target.value)} />}

@@ -9,7 +9,7 @@ import { COMPONENT_STATUSES, type ComponentStatus } from '../../../src/domain/mo
 import { useConsole } from '../console-context.js';
 import type { Component, Incident, Severity } from '../types.js';
 import { Badge, Field, FormError, useAction, type Action } from '../ui.js';
-import { useChoice } from '../following.js';
+import { changedMeanwhile, useChoice, useFollowing } from '../following.js';
 
 export interface SubscriberCounts {
   email: { confirmed: number; pending: number };
@@ -24,9 +24,9 @@ export function reached(counts: SubscriberCounts, components: readonly Pick<Comp
   return `the subscribers of ${components.map((c) => `${c.name} (${counts.components[c.id] ?? 0})`).join(', ')}`;
 }
 
-function StatusField(props: { label: string; action: Action; value: ComponentStatus; onChange: (status: ComponentStatus) => void }) {
+function StatusField(props: { label: string; action: Action; value: ComponentStatus; onChange: (status: ComponentStatus) => void; hint?: string }) {
   return (
-    <Field label={props.label} field="status" action={props.action}>
+    <Field label={props.label} field="status" action={props.action} hint={props.hint}>
       {(id, d) => (
         <select id={id} aria-describedby={d} value={props.value} onChange={(e) => props.onChange(e.target.value as ComponentStatus)}>
           {COMPONENT_STATUSES.map((s) => (
@@ -40,11 +40,13 @@ function StatusField(props: { label: string; action: Action; value: ComponentSta
   );
 }
 
+/** The status chosen follows the component's until changed here (useFollowing): someone else setting it meanwhile neither resets the choice nor goes unsaid. */
 function ComponentRow({ incident, component, onChanged }: { incident: Incident; component: Component; onChanged: (i: Incident) => void }) {
   const { api, permissions } = useConsole();
   const action = useAction();
   const current = incident.statusPage.components[component.id] ?? 'operational';
-  const [status, setStatus] = useState<ComponentStatus>(current);
+  const chosen = useFollowing<ComponentStatus>(current);
+  const status = chosen.value;
   const set = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () => onChanged(await api.write<Incident>('PUT', `/incidents/${incident.id}/components/${component.id}`, { status })));
@@ -57,7 +59,13 @@ function ComponentRow({ incident, component, onChanged }: { incident: Incident; 
         </span>
         {permissions.respond && incident.state === 'open' ? (
           <>
-            <StatusField label={`Status of ${component.name}`} action={action} value={status} onChange={setStatus} />
+            <StatusField
+              label={`Status of ${component.name}`}
+              action={action}
+              value={status}
+              onChange={chosen.set}
+              hint={changedMeanwhile(chosen.theirs && COMPONENT_STATUS_LABELS[chosen.theirs])}
+            />
             <button type="submit" disabled={action.busy || status === current}>
               Set {component.name}
             </button>
@@ -143,7 +151,7 @@ export function StatusControls(props: { incident: Incident; severity: Severity |
       {affected.length > 0 ? (
         <ul className="components" aria-label={`Affected components of ${incident.id}`}>
           {affected.map((c) => (
-            <ComponentRow key={`${c.id}-${incident.statusPage.components[c.id] ?? ''}`} incident={incident} component={c} onChanged={onChanged} />
+            <ComponentRow key={c.id} incident={incident} component={c} onChanged={onChanged} />
           ))}
         </ul>
       ) : (
