@@ -1,7 +1,7 @@
 /**
  * A batch of small Alertmanager deliveries in one transaction, group by group: the
- * touched groups are locked and read in one statement, each with its alerts (or the
- * copy HeldAlerts kept of them), all its deliveries decided in memory
+ * touched groups that exist (and no incident owns) locked and read in one statement, each
+ * with its alerts (or the copy HeldAlerts kept of them), all its deliveries decided in memory
  * (src/domain/alerts/batch.ts: the same outcome as one by one, in inbox order), and
  * written back set-based. A group an incident owns takes its deliveries one by one
  * (applyDelivery), since each may put entries on that incident's timeline.

@@ -115,9 +115,9 @@ export class AlertStore {
   /**
    * A batch's alerts written back, set-based: the new ones in multi-row inserts, each known
    * one updated once, many to a statement, whatever the number of deliveries that saw it.
-   * Returned, not run: AlertGroupStore.applyBatch runs them with the group's own write, in
-   * one statement on PostgreSQL (each is a round trip under a storm's load). The group's
-   * revision is left to it too.
+   * Returned, not run: AlertGroupStore.applyBatch runs them with the group's own write, on
+   * PostgreSQL in its statement as far as it can take them (each is a round trip under a
+   * storm's load). The group's revision is left to it too.
    */
   batchWrites(groupId: number, source: string, writes: AlertWrite[]): AlertWrites {
     const inserts: RawBuilder<unknown>[] = [];

@@ -36,14 +36,14 @@ function assessmentColumns(assessment: GroupAssessment) {
   };
 }
 
-/** A group as intake holds it, locked: see AlertGroupStore.ensure. */
 /**
- * The alerts' updates a group's statement takes with it: each is at most 200 rows of 14
- * parameters or 500 of 4 (AlertStore.batchWrites), so these and an insert stay far below
- * PostgreSQL's 65,535 parameters a statement.
+ * The alerts' updates a group's statement takes with it: each is at most 200 rows of 13
+ * parameters or 500 of 4 (AlertStore.batchWrites; an insert, 200 of 16), so these and an
+ * insert stay far below PostgreSQL's 65,535 parameters a statement.
  */
 const UPDATES_ALONGSIDE = 8;
 
+/** A group as intake holds it, locked: see AlertGroupStore.ensure. */
 export type EnsuredGroup = AlertGroup & { alertsRevision: number; pendingRepeats: PendingRepeats | null };
 
 /** A delivery applied to a group in full, to stand as its snapshot (AlertSnapshotStore.record). */
@@ -142,14 +142,18 @@ export class AlertGroupStore {
   }
 
   /**
-   * The groups for these keys that exist, each locked and read as `ensure` does it, in one
-   * statement for a batch's many groups (a round trip each is much of a storm's applying);
-   * locked in order of id, so that two such batches cannot each wait for the other.
+   * The groups for these keys that exist and no incident owns, each locked and read as
+   * `ensure` does it, in one statement for a batch's many groups (a round trip each is much
+   * of a storm's applying); locked in order of id, so two such batches take them in the same
+   * order. A group an incident owns is left to `ensure` at its turn: applying to it locks the
+   * incident too, which a merge locks before the incident's groups, so holding it from the
+   * batch's start would widen the window for the two to wait on each other.
    */
   async lockExisting(keys: readonly { source: string; groupKey: string }[]): Promise<EnsuredGroup[]> {
     if (keys.length === 0) return [];
     let query = groupRows(this.db)
       .where((eb) => eb(eb.refTuple('alert_groups.source', 'alert_groups.group_key'), 'in', keys.map((k) => eb.tuple(k.source, k.groupKey))))
+      .where('alert_groups.incident', 'is', null)
       .orderBy('alert_groups.id');
     if (this.dialect === 'postgres') query = query.forUpdate('alert_groups');
     return (await query.execute()).map((row) => ensuredGroup(row as GroupRow));
@@ -201,7 +205,7 @@ export class AlertGroupStore {
    * wrote the group's alerts (as AlertStore.wrote does); and the batch's last delivery
    * recorded as the group's snapshot if it stands (snapshotStands). On PostgreSQL the
    * alerts' writes go in that statement too, as its WITH queries (a round trip each is most
-   * of a storm's applying): its last insert (WITH queries run in no set order, and ids must
+   * of a storm's applying; a storm's group is then one round trip): its last insert (WITH queries run in no set order, and ids must
    * follow the order of the inserts) and its last updates; the others first, on their own.
    */
   async applyBatch(id: number, write: GroupWrite, alertWrites: AlertWrites, snapshot: SnapshotRecord): Promise<void> {
