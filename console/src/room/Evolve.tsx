@@ -5,6 +5,7 @@ import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput } from '../time.js';
 import { changedMeanwhile, useFollowing, type Following } from '../following.js';
+import { noLongerCommanding, useMayCommand } from './commander.js';
 
 function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
   return (
@@ -110,11 +111,14 @@ export function ReopenPanel({ incident, onChanged }: { incident: Incident; onCha
   );
 }
 
+/** Shown to the IC (or an admin); kept, with Merge disabled, for what was typed in it when the person loses IC. */
 export function MergePanel({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
+  const mayCommand = useMayCommand(incident);
   const [into, setInto] = useState('');
   const [reason, setReason] = useState('');
+  if (!mayCommand && !into.trim() && !reason.trim()) return null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () =>
@@ -129,10 +133,26 @@ export function MergePanel({ incident, onChanged }: { incident: Incident; onChan
           {(id, d) => <input id={id} aria-describedby={d} value={into} onChange={(e) => setInto(e.target.value)} />}
         </Field>
         <ReasonField action={action} value={reason} onChange={setReason} />
-        <button type="submit" className="danger" disabled={action.busy || !into.trim()}>
+        <button type="submit" className="danger" disabled={action.busy || !into.trim() || !mayCommand}>
           Merge {incident.id}
         </button>
+        {mayCommand ? null : (
+          <button
+            type="button"
+            onClick={() => {
+              setInto('');
+              setReason('');
+            }}
+          >
+            Discard
+          </button>
+        )}
         <FormError action={action} fields={['into', 'reason']} />
+        {mayCommand ? null : (
+          <p className="alert amber" role="status">
+            {noLongerCommanding(incident, 'What you typed stays here until you discard it.')}
+          </p>
+        )}
       </form>
     </details>
   );

@@ -3,13 +3,26 @@ import { useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { FormError, TextAreaField, useAction } from '../ui.js';
+import { noLongerCommanding, useMayCommand } from './commander.js';
 
+/**
+ * Shown to the IC (or an admin). Someone who loses IC while writing the final update keeps
+ * the panel and their text, to hand over, with Resolve disabled.
+ */
 export function ResolvePanel({ incident, onChanged }: { incident: Incident; onChanged: (incident: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
+  const mayCommand = useMayCommand(incident);
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
+  const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
+  if (!mayCommand && !typed) return null;
+  const discard = () => {
+    setImpact('');
+    setWhatWeKnow('');
+    setNextStep('');
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () =>
@@ -25,9 +38,21 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
         <TextAreaField label="What we know (cause, as known)" field="whatWeKnow" action={action} value={whatWeKnow} onChange={setWhatWeKnow} />
         <TextAreaField label="Next step (optional)" field="nextStep" action={action} value={nextStep} onChange={setNextStep} />
         <FormError action={action} fields={['impact', 'whatWeKnow', 'nextStep']} />
-        <button type="submit" className="danger" disabled={action.busy}>
-          Resolve {incident.id} with this final update
-        </button>
+        {mayCommand ? null : (
+          <p className="alert amber" role="status">
+            {noLongerCommanding(incident, 'Your final update stays here until you discard it.')}
+          </p>
+        )}
+        <div className="row wrap">
+          <button type="submit" className="danger" disabled={action.busy || !mayCommand}>
+            Resolve {incident.id} with this final update
+          </button>
+          {mayCommand ? null : (
+            <button type="button" onClick={discard}>
+              Discard
+            </button>
+          )}
+        </div>
       </form>
     </section>
   );

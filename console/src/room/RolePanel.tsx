@@ -8,6 +8,7 @@ import type { Incident, Person } from '../types.js';
 import { Field, FormError, useAction } from '../ui.js';
 import { utcTime } from '../time.js';
 import { useChoice } from '../following.js';
+import { useMayCommand } from './commander.js';
 
 type DeputyRole = 'comms_lead' | 'scribe';
 const DEPUTIES: { role: DeputyRole; label: string }[] = [
@@ -200,9 +201,8 @@ function Smes({ incident, people, canCommand, onChanged }: RolePanelProps & { ca
 }
 
 export function RolePanel(props: RolePanelProps) {
-  const { me, permissions } = useConsole();
   const { incident } = props;
-  const canCommand = permissions.respond && (incident.roles.incident_commander === me.handle || permissions.admin);
+  const canCommand = useMayCommand(incident);
   const handsOn = incident.state === 'open' && incident.smes.some((s) => s.person === incident.roles.incident_commander);
   return (
     <section className="panel roles" aria-labelledby="roles-title">

@@ -115,7 +115,7 @@ function Header({ incident, severities, onChanged }: { incident: Incident; sever
 }
 
 export function Room({ id }: { id: string }) {
-  const { api, me, permissions } = useConsole();
+  const { api, permissions } = useConsole();
   const [incident, setIncident] = useState<Incident | null>(null);
   const [entries, setEntries] = useState<Entry[]>([]);
   const [people, setPeople] = useState<Person[]>([]);
@@ -169,7 +169,6 @@ export function Room({ id }: { id: string }) {
 
   const severity = severities.find((s) => s.id === incident.severity);
   const open = incident.state === 'open';
-  const canCommand = permissions.respond && (incident.roles.incident_commander === me.handle || permissions.admin);
   return (
     <main className="room">
       <Header incident={incident} severities={severities} onChanged={changed} />
@@ -183,8 +182,8 @@ export function Room({ id }: { id: string }) {
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
           {permissions.respond && incident.mergedInto === null ? <EditDetails incident={incident} onChanged={changed} /> : null}
-          {open && canCommand ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
-          {open && canCommand ? <MergePanel incident={incident} onChanged={changed} /> : null}
+          {open && permissions.respond ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
+          {open && permissions.respond ? <MergePanel incident={incident} onChanged={changed} /> : null}
           {!open && permissions.respond && incident.mergedInto === null ? <ReopenPanel incident={incident} onChanged={changed} /> : null}
           {incident.mergedInto ? (
             <p className="panel" role="status">
