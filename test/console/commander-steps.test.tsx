@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /** Console: the Incident Commander's steps (resolve, merge) when IC moves on while they are being written — against a real in-process server. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ResolvePanel } from '../../console/src/room/Resolve.js';
 import { MergePanel } from '../../console/src/room/Evolve.js';
 import type { Incident } from '../../console/src/types.js';
@@ -22,13 +22,15 @@ const { Room, reload } = liveRoom((incident, onChanged) => (
   </>
 ));
 
-/** IC handed from alex to lee: offered, then accepted (R3). */
-async function handOver(incident: Incident): Promise<void> {
-  expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/roles`, { role: 'incident_commander', person: 'lee' }, { as: 'alex' })).statusCode).toBe(202);
+/** IC handed from one to the other: offered, then accepted (R3); the room reloads. */
+async function handOver(incident: Incident, from = 'alex', to = 'lee'): Promise<void> {
+  expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/roles`, { role: 'incident_commander', person: to }, { as: from })).statusCode).toBe(202);
   const offer = (await server.incident(incident.id)).pendingHandoff!;
-  expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/handoffs/${offer.id}/accept`, undefined, { as: 'lee' })).statusCode).toBe(200);
+  expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/handoffs/${offer.id}/accept`, undefined, { as: to })).statusCode).toBe(200);
   await reload(await server.incident(incident.id));
 }
+
+const resolveButton = (incident: Incident) => screen.getByRole('button', { name: `Resolve ${incident.id} with this final update` }) as HTMLButtonElement;
 
 describe('console: the IC’s steps when IC moves on', () => {
   it('a final update being written stays, with Resolve disabled and who commands now said, until discarded', async () => {
@@ -38,12 +40,22 @@ describe('console: the IC’s steps when IC moves on', () => {
     await handOver(incident);
 
     expect((screen.getByLabelText('Final impact') as HTMLTextAreaElement).value).toBe('3% of payments failed for 20 minutes');
-    expect((screen.getByRole('button', { name: `Resolve ${incident.id} with this final update` }) as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByText(`@lee is Incident Commander of ${incident.id} now: only they can do this. Your final update stays here until you discard it.`)).toBeTruthy();
+    expect(resolveButton(incident).disabled).toBe(true);
+    const notice = screen.getByRole('status');
+    expect(notice.textContent).toBe(
+      `@lee is Incident Commander of ${incident.id} now: only its Incident Commander or an admin can do this. Your final update stays here until you discard it.`,
+    );
+    expect(resolveButton(incident).getAttribute('aria-describedby')).toBe(notice.id);
     // Merge was empty: it goes, as for anyone who is not IC.
     expect(screen.queryByText(/Merge into another incident/)).toBeNull();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Discard' }));
+    // IC back: the step is theirs again, the notice gone.
+    await handOver(incident, 'lee', 'alex');
+    expect(resolveButton(incident).disabled).toBe(false);
+    expect(within(screen.getByRole('region', { name: 'Resolve' })).getByRole('status').textContent).toBe('');
+    await handOver(incident);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Discard final update' }));
     await waitFor(() => expect(screen.queryByLabelText('Final impact')).toBeNull());
     expect((await server.incident(incident.id)).state).toBe('open');
   });

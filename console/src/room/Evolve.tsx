@@ -1,11 +1,11 @@
 /** Understanding evolves: correct the incident's details, reopen it, merge it into another — each with a reason, for the timeline. */
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput } from '../time.js';
 import { changedMeanwhile, useFollowing, type Following } from '../following.js';
-import { noLongerCommanding, useMayCommand } from './commander.js';
+import { CommandNotice, useMayCommand } from './commander.js';
 
 function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
   return (
@@ -116,6 +116,7 @@ export function MergePanel({ incident, onChanged }: { incident: Incident; onChan
   const { api } = useConsole();
   const action = useAction();
   const mayCommand = useMayCommand(incident);
+  const noticeId = useId();
   const [into, setInto] = useState('');
   const [reason, setReason] = useState('');
   if (!mayCommand && !into.trim() && !reason.trim()) return null;
@@ -126,14 +127,14 @@ export function MergePanel({ incident, onChanged }: { incident: Incident; onChan
     );
   };
   return (
-    <details className="panel evolve">
+    <details className="panel evolve" open={mayCommand ? undefined : true}>
       <summary>Declared twice? Merge into another incident</summary>
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
         <Field label="Merge into (an open incident, e.g. INC-7)" field="into" action={action}>
           {(id, d) => <input id={id} aria-describedby={d} value={into} onChange={(e) => setInto(e.target.value)} />}
         </Field>
         <ReasonField action={action} value={reason} onChange={setReason} />
-        <button type="submit" className="danger" disabled={action.busy || !into.trim() || !mayCommand}>
+        <button type="submit" className="danger" disabled={action.busy || !into.trim() || !mayCommand} aria-describedby={mayCommand ? undefined : noticeId}>
           Merge {incident.id}
         </button>
         {mayCommand ? null : (
@@ -144,15 +145,11 @@ export function MergePanel({ incident, onChanged }: { incident: Incident; onChan
               setReason('');
             }}
           >
-            Discard
+            Discard merge
           </button>
         )}
         <FormError action={action} fields={['into', 'reason']} />
-        {mayCommand ? null : (
-          <p className="alert amber" role="status">
-            {noLongerCommanding(incident, 'What you typed stays here until you discard it.')}
-          </p>
-        )}
+        <CommandNotice id={noticeId} incident={incident} mayCommand={mayCommand} kept="What you typed stays here until you discard it." />
       </form>
     </details>
   );

@@ -1,9 +1,9 @@
 /** R11: resolving takes a final update (the postmortem that follows is in console/src/postmortem). */
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { FormError, TextAreaField, useAction } from '../ui.js';
-import { noLongerCommanding, useMayCommand } from './commander.js';
+import { CommandNotice, useMayCommand } from './commander.js';
 
 /**
  * Shown to the IC (or an admin). Someone who loses IC while writing the final update keeps
@@ -13,6 +13,7 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
   const { api } = useConsole();
   const action = useAction();
   const mayCommand = useMayCommand(incident);
+  const noticeId = useId();
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
@@ -38,18 +39,14 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
         <TextAreaField label="What we know (cause, as known)" field="whatWeKnow" action={action} value={whatWeKnow} onChange={setWhatWeKnow} />
         <TextAreaField label="Next step (optional)" field="nextStep" action={action} value={nextStep} onChange={setNextStep} />
         <FormError action={action} fields={['impact', 'whatWeKnow', 'nextStep']} />
-        {mayCommand ? null : (
-          <p className="alert amber" role="status">
-            {noLongerCommanding(incident, 'Your final update stays here until you discard it.')}
-          </p>
-        )}
+        <CommandNotice id={noticeId} incident={incident} mayCommand={mayCommand} kept="Your final update stays here until you discard it." />
         <div className="row wrap">
-          <button type="submit" className="danger" disabled={action.busy || !mayCommand}>
+          <button type="submit" className="danger" disabled={action.busy || !mayCommand} aria-describedby={mayCommand ? undefined : noticeId}>
             Resolve {incident.id} with this final update
           </button>
           {mayCommand ? null : (
             <button type="button" onClick={discard}>
-              Discard
+              Discard final update
             </button>
           )}
         </div>

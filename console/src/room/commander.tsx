@@ -1,0 +1,28 @@
+/** Who takes the Incident Commander's steps (R3: the IC decides; an admin may step in). */
+import { useConsole } from '../console-context.js';
+import type { Incident } from '../types.js';
+
+/** Whether the person signed in may take the IC's steps in this incident: they hold IC, or they are an admin. */
+export function useMayCommand(incident: Incident): boolean {
+  const { me, permissions } = useConsole();
+  return permissions.respond && (incident.roles.incident_commander === me.handle || permissions.admin);
+}
+
+/**
+ * On a form the IC's steps need, kept for its text once the person no longer holds IC: says so.
+ * The live region is there from the form's first render (the person held IC then), so that
+ * screen readers announce the notice when it fills.
+ */
+export function CommandNotice({ id, incident, mayCommand, kept }: { id: string; incident: Incident; mayCommand: boolean; kept: string }) {
+  const commander = incident.roles.incident_commander;
+  return (
+    <div role="status" id={id}>
+      {mayCommand ? null : (
+        <p className="alert amber">
+          {commander ? `@${commander} is Incident Commander of ${incident.id} now` : `${incident.id} has no Incident Commander now`}: only its Incident Commander or an
+          admin can do this. {kept}
+        </p>
+      )}
+    </div>
+  );
+}
