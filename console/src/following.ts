@@ -4,12 +4,12 @@
  * edited keeps their text, and when the server's value of that same field moved meanwhile
  * the field says so (`theirs`), so saving over someone else's change is never silent.
  */
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 
 export interface Following<T = string> {
   value: T;
   set: (value: T) => void;
-  /** The person changed it from the value it was loaded at. */
+  /** The person changed it: from the value it was loaded at, or back to it after the server's moved (theirs, then, is not what they chose). */
   edited: boolean;
   /** The server's value, when it changed since the person began editing (and differs from theirs). */
   theirs: T | null;
@@ -25,16 +25,23 @@ export interface Following<T = string> {
 export function useFollowing<T = string>(server: T, same: (a: T, b: T) => boolean = Object.is, saved = 0): Following<T> {
   const [base, setBase] = useState(server);
   const [value, setValue] = useState(server);
+  // Set by the person, not read from the value: one changed back to where it was loaded is still their choice.
+  const [touched, setTouched] = useState(false);
   const [saves, setSaves] = useState(saved);
   // Adjusting state to a new prop during render (React's documented pattern): untouched, or
   // edited to what the server now says, or just saved from here, the field follows it.
   const moved = !same(server, base);
-  if (saves !== saved || (moved && (same(value, base) || same(value, server)))) {
+  if (saves !== saved || (moved && (!touched || same(value, server)))) {
     setSaves(saved);
     setBase(server);
     setValue(server);
+    setTouched(false);
   }
-  return { value, set: setValue, edited: !same(value, base), theirs: moved && !same(value, server) ? server : null };
+  const set = useCallback((next: T) => {
+    setValue(next);
+    setTouched(true);
+  }, []);
+  return { value, set, edited: touched && (moved || !same(value, base)), theirs: moved && !same(value, server) ? server : null };
 }
 
 /** What a field says under it when someone else changed it meanwhile (`theirs`, as shown), or nothing. */

@@ -50,4 +50,19 @@ describe('console: an affected component’s status', () => {
     await reload(await server.incident(incident.id));
     expect(select().value).toBe('operational');
   });
+
+  it('a choice changed back to where it was, after someone else set the component meanwhile, stays the person’s choice', async () => {
+    const incident = await declared(server, { title: 'Checkout slow', severity: 'SEV3', components: ['checkout'] }, 'alex');
+    expect((await setBy(incident, 'operational', 'alex')).statusCode).toBe(200);
+    server.renderAs('lee', <Room initial={await server.incident(incident.id)} />);
+    fireEvent.change(select(), { target: { value: 'major_outage' } });
+    expect((await setBy(incident, 'partial_outage', 'alex')).statusCode).toBe(200);
+    await reload(await server.incident(incident.id));
+    fireEvent.change(select(), { target: { value: 'operational' } });
+    expect(select().value).toBe('operational');
+    expect(screen.getByText('Changed meanwhile to “Partial outage”: saving puts yours in its place.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Set Checkout' }));
+    await waitFor(async () => expect((await server.incident(incident.id)).statusPage.components.checkout).toBe('operational'));
+    await waitFor(() => expect(screen.queryByText(/Changed meanwhile/)).toBeNull());
+  });
 });
