@@ -8,6 +8,7 @@ import { useConsole } from '../console-context.js';
 import type { Entry, Incident, Person } from '../types.js';
 import { Badge, Field, FormError, ResponderSelect, useAction } from '../ui.js';
 import { utcTime } from '../time.js';
+import { useMayCommand } from './commander.js';
 
 type Task = Incident['tasks'][number];
 
@@ -106,7 +107,7 @@ function TaskRow({ incident, task, canChange, onChanged }: { incident: Incident;
 export function TasksPanel({ incident, people, onChanged }: { incident: Incident; people: Person[]; onChanged: () => void }) {
   const { me, permissions } = useConsole();
   const open = incident.state === 'open';
-  const isCommander = incident.roles.incident_commander === me.handle || permissions.admin;
+  const mayCommand = useMayCommand(incident);
   const blocked = incident.tasks.filter((t) => t.state === 'blocked').length;
   const working = incident.tasks.filter((t) => t.state === 'open').length;
   return (
@@ -120,7 +121,7 @@ export function TasksPanel({ incident, people, onChanged }: { incident: Incident
       {incident.tasks.length === 0 ? <p className="muted">Nobody has a task yet: say who is on what, so work is not duplicated.</p> : null}
       <ul className="task-list" aria-label="Tasks, blocked first">
         {incident.tasks.map((task) => (
-          <TaskRow key={task.id} incident={incident} task={task} canChange={open && permissions.respond && (isCommander || task.owner === me.handle)} onChanged={onChanged} />
+          <TaskRow key={task.id} incident={incident} task={task} canChange={open && (mayCommand || (permissions.respond && task.owner === me.handle))} onChanged={onChanged} />
         ))}
       </ul>
       {open && permissions.respond ? <NewTask incident={incident} people={people} onChanged={onChanged} /> : null}
