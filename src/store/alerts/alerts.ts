@@ -122,10 +122,10 @@ export class AlertStore {
   batchWrites(groupId: number, source: string, writes: AlertWrite[]): AlertWrites {
     const inserts: RawBuilder<unknown>[] = [];
     const updates: RawBuilder<unknown>[] = [];
-    for (const part of chunks(
-      writes.filter((w) => w.isNew),
-      200,
-    )) {
+    const fresh = writes.filter((w) => w.isNew);
+    const changed = writes.filter((w) => !w.isNew && w.content !== null);
+    const seen = writes.filter((w) => w.content === null);
+    for (const part of chunks(fresh, 200)) {
       const insert = this.db.insertInto('alerts').values(
         part.map((w) => ({
           group_id: groupId,
@@ -141,10 +141,7 @@ export class AlertStore {
       );
       inserts.push(sql`${insert}`);
     }
-    for (const part of chunks(
-      writes.filter((w) => !w.isNew && w.content !== null),
-      200,
-    )) {
+    for (const part of chunks(changed, 200)) {
       const rows = part.map((w) => {
         const c = alertContent(w.content!);
         return sql`(${w.fingerprint}, ${c.status}, ${c.severity}, ${c.summary}, ${c.labels}, ${c.annotations}, ${c.starts_at}, ${c.ends_at}, ${c.generator_url}, ${w.lastSeenAt}, cast(${w.received} as bigint), cast(${w.seenIn} as bigint), cast(${w.changedIn} as bigint))`;
@@ -155,7 +152,7 @@ export class AlertStore {
           received = alerts.received + v.received, seen_in = v.seen_in, changed_in = v.changed_in
         from v where alerts.group_id = ${groupId} and alerts.fingerprint = v.fingerprint`);
     }
-    for (const part of chunks(writes.filter((w) => w.content === null))) {
+    for (const part of chunks(seen)) {
       const rows = part.map((w) => sql`(${w.fingerprint}, ${w.lastSeenAt}, cast(${w.received} as bigint), cast(${w.seenIn} as bigint))`);
       updates.push(sql`with v(fingerprint, last_seen_at, received, seen_in) as (values ${sql.join(rows)})
         update alerts set last_seen_at = v.last_seen_at, received = alerts.received + v.received, seen_in = v.seen_in

@@ -205,8 +205,9 @@ export class AlertGroupStore {
    * wrote the group's alerts (as AlertStore.wrote does); and the batch's last delivery
    * recorded as the group's snapshot if it stands (snapshotStands). On PostgreSQL the
    * alerts' writes go in that statement too, as its WITH queries (a round trip each is most
-   * of a storm's applying; a storm's group is then one round trip): its last insert (WITH queries run in no set order, and ids must
-   * follow the order of the inserts) and its last updates; the others first, on their own.
+   * of a storm's applying; a storm's group is then one round trip): its last insert (WITH
+   * queries run in no set order, and ids must follow the order of the inserts) and its last
+   * updates; the others first, on their own.
    */
   async applyBatch(id: number, write: GroupWrite, alertWrites: AlertWrites, snapshot: SnapshotRecord): Promise<void> {
     const { inserts, updates } = alertWrites;
