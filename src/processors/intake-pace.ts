@@ -64,23 +64,31 @@ export class IntakePace {
   }
 
   /**
-   * Before listing the inbox: `ms`, then as wait. Deliveries gathered meanwhile are applied
-   * together, each group read and written once for all of them; a storm applied as it
-   * trickles in would cost that per delivery. Not when nothing has arrived for `ms`
-   * already: the storm is over, and waiting would only hold back its last deliveries.
+   * Before listing the inbox: up to `ms` while deliveries keep arriving, then as wait.
+   * Deliveries gathered meanwhile are applied together, each group read and written once
+   * for all of them; a storm applied as it trickles in would cost that per delivery. Not
+   * once intake is quiet (see above): the storm is over, and gathering on would only hold
+   * back its last deliveries (on PostgreSQL, a storm's end waited out the whole `ms`
+   * whenever the last apply ended just after the last delivery).
    */
   async gather(ms: number, meanwhile?: () => boolean): Promise<void> {
-    if (ms > 0 && !this.behind && performance.now() - this.lastArrival < ms) {
+    if (ms > 0 && !this.behind) {
       const until = performance.now() + ms;
-      while (!this.stopped() && performance.now() < until) await this.pause(meanwhile, until - performance.now());
+      while (!this.stopped() && performance.now() < until && this.busy()) await this.pause(meanwhile, until - performance.now());
     }
     await this.wait(meanwhile);
   }
 
-  /** A slice of `meanwhile` and a turn of the event loop once arrivals have paused; otherwise a poll's sleep (at most `ms`). */
+  /**
+   * A slice of `meanwhile` and a turn of the event loop once arrivals have paused; otherwise a
+   * poll's sleep (at most `ms`), ending when intake turns quiet if that is sooner: a storm's
+   * last deliveries are applied that much earlier.
+   */
   private async pause(meanwhile: (() => boolean) | undefined, ms = INTAKE_POLL_MS): Promise<void> {
-    if (meanwhile && performance.now() - this.lastArrival >= MEANWHILE_AFTER_MS && meanwhile()) await yieldToRequests();
-    else await new Promise((resolve) => setTimeout(resolve, Math.min(ms, INTAKE_POLL_MS)));
+    const now = performance.now();
+    if (meanwhile && now - this.lastArrival >= MEANWHILE_AFTER_MS && meanwhile()) return yieldToRequests();
+    const untilQuiet = this.lastArrival + INTAKE_QUIET_MS - now;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, INTAKE_POLL_MS, untilQuiet > 0 ? Math.ceil(untilQuiet) : INTAKE_POLL_MS)));
   }
 
   private busy(): boolean {

@@ -16,23 +16,39 @@ describe('IntakePace.gather (the wait before the inbox is listed)', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('gathers for its full time while deliveries are arriving, then waits for a lull', async () => {
+  it('gathers for its full time while deliveries keep arriving', async () => {
     const pace = new IntakePace(() => false);
     pace.arrived();
     const gathering = pace.gather(50);
-    expect(await settledWithin(gathering, 49)).toBe(false);
-    // Quiet since: 50 ms after the arrival, intake has been quiet long enough.
-    expect(await settledWithin(gathering, 5)).toBe(true);
+    for (let ms = 0; ms < 40; ms += 10) {
+      expect(await settledWithin(gathering, 10)).toBe(false);
+      pace.arrived();
+    }
+    // The last arrival was at 40 ms: gathering is over at 50, the lull comes at 60.
+    expect(await settledWithin(gathering, 19)).toBe(false);
+    expect(await settledWithin(gathering, 1)).toBe(true);
+  });
+
+  it('stops gathering once intake is quiet: the end of a storm is not held back for the whole time', async () => {
+    const pace = new IntakePace(() => false);
+    pace.arrived();
+    const gathering = pace.gather(50);
+    expect(await settledWithin(gathering, 19)).toBe(false);
+    // At the lull (20 ms without an arrival: the poll wakes when it begins), not at the end of the 50.
+    expect(await settledWithin(gathering, 3)).toBe(true);
   });
 
   it('waits for a lull after gathering while deliveries keep arriving', async () => {
     const pace = new IntakePace(() => false);
     pace.arrived();
     const gathering = pace.gather(50);
-    await vi.advanceTimersByTimeAsync(45);
-    pace.arrived();
+    for (let ms = 0; ms < 60; ms += 15) {
+      await vi.advanceTimersByTimeAsync(15);
+      pace.arrived();
+    }
+    // The last arrival was at 60 ms, after gathering's 50: the lull comes at 80.
     expect(await settledWithin(gathering, 15)).toBe(false);
-    expect(await settledWithin(gathering, 20)).toBe(true);
+    expect(await settledWithin(gathering, 10)).toBe(true);
   });
 
   it('does not gather once nothing has arrived for its whole time: the last of a storm goes at once', async () => {
