@@ -57,6 +57,8 @@ describe('console: the IC’s steps when IC moves on', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Discard final update' }));
     await waitFor(() => expect(screen.queryByLabelText('Final impact')).toBeNull());
+    // Focus was on the button that went with the panel: it lands on what says where the text went.
+    expect(document.activeElement?.textContent).toBe('Final update discarded.');
     expect((await server.incident(incident.id)).state).toBe('open');
   });
 
@@ -68,6 +70,9 @@ describe('console: the IC’s steps when IC moves on', () => {
     expect((screen.getByLabelText('Merge into (an open incident, e.g. INC-7)') as HTMLInputElement).value).toBe('INC-1');
     expect((screen.getByRole('button', { name: `Merge ${incident.id}` }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.queryByLabelText('Final impact')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Discard merge' }));
+    await waitFor(() => expect(screen.queryByLabelText('Merge into (an open incident, e.g. INC-7)')).toBeNull());
+    expect(document.activeElement?.textContent).toBe('Merge discarded.');
     cleanup();
 
     server.renderAs('lee', <Room initial={await server.incident(incident.id, 'lee')} />);

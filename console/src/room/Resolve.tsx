@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { FormError, TextAreaField, useAction } from '../ui.js';
-import { CommandNotice, useMayCommand } from './commander.js';
+import { CommandNotice, Discarded, useMayCommand } from './commander.js';
 
 /**
  * Shown to the IC (or an admin). Someone who loses IC while writing the final update keeps
@@ -17,12 +17,15 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
+  const [discarded, setDiscarded] = useState(false);
   const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
-  if (!mayCommand && !typed) return null;
+  if (mayCommand && discarded) setDiscarded(false);
+  if (!mayCommand && !typed) return discarded ? <Discarded what="Final update" /> : null;
   const discard = () => {
     setImpact('');
     setWhatWeKnow('');
     setNextStep('');
+    setDiscarded(true);
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();

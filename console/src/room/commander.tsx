@@ -1,4 +1,5 @@
 /** Who takes the Incident Commander's steps (R3: the IC decides; an admin may step in). */
+import { useEffect, useRef } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 
@@ -24,5 +25,19 @@ export function CommandNotice({ id, incident, mayCommand, kept }: { id: string; 
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * Where a kept step was, once its text is discarded: says so and takes focus, which was on the
+ * Discard button, gone with the panel; otherwise focus would fall to the page, unexplained.
+ */
+export function Discarded({ what }: { what: string }) {
+  const note = useRef<HTMLParagraphElement>(null);
+  useEffect(() => note.current?.focus(), []);
+  return (
+    <p className="panel hint" tabIndex={-1} ref={note}>
+      {what} discarded.
+    </p>
   );
 }
