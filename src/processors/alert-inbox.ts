@@ -33,11 +33,13 @@ const READ_AHEAD_SLICE_MS = 1;
 /** Deliveries listed from the inbox at a time; a full page means processing is behind intake. */
 const PAGE = 500;
 /**
- * On PostgreSQL, how long deliveries are gathered before the inbox is listed (not when
- * listing again what intake left: the wait for a lull has gathered them): applying waits
- * on round trips, so the more deliveries of a group go together, the fewer there are.
+ * On PostgreSQL, how much longer the drain may wait for a lull before listing the inbox (not
+ * when listing again what intake left): applying waits on round trips, so the more deliveries
+ * of a group go together, the fewer there are. The wait ends at the lull all the same: a fixed
+ * 50 ms gather here held a storm's last deliveries back whenever the last apply ended just
+ * after they arrived.
  */
-const PG_GATHER_MS = 50;
+const PG_LONGER_WAIT_MS = 50;
 
 const compress = promisify(gzip);
 
@@ -204,8 +206,7 @@ export class AlertInbox {
       let left: number[] = [];
       const meanwhile = () => this.readAheadSome();
       for (;;) {
-        if (left.length > 0) await this.pace.wait(meanwhile);
-        else await this.pace.gather(this.deps.store.dialect === 'postgres' ? PG_GATHER_MS : 0, meanwhile);
+        await this.pace.wait(meanwhile, left.length === 0 && this.deps.store.dialect === 'postgres' ? PG_LONGER_WAIT_MS : 0);
         // Taken before listing: an empty page then says nothing was waiting from this moment on, even one committed during the query.
         const listedAt = this.deps.clock.now();
         const ids = await this.deps.store.alertInbox.pending(after, MAX_ATTEMPTS, PAGE);

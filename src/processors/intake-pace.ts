@@ -1,9 +1,9 @@
 /**
  * Intake first: while a delivery is arriving (for its first UPLOAD_HOLDS_MS), or the last
  * one came less than INTAKE_QUIET_MS ago, applying waits for a lull, for at most
- * MAX_DEFER_MS per step, and not at all once a backlog has built up; answering
- * Alertmanager in time is what keeps a storm from turning into a storm of retries, and
- * what is stored is safe to apply a moment later.
+ * MAX_DEFER_MS per step (a little longer if asked), and not at all once a backlog has built
+ * up; answering Alertmanager in time is what keeps a storm from turning into a storm of
+ * retries, and what is stored is safe to apply a moment later.
  */
 
 const INTAKE_QUIET_MS = 20;
@@ -53,42 +53,27 @@ export class IntakePace {
 
   /**
    * Resolves when applying may go on: after a turn of the event loop, and once intake is quiet
-   * (see above). `meanwhile` is work that needs no lull, done a slice at a time while waiting
-   * for one; it answers whether any is left.
+   * (see above), waiting MAX_DEFER_MS at most, and `longerMs` more (the more deliveries wait
+   * together, the fewer times each group is written). `meanwhile` is work that needs no lull,
+   * done a slice at a time while waiting for one; it answers whether any is left.
    */
-  async wait(meanwhile?: () => boolean): Promise<void> {
+  async wait(meanwhile?: () => boolean, longerMs = 0): Promise<void> {
     // A turn of the event loop first: a delivery whose first bytes are waiting is seen then.
     await yieldToRequests();
-    const until = performance.now() + MAX_DEFER_MS;
+    const until = performance.now() + MAX_DEFER_MS + longerMs;
     while (!this.stopped() && performance.now() < until && this.deferring()) await this.pause(meanwhile);
   }
 
   /**
-   * Before listing the inbox: up to `ms` while deliveries keep arriving, then as wait.
-   * Deliveries gathered meanwhile are applied together, each group read and written once
-   * for all of them; a storm applied as it trickles in would cost that per delivery. Not
-   * once intake is quiet (see above): the storm is over, and gathering on would only hold
-   * back its last deliveries (on PostgreSQL, a storm's end waited out the whole `ms`
-   * whenever the last apply ended just after the last delivery).
-   */
-  async gather(ms: number, meanwhile?: () => boolean): Promise<void> {
-    if (ms > 0 && !this.behind) {
-      const until = performance.now() + ms;
-      while (!this.stopped() && performance.now() < until && this.busy()) await this.pause(meanwhile, until - performance.now());
-    }
-    await this.wait(meanwhile);
-  }
-
-  /**
    * A slice of `meanwhile` and a turn of the event loop once arrivals have paused; otherwise a
-   * poll's sleep (at most `ms`), ending when intake turns quiet if that is sooner: a storm's
-   * last deliveries are applied that much earlier.
+   * poll's sleep, ending when intake turns quiet if that is sooner: a storm's last deliveries
+   * are applied that much earlier.
    */
-  private async pause(meanwhile: (() => boolean) | undefined, ms = INTAKE_POLL_MS): Promise<void> {
+  private async pause(meanwhile: (() => boolean) | undefined): Promise<void> {
     const now = performance.now();
     if (meanwhile && now - this.lastArrival >= MEANWHILE_AFTER_MS && meanwhile()) return yieldToRequests();
     const untilQuiet = this.lastArrival + INTAKE_QUIET_MS - now;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, INTAKE_POLL_MS, untilQuiet > 0 ? Math.ceil(untilQuiet) : INTAKE_POLL_MS)));
+    await new Promise((resolve) => setTimeout(resolve, untilQuiet > 0 ? Math.min(INTAKE_POLL_MS, Math.ceil(untilQuiet)) : INTAKE_POLL_MS));
   }
 
   private busy(): boolean {

@@ -60,6 +60,14 @@ describe('console: the IC’s steps when IC moves on', () => {
     // Focus was on the button that went with the panel: it lands on what says where the text went.
     expect(document.activeElement?.textContent).toBe('Final update discarded.');
     expect((await server.incident(incident.id)).state).toBe('open');
+
+    // IC back and handed on again with nothing typed: the panel is gone, and no old line comes back to take focus.
+    await handOver(incident, 'lee', 'alex');
+    expect(screen.queryByText('Final update discarded.')).toBeNull();
+    expect(screen.getByLabelText('Final impact')).toBeTruthy();
+    await handOver(incident);
+    expect(screen.queryByLabelText('Final impact')).toBeNull();
+    expect(screen.queryByText('Final update discarded.')).toBeNull();
   });
 
   it('a merge being typed stays the same way; the new IC sees both steps, enabled', async () => {

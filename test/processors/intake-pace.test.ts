@@ -9,69 +9,70 @@ async function settledWithin(promise: Promise<void>, ms: number): Promise<boolea
   return settled;
 }
 
-describe('IntakePace.gather (the wait before the inbox is listed)', () => {
+describe('IntakePace.wait (before the inbox is listed, and before each step)', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
     vi.advanceTimersByTime(10_000);
   });
   afterEach(() => vi.useRealTimers());
 
-  it('gathers for its full time while deliveries keep arriving', async () => {
-    const pace = new IntakePace(() => false);
-    pace.arrived();
-    const gathering = pace.gather(50);
-    for (let ms = 0; ms < 40; ms += 10) {
-      expect(await settledWithin(gathering, 10)).toBe(false);
+  /** Deliveries arriving every 10 ms for `ms`, the clock moving with them; answers whether `promise` settled meanwhile. */
+  async function arrivingFor(pace: IntakePace, promise: Promise<void>, ms: number): Promise<boolean> {
+    let settled = false;
+    void promise.then(() => (settled = true));
+    for (let t = 0; t < ms; t += 10) {
       pace.arrived();
+      await vi.advanceTimersByTimeAsync(10);
     }
-    // The last arrival was at 40 ms: gathering is over at 50, the lull comes at 60.
-    expect(await settledWithin(gathering, 19)).toBe(false);
-    expect(await settledWithin(gathering, 1)).toBe(true);
+    return settled;
+  }
+
+  it('waits while deliveries keep arriving, for at most 200 ms a step', async () => {
+    const pace = new IntakePace(() => false);
+    const waiting = pace.wait();
+    expect(await arrivingFor(pace, waiting, 190)).toBe(false);
+    expect(await arrivingFor(pace, waiting, 20)).toBe(true);
   });
 
-  it('stops gathering once intake is quiet: the end of a storm is not held back for the whole time', async () => {
+  it('waits `longerMs` more when asked (the drain on PostgreSQL, before listing the inbox)', async () => {
+    const pace = new IntakePace(() => false);
+    const waiting = pace.wait(undefined, 50);
+    expect(await arrivingFor(pace, waiting, 240)).toBe(false);
+    expect(await arrivingFor(pace, waiting, 20)).toBe(true);
+  });
+
+  it('ends at the lull, to the millisecond, however much longer it might have waited: the end of a storm is not held back', async () => {
     const pace = new IntakePace(() => false);
     pace.arrived();
-    const gathering = pace.gather(50);
-    expect(await settledWithin(gathering, 19)).toBe(false);
-    // At the lull (20 ms without an arrival: the poll wakes when it begins), not at the end of the 50.
-    expect(await settledWithin(gathering, 3)).toBe(true);
+    const waiting = pace.wait(undefined, 50);
+    expect(await settledWithin(waiting, 3)).toBe(false);
+    pace.arrived();
+    // The lull begins 20 ms after the last arrival, at 23 ms; a poll every 5 ms from the start would only see it at 25.
+    expect(await settledWithin(waiting, 19)).toBe(false);
+    expect(await settledWithin(waiting, 2)).toBe(true);
   });
 
-  it('waits for a lull after gathering while deliveries keep arriving', async () => {
+  it('does not wait once intake is quiet', async () => {
     const pace = new IntakePace(() => false);
     pace.arrived();
-    const gathering = pace.gather(50);
-    for (let ms = 0; ms < 60; ms += 15) {
-      await vi.advanceTimersByTimeAsync(15);
-      pace.arrived();
-    }
-    // The last arrival was at 60 ms, after gathering's 50: the lull comes at 80.
-    expect(await settledWithin(gathering, 15)).toBe(false);
-    expect(await settledWithin(gathering, 10)).toBe(true);
+    await vi.advanceTimersByTimeAsync(25);
+    expect(await settledWithin(pace.wait(undefined, 50), 0)).toBe(true);
   });
 
-  it('does not gather once nothing has arrived for its whole time: the last of a storm goes at once', async () => {
-    const pace = new IntakePace(() => false);
-    pace.arrived();
-    await vi.advanceTimersByTimeAsync(50);
-    expect(await settledWithin(pace.gather(50), 0)).toBe(true);
-  });
-
-  it('does not gather while behind (a full page was waiting)', async () => {
+  it('does not wait while behind (a full page was waiting)', async () => {
     const pace = new IntakePace(() => false);
     pace.behind = true;
     pace.arrived();
-    expect(await settledWithin(pace.gather(50), 0)).toBe(true);
+    expect(await settledWithin(pace.wait(undefined, 50), 0)).toBe(true);
   });
 
   it('holds back for a delivery still being received, even with no arrival lately', async () => {
     const pace = new IntakePace(() => false);
     const done = pace.receiving();
-    const gathering = pace.gather(50);
-    expect(await settledWithin(gathering, 100)).toBe(false);
+    const waiting = pace.wait();
+    expect(await settledWithin(waiting, 100)).toBe(false);
     done();
-    expect(await settledWithin(gathering, 25)).toBe(true);
+    expect(await settledWithin(waiting, 25)).toBe(true);
   });
 });
 
@@ -120,13 +121,13 @@ describe('IntakePace: work done meanwhile (reading ahead while waiting for a lul
     expect(done.slices).toBe(5);
   });
 
-  it('is done while gathering too (PostgreSQL)', async () => {
+  it('is done while waiting longer too (PostgreSQL)', async () => {
     const pace = new IntakePace(() => false);
     pace.arrived();
     const { done, meanwhile } = work(3);
-    const gathering = pace.gather(50, meanwhile);
-    expect(await settledWithin(gathering, 10)).toBe(false);
+    const waiting = pace.wait(meanwhile, 50);
+    expect(await settledWithin(waiting, 10)).toBe(false);
     expect(done.slices).toBe(3);
-    expect(await settledWithin(gathering, 45)).toBe(true);
+    expect(await settledWithin(waiting, 12)).toBe(true);
   });
 });
