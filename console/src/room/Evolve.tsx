@@ -5,7 +5,7 @@ import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput } from '../time.js';
 import { changedMeanwhile, useFollowing, type Following } from '../following.js';
-import { CommandNotice, Discarded, useMayCommand } from './commander.js';
+import { CommandNotice, Discarded, useKept, useMayCommand } from './commander.js';
 
 function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
   return (
@@ -119,9 +119,9 @@ export function MergePanel({ incident, onChanged }: { incident: Incident; onChan
   const noticeId = useId();
   const [into, setInto] = useState('');
   const [reason, setReason] = useState('');
-  const [discarded, setDiscarded] = useState(false);
-  if (mayCommand && discarded) setDiscarded(false);
-  if (!mayCommand && !into.trim() && !reason.trim()) return discarded ? <Discarded what="Merge" /> : null;
+  const typed = into.trim() !== '' || reason.trim() !== '';
+  const kept = useKept(mayCommand, typed);
+  if (!mayCommand && !typed) return kept ? <Discarded what="Merge" /> : null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () =>
@@ -145,7 +145,6 @@ export function MergePanel({ incident, onChanged }: { incident: Incident; onChan
             onClick={() => {
               setInto('');
               setReason('');
-              setDiscarded(true);
             }}
           >
             Discard merge

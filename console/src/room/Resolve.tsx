@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { FormError, TextAreaField, useAction } from '../ui.js';
-import { CommandNotice, Discarded, useMayCommand } from './commander.js';
+import { CommandNotice, Discarded, useKept, useMayCommand } from './commander.js';
 
 /**
  * Shown to the IC (or an admin). Someone who loses IC while writing the final update keeps
@@ -17,15 +17,13 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
-  const [discarded, setDiscarded] = useState(false);
   const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
-  if (mayCommand && discarded) setDiscarded(false);
-  if (!mayCommand && !typed) return discarded ? <Discarded what="Final update" /> : null;
+  const kept = useKept(mayCommand, typed);
+  if (!mayCommand && !typed) return kept ? <Discarded what="Final update" /> : null;
   const discard = () => {
     setImpact('');
     setWhatWeKnow('');
     setNextStep('');
-    setDiscarded(true);
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();

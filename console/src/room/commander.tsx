@@ -1,5 +1,5 @@
 /** Who takes the Incident Commander's steps (R3: the IC decides; an admin may step in). */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 
@@ -29,8 +29,20 @@ export function CommandNotice({ id, incident, mayCommand, kept }: { id: string; 
 }
 
 /**
- * Where a kept step was, once its text is discarded: says so and takes focus, which was on the
- * Discard button, gone with the panel; otherwise focus would fall to the page, unexplained.
+ * Whether a step's form is kept for its text: the person lost IC with something typed in it.
+ * It stays so once the text is gone (discarded, or cleared by hand), so that Discarded can
+ * take the form's place; until the person holds IC again.
+ */
+export function useKept(mayCommand: boolean, typed: boolean): boolean {
+  const [kept, setKept] = useState(false);
+  const now = !mayCommand && (typed || kept);
+  if (now !== kept) setKept(now);
+  return now;
+}
+
+/**
+ * Where a kept step was, once its text is gone: says so and takes focus, which was in the form
+ * (on Discard, or in the field cleared), gone with it; otherwise focus would fall to the page.
  */
 export function Discarded({ what }: { what: string }) {
   const note = useRef<HTMLParagraphElement>(null);
