@@ -5,7 +5,7 @@ import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput } from '../time.js';
 import { changedMeanwhile, useFollowing, type Following } from '../following.js';
-import { CommandNotice, Discarded, useKept, useMayCommand } from './commander.js';
+import { CommandNotice, Discarded, useKept, useStepBarred } from './commander.js';
 
 function ReasonField({ action, value, onChange }: { action: ReturnType<typeof useAction>; value: string; onChange: (v: string) => void }) {
   return (
@@ -111,47 +111,53 @@ export function ReopenPanel({ incident, onChanged }: { incident: Incident; onCha
   );
 }
 
-/** Shown to the IC (or an admin); kept, with Merge disabled, for what was typed in it when the person loses IC. */
+/**
+ * Shown to the IC (or an admin) of an open incident; kept, with Merge disabled, for what was
+ * typed in it when merging stops being the person's (IC handed on, or the incident resolved or
+ * merged by someone else).
+ */
 export function MergePanel({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
-  const mayCommand = useMayCommand(incident);
+  const barred = useStepBarred(incident, action.busy);
+  const mayTake = barred === null;
   const noticeId = useId();
   const [into, setInto] = useState('');
   const [reason, setReason] = useState('');
   const typed = into.trim() !== '' || reason.trim() !== '';
-  const kept = useKept(mayCommand, typed);
-  if (!mayCommand && !typed) return kept ? <Discarded what="Merge" /> : null;
+  const kept = useKept(mayTake, typed);
+  if (!mayTake && !typed) return kept ? <Discarded what="Merge" /> : null;
+  const clear = () => {
+    setInto('');
+    setReason('');
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await action.run(async () =>
-      onChanged(await api.write<Incident>('POST', `/incidents/${incident.id}/merge`, { into: into.trim(), ...(reason.trim() ? { reason } : {}) }, { ifMatch: incident.version })),
-    );
+    await action.run(async () => {
+      const merged = await api.write<Incident>('POST', `/incidents/${incident.id}/merge`, { into: into.trim(), ...(reason.trim() ? { reason } : {}) }, { ifMatch: incident.version });
+      // As for Resolve: the merged incident must arrive with nothing typed, or the merge would be kept as someone else's.
+      clear();
+      onChanged(merged);
+    });
   };
   return (
-    <details className="panel evolve" open={mayCommand ? undefined : true}>
+    <details className="panel evolve" open={mayTake ? undefined : true}>
       <summary>Declared twice? Merge into another incident</summary>
       <form className="inline-form" onSubmit={(e) => void submit(e)}>
         <Field label="Merge into (an open incident, e.g. INC-7)" field="into" action={action}>
           {(id, d) => <input id={id} aria-describedby={d} value={into} onChange={(e) => setInto(e.target.value)} />}
         </Field>
         <ReasonField action={action} value={reason} onChange={setReason} />
-        <button type="submit" className="danger" disabled={action.busy || !into.trim() || !mayCommand} aria-describedby={mayCommand ? undefined : noticeId}>
+        <button type="submit" className="danger" disabled={action.busy || !into.trim() || !mayTake} aria-describedby={mayTake ? undefined : noticeId}>
           Merge {incident.id}
         </button>
-        {mayCommand ? null : (
-          <button
-            type="button"
-            onClick={() => {
-              setInto('');
-              setReason('');
-            }}
-          >
+        {mayTake ? null : (
+          <button type="button" onClick={clear}>
             Discard merge
           </button>
         )}
         <FormError action={action} fields={['into', 'reason']} />
-        <CommandNotice id={noticeId} incident={incident} mayCommand={mayCommand} kept="What you typed stays here until you discard it." />
+        <CommandNotice id={noticeId} barred={barred} kept="What you typed stays here until you discard it." />
       </form>
     </details>
   );

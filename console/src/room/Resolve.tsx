@@ -3,33 +3,39 @@ import { useId, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { FormError, TextAreaField, useAction } from '../ui.js';
-import { CommandNotice, Discarded, useKept, useMayCommand } from './commander.js';
+import { CommandNotice, Discarded, useKept, useStepBarred } from './commander.js';
 
 /**
- * Shown to the IC (or an admin). Someone who loses IC while writing the final update keeps
- * the panel and their text, to hand over, with Resolve disabled.
+ * Shown to the IC (or an admin) of an open incident. Someone writing the final update when
+ * resolving stops being theirs (IC handed on, or the incident resolved or merged by someone
+ * else) keeps the panel and their text, to hand over or use elsewhere, with Resolve disabled.
  */
 export function ResolvePanel({ incident, onChanged }: { incident: Incident; onChanged: (incident: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
-  const mayCommand = useMayCommand(incident);
+  const barred = useStepBarred(incident, action.busy);
+  const mayTake = barred === null;
   const noticeId = useId();
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
   const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
-  const kept = useKept(mayCommand, typed);
-  if (!mayCommand && !typed) return kept ? <Discarded what="Final update" /> : null;
-  const discard = () => {
+  const kept = useKept(mayTake, typed);
+  if (!mayTake && !typed) return kept ? <Discarded what="Final update" /> : null;
+  const clear = () => {
     setImpact('');
     setWhatWeKnow('');
     setNextStep('');
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await action.run(async () =>
-      onChanged(await api.write<Incident>('POST', `/incidents/${incident.id}/resolve`, { impact, whatWeKnow, ...(nextStep.trim() ? { nextStep } : {}) })),
-    );
+    await action.run(async () => {
+      const resolved = await api.write<Incident>('POST', `/incidents/${incident.id}/resolve`, { impact, whatWeKnow, ...(nextStep.trim() ? { nextStep } : {}) });
+      // Cleared before the room takes the resolved incident, batched or not: with nothing typed
+      // the panel goes, where a final update still typed would be kept as someone else's doing.
+      clear();
+      onChanged(resolved);
+    });
   };
   return (
     <section className="panel resolve" aria-labelledby="resolve-title">
@@ -40,13 +46,13 @@ export function ResolvePanel({ incident, onChanged }: { incident: Incident; onCh
         <TextAreaField label="What we know (cause, as known)" field="whatWeKnow" action={action} value={whatWeKnow} onChange={setWhatWeKnow} />
         <TextAreaField label="Next step (optional)" field="nextStep" action={action} value={nextStep} onChange={setNextStep} />
         <FormError action={action} fields={['impact', 'whatWeKnow', 'nextStep']} />
-        <CommandNotice id={noticeId} incident={incident} mayCommand={mayCommand} kept="Your final update stays here until you discard it." />
+        <CommandNotice id={noticeId} barred={barred} kept="Your final update stays here until you discard it." />
         <div className="row wrap">
-          <button type="submit" className="danger" disabled={action.busy || !mayCommand} aria-describedby={mayCommand ? undefined : noticeId}>
+          <button type="submit" className="danger" disabled={action.busy || !mayTake} aria-describedby={mayTake ? undefined : noticeId}>
             Resolve {incident.id} with this final update
           </button>
-          {mayCommand ? null : (
-            <button type="button" onClick={discard}>
+          {mayTake ? null : (
+            <button type="button" onClick={clear}>
               Discard final update
             </button>
           )}

@@ -182,8 +182,8 @@ export function Room({ id }: { id: string }) {
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
           {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
           {permissions.respond && incident.mergedInto === null ? <EditDetails incident={incident} onChanged={changed} /> : null}
-          {open && permissions.respond ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
-          {open && permissions.respond ? <MergePanel incident={incident} onChanged={changed} /> : null}
+          {permissions.respond ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
+          {permissions.respond ? <MergePanel incident={incident} onChanged={changed} /> : null}
           {!open && permissions.respond && incident.mergedInto === null ? <ReopenPanel incident={incident} onChanged={changed} /> : null}
           {incident.mergedInto ? (
             <p className="panel" role="status">
