@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { UpdateComposer } from '../../console/src/room/UpdateComposer.js';
 import type { Severity, Update } from '../../console/src/types.js';
-import { consoleServer, declared, type ConsoleServer } from './support.js';
+import { consoleServer, declared, liveRoom, type ConsoleServer } from './support.js';
 
 let server: ConsoleServer;
 let severities: Severity[];
@@ -102,5 +102,125 @@ describe('console: the update composer (R7)', () => {
     await waitFor(() => expect(field.getAttribute('aria-describedby') ?? '').toMatch(/error/));
     const error = document.getElementById(field.getAttribute('aria-describedby')!.split(' ')[0]!);
     expect(error?.textContent).toContain('must be in the future');
+  });
+});
+
+describe('console: an update being written when someone else closes the incident', () => {
+  // As the room renders it for a responder: open or not, the composer decides what it shows.
+  const { Room, reload } = liveRoom((incident) => <UpdateComposer incident={incident} severity={severities.find((s) => s.id === incident.severity)} />);
+  const composerRegion = () => screen.getByRole('region', { name: 'Post a status update' });
+  const field = (label: string) => within(composerRegion()).getByLabelText(label) as HTMLTextAreaElement | HTMLSelectElement;
+  const post = () => within(composerRegion()).getByRole('button', { name: 'Post update' }) as HTMLButtonElement;
+  const updates = async (id: string) => (await server.t.call('GET', `/api/v1/incidents/${id}/updates`)).json() as Update[];
+
+  async function resolvedByAdmin(id: string) {
+    const theirs = await server.t.call('POST', `/api/v1/incidents/${id}/resolve`, { impact: 'Search failed for 5 minutes', whatWeKnow: 'A bad index' }, { as: 'admin' });
+    expect(theirs.statusCode).toBe(200);
+    await reload(await server.incident(id));
+  }
+  async function reopenedBy(id: string, as: string) {
+    expect((await server.t.call('POST', `/api/v1/incidents/${id}/reopen`, { reason: 'Errors are back' }, { as })).statusCode).toBe(200);
+    await reload(await server.incident(id));
+  }
+
+  it('stays when an admin resolves the incident, with Post disabled and why said; reopened, it can be posted as it stood', async () => {
+    const incident = await declared(server, { title: 'Search errors', severity: 'SEV2', commander: 'alex' }, 'alex');
+    server.renderAs('priya', <Room initial={incident} />);
+    type('Impact', 'Search fails for some users.');
+    type('What we know', 'An index build is stuck.');
+    await resolvedByAdmin(incident.id);
+
+    expect(field('Impact').value).toBe('Search fails for some users.');
+    expect(field('What we know').value).toBe('An index build is stuck.');
+    // The status it showed, not one made up for a resolved incident.
+    expect(field('Status').value).toBe('investigating');
+    expect(post().disabled).toBe(true);
+    const notice = within(composerRegion()).getByRole('status');
+    expect(notice.textContent).toBe(
+      `${incident.id} was resolved meanwhile and its final update went out: this update can no longer be posted unless ${incident.id} is reopened. Your draft stays here until you discard it.`,
+    );
+    expect(post().getAttribute('aria-describedby')).toBe(notice.id);
+
+    await reopenedBy(incident.id, 'alex');
+    expect(within(composerRegion()).getByRole('status').textContent).toBe('');
+    expect(within(composerRegion()).queryByRole('button', { name: 'Discard draft' })).toBeNull();
+    type('Next step', 'Rebuild the index.');
+    expect(post().disabled).toBe(false);
+    fireEvent.click(post());
+    await within(composerRegion()).findByText(/^Posted update/);
+    expect((await updates(incident.id)).at(-1)).toMatchObject({ status: 'investigating', impact: 'Search fails for some users.', postedBy: 'priya' });
+    expect(field('Impact').value).toBe('');
+  });
+
+  it('discarded, a line takes its place and the focus; reopened, the composer is back, empty', async () => {
+    const incident = await declared(server, { title: 'Login slow', severity: 'SEV2', commander: 'alex' }, 'alex');
+    server.renderAs('priya', <Room initial={incident} />);
+    type('Next step', 'Add capacity.');
+    await resolvedByAdmin(incident.id);
+    fireEvent.click(screen.getByRole('button', { name: 'Discard draft' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Post a status update' })).toBeNull());
+    expect(document.activeElement?.textContent).toBe('Update draft discarded.');
+
+    await reopenedBy(incident.id, 'alex');
+    expect(screen.queryByText('Update draft discarded.')).toBeNull();
+    expect(field('Next step').value).toBe('');
+    expect(post().disabled).toBe(false);
+  });
+
+  it('a room opened on the resolved incident shows no composer; reopened, its status is the one reopening restored', async () => {
+    const incident = await declared(server, { title: 'Cache misses', severity: 'SEV2', commander: 'alex' }, 'alex');
+    const identified = { status: 'identified', impact: 'Pages load slowly.', whatWeKnow: 'The cache was flushed.', nextStep: 'Warm it.' };
+    expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/updates`, identified, { as: 'alex' })).statusCode).toBe(201);
+    expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { impact: 'Slow pages', whatWeKnow: 'Cache flush' }, { as: 'alex' })).statusCode).toBe(200);
+    server.renderAs('priya', <Room initial={await server.incident(incident.id)} />);
+    expect(screen.queryByRole('region', { name: 'Post a status update' })).toBeNull();
+    await reopenedBy(incident.id, 'alex');
+    expect(field('Status').value).toBe('identified');
+  });
+
+  it('merged into another, the notice says where the incident is followed', async () => {
+    const main = await declared(server, { title: 'Checkout down', severity: 'SEV1' }, 'alex');
+    const incident = await declared(server, { title: 'Cart errors', severity: 'SEV2', commander: 'alex' }, 'alex');
+    server.renderAs('priya', <Room initial={incident} />);
+    type('Impact', 'Carts cannot be saved.');
+    expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/merge`, { into: main.id }, { as: 'admin' })).statusCode).toBe(200);
+    await reload(await server.incident(incident.id));
+
+    expect(field('Impact').value).toBe('Carts cannot be saved.');
+    expect(post().disabled).toBe(true);
+    expect(within(composerRegion()).getByRole('status').textContent).toBe(
+      `${incident.id} was merged into ${main.id} meanwhile: it is followed there, and this update can no longer be posted here. Your draft stays here until you discard it.`,
+    );
+  });
+
+  it('their own posted update leaves nothing to keep, even when the resolve that followed it arrives before its answer', async () => {
+    const incident = await declared(server, { title: 'Queue stuck', severity: 'SEV2', commander: 'alex' }, 'alex');
+    server.renderAs('priya', <Room initial={incident} />);
+    type('Impact', 'Jobs wait 10 minutes.');
+    type('What we know', 'A stuck consumer.');
+    type('Next step', 'Restart it.');
+    const fetch = globalThis.fetch;
+    let broughtFirst = false;
+    const early = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith(`/incidents/${incident.id}/updates`)) {
+        await resolvedByAdmin(incident.id);
+        broughtFirst = true;
+      }
+      return response;
+    });
+    try {
+      fireEvent.click(post());
+      await waitFor(() => expect(screen.queryByRole('region', { name: 'Post a status update' })).toBeNull());
+    } finally {
+      early.mockRestore();
+    }
+    expect(broughtFirst).toBe(true);
+    expect((await updates(incident.id)).map((u) => [u.postedBy, u.final])).toEqual([
+      ['priya', false],
+      ['admin', true],
+    ]);
+    expect(screen.queryByText(/discarded/)).toBeNull();
+    expect(screen.queryByRole('status')).toBeNull();
   });
 });

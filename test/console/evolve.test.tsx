@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** Console: correct an incident's details, reopen it, merge it — against a real in-process server. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { EditDetails, MergePanel, ReopenPanel } from '../../console/src/room/Evolve.js';
 import { consoleServer, declared, liveRoom, type ConsoleServer } from './support.js';
@@ -13,11 +13,13 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => cleanup());
 
+// As the room renders them for a responder: open or not, Merge and Reopen decide what they show.
 const { Room, reload } = liveRoom((incident, onChanged) => (
   <>
     <p data-testid="state">{`${incident.title} · ${incident.state} · ${incident.mergedInto ?? ''}`}</p>
     <EditDetails incident={incident} onChanged={onChanged} />
-    {incident.state === 'open' ? <MergePanel incident={incident} onChanged={onChanged} /> : <ReopenPanel incident={incident} onChanged={onChanged} />}
+    <MergePanel incident={incident} onChanged={onChanged} />
+    <ReopenPanel incident={incident} onChanged={onChanged} />
   </>
 ));
 
@@ -108,5 +110,76 @@ describe('console: understanding evolves', () => {
     fireEvent.change(screen.getAllByLabelText('Reason')[1]!, { target: { value: 'Errors are back' } });
     fireEvent.click(screen.getByRole('button', { name: `Reopen ${main.id}` }));
     await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Payments down · open · '));
+    // Their own reopen: the panel goes, with nothing said about a reason not posted.
+    expect(screen.queryByRole('heading', { name: 'Resolved too early?' })).toBeNull();
+    expect(screen.queryByText(/not posted/)).toBeNull();
+  });
+
+  it('their own reopen says nothing of a reason not posted, even when the room’s live reload brings the reopened incident first', async () => {
+    const incident = await declared(server, { title: 'Uploads failing', severity: 'SEV2', commander: 'alex' }, 'alex');
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { impact: 'Uploads failed', whatWeKnow: 'Disk' }, { as: 'alex' });
+    server.renderAs('lee', <Room initial={await server.incident(incident.id)} />);
+    fireEvent.change(screen.getAllByLabelText('Reason')[1]!, { target: { value: 'Failing again' } });
+    const fetch = globalThis.fetch;
+    let broughtFirst = false;
+    const early = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith(`/incidents/${incident.id}/reopen`)) {
+        await reload(await server.incident(incident.id));
+        broughtFirst = true;
+      }
+      return response;
+    });
+    try {
+      fireEvent.click(screen.getByRole('button', { name: `Reopen ${incident.id}` }));
+      await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('Uploads failing · open · '));
+    } finally {
+      early.mockRestore();
+    }
+    expect(broughtFirst).toBe(true);
+    expect(screen.queryByRole('heading', { name: 'Resolved too early?' })).toBeNull();
+    expect(screen.queryByText(/not posted/)).toBeNull();
+  });
+
+  it('a reason to reopen being typed when someone else reopens the incident: the panel goes, and a line says the reason was not posted', async () => {
+    const incident = await declared(server, { title: 'Search down', severity: 'SEV2', commander: 'alex' }, 'alex');
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { impact: 'Down 5 minutes', whatWeKnow: 'Index' }, { as: 'alex' });
+    server.renderAs('lee', <Room initial={await server.incident(incident.id)} />);
+    const reason = screen.getAllByLabelText('Reason')[1]!;
+    reason.focus();
+    fireEvent.change(reason, { target: { value: 'Errors again in eu-west' } });
+    expect((await server.t.call('POST', `/api/v1/incidents/${incident.id}/reopen`, { reason: 'Errors are back' }, { as: 'alex' })).statusCode).toBe(200);
+    await reload(await server.incident(incident.id));
+
+    expect(screen.queryByRole('button', { name: `Reopen ${incident.id}` })).toBeNull();
+    const line = `${incident.id} was reopened by someone else meanwhile; your reason was not posted.`;
+    // Announced, and focused: focus was in the reason field, gone with the panel.
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain(line);
+    expect(document.activeElement?.textContent).toBe(line);
+    // Resolved again: the panel is back, empty, and the line gone.
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { impact: 'Down 9 minutes', whatWeKnow: 'Index' }, { as: 'alex' });
+    await reload(await server.incident(incident.id));
+    expect(screen.queryByText(line)).toBeNull();
+    expect((screen.getAllByLabelText('Reason')[1] as HTMLInputElement).value).toBe('');
+  });
+
+  it('the line does not take focus from elsewhere, and with nothing typed nothing is said', async () => {
+    const incident = await declared(server, { title: 'Mail delayed', severity: 'SEV3', commander: 'alex' }, 'alex');
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { impact: 'Mail late', whatWeKnow: 'Queue' }, { as: 'alex' });
+    server.renderAs('lee', <Room initial={await server.incident(incident.id)} />);
+    fireEvent.change(screen.getAllByLabelText('Reason')[1]!, { target: { value: 'Still late' } });
+    screen.getByLabelText('Title').focus();
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/reopen`, { reason: 'Still late' }, { as: 'alex' });
+    await reload(await server.incident(incident.id));
+    expect(screen.getByText(`${incident.id} was reopened by someone else meanwhile; your reason was not posted.`)).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText('Title'));
+    cleanup();
+
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, { impact: 'Mail late', whatWeKnow: 'Queue' }, { as: 'alex' });
+    server.renderAs('lee', <Room initial={await server.incident(incident.id)} />);
+    await server.t.call('POST', `/api/v1/incidents/${incident.id}/reopen`, { reason: 'Again' }, { as: 'alex' });
+    await reload(await server.incident(incident.id));
+    expect(screen.queryByRole('heading', { name: 'Resolved too early?' })).toBeNull();
+    expect(screen.queryByText(/not posted/)).toBeNull();
   });
 });

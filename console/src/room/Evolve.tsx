@@ -1,5 +1,5 @@
 /** Understanding evolves: correct the incident's details, reopen it, merge it into another — each with a reason, for the timeline. */
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Incident } from '../types.js';
 import { Field, FormError, TextAreaField, useAction } from '../ui.js';
@@ -89,25 +89,66 @@ export function EditDetails({ incident, onChanged }: { incident: Incident; onCha
   );
 }
 
+/**
+ * Where the reopen panel was. It takes focus only if focus went with the panel (from the reason
+ * field, or Reopen): someone else's reopen must not pull the person from wherever else they are.
+ */
+function ReopenedMeanwhile({ incident }: { incident: Incident }) {
+  const note = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (document.activeElement === document.body) note.current?.focus();
+  }, []);
+  return (
+    <p className="panel hint" tabIndex={-1} ref={note}>
+      {incident.id} was reopened by someone else meanwhile; your reason was not posted.
+    </p>
+  );
+}
+
+/**
+ * Shown while the incident is resolved (and not merged). A reason being typed when someone else
+ * reopens it is not kept, as a final update or merge is: the reopening it argued for happened.
+ * The panel goes, and what became of the reason is said in its place.
+ */
 export function ReopenPanel({ incident, onChanged }: { incident: Incident; onChanged: (i: Incident) => void }) {
   const { api } = useConsole();
   const action = useAction();
+  const reopenable = incident.state !== 'open' && incident.mergedInto === null;
   const [reason, setReason] = useState('');
+  const [unposted, setUnposted] = useState(false);
+  // Not while their own reopen is on its way: the room's live reload may bring it before its answer.
+  if (!reopenable && !action.busy && reason !== '') {
+    setReason('');
+    setUnposted(reason.trim() !== '');
+  }
+  if (reopenable && unposted) setUnposted(false);
+  if (!reopenable && !unposted) return null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await action.run(async () => onChanged(await api.write<Incident>('POST', `/incidents/${incident.id}/reopen`, { reason }, { ifMatch: incident.version })));
+    await action.run(async () => {
+      const reopened = await api.write<Incident>('POST', `/incidents/${incident.id}/reopen`, { reason }, { ifMatch: incident.version });
+      // Cleared before the room takes the reopened incident: a reason still typed would read as not posted.
+      setReason('');
+      onChanged(reopened);
+    });
   };
   return (
-    <section className="panel" aria-labelledby="reopen-title">
-      <h2 id="reopen-title">Resolved too early?</h2>
-      <form className="inline-form" onSubmit={(e) => void submit(e)}>
-        <ReasonField action={action} value={reason} onChange={setReason} />
-        <button type="submit" disabled={action.busy || !reason.trim()}>
-          Reopen {incident.id}
-        </button>
-        <FormError action={action} fields={['reason']} />
-      </form>
-    </section>
+    <>
+      {reopenable ? (
+        <section className="panel" aria-labelledby="reopen-title">
+          <h2 id="reopen-title">Resolved too early?</h2>
+          <form className="inline-form" onSubmit={(e) => void submit(e)}>
+            <ReasonField action={action} value={reason} onChange={setReason} />
+            <button type="submit" disabled={action.busy || !reason.trim()}>
+              Reopen {incident.id}
+            </button>
+            <FormError action={action} fields={['reason']} />
+          </form>
+        </section>
+      ) : null}
+      {/* There while the panel is, so that screen readers announce the line when it fills. */}
+      <div role="status">{unposted ? <ReopenedMeanwhile incident={incident} /> : null}</div>
+    </>
   );
 }
 

@@ -2,13 +2,14 @@
  * R7: the Comms Lead's status update, the five fields in the template's order, with the
  * Markdown it will post shown as it is typed (the server's own template, rendered here).
  */
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { renderUpdateMarkdown, STATUS_LABELS } from '../../../src/presenters/status-update.js';
 import { useConsole } from '../console-context.js';
 import type { Audience, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput, useNow } from '../time.js';
 import { PublicPreview } from '../status-page/PublicPreview.js';
+import { CommandNotice, Discarded, useKept } from './commander.js';
 
 const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const satisfies readonly UpdateStatus[];
 const FIELDS = ['status', 'impact', 'whatWeKnow', 'nextStep', 'nextUpdateBy', 'audience'] as const;
@@ -18,12 +19,37 @@ export function defaultAudience(incident: Pick<Incident, 'private'>, severity: S
   return !incident.private && severity?.audience === 'public' ? 'public' : 'internal';
 }
 
+/**
+ * Why the update cannot be posted now, or null while it can: the incident was closed while it
+ * was being written. Nothing else bars it here: whoever responds may post, and the server rules
+ * on a public update from someone other than the Comms Lead. Nor while their own post is on its
+ * way: one that lands before the incident closes clears the draft, which would then read as
+ * discarded; one that lands after is refused, and the refusal is shown.
+ */
+function postingBarred(incident: Incident, posting: boolean): string | null {
+  if (posting || incident.state === 'open') return null;
+  return incident.mergedInto
+    ? `${incident.id} was merged into ${incident.mergedInto} meanwhile: it is followed there, and this update can no longer be posted here.`
+    : `${incident.id} was resolved meanwhile and its final update went out: this update can no longer be posted unless ${incident.id} is reopened.`;
+}
+
+/**
+ * Shown to whoever responds while the incident is open; kept, with Post disabled, for a draft
+ * being written when someone else resolves or merges the incident, and usable again with it if
+ * the incident is reopened.
+ */
 export function UpdateComposer({ incident, severity, onPosted }: { incident: Incident; severity: Severity | undefined; onPosted?: (update: Update) => void }) {
   const { api } = useConsole();
   const now = useNow(1000);
   const action = useAction();
   const cadenceMs = severity?.updateEveryMinutes ? severity.updateEveryMinutes * 60_000 : null;
-  const [status, setStatus] = useState<UpdateStatus>(incident.status === 'resolved' ? 'monitoring' : incident.status);
+  // Until chosen, the status is the incident's as it last stood open: a draft kept through a
+  // resolve keeps the one it showed, and after a reopen it is the one reopening restored. The
+  // first value for a resolved incident is never seen: the composer shows nothing until reopened.
+  const [openStatus, setOpenStatus] = useState<UpdateStatus>(incident.status === 'resolved' ? 'monitoring' : incident.status);
+  if (incident.status !== 'resolved' && incident.status !== openStatus) setOpenStatus(incident.status);
+  const [chosenStatus, setStatus] = useState<UpdateStatus | null>(null);
+  const status = chosenStatus ?? openStatus;
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
@@ -33,6 +59,11 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
   const [chosenAudience, setAudience] = useState<Audience | null>(null);
   const audience = chosenAudience ?? defaultAudience(incident, severity);
   const [posted, setPosted] = useState<Update | null>(null);
+  const barred = postingBarred(incident, action.busy);
+  const mayPost = barred === null;
+  const noticeId = useId();
+  const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
+  const kept = useKept(mayPost, typed);
 
   const cadenceNext = cadenceMs === null ? null : new Date(Math.floor((now + cadenceMs) / 1000) * 1000).toISOString();
   const shownNext = nextUpdateBy ?? (cadenceNext ? toUtcInput(cadenceNext) : '');
@@ -49,15 +80,19 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
   const chosen = nextUpdateBy === null ? undefined : fromUtcInput(nextUpdateBy);
   const fields = { status, impact, whatWeKnow, nextStep, ...(chosen ? { nextUpdateBy: chosen } : {}) };
 
+  if (!mayPost && !typed) return kept ? <Discarded what="Update draft" /> : null;
+  const clear = () => {
+    setImpact('');
+    setWhatWeKnow('');
+    setNextStep('');
+    setNextUpdateBy(null);
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () => {
       const update = await api.write<Update>('POST', `/incidents/${incident.id}/updates`, { ...fields, audience });
       setPosted(update);
-      setImpact('');
-      setWhatWeKnow('');
-      setNextStep('');
-      setNextUpdateBy(null);
+      clear();
       onPosted?.(update);
     });
   };
@@ -99,11 +134,20 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
               </label>
             ))}
           </fieldset>
-          {audience === 'public' && !incident.private ? <PublicPreview incident={incident} input={fields} /> : null}
+          {/* The server previews only what could be posted now. */}
+          {audience === 'public' && !incident.private && mayPost ? <PublicPreview incident={incident} input={fields} /> : null}
           <FormError action={action} fields={FIELDS} />
-          <button type="submit" className="primary" disabled={action.busy}>
-            {action.busy ? 'Posting…' : 'Post update'}
-          </button>
+          <CommandNotice id={noticeId} barred={barred} kept="Your draft stays here until you discard it." />
+          <div className="row wrap">
+            <button type="submit" className="primary" disabled={action.busy || !mayPost} aria-describedby={mayPost ? undefined : noticeId}>
+              {action.busy ? 'Posting…' : 'Post update'}
+            </button>
+            {mayPost ? null : (
+              <button type="button" onClick={clear}>
+                Discard draft
+              </button>
+            )}
+          </div>
         </div>
         <div className="composer-preview">
           <div className="row">

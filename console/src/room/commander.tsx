@@ -1,6 +1,7 @@
 /**
  * Who takes the Incident Commander's steps (R3: the IC decides; an admin may step in), and what
- * becomes of one being written when it stops being the person's to take: nothing typed is lost.
+ * becomes of one being written (or of a status update) when it stops being the person's to
+ * take: nothing typed is lost.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../console-context.js';

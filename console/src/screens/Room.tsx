@@ -180,11 +180,11 @@ export function Room({ id }: { id: string }) {
           <TasksPanel incident={incident} people={people} onChanged={() => void reload()} />
           <ChangesPanel incident={incident} revision={revision} onChanged={() => void reload()} />
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
-          {open && permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
+          {permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
           {permissions.respond && incident.mergedInto === null ? <EditDetails incident={incident} onChanged={changed} /> : null}
           {permissions.respond ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
           {permissions.respond ? <MergePanel incident={incident} onChanged={changed} /> : null}
-          {!open && permissions.respond && incident.mergedInto === null ? <ReopenPanel incident={incident} onChanged={changed} /> : null}
+          {permissions.respond ? <ReopenPanel incident={incident} onChanged={changed} /> : null}
           {incident.mergedInto ? (
             <p className="panel" role="status">
               Merged into <a {...linkProps(`/incidents/${incident.mergedInto}`)}>{incident.mergedInto}</a>: it is followed there.
