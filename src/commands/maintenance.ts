@@ -5,7 +5,7 @@ import { DomainError } from '../domain/model/errors.js';
 import { authorize } from '../domain/people/policy.js';
 import { knownComponentIds } from './components.js';
 import { recordAudit } from './audit.js';
-import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow } from '../domain/maintenance/window.js';
+import { decideCancel, decideChange, decideSchedule, type MaintenanceFields, type MaintenanceWindow, type ScheduleInput } from '../domain/maintenance/window.js';
 import { NO_NOTICES, noticeOfChange, scheduledNotice, type Notice, type NoticeKind } from '../domain/maintenance/notices.js';
 
 async function load(ctx: CommandContext, id: string, expectedVersion: number | undefined): Promise<MaintenanceWindow> {
@@ -25,7 +25,7 @@ async function tell(ctx: CommandContext, window: MaintenanceWindow, notice: Noti
   if (notice) await ctx.tx.maintenance.addNotice(window.id, notice, ctx.now);
 }
 
-export async function scheduleMaintenance(ctx: CommandContext, input: MaintenanceFields): Promise<MaintenanceWindow> {
+export async function scheduleMaintenance(ctx: CommandContext, input: ScheduleInput): Promise<MaintenanceWindow> {
   authorize(ctx.actor, 'maintenance.manage');
   const window = decideSchedule(input, { id: `mnt_${randomBytes(8).toString('hex')}`, actor: ctx.actor.handle, now: ctx.now, knownComponents: await knownComponentIds(ctx) });
   await ctx.tx.maintenance.insert(window);

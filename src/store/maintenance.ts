@@ -2,8 +2,8 @@
 import type { Selectable } from 'kysely';
 import type { Database, Executor } from './schema.js';
 import type { Dialect } from './migrations/index.js';
-import type { MaintenanceState, MaintenanceWindow } from '../domain/maintenance/window.js';
-import type { Notice, NoticeHistory, NoticeKind } from '../domain/maintenance/notices.js';
+import type { MaintenanceState, MaintenanceWindow, ReminderLead } from '../domain/maintenance/window.js';
+import type { Notice, NoticeHistory, NoticeKind, NoticeNews } from '../domain/maintenance/notices.js';
 import { DomainError } from '../domain/model/errors.js';
 import { column, keyset, pageOf, type Page, type PageRequest } from './keyset.js';
 
@@ -15,6 +15,7 @@ function toWindow(row: Selectable<Database['maintenances']>): MaintenanceWindow 
     components: JSON.parse(row.components) as string[],
     startsAt: row.starts_at,
     endsAt: row.ends_at,
+    remindBefore: JSON.parse(row.remind_before) as ReminderLead[],
     cancelledAt: row.cancelled_at,
     version: Number(row.version),
     createdBy: row.created_by,
@@ -31,6 +32,7 @@ function toRow(w: MaintenanceWindow): Selectable<Database['maintenances']> {
     components: JSON.stringify(w.components),
     starts_at: w.startsAt,
     ends_at: w.endsAt,
+    remind_before: JSON.stringify(w.remindBefore),
     cancelled_at: w.cancelledAt,
     version: w.version,
     created_by: w.createdBy,
@@ -40,10 +42,15 @@ function toRow(w: MaintenanceWindow): Selectable<Database['maintenances']> {
 }
 
 /** A notice as kept: to be fanned out to subscribers once (`fannedOutAt` null until then). */
-export interface StoredNotice extends Notice {
+export type StoredNotice = Notice & {
   id: number;
   maintenanceId: string;
   createdAt: string;
+};
+
+function newsOf(kind: NoticeKind, remindBefore: string | null): NoticeNews {
+  // A reminder kept before windows chose their lead times has none: every one was the hour's.
+  return kind === 'reminder' ? { kind, remindBefore: (remindBefore ?? '1h') as ReminderLead } : { kind };
 }
 
 export class MaintenanceStore {
@@ -99,6 +106,7 @@ export class MaintenanceStore {
       .values({
         maintenance_id: maintenanceId,
         kind: notice.kind,
+        remind_before: notice.kind === 'reminder' ? notice.remindBefore : null,
         key: notice.key,
         version: notice.version,
         components: JSON.stringify(notice.components),
@@ -137,7 +145,7 @@ export class MaintenanceStore {
     return rows.map((row) => ({
       id: Number(row.id),
       maintenanceId: row.maintenance_id,
-      kind: row.kind as NoticeKind,
+      ...newsOf(row.kind as NoticeKind, row.remind_before),
       key: row.key,
       version: Number(row.version),
       components: JSON.parse(row.components) as string[],

@@ -325,6 +325,8 @@ export interface Database {
     components: string;
     starts_at: string;
     ends_at: string;
+    /** A JSON array of lead times (migration 0130). */
+    remind_before: string;
     cancelled_at: string | null;
     version: number;
     created_by: string;
@@ -336,6 +338,8 @@ export interface Database {
     id: Generated<number>;
     maintenance_id: string;
     kind: string;
+    /** A reminder's lead time (migration 0130); null for the other kinds. */
+    remind_before: string | null;
     key: string;
     version: number;
     components: string;

@@ -2,8 +2,8 @@
  * Status page controls in Chromium, two responders side by side: publishing a SEV2 and
  * taking it back, setting an affected component's status (each seen live by the other),
  * the public page previewed before a public update is posted (and the same words on
- * /status/incidents/… after), subscriber counts, and a maintenance window scheduled and
- * changed. Screenshots go to test-output/console-ops/status-controls/.
+ * /status/incidents/… after), subscriber counts, and a maintenance window scheduled (with
+ * its reminders) and changed. Screenshots go to test-output/console-ops/status-controls/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -116,9 +116,14 @@ describe.skipIf(!hasChromium)('console status page controls in Chromium', () => 
     const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString().slice(0, 16);
     await form.getByLabel('Starts (UTC)').fill(at(24));
     await form.getByLabel('Ends (UTC)').fill(at(25));
+    const reminders = form.getByRole('group', { name: 'Remind subscribers before it starts' });
+    expect(await reminders.getByRole('checkbox', { name: '1 hour' }).isChecked()).toBe(true);
+    await reminders.getByRole('checkbox', { name: '24 hours' }).check();
+    await accessible(alex);
     await form.getByRole('button', { name: 'Schedule' }).click();
     const item = alex.getByRole('listitem', { name: 'Database upgrade' });
     await item.getByText('Scheduled').waitFor();
+    await item.getByText('Subscribers reminded 24 hours and 1 hour before it starts').waitFor();
     await accessible(alex);
     await rig.shot(alex, 'status-03-maintenance-zoom200');
 
@@ -128,7 +133,7 @@ describe.skipIf(!hasChromium)('console status page controls in Chromium', () => 
     await change.getByRole('button', { name: 'Save changes' }).click();
     await change.waitFor({ state: 'detached' });
     const [window] = (await rig.admin('GET', '/maintenances?state=scheduled')) as unknown as Array<{ id: string; endsAt: string; components: string[]; version: number }>;
-    expect(window).toMatchObject({ endsAt: `${at(26)}:00.000Z`, components: ['checkout'] });
+    expect(window).toMatchObject({ endsAt: `${at(26)}:00.000Z`, components: ['checkout'], remindBefore: ['1h', '24h'] });
     expect(window!.version).toBeGreaterThan(1);
 
     // Alex changes it again while the admin changes its message and components; the screen reloads on the next live event (a note on INC-1).

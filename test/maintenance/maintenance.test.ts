@@ -1,7 +1,7 @@
 /**
  * Scheduled maintenance (issue 5, item 6): where a window stands at a time (pure), and the
- * API on both stores — schedule, change with If-Match, cancel, idempotent retries, and bad
- * input named.
+ * API on both stores — schedule, change with If-Match, cancel, idempotent retries, the
+ * reminders chosen, and bad input named.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_KINDS, testApp, type TestApp } from '../support/harness.js';
@@ -89,6 +89,17 @@ describe('Maintenance windows (pure)', () => {
     expect(decideChange(w, { title: 'Bigger upgrade' }, { now: T, knownComponents: KNOWN }).version).toBe(2);
   });
 
+  it('reminders: an hour ahead unless chosen, none when none is chosen, kept one each, nearest first; changed like any field', () => {
+    expect(schedule(1, 2).remindBefore).toEqual(['1h']);
+    const fields = { title: 't', message: 'm', components: [], startsAt: at(80), endsAt: at(81) };
+    const chosen = (remindBefore: ('1h' | '24h' | '72h')[]) => decideSchedule({ ...fields, remindBefore }, { id: 'mnt_0000000000000001', actor: 'priya', now: T, knownComponents: KNOWN }).remindBefore;
+    expect(chosen([])).toEqual([]);
+    expect(chosen(['72h', '1h', '72h'])).toEqual(['1h', '72h']);
+    const w = schedule(1, 2);
+    expect(decideChange(w, { remindBefore: ['24h'] }, { now: T, knownComponents: KNOWN })).toMatchObject({ remindBefore: ['24h'], version: 2 });
+    expect(decideChange(w, { title: 'Bigger upgrade' }, { now: T, knownComponents: KNOWN }).remindBefore).toEqual(['1h']);
+  });
+
   it('Statuspage shape: scheduled → in_progress → completed with the updates Statuspage shows, newest first; cancelled windows are not listed', () => {
     const w = schedule(1, 3);
     const context = (now: string) => ({ pageId: 'page', pageUrl: 'https://status.example.com/', now, component: (id: string) => ({ id, name: id }) });
@@ -147,6 +158,31 @@ describe.each(STORE_KINDS)('Maintenance API (%s)', (kind) => {
     expect(first).toMatchObject({ version: 2, endsAt: at(4) });
     expectError(await t.call('PATCH', `${API}/maintenances/${created.id}`, { message: 'Other text' }, { as: 'admin', headers: { 'if-match': '"1"' } }), 409, 'VERSION_CONFLICT');
     expect((await ok(t, 200, 'GET', `${API}/maintenances/${created.id}`)).message).toBe(body.message);
+  });
+
+  it('reminders: an hour ahead by default, chosen on create, changed with If-Match (and retried safely), a bad value a 400 naming remindBefore', async () => {
+    expect((await ok(t, 201, 'POST', `${API}/maintenances`, body, 'rita')).remindBefore).toEqual(['1h']);
+    expect((await ok(t, 201, 'POST', `${API}/maintenances`, { ...body, remindBefore: [] }, 'rita')).remindBefore).toEqual([]);
+    const created = await ok(t, 201, 'POST', `${API}/maintenances`, { ...body, startsAt: at(80), endsAt: at(81), remindBefore: ['72h', '1h'] }, 'rita');
+    expect(created).toMatchObject({ remindBefore: ['1h', '72h'], version: 1 });
+
+    const headers = { 'if-match': '"1"', 'idempotency-key': `remind-${created.id}` };
+    const changed = await ok(t, 200, 'PATCH', `${API}/maintenances/${created.id}`, { remindBefore: ['24h', '1h'] }, 'rita', headers);
+    expect(changed).toMatchObject({ remindBefore: ['1h', '24h'], version: 2 });
+    const again = await t.call('PATCH', `${API}/maintenances/${created.id}`, { remindBefore: ['24h', '1h'] }, { as: 'rita', headers });
+    expect([again.headers['idempotent-replayed'], again.json()]).toEqual(['true', changed]);
+    expectError(await t.call('PATCH', `${API}/maintenances/${created.id}`, { remindBefore: [] }, { as: 'rita', headers: { 'if-match': '"1"' } }), 409, 'VERSION_CONFLICT');
+    const read = await t.call('GET', `${API}/maintenances/${created.id}`, undefined, { as: 'vic' });
+    expect([read.headers.etag, read.json().remindBefore]).toEqual(['"2"', ['1h', '24h']]);
+    expect((await ok(t, 200, 'PATCH', `${API}/maintenances/${created.id}`, { remindBefore: [] }, 'rita', { 'if-match': '"2"' })).remindBefore).toEqual([]);
+
+    const refused = async (remindBefore: unknown, field: string) =>
+      expect(expectError(await t.call('POST', `${API}/maintenances`, { ...body, remindBefore }, { as: 'rita' }), 400, 'VALIDATION_FAILED', field).message).toMatch(/^remindBefore/);
+    await refused(['2h'], 'remindBefore[0]');
+    await refused(['1h', '1h'], 'remindBefore');
+    await refused('24h', 'remindBefore');
+    expectError(await t.call('PATCH', `${API}/maintenances/${created.id}`, { remindBefore: ['1d'] }, { as: 'rita' }), 400, 'VALIDATION_FAILED', 'remindBefore[0]');
+    expect((await ok(t, 200, 'GET', `${API}/maintenances/${created.id}`)).remindBefore).toEqual([]);
   });
 
   it('the status page shows a window ahead of time, switches its components to under_maintenance during it, and drops it when cancelled', async () => {

@@ -29,6 +29,7 @@ function window(startsAt: string, endsAt: string, cancelledAt: string | null = n
     components: ['checkout'],
     startsAt,
     endsAt,
+    remindBefore: ['1h'],
     cancelledAt,
     version: 1,
     createdBy: 'alex',

@@ -11,7 +11,7 @@ import { SmtpReceiver } from '../support/smtp-receiver.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { deliverer, formPoster, subscribeFollowing } from './support.js';
 import { MaintenanceNotices } from '../../src/processors/notifications/maintenance-notices.js';
-import { decideCancel, decideChange, decideSchedule } from '../../src/domain/maintenance/window.js';
+import { decideCancel, decideChange, decideSchedule, type MaintenanceWindow, type ReminderLead } from '../../src/domain/maintenance/window.js';
 import { LATE_NOTICE_MS, nextNoticeMoment, noticeOfChange, noticesOwed, scheduledNotice, worthSending, type NoticeHistory, type NoticeKind } from '../../src/domain/maintenance/notices.js';
 
 const T = '2026-06-06T14:14:00.000Z';
@@ -74,15 +74,16 @@ describe('what subscribers are told of maintenance (pure)', () => {
   });
 
   it('the clock owes a reminder in the hour before the start: once per start, not when told of its times within the hour before the reminder', () => {
-    const reminder = `mnt_1:reminder:${at(2)}`;
+    const reminder = `mnt_1:reminder:1h:${at(2)}`;
+    expect(window.remindBefore).toEqual(['1h']);
     expect(kinds(at(0.99), 'scheduled')).toEqual([]);
-    expect(noticesOwed(window, told('scheduled'), at(1))).toEqual([{ kind: 'reminder', key: reminder, version: 1, components: ['checkout'], window }]);
+    expect(noticesOwed(window, told('scheduled'), at(1))).toEqual([{ kind: 'reminder', remindBefore: '1h', key: reminder, version: 1, components: ['checkout'], window }]);
     expect(kinds(at(1.9), 'scheduled', 'rescheduled')).toEqual(['reminder']);
     expect(noticesOwed(window, { ...told('scheduled', 'reminder'), keys: new Set([reminder]) }, at(1.5))).toEqual([]);
     // Moved later after its reminder: the new start is owed one.
     const moved = decideChange(window, { startsAt: at(5), endsAt: at(6) }, { now: at(1.5), ...known });
     const afterMove = { kinds: had('scheduled', 'reminder', 'rescheduled'), keys: new Set([reminder]), announcedAt: at(1.5) };
-    expect(noticesOwed(moved, afterMove, at(4)).map((n) => n.key)).toEqual([`mnt_1:reminder:${at(5)}`]);
+    expect(noticesOwed(moved, afterMove, at(4)).map((n) => n.key)).toEqual([`mnt_1:reminder:1h:${at(5)}`]);
     // Scheduled or moved within the hour, or within an hour before the reminder: that notice was the reminder.
     expect(noticesOwed(window, { ...told('scheduled'), announcedAt: at(1) }, at(1.5))).toEqual([]);
     expect(noticesOwed(window, { ...told('scheduled'), announcedAt: at(0.5) }, at(1))).toEqual([]);
@@ -93,6 +94,72 @@ describe('what subscribers are told of maintenance (pure)', () => {
     // The worker wakes for it: the next moment is the reminder, then the start, then the end.
     expect([T, at(1), at(2), at(4)].map((now) => nextNoticeMoment([window], now))).toEqual([at(1), at(2), at(4), null]);
     expect(nextNoticeMoment([decideCancel(window, T)], T)).toBeNull();
+  });
+
+  describe('reminders at the lead times chosen', () => {
+    /** Announced when scheduled (T), starting `startH` hours later, reminded `remindBefore` ahead. */
+    const chosen = (startH: number, remindBefore: ReminderLead[]) =>
+      decideSchedule({ title: 'Storage move', message: 'Read-only.', components: ['checkout'], startsAt: at(startH), endsAt: at(startH + 2), remindBefore }, { id: 'mnt_2', actor: 'priya', now: T, ...known });
+    const owed = (w: MaintenanceWindow, now: string, keys: string[] = []) =>
+      noticesOwed(w, { ...told('scheduled'), keys: new Set(keys) }, now).map((n) => `${n.kind}${n.kind === 'reminder' ? ` ${n.remindBefore} ${n.key}` : ''}`);
+
+    it('24 hours and 1 hour: one reminder at each moment, keyed by its lead time, once each', () => {
+      const w = chosen(48, ['24h', '1h']);
+      expect(w.remindBefore).toEqual(['1h', '24h']);
+      const day = `mnt_2:reminder:24h:${at(48)}`;
+      const hour = `mnt_2:reminder:1h:${at(48)}`;
+      expect(owed(w, at(23.99))).toEqual([]);
+      expect(owed(w, at(24))).toEqual([`reminder 24h ${day}`]);
+      expect(owed(w, at(24.5), [day])).toEqual([]);
+      expect(owed(w, at(46.99), [day])).toEqual([]);
+      expect(owed(w, at(47), [day])).toEqual([`reminder 1h ${hour}`]);
+      expect(owed(w, at(47.5), [day, hour])).toEqual([]);
+      // The worker wakes for each: the day's reminder, the hour's, the start, the end.
+      expect([T, at(24), at(47), at(48), at(50)].map((now) => nextNoticeMoment([w], now))).toEqual([at(24), at(47), at(48), at(50), null]);
+    });
+
+    it('72 hours chosen for a window scheduled 10 hours ahead: no late 72-hour reminder, the hour\'s as usual', () => {
+      const w = chosen(10, ['72h', '1h']);
+      expect(owed(w, T)).toEqual([]);
+      expect(owed(w, at(5))).toEqual([]);
+      expect(nextNoticeMoment([w], T)).toBe(at(9));
+      expect(owed(w, at(9))).toEqual([`reminder 1h mnt_2:reminder:1h:${at(10)}`]);
+      expect(owed(chosen(10, ['72h']), at(9))).toEqual([]);
+      expect(nextNoticeMoment([chosen(10, ['72h'])], T)).toBe(at(10));
+    });
+
+    it('down through both the 24-hour and the 1-hour moments: only the nearest, and none more than an hour late', () => {
+      const w = chosen(48, ['1h', '24h']);
+      expect(owed(w, at(47.5))).toEqual([`reminder 1h mnt_2:reminder:1h:${at(48)}`]);
+      // Back 90 minutes after the day's moment: "in 24 hours" is no longer true, and the hour's comes later.
+      expect(owed(w, at(25.5))).toEqual([]);
+      expect(owed(w, at(24.9))).toEqual([`reminder 24h mnt_2:reminder:24h:${at(48)}`]);
+      // The day's, kept but stuck in fan-out until the hour's moment, is not sent beside it.
+      const kept = { kind: 'reminder' as const, window: w, createdAt: at(24) };
+      expect(worthSending(kept, at(24.9))).toBe(true);
+      expect(worthSending(kept, at(47))).toBe(false);
+    });
+
+    it('none chosen: no reminder, and the worker does not wake for one', () => {
+      const w = chosen(48, []);
+      expect(w.remindBefore).toEqual([]);
+      expect([at(24), at(47), at(47.9)].flatMap((now) => owed(w, now))).toEqual([]);
+      expect(nextNoticeMoment([w], T)).toBe(at(48));
+    });
+
+    it('moved later after its reminders: each is owed again for the new start; told of the move within the hour before one, not that one', () => {
+      const w = chosen(48, ['1h', '24h']);
+      const day = `mnt_2:reminder:24h:${at(48)}`;
+      const moved = decideChange(w, { startsAt: at(60), endsAt: at(61) }, { now: at(30), ...known });
+      const afterMove = (announcedAt: string) => ({ kinds: had('scheduled', 'reminder', 'rescheduled'), keys: new Set([day]), announcedAt });
+      expect(noticesOwed(moved, afterMove(at(30)), at(36)).map((n) => n.key)).toEqual([`mnt_2:reminder:24h:${at(60)}`]);
+      expect(noticesOwed(moved, afterMove(at(35.5)), at(36))).toEqual([]);
+      expect(noticesOwed(moved, afterMove(at(30)), at(59)).map((n) => n.key)).toEqual([`mnt_2:reminder:1h:${at(60)}`]);
+    });
+
+    it('a reminder kept before lead times were chosen (its key without one) was the hour\'s: not sent again', () => {
+      expect(noticesOwed(window, { ...told('scheduled', 'reminder'), keys: new Set([`mnt_1:reminder:${at(2)}`]) }, at(1.5))).toEqual([]);
+    });
   });
 
   it('a kept notice goes out within an hour of what it tells, or later only if it announces a window not yet begun', () => {
@@ -131,7 +198,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
   const hooked = (name: string) =>
     hooks
       .on(name)
-      .map((r) => JSON.parse(r.raw) as { type: string; notice: string; sequence: number; scheduled_maintenance: Record<string, unknown> })
+      .map((r) => JSON.parse(r.raw) as { type: string; notice: string; remindBefore?: string; sequence: number; scheduled_maintenance: Record<string, unknown> })
       .sort((a, b) => a.sequence - b.sequence);
   const schedule = (components: string[], startH: number, endH: number, title = 'Database upgrade') =>
     ok(t, 201, 'POST', `${API}/maintenances`, { title, message: 'Checkout is **read-only**.', components, startsAt: at(startH), endsAt: at(endH) });
@@ -176,6 +243,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     const [scheduled] = hooked('all');
     expect(hooks.on('all')[0]!.signatureValid).toBe(true);
     expect(scheduled).toMatchObject({ type: 'status.maintenance_updated', notice: 'scheduled' });
+    expect(scheduled).not.toHaveProperty('remindBefore');
     expect(scheduled!.scheduled_maintenance).toMatchObject({
       id: window.id,
       name: 'Database upgrade',
@@ -395,7 +463,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     expect(mailed()).toEqual(['all@example.com [Example Status] Maintenance reminder: Cache flush', 'checkout@example.com [Example Status] Maintenance reminder: Cache flush']);
     expect(hooked('search')).toEqual([]);
     const [reminder] = hooked('all');
-    expect([reminder!.notice, reminder!.scheduled_maintenance.status, reminder!.scheduled_maintenance.scheduled_for]).toEqual(['reminder', 'scheduled', at(3)]);
+    expect([reminder!.notice, reminder!.remindBefore, reminder!.scheduled_maintenance.status, reminder!.scheduled_maintenance.scheduled_for]).toEqual(['reminder', '1h', 'scheduled', at(3)]);
 
     // Pushed back a day: told of the move, and reminded again before the new start.
     t.clock.set(at(2.5));
@@ -405,7 +473,7 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     t.clock.set(at(26));
     await tell();
     expect(smtp.to('checkout@example.com').map((m) => m.text.split(/\r?\n/)[1])).toEqual([
-      'Reminder: maintenance begins at 2026-06-07 17:14 UTC and is planned to end by 2026-06-07 18:14 UTC.',
+      'Reminder: maintenance begins in 1 hour, at 2026-06-07 17:14 UTC, and is planned to end by 2026-06-07 18:14 UTC.',
     ]);
     mailed();
 
@@ -415,6 +483,38 @@ describe.each(STORE_KINDS)('maintenance notices to subscribers (%s)', (kind) => 
     t.clock.set(at(26.6));
     await tell();
     expect(mailed()).toEqual(['all@example.com [Example Status] Maintenance rescheduled: Cache flush', 'checkout@example.com [Example Status] Maintenance rescheduled: Cache flush']);
+  });
+
+  it('reminders chosen 24 hours and 1 hour ahead: each says how far ahead it is, by mail and in the webhook\'s remindBefore', async () => {
+    t.clock.set(T);
+    const window = await ok(t, 201, 'POST', `${API}/maintenances`, {
+      title: 'Datacenter move',
+      message: 'Checkout is **read-only**.',
+      components: ['checkout'],
+      startsAt: at(30),
+      endsAt: at(31),
+      remindBefore: ['1h', '24h'],
+    });
+    expect(window.remindBefore).toEqual(['1h', '24h']);
+    await tell();
+    mailed();
+    hooks.received.length = 0;
+    t.clock.set(at(5.9));
+    expect(await notices().pass()).toBe(at(6));
+    t.clock.set(at(6));
+    await tell();
+    await tell();
+    const said = () => smtp.to('checkout@example.com').map((m) => m.text.split(/\r?\n/)[1]);
+    expect(said()).toEqual(['Reminder: maintenance begins in 24 hours, at 2026-06-07 20:14 UTC, and is planned to end by 2026-06-07 21:14 UTC.']);
+    expect(mailed()).toEqual(['all@example.com [Example Status] Maintenance reminder: Datacenter move', 'checkout@example.com [Example Status] Maintenance reminder: Datacenter move']);
+    t.clock.set(at(29));
+    await tell();
+    expect(said()).toEqual(['Reminder: maintenance begins in 1 hour, at 2026-06-07 20:14 UTC, and is planned to end by 2026-06-07 21:14 UTC.']);
+    const bodies = hooked('all');
+    expect(bodies.map((b) => [b.notice, b.remindBefore, b.scheduled_maintenance.scheduled_for])).toEqual([
+      ['reminder', '24h', at(30)],
+      ['reminder', '1h', at(30)],
+    ]);
   });
 
   it('a title is text, never markup, in the mail', async () => {

@@ -1,13 +1,44 @@
 /** Scheduled maintenance: windows not yet over, scheduled and changed here (times in UTC, as the page shows them). */
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Component, Maintenance } from '../types.js';
 import { Badge, ComponentChoice, Field, FormError, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput, utcTime } from '../time.js';
 import { changedMeanwhile, sameSet, useFollowing } from '../following.js';
+import { DEFAULT_REMIND_BEFORE, REMINDER_LEAD_WORDS, REMINDER_LEADS, type ReminderLead } from '../../../src/domain/maintenance/window.js';
 
 const FIELDS = ['title', 'message', 'components', 'startsAt', 'endsAt'];
 const NONE: string[] = [];
+const DEFAULT_REMINDERS = [...DEFAULT_REMIND_BEFORE];
+
+/** `72 hours, 24 hours and 1 hour`: farthest first, the order subscribers get them. */
+function leadsInWords(leads: readonly ReminderLead[]): string {
+  const words = REMINDER_LEADS.filter((lead) => leads.includes(lead))
+    .reverse()
+    .map((lead) => REMINDER_LEAD_WORDS[lead]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : (words[0] ?? 'none');
+}
+
+function ReminderChoice(props: { chosen: ReminderLead[]; onChange: (chosen: ReminderLead[]) => void; hint?: ReactNode }) {
+  const { chosen, onChange } = props;
+  const hintId = `${useId()}-hint`;
+  return (
+    <fieldset className="field checks" aria-describedby={props.hint ? hintId : undefined}>
+      <legend>Remind subscribers before it starts</legend>
+      {REMINDER_LEADS.map((lead) => (
+        <label key={lead} className="inline">
+          <input type="checkbox" checked={chosen.includes(lead)} onChange={(e) => onChange(e.target.checked ? [...chosen, lead] : chosen.filter((l) => l !== lead))} />{' '}
+          {REMINDER_LEAD_WORDS[lead]}
+        </label>
+      ))}
+      {props.hint ? (
+        <div className="hint" id={hintId}>
+          {props.hint}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
 
 /**
  * Schedules a window, or changes one: its fields follow the window as others change it until
@@ -23,9 +54,17 @@ function WindowForm(props: { window: Maintenance | null; components: Component[]
   const chosen = useFollowing<string[]>(existing?.components ?? NONE, sameSet);
   const startsAt = useFollowing(existing ? toUtcInput(existing.startsAt) : '');
   const endsAt = useFollowing(existing ? toUtcInput(existing.endsAt) : '');
+  const reminders = useFollowing<ReminderLead[]>(existing?.remindBefore ?? DEFAULT_REMINDERS, sameSet);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { title: title.value, message: message.value, components: chosen.value, startsAt: fromUtcInput(startsAt.value) ?? '', endsAt: fromUtcInput(endsAt.value) ?? '' };
+    const body = {
+      title: title.value,
+      message: message.value,
+      components: chosen.value,
+      startsAt: fromUtcInput(startsAt.value) ?? '',
+      endsAt: fromUtcInput(endsAt.value) ?? '',
+      remindBefore: reminders.value,
+    };
     const saved = await action.run(async () => {
       if (existing) await api.write('PATCH', `/maintenances/${existing.id}`, body, { ifMatch: existing.version });
       else await api.write('POST', '/maintenances', body);
@@ -63,7 +102,11 @@ function WindowForm(props: { window: Maintenance | null; components: Component[]
           {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={60} value={endsAt.value} onChange={(e) => endsAt.set(e.target.value)} />}
         </Field>
       </div>
-      <p className="muted">Status page subscribers following these components (or everything) are told when it is scheduled, moved, an hour before it starts, when it starts, ends or is called off.</p>
+      <ReminderChoice chosen={reminders.value} onChange={reminders.set} hint={changedMeanwhile(reminders.theirs && leadsInWords(reminders.theirs))} />
+      <p className="muted">
+        Status page subscribers following these components (or everything) are told when it is scheduled or moved, at the reminders chosen, when it starts, ends or is called
+        off.
+      </p>
       <FormError action={action} fields={FIELDS} />
       <div className="row wrap">
         <button type="submit" className="primary" disabled={action.busy}>
@@ -95,6 +138,7 @@ function WindowItem({ window, components, onChanged }: { window: Maintenance; co
         {utcTime(window.startsAt)} to {utcTime(window.endsAt)}
         {names.length ? ` · ${names.join(', ')}` : ''}
       </p>
+      <p className="muted">{window.remindBefore.length ? `Subscribers reminded ${leadsInWords(window.remindBefore)} before it starts` : 'No reminder to subscribers'}</p>
       <p>{window.message}</p>
       {permissions.respond && !editing ? (
         <div className="row wrap">

@@ -9,6 +9,17 @@ import { toUtcIso } from '../model/time.js';
 export const MAINTENANCE_STATES = ['scheduled', 'in_progress', 'completed', 'cancelled'] as const;
 export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
 
+/**
+ * How long before a window starts its followers may be reminded of it, nearest first: the
+ * choices status.io offers (in any combination), written as durations are elsewhere in the API.
+ */
+export const REMINDER_LEADS = ['1h', '24h', '72h'] as const;
+export type ReminderLead = (typeof REMINDER_LEADS)[number];
+export const REMINDER_LEAD_WORDS: Record<ReminderLead, string> = { '1h': '1 hour', '24h': '24 hours', '72h': '72 hours' };
+
+/** Every window was reminded an hour ahead before the choice existed: a client that does not choose keeps that. */
+export const DEFAULT_REMIND_BEFORE: readonly ReminderLead[] = ['1h'];
+
 export interface MaintenanceWindow {
   id: string;
   title: string;
@@ -17,6 +28,8 @@ export interface MaintenanceWindow {
   components: string[];
   startsAt: string;
   endsAt: string;
+  /** The reminders its followers are owed before it starts (src/domain/maintenance/notices.ts), nearest first; none is no reminder. */
+  remindBefore: ReminderLead[];
   cancelledAt: string | null;
   /** Bumped by every change, for `If-Match`. */
   version: number;
@@ -31,7 +44,11 @@ export interface MaintenanceFields {
   components: string[];
   startsAt: string;
   endsAt: string;
+  remindBefore: ReminderLead[];
 }
+
+/** A new window's fields; without a choice of reminders, DEFAULT_REMIND_BEFORE. */
+export type ScheduleInput = Omit<MaintenanceFields, 'remindBefore'> & { remindBefore?: readonly ReminderLead[] };
 
 /** Longest window accepted: longer "maintenance" is an outage by another name. */
 export const MAX_WINDOW_MS = 7 * 86_400_000;
@@ -60,6 +77,11 @@ export function nextMaintenanceChange(windows: readonly MaintenanceWindow[], now
   return next;
 }
 
+/** One of each, in REMINDER_LEADS' order, however they were sent. */
+function reminders(chosen: readonly ReminderLead[]): ReminderLead[] {
+  return REMINDER_LEADS.filter((lead) => chosen.includes(lead));
+}
+
 /** A time as given (any offset) in the stored UTC form. */
 function utc(text: string, field: 'startsAt' | 'endsAt'): string {
   const at = toUtcIso(text);
@@ -82,10 +104,16 @@ function check(fields: MaintenanceFields, knownComponents: readonly string[], no
 
 /** A new window, refused when it is over before it starts, already past, or names unknown components. */
 export function decideSchedule(
-  input: MaintenanceFields,
+  input: ScheduleInput,
   context: { id: string; actor: string; now: string; knownComponents: readonly string[] },
 ): MaintenanceWindow {
-  const fields = { ...input, startsAt: utc(input.startsAt, 'startsAt'), endsAt: utc(input.endsAt, 'endsAt'), components: [...new Set(input.components)] };
+  const fields = {
+    ...input,
+    startsAt: utc(input.startsAt, 'startsAt'),
+    endsAt: utc(input.endsAt, 'endsAt'),
+    components: [...new Set(input.components)],
+    remindBefore: reminders(input.remindBefore ?? DEFAULT_REMIND_BEFORE),
+  };
   check(fields, context.knownComponents, context.now, { creating: true, endingNow: false });
   return { id: context.id, ...fields, cancelledAt: null, version: 1, createdBy: context.actor, createdAt: context.now, updatedAt: context.now };
 }
@@ -116,6 +144,7 @@ export function decideChange(
     components: patch.components ? [...new Set(patch.components)] : window.components,
     startsAt: patch.startsAt ?? window.startsAt,
     endsAt: endsNow ? context.now : (patch.endsAt ?? window.endsAt),
+    remindBefore: patch.remindBefore ? reminders(patch.remindBefore) : window.remindBefore,
   };
   check(fields, context.knownComponents, context.now, { creating: state === 'scheduled' && patch.startsAt !== undefined, endingNow: endsNow });
   return { ...window, ...fields, version: window.version + 1, updatedAt: context.now };

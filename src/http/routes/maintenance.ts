@@ -6,11 +6,14 @@ import { actor, expectedVersion, write, type HttpDeps } from '../context.js';
 import { ErrorBody, Time } from '../schemas.js';
 import { authorize } from '../../domain/people/policy.js';
 import { cancelMaintenance, changeMaintenance, scheduleMaintenance } from '../../commands/maintenance.js';
-import { MAINTENANCE_STATES, maintenanceState, type MaintenanceWindow } from '../../domain/maintenance/window.js';
+import { MAINTENANCE_STATES, maintenanceState, REMINDER_LEADS, type MaintenanceWindow } from '../../domain/maintenance/window.js';
 import { DomainError } from '../../domain/model/errors.js';
 import { pageHeaders, pageQuery, pageRequest, paging, sendPage } from '../pagination.js';
 
 const ComponentIds = Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,59}$' }), { maxItems: 100, description: 'the components under maintenance' });
+const ReminderLead = Type.Enum([...REMINDER_LEADS]);
+const RemindBefore = (more = '') =>
+  Type.Array(ReminderLead, { uniqueItems: true, description: `how long before the start subscribers are reminded, one reminder each: any of 1h, 24h, 72h ([] for none)${more}` });
 const Fields = {
   title: Type.String({ minLength: 1, maxLength: 200 }),
   message: Type.String({ minLength: 1, maxLength: 5000, description: 'what will happen and what users will notice (Markdown)' }),
@@ -18,7 +21,7 @@ const Fields = {
   startsAt: Time,
   endsAt: Time,
 };
-const ScheduleBody = Type.Object(Fields, { additionalProperties: false });
+const ScheduleBody = Type.Object({ ...Fields, remindBefore: Type.Optional(RemindBefore('; default ["1h"]')) }, { additionalProperties: false });
 const ChangeBody = Type.Object(
   {
     title: Type.Optional(Fields.title),
@@ -26,6 +29,7 @@ const ChangeBody = Type.Object(
     components: Type.Optional(Fields.components),
     startsAt: Type.Optional(Fields.startsAt),
     endsAt: Type.Optional(Type.String({ ...Fields.endsAt, description: 'UTC ISO-8601; now or earlier ends a window in progress now' })),
+    remindBefore: Type.Optional(RemindBefore()),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -36,6 +40,7 @@ export const MaintenanceSchema = Type.Object({
   components: Type.Array(Type.String()),
   startsAt: Type.String(),
   endsAt: Type.String(),
+  remindBefore: Type.Array(ReminderLead, { description: 'the reminders chosen, nearest first' }),
   state: Type.Enum([...MAINTENANCE_STATES]),
   cancelledAt: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(),
@@ -54,6 +59,7 @@ export const presentMaintenance = (w: MaintenanceWindow, now: string) => ({
   components: w.components,
   startsAt: w.startsAt,
   endsAt: w.endsAt,
+  remindBefore: w.remindBefore,
   state: maintenanceState(w, now),
   cancelledAt: w.cancelledAt,
   version: w.version,

@@ -3,8 +3,8 @@
  * e-mail, with the same one-click way out as every subscriber mail, and the public
  * webhook's body, the window in Statuspage's scheduled-maintenance shape. Times are UTC.
  */
-import type { MaintenanceWindow } from '../../domain/maintenance/window.js';
-import type { NoticeKind } from '../../domain/maintenance/notices.js';
+import { REMINDER_LEAD_WORDS, type MaintenanceWindow } from '../../domain/maintenance/window.js';
+import type { NoticeKind, NoticeNews } from '../../domain/maintenance/notices.js';
 import { statuspageMaintenance } from '../../domain/maintenance/statuspage.js';
 import { utcMinute } from '../../domain/model/time.js';
 import { escapeHtml, renderMarkdown } from './markdown.js';
@@ -13,11 +13,11 @@ import type { Mail } from './subscriber-mail.js';
 /** The webhook type and e-mail type of a maintenance notice. */
 export const MAINTENANCE_NOTICE_TYPE = 'status.maintenance_updated';
 
-export interface NoticeInput {
+/** What happened (a reminder with its lead time), and to which window of which page. */
+export type NoticeInput = NoticeNews & {
   pageTitle: string;
   /** The page's public address (`/status`). */
   pageUrl: string;
-  kind: NoticeKind;
   /** The window as it was when this happened. */
   window: MaintenanceWindow;
   /** When it happened (UTC). */
@@ -26,7 +26,7 @@ export interface NoticeInput {
   componentNames: string[];
   /** For a reschedule: the names of components it no longer affects (told to those who followed them). */
   droppedNames: string[];
-}
+};
 
 const HEADLINE: Record<NoticeKind, string> = {
   scheduled: 'Scheduled maintenance',
@@ -38,15 +38,16 @@ const HEADLINE: Record<NoticeKind, string> = {
 };
 
 /** What the notice says happened, in a sentence. */
-function news({ kind, window, at }: NoticeInput): string {
+function news(input: NoticeInput): string {
+  const { window, at } = input;
   const span = `from ${utcMinute(window.startsAt)} to ${utcMinute(window.endsAt)}`;
-  switch (kind) {
+  switch (input.kind) {
     case 'scheduled':
       return `Maintenance is scheduled ${span}.`;
     case 'rescheduled':
       return window.startsAt <= at ? `The maintenance in progress is now planned to end by ${utcMinute(window.endsAt)}.` : `The maintenance has changed: it is now scheduled ${span}.`;
     case 'reminder':
-      return `Reminder: maintenance begins at ${utcMinute(window.startsAt)} and is planned to end by ${utcMinute(window.endsAt)}.`;
+      return `Reminder: maintenance begins in ${REMINDER_LEAD_WORDS[input.remindBefore]}, at ${utcMinute(window.startsAt)}, and is planned to end by ${utcMinute(window.endsAt)}.`;
     case 'started':
       return `Scheduled maintenance is in progress; it is planned to end by ${utcMinute(window.endsAt)}.`;
     case 'completed':
@@ -100,7 +101,8 @@ export function maintenanceMail(input: NoticeInput & { unsubscribeUrl: string })
 
 /**
  * The public webhook's body: `scheduled_maintenance` as `/api/v2/scheduled-maintenances.json`
- * lists it (as of the notice; its components as id and name), `notice` what happened; a
+ * lists it (as of the notice; its components as id and name), `notice` what happened (a
+ * reminder with `remindBefore`, so a receiver tells "in 72 hours" from "in 1 hour"); a
  * cancelled window, which Statuspage has no status for, says `cancelled`. `sequence` grows with
  * each notice of a window (with gaps): deliveries go out side by side and are retried, so a
  * receiver may get two out of order, and keeps the one with the greater number.
@@ -118,6 +120,7 @@ export function maintenanceWebhookBody(input: NoticeInput & { pageId: string; se
     type: MAINTENANCE_NOTICE_TYPE,
     timestamp: input.at,
     notice: input.kind,
+    ...(input.kind === 'reminder' ? { remindBefore: input.remindBefore } : {}),
     sequence: input.sequence,
     page: { id: input.pageId, name: input.pageTitle, url: input.pageUrl },
     scheduled_maintenance: input.kind === 'cancelled' ? { ...maintenance, status: 'cancelled' } : maintenance,

@@ -1,6 +1,6 @@
 /**
  * Tells the status page's subscribers about scheduled maintenance (src/domain/maintenance/notices.ts).
- * Scheduling, rescheduling and cancelling keep their notice with the change; the reminder
+ * Scheduling, rescheduling and cancelling keep their notice with the change; the reminders
  * before a window starts, its start and its end are the clock's, so each pass first adds
  * the notices the clock owes (once each: the key is unique, whatever instances race). Each notice is then
  * fanned out in one transaction, claimed there so no instance fans it out twice: a webhook
@@ -16,7 +16,7 @@ import type { Clock } from '../../domain/model/time.js';
 import type { Store } from '../../store/store.js';
 import type { Repository } from '../../store/repository.js';
 import type { StoredNotice } from '../../store/maintenance.js';
-import { LATE_NOTICE_MS, NO_NOTICES, nextNoticeMoment, noticesOwed, worthSending } from '../../domain/maintenance/notices.js';
+import { LATE_NOTICE_MS, NO_NOTICES, nextNoticeMoment, noticesOwed, worthSending, type NoticeNews } from '../../domain/maintenance/notices.js';
 import { hearsAbout } from '../../domain/subscribers/components.js';
 import { statusPageId } from '../../domain/status-page/view-model.js';
 import { listComponents } from '../../commands/components.js';
@@ -61,7 +61,7 @@ export class MaintenanceNotices extends LoopWorker {
 
   /**
    * One pass: the notices the clock owes, then every notice not yet fanned out; answers when
-   * the clock next owes one (a reminder, a start, an end). A notice that fails is left for the next pass, after the
+   * the clock next owes one (any reminder chosen, a start, an end). A notice that fails is left for the next pass, after the
    * others have gone, and the pass then fails (the worker's health says so).
    */
   async pass(): Promise<string | null> {
@@ -108,10 +108,11 @@ export class MaintenanceNotices extends LoopWorker {
     const names = new Map((await listComponents({ tx, config })).map((c) => [c.id, c.name]));
     const name = (id: string) => names.get(id) ?? id;
     const links = subscriberLinks(publicUrl, config.links.statusPage);
+    const news: NoticeNews = notice.kind === 'reminder' ? { kind: notice.kind, remindBefore: notice.remindBefore } : { kind: notice.kind };
     const input: NoticeInput = {
+      ...news,
       pageTitle: config.organization.statusPageTitle,
       pageUrl: links.page,
-      kind: notice.kind,
       window,
       at: notice.createdAt,
       componentNames: window.components.map(name),

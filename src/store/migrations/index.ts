@@ -37,6 +37,7 @@ import { migration as m0110 } from './0110-postmortems.js';
 import { migration as m0111 } from './0111-postmortem-stage-index.js';
 import { migration as m0120 } from './0120-maintenance-notices.js';
 import { migration as m0121 } from './0121-alert-inbox-compression.js';
+import { migration as m0130 } from './0130-maintenance-reminders.js';
 import { migration as m0090 } from './0090-drills.js';
 
 export type { Dialect, IncidentMigration };
@@ -77,5 +78,6 @@ export function migrations(dialect: Dialect): Record<string, IncidentMigration> 
     '0111_postmortem_stage_index': m0111(helpers),
     '0120_maintenance_notices': m0120(helpers),
     '0121_alert_inbox_compression': m0121(helpers),
+    '0130_maintenance_reminders': m0130(helpers),
   };
 }
