@@ -1,7 +1,7 @@
 /** The API's answers, typed from the server's own schemas (types only: nothing of the server is bundled). */
 import type { Static } from 'typebox';
 import type { AlertGroupSchema } from '../../src/http/alert-schemas.js';
-import type { ComponentSchema, EntrySchema, IncidentSchema, PersonSchema, SeveritySchema, SignInOptionsSchema, UpdateSchema } from '../../src/http/schemas.js';
+import type { ComponentSchema, DraftSchema, EntrySchema, IncidentSchema, PersonSchema, SeveritySchema, SignInOptionsSchema, UpdateSchema } from '../../src/http/schemas.js';
 import type { MaintenanceSchema } from '../../src/http/routes/maintenance.js';
 import type { InsightsSchema } from '../../src/http/routes/insights.js';
 import type { DrillSchema, DrillScriptSchema } from '../../src/http/routes/drills.js';
@@ -10,6 +10,8 @@ import type { DocumentSchema, RevisionSchema } from '../../src/http/routes/postm
 
 export type Incident = Static<typeof IncidentSchema>;
 export type Update = Static<typeof UpdateSchema>;
+/** A public update held for the Comms Lead to approve (`updates.publicBy: comms-lead-approves`): what posting answers, 202, instead of the update. */
+export type Draft = Static<typeof DraftSchema>;
 export type Entry = Static<typeof EntrySchema>;
 export type Severity = Static<typeof SeveritySchema>;
 export type Person = Static<typeof PersonSchema>;

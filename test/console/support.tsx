@@ -23,8 +23,9 @@ export interface ConsoleServer {
 
 const ROLES: Record<string, 'admin' | 'responder' | 'viewer'> = {};
 
-export async function consoleServer(people: Record<string, 'responder' | 'viewer'>, deps: Partial<HttpDeps> = {}): Promise<ConsoleServer> {
-  const t = await testApp('sqlite', {}, deps);
+/** `config` is the configuration document, as in the YAML (e.g. `{ updates: { publicBy: 'comms-lead-approves' } }`). */
+export async function consoleServer(people: Record<string, 'responder' | 'viewer'>, deps: Partial<HttpDeps> = {}, config: unknown = {}): Promise<ConsoleServer> {
+  const t = await testApp('sqlite', config, deps);
   // The console's clock is the real one; the server's must agree for "next update by" to be in the future.
   t.clock.set(new Date().toISOString());
   for (const [handle, role] of Object.entries(people)) {

@@ -5,14 +5,24 @@
 import { useId, useState, type FormEvent } from 'react';
 import { renderUpdateMarkdown, STATUS_LABELS } from '../../../src/presenters/status-update.js';
 import { useConsole } from '../console-context.js';
-import type { Audience, Incident, Severity, Update, UpdateStatus } from '../types.js';
+import type { Audience, Draft, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
 import { fromUtcInput, toUtcInput, useNow } from '../time.js';
 import { PublicPreview } from '../status-page/PublicPreview.js';
 import { CommandNotice, Discarded, useKept } from './commander.js';
+import { draftDecider } from './Drafts.js';
 
 const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const satisfies readonly UpdateStatus[];
 const FIELDS = ['status', 'impact', 'whatWeKnow', 'nextStep', 'nextUpdateBy', 'audience'] as const;
+
+/** What posting answers: the update (201), or, under `updates.publicBy: comms-lead-approves`, the draft held for the Comms Lead (202), the one with `draftedBy`. */
+type Answer = Update | Draft;
+
+/** Says that a held update did not go out, and who decides on it: the Comms Lead, or the IC once none is named (as the server rules). */
+function heldLine(draft: Draft, incident: Incident): string {
+  const decider = draft.commsLead ? `@${draft.commsLead} (Comms Lead)` : draftDecider(incident);
+  return `Held as draft ${draft.id} for ${decider} to approve: the public has not heard it yet.`;
+}
 
 /** Who hears an update by default: the severity's audience, never the public for a private incident (as the server decides). */
 export function defaultAudience(incident: Pick<Incident, 'private'>, severity: Severity | undefined): Audience {
@@ -38,7 +48,8 @@ function postingBarred(incident: Incident, posting: boolean): string | null {
  * being written when someone else resolves or merges the incident, and usable again with it if
  * the incident is reopened.
  */
-export function UpdateComposer({ incident, severity, onPosted }: { incident: Incident; severity: Severity | undefined; onPosted?: (update: Update) => void }) {
+export function UpdateComposer(props: { incident: Incident; severity: Severity | undefined; onPosted?: (update: Update) => void; onHeld?: (draft: Draft) => void }) {
+  const { incident, severity, onPosted, onHeld } = props;
   const { api } = useConsole();
   const now = useNow(1000);
   const action = useAction();
@@ -58,7 +69,7 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
   // Until chosen, the audience follows the policy (which may arrive after the composer is shown).
   const [chosenAudience, setAudience] = useState<Audience | null>(null);
   const audience = chosenAudience ?? defaultAudience(incident, severity);
-  const [posted, setPosted] = useState<Update | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
   const barred = postingBarred(incident, action.busy);
   const mayPost = barred === null;
   const noticeId = useId();
@@ -90,10 +101,11 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await action.run(async () => {
-      const update = await api.write<Update>('POST', `/incidents/${incident.id}/updates`, { ...fields, audience });
-      setPosted(update);
+      const answered = await api.write<Answer>('POST', `/incidents/${incident.id}/updates`, { ...fields, audience });
+      setAnswer(answered);
       clear();
-      onPosted?.(update);
+      if ('draftedBy' in answered) onHeld?.(answered);
+      else onPosted?.(answered);
     });
   };
 
@@ -155,13 +167,19 @@ export function UpdateComposer({ incident, severity, onPosted }: { incident: Inc
             <CopyButton text={preview} label="Copy Markdown" />
           </div>
           <Markdown source={preview} label="Update preview" />
-          {posted ? (
+          {answer ? (
             <div className="posted" role="status">
-              <div className="row">
-                <strong>Posted update {posted.id}</strong>
-                <CopyButton text={posted.markdown} label="Copy posted Markdown" />
-              </div>
-              {posted.warnings.map((w) => (
+              {'draftedBy' in answer ? (
+                <p>
+                  <strong>{heldLine(answer, incident)}</strong> It waits under Held for approval.
+                </p>
+              ) : (
+                <div className="row">
+                  <strong>Posted update {answer.id}</strong>
+                  <CopyButton text={answer.markdown} label="Copy posted Markdown" />
+                </div>
+              )}
+              {answer.warnings.map((w) => (
                 <div key={w.code} className="warning">
                   {w.message}
                 </div>

@@ -11,6 +11,7 @@ import { Countdown } from '../room/Countdown.js';
 import { RolePanel } from '../room/RolePanel.js';
 import { Checklists } from '../room/Checklists.js';
 import { UpdateComposer } from '../room/UpdateComposer.js';
+import { DraftsPanel } from '../room/Drafts.js';
 import { Timeline } from '../room/Timeline.js';
 import { ResolvePanel } from '../room/Resolve.js';
 import { PostmortemPanel } from '../postmortem/PostmortemPanel.js';
@@ -180,7 +181,8 @@ export function Room({ id }: { id: string }) {
           <TasksPanel incident={incident} people={people} onChanged={() => void reload()} />
           <ChangesPanel incident={incident} revision={revision} onChanged={() => void reload()} />
           <StatusControls incident={incident} severity={severity} components={components} counts={counts} onChanged={changed} />
-          {permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} /> : null}
+          {permissions.respond && open ? <DraftsPanel incident={incident} severity={severity} revision={revision} onChanged={() => void reload()} /> : null}
+          {permissions.respond ? <UpdateComposer incident={incident} severity={severity} onPosted={() => void reload()} onHeld={() => void reload()} /> : null}
           {permissions.respond && incident.mergedInto === null ? <EditDetails incident={incident} onChanged={changed} /> : null}
           {permissions.respond ? <ResolvePanel incident={incident} onChanged={changed} /> : null}
           {permissions.respond ? <MergePanel incident={incident} onChanged={changed} /> : null}
