@@ -13,7 +13,10 @@ beforeAll(async () => {
   severities = await server.severities();
 });
 afterAll(() => server.close());
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 async function composer(title: string) {
   const incident = await declared(server, { title, severity: 'SEV1' }, 'alex');
@@ -23,6 +26,15 @@ async function composer(title: string) {
 }
 
 const type = (label: string | RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
+
+/** The console and the server on one clock, stopped past a whole second: the console counts from the second, the server from the millisecond. */
+function oneClock() {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Math.floor(Date.now() / 1000) * 1000 + 400);
+  server.t.clock.set(new Date().toISOString());
+}
+
+const nextLine = (markdown: string | null | undefined) => markdown?.match(/Next update: .*/)?.[0];
 
 describe('console: the update composer (R7)', () => {
   it('R7: the five fields come in the template order: Status, Impact, What we know, Next step, Next update by', async () => {
@@ -89,6 +101,53 @@ describe('console: the update composer (R7)', () => {
     const error = document.getElementById(impact.getAttribute('aria-describedby')!.split(' ')[0]!);
     expect(error?.textContent).toMatch(/impact/i);
     expect((await server.t.call('GET', `/api/v1/incidents/${incident.id}/updates`)).json()).toEqual([]);
+  });
+
+  it("R7/R8: left to the server, the preview promises the next update the server posts, for each status, with and without a cadence (SEV3's monitoring update: the final one within finalUpdateWithin)", async () => {
+    expect(severities.find((s) => s.id === 'SEV3')).toMatchObject({ updateEveryMinutes: null, finalUpdateWithinMinutes: 60 });
+    oneClock();
+    for (const severity of ['SEV1', 'SEV3']) {
+      const incident = await declared(server, { title: `Promise kept (${severity})`, severity }, 'alex');
+      const posted: Update[] = [];
+      server.renderAs('priya', <UpdateComposer incident={incident} severity={severities.find((s) => s.id === severity)} onPosted={(u) => posted.push(u)} />);
+      for (const status of ['investigating', 'identified', 'monitoring']) {
+        fireEvent.change(screen.getByLabelText('Status'), { target: { value: status } });
+        type('Impact', 'Some users see errors.');
+        type('What we know', 'A bad deploy.');
+        type('Next step', 'Roll it back.');
+        const previewed = nextLine(screen.getByLabelText('Update preview').textContent);
+        fireEvent.click(screen.getByRole('button', { name: 'Post update' }));
+        await waitFor(() => expect(posted).toHaveLength(['investigating', 'identified', 'monitoring'].indexOf(status) + 1));
+        expect(previewed, `${severity} ${status}`).toBe(nextLine(posted.at(-1)?.markdown));
+      }
+      cleanup();
+    }
+  });
+
+  it('R8: without a cadence (SEV3), "next update by" shows what the server would promise: nothing while investigating, the final update within 1h once monitoring', async () => {
+    const incident = await declared(server, { title: 'No cadence', severity: 'SEV3' }, 'alex');
+    server.renderAs('priya', <UpdateComposer incident={incident} severity={severities.find((s) => s.id === 'SEV3')} />);
+    const field = screen.getByLabelText('Next update by (UTC)') as HTMLInputElement;
+    const hint = () => document.getElementById(field.getAttribute('aria-describedby')!)?.textContent;
+    expect(field.value).toBe('');
+    expect(hint()).toBe('No cadence for this severity: leave empty for "at resolution".');
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'monitoring' } });
+    expect(Math.abs(Date.parse(`${field.value}Z`) - (Date.now() + 60 * 60_000))).toBeLessThan(5_000);
+    expect(hint()).toBe('No cadence for this severity: a monitoring update promises the final one within 1h.');
+  });
+
+  it('R7: emptied, "next update by" is left to the server, and the preview promises what the server posts (SEV1: its cadence)', async () => {
+    oneClock();
+    const { posted } = await composer('Emptied promise');
+    type('Impact', 'Some users see errors.');
+    type('What we know', 'A bad deploy.');
+    type('Next step', 'Roll it back.');
+    type('Next update by (UTC)', '');
+    const previewed = nextLine(screen.getByLabelText('Update preview').textContent);
+    fireEvent.click(screen.getByRole('button', { name: 'Post update' }));
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0]?.nextUpdateBy).toBe(new Date(Date.now() + 30 * 60_000).toISOString());
+    expect(previewed).toBe(nextLine(posted[0]?.markdown));
   });
 
   it('R7: a "next update by" in the past is refused (NEXT_UPDATE_IN_PAST), shown under that field', async () => {

@@ -25,6 +25,15 @@ function Room({ incident }: { incident: Incident }) {
 }
 
 const entries = () => within(screen.getByRole('list', { name: 'Timeline entries' })).queryAllByRole('listitem');
+const kinds = () => entries().map((li) => li.querySelector('.kind')?.textContent);
+
+async function call(server: ConsoleServer, method: string, path: string, body: unknown, as: string, status: number) {
+  const res = await server.t.call(method, `/api/v1${path}`, body, { as });
+  expect(res.statusCode, `${method} ${path}: ${res.body}`).toBe(status);
+  return res.json() as { id: string };
+}
+
+const PUBLIC_UPDATE = { status: 'identified', impact: 'Checkout fails for some users.', whatWeKnow: 'A bad deploy.', nextStep: 'Roll it back.', audience: 'public' };
 
 async function record(kind: string, text: string, at?: string) {
   fireEvent.click(screen.getByRole('radio', { name: kind }));
@@ -103,11 +112,44 @@ describe('console: the timeline (R9)', () => {
     expect(document.getElementById(when.getAttribute('aria-describedby')!.split(' ')[0]!)?.textContent).toContain('cannot be dated in the future');
   });
 
+  it('R9: "Status updates" shows a public update that went out without the Comms Lead, with the update', async () => {
+    const incident = await declared(server, { title: 'Not by the Comms Lead', severity: 'SEV1' }, 'alex');
+    await call(server, 'POST', `/incidents/${incident.id}/roles`, { role: 'comms_lead', person: 'sam' }, 'alex', 200);
+    await call(server, 'POST', `/incidents/${incident.id}/updates`, PUBLIC_UPDATE, 'alex', 201);
+    server.renderAs('sam', <Room incident={incident} />);
+    await waitFor(() => expect(kinds()).toContain('update not by comms lead'));
+    fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'updates' } });
+    expect(kinds()).toEqual(['update posted', 'status changed', 'update not by comms lead']);
+  });
+
   it('a viewer reads the timeline and has no way to add to it', async () => {
     const incident = await declared(server, { title: 'Viewer timeline', severity: 'SEV2' }, 'alex');
     server.renderAs('vic', <Room incident={incident} />);
     await waitFor(() => expect(entries()).toHaveLength(1));
     expect(screen.queryByLabelText('What happened')).toBeNull();
     expect(screen.queryAllByRole('button')).toEqual([]);
+  });
+});
+
+describe('console: the timeline of updates held for the Comms Lead', () => {
+  let held: ConsoleServer;
+  beforeAll(async () => {
+    held = await consoleServer({ alex: 'responder', priya: 'responder', sam: 'responder' }, {}, { updates: { publicBy: 'comms-lead-approves' } });
+  });
+  afterAll(() => held.close());
+
+  it('R9: "Status updates" shows the drafts held, approved and rejected, with the update approving posted', async () => {
+    const incident = await declared(held, { title: 'Drafts on the timeline', severity: 'SEV1' }, 'alex');
+    const path = `/incidents/${incident.id}`;
+    await call(held, 'POST', `${path}/roles`, { role: 'comms_lead', person: 'priya' }, 'alex', 200);
+    const approved = await call(held, 'POST', `${path}/updates`, PUBLIC_UPDATE, 'sam', 202);
+    const rejected = await call(held, 'POST', `${path}/updates`, PUBLIC_UPDATE, 'sam', 202);
+    await call(held, 'POST', `${path}/drafts/${approved.id}/approve`, undefined, 'priya', 201);
+    expect((await held.t.call('POST', `/api/v1${path}/drafts/${rejected.id}/reject`, { reason: 'Say which users' }, { as: 'priya' })).statusCode).toBe(204);
+    held.renderAs('sam', <Room incident={incident} />);
+    await waitFor(() => expect(kinds()).toContain('draft rejected'));
+    fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'updates' } });
+    expect(kinds()).toEqual(['update held', 'update held', 'draft approved', 'update posted', 'status changed', 'draft rejected']);
+    expect(entries().at(-1)?.textContent).toContain(`Draft ${rejected.id} by @sam rejected: Say which users`);
   });
 });

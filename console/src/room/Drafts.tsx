@@ -8,7 +8,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { renderUpdateMarkdown } from '../../../src/presenters/status-update.js';
 import { defaultNextUpdateBy } from '../../../src/domain/updates/deadlines.js';
 import { useConsole } from '../console-context.js';
-import type { Draft, Incident, Severity, Update } from '../types.js';
+import type { Draft, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { Field, FormError, LoadError, Markdown, useAction } from '../ui.js';
 import { localTime, useNow, utcTime } from '../time.js';
 
@@ -17,23 +17,28 @@ export function draftDecider(incident: Incident): string {
   return incident.roles.comms_lead ? `@${incident.roles.comms_lead} (Comms Lead)` : `@${incident.roles.incident_commander} (Incident Commander: no Comms Lead is named now)`;
 }
 
+/** The "next update by" the server sets for an update posted at `postedAt` that names none (null: at resolution), from the severity as the API shows it. */
+export function defaultPromise(severity: Severity | undefined, status: UpdateStatus, postedAt: string): string | null {
+  const level = severity && {
+    updateEveryMs: severity.updateEveryMinutes === null ? null : severity.updateEveryMinutes * 60_000,
+    finalUpdateWithinMs: severity.finalUpdateWithinMinutes * 60_000,
+  };
+  return defaultNextUpdateBy(level, status, postedAt);
+}
+
 /**
  * The update approving it now would post: a "next update by" its author gave stands while still
  * ahead, otherwise the severity's default counts from now, as approval does (decideApproveDraft).
  */
 function wouldPost(incident: Incident, severity: Severity | undefined, draft: Draft, now: number): string {
   const postedAt = new Date(Math.floor(now / 1000) * 1000).toISOString();
-  const level = severity && {
-    updateEveryMs: severity.updateEveryMinutes === null ? null : severity.updateEveryMinutes * 60_000,
-    finalUpdateWithinMs: severity.finalUpdateWithinMinutes * 60_000,
-  };
   const kept = draft.nextUpdateBy !== null && Date.parse(draft.nextUpdateBy) > now;
   return renderUpdateMarkdown(incident.title, {
     status: draft.status,
     impact: draft.impact,
     whatWeKnow: draft.whatWeKnow,
     nextStep: draft.nextStep,
-    nextUpdateBy: kept ? draft.nextUpdateBy : defaultNextUpdateBy(level, draft.status, postedAt),
+    nextUpdateBy: kept ? draft.nextUpdateBy : defaultPromise(severity, draft.status, postedAt),
     postedAt,
     severity: incident.severity,
   });

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import type { Entry, Incident } from '../types.js';
+import type { AutomaticEntryKind } from '../../../src/presenters/timeline.js';
 import { Field, FormError, useAction } from '../ui.js';
 import { fromUtcInput, localTime, utcTime } from '../time.js';
 
@@ -22,11 +23,14 @@ export const KIND_LABELS: Record<string, string> = {
   finding: 'Finding',
 };
 
+/** Updates and what became of them: posted, with the status they set, sent without the Comms Lead, or held as drafts for them to approve or reject. */
+const UPDATE_KINDS: readonly string[] = ['update_posted', 'status_changed', 'update_not_by_comms_lead', 'update_held', 'draft_approved', 'draft_rejected'] satisfies AutomaticEntryKind[];
+
 const FILTERS: { id: string; label: string; matches: (kind: string) => boolean }[] = [
   { id: 'all', label: 'Everything', matches: () => true },
   { id: 'scribe', label: 'Scribe entries (notes, findings, decisions)', matches: (k) => (MANUAL_KINDS as readonly string[]).includes(k) },
   ...MANUAL_KINDS.map((k) => ({ id: k, label: KIND_LABELS[k]!, matches: (kind: string) => kind === k })),
-  { id: 'updates', label: 'Status updates', matches: (k) => k === 'update_posted' || k === 'status_changed' },
+  { id: 'updates', label: 'Status updates', matches: (k) => UPDATE_KINDS.includes(k) },
   { id: 'roles', label: 'Roles and handoffs', matches: (k) => k.startsWith('role_') || k.startsWith('sme_') || k === 'commander_hands_on' || k === 'page_acknowledged' },
   { id: 'reminders', label: 'Reminders (due, overdue, escalated)', matches: (k) => k.startsWith('update_due') || k.startsWith('update_overdue') || k.endsWith('_escalated') || k.endsWith('_nudged') || k.endsWith('_reminded') },
 ];

@@ -7,10 +7,10 @@ import { renderUpdateMarkdown, STATUS_LABELS } from '../../../src/presenters/sta
 import { useConsole } from '../console-context.js';
 import type { Audience, Draft, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { CopyButton, Field, FormError, Markdown, TextAreaField, useAction } from '../ui.js';
-import { fromUtcInput, toUtcInput, useNow } from '../time.js';
+import { formatDuration, fromUtcInput, toUtcInput, useNow } from '../time.js';
 import { PublicPreview } from '../status-page/PublicPreview.js';
 import { CommandNotice, Discarded, useKept } from './commander.js';
-import { draftDecider } from './Drafts.js';
+import { defaultPromise, draftDecider } from './Drafts.js';
 
 const OPEN_STATUSES = ['investigating', 'identified', 'monitoring'] as const satisfies readonly UpdateStatus[];
 const FIELDS = ['status', 'impact', 'whatWeKnow', 'nextStep', 'nextUpdateBy', 'audience'] as const;
@@ -27,6 +27,14 @@ function heldLine(draft: Draft, incident: Incident): string {
 /** Who hears an update by default: the severity's audience, never the public for a private incident (as the server decides). */
 export function defaultAudience(incident: Pick<Incident, 'private'>, severity: Severity | undefined): Audience {
   return !incident.private && severity?.audience === 'public' ? 'public' : 'internal';
+}
+
+/** What leaving "next update by" empty promises, as the server rules (defaultNextUpdateBy). */
+function nextUpdateHint(incident: Incident, severity: Severity | undefined, status: UpdateStatus): string {
+  if (severity?.updateEveryMinutes) return `${incident.severity} cadence: every ${severity.updateEvery}.`;
+  if (severity && status === 'monitoring')
+    return `No cadence for this severity: a monitoring update promises the final one within ${formatDuration(severity.finalUpdateWithinMinutes * 60_000)}.`;
+  return 'No cadence for this severity: leave empty for "at resolution".';
 }
 
 /**
@@ -53,7 +61,6 @@ export function UpdateComposer(props: { incident: Incident; severity: Severity |
   const { api } = useConsole();
   const now = useNow(1000);
   const action = useAction();
-  const cadenceMs = severity?.updateEveryMinutes ? severity.updateEveryMinutes * 60_000 : null;
   // Until chosen, the status is the incident's as it last stood open: a draft kept through a
   // resolve keeps the one it showed, and after a reopen it is the one reopening restored. The
   // first value for a resolved incident is never seen: the composer shows nothing until reopened.
@@ -64,7 +71,8 @@ export function UpdateComposer(props: { incident: Incident; severity: Severity |
   const [impact, setImpact] = useState('');
   const [whatWeKnow, setWhatWeKnow] = useState('');
   const [nextStep, setNextStep] = useState('');
-  // Until edited, "next update by" follows the cadence from now, and is left for the server to set from the same cadence.
+  // Until edited, "next update by" shows the promise the server makes when none is sent, and none
+  // is sent; emptied, none is sent either, so the preview keeps showing the server's promise.
   const [nextUpdateBy, setNextUpdateBy] = useState<string | null>(null);
   // Until chosen, the audience follows the policy (which may arrive after the composer is shown).
   const [chosenAudience, setAudience] = useState<Audience | null>(null);
@@ -76,19 +84,20 @@ export function UpdateComposer(props: { incident: Incident; severity: Severity |
   const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
   const kept = useKept(mayPost, typed);
 
-  const cadenceNext = cadenceMs === null ? null : new Date(Math.floor((now + cadenceMs) / 1000) * 1000).toISOString();
-  const shownNext = nextUpdateBy ?? (cadenceNext ? toUtcInput(cadenceNext) : '');
+  const postedAt = new Date(Math.floor(now / 1000) * 1000).toISOString();
+  const serverNext = defaultPromise(severity, status, postedAt);
+  const shownNext = nextUpdateBy ?? (serverNext ? toUtcInput(serverNext) : '');
+  const chosen = nextUpdateBy === null ? undefined : fromUtcInput(nextUpdateBy);
   const preview = renderUpdateMarkdown(incident.title, {
     status,
     impact: impact || '…',
     whatWeKnow: whatWeKnow || '…',
     nextStep: nextStep || '…',
-    nextUpdateBy: fromUtcInput(shownNext) ?? null,
-    postedAt: new Date(now).toISOString(),
+    nextUpdateBy: chosen ?? serverNext,
+    postedAt,
     severity: incident.severity,
   });
 
-  const chosen = nextUpdateBy === null ? undefined : fromUtcInput(nextUpdateBy);
   const fields = { status, impact, whatWeKnow, nextStep, ...(chosen ? { nextUpdateBy: chosen } : {}) };
 
   if (!mayPost && !typed) return kept ? <Discarded what="Update draft" /> : null;
@@ -129,12 +138,7 @@ export function UpdateComposer(props: { incident: Incident; severity: Severity |
           <TextAreaField label="Impact" field="impact" action={action} value={impact} onChange={setImpact} hint="Who is affected and how, in words a customer understands." />
           <TextAreaField label="What we know" field="whatWeKnow" action={action} value={whatWeKnow} onChange={setWhatWeKnow} rows={3} />
           <TextAreaField label="Next step" field="nextStep" action={action} value={nextStep} onChange={setNextStep} />
-          <Field
-            label="Next update by (UTC)"
-            field="nextUpdateBy"
-            action={action}
-            hint={cadenceMs === null ? 'No cadence for this severity: leave empty for "at resolution".' : `${incident.severity} cadence: every ${severity?.updateEvery}.`}
-          >
+          <Field label="Next update by (UTC)" field="nextUpdateBy" action={action} hint={nextUpdateHint(incident, severity, status)}>
             {(id, d) => <input id={id} aria-describedby={d} type="datetime-local" step={1} value={shownNext} onChange={(e) => setNextUpdateBy(e.target.value)} />}
           </Field>
           <fieldset className="field">
