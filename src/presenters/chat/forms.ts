@@ -64,7 +64,7 @@ export function updateForm(state: IncidentState, nextUpdateBy: string | null, ca
       input('impact', 'Impact', text(true)),
       input('whatWeKnow', 'What we know', text(true)),
       input('nextStep', 'Next step', text(true), resolving),
-      ...(resolving ? [] : [input('nextUpdateBy', 'Next update by (UTC)', text(false, nextUpdateBy ?? undefined), true, 'e.g. 2026-06-06T15:30Z; empty: from the cadence')]),
+      ...(resolving ? [] : [input('nextUpdateBy', 'Next update by (UTC)', text(false, nextUpdateBy ?? undefined), true, 'e.g. 2026-06-06T15:30Z; empty: as the severity sets it')]),
       input('audience', 'Audience', { type: 'static_select', options: AUDIENCE_OPTIONS, initial_option: AUDIENCE_OPTIONS[0] }),
     ],
     String(state.number),

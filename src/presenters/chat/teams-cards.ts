@@ -109,7 +109,7 @@ export function teamsUpdateForm(state: IncidentState, nextUpdateBy: string | nul
       input('Input.Text', 'impact', 'Impact', { isMultiline: true, isRequired: true, errorMessage: 'Say who is affected and how.' }),
       input('Input.Text', 'whatWeKnow', 'What we know', { isMultiline: true, isRequired: true, errorMessage: 'Say what is known.' }),
       input('Input.Text', 'nextStep', 'Next step', { isMultiline: true, ...(resolving ? {} : { isRequired: true, errorMessage: 'Say what happens next.' }) }),
-      ...(resolving ? [] : [input('Input.Text', 'nextUpdateBy', 'Next update by (UTC)', { placeholder: 'e.g. 2026-06-06T15:30Z; empty: from the cadence', ...(nextUpdateBy ? { value: nextUpdateBy } : {}) })]),
+      ...(resolving ? [] : [input('Input.Text', 'nextUpdateBy', 'Next update by (UTC)', { placeholder: 'e.g. 2026-06-06T15:30Z; empty: as the severity sets it', ...(nextUpdateBy ? { value: nextUpdateBy } : {}) })]),
       input('Input.ChoiceSet', 'audience', 'Audience', { style: 'compact', value: 'public', choices: AUDIENCE_CHOICES }),
     ],
     [{ type: 'Action.Submit', title: resolving ? 'Resolve' : 'Post update', data: { form, incident: state.number } }],
