@@ -155,6 +155,7 @@ export function ComponentChoice(props: { known: Component[]; chosen: string[]; o
         <label key={c.id} className="inline">
           <input
             type="checkbox"
+            value={c.id}
             checked={chosen.includes(c.id)}
             onChange={(e) => onChange(e.target.checked ? [...chosen, c.id] : chosen.filter((x) => x !== c.id))}
           />{' '}

@@ -1,9 +1,9 @@
 /**
  * The alert inbox in Chromium, two responders side by side: groups arrive without a reload
  * (with the title badge for the one who asked for it), one acknowledges and the other sees
- * it (a declare form the other has half filled moves with the card, text kept), a group is
- * dismissed with a reason from the keyboard, and another is declared from the suggested
- * severity and components. Screenshots go to test-output/console-ops/alert-inbox/.
+ * it (a declare form the other has half filled moves with the card, text and focus kept), a
+ * group is dismissed with a reason from the keyboard, and another is declared from the
+ * suggested severity and components. Screenshots go to test-output/console-ops/alert-inbox/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -84,11 +84,12 @@ describe.skipIf(!hasChromium)('console alert inbox in Chromium', () => {
       await form.getByLabel('Incident title').fill('Checkout 500s in eu-west');
       await form.getByRole('checkbox', { name: 'Search' }).check();
 
-      // Meanwhile Priya acknowledges; Alex sees who has it, without a reload, and his half-filled form moves with the card.
+      // Meanwhile Priya acknowledges; Alex sees who has it, without a reload, and his half-filled form moves with the card, his focus with it.
       await group(priya, 'Checkout returning 500s').getByRole('button', { name: 'Acknowledge' }).click();
       await group(alex, 'Checkout returning 500s').getByText('Acknowledged by @priya').waitFor();
       expect(await form.getByLabel('Incident title').inputValue()).toBe('Checkout 500s in eu-west');
       expect(await form.getByRole('checkbox', { name: 'Search' }).isChecked()).toBe(true);
+      expect(await form.getByRole('checkbox', { name: 'Search' }).evaluate((box) => box === document.activeElement)).toBe(true);
       await form.getByRole('checkbox', { name: 'Search' }).uncheck();
 
       // Alex dismisses the search group from the keyboard, with a reason; it leaves Priya's inbox.

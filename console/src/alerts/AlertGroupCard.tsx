@@ -3,7 +3,7 @@ import { type FormEvent } from 'react';
 import { useConsole } from '../console-context.js';
 import { linkProps, navigate } from '../router.js';
 import type { AlertGroup, Component, Incident, Severity } from '../types.js';
-import { Badge, ComponentChoice, Field, FormError, TextAreaField, useAction } from '../ui.js';
+import { Badge, ComponentChoice, Field, FormError, useAction } from '../ui.js';
 import { age, utcTime } from '../time.js';
 import { useCardDraft, useForgetCardDrafts } from './drafts.js';
 
@@ -28,7 +28,7 @@ function Labels({ group }: { group: AlertGroup }) {
       )}
       {common.length > 0 ? (
         <details>
-          <summary>Labels they share ({common.length})</summary>
+          <summary data-control="shared-labels">Labels they share ({common.length})</summary>
           <dl className="labels">
             {common.map(([label, value]) => (
               <div key={label}>
@@ -46,10 +46,10 @@ function Labels({ group }: { group: AlertGroup }) {
 function SubmitOrCancel(props: { label: string; tone: 'primary' | 'danger'; busy: boolean; onCancel: () => void }) {
   return (
     <div className="row wrap">
-      <button type="submit" className={props.tone} disabled={props.busy}>
+      <button type="submit" className={props.tone} disabled={props.busy} data-control="submit">
         {props.label}
       </button>
-      <button type="button" onClick={props.onCancel}>
+      <button type="button" onClick={props.onCancel} data-control="cancel">
         Cancel
       </button>
     </div>
@@ -72,11 +72,11 @@ function DeclareFromGroup({ group, severities, components, onDone }: { group: Al
   return (
     <form className="group-form" onSubmit={(e) => void submit(e)} aria-label={`Declare from alert group ${group.id}`}>
       <Field label="Incident title" field="title" action={action}>
-        {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} />}
+        {(id, d) => <input id={id} aria-describedby={d} value={title} onChange={(e) => setTitle(e.target.value)} data-control="title" />}
       </Field>
       <Field label="Severity" field="severity" action={action} hint={`Suggested from the alerts: ${group.suggestedSeverity}. When in doubt, declare higher.`}>
         {(id, d) => (
-          <select id={id} aria-describedby={d} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+          <select id={id} aria-describedby={d} value={severity} onChange={(e) => setSeverity(e.target.value)} data-control="severity">
             {severities.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.id} {s.name}
@@ -102,14 +102,30 @@ function DismissGroup({ group, onDone }: { group: AlertGroup; onDone: () => void
   };
   return (
     <form className="group-form" onSubmit={(e) => void submit(e)} aria-label={`Dismiss alert group ${group.id}`}>
-      <TextAreaField label="Why dismiss it" field="reason" action={action} value={reason} onChange={setReason} placeholder="Known flapping check; ticket OPS-123" />
+      <Field label="Why dismiss it" field="reason" action={action}>
+        {(id, d) => (
+          <textarea id={id} aria-describedby={d} rows={2} value={reason} placeholder="Known flapping check; ticket OPS-123" onChange={(e) => setReason(e.target.value)} data-control="reason" />
+        )}
+      </Field>
       <FormError action={action} fields={['reason']} />
       <SubmitOrCancel label="Dismiss" tone="danger" busy={action.busy} onCancel={onDone} />
     </form>
   );
 }
 
-export function AlertGroupCard(props: { group: AlertGroup; severities: Severity[]; components: Component[]; now: number; onChanged: () => void }) {
+/**
+ * `onLeave` is there when the group has left the inbox (dismissed elsewhere, or its alerts
+ * resolved) while the person was filling in one of the card's forms: the card stays, saying
+ * so, until the focus goes elsewhere on the page.
+ */
+export function AlertGroupCard(props: {
+  group: AlertGroup;
+  severities: Severity[];
+  components: Component[];
+  now: number;
+  onChanged: () => void;
+  onLeave?: () => void;
+}) {
   const { group, now } = props;
   const { api, permissions } = useConsole();
   const ack = useAction();
@@ -126,9 +142,17 @@ export function AlertGroupCard(props: { group: AlertGroup; severities: Severity[
     props.onChanged();
   };
   return (
-    <article className="panel alert-group" aria-labelledby={headingId}>
+    <article
+      className="panel alert-group"
+      aria-labelledby={headingId}
+      data-alert-group={group.id}
+      onBlur={(e) => {
+        // Focus going to no element (another window, its control removed) is not leaving the card.
+        if (props.onLeave && e.relatedTarget instanceof Node && !e.currentTarget.contains(e.relatedTarget)) props.onLeave();
+      }}
+    >
       <div className="row wrap">
-        <h2 id={headingId}>{group.title}</h2>
+        <h2 id={headingId} tabIndex={-1}>{group.title}</h2>
         {group.severity ? <Badge tone={SEVERITY_TONE[group.severity]}>{group.severity}</Badge> : <Badge tone="grey">no severity</Badge>}
         <Badge tone={group.state === 'open' ? 'red' : 'blue'}>{group.state === 'open' ? 'Open' : `Acknowledged by @${group.acknowledgedBy}`}</Badge>
       </div>
@@ -151,20 +175,26 @@ export function AlertGroupCard(props: { group: AlertGroup; severities: Severity[
       <Labels group={group} />
       {group.incident ? (
         <p>
-          Declared as <a {...linkProps(`/incidents/${group.incident}`)}>{group.incident}</a>
+          Declared as <a {...linkProps(`/incidents/${group.incident}`)} data-control="incident">{group.incident}</a>
         </p>
       ) : null}
-      {permissions.respond && !group.incident ? (
+      {props.onLeave ? <p className="hint">No longer in the inbox: dismissed elsewhere, or its alerts resolved. What you typed stays until you leave this card.</p> : null}
+      {permissions.respond && !group.incident && !props.onLeave ? (
         <div className="row wrap actions">
           {group.state === 'open' ? (
-            <button type="button" disabled={ack.busy} onClick={() => void ack.run(async () => void (await api.write('POST', `/alerts/${group.id}/ack`))).then((ok) => ok && props.onChanged())}>
+            <button
+              type="button"
+              disabled={ack.busy}
+              onClick={() => void ack.run(async () => void (await api.write('POST', `/alerts/${group.id}/ack`))).then((ok) => ok && props.onChanged())}
+              data-control="acknowledge"
+            >
               Acknowledge
             </button>
           ) : null}
-          <button type="button" aria-expanded={open === 'declare'} onClick={() => show(open === 'declare' ? null : 'declare')}>
+          <button type="button" aria-expanded={open === 'declare'} onClick={() => show(open === 'declare' ? null : 'declare')} data-control="declare">
             Declare an incident…
           </button>
-          <button type="button" aria-expanded={open === 'dismiss'} onClick={() => show(open === 'dismiss' ? null : 'dismiss')}>
+          <button type="button" aria-expanded={open === 'dismiss'} onClick={() => show(open === 'dismiss' ? null : 'dismiss')} data-control="dismiss">
             Dismiss…
           </button>
         </div>
