@@ -12,7 +12,7 @@ import { freshDatabase, STORE_KINDS, type Database } from '../support/harness.js
 import { migrations } from '../../src/store/migrations/index.js';
 import { runMigrations } from '../../src/store/migrations/run.js';
 import { Store } from '../../src/store/store.js';
-import { NO_NOTICES, noticesOwed } from '../../src/domain/maintenance/notices.js';
+import { NO_NOTICES, noticesOwed, worthSending } from '../../src/domain/maintenance/notices.js';
 
 const ID = 'mnt_00000000000000c1';
 const STARTS = '2026-06-06T16:00:00.000Z';
@@ -35,7 +35,20 @@ const notice = (kind: string, key: string, createdAt: string, fannedOutAt: strin
   key,
   version: 1,
   components: '["checkout"]',
-  maintenance: JSON.stringify({ ...window, components: ['checkout'] }),
+  // The window as kept with a notice before 0130: the domain's shape, without remindBefore.
+  maintenance: JSON.stringify({
+    id: ID,
+    title: window.title,
+    message: window.message,
+    components: ['checkout'],
+    startsAt: STARTS,
+    endsAt: window.ends_at,
+    cancelledAt: null,
+    version: 1,
+    createdBy: window.created_by,
+    createdAt: window.created_at,
+    updatedAt: window.updated_at,
+  }),
   created_at: createdAt,
   fanned_out_at: fannedOutAt,
 });
@@ -74,6 +87,10 @@ describe.each(STORE_KINDS)('migration 0130: maintenance reminders (%s)', (kind) 
     expect(upgraded?.remindBefore).toEqual(['1h']);
     const pending = (await store.maintenance.pendingNotices(10)).filter((n) => n.maintenanceId === ID);
     expect(pending.map((n) => [n.kind, n.kind === 'reminder' ? n.remindBefore : null])).toEqual([['reminder', '1h']]);
+    // Still going out as the hour's, while its "in 1 hour" is about true.
+    expect(pending[0]!.window.startsAt).toBe(STARTS);
+    expect(worthSending(pending[0]!, '2026-06-06T15:10:00.000Z')).toBe(true);
+    expect(worthSending(pending[0]!, '2026-06-06T15:20:00.000Z')).toBe(false);
     const history = (await store.maintenance.noticeHistory([ID])).get(ID) ?? NO_NOTICES;
     expect(noticesOwed(upgraded!, history, '2026-06-06T15:20:00.000Z')).toEqual([]);
   });

@@ -93,6 +93,8 @@ export function AlertInbox() {
 
   const open = groups?.filter((g) => g.state === 'open') ?? [];
   const acknowledged = groups?.filter((g) => g.state === 'acknowledged') ?? [];
+  // A card kept for what is being typed in it is no longer in the inbox: not counted.
+  const counted = (list: AlertGroup[]) => list.filter((g) => g.id !== leftBehind).length;
   const card = (g: AlertGroup) => (
     <AlertGroupCard
       key={g.id}
@@ -130,12 +132,12 @@ export function AlertInbox() {
         <LoadError error={error} />
         {groups === null ? <p>Loading…</p> : null}
         <section aria-labelledby="open-groups">
-          <h2 id="open-groups">Open ({open.length})</h2>
+          <h2 id="open-groups">Open ({counted(open)})</h2>
           {groups !== null && open.length === 0 ? <p className="muted">No open alert groups: nothing is waiting for someone to look.</p> : null}
           {open.map(card)}
         </section>
         <section aria-labelledby="acknowledged-groups">
-          <h2 id="acknowledged-groups">Acknowledged ({acknowledged.length})</h2>
+          <h2 id="acknowledged-groups">Acknowledged ({counted(acknowledged)})</h2>
           {acknowledged.map(card)}
         </section>
       </main>

@@ -83,6 +83,8 @@ export function UpdateComposer(props: { incident: Incident; severity: Severity |
   const noticeId = useId();
   const typed = [impact, whatWeKnow, nextStep].some((t) => t.trim() !== '');
   const kept = useKept(mayPost, typed);
+  // Before the preview is built: on a closed incident with nothing typed it is never shown, and the clock re-renders every second.
+  if (!mayPost && !typed) return kept ? <Discarded what="Update draft" /> : null;
 
   const postedAt = new Date(Math.floor(now / 1000) * 1000).toISOString();
   const serverNext = defaultPromise(severity, status, postedAt);
@@ -100,7 +102,6 @@ export function UpdateComposer(props: { incident: Incident; severity: Severity |
 
   const fields = { status, impact, whatWeKnow, nextStep, ...(chosen ? { nextUpdateBy: chosen } : {}) };
 
-  if (!mayPost && !typed) return kept ? <Discarded what="Update draft" /> : null;
   const clear = () => {
     setImpact('');
     setWhatWeKnow('');

@@ -121,6 +121,14 @@ export function noticesOwed(window: MaintenanceWindow, history: NoticeHistory, n
   return [];
 }
 
+/**
+ * How late a reminder may still go out: its "in 1 hour" must stay about true, so a quarter of its
+ * lead at most, and never more than LATE_NOTICE_MS.
+ */
+function reminderLatenessMs(lead: ReminderLead): number {
+  return Math.min(LATE_NOTICE_MS, LEAD_MS[lead] / 4);
+}
+
 function remindAt(window: MaintenanceWindow, lead: ReminderLead): string {
   return new Date(Date.parse(window.startsAt) - LEAD_MS[lead]).toISOString();
 }
@@ -129,14 +137,14 @@ function remindAt(window: MaintenanceWindow, lead: ReminderLead): string {
  * Of the lead times chosen, only the nearest whose moment has come is considered: one passed
  * over (the server was down through it, or the window was scheduled after it) is not sent late,
  * and never beside a nearer one minutes later. It is owed once per start, within
- * LATE_NOTICE_MS of its moment, and not when its followers heard of the window's times less
+ * reminderLatenessMs of its moment, and not when its followers heard of the window's times less
  * than FRESH_NEWS_MS before it.
  */
 function reminderOwed(window: MaintenanceWindow, history: NoticeHistory, now: string): Notice | null {
   const lead = REMINDER_LEADS.find((l) => window.remindBefore.includes(l) && remindAt(window, l) <= now);
   if (lead === undefined || reminded(window, lead, history.keys)) return null;
   const at = Date.parse(remindAt(window, lead));
-  const late = Date.parse(now) - at > LATE_NOTICE_MS;
+  const late = Date.parse(now) - at > reminderLatenessMs(lead);
   const justTold = history.announcedAt === null || at - Date.parse(history.announcedAt) < FRESH_NEWS_MS;
   return late || justTold ? null : reminder(window, lead);
 }
@@ -150,13 +158,12 @@ export function nextNoticeMoment(windows: readonly MaintenanceWindow[], now: str
 /**
  * Whether a kept notice is still worth sending at `now`: within LATE_NOTICE_MS of what it
  * tells, or, later than that (deliveries were stuck), when it announces a window that has
- * not started yet; a reminder only within LATE_NOTICE_MS and before the window starts.
+ * not started yet; a reminder only as late as it could have been owed.
  */
-export function worthSending(notice: Pick<Notice, 'kind' | 'window'> & { createdAt: string }, now: string): boolean {
-  const timely = Date.parse(now) - Date.parse(notice.createdAt) <= LATE_NOTICE_MS;
-  // A reminder after the start is no reminder: the start's own notice says it. One kept for
-  // hours would tell of the start "in 24 hours" when it is not, and beside the next reminder.
-  if (notice.kind === 'reminder') return timely && now < notice.window.startsAt;
-  if (timely) return true;
+export function worthSending(notice: NoticeNews & Pick<Notice, 'window'> & { createdAt: string }, now: string): boolean {
+  // One kept longer would tell of the start "in 1 hour" when it is not, or go out beside the next
+  // reminder; a quarter of its lead late at most, it also never goes out after the start.
+  if (notice.kind === 'reminder') return Date.parse(now) - Date.parse(remindAt(notice.window, notice.remindBefore)) <= reminderLatenessMs(notice.remindBefore);
+  if (Date.parse(now) - Date.parse(notice.createdAt) <= LATE_NOTICE_MS) return true;
   return (notice.kind === 'scheduled' || notice.kind === 'rescheduled') && now < notice.window.startsAt;
 }
