@@ -7,12 +7,13 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { renderUpdateMarkdown } from '../../../src/presenters/status-update.js';
 import { defaultNextUpdateBy } from '../../../src/domain/updates/deadlines.js';
+import { draftApprover } from '../../../src/domain/updates/outbound.js';
 import { useConsole } from '../console-context.js';
 import type { Draft, Incident, Severity, Update, UpdateStatus } from '../types.js';
 import { Field, FormError, LoadError, Markdown, useAction } from '../ui.js';
 import { localTime, useNow, utcTime } from '../time.js';
 
-/** Who approves or rejects held updates: the Comms Lead, or the IC once none is named (src/domain/updates/outbound.ts). */
+/** The one who approves or rejects held updates (draftApprover), named with the role that makes it theirs. */
 export function draftDecider(incident: Incident): string {
   return incident.roles.comms_lead ? `@${incident.roles.comms_lead} (Comms Lead)` : `@${incident.roles.incident_commander} (Incident Commander: no Comms Lead is named now)`;
 }
@@ -125,7 +126,7 @@ export function DraftsPanel({ incident, severity, revision, onChanged }: { incid
   useEffect(() => note.current?.focus(), [decided]);
 
   if (drafts.length === 0 && decided === null && error === null) return null;
-  const decider = incident.roles.comms_lead ?? incident.roles.incident_commander;
+  const decider = draftApprover(incident.roles);
   const mayDecide = permissions.respond && (me.handle === decider || permissions.admin);
   const decide = (text: string, warnings: Update['warnings']) => {
     setDecided({ note: text, warnings });

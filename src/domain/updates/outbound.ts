@@ -54,9 +54,13 @@ function pendingDraft(state: IncidentState, draftId: string): UpdateDraft {
   return draft;
 }
 
-/** The Comms Lead decides on drafts; with none named (released since), the IC does. */
+/** Who decides on held drafts: the Comms Lead; with none named (released since), the IC (the console shows it as the API gives the roles). */
+export function draftApprover<Commander extends string | null>(roles: { comms_lead: string | null; incident_commander: Commander }): string | Commander {
+  return roles.comms_lead ?? roles.incident_commander;
+}
+
 function requireApprover(state: IncidentState, ctx: DecideContext): void {
-  const approver = state.roles.comms_lead ?? state.roles.incident_commander;
+  const approver = draftApprover(state.roles);
   if (ctx.actor.handle !== approver && !ctx.actor.admin)
     refuse('ONLY_COMMS_LEAD', `Only ${state.roles.comms_lead ? 'the Comms Lead' : 'the Incident Commander (there is no Comms Lead)'} (@${approver}) approves or rejects a held update.`);
 }
